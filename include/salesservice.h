@@ -1,0 +1,22 @@
+/**
+ * @file salesservice.h
+ * @brief libsalesservice: an embeddable sales-and-service engine.
+ *
+ * Include this one header. It pulls in the module headers under
+ * `salesservice/`, each of which also compiles on its own (C99 and C++).
+ * See docs/api.md for the conventions every function follows.
+ */
+#ifndef SALESSERVICE_H
+#define SALESSERVICE_H
+
+#include "salesservice/common.h"
+#include "salesservice/version.h"
+#include "salesservice/errors.h"
+#include "salesservice/values.h"
+#include "salesservice/alloc.h"
+#include "salesservice/db.h"
+#include "salesservice/team.h"
+#include "salesservice/customer.h"
+#include "salesservice/pipeline.h"
+
+#endif /* SALESSERVICE_H */

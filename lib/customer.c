@@ -1,0 +1,362 @@
+/* Customers, their change history, and activities. */
+#include "internal.h"
+
+lss_customer *lss__customer_get(const lss_db *db, const char *key)
+{
+    lss_customer *c = NULL;
+    HASH_FIND_STR(db->customers_by_key, key, c);
+    return c;
+}
+
+static lss_status check_fields(lss_db *db, const char *ctx, const char *name, bool name_required,
+                               const char *email, const char *company, const char *segment)
+{
+    lss_status st;
+    if ((st = lss__check_text(db, ctx, "name", name, LSS__NAME_MAX, name_required, false)) ||
+        (st = lss__check_text(db, ctx, "email", email, LSS__EMAIL_MAX, false, false)) ||
+        (st = lss__check_text(db, ctx, "company", company, LSS__NAME_MAX, false, false)) ||
+        (st = lss__check_text(db, ctx, "segment", segment, LSS__NAME_MAX, false, true)))
+        return st;
+    return LSS_OK;
+}
+
+lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, const char *key, const char *name,
+                            const char *email, const char *company, const char *segment, lss_source source,
+                            const char *referred_by)
+{
+    static const char ctx[] = "customer.add";
+    lss_status st;
+    if (out)
+        *out = NULL;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
+        (st = check_fields(db, ctx, name, true, email, company, segment)))
+        goto done;
+    if (lss_source_name((int)source) == NULL) {
+        st = lss__fail(db, LSS_INVALID, "%s: customer \"%s\": field \"source\": %d is not a source", ctx, key,
+                       (int)source);
+        goto done;
+    }
+    const lss_customer *ref = NULL;
+    if (referred_by != NULL) {
+        if ((st = lss__check_key(db, ctx, "referred_by", referred_by)))
+            goto done;
+        if (source != LSS_SOURCE_REFERRAL) {
+            st = lss__fail(db, LSS_INVALID,
+                           "%s: customer \"%s\": field \"referred_by\" is allowed only with source referral (source is %s)",
+                           ctx, key, lss_source_name((int)source));
+            goto done;
+        }
+        if ((ref = lss__customer_get(db, referred_by)) == NULL) {
+            st = lss__fail(db, LSS_NOT_FOUND, "%s: customer \"%s\": referred_by customer \"%s\" does not exist", ctx,
+                           key, referred_by);
+            goto done;
+        }
+    }
+    if (lss__customer_get(db, key)) {
+        st = lss__fail(db, LSS_EXISTS, "%s: customer \"%s\" already exists", ctx, key);
+        goto done;
+    }
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    const char *k, *n, *e, *co, *seg;
+    bool seg_added = false;
+    if (lss__slab_reserve(&db->customers) || lss__arena_strdup(&db->text, key, &k) ||
+        lss__arena_strdup(&db->text, name, &n) || lss__arena_strdup(&db->text, email, &e) ||
+        lss__arena_strdup(&db->text, company, &co) ||
+        lss__intern_put(&db->segments, &db->text, segment, &seg, &seg_added))
+        goto oom;
+    lss_customer *c = lss__slab_push(&db->customers);
+    c->key = k;
+    c->name = n;
+    c->email = e;
+    c->company = co;
+    c->segment = c->segment0 = seg;
+    c->referred_by = ref;
+    c->added_at = at;
+    c->churned_at = LSS_TIME_NONE;
+    c->id = db->customers.count - 1;
+    c->source = (uint8_t)source;
+    LSS__HASH_ADD(db->customers_by_key, c);
+    if (c->hh.tbl == NULL) {
+        lss__slab_pop(&db->customers);
+        if (seg_added)
+            lss__intern_undo(&db->segments);
+        goto oom;
+    }
+    lss__event_done(db, at);
+    if (out)
+        *out = c;
+    st = LSS_OK;
+    goto done;
+oom:
+    lss__arena_reset(&db->text, mark);
+    st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, key);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+static lss_status find_customer(lss_db *db, const char *ctx, const char *key, lss_customer **out)
+{
+    lss_status st = lss__check_key(db, ctx, "customer", key);
+    if (st)
+        return st;
+    if ((*out = lss__customer_get(db, key)) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: customer \"%s\" does not exist", ctx, key);
+    return LSS_OK;
+}
+
+lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, const char *name, const char *email,
+                               const char *company, const char *segment)
+{
+    static const char ctx[] = "customer.update";
+    lss_status st;
+    lss_customer *c;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = find_customer(db, ctx, customer, &c)) ||
+        (st = check_fields(db, ctx, name, false, email, company, segment)))
+        goto done;
+    if (!name && !email && !company && !segment) {
+        st = lss__fail(db, LSS_INVALID, "%s: customer \"%s\": give at least one of name, email, company, segment",
+                       ctx, customer);
+        goto done;
+    }
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, LSS_CUSTOMER_UPDATED };
+    bool seg_added = false;
+    if (lss__vec_reserve(&c->changes, sizeof ch, 1) || lss__arena_strdup(&db->text, name, &ch.name) ||
+        lss__arena_strdup(&db->text, email, &ch.email) || lss__arena_strdup(&db->text, company, &ch.company) ||
+        lss__intern_put(&db->segments, &db->text, segment, &ch.segment, &seg_added)) {
+        lss__arena_reset(&db->text, mark);
+        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+        goto done;
+    }
+    LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
+    if (ch.name)
+        c->name = ch.name;
+    if (ch.email)
+        c->email = ch.email;
+    if (ch.company)
+        c->company = ch.company;
+    if (ch.segment)
+        c->segment = ch.segment;
+    lss__event_done(db, at);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
+{
+    static const char ctx[] = "customer.churn";
+    lss_status st;
+    lss_customer *c;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = find_customer(db, ctx, customer, &c)))
+        goto done;
+    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, LSS_CUSTOMER_CHURNED };
+    if (lss__vec_reserve(&c->changes, sizeof ch, 1)) {
+        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+        goto done;
+    }
+    LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
+    if (c->churned_at == LSS_TIME_NONE || at > c->churned_at)
+        c->churned_at = at;
+    lss__event_done(db, at);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_customer_find(const lss_customer **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "customer: NULL argument");
+    lss__lock(db);
+    *out = lss__customer_get(db, key);
+    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "customer \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_customer_by_id(const lss_customer **out, const lss_db *db, uint32_t id)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "customer: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    *out = NULL;
+    if (id < db->customers.count)
+        *out = lss__slab_get(&db->customers, id);
+    else
+        st = lss__fail(db, LSS_NOT_FOUND, "customer id %u does not exist (%u customers)", id, db->customers.count);
+    lss__unlock(db);
+    return st;
+}
+
+uint32_t lss_customer_count(const lss_db *db) { return db ? db->customers.count : 0; }
+uint32_t lss_customer_id(const lss_customer *c) { return c->id; }
+const char *lss_customer_key(const lss_customer *c) { return c->key; }
+const char *lss_customer_name(const lss_customer *c) { return c->name; }
+const char *lss_customer_email(const lss_customer *c) { return c->email; }
+const char *lss_customer_company(const lss_customer *c) { return c->company; }
+const char *lss_customer_segment(const lss_customer *c) { return c->segment; }
+lss_source lss_customer_source(const lss_customer *c) { return (lss_source)c->source; }
+const lss_customer *lss_customer_referred_by(const lss_customer *c) { return c->referred_by; }
+lss_time lss_customer_added_at(const lss_customer *c) { return c->added_at; }
+lss_time lss_customer_churned_at(const lss_customer *c) { return c->churned_at; }
+uint32_t lss_customer_change_count(const lss_customer *c) { return c->changes.count; }
+const lss_deal *lss_customer_first_deal(const lss_customer *c) { return c->first_deal; }
+const lss_activity *lss_customer_first_activity(const lss_customer *c) { return c->first_activity; }
+
+lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer *c, uint32_t i)
+{
+    if (out == NULL || c == NULL)
+        return lss__fail(NULL, LSS_INVALID, "customer change: NULL argument");
+    if (i >= c->changes.count)
+        return lss__fail(NULL, LSS_NOT_FOUND, "customer \"%s\": change %u does not exist (%u changes)", c->key, i,
+                         c->changes.count);
+    const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+    out->at = x->at;
+    out->kind = (lss_customer_change_kind)x->kind;
+    out->name = x->name;
+    out->email = x->email;
+    out->company = x->company;
+    out->segment = x->segment;
+    return LSS_OK;
+}
+
+const char *lss_customer_segment_at(const lss_customer *c, lss_time t)
+{
+    if (c->added_at >= t)
+        return NULL;
+    const char *seg = c->segment0;
+    for (uint32_t i = 0; i < c->changes.count; i++) {
+        const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+        if (x->at < t && x->segment)
+            seg = x->segment;
+    }
+    return seg;
+}
+
+/* ---- activities ----------------------------------------------------------- */
+
+lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, const char *customer,
+                            const char *member, lss_activity_kind kind, lss_channel channel, int64_t duration,
+                            const char *deal, const char *note)
+{
+    static const char ctx[] = "activity.log";
+    lss_status st;
+    lss_customer *c;
+    const lss_member *m;
+    const lss_deal *d = NULL;
+    if (out)
+        *out = NULL;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = find_customer(db, ctx, customer, &c)) ||
+        (st = lss__check_key(db, ctx, "member", member)) ||
+        (st = lss__check_text(db, ctx, "note", note, LSS__NOTE_MAX, false, false)))
+        goto done;
+    if ((m = lss__member_get(db, member)) == NULL) {
+        st = lss__fail(db, LSS_NOT_FOUND, "%s: member \"%s\" does not exist", ctx, member);
+        goto done;
+    }
+    if (lss_activity_kind_name((int)kind) == NULL || lss_channel_name((int)channel) == NULL) {
+        st = lss__fail(db, LSS_INVALID, "%s: customer \"%s\": %s %d is not valid", ctx, customer,
+                       lss_activity_kind_name((int)kind) == NULL ? "kind" : "channel",
+                       lss_activity_kind_name((int)kind) == NULL ? (int)kind : (int)channel);
+        goto done;
+    }
+    if (duration != -1 && (duration < 0 || duration > LSS__DURATION_MAX)) {
+        st = lss__fail(db, LSS_INVALID, "%s: field \"duration\": %lld is out of range (0 to %lld seconds)", ctx,
+                       (long long)duration, (long long)LSS__DURATION_MAX);
+        goto done;
+    }
+    if (deal != NULL) {
+        if ((st = lss__check_key(db, ctx, "deal", deal)))
+            goto done;
+        if ((d = lss__deal_get(db, deal)) == NULL) {
+            st = lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\" does not exist", ctx, deal);
+            goto done;
+        }
+        if (d->customer != c) {
+            st = lss__fail(db, LSS_INVALID, "%s: deal \"%s\" belongs to customer \"%s\", not \"%s\"", ctx, deal,
+                           d->customer->key, customer);
+            goto done;
+        }
+    }
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    const char *n;
+    if (lss__slab_reserve(&db->activities) || lss__arena_strdup(&db->text, note, &n)) {
+        lss__arena_reset(&db->text, mark);
+        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+        goto done;
+    }
+    lss_activity *a = lss__slab_push(&db->activities);
+    a->at = at;
+    a->duration = duration;
+    a->note = n;
+    a->customer = c;
+    a->member = m;
+    a->deal = d;
+    a->id = db->activities.count - 1;
+    a->kind = (uint8_t)kind;
+    a->channel = (uint8_t)channel;
+    if (c->last_activity)
+        c->last_activity->next_of_customer = a;
+    else
+        c->first_activity = a;
+    c->last_activity = a;
+    lss__event_done(db, at);
+    if (out)
+        *out = a;
+done:
+    lss__unlock(db);
+    return st;
+}
+
+uint32_t lss_activity_count(const lss_db *db) { return db ? db->activities.count : 0; }
+
+lss_status lss_activity_by_id(const lss_activity **out, const lss_db *db, uint32_t id)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "activity: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    *out = NULL;
+    if (id < db->activities.count)
+        *out = lss__slab_get(&db->activities, id);
+    else
+        st = lss__fail(db, LSS_NOT_FOUND, "activity id %u does not exist (%u activities)", id,
+                       db->activities.count);
+    lss__unlock(db);
+    return st;
+}
+
+uint32_t lss_activity_id(const lss_activity *a) { return a->id; }
+lss_time lss_activity_at(const lss_activity *a) { return a->at; }
+const lss_customer *lss_activity_customer(const lss_activity *a) { return a->customer; }
+const lss_member *lss_activity_member(const lss_activity *a) { return a->member; }
+const lss_deal *lss_activity_deal(const lss_activity *a) { return a->deal; }
+lss_activity_kind lss_activity_kind_of(const lss_activity *a) { return (lss_activity_kind)a->kind; }
+lss_channel lss_activity_channel(const lss_activity *a) { return (lss_channel)a->channel; }
+int64_t lss_activity_duration(const lss_activity *a) { return a->duration; }
+const char *lss_activity_note(const lss_activity *a) { return a->note; }
+const lss_activity *lss_activity_next_of_customer(const lss_activity *a) { return a->next_of_customer; }
+
+void lss__customers_free(lss_db *db)
+{
+    HASH_CLEAR(hh, db->customers_by_key);
+    for (uint32_t i = 0; i < db->customers.count; i++)
+        lss__vec_free(&((lss_customer *)lss__slab_get(&db->customers, i))->changes);
+    lss__slab_free(&db->customers);
+    lss__slab_free(&db->activities);
+}

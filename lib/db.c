@@ -1,0 +1,221 @@
+/* Opening, closing and locking a database; version; the test dump. */
+#include "internal.h"
+
+#include <stdio.h>
+
+const char *lss_version(void) { return LSS_VERSION_STRING; }
+int lss_version_number(void) { return LSS_VERSION_NUMBER; }
+
+lss_status lss_open_options_init(lss_open_options *opts, unsigned int version)
+{
+    if (opts == NULL)
+        return lss__fail(NULL, LSS_INVALID, "open options: NULL argument");
+    if (version != LSS_OPEN_OPTIONS_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open options: version %u is not supported (expected %d)", version,
+                         LSS_OPEN_OPTIONS_VERSION);
+    lss_open_options def = LSS_OPEN_OPTIONS_INIT;
+    *opts = def;
+    return LSS_OK;
+}
+
+static bool currency_valid(const char *c)
+{
+    return c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z' &&
+           c[3] == '\0';
+}
+
+lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
+{
+    lss_open_options def = LSS_OPEN_OPTIONS_INIT;
+    if (out == NULL)
+        return lss__fail(NULL, LSS_INVALID, "open: NULL output");
+    *out = NULL;
+    if (opts == NULL)
+        opts = &def;
+    if (opts->version != LSS_OPEN_OPTIONS_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open: options version %u is not supported (expected %d)",
+                         opts->version, LSS_OPEN_OPTIONS_VERSION);
+    char currency[4];
+    memcpy(currency, opts->currency, sizeof currency);
+    if (currency[0] == '\0')
+        memcpy(currency, "EUR", 4);
+    if (memchr(opts->currency, '\0', sizeof opts->currency) == NULL || !currency_valid(currency))
+        return lss__fail(NULL, LSS_INVALID, "open: currency \"%.3s\" is not an ISO 4217 code (three letters A-Z)",
+                         opts->currency);
+    if (lss_pipeline_mode_name((int)opts->pipeline) == NULL)
+        return lss__fail(NULL, LSS_INVALID, "open: pipeline mode %d is not strict (0) or lenient (1)",
+                         (int)opts->pipeline);
+    if (path != NULL)
+        return lss__fail(NULL, LSS_UNSUPPORTED,
+                         "open \"%.200s\": file-backed databases (the journal) are not available in this "
+                         "version; pass NULL for an in-memory database",
+                         path);
+
+    lss_db *db = lss__malloc(sizeof *db);
+    if (db == NULL)
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
+    memset(db, 0, sizeof *db);
+    pthread_mutexattr_t attr;
+    if (pthread_mutexattr_init(&attr) != 0 ||
+        pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) != 0 ||
+        pthread_mutex_init(&db->mu, &attr) != 0) {
+        lss__free(db);
+        return lss__fail(NULL, LSS_NOMEM, "open: cannot create the database lock");
+    }
+    pthread_mutexattr_destroy(&attr);
+    memcpy(db->currency, currency, 4);
+    db->pipeline = opts->pipeline;
+    db->last_time = LSS_TIME_NONE;
+    lss__intern_init(&db->teams);
+    lss__intern_init(&db->segments);
+    lss__slab_init(&db->members, sizeof(lss_member));
+    lss__slab_init(&db->customers, sizeof(lss_customer));
+    lss__slab_init(&db->deals, sizeof(lss_deal));
+    lss__slab_init(&db->activities, sizeof(lss_activity));
+    lss__db_opened();
+    *out = db;
+    return LSS_OK;
+}
+
+void lss_db_close(lss_db *db)
+{
+    if (db == NULL)
+        return;
+    lss__pipeline_free(db);
+    lss__customers_free(db);
+    lss__team_free(db);
+    lss__intern_free(&db->teams);
+    lss__intern_free(&db->segments);
+    lss__arena_free(&db->text);
+    pthread_mutex_destroy(&db->mu);
+    lss__errmsg_forget(db);
+    lss__free(db);
+    lss__db_closed();
+}
+
+void lss__lock(const lss_db *db) { pthread_mutex_lock(&((lss_db *)db)->mu); }
+void lss__unlock(const lss_db *db) { pthread_mutex_unlock(&((lss_db *)db)->mu); }
+void lss_db_lock(lss_db *db) { if (db) lss__lock(db); }
+void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
+
+void lss__event_done(lss_db *db, lss_time at)
+{
+    db->events++;
+    if (db->last_time == LSS_TIME_NONE || at > db->last_time)
+        db->last_time = at;
+}
+
+const char *lss_db_currency(const lss_db *db) { return db ? db->currency : NULL; }
+lss_pipeline_mode lss_db_pipeline(const lss_db *db) { return db ? db->pipeline : LSS_PIPELINE_STRICT; }
+uint64_t lss_db_event_count(const lss_db *db) { return db ? db->events : 0; }
+lss_time lss_db_last_time(const lss_db *db) { return db ? db->last_time : LSS_TIME_NONE; }
+
+/* ---- dump: every stored fact, in id order; tests compare two dumps ------- */
+
+typedef struct dbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} dbuf;
+
+static void put(dbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void put(dbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    if (b->oom)
+        return;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = true;
+            return;
+        }
+        if (b->p && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap <= b->len + (size_t)n)
+            cap *= 2;
+        char *np = lss__realloc(b->p, cap);
+        if (np == NULL) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+}
+
+#define S(x) ((x) ? (x) : "-")
+
+char *lss__dump(const lss_db *db)
+{
+    dbuf b = { 0 };
+    lss__lock(db);
+    put(&b, "db currency=%s pipeline=%d events=%llu last=%lld\n", db->currency, (int)db->pipeline,
+        (unsigned long long)db->events, (long long)db->last_time);
+    for (uint32_t i = 0; i < db->prob.count; i++) {
+        const lss__prob_change *p = &LSS__VEC_AT(&db->prob, lss__prob_change, i);
+        put(&b, "prob at=%lld stage=%u pct=%u\n", (long long)p->at, p->stage, p->percent);
+    }
+    for (uint32_t i = 0; i < db->members.count; i++) {
+        const lss_member *m = lss__slab_get(&db->members, i);
+        put(&b, "member %u key=%s name=%s team=%s role=%u at=%lld\n", m->id, m->key, m->name,
+            S(m->team), m->role, (long long)m->added_at);
+        for (uint32_t q = 0; q < m->quotas.count; q++) {
+            const lss_quota *x = &LSS__VEC_AT(&m->quotas, lss_quota, q);
+            put(&b, "  quota at=%lld %lld..%lld %lld\n", (long long)x->set_at, (long long)x->from,
+                (long long)x->to, (long long)x->target);
+        }
+    }
+    for (uint32_t i = 0; i < db->customers.count; i++) {
+        const lss_customer *c = lss__slab_get(&db->customers, i);
+        put(&b, "customer %u key=%s name=%s email=%s company=%s segment=%s/%s source=%u ref=%s at=%lld churn=%lld "
+                "first_deal=%s first_act=%u\n",
+            c->id, c->key, S(c->name), S(c->email), S(c->company), S(c->segment), S(c->segment0), c->source, c->referred_by ? c->referred_by->key : "-",
+            (long long)c->added_at, (long long)c->churned_at, c->first_deal ? c->first_deal->key : "-",
+            c->first_activity ? c->first_activity->id : LSS__NONE);
+        for (uint32_t k = 0; k < c->changes.count; k++) {
+            const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, k);
+            put(&b, "  change at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", (long long)x->at, x->kind,
+                S(x->name), S(x->email), S(x->company), S(x->segment));
+        }
+    }
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        put(&b, "deal %u key=%s title=%s customer=%s owner=%s opened=%lld close=%lld last=%lld amount=%lld stage=%u "
+                "lost_from=%u furthest=%u next=%s\n",
+            d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)d->opened_at,
+            (long long)d->expected_close, (long long)d->last_at, (long long)d->amount, d->stage, d->lost_from,
+            d->furthest, d->next_of_customer ? d->next_of_customer->key : "-");
+        for (uint32_t k = 0; k < d->hist.count; k++) {
+            const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, k);
+            put(&b, "  hist at=%lld kind=%u stage=%u from=%u amount=%lld owner=%s reason=%u note=%s\n",
+                (long long)x->at, x->kind, x->stage, x->from_stage, (long long)x->amount, x->owner->key, x->reason,
+                S(x->note));
+        }
+    }
+    for (uint32_t i = 0; i < db->activities.count; i++) {
+        const lss_activity *a = lss__slab_get(&db->activities, i);
+        put(&b, "activity %u at=%lld customer=%s member=%s deal=%s kind=%u channel=%u duration=%lld note=%s next=%u\n",
+            a->id, (long long)a->at, a->customer->key, a->member->key, a->deal ? a->deal->key : "-", a->kind,
+            a->channel, (long long)a->duration, S(a->note),
+            a->next_of_customer ? a->next_of_customer->id : LSS__NONE);
+    }
+    put(&b, "hash members=%u customers=%u deals=%u teams=%u segments=%u\n", HASH_COUNT(db->members_by_key),
+        HASH_COUNT(db->customers_by_key), HASH_COUNT(db->deals_by_key), HASH_COUNT(db->teams.by_name),
+        HASH_COUNT(db->segments.by_name));
+    lss__unlock(db);
+    if (b.oom) {
+        lss__free(b.p);
+        return NULL;
+    }
+    return b.p;
+}

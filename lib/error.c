@@ -1,0 +1,80 @@
+/* Status names and failure messages: kept per database and per thread. */
+#include "internal.h"
+
+#include <stdio.h>
+
+static const char *const status_names[LSS_STATUS_COUNT] = {
+    "LSS_OK", "LSS_INVALID", "LSS_NOT_FOUND", "LSS_EXISTS", "LSS_TRANSITION",
+    "LSS_OUT_OF_ORDER", "LSS_NOMEM", "LSS_IO", "LSS_CORRUPT", "LSS_LOCKED",
+    "LSS_OVERFLOW", "LSS_ROLE", "LSS_VERSION", "LSS_UNSUPPORTED", "LSS_MISUSE",
+};
+
+const char *lss_status_name(int status)
+{
+    if (status < 0 || status >= LSS_STATUS_COUNT)
+        return "LSS_UNKNOWN";
+    return status_names[status];
+}
+
+/* The calling thread's latest failure, and the database it was on. */
+static _Thread_local struct {
+    const lss_db *db;
+    char msg[LSS__MSG_MAX];
+} tls_err;
+
+lss_status lss__fail(const lss_db *db, lss_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tls_err.msg, sizeof tls_err.msg, fmt, ap);
+    va_end(ap);
+    tls_err.db = db;
+    if (db != NULL)
+        memcpy(((lss_db *)db)->errmsg, tls_err.msg, sizeof tls_err.msg);
+    return st;
+}
+
+void lss__errmsg_forget(const lss_db *db)
+{
+    if (tls_err.db == db)
+        tls_err.db = NULL;
+}
+
+const char *lss_errmsg(void) { return tls_err.msg; }
+
+const char *lss_db_errmsg(const lss_db *db)
+{
+    if (db == NULL)
+        return tls_err.msg;
+    if (tls_err.db == db)
+        return tls_err.msg;
+    return db->errmsg;
+}
+
+const char *lss__enum_name(const char *const *names, int count, int v)
+{
+    if (v < 0 || v >= count)
+        return NULL;
+    return names[v];
+}
+
+lss_status lss__enum_parse(const char *const *names, int count, const char *what,
+                           const char *text, int *out)
+{
+    char expected[256];
+    size_t len = 0;
+    if (text != NULL) {
+        for (int i = 0; i < count; i++) {
+            if (strcmp(names[i], text) == 0) {
+                *out = i;
+                return LSS_OK;
+            }
+        }
+    }
+    expected[0] = '\0';
+    for (int i = 0; i < count && len < sizeof expected; i++)
+        len += (size_t)snprintf(expected + len, sizeof expected - len, "%s%s",
+                                i == 0 ? "" : (i == count - 1 ? " or " : ", "), names[i]);
+    return lss__fail(NULL, LSS_INVALID, "\"%s\" is not a %s (expected %s)",
+                     text ? text : "(null)", what, expected);
+}

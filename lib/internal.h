@@ -1,0 +1,240 @@
+/* Private declarations shared by the modules of lib/. Never installed. */
+#ifndef LSS_INTERNAL_H
+#define LSS_INTERNAL_H
+
+#include "salesservice.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* ---- allocation (alloc.c) --------------------------------------------- */
+void *lss__malloc(size_t size);
+void *lss__realloc(void *ptr, size_t size);
+void lss__free(void *ptr);
+void lss__db_opened(void);
+void lss__db_closed(void);
+
+/* uthash: every allocation through the hook, never exit() on OOM. A failed
+ * add leaves the item out of the table with hh.tbl == NULL. */
+#define HASH_NONFATAL_OOM 1
+#define uthash_malloc(sz) lss__malloc(sz)
+#define uthash_free(ptr, sz) lss__free(ptr)
+#include <uthash.h>
+
+/* Growable array of fixed-size elements. Growth may fail; a failed grow
+ * leaves the vector unchanged. */
+typedef struct lss__vec {
+    void *data;
+    uint32_t count;
+    uint32_t cap;
+} lss__vec;
+lss_status lss__vec_reserve(lss__vec *v, size_t elem, uint32_t extra);
+void lss__vec_free(lss__vec *v);
+#define LSS__VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+/* Chunked array: dense ids, stable addresses (handles never move). */
+#define LSS__SLAB_SHIFT 10u
+#define LSS__SLAB_CHUNK (1u << LSS__SLAB_SHIFT)
+typedef struct lss__slab {
+    char **chunks;
+    uint32_t count;
+    uint32_t nchunks;
+    size_t elem;
+} lss__slab;
+void lss__slab_init(lss__slab *s, size_t elem);
+/* Make room for element `count` (allocating a chunk if needed). */
+lss_status lss__slab_reserve(lss__slab *s);
+/* Zeroed element at index count; count += 1. Only after a successful reserve. */
+void *lss__slab_push(lss__slab *s);
+void lss__slab_pop(lss__slab *s);
+static inline void *lss__slab_get(const lss__slab *s, uint32_t id) {
+    return s->chunks[id >> LSS__SLAB_SHIFT] + (size_t)(id & (LSS__SLAB_CHUNK - 1)) * s->elem;
+}
+void lss__slab_free(lss__slab *s);
+
+/* String arena: append-only storage for every text of a database; one
+ * allocation per 64 KiB of text. A mark taken before an operation and reset
+ * on failure forgets everything stored since. */
+typedef struct lss__arena_chunk {
+    struct lss__arena_chunk *next;
+    size_t cap;
+    size_t used;
+    char data[];
+} lss__arena_chunk;
+typedef struct lss__arena {
+    lss__arena_chunk *head;
+    lss__arena_chunk *cur;
+} lss__arena;
+typedef struct lss__arena_mark {
+    lss__arena_chunk *cur;
+    size_t used;
+} lss__arena_mark;
+lss__arena_mark lss__arena_mark_get(const lss__arena *a);
+void lss__arena_reset(lss__arena *a, lss__arena_mark m);
+/* Copy of s (NULL gives NULL in *out with LSS_OK). */
+lss_status lss__arena_strdup(lss__arena *a, const char *s, const char **out);
+void lss__arena_free(lss__arena *a);
+
+/* Interned strings (teams, segments): one copy per distinct text, so two
+ * entities share a team or segment exactly when their pointers are equal. */
+typedef struct lss__intern_entry {
+    UT_hash_handle hh;
+    const char *s;
+    uint32_t id;
+} lss__intern_entry;
+typedef struct lss__intern {
+    lss__intern_entry *by_name;
+    lss__slab entries; /* lss__intern_entry, index id-1 */
+} lss__intern;
+void lss__intern_init(lss__intern *t);
+/* Find or add s (NULL gives NULL). *added tells whether it was new (undo
+ * with lss__intern_undo). */
+lss_status lss__intern_put(lss__intern *t, lss__arena *a, const char *s, const char **out, bool *added);
+void lss__intern_undo(lss__intern *t);
+const char *lss__intern_find(const lss__intern *t, const char *s);
+void lss__intern_free(lss__intern *t);
+
+/* ---- text validation (text.c) ------------------------------------------ */
+#define LSS__KEY_MAX 128u
+#define LSS__NAME_MAX 256u
+#define LSS__EMAIL_MAX 254u
+#define LSS__TITLE_MAX 512u
+#define LSS__NOTE_MAX 4096u
+#define LSS__DURATION_MAX INT64_C(31536000)
+/* 0 when valid UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF). */
+bool lss__utf8_valid(const char *s, size_t len);
+
+/* ---- errors (error.c) -------------------------------------------------- */
+#define LSS__MSG_MAX 512
+lss_status lss__fail(const lss_db *db, lss_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+void lss__errmsg_forget(const lss_db *db);
+const char *lss__enum_name(const char *const *names, int count, int v);
+lss_status lss__enum_parse(const char *const *names, int count, const char *what,
+                           const char *text, int *out);
+
+/* ---- entities ----------------------------------------------------------- */
+#define LSS__NONE UINT32_MAX
+
+struct lss_member {
+    UT_hash_handle hh;
+    const char *key;
+    const char *name;
+    lss_time added_at;
+    const char *team; /* interned, NULL = none */
+    uint32_t id;
+    uint8_t role;
+    lss__vec quotas; /* lss_quota, every quota.set in order */
+};
+
+typedef struct lss__customer_change {
+    lss_time at;
+    const char *name, *email, *company;
+    const char *segment; /* interned; NULL = not changed */
+    uint8_t kind;     /* lss_customer_change_kind */
+} lss__customer_change;
+
+struct lss_customer {
+    UT_hash_handle hh;
+    const char *key;
+    const char *name, *email, *company;
+    const lss_customer *referred_by;
+    lss_deal *first_deal, *last_deal;
+    lss_activity *first_activity, *last_activity;
+    lss_time added_at;
+    lss_time churned_at; /* latest churn or LSS_TIME_NONE */
+    const char *segment;  /* current, interned */
+    const char *segment0; /* at customer.add, interned */
+    uint32_t id;
+    uint8_t source;
+    lss__vec changes;    /* lss__customer_change */
+};
+
+typedef struct lss__deal_change {
+    lss_time at;
+    lss_money amount;
+    const char *note;
+    const lss_member *owner;
+    uint8_t kind, stage, from_stage, reason;
+} lss__deal_change;
+
+struct lss_deal {
+    UT_hash_handle hh;
+    const char *key;
+    const char *title;
+    lss_customer *customer;
+    const lss_member *owner;
+    lss_deal *next_of_customer;
+    lss_time opened_at, expected_close, last_at;
+    lss_money amount;
+    uint32_t id;
+    uint8_t stage, lost_from, furthest;
+    lss__vec hist; /* lss__deal_change */
+};
+
+struct lss_activity {
+    lss_time at;
+    int64_t duration; /* -1 = not given */
+    const char *note;
+    const lss_customer *customer;
+    const lss_member *member;
+    const lss_deal *deal;
+    lss_activity *next_of_customer;
+    uint32_t id;
+    uint8_t kind, channel;
+};
+
+typedef struct lss__prob_change {
+    lss_time at;
+    uint8_t stage, percent;
+} lss__prob_change;
+
+struct lss_db {
+    pthread_mutex_t mu;
+    char currency[4];
+    lss_pipeline_mode pipeline;
+    uint64_t events;
+    lss_time last_time;
+    char errmsg[LSS__MSG_MAX];
+    lss__arena text;
+    lss__intern teams, segments;
+    lss__slab members, customers, deals, activities;
+    lss_member *members_by_key;
+    lss_customer *customers_by_key;
+    lss_deal *deals_by_key;
+    lss__vec prob; /* lss__prob_change */
+};
+
+/* Every public mutation: lock, run, count the event, unlock. */
+void lss__lock(const lss_db *db);
+void lss__unlock(const lss_db *db);
+void lss__event_done(lss_db *db, lss_time at);
+
+/* Shared validation helpers; each reports through lss__fail. */
+lss_status lss__check_time(lss_db *db, const char *ctx, const char *field, lss_time t);
+lss_status lss__check_key(lss_db *db, const char *ctx, const char *field, const char *key);
+lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const char *s,
+                           size_t max, bool required, bool nonempty);
+lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m,
+                            bool positive);
+void lss__fmt_time(char buf[LSS_TIME_BUFSIZE], lss_time t);
+
+lss_member *lss__member_get(const lss_db *db, const char *key);
+lss_customer *lss__customer_get(const lss_db *db, const char *key);
+lss_deal *lss__deal_get(const lss_db *db, const char *key);
+/* Add e to a key table; on OOM e is not in the table and (e)->hh.tbl is NULL. */
+#define LSS__HASH_ADD(head, e) HASH_ADD_KEYPTR(hh, head, (e)->key, strlen((e)->key), e)
+
+void lss__pipeline_free(lss_db *db);
+void lss__customers_free(lss_db *db);
+void lss__team_free(lss_db *db);
+
+/* Full textual dump of a database (tests compare dumps). Caller frees with lss__free. */
+char *lss__dump(const lss_db *db);
+
+#endif /* LSS_INTERNAL_H */

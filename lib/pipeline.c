@@ -1,0 +1,459 @@
+/* Deals and the sales pipeline: the state machine is the table below. */
+#include "internal.h"
+
+#define BIT(s) (1u << (s))
+#define OPEN_STAGES (BIT(LSS_STAGE_PROSPECT) | BIT(LSS_STAGE_QUALIFIED) | BIT(LSS_STAGE_PRESENTED) | BIT(LSS_STAGE_NEGOTIATED))
+#define BEFORE_LAST (BIT(LSS_STAGE_PROSPECT) | BIT(LSS_STAGE_QUALIFIED) | BIT(LSS_STAGE_PRESENTED))
+
+/* One row per deal event (indexed by lss_deal_change_kind): the stages it
+ * may start from and the rule, per pipeline mode ([0] strict, [1] lenient).
+ * docs/pipeline.md and every error message are made from this table. */
+static const struct deal_rule {
+    const char *verb;
+    unsigned from[2];
+    const char *rule[2];
+} deal_rules[] = {
+    [LSS_DEAL_OPENED] = { "open", { 0, 0 }, { "a deal opens in prospect", "a deal opens in prospect" } },
+    [LSS_DEAL_ADVANCED] = { "advance",
+                            { BEFORE_LAST, BEFORE_LAST },
+                            { "advance one stage at a time from prospect, qualified or presented",
+                              "advance to a later open stage from prospect, qualified or presented" } },
+    [LSS_DEAL_AMOUNT] = { "change the amount", { OPEN_STAGES, OPEN_STAGES },
+                          { "amount changes only while open", "amount changes only while open" } },
+    [LSS_DEAL_ASSIGNED] = { "assign", { OPEN_STAGES, OPEN_STAGES },
+                            { "assign only while open", "assign only while open" } },
+    [LSS_DEAL_WON] = { "win", { BIT(LSS_STAGE_NEGOTIATED), OPEN_STAGES },
+                       { "win only from negotiated", "win only from an open stage" } },
+    [LSS_DEAL_LOST] = { "lose", { OPEN_STAGES, OPEN_STAGES },
+                        { "lose only from an open stage", "lose only from an open stage" } },
+    [LSS_DEAL_REOPENED] = { "reopen", { BIT(LSS_STAGE_LOST), BIT(LSS_STAGE_LOST) },
+                            { "reopen only from lost", "reopen only from lost" } },
+};
+
+static const char *const change_names[] = { "opened", "advanced", "amount", "assigned", "won", "lost", "reopened" };
+
+const char *lss_deal_change_kind_name(int kind)
+{
+    return lss__enum_name(change_names, (int)(sizeof change_names / sizeof *change_names), kind);
+}
+
+lss_deal *lss__deal_get(const lss_db *db, const char *key)
+{
+    lss_deal *d = NULL;
+    HASH_FIND_STR(db->deals_by_key, key, d);
+    return d;
+}
+
+static lss_status find_owner(lss_db *db, const char *ctx, const char *deal, const char *owner,
+                             const lss_member **out)
+{
+    lss_status st = lss__check_key(db, ctx, "owner", owner);
+    if (st)
+        return st;
+    const lss_member *m = lss__member_get(db, owner);
+    if (m == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\": owner \"%s\" does not exist", ctx, deal, owner);
+    if (m->role != LSS_ROLE_SALES && m->role != LSS_ROLE_BOTH)
+        return lss__fail(db, LSS_ROLE, "%s: deal \"%s\": owner \"%s\" has role %s (a deal owner needs role sales or both)",
+                         ctx, deal, owner, lss_role_name(m->role));
+    *out = m;
+    return LSS_OK;
+}
+
+static void note_stage(lss_deal *d, uint8_t stage)
+{
+    d->stage = stage;
+    if (stage <= LSS_STAGE_WON && stage > d->furthest)
+        d->furthest = stage;
+}
+
+lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const char *key, const char *customer,
+                         const char *owner, lss_money amount, const char *title, lss_time expected_close)
+{
+    static const char ctx[] = "deal.open";
+    lss_status st;
+    lss_customer *c;
+    const lss_member *m;
+    if (out)
+        *out = NULL;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
+        (st = lss__check_key(db, ctx, "customer", customer)) ||
+        (st = lss__check_money(db, ctx, "amount", amount, false)) ||
+        (st = lss__check_text(db, ctx, "title", title, LSS__TITLE_MAX, false, false)) ||
+        (expected_close != LSS_TIME_NONE && (st = lss__check_time(db, ctx, "expected_close", expected_close))))
+        goto done;
+    if ((c = lss__customer_get(db, customer)) == NULL) {
+        st = lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\": customer \"%s\" does not exist", ctx, key, customer);
+        goto done;
+    }
+    if ((st = find_owner(db, ctx, key, owner, &m)))
+        goto done;
+    if (lss__deal_get(db, key)) {
+        st = lss__fail(db, LSS_EXISTS, "%s: deal \"%s\" already exists", ctx, key);
+        goto done;
+    }
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    const char *k, *t;
+    lss__vec hist = { 0 };
+    if (lss__slab_reserve(&db->deals) || lss__vec_reserve(&hist, sizeof(lss__deal_change), 4) ||
+        lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, title, &t))
+        goto oom;
+    lss_deal *d = lss__slab_push(&db->deals);
+    d->key = k;
+    d->title = t;
+    d->customer = c;
+    d->owner = m;
+    d->opened_at = d->last_at = at;
+    d->expected_close = expected_close;
+    d->amount = amount;
+    d->id = db->deals.count - 1;
+    d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
+    d->hist = hist;
+    lss__deal_change ch = { at, amount, NULL, m, LSS_DEAL_OPENED, LSS_STAGE_PROSPECT, LSS_STAGE_PROSPECT,
+                            LSS_LOSS_OTHER };
+    LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
+    LSS__HASH_ADD(db->deals_by_key, d);
+    if (d->hh.tbl == NULL) {
+        lss__slab_pop(&db->deals);
+        goto oom;
+    }
+    if (c->last_deal)
+        c->last_deal->next_of_customer = d;
+    else
+        c->first_deal = d;
+    c->last_deal = d;
+    lss__event_done(db, at);
+    if (out)
+        *out = d;
+    st = LSS_OK;
+    goto done;
+oom:
+    lss__vec_free(&hist);
+    lss__arena_reset(&db->text, mark);
+    st = lss__fail(db, LSS_NOMEM, "%s: deal \"%s\": out of memory", ctx, key);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+/* Arguments of the events after deal.open; only those of `kind` are read. */
+typedef struct deal_args {
+    lss_stage to;
+    lss_money amount;   /* -1: keep (win) */
+    const char *owner;
+    lss_loss_reason reason;
+    const char *note;
+} deal_args;
+
+static const char *const ctx_names[] = { "deal.open", "deal.advance", "deal.amount", "deal.assign",
+                                         "deal.win", "deal.lose", "deal.reopen" };
+
+static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_change_kind kind,
+                             const deal_args *a)
+{
+    const char *ctx = ctx_names[kind];
+    const struct deal_rule *rule = &deal_rules[kind];
+    const int mode = db->pipeline == LSS_PIPELINE_LENIENT;
+    const char *mode_name = mode ? "lenient" : "strict";
+    lss_status st;
+    lss_deal *d;
+    const lss_member *owner = NULL;
+
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "deal", key)))
+        return st;
+    if ((d = lss__deal_get(db, key)) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\" does not exist", ctx, key);
+    /* field checks, in the order of the event's fields */
+    switch (kind) {
+    case LSS_DEAL_ADVANCED:
+        if (a->to < LSS_STAGE_QUALIFIED || a->to > LSS_STAGE_NEGOTIATED)
+            return lss__fail(db, LSS_INVALID,
+                             "%s: deal \"%s\": field \"to\": %s is not a stage to advance to (expected qualified, "
+                             "presented or negotiated)",
+                             ctx, key, lss_stage_name((int)a->to) ? lss_stage_name((int)a->to) : "(invalid)");
+        break;
+    case LSS_DEAL_AMOUNT:
+        if ((st = lss__check_money(db, ctx, "amount", a->amount, false)))
+            return st;
+        break;
+    case LSS_DEAL_WON:
+        if (a->amount != -1 && (st = lss__check_money(db, ctx, "amount", a->amount, false)))
+            return st;
+        break;
+    case LSS_DEAL_ASSIGNED:
+        if ((st = find_owner(db, ctx, key, a->owner, &owner)))
+            return st;
+        break;
+    case LSS_DEAL_LOST:
+        if (lss_loss_reason_name((int)a->reason) == NULL)
+            return lss__fail(db, LSS_INVALID, "%s: deal \"%s\": field \"reason\": %d is not a loss reason", ctx, key,
+                             (int)a->reason);
+        if ((st = lss__check_text(db, ctx, "note", a->note, LSS__NOTE_MAX, false, false)))
+            return st;
+        break;
+    default:
+        break;
+    }
+    if (at < d->last_at) {
+        char t1[LSS_TIME_BUFSIZE], t2[LSS_TIME_BUFSIZE];
+        lss__fmt_time(t1, at);
+        lss__fmt_time(t2, d->last_at);
+        return lss__fail(db, LSS_OUT_OF_ORDER, "%s: deal \"%s\": event at %s is earlier than its last event at %s",
+                         ctx, key, t1, t2);
+    }
+    /* the transition table */
+    if (!(rule->from[mode] & BIT(d->stage))) {
+        if (kind == LSS_DEAL_ADVANCED && d->stage == LSS_STAGE_NEGOTIATED)
+            return lss__fail(db, LSS_TRANSITION,
+                             "deal \"%s\": cannot advance from negotiated (%s pipeline: negotiated is the last open "
+                             "stage; win or lose the deal)",
+                             key, mode_name);
+        return lss__fail(db, LSS_TRANSITION, "deal \"%s\": cannot %s from %s (%s pipeline: %s)", key, rule->verb,
+                         lss_stage_name(d->stage), mode_name, rule->rule[mode]);
+    }
+    if (kind == LSS_DEAL_ADVANCED) {
+        bool ok = mode ? (unsigned)a->to > d->stage : (unsigned)a->to == d->stage + 1u;
+        if (!ok) {
+            if (mode)
+                return lss__fail(db, LSS_TRANSITION,
+                                 "deal \"%s\": cannot advance from %s to %s (lenient pipeline: advance only to a "
+                                 "later open stage)",
+                                 key, lss_stage_name(d->stage), lss_stage_name((int)a->to));
+            return lss__fail(db, LSS_TRANSITION,
+                             "deal \"%s\": cannot advance from %s to %s (strict pipeline: next stage is %s)", key,
+                             lss_stage_name(d->stage), lss_stage_name((int)a->to), lss_stage_name(d->stage + 1));
+        }
+    }
+    /* reserve, then commit */
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    lss__deal_change ch = { at, d->amount, NULL, d->owner, (uint8_t)kind, d->stage, d->stage, LSS_LOSS_OTHER };
+    if (lss__vec_reserve(&d->hist, sizeof ch, 1) ||
+        (kind == LSS_DEAL_LOST && lss__arena_strdup(&db->text, a->note, &ch.note))) {
+        lss__arena_reset(&db->text, mark);
+        return lss__fail(db, LSS_NOMEM, "%s: deal \"%s\": out of memory", ctx, key);
+    }
+    switch (kind) {
+    case LSS_DEAL_ADVANCED:
+        ch.stage = (uint8_t)a->to;
+        break;
+    case LSS_DEAL_AMOUNT:
+        ch.amount = a->amount;
+        break;
+    case LSS_DEAL_ASSIGNED:
+        ch.owner = owner;
+        break;
+    case LSS_DEAL_WON:
+        ch.stage = LSS_STAGE_WON;
+        if (a->amount != -1)
+            ch.amount = a->amount;
+        break;
+    case LSS_DEAL_LOST:
+        ch.stage = LSS_STAGE_LOST;
+        ch.reason = (uint8_t)a->reason;
+        d->lost_from = d->stage;
+        break;
+    case LSS_DEAL_REOPENED:
+        ch.stage = d->lost_from;
+        break;
+    default:
+        break;
+    }
+    LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
+    note_stage(d, ch.stage);
+    d->amount = ch.amount;
+    d->owner = ch.owner;
+    d->last_at = at;
+    lss__event_done(db, at);
+    return LSS_OK;
+}
+
+#define DEAL_EVENT(kind, ...)                                                                  \
+    do {                                                                                       \
+        if (db == NULL)                                                                        \
+            return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx_names[kind]);         \
+        deal_args a = __VA_ARGS__;                                                             \
+        lss__lock(db);                                                                         \
+        lss_status st = deal_event(db, at, deal, kind, &a);                                    \
+        lss__unlock(db);                                                                       \
+        return st;                                                                             \
+    } while (0)
+
+lss_status lss_deal_advance(lss_db *db, lss_time at, const char *deal, lss_stage to)
+{
+    DEAL_EVENT(LSS_DEAL_ADVANCED, { to, 0, NULL, LSS_LOSS_OTHER, NULL });
+}
+
+lss_status lss_deal_set_amount(lss_db *db, lss_time at, const char *deal, lss_money amount)
+{
+    DEAL_EVENT(LSS_DEAL_AMOUNT, { LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
+}
+
+lss_status lss_deal_assign(lss_db *db, lss_time at, const char *deal, const char *owner)
+{
+    DEAL_EVENT(LSS_DEAL_ASSIGNED, { LSS_STAGE_PROSPECT, 0, owner, LSS_LOSS_OTHER, NULL });
+}
+
+lss_status lss_deal_win(lss_db *db, lss_time at, const char *deal, lss_money amount)
+{
+    DEAL_EVENT(LSS_DEAL_WON, { LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
+}
+
+lss_status lss_deal_lose(lss_db *db, lss_time at, const char *deal, lss_loss_reason reason, const char *note)
+{
+    DEAL_EVENT(LSS_DEAL_LOST, { LSS_STAGE_PROSPECT, 0, NULL, reason, note });
+}
+
+lss_status lss_deal_reopen(lss_db *db, lss_time at, const char *deal)
+{
+    DEAL_EVENT(LSS_DEAL_REOPENED, { LSS_STAGE_PROSPECT, 0, NULL, LSS_LOSS_OTHER, NULL });
+}
+
+/* ---- forecast probabilities ------------------------------------------------ */
+
+static const uint8_t default_probability[4] = { 10, 25, 50, 75 };
+
+lss_status lss_stage_probability_set(lss_db *db, lss_time at, lss_stage stage, int percent)
+{
+    static const char ctx[] = "stage.probability";
+    lss_status st;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)))
+        goto done;
+    if ((unsigned)stage > LSS_STAGE_NEGOTIATED) {
+        st = lss__fail(db, LSS_INVALID,
+                       "%s: field \"stage\": %d is not an open stage (expected prospect, qualified, presented or "
+                       "negotiated)",
+                       ctx, (int)stage);
+        goto done;
+    }
+    if (percent < 0 || percent > 100) {
+        st = lss__fail(db, LSS_INVALID, "%s: stage %s: field \"percent\": %d is out of range (0 to 100)", ctx,
+                       lss_stage_name((int)stage), percent);
+        goto done;
+    }
+    if (lss__vec_reserve(&db->prob, sizeof(lss__prob_change), 1)) {
+        st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+        goto done;
+    }
+    lss__prob_change p = { at, (uint8_t)stage, (uint8_t)percent };
+    LSS__VEC_AT(&db->prob, lss__prob_change, db->prob.count++) = p;
+    lss__event_done(db, at);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t)
+{
+    if (db == NULL || (unsigned)stage > LSS_STAGE_NEGOTIATED)
+        return -1;
+    lss__lock(db);
+    /* the latest setting before t; settings may arrive out of time order */
+    int pct = default_probability[stage];
+    lss_time best = LSS_TIME_NONE;
+    for (uint32_t i = 0; i < db->prob.count; i++) {
+        const lss__prob_change *p = &LSS__VEC_AT(&db->prob, lss__prob_change, i);
+        if (p->stage == stage && p->at < t && p->at >= best)
+            pct = p->percent, best = p->at;
+    }
+    lss__unlock(db);
+    return pct;
+}
+
+/* ---- read side --------------------------------------------------------------- */
+
+lss_status lss_deal_find(const lss_deal **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "deal: NULL argument");
+    lss__lock(db);
+    *out = lss__deal_get(db, key);
+    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "deal \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_deal_by_id(const lss_deal **out, const lss_db *db, uint32_t id)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "deal: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    *out = NULL;
+    if (id < db->deals.count)
+        *out = lss__slab_get(&db->deals, id);
+    else
+        st = lss__fail(db, LSS_NOT_FOUND, "deal id %u does not exist (%u deals)", id, db->deals.count);
+    lss__unlock(db);
+    return st;
+}
+
+uint32_t lss_deal_count(const lss_db *db) { return db ? db->deals.count : 0; }
+uint32_t lss_deal_id(const lss_deal *d) { return d->id; }
+const char *lss_deal_key(const lss_deal *d) { return d->key; }
+const char *lss_deal_title(const lss_deal *d) { return d->title; }
+const lss_customer *lss_deal_customer(const lss_deal *d) { return d->customer; }
+const lss_member *lss_deal_owner(const lss_deal *d) { return d->owner; }
+lss_stage lss_deal_stage(const lss_deal *d) { return (lss_stage)d->stage; }
+lss_money lss_deal_amount(const lss_deal *d) { return d->amount; }
+lss_time lss_deal_opened_at(const lss_deal *d) { return d->opened_at; }
+lss_time lss_deal_expected_close(const lss_deal *d) { return d->expected_close; }
+lss_time lss_deal_last_at(const lss_deal *d) { return d->last_at; }
+lss_stage lss_deal_lost_from(const lss_deal *d)
+{
+    return (lss_stage)(d->stage == LSS_STAGE_LOST ? d->lost_from : d->stage);
+}
+int lss_deal_is_open(const lss_deal *d) { return d->stage <= LSS_STAGE_NEGOTIATED; }
+const lss_deal *lss_deal_next_of_customer(const lss_deal *d) { return d->next_of_customer; }
+uint32_t lss_deal_history_count(const lss_deal *d) { return d->hist.count; }
+lss_stage lss_deal_furthest_stage(const lss_deal *d) { return (lss_stage)d->furthest; }
+
+lss_status lss_deal_history_get(lss_deal_change *out, const lss_deal *d, uint32_t i)
+{
+    if (out == NULL || d == NULL)
+        return lss__fail(NULL, LSS_INVALID, "deal history: NULL argument");
+    if (i >= d->hist.count)
+        return lss__fail(NULL, LSS_NOT_FOUND, "deal \"%s\": history entry %u does not exist (%u entries)", d->key, i,
+                         d->hist.count);
+    const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
+    out->at = x->at;
+    out->kind = (lss_deal_change_kind)x->kind;
+    out->stage = (lss_stage)x->stage;
+    out->from_stage = (lss_stage)x->from_stage;
+    out->amount = x->amount;
+    out->owner = x->owner;
+    out->reason = (lss_loss_reason)x->reason;
+    out->note = x->note;
+    return LSS_OK;
+}
+
+lss_status lss_deal_stage_entered(lss_time *at, const lss_deal *d, lss_stage stage)
+{
+    if (at == NULL || d == NULL || lss_stage_name((int)stage) == NULL)
+        return lss__fail(NULL, LSS_INVALID, "deal stage: invalid argument");
+    *at = LSS_TIME_NONE;
+    for (uint32_t i = d->hist.count; i-- > 0;) {
+        const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
+        bool enters = x->kind == LSS_DEAL_OPENED || x->kind == LSS_DEAL_ADVANCED || x->kind == LSS_DEAL_WON ||
+                      x->kind == LSS_DEAL_LOST || x->kind == LSS_DEAL_REOPENED;
+        if (enters && x->stage == stage) {
+            *at = x->at;
+            return LSS_OK;
+        }
+    }
+    return LSS_NOT_FOUND;
+}
+
+void lss__pipeline_free(lss_db *db)
+{
+    HASH_CLEAR(hh, db->deals_by_key);
+    for (uint32_t i = 0; i < db->deals.count; i++)
+        lss__vec_free(&((lss_deal *)lss__slab_get(&db->deals, i))->hist);
+    lss__slab_free(&db->deals);
+    lss__vec_free(&db->prob);
+}

@@ -1,0 +1,189 @@
+/* Team members and quotas. */
+#include "internal.h"
+
+#include <stdio.h>
+
+lss_member *lss__member_get(const lss_db *db, const char *key)
+{
+    lss_member *m = NULL;
+    HASH_FIND_STR(db->members_by_key, key, m);
+    return m;
+}
+
+lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const char *key, const char *name,
+                          lss_role role, const char *team)
+{
+    static const char ctx[] = "member.add";
+    lss_status st;
+    if (out)
+        *out = NULL;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
+        (st = lss__check_text(db, ctx, "name", name, LSS__NAME_MAX, true, false)) ||
+        (st = lss__check_text(db, ctx, "team", team, LSS__NAME_MAX, false, true)))
+        goto done;
+    if (lss_role_name((int)role) == NULL) {
+        st = lss__fail(db, LSS_INVALID, "%s: member \"%s\": field \"role\": %d is not a role", ctx, key, (int)role);
+        goto done;
+    }
+    if (lss__member_get(db, key)) {
+        st = lss__fail(db, LSS_EXISTS, "%s: member \"%s\" already exists", ctx, key);
+        goto done;
+    }
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    const char *team_s;
+    bool team_added = false;
+    const char *k, *n;
+    if (lss__slab_reserve(&db->members) || lss__arena_strdup(&db->text, key, &k) ||
+        lss__arena_strdup(&db->text, name, &n) ||
+        lss__intern_put(&db->teams, &db->text, team, &team_s, &team_added))
+        goto oom;
+    lss_member *m = lss__slab_push(&db->members);
+    m->key = k;
+    m->name = n;
+    m->added_at = at;
+    m->id = db->members.count - 1;
+    m->team = team_s;
+    m->role = (uint8_t)role;
+    LSS__HASH_ADD(db->members_by_key, m);
+    if (m->hh.tbl == NULL) {
+        lss__slab_pop(&db->members);
+        if (team_added)
+            lss__intern_undo(&db->teams);
+        goto oom;
+    }
+    lss__event_done(db, at);
+    if (out)
+        *out = m;
+    st = LSS_OK;
+    goto done;
+oom:
+    lss__arena_reset(&db->text, mark);
+    st = lss__fail(db, LSS_NOMEM, "%s: member \"%s\": out of memory", ctx, key);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_quota_set(lss_db *db, lss_time at, const char *member, lss_time from, lss_time to,
+                         lss_money amount)
+{
+    static const char ctx[] = "quota.set";
+    lss_status st;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "member", member)) ||
+        (st = lss__check_time(db, ctx, "from", from)) || (st = lss__check_time(db, ctx, "to", to)) ||
+        (st = lss__check_money(db, ctx, "amount", amount, true)))
+        goto done;
+    if (to <= from) {
+        char a[LSS_TIME_BUFSIZE], b[LSS_TIME_BUFSIZE];
+        lss__fmt_time(a, from);
+        lss__fmt_time(b, to);
+        st = lss__fail(db, LSS_INVALID, "%s: member \"%s\": field \"to\": %s is not after from %s", ctx, member, b, a);
+        goto done;
+    }
+    lss_member *m = lss__member_get(db, member);
+    if (m == NULL) {
+        st = lss__fail(db, LSS_NOT_FOUND, "%s: member \"%s\" does not exist", ctx, member);
+        goto done;
+    }
+    if (lss__vec_reserve(&m->quotas, sizeof(lss_quota), 1)) {
+        st = lss__fail(db, LSS_NOMEM, "%s: member \"%s\": out of memory", ctx, member);
+        goto done;
+    }
+    lss_quota q = { at, from, to, amount };
+    LSS__VEC_AT(&m->quotas, lss_quota, m->quotas.count++) = q;
+    lss__event_done(db, at);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_member_find(const lss_member **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "member: NULL argument");
+    lss__lock(db);
+    *out = lss__member_get(db, key);
+    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "member \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_member_by_id(const lss_member **out, const lss_db *db, uint32_t id)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "member: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    *out = NULL;
+    if (id < db->members.count)
+        *out = lss__slab_get(&db->members, id);
+    else
+        st = lss__fail(db, LSS_NOT_FOUND, "member id %u does not exist (%u members)", id, db->members.count);
+    lss__unlock(db);
+    return st;
+}
+
+uint32_t lss_member_count(const lss_db *db) { return db ? db->members.count : 0; }
+uint32_t lss_member_id(const lss_member *m) { return m->id; }
+const char *lss_member_key(const lss_member *m) { return m->key; }
+const char *lss_member_name(const lss_member *m) { return m->name; }
+lss_role lss_member_role(const lss_member *m) { return (lss_role)m->role; }
+lss_time lss_member_added_at(const lss_member *m) { return m->added_at; }
+
+const char *lss_member_team(const lss_member *m) { return m->team; }
+
+/* Quotas are kept as every quota.set in order (reports as of an earlier
+ * time need the earlier targets); the accessors show one row per period
+ * with its latest target. */
+static bool quota_is_first_of_period(const lss_member *m, uint32_t i)
+{
+    const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss_quota, i);
+    for (uint32_t k = 0; k < i; k++) {
+        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss_quota, k);
+        if (p->from == q->from && p->to == q->to)
+            return false;
+    }
+    return true;
+}
+
+uint32_t lss_member_quota_count(const lss_member *m)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->quotas.count; i++)
+        n += quota_is_first_of_period(m, i);
+    return n;
+}
+
+lss_status lss_member_quota_get(lss_quota *out, const lss_member *m, uint32_t i)
+{
+    if (out == NULL || m == NULL)
+        return lss__fail(NULL, LSS_INVALID, "quota: NULL argument");
+    for (uint32_t k = 0, n = 0; k < m->quotas.count; k++) {
+        if (!quota_is_first_of_period(m, k))
+            continue;
+        if (n++ == i) {
+            *out = LSS__VEC_AT(&m->quotas, lss_quota, k);
+            for (uint32_t j = k + 1; j < m->quotas.count; j++) {
+                const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss_quota, j);
+                if (p->from == out->from && p->to == out->to)
+                    *out = *p;
+            }
+            return LSS_OK;
+        }
+    }
+    return lss__fail(NULL, LSS_NOT_FOUND, "member \"%s\": quota %u does not exist", m->key, i);
+}
+
+void lss__team_free(lss_db *db)
+{
+    HASH_CLEAR(hh, db->members_by_key);
+    for (uint32_t i = 0; i < db->members.count; i++)
+        lss__vec_free(&((lss_member *)lss__slab_get(&db->members, i))->quotas);
+    lss__slab_free(&db->members);
+}
