@@ -118,7 +118,7 @@ void lss__slab_free(lss__slab *s)
 
 /* ---- arena -------------------------------------------------------------- */
 
-#define ARENA_CHUNK ((size_t)64 * 1024 - sizeof(lss__arena_chunk))
+size_t lss__arena_block = (size_t)64 * 1024 - sizeof(lss__arena_chunk);
 
 lss__arena_mark lss__arena_mark_get(const lss__arena *a)
 {
@@ -149,7 +149,7 @@ lss_status lss__arena_strdup(lss__arena *a, const char *s, const char **out)
     }
     size_t n = strlen(s) + 1;
     if (a->cur == NULL || a->cur->cap - a->cur->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        size_t cap = n > lss__arena_block ? n : lss__arena_block;
         lss__arena_chunk *c = lss__malloc(sizeof *c + cap);
         if (c == NULL)
             return LSS_NOMEM;

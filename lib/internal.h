@@ -71,6 +71,8 @@ typedef struct lss__arena_mark {
     lss__arena_chunk *cur;
     size_t used;
 } lss__arena_mark;
+/* Minimum block size; tests lower it so that every string allocates. */
+extern size_t lss__arena_block;
 lss__arena_mark lss__arena_mark_get(const lss__arena *a);
 void lss__arena_reset(lss__arena *a, lss__arena_mark m);
 /* Copy of s (NULL gives NULL in *out with LSS_OK). */

@@ -1,0 +1,234 @@
+/* Allocation failure: every mutating call, with the 1st, 2nd, 3rd, ...
+ * allocation failing until the call succeeds. Each failure must return
+ * LSS_NOMEM, leave the database exactly as it was (same dump), and leak
+ * nothing (live blocks back to zero after close). */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A database with something of everything, so that calls find existing
+ * hash tables, interned strings and half-full vectors as well as empty ones. */
+static lss_db *setup(void)
+{
+    lss_db *db = open_db(LSS_PIPELINE_STRICT);
+    assert_int_equal(lss_member_add(NULL, db, 0, "m", "M", LSS_ROLE_SALES, "DACH"), LSS_OK);
+    assert_int_equal(lss_member_add(NULL, db, 0, "m2", "M2", LSS_ROLE_BOTH, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 10, "d", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 11, "d", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 12, "d", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 13, "d", LSS_STAGE_NEGOTIATED), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 10, "dl", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_set_amount(db, 11, "dl", 101), LSS_OK);
+    assert_int_equal(lss_deal_set_amount(db, 12, "dl", 102), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, 14, "dl", LSS_LOSS_PRICE, NULL), LSS_OK);
+    /* dp and dl have 4 history entries: their next event grows the vector */
+    assert_int_equal(lss_deal_open(NULL, db, 10, "dp", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(lss_deal_set_amount(db, 11 + i, "dp", 200 + i), LSS_OK);
+    return db;
+}
+
+/* setup() and then enough of every entity that each slab is exactly full,
+ * so the next entity of any kind needs a new chunk. */
+static lss_db *setup_full(void)
+{
+    lss_db *db = setup();
+    char key[32];
+    while (lss_member_count(db) < LSS__SLAB_CHUNK) {
+        snprintf(key, sizeof key, "fm-%u", lss_member_count(db));
+        assert_int_equal(lss_member_add(NULL, db, 0, key, key, LSS_ROLE_SALES, key), LSS_OK);
+    }
+    while (lss_customer_count(db) < LSS__SLAB_CHUNK) {
+        snprintf(key, sizeof key, "fc-%u", lss_customer_count(db));
+        assert_int_equal(lss_customer_add(NULL, db, 0, key, key, NULL, NULL, key, LSS_SOURCE_WEB, NULL), LSS_OK);
+    }
+    while (lss_deal_count(db) < LSS__SLAB_CHUNK) {
+        snprintf(key, sizeof key, "fd-%u", lss_deal_count(db));
+        assert_int_equal(lss_deal_open(NULL, db, 0, key, "fc-1", "m", 1, NULL, LSS_TIME_NONE), LSS_OK);
+    }
+    while (lss_activity_count(db) < LSS__SLAB_CHUNK)
+        assert_int_equal(lss_activity_log(NULL, db, 0, "fc-1", "m", LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, 1, NULL, NULL),
+                         LSS_OK);
+    return db;
+}
+
+typedef lss_status (*op_fn)(lss_db *db);
+
+static lss_status op_member_add(lss_db *db) { return lss_member_add(NULL, db, 20, "m3", "New", LSS_ROLE_SALES, "Nordics"); }
+static lss_status op_member_add_known_team(lss_db *db) { return lss_member_add(NULL, db, 20, "m3", "New", LSS_ROLE_SALES, "DACH"); }
+static lss_status op_quota_set(lss_db *db) { return lss_quota_set(db, 20, "m", 0, 100, 500); }
+static lss_status op_customer_add(lss_db *db)
+{
+    return lss_customer_add(NULL, db, 20, "c2", "Name", "e@x", "Co", "enterprise", LSS_SOURCE_REFERRAL, "c");
+}
+static lss_status op_customer_update(lss_db *db) { return lss_customer_update(db, 20, "c", "N2", "e2", "Co2", "mid"); }
+static lss_status op_customer_churn(lss_db *db) { return lss_customer_churn(db, 20, "c"); }
+static lss_status op_deal_open(lss_db *db)
+{
+    return lss_deal_open(NULL, db, 20, "d2", "c", "m", 500, "A title", 1000);
+}
+static lss_status op_deal_advance(lss_db *db) { return lss_deal_advance(db, 20, "dp", LSS_STAGE_QUALIFIED); }
+static lss_status op_deal_amount(lss_db *db) { return lss_deal_set_amount(db, 20, "d", 999); }
+static lss_status op_deal_assign(lss_db *db) { return lss_deal_assign(db, 20, "d", "m2"); }
+static lss_status op_deal_win(lss_db *db) { return lss_deal_win(db, 20, "d", 1234); }
+static lss_status op_deal_lose(lss_db *db) { return lss_deal_lose(db, 20, "d", LSS_LOSS_OTHER, "a note"); }
+static lss_status op_deal_reopen(lss_db *db) { return lss_deal_reopen(db, 20, "dl"); }
+static lss_status op_activity_log(lss_db *db)
+{
+    return lss_activity_log(NULL, db, 20, "c", "m", LSS_ACTIVITY_DEMO, LSS_CHANNEL_WEB, 60, "d", "note");
+}
+static lss_status op_stage_probability(lss_db *db) { return lss_stage_probability_set(db, 20, LSS_STAGE_QUALIFIED, 30); }
+
+enum { EMPTY, SMALL, FULL };
+static const struct { const char *name; op_fn fn; int setup; } ops[] = {
+    { "member.add", op_member_add, FULL },
+    { "member.add (known team)", op_member_add_known_team, FULL },
+    { "member.add (empty db)", op_member_add, EMPTY },
+    { "quota.set", op_quota_set, SMALL },
+    { "customer.add", op_customer_add, FULL },
+    { "customer.update", op_customer_update, SMALL },
+    { "customer.churn", op_customer_churn, SMALL },
+    { "deal.open", op_deal_open, SMALL },
+    { "deal.advance", op_deal_advance, SMALL },
+    { "deal.amount", op_deal_amount, SMALL },
+    { "deal.assign", op_deal_assign, SMALL },
+    { "deal.win", op_deal_win, SMALL },
+    { "deal.lose", op_deal_lose, SMALL },
+    { "deal.reopen", op_deal_reopen, SMALL },
+    { "activity.log", op_activity_log, SMALL },
+    { "stage.probability", op_stage_probability, SMALL },
+};
+
+static void sweep(const char *name, op_fn fn, int kind, int *failures_seen)
+{
+    lss_db *db = kind == EMPTY ? open_db(LSS_PIPELINE_STRICT) : kind == SMALL ? setup() : setup_full();
+    char *before = dump(db);
+    int start = *failures_seen;
+    for (long n = 1;; n++) {
+        fail_alloc_arm(n);
+        lss_status st = fn(db);
+        fail_alloc_arm(0);
+        if (!fail_alloc_fired()) {
+            if (n == 1)
+                fail_msg("%s: the call allocated nothing: the sweep would prove nothing", name);
+            if (st != LSS_OK)
+                fail_msg("%s: no allocation failed but got %s: %s", name, lss_status_name(st), lss_db_errmsg(db));
+            char *after = dump(db);
+            assert_string_not_equal(before, after); /* the call did something */
+            free(after);
+            break;
+        }
+        if (st == LSS_OK)
+            continue; /* a failed allocation that was not needed (none today, but allowed) */
+        (*failures_seen)++;
+        if (st != LSS_NOMEM)
+            fail_msg("%s: allocation %ld failed and the call returned %s", name, n, lss_status_name(st));
+        char *after = dump(db);
+        if (strcmp(before, after) != 0)
+            fail_msg("%s: allocation %ld failed and the database changed:\n--- before\n%s\n--- after\n%s", name, n,
+                     before, after);
+        free(after);
+        if (n > 1000)
+            fail_msg("%s: more than 1000 allocations", name);
+    }
+    free(before);
+    lss_db_close(db);
+    print_message("  %-28s %-5s %d allocation points\n", name, kind == FULL ? "full" : kind == SMALL ? "small" : "empty",
+                  *failures_seen - start);
+    if (fail_alloc_live() != 0)
+        fail_msg("%s: %ld blocks leaked", name, fail_alloc_live());
+}
+
+static void test_every_mutation_survives_allocation_failure(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    int failures = 0;
+    size_t block = lss__arena_block;
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        sweep(ops[i].name, ops[i].fn, ops[i].setup, &failures);
+    /* again with every slab full and one arena block per string */
+    lss__arena_block = 1;
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (ops[i].setup != EMPTY)
+            sweep(ops[i].name, ops[i].fn, FULL, &failures);
+    lss__arena_block = block;
+    fail_alloc_uninstall();
+    print_message("%d allocation failures injected, all clean\n", failures);
+    assert_true(failures >= (int)(sizeof ops / sizeof *ops)); /* at least one per call */
+}
+
+static void test_open_survives_allocation_failure(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    for (long n = 1;; n++) {
+        lss_db *db = (lss_db *)1;
+        fail_alloc_arm(n);
+        lss_status st = lss_db_open(&db, NULL, NULL);
+        fail_alloc_arm(0);
+        if (!fail_alloc_fired()) {
+            assert_int_equal(st, LSS_OK);
+            lss_db_close(db);
+            break;
+        }
+        assert_int_equal(st, LSS_NOMEM);
+        assert_null(db);
+        assert_int_equal(fail_alloc_live(), 0);
+    }
+    assert_int_equal(fail_alloc_live(), 0);
+    fail_alloc_uninstall();
+}
+
+/* Many entities: hash tables expand, slabs add chunks, the arena adds
+ * blocks; allocation failures at those moments are clean too. */
+static void test_growth_points_survive_allocation_failure(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    lss_db *db = setup();
+    char key[32];
+    int failed = 0;
+    for (int i = 0; i < 3000; i++) {
+        snprintf(key, sizeof key, "bulk-%d", i);
+        /* fail the first allocation of every call: the call must fail cleanly, then succeed */
+        fail_alloc_arm(1);
+        lss_status st = lss_customer_add(NULL, db, 30, key, "Bulk customer with a longish name", NULL, NULL, NULL,
+                                         LSS_SOURCE_WEB, NULL);
+        fail_alloc_arm(0);
+        if (fail_alloc_fired()) {
+            assert_int_equal(st, LSS_NOMEM);
+            failed++;
+            const lss_customer *c;
+            assert_int_equal(lss_customer_find(&c, db, key), LSS_NOT_FOUND);
+            assert_int_equal(lss_customer_add(NULL, db, 30, key, "Bulk customer with a longish name", NULL, NULL,
+                                              NULL, LSS_SOURCE_WEB, NULL),
+                             LSS_OK);
+        } else {
+            assert_int_equal(st, LSS_OK);
+        }
+    }
+    assert_int_equal(lss_customer_count(db), 3001);
+    assert_true(failed > 3); /* hash expansions, slab chunks and arena blocks */
+    for (int i = 0; i < 3000; i++) {
+        const lss_customer *c;
+        snprintf(key, sizeof key, "bulk-%d", i);
+        assert_int_equal(lss_customer_find(&c, db, key), LSS_OK);
+    }
+    lss_db_close(db);
+    assert_int_equal(fail_alloc_live(), 0);
+    fail_alloc_uninstall();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_mutation_survives_allocation_failure),
+        cmocka_unit_test(test_open_survives_allocation_failure),
+        cmocka_unit_test(test_growth_points_survive_allocation_failure),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

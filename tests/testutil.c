@@ -1,0 +1,116 @@
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+lss_time T(const char *text)
+{
+    lss_time t = -1;
+    if (lss_time_parse(&t, text) != LSS_OK)
+        fail_msg("bad time in test: %s: %s", text, lss_errmsg());
+    return t;
+}
+
+static long g_count, g_nth, g_live;
+static int g_fired;
+
+/* a header before each block remembers that it is ours */
+typedef union { max_align_t a; size_t n; } hdr;
+
+static void *t_malloc(size_t n, void *ctx)
+{
+    (void)ctx;
+    if (g_nth && ++g_count == g_nth) {
+        g_fired = 1;
+        return NULL;
+    }
+    hdr *h = malloc(sizeof(hdr) + n);
+    if (!h)
+        return NULL;
+    h->n = n;
+    g_live++;
+    return h + 1;
+}
+
+static void *t_realloc(void *p, size_t n, void *ctx)
+{
+    (void)ctx;
+    if (p == NULL)
+        return t_malloc(n, NULL);
+    if (g_nth && ++g_count == g_nth) {
+        g_fired = 1;
+        return NULL;
+    }
+    hdr *h = realloc((hdr *)p - 1, sizeof(hdr) + n);
+    if (!h)
+        return NULL;
+    h->n = n;
+    return h + 1;
+}
+
+static void t_free(void *p, void *ctx)
+{
+    (void)ctx;
+    if (p) {
+        g_live--;
+        free((hdr *)p - 1);
+    }
+}
+
+void fail_alloc_install(void)
+{
+    lss_allocator a = { LSS_ALLOCATOR_VERSION, t_malloc, t_realloc, t_free, NULL };
+    g_count = g_nth = g_live = 0;
+    g_fired = 0;
+    assert_int_equal(lss_set_allocator(&a), LSS_OK);
+}
+
+void fail_alloc_uninstall(void) { assert_int_equal(lss_set_allocator(NULL), LSS_OK); }
+
+void fail_alloc_arm(long nth)
+{
+    g_count = 0;
+    g_nth = nth;
+    if (nth != 0)
+        g_fired = 0; /* disarming keeps the record of the last armed call */
+}
+
+int fail_alloc_fired(void) { return g_fired; }
+long fail_alloc_live(void) { return g_live; }
+
+char *dump(const lss_db *db)
+{
+    long saved = g_nth;
+    g_nth = 0;
+    char *d = lss__dump(db);
+    g_nth = saved;
+    assert_non_null(d);
+    char *copy = strdup(d);
+    lss__free(d);
+    return copy;
+}
+
+void assert_status_msg_(const lss_db *db, lss_status st, lss_status expect, const char *file, int line, ...)
+{
+    const char *msg = db ? lss_db_errmsg(db) : lss_errmsg();
+    if (st != expect)
+        fail_msg("%s:%d: status %s, expected %s: %s", file, line, lss_status_name(st), lss_status_name(expect), msg);
+    va_list ap;
+    va_start(ap, line);
+    for (const char *frag; (frag = va_arg(ap, const char *)) != NULL;) {
+        if (strstr(msg, frag) == NULL)
+            fail_msg("%s:%d: message \"%s\" lacks \"%s\"", file, line, msg, frag);
+    }
+    va_end(ap);
+}
+
+lss_db *open_db(lss_pipeline_mode mode)
+{
+    lss_db *db = NULL;
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.pipeline = mode;
+    assert_int_equal(lss_db_open(&db, NULL, &o), LSS_OK);
+    assert_non_null(db);
+    return db;
+}

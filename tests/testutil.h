@@ -1,0 +1,35 @@
+/* Shared helpers of the cmocka tests. */
+#ifndef LSS_TESTUTIL_H
+#define LSS_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* Parse a timestamp or fail the test. */
+lss_time T(const char *text);
+
+/* A counting allocator: fails the Nth allocation after arming (one shot)
+ * and tracks live blocks, so tests can prove "no leak" and "OOM is clean". */
+void fail_alloc_install(void);
+void fail_alloc_uninstall(void);
+void fail_alloc_arm(long nth);   /* 0 disarms */
+int fail_alloc_fired(void);      /* the armed failure happened */
+long fail_alloc_live(void);      /* live blocks */
+
+/* Full state of a database as text (owned; free with free()). */
+char *dump(const lss_db *db);
+
+/* Assert that status is `expect` and the database message contains every
+ * NULL-terminated fragment. */
+#define assert_status_msg(db, st, expect, ...) assert_status_msg_((db), (st), (expect), __FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+void assert_status_msg_(const lss_db *db, lss_status st, lss_status expect, const char *file, int line, ...);
+
+/* Open an in-memory database in the given pipeline mode; fails the test on error. */
+lss_db *open_db(lss_pipeline_mode mode);
+
+#endif
