@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { P = LSS_STAGE_PROSPECT, Q = LSS_STAGE_QUALIFIED, PR = LSS_STAGE_PRESENTED, N = LSS_STAGE_NEGOTIATED,
        W = LSS_STAGE_WON, L = LSS_STAGE_LOST, X = -1 /* refused: LSS_TRANSITION */ };
@@ -287,6 +288,34 @@ static void test_customer_deals_are_listed_in_order(void **state)
     lss_db_close(db);
 }
 
+static void test_deal_title_and_note_limits(void **state)
+{
+    (void)state;
+    lss_db *db = setup(LSS_PIPELINE_STRICT, P);
+    char *t = malloc(4098);
+    memset(t, 't', 4097);
+    t[511] = '\0';
+    assert_int_equal(lss_deal_open(NULL, db, 10, "d511", "c", "m-1", 0, t, LSS_TIME_NONE), LSS_OK);
+    t[511] = 't';
+    t[512] = '\0';
+    assert_int_equal(lss_deal_open(NULL, db, 10, "d512", "c", "m-1", 0, t, LSS_TIME_NONE), LSS_OK);
+    t[512] = 't';
+    t[513] = '\0';
+    assert_status_msg(db, lss_deal_open(NULL, db, 10, "d513", "c", "m-1", 0, t, LSS_TIME_NONE), LSS_INVALID,
+                      "field \"title\": 513 bytes is too long (at most 512)");
+    t[513] = 't';
+    t[4097] = '\0';
+    assert_status_msg(db, lss_deal_lose(db, 20, "d511", LSS_LOSS_OTHER, t), LSS_INVALID,
+                      "field \"note\": 4097 bytes is too long (at most 4096)");
+    t[4096] = '\0';
+    assert_int_equal(lss_deal_lose(db, 20, "d511", LSS_LOSS_OTHER, t), LSS_OK);
+    assert_status_msg(db, lss_deal_open(NULL, db, 10, "dx", "c", "m-1", 0, NULL, LSS_TIME_MAX + 1), LSS_INVALID,
+                      "field \"expected_close\"");
+    assert_int_equal(lss_deal_count(db), 3);
+    free(t);
+    lss_db_close(db);
+}
+
 static void test_stage_probability_as_of(void **state)
 {
     (void)state;
@@ -317,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_deal_event_earlier_than_last_is_out_of_order),
         cmocka_unit_test(test_deal_references_and_roles_are_checked),
         cmocka_unit_test(test_customer_deals_are_listed_in_order),
+        cmocka_unit_test(test_deal_title_and_note_limits),
         cmocka_unit_test(test_stage_probability_as_of),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
