@@ -18,5 +18,6 @@
 #include "salesservice/team.h"
 #include "salesservice/customer.h"
 #include "salesservice/pipeline.h"
+#include "salesservice/ticket.h"
 
 #endif /* SALESSERVICE_H */

@@ -1,6 +1,8 @@
 /* Customers, their change history, and activities. */
 #include "internal.h"
 
+#include <stdlib.h>
+
 lss_customer *lss__customer_get(const lss_db *db, const char *key)
 {
     lss_customer *c = NULL;
@@ -360,3 +362,106 @@ void lss__customers_free(lss_db *db)
     lss__slab_free(&db->customers);
     lss__slab_free(&db->activities);
 }
+
+/* ---- where a customer stands, and its timeline ------------------------------ */
+
+static const char *const customer_state_names[] = { "prospect", "active", "churned" };
+
+const char *lss_customer_state_name(int v)
+{
+    return lss__enum_name(customer_state_names, (int)(sizeof customer_state_names / sizeof *customer_state_names), v);
+}
+
+lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
+{
+    lss_time last_win = LSS_TIME_NONE, last_churn = LSS_TIME_NONE;
+    if (c->added_at >= t)
+        return LSS_CUSTOMER_STATE_PROSPECT;
+    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer)
+        if (d->won_at != LSS_TIME_NONE && d->won_at < t && d->won_at > last_win)
+            last_win = d->won_at;
+    for (uint32_t i = 0; i < c->changes.count; i++) {
+        const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+        if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at > last_churn)
+            last_churn = x->at;
+    }
+    /* a win strictly after the latest churn makes the customer active again */
+    if (last_churn != LSS_TIME_NONE && last_churn >= last_win)
+        return LSS_CUSTOMER_STATE_CHURNED;
+    return last_win != LSS_TIME_NONE ? LSS_CUSTOMER_STATE_ACTIVE : LSS_CUSTOMER_STATE_PROSPECT;
+}
+
+struct lss_timeline {
+    uint32_t count;
+    lss_timeline_item items[];
+};
+
+static int item_cmp(const void *pa, const void *pb)
+{
+    const lss_timeline_item *a = pa, *b = pb;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    uint32_t ia = a->deal ? a->deal->id : a->ticket ? a->ticket->id : a->activity->id;
+    uint32_t ib = b->deal ? b->deal->id : b->ticket ? b->ticket->id : b->activity->id;
+    return ia < ib ? -1 : ia > ib;
+}
+
+lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *customer)
+{
+    static const char ctx[] = "customer.timeline";
+    lss_status st;
+    lss_customer *c;
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    *out = NULL;
+    lss__lock(db);
+    if ((st = find_customer(db, ctx, customer, &c)))
+        goto done;
+    size_t n = 0;
+    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer)
+        n++;
+    for (const lss_ticket *t = c->first_ticket; t; t = t->next_of_customer)
+        n++;
+    for (const lss_activity *a = c->first_activity; a; a = a->next_of_customer)
+        n++;
+    lss_timeline *tl = lss__malloc(sizeof *tl + n * sizeof(lss_timeline_item));
+    if (tl == NULL) {
+        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+        goto done;
+    }
+    size_t i = 0;
+    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer) {
+        lss_timeline_item it = { d->opened_at, LSS_TIMELINE_DEAL, d, NULL, NULL };
+        tl->items[i++] = it;
+    }
+    for (const lss_ticket *t = c->first_ticket; t; t = t->next_of_customer) {
+        lss_timeline_item it = { t->opened_at, LSS_TIMELINE_TICKET, NULL, t, NULL };
+        tl->items[i++] = it;
+    }
+    for (const lss_activity *a = c->first_activity; a; a = a->next_of_customer) {
+        lss_timeline_item it = { a->at, LSS_TIMELINE_ACTIVITY, NULL, NULL, a };
+        tl->items[i++] = it;
+    }
+    tl->count = (uint32_t)n;
+    qsort(tl->items, n, sizeof *tl->items, item_cmp);
+    *out = tl;
+done:
+    lss__unlock(db);
+    return st;
+}
+
+uint32_t lss_timeline_count(const lss_timeline *tl) { return tl ? tl->count : 0; }
+
+lss_status lss_timeline_get(lss_timeline_item *out, const lss_timeline *tl, uint32_t i)
+{
+    if (out == NULL || tl == NULL)
+        return lss__fail(NULL, LSS_INVALID, "timeline: NULL argument");
+    if (i >= tl->count)
+        return lss__fail(NULL, LSS_NOT_FOUND, "timeline item %u does not exist (%u items)", i, tl->count);
+    *out = tl->items[i];
+    return LSS_OK;
+}
+
+void lss_timeline_free(lss_timeline *tl) { lss__free(tl); }

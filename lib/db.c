@@ -72,6 +72,7 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     lss__slab_init(&db->customers, sizeof(lss_customer));
     lss__slab_init(&db->deals, sizeof(lss_deal));
     lss__slab_init(&db->activities, sizeof(lss_activity));
+    lss__slab_init(&db->tickets, sizeof(lss_ticket));
     lss__db_opened();
     *out = db;
     return LSS_OK;
@@ -81,6 +82,7 @@ void lss_db_close(lss_db *db)
 {
     if (db == NULL)
         return;
+    lss__tickets_free(db);
     lss__pipeline_free(db);
     lss__customers_free(db);
     lss__team_free(db);
@@ -178,10 +180,10 @@ char *lss__dump(const lss_db *db)
     for (uint32_t i = 0; i < db->customers.count; i++) {
         const lss_customer *c = lss__slab_get(&db->customers, i);
         put(&b, "customer %u key=%s name=%s email=%s company=%s segment=%s/%s source=%u ref=%s at=%lld churn=%lld "
-                "first_deal=%s first_act=%u\n",
+                "first_deal=%s first_act=%u first_ticket=%s\n",
             c->id, c->key, S(c->name), S(c->email), S(c->company), S(c->segment), S(c->segment0), c->source, c->referred_by ? c->referred_by->key : "-",
             (long long)c->added_at, (long long)c->churned_at, c->first_deal ? c->first_deal->key : "-",
-            c->first_activity ? c->first_activity->id : LSS__NONE);
+            c->first_activity ? c->first_activity->id : LSS__NONE, c->first_ticket ? c->first_ticket->key : "-");
         for (uint32_t k = 0; k < c->changes.count; k++) {
             const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, k);
             put(&b, "  change at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", (long long)x->at, x->kind,
@@ -209,8 +211,29 @@ char *lss__dump(const lss_db *db)
             a->channel, (long long)a->duration, S(a->note),
             a->next_of_customer ? a->next_of_customer->id : LSS__NONE);
     }
-    put(&b, "hash members=%u customers=%u deals=%u teams=%u segments=%u\n", HASH_COUNT(db->members_by_key),
-        HASH_COUNT(db->customers_by_key), HASH_COUNT(db->deals_by_key), HASH_COUNT(db->teams.by_name),
+    for (uint32_t i = 0; i < db->sla.count; i++) {
+        const lss__sla_change *x = &LSS__VEC_AT(&db->sla, lss__sla_change, i);
+        put(&b, "sla at=%lld prio=%u %lld/%lld\n", (long long)x->at, x->priority, (long long)x->response,
+            (long long)x->resolution);
+    }
+    for (uint32_t i = 0; i < db->tickets.count; i++) {
+        const lss_ticket *t = lss__slab_get(&db->tickets, i);
+        put(&b, "ticket %u key=%s subject=%s customer=%s deal=%s assignee=%s opened=%lld last=%lld fr=%lld fres=%lld "
+                "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%u next=%s\n",
+            t->id, t->key, S(t->subject), t->customer->key, t->deal ? t->deal->key : "-",
+            t->assignee ? t->assignee->key : "-", (long long)t->opened_at, (long long)t->last_at,
+            (long long)t->first_response_at, (long long)t->first_resolution_at, (long long)t->rated_at,
+            (long long)t->sla_response, (long long)t->sla_resolution, t->reopens, t->contacts, t->state, t->kind,
+            t->channel, t->priority, t->score, t->next_of_customer ? t->next_of_customer->key : "-");
+        for (uint32_t k = 0; k < t->hist.count; k++) {
+            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
+            put(&b, "  hist at=%lld kind=%u state=%u from=%u agent=%s channel=%u duration=%lld score=%u text=%s\n",
+                (long long)x->at, x->kind, x->state, x->from_state, x->agent ? x->agent->key : "-", x->channel,
+                (long long)x->duration, x->score, S(x->text));
+        }
+    }
+    put(&b, "hash members=%u customers=%u deals=%u tickets=%u teams=%u segments=%u\n", HASH_COUNT(db->members_by_key),
+        HASH_COUNT(db->customers_by_key), HASH_COUNT(db->deals_by_key), HASH_COUNT(db->tickets_by_key), HASH_COUNT(db->teams.by_name),
         HASH_COUNT(db->segments.by_name));
     lss__unlock(db);
     if (b.oom) {

@@ -148,6 +148,7 @@ struct lss_customer {
     const lss_customer *referred_by;
     lss_deal *first_deal, *last_deal;
     lss_activity *first_activity, *last_activity;
+    lss_ticket *first_ticket, *last_ticket;
     lss_time added_at;
     lss_time churned_at; /* latest churn or LSS_TIME_NONE */
     const char *segment;  /* current, interned */
@@ -173,6 +174,7 @@ struct lss_deal {
     const lss_member *owner;
     lss_deal *next_of_customer;
     lss_time opened_at, expected_close, last_at;
+    lss_time won_at; /* LSS_TIME_NONE unless won */
     lss_money amount;
     uint32_t id;
     uint8_t stage, lost_from, furthest;
@@ -191,6 +193,35 @@ struct lss_activity {
     uint8_t kind, channel;
 };
 
+typedef struct lss__ticket_change {
+    lss_time at;
+    int64_t duration; /* contact; else -1 */
+    const char *text; /* resolve note, rating comment */
+    const lss_member *agent;
+    uint8_t kind, state, from_state, channel, score;
+} lss__ticket_change;
+
+struct lss_ticket {
+    UT_hash_handle hh;
+    const char *key;
+    const char *subject;
+    lss_customer *customer;
+    const lss_deal *deal;
+    const lss_member *assignee;
+    lss_ticket *next_of_customer;
+    lss_time opened_at, last_at, first_response_at, first_resolution_at, rated_at;
+    int64_t sla_response, sla_resolution; /* targets captured at opening */
+    uint32_t id, reopens, contacts;
+    uint8_t state, kind, channel, priority, score;
+    lss__vec hist; /* lss__ticket_change */
+};
+
+typedef struct lss__sla_change {
+    lss_time at;
+    int64_t response, resolution;
+    uint8_t priority;
+} lss__sla_change;
+
 typedef struct lss__prob_change {
     lss_time at;
     uint8_t stage, percent;
@@ -205,11 +236,13 @@ struct lss_db {
     char errmsg[LSS__MSG_MAX];
     lss__arena text;
     lss__intern teams, segments;
-    lss__slab members, customers, deals, activities;
+    lss__slab members, customers, deals, activities, tickets;
     lss_member *members_by_key;
     lss_customer *customers_by_key;
     lss_deal *deals_by_key;
+    lss_ticket *tickets_by_key;
     lss__vec prob; /* lss__prob_change */
+    lss__vec sla;  /* lss__sla_change */
 };
 
 /* Every public mutation: lock, run, count the event, unlock. */
@@ -232,6 +265,8 @@ lss_deal *lss__deal_get(const lss_db *db, const char *key);
 /* Add e to a key table; on OOM e is not in the table and (e)->hh.tbl is NULL. */
 #define LSS__HASH_ADD(head, e) HASH_ADD_KEYPTR(hh, head, (e)->key, strlen((e)->key), e)
 
+lss_ticket *lss__ticket_get(const lss_db *db, const char *key);
+void lss__tickets_free(lss_db *db);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);
 void lss__team_free(lss_db *db);

@@ -108,6 +108,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     d->owner = m;
     d->opened_at = d->last_at = at;
     d->expected_close = expected_close;
+    d->won_at = LSS_TIME_NONE;
     d->amount = amount;
     d->id = db->deals.count - 1;
     d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
@@ -266,6 +267,8 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     d->amount = ch.amount;
     d->owner = ch.owner;
     d->last_at = at;
+    if (kind == LSS_DEAL_WON)
+        d->won_at = at;
     lss__event_done(db, at);
     return LSS_OK;
 }

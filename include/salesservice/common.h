@@ -32,6 +32,8 @@ typedef struct lss_customer lss_customer;
 typedef struct lss_deal lss_deal;
 /** A logged sales or relationship activity. Borrowed from its database. */
 typedef struct lss_activity lss_activity;
+/** A service ticket. Borrowed from its database. */
+typedef struct lss_ticket lss_ticket;
 
 /**
  * A moment in time: whole seconds since 1970-01-01T00:00:00Z (UTC).

@@ -145,6 +145,57 @@ LSS_API const lss_deal *lss_customer_first_deal(const lss_customer *c);
 /** The customer's first activity (in order of logging), or NULL; continue with lss_activity_next_of_customer(). */
 LSS_API const lss_activity *lss_customer_first_activity(const lss_customer *c);
 
+/** Where a customer stands. Pinned values. */
+typedef enum lss_customer_state {
+    LSS_CUSTOMER_STATE_PROSPECT = 0,  /**< no won deal yet (and not churned) */
+    LSS_CUSTOMER_STATE_ACTIVE = 1,    /**< at least one won deal and no churn since the latest win */
+    LSS_CUSTOMER_STATE_CHURNED = 2    /**< churned at or after the latest win (or without any win) */
+} lss_customer_state;
+
+/** @return "prospect", "active", "churned"; NULL otherwise. */
+LSS_API const char *lss_customer_state_name(int state);
+
+/**
+ * Where @p c stands as of @p t (events with at < t). A win strictly after a
+ * churn makes the customer active again.
+ * @return the state; #LSS_CUSTOMER_STATE_PROSPECT for a customer added at or after @p t.
+ */
+LSS_API lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t);
+
+/** One item of a customer's timeline. */
+typedef enum lss_timeline_kind {
+    LSS_TIMELINE_DEAL = 0,      /**< a deal, at its opening */
+    LSS_TIMELINE_TICKET = 1,    /**< a ticket, at its opening */
+    LSS_TIMELINE_ACTIVITY = 2   /**< an activity */
+} lss_timeline_kind;
+
+typedef struct lss_timeline_item {
+    lss_time at;                 /**< the deal's or ticket's opening, or the activity's time */
+    lss_timeline_kind kind;      /**< which of the three handles is set */
+    const lss_deal *deal;        /**< for #LSS_TIMELINE_DEAL, else NULL */
+    const lss_ticket *ticket;    /**< for #LSS_TIMELINE_TICKET, else NULL */
+    const lss_activity *activity; /**< for #LSS_TIMELINE_ACTIVITY, else NULL */
+} lss_timeline_item;
+
+/** A snapshot of one customer's deals, tickets and activities in time order. */
+typedef struct lss_timeline lss_timeline;
+
+/**
+ * Build the timeline of @p customer: its deals, tickets and activities,
+ * ordered by time (ties: deals, then tickets, then activities, each in order
+ * of creation). The snapshot does not change when the database does.
+ *
+ * @param[out] out  the timeline; free it with lss_timeline_free()
+ * @return #LSS_OK; #LSS_INVALID; #LSS_NOT_FOUND; #LSS_NOMEM.
+ */
+LSS_API lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *customer);
+/** @return the number of items. */
+LSS_API uint32_t lss_timeline_count(const lss_timeline *tl);
+/** Copy item @p i (0-based). @return #LSS_OK or #LSS_NOT_FOUND. */
+LSS_API lss_status lss_timeline_get(lss_timeline_item *out, const lss_timeline *tl, uint32_t i);
+/** Free a timeline. NULL is a no-op. */
+LSS_API void lss_timeline_free(lss_timeline *tl);
+
 /**
  * Log an activity with a customer (event `activity.log`).
  *

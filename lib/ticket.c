@@ -1,0 +1,558 @@
+/* Service tickets: the lifecycle as a transition table, contacts, ratings,
+ * service levels and the SLA clock. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+#define BIT(s) (1u << (s))
+#define KEEP 0xFF /* result: the state does not change */
+
+/* One row per ticket event (indexed by lss_ticket_change_kind): the states
+ * it may start from, the state it leads to, and the rule for messages.
+ * docs/tickets.md is made from this table. */
+static const struct ticket_rule {
+    const char *ctx;
+    const char *verb;
+    unsigned from;
+    uint8_t to;
+    uint8_t to_from_new; /* result when starting in new (assign, contact) */
+    const char *rule;
+} ticket_rules[] = {
+    [LSS_TICKET_EV_OPEN] = { "ticket.open", "open", 0, LSS_TICKET_NEW, LSS_TICKET_NEW, "a ticket opens in new" },
+    [LSS_TICKET_EV_ASSIGN] = { "ticket.assign", "assign",
+                              BIT(LSS_TICKET_NEW) | BIT(LSS_TICKET_OPEN) | BIT(LSS_TICKET_PENDING) | BIT(LSS_TICKET_RESOLVED),
+                              KEEP, LSS_TICKET_OPEN, "assign only before the ticket is closed" },
+    [LSS_TICKET_EV_CONTACT] = { "ticket.contact", "record a contact",
+                               BIT(LSS_TICKET_NEW) | BIT(LSS_TICKET_OPEN) | BIT(LSS_TICKET_PENDING), KEEP,
+                               LSS_TICKET_OPEN, "contacts only in new, open or pending" },
+    [LSS_TICKET_EV_WAIT] = { "ticket.wait", "wait", BIT(LSS_TICKET_OPEN), LSS_TICKET_PENDING, 0,
+                             "wait only from open" },
+    [LSS_TICKET_EV_RESUME] = { "ticket.resume", "resume", BIT(LSS_TICKET_PENDING), LSS_TICKET_OPEN, 0,
+                             "resume only from pending" },
+    [LSS_TICKET_EV_RESOLVE] = { "ticket.resolve", "resolve", BIT(LSS_TICKET_OPEN) | BIT(LSS_TICKET_PENDING),
+                                 LSS_TICKET_RESOLVED, 0, "resolve only from open or pending" },
+    [LSS_TICKET_EV_REOPEN] = { "ticket.reopen", "reopen", BIT(LSS_TICKET_RESOLVED), LSS_TICKET_OPEN, 0,
+                              "reopen only from resolved" },
+    [LSS_TICKET_EV_CLOSE] = { "ticket.close", "close", BIT(LSS_TICKET_RESOLVED), LSS_TICKET_CLOSED, 0,
+                               "close only from resolved" },
+    [LSS_TICKET_EV_RATE] = { "ticket.rate", "rate", BIT(LSS_TICKET_RESOLVED) | BIT(LSS_TICKET_CLOSED), KEEP, 0,
+                           "rate only once resolved or closed" },
+};
+
+static const char *const state_names[] = { "new", "open", "pending", "resolved", "closed" };
+static const char *const kind_names[] = { "presales", "installation", "maintenance", "incident",
+                                          "complaint", "training", "question" };
+static const char *const priority_names[] = { "low", "normal", "high", "urgent" };
+static const char *const change_names[] = { "opened", "assigned", "contacted", "waiting", "resumed",
+                                            "resolved", "reopened", "closed", "rated" };
+static const char *const outcome_names[] = { "undecided", "met", "missed" };
+#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+
+const char *lss_ticket_state_name(int v) { return lss__enum_name(state_names, COUNT(state_names), v); }
+const char *lss_ticket_kind_name(int v) { return lss__enum_name(kind_names, COUNT(kind_names), v); }
+const char *lss_priority_name(int v) { return lss__enum_name(priority_names, COUNT(priority_names), v); }
+const char *lss_ticket_change_kind_name(int v) { return lss__enum_name(change_names, COUNT(change_names), v); }
+const char *lss_sla_outcome_name(int v) { return lss__enum_name(outcome_names, COUNT(outcome_names), v); }
+
+#define PARSE(fn, type, names, what)                                                          \
+    lss_status fn(type *out, const char *text)                                                \
+    {                                                                                         \
+        int v;                                                                                \
+        if (out == NULL)                                                                      \
+            return lss__fail(NULL, LSS_INVALID, "%s: NULL output", what);                     \
+        lss_status st = lss__enum_parse(names, COUNT(names), what, text, &v);                 \
+        if (st == LSS_OK)                                                                     \
+            *out = (type)v;                                                                   \
+        return st;                                                                            \
+    }
+PARSE(lss_ticket_state_parse, lss_ticket_state, state_names, "ticket state")
+PARSE(lss_ticket_kind_parse, lss_ticket_kind, kind_names, "ticket kind")
+PARSE(lss_priority_parse, lss_priority, priority_names, "priority")
+
+lss_ticket *lss__ticket_get(const lss_db *db, const char *key)
+{
+    lss_ticket *t = NULL;
+    HASH_FIND_STR(db->tickets_by_key, key, t);
+    return t;
+}
+
+/* ---- SLA targets ------------------------------------------------------------ */
+
+static const int64_t default_sla[4][2] = {
+    [LSS_PRIORITY_LOW] = { 24 * 3600, 120 * 3600 },
+    [LSS_PRIORITY_NORMAL] = { 8 * 3600, 72 * 3600 },
+    [LSS_PRIORITY_HIGH] = { 4 * 3600, 24 * 3600 },
+    [LSS_PRIORITY_URGENT] = { 1 * 3600, 8 * 3600 },
+};
+
+/* The latest sla.set for the priority with at <= t (the last applied wins a tie). */
+static void sla_targets(const lss_db *db, unsigned priority, lss_time t, int64_t *resp, int64_t *res)
+{
+    lss_time best = LSS_TIME_NONE;
+    *resp = default_sla[priority][0];
+    *res = default_sla[priority][1];
+    for (uint32_t i = 0; i < db->sla.count; i++) {
+        const lss__sla_change *s = &LSS__VEC_AT(&db->sla, lss__sla_change, i);
+        if (s->priority == priority && s->at <= t && s->at >= best) {
+            best = s->at;
+            *resp = s->response;
+            *res = s->resolution;
+        }
+    }
+}
+
+lss_status lss_sla_set(lss_db *db, lss_time at, lss_priority priority, int64_t first_response, int64_t resolution)
+{
+    static const char ctx[] = "sla.set";
+    lss_status st;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)))
+        goto done;
+    if (lss_priority_name((int)priority) == NULL) {
+        st = lss__fail(db, LSS_INVALID, "%s: field \"priority\": %d is not a priority", ctx, (int)priority);
+        goto done;
+    }
+    if (first_response < 0 || first_response > LSS__DURATION_MAX || resolution < 0 ||
+        resolution > LSS__DURATION_MAX) {
+        bool fr = first_response < 0 || first_response > LSS__DURATION_MAX;
+        st = lss__fail(db, LSS_INVALID, "%s: priority %s: field \"%s\": %lld is out of range (0 to %lld seconds)", ctx,
+                       lss_priority_name((int)priority), fr ? "first_response" : "resolution",
+                       (long long)(fr ? first_response : resolution), (long long)LSS__DURATION_MAX);
+        goto done;
+    }
+    if (lss__vec_reserve(&db->sla, sizeof(lss__sla_change), 1)) {
+        st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+        goto done;
+    }
+    lss__sla_change s = { at, first_response, resolution, (uint8_t)priority };
+    LSS__VEC_AT(&db->sla, lss__sla_change, db->sla.count++) = s;
+    lss__event_done(db, at);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_sla_targets_at(int64_t *first_response, int64_t *resolution, const lss_db *db, lss_priority priority,
+                              lss_time t)
+{
+    if (first_response == NULL || resolution == NULL || db == NULL || lss_priority_name((int)priority) == NULL)
+        return lss__fail(db, LSS_INVALID, "sla: invalid argument");
+    lss__lock(db);
+    sla_targets(db, priority, t, first_response, resolution);
+    lss__unlock(db);
+    return LSS_OK;
+}
+
+/* ---- open ---------------------------------------------------------------------- */
+
+lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, const char *key, const char *customer,
+                           lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
+                           const char *deal)
+{
+    static const char ctx[] = "ticket.open";
+    lss_status st;
+    lss_customer *c;
+    const lss_deal *d = NULL;
+    if (out)
+        *out = NULL;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
+        (st = lss__check_key(db, ctx, "customer", customer)) ||
+        (st = lss__check_text(db, ctx, "subject", subject, LSS__TITLE_MAX, false, false)))
+        goto done;
+    if (lss_ticket_kind_name((int)kind) == NULL || lss_channel_name((int)channel) == NULL ||
+        lss_priority_name((int)priority) == NULL) {
+        const char *f = lss_ticket_kind_name((int)kind) == NULL ? "kind"
+                        : lss_channel_name((int)channel) == NULL ? "channel" : "priority";
+        int v = lss_ticket_kind_name((int)kind) == NULL ? (int)kind
+                : lss_channel_name((int)channel) == NULL ? (int)channel : (int)priority;
+        st = lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"%s\": %d is not valid", ctx, key, f, v);
+        goto done;
+    }
+    if ((c = lss__customer_get(db, customer)) == NULL) {
+        st = lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": customer \"%s\" does not exist", ctx, key, customer);
+        goto done;
+    }
+    if (deal != NULL) {
+        if ((st = lss__check_key(db, ctx, "deal", deal)))
+            goto done;
+        if ((d = lss__deal_get(db, deal)) == NULL) {
+            st = lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": deal \"%s\" does not exist", ctx, key, deal);
+            goto done;
+        }
+        if (d->customer != c) {
+            st = lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": deal \"%s\" belongs to customer \"%s\", not \"%s\"",
+                           ctx, key, deal, d->customer->key, customer);
+            goto done;
+        }
+    }
+    if (lss__ticket_get(db, key)) {
+        st = lss__fail(db, LSS_EXISTS, "%s: ticket \"%s\" already exists", ctx, key);
+        goto done;
+    }
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    const char *k, *s;
+    lss__vec hist = { 0 };
+    if (lss__slab_reserve(&db->tickets) || lss__vec_reserve(&hist, sizeof(lss__ticket_change), 4) ||
+        lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, subject, &s))
+        goto oom;
+    lss_ticket *t = lss__slab_push(&db->tickets);
+    t->key = k;
+    t->subject = s;
+    t->customer = c;
+    t->deal = d;
+    t->opened_at = t->last_at = at;
+    t->first_response_at = t->first_resolution_at = t->rated_at = LSS_TIME_NONE;
+    sla_targets(db, priority, at, &t->sla_response, &t->sla_resolution);
+    t->id = db->tickets.count - 1;
+    t->state = LSS_TICKET_NEW;
+    t->kind = (uint8_t)kind;
+    t->channel = (uint8_t)channel;
+    t->priority = (uint8_t)priority;
+    t->hist = hist;
+    lss__ticket_change ch = { at, -1, NULL, NULL, LSS_TICKET_EV_OPEN, LSS_TICKET_NEW, LSS_TICKET_NEW, (uint8_t)channel, 0 };
+    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
+    LSS__HASH_ADD(db->tickets_by_key, t);
+    if (t->hh.tbl == NULL) {
+        lss__slab_pop(&db->tickets);
+        goto oom;
+    }
+    if (c->last_ticket)
+        c->last_ticket->next_of_customer = t;
+    else
+        c->first_ticket = t;
+    c->last_ticket = t;
+    lss__event_done(db, at);
+    if (out)
+        *out = t;
+    st = LSS_OK;
+    goto done;
+oom:
+    lss__vec_free(&hist);
+    lss__arena_reset(&db->text, mark);
+    st = lss__fail(db, LSS_NOMEM, "%s: ticket \"%s\": out of memory", ctx, key);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+/* ---- the other events ------------------------------------------------------------- */
+
+typedef struct ticket_args {
+    const char *agent;
+    int64_t duration;
+    int channel; /* -1: the ticket's */
+    int score;
+    const char *text;
+} ticket_args;
+
+static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_ticket_change_kind kind,
+                               const ticket_args *a)
+{
+    const struct ticket_rule *rule = &ticket_rules[kind];
+    const char *ctx = rule->ctx;
+    lss_status st;
+    lss_ticket *t;
+    const lss_member *agent = NULL;
+
+    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "ticket", key)))
+        return st;
+    if ((t = lss__ticket_get(db, key)) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\" does not exist", ctx, key);
+    if (kind == LSS_TICKET_EV_ASSIGN || kind == LSS_TICKET_EV_CONTACT) {
+        if ((st = lss__check_key(db, ctx, "agent", a->agent)))
+            return st;
+        if ((agent = lss__member_get(db, a->agent)) == NULL)
+            return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": agent \"%s\" does not exist", ctx, key, a->agent);
+        if (agent->role != LSS_ROLE_SERVICE && agent->role != LSS_ROLE_BOTH)
+            return lss__fail(db, LSS_ROLE,
+                             "%s: ticket \"%s\": agent \"%s\" has role %s (an agent needs role service or both)", ctx,
+                             key, a->agent, lss_role_name(agent->role));
+    }
+    if (kind == LSS_TICKET_EV_CONTACT) {
+        if (a->duration < 0 || a->duration > LSS__DURATION_MAX)
+            return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"duration\": %lld is out of range (0 to %lld seconds)",
+                             ctx, key, (long long)a->duration, (long long)LSS__DURATION_MAX);
+        if (a->channel != -1 && lss_channel_name(a->channel) == NULL)
+            return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"channel\": %d is not a channel", ctx, key,
+                             a->channel);
+    }
+    if (kind == LSS_TICKET_EV_RATE && (a->score < 1 || a->score > 5))
+        return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"score\": %d is out of range (1 to 5)", ctx, key,
+                         a->score);
+    if ((kind == LSS_TICKET_EV_RESOLVE || kind == LSS_TICKET_EV_RATE) &&
+        (st = lss__check_text(db, ctx, kind == LSS_TICKET_EV_RATE ? "comment" : "note", a->text, LSS__NOTE_MAX, false,
+                              false)))
+        return st;
+    if (at < t->last_at) {
+        char t1[LSS_TIME_BUFSIZE], t2[LSS_TIME_BUFSIZE];
+        lss__fmt_time(t1, at);
+        lss__fmt_time(t2, t->last_at);
+        return lss__fail(db, LSS_OUT_OF_ORDER, "%s: ticket \"%s\": event at %s is earlier than its last event at %s",
+                         ctx, key, t1, t2);
+    }
+    if (!(rule->from & BIT(t->state)))
+        return lss__fail(db, LSS_TRANSITION, "ticket \"%s\": cannot %s in state %s (%s)", key, rule->verb,
+                         lss_ticket_state_name(t->state), rule->rule);
+
+    lss__arena_mark mark = lss__arena_mark_get(&db->text);
+    lss__ticket_change ch = { at, -1, NULL, agent, (uint8_t)kind, t->state, t->state, t->channel, 0 };
+    if (lss__vec_reserve(&t->hist, sizeof ch, 1) || lss__arena_strdup(&db->text, a->text, &ch.text)) {
+        lss__arena_reset(&db->text, mark);
+        return lss__fail(db, LSS_NOMEM, "%s: ticket \"%s\": out of memory", ctx, key);
+    }
+    ch.state = t->state == LSS_TICKET_NEW && rule->to == KEEP ? rule->to_from_new
+               : rule->to == KEEP                            ? t->state
+                                                             : rule->to;
+    switch (kind) {
+    case LSS_TICKET_EV_ASSIGN:
+        t->assignee = agent;
+        break;
+    case LSS_TICKET_EV_CONTACT:
+        ch.duration = a->duration;
+        ch.channel = (uint8_t)(a->channel == -1 ? t->channel : a->channel);
+        if (t->first_response_at == LSS_TIME_NONE)
+            t->first_response_at = at;
+        t->contacts++;
+        break;
+    case LSS_TICKET_EV_RESOLVE:
+        if (t->first_resolution_at == LSS_TIME_NONE)
+            t->first_resolution_at = at;
+        break;
+    case LSS_TICKET_EV_REOPEN:
+        t->reopens++;
+        break;
+    case LSS_TICKET_EV_RATE:
+        ch.score = (uint8_t)a->score;
+        t->score = (uint8_t)a->score;
+        t->rated_at = at;
+        break;
+    default:
+        break;
+    }
+    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
+    t->state = ch.state;
+    t->last_at = at;
+    lss__event_done(db, at);
+    return LSS_OK;
+}
+
+#define TICKET_EVENT(kind, ...)                                                                \
+    do {                                                                                       \
+        if (db == NULL)                                                                        \
+            return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ticket_rules[kind].ctx);  \
+        ticket_args a = __VA_ARGS__;                                                           \
+        lss__lock(db);                                                                         \
+        lss_status st = ticket_event(db, at, ticket, kind, &a);                                \
+        lss__unlock(db);                                                                       \
+        return st;                                                                             \
+    } while (0)
+
+lss_status lss_ticket_assign(lss_db *db, lss_time at, const char *ticket, const char *agent)
+{
+    TICKET_EVENT(LSS_TICKET_EV_ASSIGN, { agent, -1, -1, 0, NULL });
+}
+lss_status lss_ticket_contact(lss_db *db, lss_time at, const char *ticket, const char *agent, int64_t duration,
+                              int channel)
+{
+    TICKET_EVENT(LSS_TICKET_EV_CONTACT, { agent, duration, channel, 0, NULL });
+}
+lss_status lss_ticket_wait(lss_db *db, lss_time at, const char *ticket)
+{
+    TICKET_EVENT(LSS_TICKET_EV_WAIT, { NULL, -1, -1, 0, NULL });
+}
+lss_status lss_ticket_resume(lss_db *db, lss_time at, const char *ticket)
+{
+    TICKET_EVENT(LSS_TICKET_EV_RESUME, { NULL, -1, -1, 0, NULL });
+}
+lss_status lss_ticket_resolve(lss_db *db, lss_time at, const char *ticket, const char *note)
+{
+    TICKET_EVENT(LSS_TICKET_EV_RESOLVE, { NULL, -1, -1, 0, note });
+}
+lss_status lss_ticket_reopen(lss_db *db, lss_time at, const char *ticket)
+{
+    TICKET_EVENT(LSS_TICKET_EV_REOPEN, { NULL, -1, -1, 0, NULL });
+}
+lss_status lss_ticket_close(lss_db *db, lss_time at, const char *ticket)
+{
+    TICKET_EVENT(LSS_TICKET_EV_CLOSE, { NULL, -1, -1, 0, NULL });
+}
+lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int score, const char *comment)
+{
+    TICKET_EVENT(LSS_TICKET_EV_RATE, { NULL, -1, -1, score, comment });
+}
+
+/* ---- the SLA clock: a pure function of the state history ------------------------ */
+
+static bool clock_runs(uint8_t state) { return state == LSS_TICKET_NEW || state == LSS_TICKET_OPEN; }
+
+/* Seconds in new or open before `until`, and whether the clock runs then. */
+static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running)
+{
+    int64_t total = 0;
+    bool run = false;
+    for (uint32_t i = 0; i < t->hist.count; i++) {
+        const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
+        if (x->at >= until)
+            break;
+        run = clock_runs(x->state);
+        if (!run)
+            continue;
+        lss_time end = until;
+        if (i + 1 < t->hist.count) {
+            lss_time next = LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at;
+            if (next < end)
+                end = next;
+        }
+        total += end - x->at;
+    }
+    if (running)
+        *running = run;
+    return total;
+}
+
+/* The moment the clock reaches `target`, if it does before `until`. */
+static lss_time clock_reaches(const lss_ticket *t, int64_t target, lss_time until)
+{
+    int64_t total = 0;
+    for (uint32_t i = 0; i < t->hist.count; i++) {
+        const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
+        if (x->at >= until)
+            break;
+        if (!clock_runs(x->state))
+            continue;
+        lss_time end = until;
+        if (i + 1 < t->hist.count) {
+            lss_time next = LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at;
+            if (next < end)
+                end = next;
+        }
+        if (total + (end - x->at) >= target)
+            return x->at + (target - total);
+        total += end - x->at;
+    }
+    return LSS_TIME_NONE;
+}
+
+int64_t lss_ticket_sla_clock(const lss_ticket *t, lss_time as_of)
+{
+    return t ? sla_clock(t, as_of, NULL) : 0;
+}
+
+static lss_sla_outcome outcome(const lss_ticket *t, lss_time event_at, int64_t target, int64_t clock_now,
+                               lss_time as_of)
+{
+    if (event_at != LSS_TIME_NONE && event_at < as_of)
+        return sla_clock(t, event_at, NULL) <= target ? LSS_SLA_MET : LSS_SLA_MISSED;
+    return clock_now > target ? LSS_SLA_MISSED : LSS_SLA_UNDECIDED;
+}
+
+static lss_time due(const lss_ticket *t, int64_t target, int64_t clock_now, bool running, lss_time as_of)
+{
+    if (clock_now >= target)
+        return clock_reaches(t, target, as_of);
+    return running ? as_of + (target - clock_now) : LSS_TIME_NONE;
+}
+
+lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of)
+{
+    if (out == NULL || t == NULL)
+        return lss__fail(NULL, LSS_INVALID, "ticket sla: NULL argument");
+    if (as_of < 0 || as_of > LSS_TIME_MAX)
+        return lss__fail(NULL, LSS_INVALID, "ticket \"%s\": as-of time %lld is out of range", t->key,
+                         (long long)as_of);
+    bool running;
+    out->elapsed = sla_clock(t, as_of, &running);
+    out->running = running;
+    out->first_response_target = t->sla_response;
+    out->resolution_target = t->sla_resolution;
+    out->first_response = outcome(t, t->first_response_at, t->sla_response, out->elapsed, as_of);
+    out->resolution = outcome(t, t->first_resolution_at, t->sla_resolution, out->elapsed, as_of);
+    out->first_response_due = due(t, t->sla_response, out->elapsed, running, as_of);
+    out->resolution_due = due(t, t->sla_resolution, out->elapsed, running, as_of);
+    return LSS_OK;
+}
+
+/* ---- read side ---------------------------------------------------------------------- */
+
+lss_status lss_ticket_find(const lss_ticket **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "ticket: NULL argument");
+    lss__lock(db);
+    *out = lss__ticket_get(db, key);
+    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "ticket \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_ticket_by_id(const lss_ticket **out, const lss_db *db, uint32_t id)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "ticket: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    *out = NULL;
+    if (id < db->tickets.count)
+        *out = lss__slab_get(&db->tickets, id);
+    else
+        st = lss__fail(db, LSS_NOT_FOUND, "ticket id %u does not exist (%u tickets)", id, db->tickets.count);
+    lss__unlock(db);
+    return st;
+}
+
+uint32_t lss_ticket_count(const lss_db *db) { return db ? db->tickets.count : 0; }
+uint32_t lss_ticket_id(const lss_ticket *t) { return t->id; }
+const char *lss_ticket_key(const lss_ticket *t) { return t->key; }
+const char *lss_ticket_subject(const lss_ticket *t) { return t->subject; }
+const lss_customer *lss_ticket_customer(const lss_ticket *t) { return t->customer; }
+const lss_deal *lss_ticket_deal(const lss_ticket *t) { return t->deal; }
+const lss_member *lss_ticket_assignee(const lss_ticket *t) { return t->assignee; }
+lss_ticket_state lss_ticket_state_of(const lss_ticket *t) { return (lss_ticket_state)t->state; }
+lss_ticket_kind lss_ticket_kind_of(const lss_ticket *t) { return (lss_ticket_kind)t->kind; }
+lss_channel lss_ticket_channel(const lss_ticket *t) { return (lss_channel)t->channel; }
+lss_priority lss_ticket_priority(const lss_ticket *t) { return (lss_priority)t->priority; }
+lss_time lss_ticket_opened_at(const lss_ticket *t) { return t->opened_at; }
+lss_time lss_ticket_last_at(const lss_ticket *t) { return t->last_at; }
+lss_time lss_ticket_first_response_at(const lss_ticket *t) { return t->first_response_at; }
+lss_time lss_ticket_first_resolution_at(const lss_ticket *t) { return t->first_resolution_at; }
+uint32_t lss_ticket_reopen_count(const lss_ticket *t) { return t->reopens; }
+uint32_t lss_ticket_contact_count(const lss_ticket *t) { return t->contacts; }
+int lss_ticket_score(const lss_ticket *t) { return t->score; }
+lss_time lss_ticket_rated_at(const lss_ticket *t) { return t->rated_at; }
+const lss_ticket *lss_ticket_next_of_customer(const lss_ticket *t) { return t->next_of_customer; }
+const lss_ticket *lss_customer_first_ticket(const lss_customer *c) { return c->first_ticket; }
+uint32_t lss_ticket_history_count(const lss_ticket *t) { return t->hist.count; }
+
+lss_status lss_ticket_history_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i)
+{
+    if (out == NULL || t == NULL)
+        return lss__fail(NULL, LSS_INVALID, "ticket history: NULL argument");
+    if (i >= t->hist.count)
+        return lss__fail(NULL, LSS_NOT_FOUND, "ticket \"%s\": history entry %u does not exist (%u entries)", t->key, i,
+                         t->hist.count);
+    const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
+    out->at = x->at;
+    out->kind = (lss_ticket_change_kind)x->kind;
+    out->state = (lss_ticket_state)x->state;
+    out->from_state = (lss_ticket_state)x->from_state;
+    out->agent = x->agent;
+    out->channel = (lss_channel)x->channel;
+    out->duration = x->duration;
+    out->score = x->score;
+    out->text = x->text;
+    return LSS_OK;
+}
+
+void lss__tickets_free(lss_db *db)
+{
+    HASH_CLEAR(hh, db->tickets_by_key);
+    for (uint32_t i = 0; i < db->tickets.count; i++)
+        lss__vec_free(&((lss_ticket *)lss__slab_get(&db->tickets, i))->hist);
+    lss__slab_free(&db->tickets);
+    lss__vec_free(&db->sla);
+}
