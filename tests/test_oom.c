@@ -28,6 +28,19 @@ static lss_db *setup(void)
     assert_int_equal(lss_deal_open(NULL, db, 10, "dp", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
     for (int i = 0; i < 3; i++)
         assert_int_equal(lss_deal_set_amount(db, 11 + i, "dp", 200 + i), LSS_OK);
+    /* tickets with 4 history entries each, in open, pending and resolved */
+    assert_int_equal(lss_member_add(NULL, db, 0, "a", "A", LSS_ROLE_SERVICE, "Desk"), LSS_OK);
+    static const char *const keys[3] = { "to", "tp", "tr" };
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(lss_ticket_open(NULL, db, 10, keys[i], "c", LSS_TICKET_INCIDENT, LSS_CHANNEL_PHONE,
+                                         LSS_PRIORITY_HIGH, "subject", NULL),
+                         LSS_OK);
+        assert_int_equal(lss_ticket_assign(db, 11, keys[i], "a"), LSS_OK);
+        assert_int_equal(lss_ticket_contact(db, 12, keys[i], "a", 60, -1), LSS_OK);
+    }
+    assert_int_equal(lss_ticket_contact(db, 13, "to", "a", 60, -1), LSS_OK);
+    assert_int_equal(lss_ticket_wait(db, 13, "tp"), LSS_OK);
+    assert_int_equal(lss_ticket_resolve(db, 13, "tr", NULL), LSS_OK);
     return db;
 }
 
@@ -48,6 +61,12 @@ static lss_db *setup_full(void)
     while (lss_deal_count(db) < LSS__SLAB_CHUNK) {
         snprintf(key, sizeof key, "fd-%u", lss_deal_count(db));
         assert_int_equal(lss_deal_open(NULL, db, 0, key, "fc-1", "m", 1, NULL, LSS_TIME_NONE), LSS_OK);
+    }
+    while (lss_ticket_count(db) < LSS__SLAB_CHUNK) {
+        snprintf(key, sizeof key, "ft-%u", lss_ticket_count(db));
+        assert_int_equal(lss_ticket_open(NULL, db, 0, key, "fc-1", LSS_TICKET_QUESTION, LSS_CHANNEL_WEB,
+                                         LSS_PRIORITY_LOW, NULL, NULL),
+                         LSS_OK);
     }
     while (lss_activity_count(db) < LSS__SLAB_CHUNK)
         assert_int_equal(lss_activity_log(NULL, db, 0, "fc-1", "m", LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, 1, NULL, NULL),
@@ -83,6 +102,21 @@ static lss_status op_activity_log(lss_db *db)
 static lss_status op_stage_probability(lss_db *db) { return lss_stage_probability_set(db, 20, LSS_STAGE_QUALIFIED, 30); }
 
 enum { EMPTY, SMALL, FULL };
+static lss_status op_ticket_open(lss_db *db)
+{
+    return lss_ticket_open(NULL, db, 20, "t-new", "c", LSS_TICKET_QUESTION, LSS_CHANNEL_CHAT, LSS_PRIORITY_URGENT,
+                           "A subject", "d");
+}
+static lss_status op_ticket_assign(lss_db *db) { return lss_ticket_assign(db, 20, "to", "a"); }
+static lss_status op_ticket_contact(lss_db *db) { return lss_ticket_contact(db, 20, "to", "a", 5, LSS_CHANNEL_EMAIL); }
+static lss_status op_ticket_wait(lss_db *db) { return lss_ticket_wait(db, 20, "to"); }
+static lss_status op_ticket_resume(lss_db *db) { return lss_ticket_resume(db, 20, "tp"); }
+static lss_status op_ticket_resolve(lss_db *db) { return lss_ticket_resolve(db, 20, "to", "fixed"); }
+static lss_status op_ticket_reopen(lss_db *db) { return lss_ticket_reopen(db, 20, "tr"); }
+static lss_status op_ticket_close(lss_db *db) { return lss_ticket_close(db, 20, "tr"); }
+static lss_status op_ticket_rate(lss_db *db) { return lss_ticket_rate(db, 20, "tr", 5, "thanks"); }
+static lss_status op_sla_set(lss_db *db) { return lss_sla_set(db, 20, LSS_PRIORITY_LOW, 60, 600); }
+
 static const struct { const char *name; op_fn fn; int setup; } ops[] = {
     { "member.add", op_member_add, FULL },
     { "member.add (known team)", op_member_add_known_team, FULL },
@@ -100,6 +134,16 @@ static const struct { const char *name; op_fn fn; int setup; } ops[] = {
     { "deal.reopen", op_deal_reopen, SMALL },
     { "activity.log", op_activity_log, SMALL },
     { "stage.probability", op_stage_probability, SMALL },
+    { "ticket.open", op_ticket_open, SMALL },
+    { "ticket.assign", op_ticket_assign, SMALL },
+    { "ticket.contact", op_ticket_contact, SMALL },
+    { "ticket.wait", op_ticket_wait, SMALL },
+    { "ticket.resume", op_ticket_resume, SMALL },
+    { "ticket.resolve", op_ticket_resolve, SMALL },
+    { "ticket.reopen", op_ticket_reopen, SMALL },
+    { "ticket.close", op_ticket_close, SMALL },
+    { "ticket.rate", op_ticket_rate, SMALL },
+    { "sla.set", op_sla_set, SMALL },
 };
 
 static void sweep(const char *name, op_fn fn, int kind, int *failures_seen)
@@ -223,12 +267,34 @@ static void test_growth_points_survive_allocation_failure(void **state)
     fail_alloc_uninstall();
 }
 
+/* The timeline is a read, but it allocates: a failure returns LSS_NOMEM,
+ * no timeline and no leak. */
+static void test_timeline_survives_allocation_failure(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    lss_db *db = setup();
+    lss_timeline *tl = NULL;
+    fail_alloc_arm(1);
+    assert_int_equal(lss_customer_timeline(&tl, db, "c"), LSS_NOMEM);
+    fail_alloc_arm(0);
+    assert_true(fail_alloc_fired());
+    assert_null(tl);
+    assert_int_equal(lss_customer_timeline(&tl, db, "c"), LSS_OK);
+    assert_int_equal(lss_timeline_count(tl), 3 + 3 + 0);
+    lss_timeline_free(tl);
+    lss_db_close(db);
+    assert_int_equal(fail_alloc_live(), 0);
+    fail_alloc_uninstall();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_mutation_survives_allocation_failure),
         cmocka_unit_test(test_open_survives_allocation_failure),
         cmocka_unit_test(test_growth_points_survive_allocation_failure),
+        cmocka_unit_test(test_timeline_survives_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
