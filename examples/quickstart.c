@@ -1,7 +1,9 @@
-/* quickstart: a small company's sales pipeline run through libsalesservice.
+/* quickstart: a small company's sales pipeline and service desk run
+ * through libsalesservice.
  *
  * Two sales reps work six deals for five customers through the pipeline;
- * the program prints every deal's path through the stages and the totals.
+ * two agents handle four tickets. The program prints every deal's path
+ * through the stages, every ticket's path and service level, and the totals.
  * Build and run: see README.md. */
 #include <salesservice.h>
 
@@ -148,6 +150,66 @@ int main(void)
            lss_deal_count(db), nwon, a, lss_db_currency(db), nlost, b, lss_db_currency(db), nopen, c,
            lss_db_currency(db), e);
     printf("win rate: %u of %u closed deals\n", nwon, nwon + nlost);
+
+    /* ---- the service desk ---- */
+    CHECK(lss_member_add(NULL, db, T("2025-01-01"), "m-ben", "Ben Ortiz", LSS_ROLE_SERVICE, "Support"));
+    CHECK(lss_member_add(NULL, db, T("2025-01-01"), "m-cleo", "Cleo Diaz", LSS_ROLE_BOTH, "Support"));
+    /* t-90: installation after the sale, answered and fixed within the SLA, rated 5 */
+    CHECK(lss_ticket_open(NULL, db, T("2025-02-03T08:05:00Z"), "t-90", "c-kraus", LSS_TICKET_INSTALLATION,
+                          LSS_CHANNEL_PHONE, LSS_PRIORITY_HIGH, "Docking stations not detected", "d-1"));
+    CHECK(lss_ticket_contact(db, T("2025-02-03T08:40:00Z"), "t-90", "m-ben", 540, -1));
+    CHECK(lss_ticket_resolve(db, T("2025-02-03T09:10:00Z"), "t-90", "firmware update"));
+    CHECK(lss_ticket_rate(db, T("2025-02-04T10:00:00Z"), "t-90", 5, NULL));
+    CHECK(lss_ticket_close(db, T("2025-02-10T00:00:00Z"), "t-90"));
+    /* t-91: an incident that waits on the customer, is reopened, then rated 3 */
+    CHECK(lss_ticket_open(NULL, db, T("2025-02-12T13:00:00Z"), "t-91", "c-moreau", LSS_TICKET_INCIDENT,
+                          LSS_CHANNEL_EMAIL, LSS_PRIORITY_NORMAL, "Invoices print blank", NULL));
+    CHECK(lss_ticket_assign(db, T("2025-02-12T14:00:00Z"), "t-91", "m-cleo"));
+    CHECK(lss_ticket_contact(db, T("2025-02-12T15:00:00Z"), "t-91", "m-cleo", 900, LSS_CHANNEL_PHONE));
+    CHECK(lss_ticket_wait(db, T("2025-02-12T15:20:00Z"), "t-91"));
+    CHECK(lss_ticket_resume(db, T("2025-02-14T09:00:00Z"), "t-91"));
+    CHECK(lss_ticket_resolve(db, T("2025-02-14T11:00:00Z"), "t-91", NULL));
+    CHECK(lss_ticket_reopen(db, T("2025-02-17T08:00:00Z"), "t-91"));
+    CHECK(lss_ticket_contact(db, T("2025-02-17T10:00:00Z"), "t-91", "m-ben", 1200, -1));
+    CHECK(lss_ticket_resolve(db, T("2025-02-17T12:00:00Z"), "t-91", "driver reinstalled"));
+    CHECK(lss_ticket_rate(db, T("2025-02-18T09:00:00Z"), "t-91", 3, "took two tries"));
+    /* t-92: a pre-sales question from a prospect, answered too late for its urgent SLA */
+    CHECK(lss_ticket_open(NULL, db, T("2025-01-21T09:00:00Z"), "t-92", "c-ortega", LSS_TICKET_PRESALES,
+                          LSS_CHANNEL_CHAT, LSS_PRIORITY_URGENT, "Volume pricing?", "d-5"));
+    CHECK(lss_ticket_contact(db, T("2025-01-21T11:30:00Z"), "t-92", "m-cleo", 300, -1));
+    CHECK(lss_ticket_resolve(db, T("2025-01-21T11:45:00Z"), "t-92", NULL));
+    /* t-93: still open */
+    CHECK(lss_ticket_open(NULL, db, T("2025-03-28T16:00:00Z"), "t-93", "c-novak", LSS_TICKET_QUESTION,
+                          LSS_CHANNEL_WEB, LSS_PRIORITY_LOW, "Training dates", NULL));
+
+    printf("\n%-6s %-16s %-8s %-8s %-10s %-10s  %s\n", "ticket", "customer", "priority", "state", "response",
+           "resolution", "path");
+    for (uint32_t i = 0; i < lss_ticket_count(db); i++) {
+        const lss_ticket *t;
+        lss_sla_state sla;
+        lss_ticket_by_id(&t, db, i);
+        lss_ticket_sla(&sla, t, now);
+        printf("%-6s %-16s %-8s %-8s %-10s %-10s  ", lss_ticket_key(t), lss_customer_name(lss_ticket_customer(t)),
+               lss_priority_name(lss_ticket_priority(t)), lss_ticket_state_name(lss_ticket_state_of(t)),
+               lss_sla_outcome_name(sla.first_response), lss_sla_outcome_name(sla.resolution));
+        for (uint32_t k = 0; k < lss_ticket_history_count(t); k++) {
+            lss_ticket_change ch;
+            lss_ticket_history_get(&ch, t, k);
+            if (k == 0 || ch.state != ch.from_state)
+                printf("%s%s", k ? " -> " : "", lss_ticket_state_name(ch.state));
+        }
+        if (lss_ticket_score(t))
+            printf("  (rated %d)", lss_ticket_score(t));
+        printf("\n");
+    }
+    static const char *const who[] = { "c-kraus", "c-lind", "c-novak", "c-ortega" };
+    printf("\ncustomers as of 2025-03-31:");
+    for (size_t i = 0; i < sizeof who / sizeof *who; i++) {
+        const lss_customer *cu;
+        lss_customer_find(&cu, db, who[i]);
+        printf(" %s %s%s", lss_customer_key(cu), lss_customer_state_name(lss_customer_state_at(cu, now)),
+               i + 1 < sizeof who / sizeof *who ? "," : "\n");
+    }
     lss_db_close(db);
     return EXIT_SUCCESS;
 }
