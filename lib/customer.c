@@ -176,31 +176,9 @@ done:
     return st;
 }
 
-lss_status lss_customer_find(const lss_customer **out, const lss_db *db, const char *key)
-{
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "customer: NULL argument");
-    lss__lock(db);
-    *out = lss__customer_get(db, key);
-    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "customer \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_FIND(customer, lss__customer_get)
 
-lss_status lss_customer_by_id(const lss_customer **out, const lss_db *db, uint32_t id)
-{
-    if (out == NULL || db == NULL)
-        return lss__fail(db, LSS_INVALID, "customer: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    *out = NULL;
-    if (id < db->customers.count)
-        *out = lss__slab_get(&db->customers, id);
-    else
-        st = lss__fail(db, LSS_NOT_FOUND, "customer id %u does not exist (%u customers)", id, db->customers.count);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_BY_ID(customer, customers)
 
 uint32_t lss_customer_count(const lss_db *db) { return db ? db->customers.count : 0; }
 uint32_t lss_customer_id(const lss_customer *c) { return c->id; }
@@ -327,21 +305,7 @@ done:
 
 uint32_t lss_activity_count(const lss_db *db) { return db ? db->activities.count : 0; }
 
-lss_status lss_activity_by_id(const lss_activity **out, const lss_db *db, uint32_t id)
-{
-    if (out == NULL || db == NULL)
-        return lss__fail(db, LSS_INVALID, "activity: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    *out = NULL;
-    if (id < db->activities.count)
-        *out = lss__slab_get(&db->activities, id);
-    else
-        st = lss__fail(db, LSS_NOT_FOUND, "activity id %u does not exist (%u activities)", id,
-                       db->activities.count);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_BY_ID(activity, activities)
 
 uint32_t lss_activity_id(const lss_activity *a) { return a->id; }
 lss_time lss_activity_at(const lss_activity *a) { return a->at; }

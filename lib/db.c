@@ -107,6 +107,21 @@ void lss__event_done(lss_db *db, lss_time at)
         db->last_time = at;
 }
 
+lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", what);
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    *out = NULL;
+    if (id < s->count)
+        *out = lss__slab_get(s, id);
+    else
+        st = lss__fail(db, LSS_NOT_FOUND, "%s id %u does not exist (there are %u)", what, id, s->count);
+    lss__unlock(db);
+    return st;
+}
+
 const char *lss_db_currency(const lss_db *db) { return db ? db->currency : NULL; }
 lss_pipeline_mode lss_db_pipeline(const lss_db *db) { return db ? db->pipeline : LSS_PIPELINE_STRICT; }
 uint64_t lss_db_event_count(const lss_db *db) { return db ? db->events : 0; }

@@ -370,31 +370,9 @@ int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t)
 
 /* ---- read side --------------------------------------------------------------- */
 
-lss_status lss_deal_find(const lss_deal **out, const lss_db *db, const char *key)
-{
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "deal: NULL argument");
-    lss__lock(db);
-    *out = lss__deal_get(db, key);
-    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "deal \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_FIND(deal, lss__deal_get)
 
-lss_status lss_deal_by_id(const lss_deal **out, const lss_db *db, uint32_t id)
-{
-    if (out == NULL || db == NULL)
-        return lss__fail(db, LSS_INVALID, "deal: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    *out = NULL;
-    if (id < db->deals.count)
-        *out = lss__slab_get(&db->deals, id);
-    else
-        st = lss__fail(db, LSS_NOT_FOUND, "deal id %u does not exist (%u deals)", id, db->deals.count);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_BY_ID(deal, deals)
 
 uint32_t lss_deal_count(const lss_db *db) { return db ? db->deals.count : 0; }
 uint32_t lss_deal_id(const lss_deal *d) { return d->id; }

@@ -103,31 +103,9 @@ done:
     return st;
 }
 
-lss_status lss_member_find(const lss_member **out, const lss_db *db, const char *key)
-{
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "member: NULL argument");
-    lss__lock(db);
-    *out = lss__member_get(db, key);
-    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "member \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_FIND(member, lss__member_get)
 
-lss_status lss_member_by_id(const lss_member **out, const lss_db *db, uint32_t id)
-{
-    if (out == NULL || db == NULL)
-        return lss__fail(db, LSS_INVALID, "member: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    *out = NULL;
-    if (id < db->members.count)
-        *out = lss__slab_get(&db->members, id);
-    else
-        st = lss__fail(db, LSS_NOT_FOUND, "member id %u does not exist (%u members)", id, db->members.count);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_BY_ID(member, members)
 
 uint32_t lss_member_count(const lss_db *db) { return db ? db->members.count : 0; }
 uint32_t lss_member_id(const lss_member *m) { return m->id; }

@@ -390,11 +390,15 @@ lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int scor
 
 static bool clock_runs(uint8_t state) { return state == LSS_TICKET_NEW || state == LSS_TICKET_OPEN; }
 
-/* Seconds in new or open before `until`, and whether the clock runs then. */
-static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running)
+/* Walk the state history up to `until`: the seconds spent in new or open,
+ * whether the clock runs at `until`, and (when `reached` is given) the
+ * moment the clock reached `target`, or LSS_TIME_NONE if it has not. */
+static int64_t sla_walk(const lss_ticket *t, lss_time until, bool *running, int64_t target, lss_time *reached)
 {
     int64_t total = 0;
     bool run = false;
+    if (reached)
+        *reached = LSS_TIME_NONE;
     for (uint32_t i = 0; i < t->hist.count; i++) {
         const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
         if (x->at >= until)
@@ -403,11 +407,10 @@ static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running)
         if (!run)
             continue;
         lss_time end = until;
-        if (i + 1 < t->hist.count) {
-            lss_time next = LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at;
-            if (next < end)
-                end = next;
-        }
+        if (i + 1 < t->hist.count && LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at < end)
+            end = LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at;
+        if (reached && *reached == LSS_TIME_NONE && total + (end - x->at) >= target)
+            *reached = x->at + (target - total);
         total += end - x->at;
     }
     if (running)
@@ -415,27 +418,9 @@ static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running)
     return total;
 }
 
-/* The moment the clock reaches `target`, if it does before `until`. */
-static lss_time clock_reaches(const lss_ticket *t, int64_t target, lss_time until)
+static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running)
 {
-    int64_t total = 0;
-    for (uint32_t i = 0; i < t->hist.count; i++) {
-        const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
-        if (x->at >= until)
-            break;
-        if (!clock_runs(x->state))
-            continue;
-        lss_time end = until;
-        if (i + 1 < t->hist.count) {
-            lss_time next = LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at;
-            if (next < end)
-                end = next;
-        }
-        if (total + (end - x->at) >= target)
-            return x->at + (target - total);
-        total += end - x->at;
-    }
-    return LSS_TIME_NONE;
+    return sla_walk(t, until, running, 0, NULL);
 }
 
 int64_t lss_ticket_sla_clock(const lss_ticket *t, lss_time as_of)
@@ -453,8 +438,11 @@ static lss_sla_outcome outcome(const lss_ticket *t, lss_time event_at, int64_t t
 
 static lss_time due(const lss_ticket *t, int64_t target, int64_t clock_now, bool running, lss_time as_of)
 {
-    if (clock_now >= target)
-        return clock_reaches(t, target, as_of);
+    if (clock_now >= target) {
+        lss_time reached;
+        sla_walk(t, as_of, NULL, target, &reached);
+        return reached;
+    }
     return running ? as_of + (target - clock_now) : LSS_TIME_NONE;
 }
 
@@ -479,31 +467,9 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
 
 /* ---- read side ---------------------------------------------------------------------- */
 
-lss_status lss_ticket_find(const lss_ticket **out, const lss_db *db, const char *key)
-{
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "ticket: NULL argument");
-    lss__lock(db);
-    *out = lss__ticket_get(db, key);
-    lss_status st = *out ? LSS_OK : lss__fail(db, LSS_NOT_FOUND, "ticket \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_FIND(ticket, lss__ticket_get)
 
-lss_status lss_ticket_by_id(const lss_ticket **out, const lss_db *db, uint32_t id)
-{
-    if (out == NULL || db == NULL)
-        return lss__fail(db, LSS_INVALID, "ticket: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    *out = NULL;
-    if (id < db->tickets.count)
-        *out = lss__slab_get(&db->tickets, id);
-    else
-        st = lss__fail(db, LSS_NOT_FOUND, "ticket id %u does not exist (%u tickets)", id, db->tickets.count);
-    lss__unlock(db);
-    return st;
-}
+LSS__DEFINE_BY_ID(ticket, tickets)
 
 uint32_t lss_ticket_count(const lss_db *db) { return db ? db->tickets.count : 0; }
 uint32_t lss_ticket_id(const lss_ticket *t) { return t->id; }
