@@ -19,5 +19,6 @@
 #include "salesservice/customer.h"
 #include "salesservice/pipeline.h"
 #include "salesservice/ticket.h"
+#include "salesservice/metrics.h"
 
 #endif /* SALESSERVICE_H */
