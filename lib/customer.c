@@ -290,11 +290,7 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
     a->id = db->activities.count - 1;
     a->kind = (uint8_t)kind;
     a->channel = (uint8_t)channel;
-    if (c->last_activity)
-        c->last_activity->next_of_customer = a;
-    else
-        c->first_activity = a;
-    c->last_activity = a;
+    LSS__APPEND_TO_CUSTOMER(c->first_activity, c->last_activity, a);
     lss__event_done(db, at);
     if (out)
         *out = a;

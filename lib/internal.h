@@ -283,6 +283,16 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
         return st;                                                                                  \
     }
 
+/* Append an entity to its customer's list (deals, tickets, activities). */
+#define LSS__APPEND_TO_CUSTOMER(first, last, item)                                                  \
+    do {                                                                                            \
+        if (last)                                                                                   \
+            (last)->next_of_customer = (item);                                                      \
+        else                                                                                        \
+            (first) = (item);                                                                       \
+        (last) = (item);                                                                            \
+    } while (0)
+
 /* Add e to a key table; on OOM e is not in the table and (e)->hh.tbl is NULL. */
 #define LSS__HASH_ADD(head, e) HASH_ADD_KEYPTR(hh, head, (e)->key, strlen((e)->key), e)
 

@@ -121,11 +121,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
         lss__slab_pop(&db->deals);
         goto oom;
     }
-    if (c->last_deal)
-        c->last_deal->next_of_customer = d;
-    else
-        c->first_deal = d;
-    c->last_deal = d;
+    LSS__APPEND_TO_CUSTOMER(c->first_deal, c->last_deal, d);
     lss__event_done(db, at);
     if (out)
         *out = d;

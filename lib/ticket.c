@@ -221,11 +221,7 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
         lss__slab_pop(&db->tickets);
         goto oom;
     }
-    if (c->last_ticket)
-        c->last_ticket->next_of_customer = t;
-    else
-        c->first_ticket = t;
-    c->last_ticket = t;
+    LSS__APPEND_TO_CUSTOMER(c->first_ticket, c->last_ticket, t);
     lss__event_done(db, at);
     if (out)
         *out = t;
