@@ -297,6 +297,9 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
 #define LSS__HASH_ADD(head, e) HASH_ADD_KEYPTR(hh, head, (e)->key, strlen((e)->key), e)
 
 lss_ticket *lss__ticket_get(const lss_db *db, const char *key);
+/* The two SLA outcomes of t as of as_of (no range check). */
+void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
+                              lss_sla_outcome *resolution);
 void lss__tickets_free(lss_db *db);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);

@@ -442,6 +442,14 @@ static lss_time due(const lss_ticket *t, int64_t target, int64_t clock_now, bool
     return running ? as_of + (target - clock_now) : LSS_TIME_NONE;
 }
 
+void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
+                              lss_sla_outcome *resolution)
+{
+    int64_t now = sla_clock(t, as_of, NULL);
+    *response = outcome(t, t->first_response_at, t->sla_response, now, as_of);
+    *resolution = outcome(t, t->first_resolution_at, t->sla_resolution, now, as_of);
+}
+
 lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of)
 {
     if (out == NULL || t == NULL)

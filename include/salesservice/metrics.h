@@ -1,11 +1,25 @@
 /**
  * @file salesservice/metrics.h
- * @brief Sales metrics as of any moment (the sales part of the metrics spec).
+ * @brief Metrics as of any moment: sales, service, relationship, quotas, and
+ *        the full report (metrics spec version 1).
  *
  * Every metric is computed for a window W = [from, to) and only from events
- * with at < to: the database as it was at `to`. Ratios are exact fractions
- * (#lss_ratio); a ratio whose denominator is 0 has no value. See
- * docs/metrics.md for each definition.
+ * with at < to: the database as it was at `to`, whatever was recorded later.
+ * Values are exact: counts and money are integers (money in minor units),
+ * every other value is an exact fraction (#lss_ratio) that has no value when
+ * its denominator is 0 (never 0, never NaN). docs/metrics.md states each
+ * definition with an example.
+ *
+ * Three ways to get a figure:
+ * - one metric alone: lss_metric_win_rate() and its siblings, one per metric;
+ * - one part: lss_sales_metrics_get(), lss_service_metrics_get(),
+ *   lss_relationship_metrics_get() fill a struct;
+ * - everything: lss_report_run() computes every metric for one window and
+ *   filter, and lss_report_render() prints it as the spec's JSON or as text.
+ *
+ * Cost: one pass over the deals, tickets and customers (and the members for
+ * quotas); the service part also sorts the response and resolution times for
+ * the percentiles. All functions lock the database for their duration.
  */
 #ifndef SALESSERVICE_METRICS_H
 #define SALESSERVICE_METRICS_H
@@ -23,46 +37,258 @@ typedef struct lss_ratio {
     int64_t den;
 } lss_ratio;
 
+/**
+ * Round num × @p scale / den to the nearest integer, ties to even (exact,
+ * 128-bit intermediate). Example: scale 1 rounds an average of money to the
+ * minor unit; scale 1000000 gives a rate in millionths.
+ * @return #LSS_OK; #LSS_INVALID (no value: den == 0, NULL @p out, scale < 1);
+ *         #LSS_OVERFLOW (the result does not fit 64 bits).
+ */
+LSS_API lss_status lss_ratio_round(int64_t *out, lss_ratio r, int64_t scale);
+
+/**
+ * Write @p r as a decimal with @p decimals (0..18) fraction digits, rounded
+ * half to even, trailing zeros kept (for example "0.224000"). The text always
+ * fits #LSS_RATIO_BUFSIZE bytes.
+ * @return #LSS_OK; #LSS_INVALID (no value, bad argument, @p size too small);
+ *         #LSS_OVERFLOW (the scaled value does not fit 64 bits).
+ */
+LSS_API lss_status lss_ratio_format(char *buf, size_t size, lss_ratio r, int decimals);
+
+/** Buffer size that holds any text of lss_ratio_format(). */
+#define LSS_RATIO_BUFSIZE 48
+
 /** Version of #lss_query this header describes. */
 #define LSS_QUERY_VERSION 1
 
-/** The window and filter of a metric. Initialise with #LSS_QUERY_INIT or lss_query_init(). */
+/** No channel filter (the value of lss_query::channel). */
+#define LSS_CHANNEL_ANY (-1)
+
+/**
+ * The window and filter of a metric. Initialise with #LSS_QUERY_INIT or
+ * lss_query_init(), then set what you need. Filters combine (all must match).
+ */
 typedef struct lss_query {
     unsigned int version;   /**< #LSS_QUERY_VERSION */
     lss_time from;          /**< window start (inclusive); #LSS_TIME_NONE: the beginning of time */
     lss_time to;            /**< window end (exclusive); #LSS_TIME_NONE: one second after the latest event */
-    const char *member;     /**< only deals owned (as of `to`) by this member key, or NULL */
-    const char *team;       /**< only deals owned (as of `to`) by members of this team, or NULL */
-    const char *segment;    /**< only customers whose segment as of `to` is this, or NULL */
+    const char *member;     /**< member key: their deals (owner as of `to`), tickets (assignee as of `to`),
+                                 contacts and quotas; NULL: no filter. Must exist. */
+    const char *team;       /**< the same for every member of this team; NULL: no filter */
+    int channel;            /**< an #lss_channel: tickets opened on it and their contacts (sales
+                                 are not narrowed); #LSS_CHANNEL_ANY: no filter */
+    const char *segment;    /**< customers whose segment as of `to` is this, with their deals and
+                                 tickets; NULL: no filter */
 } lss_query;
 
 /** Static initialiser: the whole history, no filter. */
-#define LSS_QUERY_INIT { LSS_QUERY_VERSION, LSS_TIME_NONE, LSS_TIME_NONE, NULL, NULL, NULL }
+#define LSS_QUERY_INIT { LSS_QUERY_VERSION, LSS_TIME_NONE, LSS_TIME_NONE, NULL, NULL, LSS_CHANNEL_ANY, NULL }
 
 /** Set @p q to #LSS_QUERY_INIT. @return #LSS_OK, #LSS_INVALID, #LSS_VERSION. */
 LSS_API lss_status lss_query_init(lss_query *q, unsigned int version);
 
-/** Sales figures of one window and filter. */
+/* ---- sales ------------------------------------------------------------- */
+
+/** The funnel stages, in order: prospect, qualified, presented, negotiated, won. */
+#define LSS_FUNNEL_STAGES 5
+
+/** Sales figures of one window and filter (narrowed by member, team, segment). */
 typedef struct lss_sales_metrics {
-    lss_time from, to;             /**< the window actually used (to resolved) */
-    int64_t deals_opened;          /**< deals opened in W */
-    int64_t won;                   /**< deals whose win is in W */
-    int64_t lost;                  /**< deals lost as of `to` whose latest loss is in W */
-    lss_money revenue;             /**< sum of the final amounts of the deals counted in won */
-    lss_ratio win_rate;            /**< won / (won + lost) */
-    lss_ratio avg_deal_size;       /**< revenue / won, in minor units */
-    lss_ratio avg_sales_cycle_days; /**< sum of (win - open) seconds / (won * 86400) */
-    int64_t funnel_reached[5];     /**< cohort (opened in W) whose furthest stage as of `to` is >= prospect .. won */
-    lss_money open_pipeline;       /**< sum of current amounts of deals open as of `to` */
-    lss_ratio weighted_pipeline;   /**< sum of amount x probability percent of their stage / 100, in minor units */
+    lss_time from, to;              /**< the window actually used (from may be #LSS_TIME_NONE) */
+    int64_t deals_opened;           /**< deals opened in W */
+    int64_t won;                    /**< deals whose win is in W (sales volume) */
+    int64_t lost;                   /**< deals lost as of `to` whose latest loss is in W */
+    lss_money revenue;              /**< sum of the final amounts of the deals counted in won */
+    lss_ratio win_rate;             /**< won / (won + lost) */
+    lss_ratio avg_deal_size;        /**< revenue / won, in minor units */
+    lss_ratio avg_sales_cycle_days; /**< sum of (win - open) seconds / (won x 86400) */
+    lss_ratio lead_conversion_rate; /**< customers added in W with a win before `to` / customers added
+                                         in W (narrowed by segment only) */
+    int64_t funnel_reached[LSS_FUNNEL_STAGES]; /**< cohort (deals opened in W) whose furthest stage as
+                                                    of `to` is >= each stage */
+    lss_ratio funnel_conversion[LSS_FUNNEL_STAGES]; /**< reached[s] / reached[s-1]; [0] has no value */
+    lss_money open_pipeline;        /**< sum of the current amounts of deals open as of `to` */
+    lss_ratio weighted_pipeline;    /**< sum of amount x probability percent of their stage / 100,
+                                         in minor units */
 } lss_sales_metrics;
 
 /**
  * Compute the sales metrics of @p q (NULL: whole history, no filter).
- * @return #LSS_OK; #LSS_INVALID (bad window, unknown member); #LSS_VERSION;
- *         #LSS_OVERFLOW (a sum beyond 64 bits).
+ * @return #LSS_OK; #LSS_INVALID (NULL argument, empty or out-of-range window,
+ *         unknown member, bad channel); #LSS_VERSION; #LSS_OVERFLOW (a sum
+ *         beyond 64 bits).
  */
 LSS_API lss_status lss_sales_metrics_get(lss_sales_metrics *out, lss_db *db, const lss_query *q);
+
+/* ---- service ----------------------------------------------------------- */
+
+/** Mean and nearest-rank percentiles of a set of durations (seconds). */
+typedef struct lss_duration_stats {
+    int64_t count;      /**< how many values */
+    lss_ratio mean;     /**< sum / count */
+    lss_ratio median;   /**< the value at rank ceil(0.5 n) of the sorted values, as v / 1 */
+    lss_ratio p90;      /**< the value at rank ceil(0.9 n), as v / 1 */
+} lss_duration_stats;
+
+/** Service figures of one window and filter (narrowed by member, team, channel, segment). */
+typedef struct lss_service_metrics {
+    lss_time from, to;                  /**< the window actually used */
+    int64_t tickets_opened;             /**< tickets opened in W */
+    int64_t resolved;                   /**< of those, resolved or closed as of `to` */
+    lss_ratio resolution_rate;          /**< resolved / tickets_opened */
+    lss_ratio fcr_rate;                 /**< share of resolved with <= 1 contact before the first
+                                             resolution and no reopen before `to` */
+    lss_ratio aht_seconds;              /**< sum of contact durations in W / number of contacts in W */
+    lss_ratio csat_percent;             /**< 100 x ratings >= 4 / ratings, over tickets whose latest
+                                             rating before `to` is in W */
+    lss_ratio csat_mean;                /**< mean score over the same ratings */
+    lss_duration_stats first_response_seconds; /**< first contact - open, tickets opened in W */
+    lss_duration_stats resolution_seconds;     /**< first resolution - open, tickets opened in W */
+    lss_ratio reopen_rate;              /**< among tickets opened in W resolved before `to`, the share
+                                             reopened before `to` */
+    int64_t backlog;                    /**< tickets new, open or pending as of `to` (any open time) */
+    lss_ratio sla_compliance;           /**< among tickets opened in W with a decided SLA outcome, the
+                                             share that met both targets */
+} lss_service_metrics;
+
+/**
+ * Compute the service metrics of @p q (NULL: whole history, no filter).
+ * @return as lss_sales_metrics_get(), and #LSS_NOMEM (the percentiles need
+ *         room for one value per ticket).
+ */
+LSS_API lss_status lss_service_metrics_get(lss_service_metrics *out, lss_db *db, const lss_query *q);
+
+/* ---- relationship ------------------------------------------------------ */
+
+/** Relationship figures of one window (narrowed by segment only). */
+typedef struct lss_relationship_metrics {
+    lss_time from, to;               /**< the window actually used */
+    int64_t customers_added;         /**< customers added in W */
+    int64_t customers_converted;     /**< customers whose first won deal is in W */
+    int64_t active_customers;        /**< a win before `to` and no churn after their latest win */
+    lss_ratio retention_rate;        /**< active as of `from` and still as of `to` / active as of `from`;
+                                          no value when from is the beginning of time */
+    lss_ratio repeat_purchase_rate;  /**< among customers with >= 1 win before `to`, the share with >= 2 */
+    int64_t referrals;               /**< customers added in W with a referrer */
+    lss_ratio avg_customer_value;    /**< sum of the final amounts of deals won before `to` / customers
+                                          with >= 1 win before `to`, in minor units */
+} lss_relationship_metrics;
+
+/** Compute the relationship metrics of @p q (NULL: everything). @return as lss_sales_metrics_get(). */
+LSS_API lss_status lss_relationship_metrics_get(lss_relationship_metrics *out, lss_db *db, const lss_query *q);
+
+/* ---- quotas ------------------------------------------------------------ */
+
+/** Attainment of one quota (a member's, or a team's sum). */
+typedef struct lss_quota_row {
+    const lss_member *member;   /**< the member; NULL for a team total */
+    lss_time from, to;          /**< the quota period [from, to) */
+    lss_money target;           /**< target in minor units (the latest quota.set before as-of) */
+    lss_money achieved;         /**< final amounts of deals the member owned at win time, won in the
+                                     period and before as-of */
+    lss_ratio attainment;       /**< achieved / target */
+} lss_quota_row;
+
+/**
+ * Attainment of @p member's quota for the period [@p from, @p to) as of
+ * @p as_of (#LSS_TIME_NONE: one second after the latest event). The quota must
+ * have been set before @p as_of.
+ * @return #LSS_OK; #LSS_NOT_FOUND (no such member or quota); #LSS_INVALID;
+ *         #LSS_OVERFLOW.
+ */
+LSS_API lss_status lss_quota_attainment(lss_quota_row *out, lss_db *db, const char *member, lss_time from,
+                                        lss_time to, lss_time as_of);
+
+/**
+ * A team's attainment for the period [@p from, @p to): target and achieved are
+ * the sums over the members of @p team that have a quota for exactly that
+ * period as of @p as_of; out->member is NULL.
+ * @return #LSS_OK; #LSS_NOT_FOUND (no member of the team has that quota);
+ *         #LSS_INVALID; #LSS_OVERFLOW.
+ */
+LSS_API lss_status lss_team_quota_attainment(lss_quota_row *out, lss_db *db, const char *team, lss_time from,
+                                             lss_time to, lss_time as_of);
+
+/* ---- one metric alone -------------------------------------------------- */
+/* Each computes one metric of the spec for @p q (NULL: whole history, no
+ * filter) and returns it in @p out; the status is as for the part it belongs
+ * to. A ratio with den == 0 has no value. */
+
+LSS_API lss_status lss_metric_deals_opened(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_won(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_lost(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_revenue(lss_money *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_win_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_avg_deal_size(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_avg_sales_cycle_days(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_lead_conversion_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+/** Funnel: reached[] and conversion[] for prospect .. won (either may be NULL). */
+LSS_API lss_status lss_metric_funnel(int64_t reached[LSS_FUNNEL_STAGES], lss_ratio conversion[LSS_FUNNEL_STAGES],
+                                     lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_open_pipeline(lss_money *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_weighted_pipeline(lss_ratio *out, lss_db *db, const lss_query *q);
+
+LSS_API lss_status lss_metric_tickets_opened(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_resolved(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_resolution_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_fcr_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_aht_seconds(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_csat_percent(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_csat_mean(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_first_response_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_resolution_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_reopen_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_backlog(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_sla_compliance(lss_ratio *out, lss_db *db, const lss_query *q);
+
+LSS_API lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_customers_converted(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_active_customers(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_retention_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_repeat_purchase_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_referrals(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_avg_customer_value(lss_ratio *out, lss_db *db, const lss_query *q);
+
+/* ---- the full report --------------------------------------------------- */
+
+/** Every metric of one window and filter, computed at once. Opaque; free with lss_report_free(). */
+typedef struct lss_report lss_report;
+
+/**
+ * Compute every metric of the spec for @p q (NULL: whole history, no
+ * filter). The report is a snapshot: later changes to @p db do not alter it.
+ * It borrows member handles from @p db, so free it before closing @p db.
+ * @return #LSS_OK; #LSS_NOMEM; and as the part functions.
+ */
+LSS_API lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q);
+/** Free a report (NULL is a no-op). */
+LSS_API void lss_report_free(lss_report *r);
+/** @return the sales part (borrowed from @p r). */
+LSS_API const lss_sales_metrics *lss_report_sales(const lss_report *r);
+/** @return the service part (borrowed from @p r). */
+LSS_API const lss_service_metrics *lss_report_service(const lss_report *r);
+/** @return the relationship part (borrowed from @p r). */
+LSS_API const lss_relationship_metrics *lss_report_relationship(const lss_report *r);
+/** @return the number of quota rows: quotas whose period overlaps the window, by member key then period. */
+LSS_API uint32_t lss_report_quota_count(const lss_report *r);
+/** Copy quota row @p i into @p out. @return #LSS_OK, #LSS_INVALID, #LSS_NOT_FOUND. */
+LSS_API lss_status lss_report_quota_get(lss_quota_row *out, const lss_report *r, uint32_t i);
+
+/** Output formats of lss_report_render(). Pinned values. */
+typedef enum lss_report_format {
+    LSS_REPORT_JSON = 0,   /**< one JSON object, the exact shape of the metrics spec, no newline */
+    LSS_REPORT_TEXT = 1    /**< aligned plain text for people, lines ending in "\n" */
+} lss_report_format;
+
+/**
+ * Render @p r. *@p out receives a NUL-terminated string allocated with the
+ * library's allocator (free it with lss_free()); *@p len (if not NULL) its
+ * length. In JSON, money is a string with two fraction digits, rates are
+ * numbers rounded half to even to 6 decimals, a value that does not exist
+ * is null.
+ * @return #LSS_OK; #LSS_INVALID; #LSS_NOMEM.
+ */
+LSS_API lss_status lss_report_render(char **out, size_t *len, const lss_report *r, lss_report_format format);
 
 #ifdef __cplusplus
 }
