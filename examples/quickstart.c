@@ -210,6 +210,25 @@ int main(void)
         printf(" %s %s%s", lss_customer_key(cu), lss_customer_state_name(lss_customer_state_at(cu, now)),
                i + 1 < sizeof who / sizeof *who ? "," : "\n");
     }
+
+    /* The first quarter's report: every metric of the spec for [from, to). */
+    lss_query q = LSS_QUERY_INIT;
+    q.from = T("2025-01-01");
+    q.to = T("2025-04-01");
+    lss_report *rep = NULL;
+    char *text = NULL;
+    CHECK(lss_report_run(&rep, db, &q));
+    CHECK(lss_report_render(&text, NULL, rep, LSS_REPORT_TEXT));
+    printf("\n%s", text);
+    lss_free(text);
+
+    /* One metric alone, and the exact ratio behind it. */
+    lss_ratio win_rate;
+    char rate[LSS_RATIO_BUFSIZE];
+    CHECK(lss_metric_win_rate(&win_rate, db, &q));
+    CHECK(lss_ratio_format(rate, sizeof rate, win_rate, 4));
+    printf("\nwin rate in Q1: %lld / %lld = %s\n", (long long)win_rate.num, (long long)win_rate.den, rate);
+    lss_report_free(rep);
     lss_db_close(db);
     return EXIT_SUCCESS;
 }

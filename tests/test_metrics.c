@@ -168,6 +168,318 @@ static void test_weighted_pipeline_uses_probabilities_as_of_to(void **state)
     lss_db_close(db);
 }
 
+#define assert_ratio(r, n, d)                                                                       \
+    do {                                                                                            \
+        assert_int_equal((r).num, (n));                                                             \
+        assert_int_equal((r).den, (d));                                                             \
+    } while (0)
+
+static void test_funnel_counts_skipped_stages_as_reached(void **state)
+{
+    (void)state;
+    /* lenient: d1 jumps prospect -> negotiated -> won; d2 prospect -> presented, lost;
+     * d3 won straight from prospect. reached(s) = furthest >= s. */
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    assert_int_equal(lss_member_add(NULL, db, 0, "m", "M", LSS_ROLE_SALES, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 10, "d1", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 20, "d1", LSS_STAGE_NEGOTIATED), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 30, "d1", -1), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 10, "d2", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 20, "d2", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, 30, "d2", LSS_LOSS_TIMING, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 10, "d3", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 15, "d3", -1), LSS_OK);
+    int64_t reached[LSS_FUNNEL_STAGES];
+    lss_ratio conv[LSS_FUNNEL_STAGES];
+    lss_query q = LSS_QUERY_INIT;
+    q.to = 100;
+    assert_int_equal(lss_metric_funnel(reached, conv, db, &q), LSS_OK);
+    /* furthest: d1 won, d2 presented (kept after the loss), d3 won (won >= every stage) */
+    static const int64_t expect[LSS_FUNNEL_STAGES] = { 3, 3, 3, 2, 2 };
+    assert_memory_equal(reached, expect, sizeof expect);
+    assert_int_equal(conv[0].den, 0); /* prospect has no previous stage */
+    assert_ratio(conv[1], 3, 3);
+    assert_ratio(conv[2], 3, 3);
+    assert_ratio(conv[3], 2, 3);
+    assert_ratio(conv[4], 2, 2);
+    lss_ratio wr;
+    assert_int_equal(lss_metric_win_rate(&wr, db, &q), LSS_OK);
+    assert_ratio(wr, 2, 3);
+    lss_db_close(db);
+}
+
+/* Relationship: s1 sells (lenient pipeline).
+ *   r1 added 100 smb web;   dr1 open 150 won 400 (1000.00); dr2 open 500 won 2000 (500.00); churn 2500
+ *   r2 added 200 smb referral by r1; dr3 open 250 won 3000 (200.00); churn 2800 (before that win)
+ *   r3 added 300 ent;       dr4 open 350 lost 600
+ *   r4 added 5000 smb */
+static lss_db *accounts(void)
+{
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    assert_int_equal(lss_member_add(NULL, db, 0, "s1", "S1", LSS_ROLE_SALES, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 100, "r1", "R1", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 150, "dr1", "r1", "s1", 100000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 200, "r2", "R2", NULL, NULL, "smb", LSS_SOURCE_REFERRAL, "r1"),
+                     LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 250, "dr3", "r2", "s1", 20000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 300, "r3", "R3", NULL, NULL, "ent", LSS_SOURCE_EVENT, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 350, "dr4", "r3", "s1", 70000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 400, "dr1", -1), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 500, "dr2", "r1", "s1", 50000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, 600, "dr4", LSS_LOSS_PRICE, NULL), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 2000, "dr2", -1), LSS_OK);
+    assert_int_equal(lss_customer_churn(db, 2500, "r1"), LSS_OK);
+    assert_int_equal(lss_customer_churn(db, 2800, "r2"), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 3000, "dr3", -1), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 5000, "r4", "R4", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    return db;
+}
+
+static lss_relationship_metrics rel(lss_db *db, lss_time from, lss_time to, const char *segment)
+{
+    lss_query q = LSS_QUERY_INIT;
+    q.from = from;
+    q.to = to;
+    q.segment = segment;
+    lss_relationship_metrics m;
+    lss_status st = lss_relationship_metrics_get(&m, db, &q);
+    if (st != LSS_OK)
+        fail_msg("metrics: %s: %s", lss_status_name(st), lss_db_errmsg(db));
+    return m;
+}
+
+static void test_relationship_metrics(void **state)
+{
+    (void)state;
+    lss_db *db = accounts();
+    lss_relationship_metrics m = rel(db, LSS_TIME_NONE, 4000, NULL);
+    assert_int_equal(m.customers_added, 3);           /* r4 comes at 5000 */
+    assert_int_equal(m.referrals, 1);
+    assert_int_equal(m.customers_converted, 2);       /* r1 (400), r2 (3000) */
+    assert_int_equal(m.active_customers, 1);          /* r1 churned after its last win; r2 won after churning */
+    assert_int_equal(m.retention_rate.den, 0);        /* from is the beginning of time */
+    assert_ratio(m.repeat_purchase_rate, 1, 2);       /* r1 has two wins, r2 one */
+    assert_ratio(m.avg_customer_value, 100000 + 50000 + 20000, 2);
+    lss_ratio lead;
+    lss_query q = LSS_QUERY_INIT;
+    q.to = 4000;
+    assert_int_equal(lss_metric_lead_conversion_rate(&lead, db, &q), LSS_OK);
+    assert_ratio(lead, 2, 3);
+
+    /* [1000, 4000): r1 was active at 1000 and churned by 4000 */
+    m = rel(db, 1000, 4000, NULL);
+    assert_int_equal(m.customers_added, 0);
+    assert_int_equal(m.customers_converted, 1);       /* r2; r1's first win (400) is before the window */
+    assert_ratio(m.retention_rate, 0, 1);
+    q.from = 1000;
+    assert_int_equal(lss_metric_lead_conversion_rate(&lead, db, &q), LSS_OK);
+    assert_int_equal(lead.den, 0);
+    /* [1000, 2600) seen at 2600: r1 churned at 2500, r2 not won yet */
+    m = rel(db, 500, 2400, NULL);
+    assert_ratio(m.retention_rate, 1, 1);             /* r1 active at 500 and at 2400 */
+    m = rel(db, LSS_TIME_NONE, 2600, NULL);
+    assert_int_equal(m.active_customers, 0);
+    assert_int_equal(m.customers_converted, 1);
+    assert_ratio(m.repeat_purchase_rate, 1, 1);
+    assert_ratio(m.avg_customer_value, 150000, 1);
+    /* segment ent: r3 only */
+    m = rel(db, LSS_TIME_NONE, 4000, "ent");
+    assert_int_equal(m.customers_added, 1);
+    assert_int_equal(m.customers_converted, 0);
+    assert_int_equal(m.repeat_purchase_rate.den, 0);
+    assert_int_equal(m.avg_customer_value.den, 0);
+    /* the member filter does not narrow relationship metrics */
+    q = (lss_query)LSS_QUERY_INIT;
+    q.to = 4000;
+    q.member = "s1";
+    q.channel = LSS_CHANNEL_CHAT;
+    lss_relationship_metrics all;
+    assert_int_equal(lss_relationship_metrics_get(&all, db, &q), LSS_OK);
+    m = rel(db, LSS_TIME_NONE, 4000, NULL);
+    assert_memory_equal(&all, &m, sizeof m);
+    int64_t n;
+    assert_int_equal(lss_metric_active_customers(&n, db, &q), LSS_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(lss_metric_customers_converted(&n, db, &q), LSS_OK);
+    assert_int_equal(n, 2);
+    lss_db_close(db);
+}
+
+/* Quotas: q1, q2 in team T, q3 in team U (lenient pipeline, wins from prospect).
+ *   q1 [1000,2000) 1000.00 set at 0, replaced by 2000.00 at 1500; q1 [2000,3000) 500.00
+ *   q2 [1000,2000) 3000.00;  q3 [1000,2000) 100.00
+ *   dq1 q1 won 1200 300.00;  dq2 q1 won 2000 400.00;  dq3 q2 won 1999 3000.00
+ *   dq4 opened by q2, assigned to q1 at 1100, won 1300 600.00;  dq5 q1 won 999 50.00 (before every period) */
+static lss_db *quotas(void)
+{
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    assert_int_equal(lss_member_add(NULL, db, 0, "q2", "Q2", LSS_ROLE_SALES, "T"), LSS_OK);
+    assert_int_equal(lss_member_add(NULL, db, 0, "q1", "Q1", LSS_ROLE_SALES, "T"), LSS_OK);
+    assert_int_equal(lss_member_add(NULL, db, 0, "q3", "Q3", LSS_ROLE_SALES, "U"), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 0, "q1", 1000, 2000, 100000), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 0, "q1", 2000, 3000, 50000), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 0, "q2", 1000, 2000, 300000), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 0, "q3", 1000, 2000, 10000), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 1500, "q1", 1000, 2000, 200000), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 900, "dq1", "c", "q1", 30000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 900, "dq2", "c", "q1", 40000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 900, "dq3", "c", "q2", 300000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 900, "dq4", "c", "q2", 60000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 900, "dq5", "c", "q1", 5000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 999, "dq5", -1), LSS_OK);
+    assert_int_equal(lss_deal_assign(db, 1100, "dq4", "q1"), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 1200, "dq1", -1), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 1300, "dq4", -1), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 1999, "dq3", -1), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 2000, "dq2", -1), LSS_OK);
+    return db;
+}
+
+static lss_report *run(lss_db *db, lss_time from, lss_time to, const char *member, const char *team)
+{
+    lss_query q = LSS_QUERY_INIT;
+    q.from = from;
+    q.to = to;
+    q.member = member;
+    q.team = team;
+    lss_report *r = NULL;
+    lss_status st = lss_report_run(&r, db, &q);
+    if (st != LSS_OK)
+        fail_msg("report: %s: %s", lss_status_name(st), lss_db_errmsg(db));
+    return r;
+}
+
+static void assert_row(const lss_report *r, uint32_t i, const char *member, lss_time from, lss_time to,
+                       lss_money target, lss_money achieved)
+{
+    lss_quota_row row;
+    assert_int_equal(lss_report_quota_get(&row, r, i), LSS_OK);
+    assert_string_equal(lss_member_key(row.member), member);
+    assert_int_equal(row.from, from);
+    assert_int_equal(row.to, to);
+    assert_int_equal(row.target, target);
+    assert_int_equal(row.achieved, achieved);
+    assert_ratio(row.attainment, achieved, target);
+}
+
+static void test_quota_rows(void **state)
+{
+    (void)state;
+    lss_db *db = quotas();
+    /* as of 1600: q1's target is the replacement; q1's second period does not overlap [0, 1600);
+     * achieved: dq1 + dq4 (q1 owned it at its win); dq3 is won at 1999, after 1600 */
+    lss_report *r = run(db, LSS_TIME_NONE, 1600, NULL, NULL);
+    assert_int_equal(lss_report_quota_count(r), 3);
+    assert_row(r, 0, "q1", 1000, 2000, 200000, 90000);
+    assert_row(r, 1, "q2", 1000, 2000, 300000, 0);
+    assert_row(r, 2, "q3", 1000, 2000, 10000, 0);
+    lss_quota_row row;
+    assert_status_msg(NULL, lss_report_quota_get(&row, r, 3), LSS_NOT_FOUND, "row 3 does not exist");
+    lss_report_free(r);
+    /* as of 1400 the first target still holds */
+    r = run(db, LSS_TIME_NONE, 1400, NULL, NULL);
+    assert_row(r, 0, "q1", 1000, 2000, 100000, 90000);
+    lss_report_free(r);
+    /* [1999, 3000): every period overlaps; ordered by member key, then period */
+    r = run(db, 1999, 3000, NULL, NULL);
+    assert_int_equal(lss_report_quota_count(r), 4);
+    assert_row(r, 0, "q1", 1000, 2000, 200000, 90000);
+    assert_row(r, 1, "q1", 2000, 3000, 50000, 40000);
+    assert_row(r, 2, "q2", 1000, 2000, 300000, 300000);
+    assert_row(r, 3, "q3", 1000, 2000, 10000, 0);
+    lss_report_free(r);
+    /* filters: a member's own rows, a team's members' rows */
+    r = run(db, LSS_TIME_NONE, 3000, "q2", NULL);
+    assert_int_equal(lss_report_quota_count(r), 1);
+    assert_row(r, 0, "q2", 1000, 2000, 300000, 300000);
+    lss_report_free(r);
+    r = run(db, LSS_TIME_NONE, 3000, NULL, "U");
+    assert_int_equal(lss_report_quota_count(r), 1);
+    assert_row(r, 0, "q3", 1000, 2000, 10000, 0);
+    lss_report_free(r);
+    /* a window that ends before every period: no rows */
+    r = run(db, LSS_TIME_NONE, 1000, NULL, NULL);
+    assert_int_equal(lss_report_quota_count(r), 0);
+    lss_report_free(r);
+    lss_db_close(db);
+}
+
+static void test_quota_attainment_alone_and_per_team(void **state)
+{
+    (void)state;
+    lss_db *db = quotas();
+    lss_quota_row row;
+    assert_int_equal(lss_quota_attainment(&row, db, "q1", 1000, 2000, 3000), LSS_OK);
+    assert_int_equal(row.target, 200000);
+    assert_int_equal(row.achieved, 90000);
+    assert_string_equal(lss_member_key(row.member), "q1");
+    assert_int_equal(lss_quota_attainment(&row, db, "q1", 1000, 2000, 1400), LSS_OK);
+    assert_int_equal(row.target, 100000);
+    /* team T: q1 and q2 for [1000, 2000): 2000.00 + 3000.00 target, 900.00 + 3000.00 achieved */
+    assert_int_equal(lss_team_quota_attainment(&row, db, "T", 1000, 2000, 3000), LSS_OK);
+    assert_null(row.member);
+    assert_int_equal(row.target, 500000);
+    assert_int_equal(row.achieved, 390000);
+    assert_ratio(row.attainment, 390000, 500000);
+    /* team T for [2000, 3000): only q1 has that quota */
+    assert_int_equal(lss_team_quota_attainment(&row, db, "T", 2000, 3000, 3000), LSS_OK);
+    assert_int_equal(row.target, 50000);
+    assert_int_equal(row.achieved, 40000);
+    /* errors leave out alone */
+    lss_quota_row before = row;
+    assert_status_msg(db, lss_quota_attainment(&row, db, "q3", 2000, 3000, 3000), LSS_NOT_FOUND,
+                      "member \"q3\" has no quota for [1970-01-01T00:33:20Z, 1970-01-01T00:50:00Z)");
+    assert_status_msg(db, lss_quota_attainment(&row, db, "q9", 1000, 2000, 3000), LSS_NOT_FOUND,
+                      "member \"q9\" does not exist");
+    assert_status_msg(db, lss_team_quota_attainment(&row, db, "Z", 1000, 2000, 3000), LSS_NOT_FOUND,
+                      "team \"Z\" has no quota");
+    /* quota set at 1500 does not exist as of 1500 */
+    assert_int_equal(lss_quota_attainment(&row, db, "q1", 1000, 2000, 0), LSS_INVALID);
+    assert_memory_equal(&row, &before, sizeof row);
+    assert_int_equal(lss_quota_attainment(NULL, db, "q1", 1000, 2000, 3000), LSS_INVALID);
+    lss_db_close(db);
+}
+
+static void test_ratio_rounding_half_to_even(void **state)
+{
+    (void)state;
+    char b[LSS_RATIO_BUFSIZE];
+    struct { lss_ratio r; int dec; const char *want; } cases[] = {
+        { { 1, 3 }, 6, "0.333333" },   { { 2, 3 }, 6, "0.666667" },  { { 1, 8 }, 2, "0.12" },
+        { { 3, 8 }, 2, "0.38" },       { { -1, 8 }, 2, "-0.12" },    { { -3, 8 }, 2, "-0.38" },
+        { { 5, 2 }, 0, "2" },          { { 7, 2 }, 0, "4" },         { { 1, -4 }, 1, "-0.2" },
+        { { 224, 1000 }, 6, "0.224000" }, { { 1, 1 }, 6, "1.000000" }, { { 0, 5 }, 3, "0.000" },
+        { { INT64_MAX, INT64_MAX }, 18, "1.000000000000000000" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        assert_int_equal(lss_ratio_format(b, sizeof b, cases[i].r, cases[i].dec), LSS_OK);
+        assert_string_equal(b, cases[i].want);
+    }
+    int64_t v = 7;
+    /* money averages: 0.5 and 1.5 cents round to even */
+    assert_int_equal(lss_ratio_round(&v, (lss_ratio){ 1, 2 }, 1), LSS_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(lss_ratio_round(&v, (lss_ratio){ 3, 2 }, 1), LSS_OK);
+    assert_int_equal(v, 2);
+    assert_int_equal(lss_ratio_round(&v, (lss_ratio){ 2, 3 }, 1000000), LSS_OK);
+    assert_int_equal(v, 666667);
+    /* 128-bit intermediate: INT64_MAX x 10 / 10 is exact */
+    assert_int_equal(lss_ratio_round(&v, (lss_ratio){ INT64_MAX, 10 }, 10), LSS_OK);
+    assert_int_equal(v, INT64_MAX);
+    v = 7;
+    assert_status_msg(NULL, lss_ratio_round(&v, (lss_ratio){ 1, 0 }, 1), LSS_INVALID, "no value");
+    assert_status_msg(NULL, lss_ratio_round(&v, (lss_ratio){ INT64_MAX, 1 }, 10), LSS_OVERFLOW, "exceeds 64 bits");
+    assert_int_equal(v, 7);
+    strcpy(b, "untouched");
+    assert_int_equal(lss_ratio_format(b, sizeof b, (lss_ratio){ 1, 0 }, 6), LSS_INVALID);
+    assert_int_equal(lss_ratio_format(b, sizeof b, (lss_ratio){ INT64_MAX, 1 }, 6), LSS_OVERFLOW);
+    assert_int_equal(lss_ratio_format(b, sizeof b, (lss_ratio){ 1, 2 }, 19), LSS_INVALID);
+    assert_int_equal(lss_ratio_format(b, 8, (lss_ratio){ 1, 2 }, 2), LSS_INVALID);
+    assert_string_equal(b, "untouched");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +488,11 @@ int main(void)
         cmocka_unit_test(test_sales_metrics_window_edges),
         cmocka_unit_test(test_sales_metrics_filters),
         cmocka_unit_test(test_weighted_pipeline_uses_probabilities_as_of_to),
+        cmocka_unit_test(test_funnel_counts_skipped_stages_as_reached),
+        cmocka_unit_test(test_relationship_metrics),
+        cmocka_unit_test(test_quota_rows),
+        cmocka_unit_test(test_quota_attainment_alone_and_per_team),
+        cmocka_unit_test(test_ratio_rounding_half_to_even),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
