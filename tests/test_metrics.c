@@ -168,11 +168,6 @@ static void test_weighted_pipeline_uses_probabilities_as_of_to(void **state)
     lss_db_close(db);
 }
 
-#define assert_ratio(r, n, d)                                                                       \
-    do {                                                                                            \
-        assert_int_equal((r).num, (n));                                                             \
-        assert_int_equal((r).den, (d));                                                             \
-    } while (0)
 
 static void test_funnel_counts_skipped_stages_as_reached(void **state)
 {

@@ -78,11 +78,6 @@ static lss_service_metrics get(lss_db *db, lss_time from, lss_time to, filter f)
     return m;
 }
 
-#define assert_ratio(r, n, d)                                                                       \
-    do {                                                                                            \
-        assert_int_equal((r).num, (n));                                                             \
-        assert_int_equal((r).den, (d));                                                             \
-    } while (0)
 
 static void test_whole_history(void **state)
 {

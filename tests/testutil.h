@@ -29,6 +29,13 @@ char *dump(const lss_db *db);
 #define assert_status_msg(db, st, expect, ...) assert_status_msg_((db), (st), (expect), __FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
 void assert_status_msg_(const lss_db *db, lss_status st, lss_status expect, const char *file, int line, ...);
 
+/* Assert an exact ratio num / den. */
+#define assert_ratio(r, n, d)                                                                       \
+    do {                                                                                            \
+        assert_int_equal((r).num, (n));                                                             \
+        assert_int_equal((r).den, (d));                                                             \
+    } while (0)
+
 /* Open an in-memory database in the given pipeline mode; fails the test on error. */
 lss_db *open_db(lss_pipeline_mode mode);
 
