@@ -1,5 +1,5 @@
 /* Customers, their change history, and activities. */
-#include "internal.h"
+#include "event.h"
 
 #include <stdlib.h>
 
@@ -33,7 +33,8 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
+    if ((st = lss__wbegin(db, ctx, 0)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = lss__check_key(db, ctx, "key", key)) ||
         (st = check_fields(db, ctx, name, true, email, company, segment)))
         goto done;
     if (lss_source_name((int)source) == NULL) {
@@ -71,9 +72,10 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
         goto oom;
     lss_customer *c = lss__slab_push(&db->customers);
     c->key = k;
-    c->name = n;
-    c->email = e;
-    c->company = co;
+    c->name = c->name0 = n;
+    c->email = c->email0 = e;
+    c->company = c->company0 = co;
+    c->seq = lss__next_seq(db);
     c->segment = c->segment0 = seg;
     c->referred_by = ref;
     c->added_at = at;
@@ -87,7 +89,8 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
             lss__intern_undo(&db->segments);
         goto oom;
     }
-    lss__event_done(db, at);
+    if ((st = lss__event_done(db, at, LSS__EV_CUSTOMER_ADD, c, 0)))
+        goto done;
     if (out)
         *out = c;
     st = LSS_OK;
@@ -119,7 +122,8 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = find_customer(db, ctx, customer, &c)) ||
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = find_customer(db, ctx, customer, &c)) ||
         (st = check_fields(db, ctx, name, false, email, company, segment)))
         goto done;
     if (!name && !email && !company && !segment) {
@@ -128,7 +132,7 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
         goto done;
     }
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, LSS_CUSTOMER_UPDATED };
+    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_UPDATED };
     bool seg_added = false;
     if (lss__vec_reserve(&c->changes, sizeof ch, 1) || lss__arena_strdup(&db->text, name, &ch.name) ||
         lss__arena_strdup(&db->text, email, &ch.email) || lss__arena_strdup(&db->text, company, &ch.company) ||
@@ -137,6 +141,7 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
         st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
         goto done;
     }
+    lss__undo_save(db, LSS__U_CUSTOMER, c);
     LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
     if (ch.name)
         c->name = ch.name;
@@ -146,7 +151,7 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
         c->company = ch.company;
     if (ch.segment)
         c->segment = ch.segment;
-    lss__event_done(db, at);
+    st = lss__event_done(db, at, LSS__EV_CUSTOMER_UPDATE, c, c->changes.count - 1);
 done:
     lss__unlock(db);
     return st;
@@ -160,21 +165,110 @@ lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = find_customer(db, ctx, customer, &c)))
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = find_customer(db, ctx, customer, &c)))
         goto done;
-    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, LSS_CUSTOMER_CHURNED };
+    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_CHURNED };
     if (lss__vec_reserve(&c->changes, sizeof ch, 1)) {
         st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
         goto done;
     }
+    lss__undo_save(db, LSS__U_CUSTOMER, c);
     LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
     if (c->churned_at == LSS_TIME_NONE || at > c->churned_at)
         c->churned_at = at;
-    lss__event_done(db, at);
+    st = lss__event_done(db, at, LSS__EV_CUSTOMER_CHURN, c, c->changes.count - 1);
 done:
     lss__unlock(db);
     return st;
 }
+
+static const char erased_name[] = "[erased]";
+
+/* Pointers customer.erase clears outside the entity structs (history
+ * entries, activities), each saved for undo. */
+static uint32_t erase_count(const lss_customer *c)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->changes.count; i++)
+        n += 3;
+    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer)
+        n += 1 + d->hist.count;
+    for (const lss_activity *a = c->first_activity; a; a = a->next_of_customer)
+        n++;
+    for (const lss_ticket *t = c->first_ticket; t; t = t->next_of_customer)
+        n += 1 + t->hist.count;
+    return n;
+}
+
+static void clear(lss_db *db, const char **p)
+{
+    if (*p) {
+        lss__undo_save(db, LSS__U_PTR, (void *)p);
+        *p = NULL;
+    }
+}
+
+lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
+{
+    static const char ctx[] = "customer.erase";
+    lss_status st;
+    lss_customer *c;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = find_customer(db, ctx, customer, &c)))
+        goto done;
+    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_ERASED };
+    if (lss__vec_reserve(&c->changes, sizeof ch, 1)) {
+        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+        goto done;
+    }
+    if (db->undo_on) {
+        uint32_t n = erase_count(c);
+        if (lss__undo_reserve(db, n + 1, (size_t)n * (sizeof(lss_deal) + sizeof(lss_ticket)) + sizeof *c)) {
+            st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+            goto done;
+        }
+    }
+    lss__undo_save(db, LSS__U_CUSTOMER, c);
+    c->name = c->name0 = erased_name;
+    c->email = c->email0 = c->company = c->company0 = NULL;
+    for (uint32_t i = 0; i < c->changes.count; i++) {
+        lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+        /* an update keeps saying that it changed something personal */
+        bool personal = x->name || x->email || x->company;
+        clear(db, &x->email);
+        clear(db, &x->company);
+        if (personal && x->name != erased_name) {
+            lss__undo_save(db, LSS__U_PTR, (void *)&x->name);
+            x->name = erased_name;
+        }
+    }
+    for (lss_deal *d = c->first_deal; d; d = d->next_of_customer) {
+        lss__undo_save(db, LSS__U_DEAL, d);
+        d->title = NULL;
+        for (uint32_t i = 0; i < d->hist.count; i++)
+            clear(db, &LSS__VEC_AT(&d->hist, lss__deal_change, i).note);
+    }
+    for (lss_activity *a = c->first_activity; a; a = a->next_of_customer)
+        clear(db, &a->note);
+    for (lss_ticket *t = c->first_ticket; t; t = t->next_of_customer) {
+        lss__undo_save(db, LSS__U_TICKET, t);
+        t->subject = NULL;
+        for (uint32_t i = 0; i < t->hist.count; i++)
+            clear(db, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).text);
+    }
+    LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
+    c->erased = 1;
+    st = lss__event_done(db, at, LSS__EV_CUSTOMER_ERASE, c, c->changes.count - 1);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+int lss_customer_is_erased(const lss_customer *c) { return c ? c->erased : 0; }
 
 LSS__DEFINE_FIND(customer, lss__customer_get)
 
@@ -241,8 +335,8 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = find_customer(db, ctx, customer, &c)) ||
-        (st = lss__check_key(db, ctx, "member", member)) ||
+    if ((st = lss__wbegin(db, ctx, 2)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = find_customer(db, ctx, customer, &c)) || (st = lss__check_key(db, ctx, "member", member)) ||
         (st = lss__check_text(db, ctx, "note", note, LSS__NOTE_MAX, false, false)))
         goto done;
     if ((m = lss__member_get(db, member)) == NULL) {
@@ -288,10 +382,15 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
     a->member = m;
     a->deal = d;
     a->id = db->activities.count - 1;
+    a->seq = lss__next_seq(db);
     a->kind = (uint8_t)kind;
     a->channel = (uint8_t)channel;
+    lss__undo_save(db, LSS__U_CUSTOMER, c);
+    if (c->last_activity)
+        lss__undo_save(db, LSS__U_PTR, &c->last_activity->next_of_customer);
     LSS__APPEND_TO_CUSTOMER(c->first_activity, c->last_activity, a);
-    lss__event_done(db, at);
+    if ((st = lss__event_done(db, at, LSS__EV_ACTIVITY_LOG, a, 0)))
+        goto done;
     if (out)
         *out = a;
 done:

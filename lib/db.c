@@ -1,5 +1,5 @@
 /* Opening, closing and locking a database; version; the test dump. */
-#include "internal.h"
+#include "journal.h"
 
 #include <stdio.h>
 
@@ -45,11 +45,6 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     if (lss_pipeline_mode_name((int)opts->pipeline) == NULL)
         return lss__fail(NULL, LSS_INVALID, "open: pipeline mode %d is not strict (0) or lenient (1)",
                          (int)opts->pipeline);
-    if (path != NULL)
-        return lss__fail(NULL, LSS_UNSUPPORTED,
-                         "open \"%.200s\": file-backed databases (the journal) are not available in this "
-                         "version; pass NULL for an in-memory database",
-                         path);
 
     lss_db *db = lss__malloc(sizeof *db);
     if (db == NULL)
@@ -74,6 +69,13 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     lss__slab_init(&db->activities, sizeof(lss_activity));
     lss__slab_init(&db->tickets, sizeof(lss_ticket));
     lss__db_opened();
+    if (path != NULL) {
+        lss_status st = lss__journal_open(db, path, opts);
+        if (st != LSS_OK) {
+            lss_db_close(db);
+            return st;
+        }
+    }
     *out = db;
     return LSS_OK;
 }
@@ -82,6 +84,14 @@ void lss_db_close(lss_db *db)
 {
     if (db == NULL)
         return;
+    if (db->tx_active) {
+        lss__rollback(db, &db->tx_sp);
+        db->tx_active = 0;
+        lss__unlock(db); /* the lock lss_tx_begin took */
+    }
+    lss__journal_close(db);
+    lss__free(db->undo.data);
+    lss__free(db->undo_bytes);
     lss__tickets_free(db);
     lss__pipeline_free(db);
     lss__customers_free(db);
@@ -100,13 +110,6 @@ void lss__unlock(const lss_db *db) { pthread_mutex_unlock(&((lss_db *)db)->mu); 
 void lss_db_lock(lss_db *db) { if (db) lss__lock(db); }
 void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
 
-void lss__event_done(lss_db *db, lss_time at)
-{
-    db->events++;
-    if (db->last_time == LSS_TIME_NONE || at > db->last_time)
-        db->last_time = at;
-}
-
 lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what)
 {
     if (out == NULL || db == NULL)
@@ -120,6 +123,91 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
         st = lss__fail(db, LSS_NOT_FOUND, "%s id %u does not exist (there are %u)", what, id, s->count);
     lss__unlock(db);
     return st;
+}
+
+static const char *const sync_names[] = { "full", "normal", "off" };
+
+const char *lss_sync_mode_name(int mode) { return lss__enum_name(sync_names, 3, mode); }
+
+lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text)
+{
+    int v;
+    lss_status st = lss__enum_parse(sync_names, 3, "sync mode", text, &v);
+    if (st == LSS_OK && out)
+        *out = (lss_sync_mode)v;
+    return st;
+}
+
+/* ---- transactions ------------------------------------------------------- */
+
+lss_status lss_tx_begin(lss_db *db)
+{
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "transaction: NULL database");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    if (db->tx_active)
+        st = lss__fail(db, LSS_MISUSE, "transaction: one is already open on this database");
+    else if (db->poisoned)
+        st = lss__fail(db, db->poisoned, "transaction: the database refuses changes after an earlier I/O error");
+    else if (lss__journal_read_only(db))
+        st = lss__fail(db, LSS_MISUSE, "transaction: the database is open read-only");
+    if (st != LSS_OK) {
+        lss__unlock(db);
+        return st;
+    }
+    db->tx_active = 1;
+    db->tx_owner = pthread_self();
+    db->undo.count = 0;
+    db->undo_len = 0;
+    lss__savepoint_take(db, &db->tx_sp);
+    lss__journal_tx_begin(db);
+    return LSS_OK; /* the lock stays taken until commit or rollback */
+}
+
+static lss_status tx_check(lss_db *db, const char *what)
+{
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "transaction %s: NULL database", what);
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    if (!db->tx_active)
+        st = lss__fail(db, LSS_MISUSE, "transaction %s: no transaction is open", what);
+    else if (!pthread_equal(db->tx_owner, pthread_self()))
+        st = lss__fail(db, LSS_MISUSE, "transaction %s: the transaction belongs to another thread", what);
+    lss__unlock(db);
+    return st;
+}
+
+static void tx_end(lss_db *db)
+{
+    db->tx_active = 0;
+    db->undo.count = 0;
+    db->undo_len = 0;
+    lss__unlock(db); /* the lock lss_tx_begin took */
+}
+
+lss_status lss_tx_commit(lss_db *db)
+{
+    lss_status st = tx_check(db, "commit");
+    if (st != LSS_OK)
+        return st;
+    st = lss__journal_tx_commit(db);
+    if (st != LSS_OK)
+        lss__rollback(db, &db->tx_sp);
+    tx_end(db);
+    return st;
+}
+
+lss_status lss_tx_rollback(lss_db *db)
+{
+    lss_status st = tx_check(db, "rollback");
+    if (st != LSS_OK)
+        return st;
+    lss__rollback(db, &db->tx_sp);
+    lss__journal_tx_discard(db);
+    tx_end(db);
+    return LSS_OK;
 }
 
 const char *lss_db_currency(const lss_db *db) { return db ? db->currency : NULL; }
@@ -187,7 +275,7 @@ char *lss__dump(const lss_db *db)
         put(&b, "member %u key=%s name=%s team=%s role=%u at=%lld\n", m->id, m->key, m->name,
             S(m->team), m->role, (long long)m->added_at);
         for (uint32_t q = 0; q < m->quotas.count; q++) {
-            const lss_quota *x = &LSS__VEC_AT(&m->quotas, lss_quota, q);
+            const lss_quota *x = &LSS__VEC_AT(&m->quotas, lss__quota, q).q;
             put(&b, "  quota at=%lld %lld..%lld %lld\n", (long long)x->set_at, (long long)x->from,
                 (long long)x->to, (long long)x->target);
         }

@@ -130,14 +130,21 @@ struct lss_member {
     lss_time added_at;
     const char *team; /* interned, NULL = none */
     uint32_t id;
+    uint32_t seq;     /* sequence number of its member.add */
     uint8_t role;
-    lss__vec quotas; /* lss_quota, every quota.set in order */
+    lss__vec quotas; /* lss__quota, every quota.set in order */
 };
+
+typedef struct lss__quota {
+    lss_quota q;
+    uint32_t seq;
+} lss__quota;
 
 typedef struct lss__customer_change {
     lss_time at;
     const char *name, *email, *company;
     const char *segment; /* interned; NULL = not changed */
+    uint32_t seq;
     uint8_t kind;     /* lss_customer_change_kind */
 } lss__customer_change;
 
@@ -153,8 +160,11 @@ struct lss_customer {
     lss_time churned_at; /* latest churn or LSS_TIME_NONE */
     const char *segment;  /* current, interned */
     const char *segment0; /* at customer.add, interned */
+    const char *name0, *email0, *company0; /* at customer.add */
     uint32_t id;
+    uint32_t seq;         /* sequence number of its customer.add */
     uint8_t source;
+    uint8_t erased;       /* a customer.erase happened */
     lss__vec changes;    /* lss__customer_change */
 };
 
@@ -163,6 +173,7 @@ typedef struct lss__deal_change {
     lss_money amount;
     const char *note;
     const lss_member *owner;
+    uint32_t seq;
     uint8_t kind, stage, from_stage, reason;
 } lss__deal_change;
 
@@ -190,14 +201,16 @@ struct lss_activity {
     const lss_deal *deal;
     lss_activity *next_of_customer;
     uint32_t id;
+    uint32_t seq;
     uint8_t kind, channel;
 };
 
 typedef struct lss__ticket_change {
     lss_time at;
-    int64_t duration; /* contact; else -1 */
     const char *text; /* resolve note, rating comment */
     const lss_member *agent;
+    int32_t duration; /* contact (<= LSS__DURATION_MAX); else -1 */
+    uint32_t seq;
     uint8_t kind, state, from_state, channel, score;
 } lss__ticket_change;
 
@@ -219,13 +232,39 @@ struct lss_ticket {
 typedef struct lss__sla_change {
     lss_time at;
     int64_t response, resolution;
+    uint32_t seq;
     uint8_t priority;
 } lss__sla_change;
 
 typedef struct lss__prob_change {
     lss_time at;
+    uint32_t seq;
     uint8_t stage, percent;
 } lss__prob_change;
+
+/* Undo: how to put memory back as it was at a savepoint (a transaction's
+ * start, or the start of one call whose journal write failed). New entities,
+ * interned strings, texts and appended vector entries are undone by
+ * truncating to the counts of the savepoint; changes to existing entities by
+ * the copies in the undo log (undo.c). */
+typedef struct lss__savepoint {
+    uint64_t events;
+    lss_time last_time;
+    uint32_t members, customers, deals, activities, tickets, teams, segments, prob, sla;
+    lss__arena_mark text;
+    uint32_t undo_count;
+    size_t undo_bytes;
+} lss__savepoint;
+
+enum { LSS__U_MEMBER, LSS__U_CUSTOMER, LSS__U_DEAL, LSS__U_TICKET, LSS__U_PTR };
+
+typedef struct lss__undo_entry {
+    void *obj;        /* the entity, or the address of a pointer (LSS__U_PTR) */
+    size_t off;       /* where its copy starts in the undo bytes */
+    uint8_t type;
+} lss__undo_entry;
+
+struct lss__journal;
 
 struct lss_db {
     pthread_mutex_t mu;
@@ -243,12 +282,41 @@ struct lss_db {
     lss_ticket *tickets_by_key;
     lss__vec prob; /* lss__prob_change */
     lss__vec sla;  /* lss__sla_change */
+    /* durability and transactions */
+    struct lss__journal *journal; /* NULL: in memory */
+    lss_status poisoned;          /* LSS_OK, or the I/O error that stops every later change */
+    pthread_t tx_owner;
+    int tx_active;
+    bool replaying;               /* applying the journal: do not write it again */
+    bool undo_on;                 /* the current call keeps an undo log */
+    lss__savepoint call_sp, tx_sp;
+    lss__vec undo;                /* lss__undo_entry */
+    unsigned char *undo_bytes;
+    size_t undo_len, undo_cap;
 };
 
-/* Every public mutation: lock, run, count the event, unlock. */
+/* Every public mutation: lock, lss__wbegin, validate, reserve, save what it
+ * will change (lss__undo_save), commit, lss__event_done, unlock. */
 void lss__lock(const lss_db *db);
 void lss__unlock(const lss_db *db);
-void lss__event_done(lss_db *db, lss_time at);
+/* Start a change (database locked): refuses on a poisoned handle or a full
+ * sequence; with a journal or in a transaction takes the call's savepoint
+ * and room in the undo log for `saves` entity copies. */
+lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves);
+/* The sequence number the change being made will get. */
+static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->events + 1u; }
+/* Before changing an existing entity or pointer: keep a copy (only while
+ * undo is on; never fails, the room was reserved by lss__wbegin). */
+void lss__undo_save(lss_db *db, int type, void *obj);
+/* Reserve room for `n` more pointer saves (customer.erase). */
+lss_status lss__undo_reserve(lss_db *db, uint32_t entries, size_t bytes);
+/* Take a savepoint; put memory back to one. */
+void lss__savepoint_take(const lss_db *db, lss__savepoint *sp);
+void lss__rollback(lss_db *db, const lss__savepoint *sp);
+/* The change is in memory: count it, and write it to the journal. On a
+ * journal failure memory is rolled back to the call's savepoint and the
+ * error returned. kind/obj/idx say where the event's facts are (event.h). */
+lss_status lss__event_done(lss_db *db, lss_time at, uint8_t kind, const void *obj, uint32_t idx);
 
 /* Shared validation helpers; each reports through lss__fail. */
 lss_status lss__check_time(lss_db *db, const char *ctx, const char *field, lss_time t);

@@ -431,17 +431,17 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
  * entry i is not the first set of its period before `to` (or not before `to`). */
 static int64_t quota_latest(const lss_member *m, uint32_t i, lss_time to)
 {
-    const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss_quota, i);
+    const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss__quota, i).q;
     if (q->set_at >= to)
         return -1;
     for (uint32_t k = 0; k < i; k++) {
-        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss_quota, k);
+        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss__quota, k).q;
         if (p->from == q->from && p->to == q->to && p->set_at < to)
             return -1;
     }
     int64_t latest = i;
     for (uint32_t k = i + 1; k < m->quotas.count; k++) {
-        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss_quota, k);
+        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss__quota, k).q;
         if (p->from == q->from && p->to == q->to && p->set_at < to)
             latest = k;
     }
@@ -487,7 +487,7 @@ lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, 
         if (!person_match(m, p))
             continue;
         for (uint32_t k = 0; k < p->quotas.count; k++) {
-            const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss_quota, k);
+            const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss__quota, k).q;
             n += q->from < m->to && q->to > m->from && quota_latest(p, k, m->to) >= 0;
         }
     }
@@ -509,11 +509,11 @@ lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, 
         if (!person_match(m, p))
             continue;
         for (uint32_t k = 0; k < p->quotas.count; k++) {
-            const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss_quota, k);
+            const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss__quota, k).q;
             int64_t latest;
             if (!(q->from < m->to && q->to > m->from) || (latest = quota_latest(p, k, m->to)) < 0)
                 continue;
-            lss_quota_row row = { p, q->from, q->to, LSS__VEC_AT(&p->quotas, lss_quota, latest).target, 0, { 0, 0 } };
+            lss_quota_row row = { p, q->from, q->to, LSS__VEC_AT(&p->quotas, lss__quota, latest).q.target, 0, { 0, 0 } };
             rows[r++] = row;
         }
     }

@@ -1,5 +1,5 @@
 /* Deals and the sales pipeline: the state machine is the table below. */
-#include "internal.h"
+#include "event.h"
 
 #define BIT(s) (1u << (s))
 #define OPEN_STAGES (BIT(LSS_STAGE_PROSPECT) | BIT(LSS_STAGE_QUALIFIED) | BIT(LSS_STAGE_PRESENTED) | BIT(LSS_STAGE_NEGOTIATED))
@@ -79,8 +79,8 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
-        (st = lss__check_key(db, ctx, "customer", customer)) ||
+    if ((st = lss__wbegin(db, ctx, 2)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = lss__check_key(db, ctx, "key", key)) || (st = lss__check_key(db, ctx, "customer", customer)) ||
         (st = lss__check_money(db, ctx, "amount", amount, false)) ||
         (st = lss__check_text(db, ctx, "title", title, LSS__TITLE_MAX, false, false)) ||
         (expected_close != LSS_TIME_NONE && (st = lss__check_time(db, ctx, "expected_close", expected_close))))
@@ -113,16 +113,20 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     d->id = db->deals.count - 1;
     d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
     d->hist = hist;
-    lss__deal_change ch = { at, amount, NULL, m, LSS_DEAL_OPENED, LSS_STAGE_PROSPECT, LSS_STAGE_PROSPECT,
-                            LSS_LOSS_OTHER };
+    lss__deal_change ch = { at, amount, NULL, m, lss__next_seq(db), LSS_DEAL_OPENED, LSS_STAGE_PROSPECT,
+                            LSS_STAGE_PROSPECT, LSS_LOSS_OTHER };
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
     LSS__HASH_ADD(db->deals_by_key, d);
     if (d->hh.tbl == NULL) {
         lss__slab_pop(&db->deals);
         goto oom;
     }
+    lss__undo_save(db, LSS__U_CUSTOMER, c);
+    if (c->last_deal)
+        lss__undo_save(db, LSS__U_PTR, &c->last_deal->next_of_customer);
     LSS__APPEND_TO_CUSTOMER(c->first_deal, c->last_deal, d);
-    lss__event_done(db, at);
+    if ((st = lss__event_done(db, at, LSS__EV_DEAL_OPEN, d, 0)))
+        goto done;
     if (out)
         *out = d;
     st = LSS_OK;
@@ -159,7 +163,8 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     lss_deal *d;
     const lss_member *owner = NULL;
 
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "deal", key)))
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = lss__check_key(db, ctx, "deal", key)))
         return st;
     if ((d = lss__deal_get(db, key)) == NULL)
         return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\" does not exist", ctx, key);
@@ -226,12 +231,14 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     }
     /* reserve, then commit */
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    lss__deal_change ch = { at, d->amount, NULL, d->owner, (uint8_t)kind, d->stage, d->stage, LSS_LOSS_OTHER };
+    lss__deal_change ch = { at, d->amount, NULL, d->owner, lss__next_seq(db), (uint8_t)kind, d->stage, d->stage,
+                            LSS_LOSS_OTHER };
     if (lss__vec_reserve(&d->hist, sizeof ch, 1) ||
         (kind == LSS_DEAL_LOST && lss__arena_strdup(&db->text, a->note, &ch.note))) {
         lss__arena_reset(&db->text, mark);
         return lss__fail(db, LSS_NOMEM, "%s: deal \"%s\": out of memory", ctx, key);
     }
+    lss__undo_save(db, LSS__U_DEAL, d);
     switch (kind) {
     case LSS_DEAL_ADVANCED:
         ch.stage = (uint8_t)a->to;
@@ -265,8 +272,7 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     d->last_at = at;
     if (kind == LSS_DEAL_WON)
         d->won_at = at;
-    lss__event_done(db, at);
-    return LSS_OK;
+    return lss__event_done(db, at, (uint8_t)(LSS__EV_DEAL_OPEN + kind), d, d->hist.count - 1);
 }
 
 #define DEAL_EVENT(kind, ...)                                                                  \
@@ -321,7 +327,7 @@ lss_status lss_stage_probability_set(lss_db *db, lss_time at, lss_stage stage, i
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)))
+    if ((st = lss__wbegin(db, ctx, 0)) || (st = lss__check_time(db, ctx, "at", at)))
         goto done;
     if ((unsigned)stage > LSS_STAGE_NEGOTIATED) {
         st = lss__fail(db, LSS_INVALID,
@@ -339,9 +345,9 @@ lss_status lss_stage_probability_set(lss_db *db, lss_time at, lss_stage stage, i
         st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
         goto done;
     }
-    lss__prob_change p = { at, (uint8_t)stage, (uint8_t)percent };
+    lss__prob_change p = { at, lss__next_seq(db), (uint8_t)stage, (uint8_t)percent };
     LSS__VEC_AT(&db->prob, lss__prob_change, db->prob.count++) = p;
-    lss__event_done(db, at);
+    st = lss__event_done(db, at, LSS__EV_STAGE_PROBABILITY, NULL, db->prob.count - 1);
 done:
     lss__unlock(db);
     return st;

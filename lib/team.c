@@ -1,5 +1,5 @@
 /* Team members and quotas. */
-#include "internal.h"
+#include "event.h"
 
 #include <stdio.h>
 
@@ -20,7 +20,8 @@ lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
+    if ((st = lss__wbegin(db, ctx, 0)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = lss__check_key(db, ctx, "key", key)) ||
         (st = lss__check_text(db, ctx, "name", name, LSS__NAME_MAX, true, false)) ||
         (st = lss__check_text(db, ctx, "team", team, LSS__NAME_MAX, false, true)))
         goto done;
@@ -45,6 +46,7 @@ lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const
     m->name = n;
     m->added_at = at;
     m->id = db->members.count - 1;
+    m->seq = lss__next_seq(db);
     m->team = team_s;
     m->role = (uint8_t)role;
     LSS__HASH_ADD(db->members_by_key, m);
@@ -54,7 +56,8 @@ lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const
             lss__intern_undo(&db->teams);
         goto oom;
     }
-    lss__event_done(db, at);
+    if ((st = lss__event_done(db, at, LSS__EV_MEMBER_ADD, m, 0)))
+        goto done;
     if (out)
         *out = m;
     st = LSS_OK;
@@ -75,7 +78,8 @@ lss_status lss_quota_set(lss_db *db, lss_time at, const char *member, lss_time f
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "member", member)) ||
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = lss__check_key(db, ctx, "member", member)) ||
         (st = lss__check_time(db, ctx, "from", from)) || (st = lss__check_time(db, ctx, "to", to)) ||
         (st = lss__check_money(db, ctx, "amount", amount, true)))
         goto done;
@@ -91,13 +95,14 @@ lss_status lss_quota_set(lss_db *db, lss_time at, const char *member, lss_time f
         st = lss__fail(db, LSS_NOT_FOUND, "%s: member \"%s\" does not exist", ctx, member);
         goto done;
     }
-    if (lss__vec_reserve(&m->quotas, sizeof(lss_quota), 1)) {
+    if (lss__vec_reserve(&m->quotas, sizeof(lss__quota), 1)) {
         st = lss__fail(db, LSS_NOMEM, "%s: member \"%s\": out of memory", ctx, member);
         goto done;
     }
-    lss_quota q = { at, from, to, amount };
-    LSS__VEC_AT(&m->quotas, lss_quota, m->quotas.count++) = q;
-    lss__event_done(db, at);
+    lss__undo_save(db, LSS__U_MEMBER, m);
+    lss__quota q = { { at, from, to, amount }, lss__next_seq(db) };
+    LSS__VEC_AT(&m->quotas, lss__quota, m->quotas.count++) = q;
+    st = lss__event_done(db, at, LSS__EV_QUOTA_SET, m, m->quotas.count - 1);
 done:
     lss__unlock(db);
     return st;
@@ -121,9 +126,9 @@ const char *lss_member_team(const lss_member *m) { return m->team; }
  * with its latest target. */
 static bool quota_is_first_of_period(const lss_member *m, uint32_t i)
 {
-    const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss_quota, i);
+    const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss__quota, i).q;
     for (uint32_t k = 0; k < i; k++) {
-        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss_quota, k);
+        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss__quota, k).q;
         if (p->from == q->from && p->to == q->to)
             return false;
     }
@@ -146,9 +151,9 @@ lss_status lss_member_quota_get(lss_quota *out, const lss_member *m, uint32_t i)
         if (!quota_is_first_of_period(m, k))
             continue;
         if (n++ == i) {
-            *out = LSS__VEC_AT(&m->quotas, lss_quota, k);
+            *out = LSS__VEC_AT(&m->quotas, lss__quota, k).q;
             for (uint32_t j = k + 1; j < m->quotas.count; j++) {
-                const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss_quota, j);
+                const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss__quota, j).q;
                 if (p->from == out->from && p->to == out->to)
                     *out = *p;
             }

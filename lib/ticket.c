@@ -1,6 +1,6 @@
 /* Service tickets: the lifecycle as a transition table, contacts, ratings,
  * service levels and the SLA clock. */
-#include "internal.h"
+#include "event.h"
 
 #include <stdlib.h>
 
@@ -108,7 +108,7 @@ lss_status lss_sla_set(lss_db *db, lss_time at, lss_priority priority, int64_t f
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)))
+    if ((st = lss__wbegin(db, ctx, 0)) || (st = lss__check_time(db, ctx, "at", at)))
         goto done;
     if (lss_priority_name((int)priority) == NULL) {
         st = lss__fail(db, LSS_INVALID, "%s: field \"priority\": %d is not a priority", ctx, (int)priority);
@@ -126,9 +126,9 @@ lss_status lss_sla_set(lss_db *db, lss_time at, lss_priority priority, int64_t f
         st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
         goto done;
     }
-    lss__sla_change s = { at, first_response, resolution, (uint8_t)priority };
+    lss__sla_change s = { at, first_response, resolution, lss__next_seq(db), (uint8_t)priority };
     LSS__VEC_AT(&db->sla, lss__sla_change, db->sla.count++) = s;
-    lss__event_done(db, at);
+    st = lss__event_done(db, at, LSS__EV_SLA_SET, NULL, db->sla.count - 1);
 done:
     lss__unlock(db);
     return st;
@@ -160,8 +160,8 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "key", key)) ||
-        (st = lss__check_key(db, ctx, "customer", customer)) ||
+    if ((st = lss__wbegin(db, ctx, 2)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = lss__check_key(db, ctx, "key", key)) || (st = lss__check_key(db, ctx, "customer", customer)) ||
         (st = lss__check_text(db, ctx, "subject", subject, LSS__TITLE_MAX, false, false)))
         goto done;
     if (lss_ticket_kind_name((int)kind) == NULL || lss_channel_name((int)channel) == NULL ||
@@ -214,15 +214,20 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     t->channel = (uint8_t)channel;
     t->priority = (uint8_t)priority;
     t->hist = hist;
-    lss__ticket_change ch = { at, -1, NULL, NULL, LSS_TICKET_EV_OPEN, LSS_TICKET_NEW, LSS_TICKET_NEW, (uint8_t)channel, 0 };
+    lss__ticket_change ch = { at, NULL, NULL, -1, lss__next_seq(db), LSS_TICKET_EV_OPEN, LSS_TICKET_NEW,
+                              LSS_TICKET_NEW, (uint8_t)channel, 0 };
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     LSS__HASH_ADD(db->tickets_by_key, t);
     if (t->hh.tbl == NULL) {
         lss__slab_pop(&db->tickets);
         goto oom;
     }
+    lss__undo_save(db, LSS__U_CUSTOMER, c);
+    if (c->last_ticket)
+        lss__undo_save(db, LSS__U_PTR, &c->last_ticket->next_of_customer);
     LSS__APPEND_TO_CUSTOMER(c->first_ticket, c->last_ticket, t);
-    lss__event_done(db, at);
+    if ((st = lss__event_done(db, at, LSS__EV_TICKET_OPEN, t, 0)))
+        goto done;
     if (out)
         *out = t;
     st = LSS_OK;
@@ -255,7 +260,8 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
     lss_ticket *t;
     const lss_member *agent = NULL;
 
-    if ((st = lss__check_time(db, ctx, "at", at)) || (st = lss__check_key(db, ctx, "ticket", key)))
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = lss__check_key(db, ctx, "ticket", key)))
         return st;
     if ((t = lss__ticket_get(db, key)) == NULL)
         return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\" does not exist", ctx, key);
@@ -296,7 +302,8 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
                          lss_ticket_state_name(t->state), rule->rule);
 
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    lss__ticket_change ch = { at, -1, NULL, agent, (uint8_t)kind, t->state, t->state, t->channel, 0 };
+    lss__ticket_change ch = { at, NULL, agent, -1, lss__next_seq(db), (uint8_t)kind, t->state, t->state,
+                              t->channel, 0 };
     if (lss__vec_reserve(&t->hist, sizeof ch, 1) || lss__arena_strdup(&db->text, a->text, &ch.text)) {
         lss__arena_reset(&db->text, mark);
         return lss__fail(db, LSS_NOMEM, "%s: ticket \"%s\": out of memory", ctx, key);
@@ -304,12 +311,13 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
     ch.state = t->state == LSS_TICKET_NEW && rule->to == KEEP ? rule->to_from_new
                : rule->to == KEEP                            ? t->state
                                                              : rule->to;
+    lss__undo_save(db, LSS__U_TICKET, t);
     switch (kind) {
     case LSS_TICKET_EV_ASSIGN:
         t->assignee = agent;
         break;
     case LSS_TICKET_EV_CONTACT:
-        ch.duration = a->duration;
+        ch.duration = (int32_t)a->duration;
         ch.channel = (uint8_t)(a->channel == -1 ? t->channel : a->channel);
         if (t->first_response_at == LSS_TIME_NONE)
             t->first_response_at = at;
@@ -333,8 +341,7 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     t->state = ch.state;
     t->last_at = at;
-    lss__event_done(db, at);
-    return LSS_OK;
+    return lss__event_done(db, at, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count - 1);
 }
 
 #define TICKET_EVENT(kind, ...)                                                                \

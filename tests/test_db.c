@@ -38,7 +38,16 @@ static void test_open_options_are_validated(void **state)
     o.version = 2;
     assert_status_msg(NULL, lss_db_open(&db, NULL, &o), LSS_VERSION, "version 2");
     o.version = LSS_OPEN_OPTIONS_VERSION;
-    assert_status_msg(NULL, lss_db_open(&db, "crm.lss", &o), LSS_UNSUPPORTED, "crm.lss", "in-memory");
+    o.sync = (lss_sync_mode)3;
+    assert_status_msg(NULL, lss_db_open(&db, "test-db-options.lss", &o), LSS_INVALID, "sync mode 3");
+    assert_null(db);
+    o.sync = LSS_SYNC_FULL;
+    o.flags = LSS_OPEN_TO_DAMAGE;
+    assert_status_msg(NULL, lss_db_open(&db, "test-db-options.lss", &o), LSS_INVALID,
+                      "LSS_OPEN_TO_DAMAGE needs LSS_OPEN_READ_ONLY");
+    o.flags = 0;
+    assert_status_msg(NULL, lss_db_open(&db, "no-such-dir/x.lss", &o), LSS_IO, "no-such-dir/x.lss",
+                      "No such file or directory");
     assert_null(db);
     assert_int_equal(lss_db_open(&db, NULL, &o), LSS_OK);
     assert_string_equal(lss_db_currency(db), "USD");

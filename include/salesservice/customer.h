@@ -97,6 +97,21 @@ LSS_API lss_status lss_customer_update(lss_db *db, lss_time at, const char *cust
  */
 LSS_API lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer);
 
+/**
+ * Erase a customer's personal data (event `customer.erase`, the right to be
+ * forgotten): the name becomes "[erased]"; the email, the company and every
+ * note, subject, title and comment on the customer's deals, activities and
+ * tickets recorded so far are removed (their accessors return NULL). Keys,
+ * times, amounts, states and scores stay, so every metric is unchanged.
+ * Later events may record new data. A file-backed database's journal keeps
+ * the erased texts until lss_db_compact() rewrites it.
+ * @return #LSS_OK; #LSS_INVALID; #LSS_NOT_FOUND; #LSS_NOMEM; #LSS_IO.
+ */
+LSS_API lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer);
+
+/** @return 1 when @p c was erased (lss_customer_erase()), else 0. */
+LSS_API int lss_customer_is_erased(const lss_customer *c);
+
 /** Look a customer up by key. @return #LSS_OK or #LSS_NOT_FOUND (*out = NULL). */
 LSS_API lss_status lss_customer_find(const lss_customer **out, const lss_db *db, const char *key);
 /** Look a customer up by id (0 .. count-1). @return #LSS_OK or #LSS_NOT_FOUND. */
@@ -115,13 +130,14 @@ LSS_API const lss_customer *lss_customer_referred_by(const lss_customer *c); /**
 LSS_API lss_time lss_customer_added_at(const lss_customer *c);       /**< time of customer.add */
 /** @return the time of the latest churn, or #LSS_TIME_NONE if never churned. */
 LSS_API lss_time lss_customer_churned_at(const lss_customer *c);
-/** @return the number of `customer.update` and `customer.churn` events applied to @p c. */
+/** @return the number of `customer.update`, `customer.churn` and `customer.erase` events applied to @p c. */
 LSS_API uint32_t lss_customer_change_count(const lss_customer *c);
 
 /** Kinds of customer change. Pinned values. */
 typedef enum lss_customer_change_kind {
     LSS_CUSTOMER_UPDATED = 0,   /**< `customer.update` */
-    LSS_CUSTOMER_CHURNED = 1    /**< `customer.churn` */
+    LSS_CUSTOMER_CHURNED = 1,   /**< `customer.churn` */
+    LSS_CUSTOMER_ERASED = 2     /**< `customer.erase` */
 } lss_customer_change_kind;
 
 /** One entry of a customer's change history. Strings are borrowed. */

@@ -39,18 +39,46 @@ LSS_API const char *lss_pipeline_mode_name(int mode);
 /** Parse "strict" / "lenient". @return #LSS_OK or #LSS_INVALID. */
 LSS_API lss_status lss_pipeline_mode_parse(lss_pipeline_mode *out, const char *text);
 
+/**
+ * When a file-backed database makes a change durable (docs/durability.md).
+ * Pinned values.
+ */
+typedef enum lss_sync_mode {
+    LSS_SYNC_FULL = 0,    /**< fdatasync before each change (or each transaction commit) returns:
+                               nothing acknowledged is lost, even on power loss */
+    LSS_SYNC_NORMAL = 1,  /**< written before the call returns, synced at least once a second and at
+                               close: a process crash loses nothing, power loss at most the last second */
+    LSS_SYNC_OFF = 2      /**< written before the call returns, synced only at close and by
+                               lss_db_sync(): a process crash loses nothing, power loss what the
+                               operating system had not yet written */
+} lss_sync_mode;
+
+/** @return "full", "normal", "off"; NULL otherwise. */
+LSS_API const char *lss_sync_mode_name(int mode);
+/** Parse a sync mode. @return #LSS_OK or #LSS_INVALID. */
+LSS_API lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text);
+
+/** lss_open_options::flags: open an existing journal for reading only (shared lock; every change fails). */
+#define LSS_OPEN_READ_ONLY 1u
+/** lss_open_options::flags: with #LSS_OPEN_READ_ONLY, open a damaged journal up to the damage
+ *  instead of failing (lss_db_recovery() tells where reading stopped). */
+#define LSS_OPEN_TO_DAMAGE 2u
+
 /** Version of #lss_open_options this header describes. */
 #define LSS_OPEN_OPTIONS_VERSION 1
 
 /** Options of lss_db_open(). Initialise with #LSS_OPEN_OPTIONS_INIT or lss_open_options_init(). */
 typedef struct lss_open_options {
     unsigned int version;            /**< #LSS_OPEN_OPTIONS_VERSION */
-    char currency[4];                /**< ISO 4217 code, three letters A-Z; "" means "EUR" */
-    lss_pipeline_mode pipeline;      /**< default #LSS_PIPELINE_STRICT */
+    char currency[4];                /**< ISO 4217 code, three letters A-Z; "" means "EUR". For a new
+                                          database only: an existing journal keeps its own. */
+    lss_pipeline_mode pipeline;      /**< default #LSS_PIPELINE_STRICT; new databases only, as currency */
+    lss_sync_mode sync;              /**< file-backed databases: default #LSS_SYNC_FULL */
+    unsigned int flags;              /**< #LSS_OPEN_READ_ONLY, #LSS_OPEN_TO_DAMAGE; default 0 */
 } lss_open_options;
 
 /** Static initialiser: version set, every option at its default. */
-#define LSS_OPEN_OPTIONS_INIT { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT }
+#define LSS_OPEN_OPTIONS_INIT { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT, LSS_SYNC_FULL, 0u }
 
 /**
  * Set @p opts to the defaults of @p version (the twin of #LSS_OPEN_OPTIONS_INIT).
@@ -61,19 +89,31 @@ LSS_API lss_status lss_open_options_init(lss_open_options *opts, unsigned int ve
 /**
  * Open a database.
  *
+ * With a @p path the database is durable: the file is its journal, created
+ * if missing. Opening replays it; every later change is appended as one
+ * record before the call returns (synced per lss_open_options::sync). A torn
+ * tail (a record cut short by a crash) is truncated and reported by
+ * lss_db_recovery(); damage followed by valid records refuses to open.
+ * One writer: a second open of the same file, by this or another process,
+ * fails with #LSS_LOCKED. See docs/durability.md.
+ *
  * @param[out] out   the new database; the caller owns it and closes it with
  *                   lss_db_close(). Set to NULL on failure.
- * @param path       NULL for an in-memory database. File-backed databases
- *                   (the journal) are not available in this version: a path
- *                   is refused with #LSS_UNSUPPORTED.
- * @param opts       NULL for the defaults (EUR, strict pipeline).
- * @return #LSS_OK; #LSS_INVALID (bad currency or mode, NULL out);
- *         #LSS_VERSION; #LSS_UNSUPPORTED; #LSS_NOMEM. On failure the
- *         message is in lss_errmsg().
+ * @param path       NULL for an in-memory database, or the journal's path.
+ * @param opts       NULL for the defaults (EUR, strict pipeline, full sync).
+ * @return #LSS_OK; #LSS_INVALID (bad option, NULL out); #LSS_VERSION (options
+ *         or a journal written by a newer format); #LSS_LOCKED; #LSS_IO (the
+ *         file cannot be opened, read or written); #LSS_CORRUPT (not a
+ *         journal, or damaged); #LSS_NOMEM. On failure the message is in
+ *         lss_errmsg().
  */
 LSS_API lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts);
 
-/** Close @p db and free everything it owns. NULL is a no-op. Handles from it become invalid. */
+/**
+ * Close @p db and free everything it owns. NULL is a no-op. Handles from it
+ * become invalid. A file-backed database is synced first; an open transaction
+ * is rolled back.
+ */
 LSS_API void lss_db_close(lss_db *db);
 
 /**
@@ -103,6 +143,63 @@ LSS_API uint64_t lss_db_event_count(const lss_db *db);
 
 /** @return the largest `at` of any event applied, or #LSS_TIME_NONE for an empty database. */
 LSS_API lss_time lss_db_last_time(const lss_db *db);
+
+/** @return the journal's path (borrowed), or NULL for an in-memory database. */
+LSS_API const char *lss_db_path(const lss_db *db);
+
+/** What opening a journal found. */
+typedef struct lss_recovery {
+    uint64_t events;          /**< events replayed */
+    uint64_t last_seq;        /**< sequence number of the last event kept (0: none) */
+    uint64_t file_size;       /**< bytes of the journal as found */
+    uint64_t bytes_dropped;   /**< bytes of a torn tail that were cut off (0: the file ended cleanly) */
+    uint64_t tail_offset;     /**< where the dropped tail started */
+    uint64_t tx_events_dropped; /**< events of a transaction whose commit never reached the file */
+    uint64_t damage_offset;   /**< #LSS_OPEN_TO_DAMAGE: where reading stopped at damage (0: none) */
+} lss_recovery;
+
+/**
+ * What lss_db_open() found in the journal of @p db (all zero for an
+ * in-memory database). @return #LSS_OK or #LSS_INVALID.
+ */
+LSS_API lss_status lss_db_recovery(lss_recovery *out, const lss_db *db);
+
+/**
+ * Sync the journal now (fdatasync), whatever the sync mode.
+ * @return #LSS_OK (also for an in-memory database); #LSS_IO (the handle is
+ *         then poisoned: every later change fails until it is reopened).
+ */
+LSS_API lss_status lss_db_sync(lss_db *db);
+
+/**
+ * Rewrite the journal with exactly the events the database holds, without
+ * what customer.erase removed: to a temporary file next to it, synced, then
+ * renamed over the journal and the directory synced. Reports before and
+ * after are identical. Not inside a transaction.
+ * @return #LSS_OK; #LSS_MISUSE (in memory, read-only, or in a transaction);
+ *         #LSS_IO (the old journal stays as it was, unless the final
+ *         directory sync failed: then the handle is poisoned); #LSS_NOMEM.
+ */
+LSS_API lss_status lss_db_compact(lss_db *db);
+
+/**
+ * Begin a transaction: the changes until lss_tx_commit() survive all or none
+ * (a crash before the commit reached the file loses exactly them). The
+ * calling thread holds the database until commit or rollback: other threads'
+ * calls wait. Changes are visible to reads at once. In full sync mode the
+ * commit is one write and one fdatasync for all of them (group commit).
+ * @return #LSS_OK; #LSS_MISUSE (one is already open); #LSS_IO (poisoned handle).
+ */
+LSS_API lss_status lss_tx_begin(lss_db *db);
+/**
+ * Make the transaction's changes durable and end it.
+ * @return #LSS_OK; #LSS_MISUSE (no transaction, or another thread's); #LSS_IO
+ *         (nothing of the transaction is kept, in memory or in a reopened
+ *         file, and the handle is poisoned); #LSS_NOMEM (the same, not poisoned).
+ */
+LSS_API lss_status lss_tx_commit(lss_db *db);
+/** Undo every change of the transaction in memory, exactly, and end it. @return #LSS_OK or #LSS_MISUSE. */
+LSS_API lss_status lss_tx_rollback(lss_db *db);
 
 #ifdef __cplusplus
 }

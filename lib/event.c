@@ -1,0 +1,433 @@
+/* Events: from memory (by sequence number), to the public API, and to and
+ * from their binary form. */
+#include "event.h"
+
+#include <limits.h>
+
+#define I(t) LSS__IT_##t
+const lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
+    [LSS__EV_MEMBER_ADD] = { "member.add", 3, 1, { "key", "name", "team" }, { "role" }, { I(ROLE) } },
+    [LSS__EV_QUOTA_SET] = { "quota.set", 1, 3, { "member" }, { "from", "to", "amount" },
+                            { I(TIME), I(TIME), I(MONEY) } },
+    [LSS__EV_CUSTOMER_ADD] = { "customer.add", 6, 1,
+                               { "key", "name", "email", "company", "segment", "referred_by" },
+                               { "source" }, { I(SOURCE) } },
+    [LSS__EV_CUSTOMER_UPDATE] = { "customer.update", 5, 0, { "customer", "name", "email", "company", "segment" },
+                                  { NULL }, { 0 } },
+    [LSS__EV_CUSTOMER_CHURN] = { "customer.churn", 1, 0, { "customer" }, { NULL }, { 0 } },
+    [LSS__EV_CUSTOMER_ERASE] = { "customer.erase", 1, 0, { "customer" }, { NULL }, { 0 } },
+    [LSS__EV_DEAL_OPEN] = { "deal.open", 4, 2, { "key", "customer", "owner", "title" },
+                            { "amount", "expected_close" }, { I(MONEY), I(TIME) } },
+    [LSS__EV_DEAL_ADVANCE] = { "deal.advance", 1, 1, { "deal" }, { "to" }, { I(STAGE) } },
+    [LSS__EV_DEAL_AMOUNT] = { "deal.amount", 1, 1, { "deal" }, { "amount" }, { I(MONEY) } },
+    [LSS__EV_DEAL_ASSIGN] = { "deal.assign", 2, 0, { "deal", "owner" }, { NULL }, { 0 } },
+    [LSS__EV_DEAL_WIN] = { "deal.win", 1, 1, { "deal" }, { "amount" }, { I(MONEY) } },
+    [LSS__EV_DEAL_LOSE] = { "deal.lose", 2, 1, { "deal", "note" }, { "reason" }, { I(REASON) } },
+    [LSS__EV_DEAL_REOPEN] = { "deal.reopen", 1, 0, { "deal" }, { NULL }, { 0 } },
+    [LSS__EV_ACTIVITY_LOG] = { "activity.log", 4, 3, { "customer", "member", "deal", "note" },
+                               { "kind", "channel", "duration" },
+                               { I(ACTIVITY_KIND), I(CHANNEL), I(DURATION) } },
+    [LSS__EV_TICKET_OPEN] = { "ticket.open", 4, 3, { "key", "customer", "subject", "deal" },
+                              { "kind", "channel", "priority" }, { I(TICKET_KIND), I(CHANNEL), I(PRIORITY) } },
+    [LSS__EV_TICKET_ASSIGN] = { "ticket.assign", 2, 0, { "ticket", "agent" }, { NULL }, { 0 } },
+    [LSS__EV_TICKET_CONTACT] = { "ticket.contact", 2, 2, { "ticket", "agent" }, { "duration", "channel" },
+                                 { I(DURATION), I(CHANNEL) } },
+    [LSS__EV_TICKET_WAIT] = { "ticket.wait", 1, 0, { "ticket" }, { NULL }, { 0 } },
+    [LSS__EV_TICKET_RESUME] = { "ticket.resume", 1, 0, { "ticket" }, { NULL }, { 0 } },
+    [LSS__EV_TICKET_RESOLVE] = { "ticket.resolve", 2, 0, { "ticket", "note" }, { NULL }, { 0 } },
+    [LSS__EV_TICKET_REOPEN] = { "ticket.reopen", 1, 0, { "ticket" }, { NULL }, { 0 } },
+    [LSS__EV_TICKET_CLOSE] = { "ticket.close", 1, 0, { "ticket" }, { NULL }, { 0 } },
+    [LSS__EV_TICKET_RATE] = { "ticket.rate", 2, 1, { "ticket", "comment" }, { "score" }, { I(INT) } },
+    [LSS__EV_SLA_SET] = { "sla.set", 0, 3, { NULL }, { "priority", "first_response", "resolution" },
+                          { I(PRIORITY), I(DURATION), I(DURATION) } },
+    [LSS__EV_STAGE_PROBABILITY] = { "stage.probability", 0, 2, { NULL }, { "stage", "percent" },
+                                    { I(STAGE), I(INT) } },
+};
+#undef I
+
+static const char *key_or_null(const char *const *key) { return key ? *key : NULL; }
+#define KEY(p) key_or_null((p) ? &(p)->key : NULL)
+
+void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = r->kind;
+    switch (r->kind) {
+    case LSS__EV_MEMBER_ADD: {
+        const lss_member *m = r->obj;
+        ev->at = m->added_at;
+        ev->s[0] = m->key;
+        ev->s[1] = m->name;
+        ev->s[2] = m->team;
+        ev->i[0] = m->role;
+        break;
+    }
+    case LSS__EV_QUOTA_SET: {
+        const lss_member *m = r->obj;
+        const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss__quota, r->idx).q;
+        ev->at = q->set_at;
+        ev->s[0] = m->key;
+        ev->i[0] = q->from;
+        ev->i[1] = q->to;
+        ev->i[2] = q->target;
+        break;
+    }
+    case LSS__EV_CUSTOMER_ADD: {
+        const lss_customer *c = r->obj;
+        ev->at = c->added_at;
+        ev->s[0] = c->key;
+        ev->s[1] = c->name0;
+        ev->s[2] = c->email0;
+        ev->s[3] = c->company0;
+        ev->s[4] = c->segment0;
+        ev->s[5] = KEY(c->referred_by);
+        ev->i[0] = c->source;
+        break;
+    }
+    case LSS__EV_CUSTOMER_UPDATE:
+    case LSS__EV_CUSTOMER_CHURN:
+    case LSS__EV_CUSTOMER_ERASE: {
+        const lss_customer *c = r->obj;
+        const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, r->idx);
+        ev->at = x->at;
+        ev->s[0] = c->key;
+        ev->s[1] = x->name;
+        ev->s[2] = x->email;
+        ev->s[3] = x->company;
+        ev->s[4] = x->segment;
+        break;
+    }
+    case LSS__EV_ACTIVITY_LOG: {
+        const lss_activity *a = r->obj;
+        ev->at = a->at;
+        ev->s[0] = a->customer->key;
+        ev->s[1] = a->member->key;
+        ev->s[2] = KEY(a->deal);
+        ev->s[3] = a->note;
+        ev->i[0] = a->kind;
+        ev->i[1] = a->channel;
+        ev->i[2] = a->duration;
+        break;
+    }
+    case LSS__EV_SLA_SET: {
+        const lss__sla_change *x = &LSS__VEC_AT(&db->sla, lss__sla_change, r->idx);
+        ev->at = x->at;
+        ev->i[0] = x->priority;
+        ev->i[1] = x->response;
+        ev->i[2] = x->resolution;
+        break;
+    }
+    case LSS__EV_STAGE_PROBABILITY: {
+        const lss__prob_change *x = &LSS__VEC_AT(&db->prob, lss__prob_change, r->idx);
+        ev->at = x->at;
+        ev->i[0] = x->stage;
+        ev->i[1] = x->percent;
+        break;
+    }
+    default:
+        if (r->kind >= LSS__EV_DEAL_OPEN && r->kind <= LSS__EV_DEAL_REOPEN) {
+            const lss_deal *d = r->obj;
+            const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, r->idx);
+            ev->at = x->at;
+            ev->s[0] = d->key;
+            switch (r->kind) {
+            case LSS__EV_DEAL_OPEN:
+                ev->s[1] = d->customer->key;
+                ev->s[2] = x->owner->key;
+                ev->s[3] = d->title;
+                ev->i[0] = x->amount;
+                ev->i[1] = d->expected_close;
+                break;
+            case LSS__EV_DEAL_ADVANCE:
+                ev->i[0] = x->stage;
+                break;
+            case LSS__EV_DEAL_AMOUNT:
+            case LSS__EV_DEAL_WIN:
+                ev->i[0] = x->amount;
+                break;
+            case LSS__EV_DEAL_ASSIGN:
+                ev->s[1] = x->owner->key;
+                break;
+            case LSS__EV_DEAL_LOSE:
+                ev->s[1] = x->note;
+                ev->i[0] = x->reason;
+                break;
+            default:
+                break;
+            }
+        } else if (r->kind >= LSS__EV_TICKET_OPEN && r->kind <= LSS__EV_TICKET_RATE) {
+            const lss_ticket *t = r->obj;
+            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, r->idx);
+            ev->at = x->at;
+            ev->s[0] = t->key;
+            switch (r->kind) {
+            case LSS__EV_TICKET_OPEN:
+                ev->s[1] = t->customer->key;
+                ev->s[2] = t->subject;
+                ev->s[3] = KEY(t->deal);
+                ev->i[0] = t->kind;
+                ev->i[1] = t->channel;
+                ev->i[2] = t->priority;
+                break;
+            case LSS__EV_TICKET_ASSIGN:
+                ev->s[1] = x->agent->key;
+                break;
+            case LSS__EV_TICKET_CONTACT:
+                ev->s[1] = x->agent->key;
+                ev->i[0] = x->duration;
+                ev->i[1] = x->channel == t->channel ? -1 : x->channel;
+                break;
+            case LSS__EV_TICKET_RESOLVE:
+            case LSS__EV_TICKET_RATE:
+                ev->s[1] = x->text;
+                ev->i[0] = x->score;
+                break;
+            default:
+                break;
+            }
+        }
+        break;
+    }
+}
+
+/* An integer that becomes a C enum or int must fit an int first. */
+static bool small(int64_t v) { return v >= INT_MIN && v <= INT_MAX; }
+
+lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created)
+{
+    const char *const *s = ev->s;
+    const int64_t *i = ev->i;
+    const void *dummy;
+    if (created == NULL)
+        created = &dummy;
+    *created = NULL;
+    if (ev->kind == LSS__EV_NONE || ev->kind >= LSS__EV_COUNT)
+        return lss__fail(db, LSS_INVALID, "event: kind %u is not an event", ev->kind);
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    for (unsigned k = 0; k < d->ni; k++)
+        if (d->itype[k] != LSS__IT_TIME && d->itype[k] != LSS__IT_MONEY && d->itype[k] != LSS__IT_DURATION &&
+            !small(i[k]))
+            return lss__fail(db, LSS_INVALID, "%s: field \"%s\": %lld is out of range", d->name, d->iname[k],
+                             (long long)i[k]);
+    switch (ev->kind) {
+    case LSS__EV_MEMBER_ADD:
+        return lss_member_add((const lss_member **)created, db, ev->at, s[0], s[1], (lss_role)i[0], s[2]);
+    case LSS__EV_QUOTA_SET:
+        return lss_quota_set(db, ev->at, s[0], i[0], i[1], i[2]);
+    case LSS__EV_CUSTOMER_ADD:
+        return lss_customer_add((const lss_customer **)created, db, ev->at, s[0], s[1], s[2], s[3], s[4],
+                                (lss_source)i[0], s[5]);
+    case LSS__EV_CUSTOMER_UPDATE:
+        return lss_customer_update(db, ev->at, s[0], s[1], s[2], s[3], s[4]);
+    case LSS__EV_CUSTOMER_CHURN:
+        return lss_customer_churn(db, ev->at, s[0]);
+    case LSS__EV_CUSTOMER_ERASE:
+        return lss_customer_erase(db, ev->at, s[0]);
+    case LSS__EV_DEAL_OPEN:
+        return lss_deal_open((const lss_deal **)created, db, ev->at, s[0], s[1], s[2], i[0], s[3], i[1]);
+    case LSS__EV_DEAL_ADVANCE:
+        return lss_deal_advance(db, ev->at, s[0], (lss_stage)i[0]);
+    case LSS__EV_DEAL_AMOUNT:
+        return lss_deal_set_amount(db, ev->at, s[0], i[0]);
+    case LSS__EV_DEAL_ASSIGN:
+        return lss_deal_assign(db, ev->at, s[0], s[1]);
+    case LSS__EV_DEAL_WIN:
+        return lss_deal_win(db, ev->at, s[0], i[0]);
+    case LSS__EV_DEAL_LOSE:
+        return lss_deal_lose(db, ev->at, s[0], (lss_loss_reason)i[0], s[1]);
+    case LSS__EV_DEAL_REOPEN:
+        return lss_deal_reopen(db, ev->at, s[0]);
+    case LSS__EV_ACTIVITY_LOG:
+        return lss_activity_log((const lss_activity **)created, db, ev->at, s[0], s[1], (lss_activity_kind)i[0],
+                                (lss_channel)i[1], i[2], s[2], s[3]);
+    case LSS__EV_TICKET_OPEN:
+        return lss_ticket_open((const lss_ticket **)created, db, ev->at, s[0], s[1], (lss_ticket_kind)i[0],
+                               (lss_channel)i[1], (lss_priority)i[2], s[2], s[3]);
+    case LSS__EV_TICKET_ASSIGN:
+        return lss_ticket_assign(db, ev->at, s[0], s[1]);
+    case LSS__EV_TICKET_CONTACT:
+        return lss_ticket_contact(db, ev->at, s[0], s[1], i[0], (int)i[1]);
+    case LSS__EV_TICKET_WAIT:
+        return lss_ticket_wait(db, ev->at, s[0]);
+    case LSS__EV_TICKET_RESUME:
+        return lss_ticket_resume(db, ev->at, s[0]);
+    case LSS__EV_TICKET_RESOLVE:
+        return lss_ticket_resolve(db, ev->at, s[0], s[1]);
+    case LSS__EV_TICKET_REOPEN:
+        return lss_ticket_reopen(db, ev->at, s[0]);
+    case LSS__EV_TICKET_CLOSE:
+        return lss_ticket_close(db, ev->at, s[0]);
+    case LSS__EV_TICKET_RATE:
+        return lss_ticket_rate(db, ev->at, s[0], (int)i[0], s[1]);
+    case LSS__EV_SLA_SET:
+        return lss_sla_set(db, ev->at, (lss_priority)i[0], i[1], i[2]);
+    case LSS__EV_STAGE_PROBABILITY:
+        return lss_stage_probability_set(db, ev->at, (lss_stage)i[0], (int)i[1]);
+    default:
+        return lss__fail(db, LSS_INVALID, "event: kind %u is not an event", ev->kind);
+    }
+}
+
+/* ---- every event in order ------------------------------------------------ */
+
+static bool put_ref(lss__evref *refs, uint64_t n, uint32_t seq, const void *obj, uint32_t idx, uint8_t kind)
+{
+    if (seq == 0 || seq > n || refs[seq - 1].kind != LSS__EV_NONE)
+        return false;
+    refs[seq - 1].obj = obj;
+    refs[seq - 1].idx = idx;
+    refs[seq - 1].kind = kind;
+    return true;
+}
+
+lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
+{
+    uint64_t n = db->events;
+    *out = NULL;
+    *count = n;
+    if (n == 0)
+        return LSS_OK;
+    lss__evref *refs = lss__malloc(sizeof *refs * n);
+    if (refs == NULL)
+        return lss__fail(db, LSS_NOMEM, "events: out of memory for %llu events", (unsigned long long)n);
+    memset(refs, 0, sizeof *refs * n);
+    bool ok = true;
+    for (uint32_t i = 0; i < db->members.count; i++) {
+        const lss_member *m = lss__slab_get(&db->members, i);
+        ok &= put_ref(refs, n, m->seq, m, 0, LSS__EV_MEMBER_ADD);
+        for (uint32_t k = 0; k < m->quotas.count; k++)
+            ok &= put_ref(refs, n, LSS__VEC_AT(&m->quotas, lss__quota, k).seq, m, k, LSS__EV_QUOTA_SET);
+    }
+    for (uint32_t i = 0; i < db->customers.count; i++) {
+        const lss_customer *c = lss__slab_get(&db->customers, i);
+        ok &= put_ref(refs, n, c->seq, c, 0, LSS__EV_CUSTOMER_ADD);
+        for (uint32_t k = 0; k < c->changes.count; k++) {
+            const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, k);
+            uint8_t kind = x->kind == LSS_CUSTOMER_UPDATED   ? LSS__EV_CUSTOMER_UPDATE
+                           : x->kind == LSS_CUSTOMER_CHURNED ? LSS__EV_CUSTOMER_CHURN
+                                                             : LSS__EV_CUSTOMER_ERASE;
+            ok &= put_ref(refs, n, x->seq, c, k, kind);
+        }
+    }
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        for (uint32_t k = 0; k < d->hist.count; k++) {
+            const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, k);
+            ok &= put_ref(refs, n, x->seq, d, k, (uint8_t)(LSS__EV_DEAL_OPEN + x->kind));
+        }
+    }
+    for (uint32_t i = 0; i < db->activities.count; i++) {
+        const lss_activity *a = lss__slab_get(&db->activities, i);
+        ok &= put_ref(refs, n, a->seq, a, 0, LSS__EV_ACTIVITY_LOG);
+    }
+    for (uint32_t i = 0; i < db->tickets.count; i++) {
+        const lss_ticket *t = lss__slab_get(&db->tickets, i);
+        for (uint32_t k = 0; k < t->hist.count; k++) {
+            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
+            ok &= put_ref(refs, n, x->seq, t, k, (uint8_t)(LSS__EV_TICKET_OPEN + x->kind));
+        }
+    }
+    for (uint32_t k = 0; k < db->sla.count; k++)
+        ok &= put_ref(refs, n, LSS__VEC_AT(&db->sla, lss__sla_change, k).seq, NULL, k, LSS__EV_SLA_SET);
+    for (uint32_t k = 0; k < db->prob.count; k++)
+        ok &= put_ref(refs, n, LSS__VEC_AT(&db->prob, lss__prob_change, k).seq, NULL, k, LSS__EV_STAGE_PROBABILITY);
+    for (uint64_t k = 0; ok && k < n; k++)
+        ok = refs[k].kind != LSS__EV_NONE;
+    if (!ok) {
+        lss__free(refs);
+        return lss__fail(db, LSS_CORRUPT, "events: the sequence numbers in memory are not 1 to %llu",
+                         (unsigned long long)n);
+    }
+    *out = refs;
+    return LSS_OK;
+}
+
+/* ---- binary form --------------------------------------------------------- */
+
+void lss__put_u32(unsigned char *p, uint32_t v)
+{
+    for (int k = 0; k < 4; k++)
+        p[k] = (unsigned char)(v >> (8 * k));
+}
+
+void lss__put_u64(unsigned char *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        p[k] = (unsigned char)(v >> (8 * k));
+}
+
+uint32_t lss__get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+uint64_t lss__get_u64(const unsigned char *p)
+{
+    return (uint64_t)lss__get_u32(p) | (uint64_t)lss__get_u32(p + 4) << 32;
+}
+
+#define ABSENT UINT32_MAX
+
+size_t lss__event_size(const lss__event *ev)
+{
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    size_t n = 8 + 8u * d->ni + 4u * d->ns;
+    for (unsigned k = 0; k < d->ns; k++)
+        if (ev->s[k])
+            n += strlen(ev->s[k]);
+    return n;
+}
+
+void lss__event_encode(const lss__event *ev, unsigned char *p)
+{
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    lss__put_u64(p, (uint64_t)ev->at);
+    p += 8;
+    for (unsigned k = 0; k < d->ns; k++) {
+        if (ev->s[k] == NULL) {
+            lss__put_u32(p, ABSENT);
+            p += 4;
+            continue;
+        }
+        size_t len = strlen(ev->s[k]);
+        lss__put_u32(p, (uint32_t)len);
+        memcpy(p + 4, ev->s[k], len);
+        p += 4 + len;
+    }
+    for (unsigned k = 0; k < d->ni; k++, p += 8)
+        lss__put_u64(p, (uint64_t)ev->i[k]);
+}
+
+bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, size_t len, char *scratch)
+{
+    if (kind == LSS__EV_NONE || kind >= LSS__EV_COUNT)
+        return false;
+    const lss__ev_desc *d = &lss__ev_descs[kind];
+    const unsigned char *end = p + len;
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    if (len < 8)
+        return false;
+    ev->at = (lss_time)lss__get_u64(p);
+    p += 8;
+    for (unsigned k = 0; k < d->ns; k++) {
+        if (end - p < 4)
+            return false;
+        uint32_t n = lss__get_u32(p);
+        p += 4;
+        if (n == ABSENT)
+            continue;
+        if ((size_t)(end - p) < n || memchr(p, '\0', n) != NULL)
+            return false;
+        memcpy(scratch, p, n);
+        scratch[n] = '\0';
+        ev->s[k] = scratch;
+        scratch += n + 1;
+        p += n;
+    }
+    if ((size_t)(end - p) != 8u * d->ni)
+        return false;
+    for (unsigned k = 0; k < d->ni; k++, p += 8)
+        ev->i[k] = (int64_t)lss__get_u64(p);
+    return true;
+}

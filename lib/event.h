@@ -1,0 +1,105 @@
+/* Events: the one description of a change that the journal writes and
+ * replays (and that import and export will read and write). A database is
+ * the replay of its events; every stored fact carries the sequence number of
+ * the event that made it, so the events can be rebuilt from memory in order. */
+#ifndef LSS_EVENT_H
+#define LSS_EVENT_H
+
+#include "internal.h"
+
+/* Event kinds. Pinned: they are written to journal files. */
+typedef enum lss__ev_kind {
+    LSS__EV_NONE = 0,
+    LSS__EV_MEMBER_ADD = 1,
+    LSS__EV_QUOTA_SET = 2,
+    LSS__EV_CUSTOMER_ADD = 3,
+    LSS__EV_CUSTOMER_UPDATE = 4,
+    LSS__EV_CUSTOMER_CHURN = 5,
+    LSS__EV_CUSTOMER_ERASE = 6,
+    LSS__EV_DEAL_OPEN = 7,      /* + lss_deal_change_kind: 7 .. 13 */
+    LSS__EV_DEAL_ADVANCE = 8,
+    LSS__EV_DEAL_AMOUNT = 9,
+    LSS__EV_DEAL_ASSIGN = 10,
+    LSS__EV_DEAL_WIN = 11,
+    LSS__EV_DEAL_LOSE = 12,
+    LSS__EV_DEAL_REOPEN = 13,
+    LSS__EV_ACTIVITY_LOG = 14,
+    LSS__EV_TICKET_OPEN = 15,   /* + lss_ticket_change_kind: 15 .. 23 */
+    LSS__EV_TICKET_ASSIGN = 16,
+    LSS__EV_TICKET_CONTACT = 17,
+    LSS__EV_TICKET_WAIT = 18,
+    LSS__EV_TICKET_RESUME = 19,
+    LSS__EV_TICKET_RESOLVE = 20,
+    LSS__EV_TICKET_REOPEN = 21,
+    LSS__EV_TICKET_CLOSE = 22,
+    LSS__EV_TICKET_RATE = 23,
+    LSS__EV_SLA_SET = 24,
+    LSS__EV_STAGE_PROBABILITY = 25,
+    LSS__EV_COUNT = 26
+} lss__ev_kind;
+
+#define LSS__EV_STRS 6
+#define LSS__EV_INTS 4
+
+/* One event: its kind and time, then its text fields (keys and texts, NULL
+ * when absent) and its integer fields, each kind using a prefix of s[] and
+ * i[] in the order of lss__ev_desc. Strings are borrowed. */
+typedef struct lss__event {
+    uint8_t kind;
+    lss_time at;
+    const char *s[LSS__EV_STRS];
+    int64_t i[LSS__EV_INTS];
+} lss__event;
+
+/* Integer field types (for checks and for the JSON form). */
+enum {
+    LSS__IT_INT, LSS__IT_TIME, LSS__IT_MONEY, LSS__IT_DURATION, LSS__IT_ROLE, LSS__IT_SOURCE, LSS__IT_STAGE,
+    LSS__IT_REASON, LSS__IT_ACTIVITY_KIND, LSS__IT_CHANNEL, LSS__IT_TICKET_KIND, LSS__IT_PRIORITY
+};
+
+typedef struct lss__ev_desc {
+    const char *name;                  /* the spec's type, e.g. "deal.open" */
+    uint8_t ns, ni;                    /* how many strings, integers */
+    const char *sname[LSS__EV_STRS];   /* the spec's field names */
+    const char *iname[LSS__EV_INTS];
+    uint8_t itype[LSS__EV_INTS];
+} lss__ev_desc;
+
+extern const lss__ev_desc lss__ev_descs[LSS__EV_COUNT];
+
+/* Where an event's facts live in memory: the entity (member, customer, deal,
+ * activity, ticket; NULL for sla.set and stage.probability) and the index of
+ * its history entry (quota, customer change, deal or ticket history, sla or
+ * probability change). */
+typedef struct lss__evref {
+    const void *obj;
+    uint32_t idx;
+    uint8_t kind;
+} lss__evref;
+
+/* Rebuild the event `r` stands for (strings borrowed from the database). */
+void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev);
+
+/* Apply an event through the public API (which validates it). *created, if
+ * not NULL, receives the new entity of an opening event. */
+lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created);
+
+/* Every event of the database in sequence order: refs[k] is event k + 1.
+ * Allocated with lss__malloc; *count = lss_db_event_count(). */
+lss_status lss__event_refs(const lss_db *db, lss__evref **refs, uint64_t *count);
+
+/* Binary form (the journal's payload): the time as a little-endian i64, each
+ * string as a u32 length (0xFFFFFFFF: absent) and its bytes, each integer as
+ * a little-endian i64. */
+size_t lss__event_size(const lss__event *ev);
+void lss__event_encode(const lss__event *ev, unsigned char *out);
+void lss__put_u32(unsigned char *p, uint32_t v);
+void lss__put_u64(unsigned char *p, uint64_t v);
+uint32_t lss__get_u32(const unsigned char *p);
+uint64_t lss__get_u64(const unsigned char *p);
+/* Decode `len` bytes of payload for `kind`; the strings are copied, each
+ * with its NUL, into `scratch` (at least len + LSS__EV_STRS bytes), which
+ * must outlive the event. Returns false when the payload does not fit. */
+bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *buf, size_t len, char *scratch);
+
+#endif

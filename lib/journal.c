@@ -1,0 +1,744 @@
+/* The journal: an append-only file of records, one per event, that a
+ * durable database is the replay of. Format, recovery and sync rules are in
+ * docs/durability.md. */
+#define _GNU_SOURCE 1 /* fdatasync, O_CLOEXEC, flock */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- CRC32C (Castagnoli), slicing by 8 ----------------------------------- */
+
+static uint32_t crc_table[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+        crc_table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int t = 1; t < 8; t++)
+            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFF];
+}
+
+uint32_t lss__crc32c(uint32_t crc, const void *buf, size_t n)
+{
+    pthread_once(&crc_once, crc_init);
+    const unsigned char *p = buf;
+    crc = ~crc;
+    while (n >= 8) {
+        uint32_t lo = crc ^ lss__get_u32(p), hi = lss__get_u32(p + 4);
+        crc = crc_table[7][lo & 0xFF] ^ crc_table[6][(lo >> 8) & 0xFF] ^ crc_table[5][(lo >> 16) & 0xFF] ^
+              crc_table[4][lo >> 24] ^ crc_table[3][hi & 0xFF] ^ crc_table[2][(hi >> 8) & 0xFF] ^
+              crc_table[1][(hi >> 16) & 0xFF] ^ crc_table[0][hi >> 24];
+        p += 8;
+        n -= 8;
+    }
+    while (n--)
+        crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xFF];
+    return ~crc;
+}
+
+/* LevelDB's mask: a CRC stored next to the data it covers is not the CRC of
+ * data that happens to contain CRCs. */
+uint32_t lss__crc_mask(uint32_t crc) { return ((crc >> 15) | (crc << 17)) + 0xa282ead8u; }
+
+/* ---- I/O ------------------------------------------------------------------ */
+
+static int posix_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+const lss__io lss__io_posix = { write, fdatasync, ftruncate, rename, posix_fsync_dir };
+lss__io lss__io_ops = { write, fdatasync, ftruncate, rename, posix_fsync_dir };
+
+struct lss__journal {
+    int fd;
+    char *path;
+    char *dir;
+    lss_sync_mode sync;
+    bool read_only;
+    uint32_t salt;
+    uint64_t size;           /* bytes of valid journal: where the next record goes */
+    unsigned char *buf;      /* records being written; in a transaction, all of them */
+    size_t len, cap;
+    uint32_t tx_events;
+    bool dirty;              /* written, not synced (normal and off modes) */
+    lss_recovery rec;
+    /* normal mode: a thread that syncs at least once a second */
+    pthread_t flusher;
+    bool has_flusher, stop;
+    pthread_mutex_t fmu;
+    pthread_cond_t fcv;
+};
+
+static lss_status io_fail(lss_db *db, const char *what, const char *path)
+{
+    return lss__fail(db, LSS_IO, "journal \"%.200s\": %s: %s", path, what, strerror(errno));
+}
+
+/* Write all of buf (short writes are continued; EINTR retried). */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = lss__io_ops.write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static lss_status buf_reserve(struct lss__journal *j, size_t more)
+{
+    if (j->len + more <= j->cap)
+        return LSS_OK;
+    size_t cap = j->cap ? j->cap : 4096;
+    while (cap < j->len + more)
+        cap *= 2;
+    unsigned char *p = lss__realloc(j->buf, cap);
+    if (p == NULL)
+        return LSS_NOMEM;
+    j->buf = p;
+    j->cap = cap;
+    return LSS_OK;
+}
+
+/* Append one record to j->buf. */
+static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__event *ev, uint64_t seq,
+                             uint32_t commit_count)
+{
+    size_t plen = ev ? lss__event_size(ev) : 4;
+    if (plen > LSS__J_PAYLOAD_MAX || buf_reserve(j, LSS__J_RECORD + plen))
+        return LSS_NOMEM;
+    unsigned char *r = j->buf + j->len;
+    lss__put_u32(r + 4, (uint32_t)plen);
+    r[8] = type;
+    r[9] = ev ? ev->kind : 0;
+    r[10] = r[11] = 0;
+    lss__put_u32(r + 12, j->salt);
+    lss__put_u64(r + 16, seq);
+    if (ev)
+        lss__event_encode(ev, r + LSS__J_RECORD);
+    else
+        lss__put_u32(r + LSS__J_RECORD, commit_count);
+    lss__put_u32(r, lss__crc_mask(lss__crc32c(0, r + 4, LSS__J_RECORD - 4 + plen)));
+    j->len += LSS__J_RECORD + plen;
+    return LSS_OK;
+}
+
+static void poison(lss_db *db, lss_status st) { db->poisoned = st; }
+
+/* Write j->buf at the end of the file and sync per mode. On failure cut the
+ * file back to its last good size and poison the handle. */
+static lss_status flush(lss_db *db, bool sync_now)
+{
+    struct lss__journal *j = db->journal;
+    if (write_all(j->fd, j->buf, j->len) != 0) {
+        lss_status st = io_fail(db, "write failed", j->path);
+        if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0) {
+            /* the next open finds and cuts the torn record */
+        }
+        poison(db, LSS_IO);
+        j->len = 0;
+        return st;
+    }
+    j->size += j->len;
+    j->len = 0;
+    if (sync_now) {
+        if (lss__io_ops.fdatasync(j->fd) != 0) {
+            poison(db, LSS_IO);
+            return io_fail(db, "fdatasync failed (the handle refuses further changes; reopen it)", j->path);
+        }
+        j->dirty = false;
+    } else {
+        j->dirty = true;
+    }
+    return LSS_OK;
+}
+
+lss_status lss__journal_event(lss_db *db, const lss__evref *r)
+{
+    struct lss__journal *j = db->journal;
+    lss__event ev;
+    lss__event_of(db, r, &ev);
+    size_t mark = j->len;
+    if (put_record(j, db->tx_active ? LSS__R_TX_EVENT : LSS__R_EVENT, &ev, db->events, 0)) {
+        j->len = mark;
+        return lss__fail(db, LSS_NOMEM, "journal: out of memory for a record");
+    }
+    if (db->tx_active) {
+        j->tx_events++;
+        return LSS_OK;
+    }
+    return flush(db, j->sync == LSS_SYNC_FULL);
+}
+
+void lss__journal_tx_begin(lss_db *db)
+{
+    if (db->journal) {
+        db->journal->len = 0;
+        db->journal->tx_events = 0;
+    }
+}
+
+lss_status lss__journal_tx_commit(lss_db *db)
+{
+    struct lss__journal *j = db->journal;
+    if (j == NULL || j->tx_events == 0)
+        return LSS_OK;
+    if (put_record(j, LSS__R_TX_COMMIT, NULL, db->events, j->tx_events)) {
+        j->len = 0;
+        return lss__fail(db, LSS_NOMEM, "journal: out of memory for a commit record");
+    }
+    j->tx_events = 0;
+    return flush(db, j->sync == LSS_SYNC_FULL);
+}
+
+void lss__journal_tx_discard(lss_db *db)
+{
+    if (db->journal) {
+        db->journal->len = 0;
+        db->journal->tx_events = 0;
+    }
+}
+
+bool lss__journal_read_only(const lss_db *db) { return db->journal && db->journal->read_only; }
+
+/* ---- normal mode: the flusher ------------------------------------------------ */
+
+static void *flusher_main(void *arg)
+{
+    lss_db *db = arg;
+    struct lss__journal *j = db->journal;
+    pthread_mutex_lock(&j->fmu);
+    while (!j->stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&j->fcv, &j->fmu, &ts);
+        if (j->stop)
+            break;
+        pthread_mutex_unlock(&j->fmu);
+        lss__lock(db);
+        if (j->dirty && !db->poisoned) {
+            if (lss__io_ops.fdatasync(j->fd) != 0)
+                poison(db, LSS_IO);
+            else
+                j->dirty = false;
+        }
+        lss__unlock(db);
+        pthread_mutex_lock(&j->fmu);
+    }
+    pthread_mutex_unlock(&j->fmu);
+    return NULL;
+}
+
+lss_status lss_db_sync(lss_db *db)
+{
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "sync: NULL database");
+    lss__lock(db);
+    struct lss__journal *j = db->journal;
+    lss_status st = LSS_OK;
+    if (j && !j->read_only) {
+        if (db->poisoned)
+            st = lss__fail(db, db->poisoned, "sync: the database refuses changes after an earlier I/O error");
+        else if (lss__io_ops.fdatasync(j->fd) != 0) {
+            poison(db, LSS_IO);
+            st = io_fail(db, "fdatasync failed", j->path);
+        } else {
+            j->dirty = false;
+        }
+    }
+    lss__unlock(db);
+    return st;
+}
+
+/* ---- open and replay -------------------------------------------------------------- */
+
+static uint32_t new_salt(void)
+{
+    uint32_t s = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (read(fd, &s, sizeof s) != (ssize_t)sizeof s)
+            s = 0;
+        close(fd);
+    }
+    if (s == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        s = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid() << 16;
+    }
+    return s ? s : 1;
+}
+
+static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const char *currency, int pipeline)
+{
+    memset(h, 0, LSS__J_HEADER);
+    memcpy(h, LSS__J_MAGIC, 8);
+    lss__put_u32(h + 8, LSS__J_VERSION);
+    lss__put_u32(h + 12, salt);
+    memcpy(h + 16, currency, 3);
+    h[19] = (unsigned char)pipeline;
+    lss__put_u64(h + 20, 1);
+    lss__put_u32(h + 28, lss__crc_mask(lss__crc32c(0, h, 28)));
+}
+
+/* Write a fresh header to fd (at offset 0, file emptied first) and sync it
+ * and the directory. */
+static lss_status write_header(lss_db *db, struct lss__journal *j, int fd, const char *what)
+{
+    unsigned char h[LSS__J_HEADER];
+    make_header(h, j->salt, db->currency, (int)db->pipeline);
+    if (lss__io_ops.ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, h, sizeof h) != 0 ||
+        lss__io_ops.fdatasync(fd) != 0 || lss__io_ops.fsync_dir(j->dir) != 0)
+        return io_fail(db, what, j->path);
+    return LSS_OK;
+}
+
+/* Is there a record that checks out at p (used to tell a torn tail from
+ * damage in the middle)? */
+static bool record_ok(const unsigned char *p, size_t avail, uint32_t salt)
+{
+    if (avail < LSS__J_RECORD)
+        return false;
+    uint32_t len = lss__get_u32(p + 4);
+    if (len > LSS__J_PAYLOAD_MAX || avail - LSS__J_RECORD < len || lss__get_u32(p + 12) != salt ||
+        p[8] < LSS__R_EVENT || p[8] > LSS__R_TX_COMMIT)
+        return false;
+    return lss__get_u32(p) == lss__crc_mask(lss__crc32c(0, p + 4, LSS__J_RECORD - 4 + len));
+}
+
+static bool valid_record_after(const unsigned char *data, size_t size, size_t from, uint32_t salt)
+{
+    for (size_t p = from; p + LSS__J_RECORD <= size; p++)
+        if (record_ok(data + p, size - p, salt))
+            return true;
+    return false;
+}
+
+static lss_status read_file(lss_db *db, struct lss__journal *j, unsigned char **out, size_t *size)
+{
+    struct stat sb;
+    if (fstat(j->fd, &sb) != 0)
+        return io_fail(db, "fstat failed", j->path);
+    size_t n = (size_t)sb.st_size;
+    unsigned char *data = lss__malloc(n + 1);
+    if (data == NULL)
+        return lss__fail(db, LSS_NOMEM, "journal \"%.200s\": out of memory for %zu bytes", j->path, n);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(j->fd, data + got, n - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            lss__free(data);
+            if (r == 0)
+                errno = EIO;
+            return io_fail(db, "read failed", j->path);
+        }
+        got += (size_t)r;
+    }
+    *out = data;
+    *size = n;
+    return LSS_OK;
+}
+
+static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char *data, size_t size,
+                         unsigned flags)
+{
+    lss_recovery *rec = &j->rec;
+    size_t off = LSS__J_HEADER, tx_start = 0;
+    uint64_t tx_count = 0;
+    bool in_tx = false;
+    char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
+    if (scratch == NULL)
+        return lss__fail(db, LSS_NOMEM, "journal: out of memory");
+    lss_status st = LSS_OK;
+    const char *why = NULL;
+    db->replaying = true;
+    while (off < size) {
+        const unsigned char *p = data + off;
+        size_t avail = size - off;
+        uint32_t len = avail >= LSS__J_RECORD ? lss__get_u32(p + 4) : 0;
+        uint64_t seq = avail >= LSS__J_RECORD ? lss__get_u64(p + 16) : 0;
+        uint8_t type = avail >= LSS__J_RECORD ? p[8] : 0;
+        uint64_t expect = type == LSS__R_TX_COMMIT ? db->events : db->events + 1;
+        lss__event ev;
+        if (avail < LSS__J_RECORD)
+            why = "a record header is cut short";
+        else if (!record_ok(p, avail, j->salt))
+            why = "the record's checksum, length or salt does not match";
+        else if (seq != expect)
+            why = "the record's sequence number is out of order";
+        else if (type == LSS__R_TX_COMMIT && (!in_tx || len != 4 || lss__get_u32(p + LSS__J_RECORD) != tx_count))
+            why = "a commit record does not close the transaction before it";
+        else if (in_tx && type == LSS__R_EVENT)
+            why = "a transaction's records are interrupted";
+        else if (type != LSS__R_TX_COMMIT && !lss__event_decode(&ev, p[9], p + LSS__J_RECORD, len, scratch))
+            why = "the record's payload does not decode";
+        if (why)
+            break;
+        if (type == LSS__R_TX_COMMIT) {
+            in_tx = false;
+            db->tx_active = 0;
+            db->undo.count = 0;
+            db->undo_len = 0;
+        } else {
+            if (type == LSS__R_TX_EVENT && !in_tx) {
+                in_tx = true;
+                tx_start = off;
+                tx_count = 0;
+                db->tx_active = 1;
+                db->tx_owner = pthread_self();
+                lss__savepoint_take(db, &db->tx_sp);
+            }
+            tx_count += in_tx;
+            if ((st = lss__event_apply(db, &ev, NULL)) != LSS_OK) {
+                char msg[LSS__MSG_MAX];
+                snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+                st = lss__fail(db, st == LSS_NOMEM ? LSS_NOMEM : LSS_CORRUPT,
+                               "journal \"%.200s\": the record at offset %zu (event %llu) does not apply: %s",
+                               j->path, off, (unsigned long long)seq, msg);
+                break;
+            }
+            rec->events++;
+        }
+        off += LSS__J_RECORD + len;
+    }
+    if (st == LSS_OK && why) {
+        if (valid_record_after(data, size, off + 1, j->salt)) {
+            if (flags & LSS_OPEN_TO_DAMAGE) {
+                rec->damage_offset = off;
+            } else {
+                st = lss__fail(db, LSS_CORRUPT,
+                               "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s, and valid "
+                               "records follow, so this is not a torn write; open it with LSS_OPEN_READ_ONLY | "
+                               "LSS_OPEN_TO_DAMAGE to read what comes before",
+                               j->path, off, (unsigned long long)db->events, why);
+            }
+        }
+    }
+    if (st == LSS_OK && in_tx) {
+        /* a transaction whose commit never reached the file: not applied */
+        rec->tx_events_dropped = tx_count;
+        rec->events -= tx_count;
+        lss__rollback(db, &db->tx_sp);
+        db->tx_active = 0;
+        off = tx_start;
+    }
+    db->undo.count = 0;
+    db->undo_len = 0;
+    db->tx_active = 0;
+    db->replaying = false;
+    lss__free(scratch);
+    if (st != LSS_OK)
+        return st;
+    if (rec->damage_offset == 0 && off < size) {
+        rec->tail_offset = off;
+        rec->bytes_dropped = size - off;
+    }
+    rec->last_seq = db->events;
+    j->size = rec->damage_offset ? rec->damage_offset : off;
+    return LSS_OK;
+}
+
+static void journal_free(struct lss__journal *j)
+{
+    if (j == NULL)
+        return;
+    if (j->fd >= 0)
+        close(j->fd);
+    lss__free(j->path);
+    lss__free(j->dir);
+    lss__free(j->buf);
+    lss__free(j);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = lss__malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return dup_str(".");
+    if (slash == path)
+        return dup_str("/");
+    size_t n = (size_t)(slash - path);
+    char *d = lss__malloc(n + 1);
+    if (d) {
+        memcpy(d, path, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_options *opts)
+{
+    bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
+    if ((opts->flags & LSS_OPEN_TO_DAMAGE) && !(opts->flags & LSS_OPEN_READ_ONLY))
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": LSS_OPEN_TO_DAMAGE needs LSS_OPEN_READ_ONLY", path);
+    if (lss_sync_mode_name((int)opts->sync) == NULL)
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": sync mode %d is not full (0), normal (1) or off (2)",
+                         path, (int)opts->sync);
+    struct lss__journal *j = lss__malloc(sizeof *j);
+    if (j == NULL)
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
+    memset(j, 0, sizeof *j);
+    j->fd = -1;
+    j->sync = opts->sync;
+    j->read_only = ro;
+    j->path = dup_str(path);
+    j->dir = dir_of(path);
+    if (j->path == NULL || j->dir == NULL) {
+        journal_free(j);
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
+    }
+    lss_status st = LSS_OK;
+    unsigned char *data = NULL;
+    size_t size = 0;
+    j->fd = open(path, ro ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (j->fd < 0) {
+        st = lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno));
+        goto fail;
+    }
+    if (flock(j->fd, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+        st = errno == EWOULDBLOCK
+                 ? lss__fail(NULL, LSS_LOCKED, "open \"%.200s\": the journal is in use by another handle or process",
+                             path)
+                 : lss__fail(NULL, LSS_IO, "open \"%.200s\": lock: %s", path, strerror(errno));
+        goto fail;
+    }
+    if ((st = read_file(db, j, &data, &size)))
+        goto fail;
+    j->rec.file_size = size;
+    if (size < LSS__J_HEADER) {
+        /* a new file, or one whose creation was cut short: nothing was ever acknowledged in it */
+        if (ro) {
+            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": %zu bytes is too short for a journal", path, size);
+            goto fail;
+        }
+        j->salt = new_salt();
+        if ((st = write_header(db, j, j->fd, "cannot create the journal")))
+            goto fail;
+        j->rec.bytes_dropped = size;
+        j->size = LSS__J_HEADER;
+    } else {
+        if (memcmp(data, LSS__J_MAGIC, 8) != 0) {
+            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": not a libsalesservice journal", path);
+            goto fail;
+        }
+        if (lss__get_u32(data + 28) != lss__crc_mask(lss__crc32c(0, data, 28))) {
+            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header is damaged (checksum)", path);
+            goto fail;
+        }
+        if (lss__get_u32(data + 8) != LSS__J_VERSION) {
+            st = lss__fail(NULL, LSS_VERSION, "open \"%.200s\": journal format %u is not supported (this is %u)", path,
+                           lss__get_u32(data + 8), LSS__J_VERSION);
+            goto fail;
+        }
+        char cur[4] = { (char)data[16], (char)data[17], (char)data[18], '\0' };
+        if (!(cur[0] >= 'A' && cur[0] <= 'Z' && cur[1] >= 'A' && cur[1] <= 'Z' && cur[2] >= 'A' && cur[2] <= 'Z') ||
+            lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1) {
+            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
+            goto fail;
+        }
+        memcpy(db->currency, cur, 4);
+        db->pipeline = (lss_pipeline_mode)data[19];
+        j->salt = lss__get_u32(data + 12);
+        if ((st = replay(db, j, data, size, opts->flags)))
+            goto fail;
+        if (!ro && j->rec.bytes_dropped) {
+            if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0 || lss__io_ops.fdatasync(j->fd) != 0) {
+                st = io_fail(db, "cannot cut the torn tail", path);
+                goto fail;
+            }
+        }
+    }
+    lss__free(data);
+    data = NULL;
+    if (!ro && lseek(j->fd, (off_t)j->size, SEEK_SET) < 0) {
+        st = io_fail(db, "seek failed", path);
+        goto fail;
+    }
+    db->journal = j;
+    if (!ro && j->sync == LSS_SYNC_NORMAL) {
+        pthread_mutex_init(&j->fmu, NULL);
+        pthread_cond_init(&j->fcv, NULL);
+        if (pthread_create(&j->flusher, NULL, flusher_main, db) != 0) {
+            pthread_cond_destroy(&j->fcv);
+            pthread_mutex_destroy(&j->fmu);
+            db->journal = NULL;
+            st = lss__fail(NULL, LSS_NOMEM, "open \"%.200s\": cannot start the sync thread", path);
+            goto fail;
+        }
+        j->has_flusher = true;
+    }
+    return LSS_OK;
+fail:
+    lss__free(data);
+    journal_free(j);
+    return st;
+}
+
+void lss__journal_close(lss_db *db)
+{
+    struct lss__journal *j = db->journal;
+    if (j == NULL)
+        return;
+    if (j->has_flusher) {
+        pthread_mutex_lock(&j->fmu);
+        j->stop = true;
+        pthread_cond_signal(&j->fcv);
+        pthread_mutex_unlock(&j->fmu);
+        pthread_join(j->flusher, NULL); /* the caller does not hold the database lock */
+        pthread_cond_destroy(&j->fcv);
+        pthread_mutex_destroy(&j->fmu);
+    }
+    if (!j->read_only && j->dirty && !db->poisoned)
+        (void)lss__io_ops.fdatasync(j->fd);
+    db->journal = NULL;
+    journal_free(j);
+}
+
+lss_status lss_db_recovery(lss_recovery *out, const lss_db *db)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "recovery: NULL argument");
+    lss__lock(db);
+    if (db->journal)
+        *out = db->journal->rec;
+    else
+        memset(out, 0, sizeof *out);
+    lss__unlock(db);
+    return LSS_OK;
+}
+
+const char *lss_db_path(const lss_db *db) { return db && db->journal ? db->journal->path : NULL; }
+
+/* ---- compaction -------------------------------------------------------------------- */
+
+lss_status lss_db_compact(lss_db *db)
+{
+    static const char ctx[] = "compact";
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    lss__lock(db);
+    struct lss__journal *j = db->journal;
+    lss_status st = LSS_OK;
+    lss__evref *refs = NULL;
+    uint64_t n = 0;
+    char *tmp = NULL;
+    int fd = -1;
+    struct lss__journal nj;
+    memset(&nj, 0, sizeof nj);
+    if (j == NULL || j->read_only || db->tx_active) {
+        st = lss__fail(db, LSS_MISUSE, "%s: %s", ctx,
+                       j == NULL      ? "an in-memory database has no journal"
+                       : j->read_only ? "the database is open read-only"
+                                      : "a transaction is open");
+        goto done;
+    }
+    if (db->poisoned) {
+        st = lss__fail(db, db->poisoned, "%s: the database refuses changes after an earlier I/O error", ctx);
+        goto done;
+    }
+    size_t plen = strlen(j->path);
+    tmp = lss__malloc(plen + sizeof ".compact");
+    if (tmp == NULL || (st = lss__event_refs(db, &refs, &n))) {
+        st = st ? st : lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+        goto done;
+    }
+    memcpy(tmp, j->path, plen);
+    memcpy(tmp + plen, ".compact", sizeof ".compact");
+    fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        st = io_fail(db, "cannot create the compacted file", tmp);
+        goto done;
+    }
+    nj.salt = new_salt();
+    nj.dir = j->dir;
+    nj.path = tmp;
+    if ((st = write_header(db, &nj, fd, "cannot write the compacted file")))
+        goto done;
+    uint64_t size = LSS__J_HEADER;
+    for (uint64_t k = 0; k < n; k++) {
+        lss__event ev;
+        lss__event_of(db, &refs[k], &ev);
+        if (put_record(&nj, LSS__R_EVENT, &ev, k + 1, 0)) {
+            st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+            goto done;
+        }
+        if (nj.len >= (1u << 20) || k + 1 == n) {
+            if (write_all(fd, nj.buf, nj.len) != 0) {
+                st = io_fail(db, "cannot write the compacted file", tmp);
+                goto done;
+            }
+            size += nj.len;
+            nj.len = 0;
+        }
+    }
+    if (lss__io_ops.fdatasync(fd) != 0) {
+        st = io_fail(db, "cannot sync the compacted file", tmp);
+        goto done;
+    }
+    if (lss__io_ops.rename(tmp, j->path) != 0) {
+        st = io_fail(db, "cannot rename the compacted file over the journal", tmp);
+        goto done;
+    }
+    /* the new file is the journal now: switch to it before the directory sync */
+    close(j->fd);
+    j->fd = fd;
+    fd = -1;
+    j->salt = nj.salt;
+    j->size = size;
+    j->dirty = false;
+    if (lseek(j->fd, (off_t)size, SEEK_SET) < 0 || lss__io_ops.fsync_dir(j->dir) != 0) {
+        poison(db, LSS_IO);
+        st = io_fail(db, "cannot sync the directory after the rename (the handle refuses further changes)",
+                     j->path);
+    }
+done:
+    if (fd >= 0) {
+        close(fd);
+        unlink(tmp);
+    }
+    lss__free(nj.buf);
+    lss__free(tmp);
+    lss__free(refs);
+    lss__unlock(db);
+    return st;
+}

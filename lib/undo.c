@@ -1,0 +1,186 @@
+/* Savepoints and the undo log: how a transaction's rollback, or a call whose
+ * journal write failed, puts memory back exactly as it was. */
+#include "journal.h"
+
+#define UNDO_ENTITY_MAX                                                                             \
+    (sizeof(lss_customer) > sizeof(lss_deal) ? sizeof(lss_customer) : sizeof(lss_deal)) +           \
+        sizeof(lss_ticket) + sizeof(lss_member)
+
+static size_t entity_size(int type)
+{
+    switch (type) {
+    case LSS__U_MEMBER: return sizeof(lss_member);
+    case LSS__U_CUSTOMER: return sizeof(lss_customer);
+    case LSS__U_DEAL: return sizeof(lss_deal);
+    case LSS__U_TICKET: return sizeof(lss_ticket);
+    default: return sizeof(void *);
+    }
+}
+
+lss_status lss__undo_reserve(lss_db *db, uint32_t entries, size_t bytes)
+{
+    if (lss__vec_reserve(&db->undo, sizeof(lss__undo_entry), entries))
+        return LSS_NOMEM;
+    if (db->undo_len + bytes > db->undo_cap) {
+        size_t cap = db->undo_cap ? db->undo_cap : 4096;
+        while (cap < db->undo_len + bytes)
+            cap *= 2;
+        unsigned char *p = lss__realloc(db->undo_bytes, cap);
+        if (p == NULL)
+            return LSS_NOMEM;
+        db->undo_bytes = p;
+        db->undo_cap = cap;
+    }
+    return LSS_OK;
+}
+
+void lss__savepoint_take(const lss_db *db, lss__savepoint *sp)
+{
+    sp->events = db->events;
+    sp->last_time = db->last_time;
+    sp->members = db->members.count;
+    sp->customers = db->customers.count;
+    sp->deals = db->deals.count;
+    sp->activities = db->activities.count;
+    sp->tickets = db->tickets.count;
+    sp->teams = db->teams.entries.count;
+    sp->segments = db->segments.entries.count;
+    sp->prob = db->prob.count;
+    sp->sla = db->sla.count;
+    sp->text = lss__arena_mark_get(&db->text);
+    sp->undo_count = db->undo.count;
+    sp->undo_bytes = db->undo_len;
+}
+
+lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves)
+{
+    if (db->poisoned)
+        return lss__fail(db, db->poisoned,
+                         "%s: the database refuses changes after an earlier I/O error (%s); close and reopen it", ctx,
+                         lss_status_name(db->poisoned));
+    if (lss__journal_read_only(db))
+        return lss__fail(db, LSS_MISUSE, "%s: the database is open read-only", ctx);
+    if (db->events >= UINT32_MAX)
+        return lss__fail(db, LSS_OVERFLOW, "%s: the database holds the most events it can (%u)", ctx, UINT32_MAX);
+    if (db->tx_active && !pthread_equal(db->tx_owner, pthread_self()))
+        return lss__fail(db, LSS_MISUSE, "%s: another thread's transaction is open on this database", ctx);
+    db->undo_on = db->journal != NULL || db->tx_active;
+    if (!db->undo_on)
+        return LSS_OK;
+    if (lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX)))
+        return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+    lss__savepoint_take(db, &db->call_sp);
+    return LSS_OK;
+}
+
+void lss__undo_save(lss_db *db, int type, void *obj)
+{
+    if (!db->undo_on)
+        return;
+    size_t n = entity_size(type);
+    /* lss__wbegin / lss__undo_reserve made room */
+    lss__undo_entry *e = &LSS__VEC_AT(&db->undo, lss__undo_entry, db->undo.count++);
+    e->obj = obj;
+    e->off = db->undo_len;
+    e->type = (uint8_t)type;
+    memcpy(db->undo_bytes + db->undo_len, obj, n);
+    db->undo_len += n;
+}
+
+/* Put an entity's bytes back, except its hash handle (other entries of the
+ * table may have changed it) and its history vector's storage (which may
+ * have moved; the entries before the saved count are unchanged). */
+static void restore_entity(void *obj, const unsigned char *saved, size_t size, lss__vec *vec)
+{
+    lss__vec keep = *vec;
+    size_t h = sizeof(UT_hash_handle);
+    memcpy((char *)obj + h, saved + h, size - h);
+    uint32_t count = vec->count;
+    *vec = keep;
+    vec->count = count;
+}
+
+static void undo_one(lss_db *db, const lss__undo_entry *e)
+{
+    const unsigned char *saved = db->undo_bytes + e->off;
+    switch (e->type) {
+    case LSS__U_MEMBER:
+        restore_entity(e->obj, saved, sizeof(lss_member), &((lss_member *)e->obj)->quotas);
+        break;
+    case LSS__U_CUSTOMER:
+        restore_entity(e->obj, saved, sizeof(lss_customer), &((lss_customer *)e->obj)->changes);
+        break;
+    case LSS__U_DEAL:
+        restore_entity(e->obj, saved, sizeof(lss_deal), &((lss_deal *)e->obj)->hist);
+        break;
+    case LSS__U_TICKET:
+        restore_entity(e->obj, saved, sizeof(lss_ticket), &((lss_ticket *)e->obj)->hist);
+        break;
+    default:
+        memcpy(e->obj, saved, sizeof(void *));
+        break;
+    }
+}
+
+void lss__rollback(lss_db *db, const lss__savepoint *sp)
+{
+    while (db->undo.count > sp->undo_count)
+        undo_one(db, &LSS__VEC_AT(&db->undo, lss__undo_entry, --db->undo.count));
+    db->undo_len = sp->undo_bytes;
+    while (db->tickets.count > sp->tickets) {
+        lss_ticket *t = lss__slab_get(&db->tickets, db->tickets.count - 1);
+        HASH_DELETE(hh, db->tickets_by_key, t);
+        lss__vec_free(&t->hist);
+        lss__slab_pop(&db->tickets);
+    }
+    while (db->activities.count > sp->activities)
+        lss__slab_pop(&db->activities);
+    while (db->deals.count > sp->deals) {
+        lss_deal *d = lss__slab_get(&db->deals, db->deals.count - 1);
+        HASH_DELETE(hh, db->deals_by_key, d);
+        lss__vec_free(&d->hist);
+        lss__slab_pop(&db->deals);
+    }
+    while (db->customers.count > sp->customers) {
+        lss_customer *c = lss__slab_get(&db->customers, db->customers.count - 1);
+        HASH_DELETE(hh, db->customers_by_key, c);
+        lss__vec_free(&c->changes);
+        lss__slab_pop(&db->customers);
+    }
+    while (db->members.count > sp->members) {
+        lss_member *m = lss__slab_get(&db->members, db->members.count - 1);
+        HASH_DELETE(hh, db->members_by_key, m);
+        lss__vec_free(&m->quotas);
+        lss__slab_pop(&db->members);
+    }
+    while (db->teams.entries.count > sp->teams)
+        lss__intern_undo(&db->teams);
+    while (db->segments.entries.count > sp->segments)
+        lss__intern_undo(&db->segments);
+    db->prob.count = sp->prob;
+    db->sla.count = sp->sla;
+    db->events = sp->events;
+    db->last_time = sp->last_time;
+    lss__arena_reset(&db->text, sp->text);
+}
+
+lss_status lss__event_done(lss_db *db, lss_time at, uint8_t kind, const void *obj, uint32_t idx)
+{
+    db->events++;
+    if (db->last_time == LSS_TIME_NONE || at > db->last_time)
+        db->last_time = at;
+    lss_status st = LSS_OK;
+    if (db->journal && !db->replaying) {
+        lss__evref r = { obj, idx, kind };
+        st = lss__journal_event(db, &r);
+        if (st != LSS_OK)
+            lss__rollback(db, &db->call_sp);
+    }
+    if (!db->tx_active) {
+        /* outside a transaction nothing needs undoing once the call is over */
+        db->undo.count = 0;
+        db->undo_len = 0;
+    }
+    db->undo_on = false;
+    return st;
+}
