@@ -268,28 +268,31 @@ char *lss__dump(const lss_db *db)
         (unsigned long long)db->events, (long long)db->last_time);
     for (uint32_t i = 0; i < db->prob.count; i++) {
         const lss__prob_change *p = &LSS__VEC_AT(&db->prob, lss__prob_change, i);
-        put(&b, "prob at=%lld stage=%u pct=%u\n", (long long)p->at, p->stage, p->percent);
+        put(&b, "prob seq=%u at=%lld stage=%u pct=%u\n", p->seq, (long long)p->at, p->stage, p->percent);
     }
     for (uint32_t i = 0; i < db->members.count; i++) {
         const lss_member *m = lss__slab_get(&db->members, i);
-        put(&b, "member %u key=%s name=%s team=%s role=%u at=%lld\n", m->id, m->key, m->name,
+        put(&b, "member %u seq=%u key=%s name=%s team=%s role=%u at=%lld\n", m->id, m->seq, m->key, m->name,
             S(m->team), m->role, (long long)m->added_at);
         for (uint32_t q = 0; q < m->quotas.count; q++) {
-            const lss_quota *x = &LSS__VEC_AT(&m->quotas, lss__quota, q).q;
-            put(&b, "  quota at=%lld %lld..%lld %lld\n", (long long)x->set_at, (long long)x->from,
-                (long long)x->to, (long long)x->target);
+            const lss__quota *x = &LSS__VEC_AT(&m->quotas, lss__quota, q);
+            put(&b, "  quota seq=%u at=%lld %lld..%lld %lld\n", x->seq, (long long)x->q.set_at, (long long)x->q.from,
+                (long long)x->q.to, (long long)x->q.target);
         }
     }
     for (uint32_t i = 0; i < db->customers.count; i++) {
         const lss_customer *c = lss__slab_get(&db->customers, i);
-        put(&b, "customer %u key=%s name=%s email=%s company=%s segment=%s/%s source=%u ref=%s at=%lld churn=%lld "
-                "first_deal=%s first_act=%u first_ticket=%s\n",
-            c->id, c->key, S(c->name), S(c->email), S(c->company), S(c->segment), S(c->segment0), c->source, c->referred_by ? c->referred_by->key : "-",
+        put(&b, "customer %u seq=%u key=%s name=%s/%s email=%s/%s company=%s/%s segment=%s/%s erased=%u source=%u "
+                "ref=%s at=%lld churn=%lld first_deal=%s first_act=%u first_ticket=%s\n",
+            c->id, c->seq, c->key, S(c->name), S(c->name0), S(c->email), S(c->email0), S(c->company),
+            S(c->company0), S(c->segment), S(c->segment0), c->erased, c->source,
+            c->referred_by ? c->referred_by->key : "-",
             (long long)c->added_at, (long long)c->churned_at, c->first_deal ? c->first_deal->key : "-",
             c->first_activity ? c->first_activity->id : LSS__NONE, c->first_ticket ? c->first_ticket->key : "-");
         for (uint32_t k = 0; k < c->changes.count; k++) {
             const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, k);
-            put(&b, "  change at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", (long long)x->at, x->kind,
+            put(&b, "  change seq=%u at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", x->seq,
+                (long long)x->at, x->kind,
                 S(x->name), S(x->email), S(x->company), S(x->segment));
         }
     }
@@ -302,21 +305,22 @@ char *lss__dump(const lss_db *db)
             d->furthest, d->next_of_customer ? d->next_of_customer->key : "-");
         for (uint32_t k = 0; k < d->hist.count; k++) {
             const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, k);
-            put(&b, "  hist at=%lld kind=%u stage=%u from=%u amount=%lld owner=%s reason=%u note=%s\n",
-                (long long)x->at, x->kind, x->stage, x->from_stage, (long long)x->amount, x->owner->key, x->reason,
+            put(&b, "  hist seq=%u at=%lld kind=%u stage=%u from=%u amount=%lld owner=%s reason=%u note=%s\n",
+                x->seq, (long long)x->at, x->kind, x->stage, x->from_stage, (long long)x->amount, x->owner->key, x->reason,
                 S(x->note));
         }
     }
     for (uint32_t i = 0; i < db->activities.count; i++) {
         const lss_activity *a = lss__slab_get(&db->activities, i);
-        put(&b, "activity %u at=%lld customer=%s member=%s deal=%s kind=%u channel=%u duration=%lld note=%s next=%u\n",
-            a->id, (long long)a->at, a->customer->key, a->member->key, a->deal ? a->deal->key : "-", a->kind,
+        put(&b, "activity %u seq=%u at=%lld customer=%s member=%s deal=%s kind=%u channel=%u duration=%lld note=%s "
+                "next=%u\n",
+            a->id, a->seq, (long long)a->at, a->customer->key, a->member->key, a->deal ? a->deal->key : "-", a->kind,
             a->channel, (long long)a->duration, S(a->note),
             a->next_of_customer ? a->next_of_customer->id : LSS__NONE);
     }
     for (uint32_t i = 0; i < db->sla.count; i++) {
         const lss__sla_change *x = &LSS__VEC_AT(&db->sla, lss__sla_change, i);
-        put(&b, "sla at=%lld prio=%u %lld/%lld\n", (long long)x->at, x->priority, (long long)x->response,
+        put(&b, "sla seq=%u at=%lld prio=%u %lld/%lld\n", x->seq, (long long)x->at, x->priority, (long long)x->response,
             (long long)x->resolution);
     }
     for (uint32_t i = 0; i < db->tickets.count; i++) {
@@ -330,8 +334,9 @@ char *lss__dump(const lss_db *db)
             t->channel, t->priority, t->score, t->next_of_customer ? t->next_of_customer->key : "-");
         for (uint32_t k = 0; k < t->hist.count; k++) {
             const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
-            put(&b, "  hist at=%lld kind=%u state=%u from=%u agent=%s channel=%u duration=%lld score=%u text=%s\n",
-                (long long)x->at, x->kind, x->state, x->from_state, x->agent ? x->agent->key : "-", x->channel,
+            put(&b, "  hist seq=%u at=%lld kind=%u state=%u from=%u agent=%s channel=%u duration=%lld score=%u "
+                    "text=%s\n",
+                x->seq, (long long)x->at, x->kind, x->state, x->from_state, x->agent ? x->agent->key : "-", x->channel,
                 (long long)x->duration, x->score, S(x->text));
         }
     }

@@ -3,6 +3,7 @@
  * database equals the report on a database holding only the events before
  * t), and allocation failure. */
 #include "testutil.h"
+#include "randevents.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -254,159 +255,7 @@ static void test_report_errors_and_accessors(void **state)
 
 /* ---- property: as of t on everything == on the events before t --------- */
 
-typedef struct rng { uint64_t s; } rng;
-static uint64_t next(rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return r->s;
-}
-static int pick(rng *r, int n) { return (int)(next(r) % (uint64_t)n); }
-
-enum { E_CUST, E_SEG, E_CHURN, E_OPEN, E_ADV, E_AMT, E_ASSIGN, E_WIN, E_LOSE, E_REOPEN, E_TOPEN, E_TASSIGN,
-       E_CONTACT, E_WAIT, E_RESUME, E_RESOLVE, E_TREOPEN, E_CLOSE, E_RATE, E_QUOTA, E_SLA, E_PROB, E_KINDS };
-
-typedef struct ev {
-    int kind;
-    lss_time at;
-    int a, b, c;
-    int64_t amount;
-} ev;
-
-static const char *const SEGMENTS[] = { "smb", "ent", "gov" };
-static const char *const SALES[] = { "s0", "s1", "s2" };
-static const char *const AGENTS[] = { "a0", "a1", "s2" }; /* s2 has role both */
-
-static lss_status apply(lss_db *db, const ev *e)
-{
-    char k1[16], k2[16];
-    switch (e->kind) {
-    case E_CUST:
-        snprintf(k1, sizeof k1, "c%d", e->a);
-        snprintf(k2, sizeof k2, "c%d", e->b);
-        return lss_customer_add(NULL, db, e->at, k1, k1, NULL, NULL, e->c < 3 ? SEGMENTS[e->c] : NULL,
-                                e->b >= 0 ? LSS_SOURCE_REFERRAL : LSS_SOURCE_WEB, e->b >= 0 ? k2 : NULL);
-    case E_SEG:
-        snprintf(k1, sizeof k1, "c%d", e->a);
-        return lss_customer_update(db, e->at, k1, NULL, NULL, NULL, SEGMENTS[e->c % 3]);
-    case E_CHURN:
-        snprintf(k1, sizeof k1, "c%d", e->a);
-        return lss_customer_churn(db, e->at, k1);
-    case E_OPEN:
-        snprintf(k1, sizeof k1, "d%d", e->a);
-        snprintf(k2, sizeof k2, "c%d", e->b);
-        return lss_deal_open(NULL, db, e->at, k1, k2, SALES[e->c % 3], e->amount, NULL, LSS_TIME_NONE);
-    case E_ADV:
-        snprintf(k1, sizeof k1, "d%d", e->a);
-        return lss_deal_advance(db, e->at, k1, (lss_stage)(1 + e->c % 3));
-    case E_AMT:
-        snprintf(k1, sizeof k1, "d%d", e->a);
-        return lss_deal_set_amount(db, e->at, k1, e->amount);
-    case E_ASSIGN:
-        snprintf(k1, sizeof k1, "d%d", e->a);
-        return lss_deal_assign(db, e->at, k1, SALES[e->c % 3]);
-    case E_WIN:
-        snprintf(k1, sizeof k1, "d%d", e->a);
-        return lss_deal_win(db, e->at, k1, e->c % 2 ? e->amount : -1);
-    case E_LOSE:
-        snprintf(k1, sizeof k1, "d%d", e->a);
-        return lss_deal_lose(db, e->at, k1, (lss_loss_reason)(e->c % 6), NULL);
-    case E_REOPEN:
-        snprintf(k1, sizeof k1, "d%d", e->a);
-        return lss_deal_reopen(db, e->at, k1);
-    case E_TOPEN:
-        snprintf(k1, sizeof k1, "t%d", e->a);
-        snprintf(k2, sizeof k2, "c%d", e->b);
-        return lss_ticket_open(NULL, db, e->at, k1, k2, (lss_ticket_kind)(e->c % 7), (lss_channel)(e->c % 6),
-                               (lss_priority)(e->c % 4), NULL, NULL);
-    case E_TASSIGN:
-        snprintf(k1, sizeof k1, "t%d", e->a);
-        return lss_ticket_assign(db, e->at, k1, AGENTS[e->c % 3]);
-    case E_CONTACT:
-        snprintf(k1, sizeof k1, "t%d", e->a);
-        return lss_ticket_contact(db, e->at, k1, AGENTS[e->c % 3], e->amount % 3600, -1);
-    case E_WAIT:
-    case E_RESUME:
-    case E_RESOLVE:
-    case E_TREOPEN:
-    case E_CLOSE:
-        snprintf(k1, sizeof k1, "t%d", e->a);
-        return e->kind == E_WAIT      ? lss_ticket_wait(db, e->at, k1)
-               : e->kind == E_RESUME  ? lss_ticket_resume(db, e->at, k1)
-               : e->kind == E_RESOLVE ? lss_ticket_resolve(db, e->at, k1, NULL)
-               : e->kind == E_TREOPEN ? lss_ticket_reopen(db, e->at, k1)
-                                      : lss_ticket_close(db, e->at, k1);
-    case E_RATE:
-        snprintf(k1, sizeof k1, "t%d", e->a);
-        return lss_ticket_rate(db, e->at, k1, 1 + e->c % 5, NULL);
-    case E_QUOTA:
-        return lss_quota_set(db, e->at, SALES[e->c % 3], (lss_time)e->a * 20000, (lss_time)(e->a + 1) * 20000,
-                             e->amount + 1);
-    case E_SLA:
-        return lss_sla_set(db, e->at, (lss_priority)(e->c % 4), 60 * (1 + e->a % 100), 600 * (1 + e->a % 100));
-    case E_PROB:
-        return lss_stage_probability_set(db, e->at, (lss_stage)(e->c % 4), e->a % 101);
-    default:
-        return LSS_MISUSE;
-    }
-}
-
-static lss_db *base(void)
-{
-    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
-    assert_int_equal(lss_member_add(NULL, db, 0, "s0", "S0", LSS_ROLE_SALES, "north"), LSS_OK);
-    assert_int_equal(lss_member_add(NULL, db, 0, "s1", "S1", LSS_ROLE_SALES, "south"), LSS_OK);
-    assert_int_equal(lss_member_add(NULL, db, 0, "s2", "S2", LSS_ROLE_BOTH, "north"), LSS_OK);
-    assert_int_equal(lss_member_add(NULL, db, 0, "a0", "A0", LSS_ROLE_SERVICE, "desk"), LSS_OK);
-    assert_int_equal(lss_member_add(NULL, db, 0, "a1", "A1", LSS_ROLE_SERVICE, NULL), LSS_OK);
-    return db;
-}
-
 #define NEV 400
-
-static int generate(ev *evs, rng *r)
-{
-    int customers = 0, deals = 0, tickets = 0;
-    lss_time at = 1000;
-    for (int i = 0; i < NEV; i++) {
-        ev e = { pick(r, E_KINDS), at, 0, -1, pick(r, 12), (int64_t)(next(r) % 500000) };
-        if (i < 5 || customers == 0)
-            e.kind = E_CUST;
-        switch (e.kind) {
-        case E_CUST:
-            e.a = customers++;
-            e.b = pick(r, 4) == 0 && e.a > 0 ? pick(r, e.a) : -1;
-            e.c = pick(r, 4);
-            break;
-        case E_SEG:
-        case E_CHURN:
-            e.a = pick(r, customers + 1); /* sometimes one that does not exist yet */
-            break;
-        case E_OPEN:
-            e.a = deals++;
-            e.b = pick(r, customers);
-            break;
-        case E_TOPEN:
-            e.a = tickets++;
-            e.b = pick(r, customers);
-            break;
-        case E_QUOTA:
-        case E_SLA:
-        case E_PROB:
-            e.a = pick(r, 12);
-            break;
-        default:
-            if (e.kind >= E_TASSIGN && e.kind <= E_RATE)
-                e.a = pick(r, tickets + 1);
-            else
-                e.a = pick(r, deals + 1);
-        }
-        evs[i] = e;
-        at += pick(r, 4) == 0 ? 0 : pick(r, 600); /* ties happen */
-    }
-    return NEV;
-}
 
 static void test_report_as_of_equals_report_of_the_prefix(void **state)
 {
@@ -416,18 +265,19 @@ static void test_report_as_of_equals_report_of_the_prefix(void **state)
     int compared = 0, applied = 0;
     for (uint64_t seed = 1; seed <= 12; seed++) {
         rng r = { seed * 0x9E3779B97F4A7C15u };
-        int n = generate(evs, &r);
-        lss_db *full = base();
+        int n = NEV;
+        rand_events(evs, n, &r);
+        lss_db *full = rand_base();
         for (int i = 0; i < n; i++) {
-            full_st[i] = apply(full, &evs[i]);
+            full_st[i] = rand_apply(full, &evs[i]);
             applied += full_st[i] == LSS_OK;
         }
         for (int cut = 0; cut < 6; cut++) {
             /* cut at an event's own time (events at exactly t are excluded) or between events */
-            lss_time t = evs[pick(&r, n)].at + (cut % 2);
-            lss_db *prefix = base();
+            lss_time t = evs[rng_pick(&r, n)].at + (cut % 2);
+            lss_db *prefix = rand_base();
             for (int i = 0; i < n && evs[i].at < t; i++) {
-                lss_status st = apply(prefix, &evs[i]);
+                lss_status st = rand_apply(prefix, &evs[i]);
                 if (st != full_st[i])
                     fail_msg("seed %llu event %d: %s on the prefix, %s on the whole", (unsigned long long)seed, i,
                              lss_status_name(st), lss_status_name(full_st[i]));
@@ -435,15 +285,15 @@ static void test_report_as_of_equals_report_of_the_prefix(void **state)
             for (int k = 0; k < 6; k++) {
                 lss_query q = LSS_QUERY_INIT;
                 q.to = t;
-                q.from = pick(&r, 2) ? LSS_TIME_NONE : 1000 + pick(&r, (int)(t - 1000 + 1));
+                q.from = rng_pick(&r, 2) ? LSS_TIME_NONE : 1000 + rng_pick(&r, (int)(t - 1000 + 1));
                 if (q.from >= t)
                     q.from = LSS_TIME_NONE;
                 switch (k) {
-                case 1: q.member = SALES[pick(&r, 3)]; break;
-                case 2: q.team = pick(&r, 2) ? "north" : "desk"; break;
-                case 3: q.channel = pick(&r, 6); break;
-                case 4: q.segment = SEGMENTS[pick(&r, 3)]; break;
-                case 5: q.member = AGENTS[pick(&r, 3)]; q.segment = SEGMENTS[pick(&r, 3)]; break;
+                case 1: q.member = RAND_SALES[rng_pick(&r, 3)]; break;
+                case 2: q.team = rng_pick(&r, 2) ? "north" : "desk"; break;
+                case 3: q.channel = rng_pick(&r, 6); break;
+                case 4: q.segment = RAND_SEGMENTS[rng_pick(&r, 3)]; break;
+                case 5: q.member = RAND_AGENTS[rng_pick(&r, 3)]; q.segment = RAND_SEGMENTS[rng_pick(&r, 3)]; break;
                 default: break;
                 }
                 char *a = render(full, &q, LSS_REPORT_JSON);

@@ -1,0 +1,568 @@
+#define _GNU_SOURCE 1 /* memmem */
+/* Durability: the journal replays to the same database; a cut at any byte
+ * reopens to the longest complete prefix; flipped bits are never applied;
+ * transactions survive all or none; erasure and compaction. The crash,
+ * I/O-fault and lock tests are in test_crash.c. */
+#include "randevents.h"
+#include "journal.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+
+/* Files live in $TMPDIR, else /dev/shm (where fsync costs nothing: these
+ * tests check what reaches the file, not the disk), else here. */
+static int setup(void **state)
+{
+    (void)state;
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || access(base, W_OK) != 0)
+        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    snprintf(dir, sizeof dir, "%s/lss-journal-test-XXXXXX", base);
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *path_of(const char *name)
+{
+    static char p[2][320];
+    static int k;
+    k ^= 1;
+    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+    return p[k];
+}
+
+static lss_db *open_file(const char *path, lss_sync_mode sync)
+{
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.pipeline = LSS_PIPELINE_LENIENT;
+    o.sync = sync;
+    lss_db *db = NULL;
+    lss_status st = lss_db_open(&db, path, &o);
+    if (st != LSS_OK)
+        fail_msg("open %s: %s: %s", path, lss_status_name(st), lss_errmsg());
+    return db;
+}
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static uint64_t dump_hash(const lss_db *db)
+{
+    char *d = dump(db);
+    uint64_t h = fnv(d);
+    free(d);
+    return h;
+}
+
+static char *report(lss_db *db)
+{
+    lss_report *r;
+    char *out;
+    lss_query q = LSS_QUERY_INIT;
+    q.to = 1000000; /* after every event of these tests, and the same whatever came last */
+    assert_int_equal(lss_report_run(&r, db, &q), LSS_OK);
+    assert_int_equal(lss_report_render(&out, NULL, r, LSS_REPORT_JSON), LSS_OK);
+    lss_report_free(r);
+    return out;
+}
+
+static void assert_same(lss_db *a, lss_db *b)
+{
+    char *da = dump(a), *db_ = dump(b);
+    if (strcmp(da, db_) != 0)
+        fail_msg("databases differ:\n--- a\n%s\n--- b\n%s", da, db_);
+    free(da);
+    free(db_);
+    char *ra = report(a), *rb = report(b);
+    assert_string_equal(ra, rb);
+    lss_free(ra);
+    lss_free(rb);
+}
+
+static long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static unsigned char *read_all(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *p = malloc(*n + 1);
+    assert_int_equal(fread(p, 1, *n, f), *n);
+    fclose(f);
+    return p;
+}
+
+static void write_all_file(const char *path, const unsigned char *p, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(p, 1, n, f), n);
+    fclose(f);
+}
+
+/* Record end offsets of a journal (the test reads the documented format). */
+static size_t record_ends(const unsigned char *p, size_t n, size_t *ends, size_t max)
+{
+    size_t k = 0, off = LSS__J_HEADER;
+    while (off + LSS__J_RECORD <= n && k < max) {
+        off += LSS__J_RECORD + lss__get_u32(p + off + 4);
+        ends[k++] = off;
+    }
+    return k;
+}
+
+/* ---- replay --------------------------------------------------------------- */
+
+static void test_reopen_gives_the_same_database(void **state)
+{
+    (void)state;
+    static ev evs[600];
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        rng r = { seed * 0x9E3779B97F4A7C15u };
+        rand_events(evs, 600, &r);
+        const char *p = path_of("same.lss");
+        unlink(p);
+        lss_db *file = open_file(p, seed % 2 ? LSS_SYNC_OFF : LSS_SYNC_NORMAL);
+        lss_db *mem = rand_base();
+        rand_team(file);
+        int ok = 0;
+        for (int i = 0; i < 600; i++) {
+            lss_status a = rand_apply(file, &evs[i]), b = rand_apply(mem, &evs[i]);
+            assert_int_equal(a, b);
+            ok += a == LSS_OK;
+        }
+        assert_true(ok > 200);
+        assert_same(file, mem);
+        lss_db_close(file);
+        file = open_file(p, LSS_SYNC_FULL);
+        lss_recovery rec;
+        assert_int_equal(lss_db_recovery(&rec, file), LSS_OK);
+        assert_int_equal(rec.events, (uint64_t)ok + 5);
+        assert_int_equal(rec.last_seq, (uint64_t)ok + 5);
+        assert_int_equal(rec.bytes_dropped, 0);
+        assert_int_equal(rec.file_size, (uint64_t)file_size(p));
+        assert_string_equal(lss_db_path(file), p);
+        assert_same(file, mem);
+        lss_db_close(file);
+        lss_db_close(mem);
+    }
+}
+
+static void test_events_rebuilt_from_memory_replay_to_the_same_database(void **state)
+{
+    (void)state;
+    static ev evs[800];
+    for (uint64_t seed = 11; seed <= 16; seed++) {
+        rng r = { seed * 0x9E3779B97F4A7C15u };
+        rand_events(evs, 800, &r);
+        lss_db *mem = rand_base();
+        for (int i = 0; i < 800; i++)
+            rand_apply(mem, &evs[i]);
+        lss__evref *refs;
+        uint64_t n;
+        assert_int_equal(lss__event_refs(mem, &refs, &n), LSS_OK);
+        assert_int_equal(n, lss_db_event_count(mem));
+        lss_db *copy = open_db(LSS_PIPELINE_LENIENT);
+        for (uint64_t k = 0; k < n; k++) {
+            lss__event e;
+            lss__event_of(mem, &refs[k], &e);
+            lss_status st = lss__event_apply(copy, &e, NULL);
+            if (st != LSS_OK)
+                fail_msg("event %llu (%s): %s", (unsigned long long)k + 1, lss__ev_descs[e.kind].name,
+                         lss_db_errmsg(copy));
+        }
+        lss_free(refs);
+        assert_same(mem, copy);
+        lss_db_close(copy);
+        lss_db_close(mem);
+    }
+}
+
+/* ---- truncation sweep -------------------------------------------------------- */
+
+#define SWEEP_EVENTS 1000
+#define SWEEP_CANDIDATES 4000
+
+static void test_cut_at_every_byte_reopens_to_the_longest_complete_prefix(void **state)
+{
+    (void)state;
+    static ev evs[SWEEP_CANDIDATES];
+    static size_t ends[SWEEP_EVENTS + 8];
+    static uint64_t hashes[SWEEP_EVENTS + 8];
+    rng r = { 0x5eed };
+    const char *full = path_of("full.lss");
+    lss_db *db = open_file(full, LSS_SYNC_OFF);
+    rand_team(db);
+    rand_events(evs, SWEEP_CANDIDATES, &r);
+    for (int i = 0; i < SWEEP_CANDIDATES && lss_db_event_count(db) < SWEEP_EVENTS; i++)
+        rand_apply(db, &evs[i]);
+    /* reference: the database built from the first k events, as a hash of its dump */
+    lss_db *mem = open_db(LSS_PIPELINE_LENIENT);
+    size_t nref = 0;
+    hashes[nref] = dump_hash(mem);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(rand_team_member(mem, i), LSS_OK);
+        hashes[++nref] = dump_hash(mem);
+    }
+    for (int i = 0; i < SWEEP_CANDIDATES && nref < SWEEP_EVENTS; i++)
+        if (rand_apply(mem, &evs[i]) == LSS_OK)
+            hashes[++nref] = dump_hash(mem);
+    assert_int_equal(nref, lss_db_event_count(db));
+    lss_db_close(db);
+    size_t n;
+    unsigned char *bytes = read_all(full, &n);
+    size_t nrec = record_ends(bytes, n, ends, SWEEP_EVENTS + 8);
+    assert_int_equal(nrec, SWEEP_EVENTS);
+    assert_int_equal(ends[nrec - 1], n);
+    const char *cut = path_of("cut.lss");
+    size_t k = 0; /* records complete within the cut */
+    for (size_t c = 0; c <= n; c++) {
+        while (k < nrec && ends[k] <= c)
+            k++;
+        write_all_file(cut, bytes, c);
+        lss_db *d = open_file(cut, LSS_SYNC_OFF);
+        size_t good = c < LSS__J_HEADER ? LSS__J_HEADER : k ? ends[k - 1] : LSS__J_HEADER;
+        lss_recovery rec;
+        lss_db_recovery(&rec, d);
+        if (lss_db_event_count(d) != k || rec.bytes_dropped != (c < LSS__J_HEADER ? c : c - good))
+            fail_msg("cut at %zu: %llu events, %llu bytes dropped; expected %zu and %zu", c,
+                     (unsigned long long)lss_db_event_count(d), (unsigned long long)rec.bytes_dropped, k,
+                     c < LSS__J_HEADER ? c : c - good);
+        /* the state after k events is the same wherever the cut fell; check it at the edges */
+        if (c == good || c == good + 1 || (k < nrec && c + 1 == ends[k]))
+            if (dump_hash(d) != hashes[k])
+                fail_msg("cut at %zu: the database differs from the first %zu events", c, k);
+        lss_db_close(d);
+        assert_int_equal(file_size(cut), (long)good); /* the torn tail was cut off the file */
+    }
+    free(bytes);
+    lss_db_close(mem);
+}
+
+/* ---- corruption sweep ------------------------------------------------------------ */
+
+static void test_flipped_bits_are_never_applied(void **state)
+{
+    (void)state;
+    static ev evs[200];
+    rng r = { 77 };
+    rand_events(evs, 200, &r);
+    const char *full = path_of("flip.lss");
+    lss_db *db = open_file(full, LSS_SYNC_OFF);
+    rand_team(db);
+    for (int i = 0; i < 200; i++)
+        rand_apply(db, &evs[i]);
+    uint64_t total = lss_db_event_count(db);
+    lss_db_close(db);
+    size_t n;
+    unsigned char *bytes = read_all(full, &n);
+    static size_t ends[400];
+    size_t nrec = record_ends(bytes, n, ends, 400);
+    assert_int_equal(nrec, total);
+    const char *bad = path_of("bad.lss");
+    /* every bit of the header: never opens as a journal with other contents */
+    for (size_t bit = 0; bit < LSS__J_HEADER * 8; bit++) {
+        bytes[bit / 8] ^= (unsigned char)(1u << bit % 8);
+        write_all_file(bad, bytes, n);
+        bytes[bit / 8] ^= (unsigned char)(1u << bit % 8);
+        lss_db *d = NULL;
+        lss_status st = lss_db_open(&d, bad, NULL);
+        if (st != LSS_CORRUPT && st != LSS_VERSION)
+            fail_msg("header bit %zu: %s", bit, lss_status_name(st));
+        assert_null(d);
+    }
+    /* one bit in every record (a different position each time) */
+    for (size_t i = 0; i < nrec; i++) {
+        size_t start = i ? ends[i - 1] : LSS__J_HEADER, len = ends[i] - start;
+        size_t bit = (size_t)rng_pick(&r, (int)(len * 8));
+        bytes[start + bit / 8] ^= (unsigned char)(1u << bit % 8);
+        write_all_file(bad, bytes, n);
+        bytes[start + bit / 8] ^= (unsigned char)(1u << bit % 8);
+        lss_db *d = NULL;
+        lss_status st = lss_db_open(&d, bad, NULL);
+        if (i + 1 < nrec) {
+            /* valid records follow: corruption, never a silent cut */
+            if (st != LSS_CORRUPT)
+                fail_msg("record %zu bit %zu: %s", i, bit, lss_status_name(st));
+            char want[64];
+            snprintf(want, sizeof want, "damaged at offset %zu", start);
+            assert_non_null(strstr(lss_errmsg(), want));
+            assert_null(d);
+            /* read-only up to the damage: exactly the records before it */
+            lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+            o.flags = LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE;
+            assert_int_equal(lss_db_open(&d, bad, &o), LSS_OK);
+            assert_int_equal(lss_db_event_count(d), i);
+            lss_recovery rec;
+            lss_db_recovery(&rec, d);
+            assert_int_equal(rec.damage_offset, start);
+            assert_status_msg(d, lss_customer_churn(d, 1, "c0"), LSS_MISUSE, "read-only");
+            lss_db_close(d);
+            assert_int_equal(file_size(bad), (long)n); /* read-only never changes the file */
+        } else {
+            /* the last record: indistinguishable from a torn write, dropped */
+            assert_int_equal(st, LSS_OK);
+            assert_int_equal(lss_db_event_count(d), i);
+            lss_db_close(d);
+        }
+    }
+    free(bytes);
+}
+
+/* ---- transactions -------------------------------------------------------------------- */
+
+static void test_transactions_commit_and_roll_back_exactly(void **state)
+{
+    (void)state;
+    static ev evs[900];
+    rng r = { 4242 };
+    rand_events(evs, 900, &r);
+    const char *p = path_of("tx.lss");
+    lss_db *db = open_file(p, LSS_SYNC_FULL);
+    lss_db *ref = rand_base(); /* gets only what is committed */
+    rand_team(db);
+    int i = 0, commits = 0, rollbacks = 0;
+    while (i < 900) {
+        int len = 1 + rng_pick(&r, 30);
+        bool commit = rng_pick(&r, 3) != 0;
+        char *before = dump(db);
+        assert_int_equal(lss_tx_begin(db), LSS_OK);
+        assert_int_equal(lss_tx_begin(db), LSS_MISUSE);
+        int first = i;
+        for (; i < 900 && i < first + len; i++)
+            rand_apply(db, &evs[i]);
+        if (commit) {
+            assert_int_equal(lss_tx_commit(db), LSS_OK);
+            for (int k = first; k < i; k++)
+                rand_apply(ref, &evs[k]);
+            commits++;
+        } else {
+            assert_int_equal(lss_tx_rollback(db), LSS_OK);
+            char *after = dump(db);
+            if (strcmp(before, after) != 0)
+                fail_msg("rollback of events %d..%d did not restore memory:\n%s\n---\n%s", first, i - 1, before,
+                         after);
+            free(after);
+            rollbacks++;
+        }
+        free(before);
+    }
+    assert_true(commits > 5 && rollbacks > 5);
+    assert_int_equal(lss_tx_commit(db), LSS_MISUSE);
+    assert_int_equal(lss_tx_rollback(db), LSS_MISUSE);
+    assert_same(db, ref);
+    lss_db_close(db);
+    db = open_file(p, LSS_SYNC_FULL);
+    assert_same(db, ref);
+    lss_db_close(db);
+    lss_db_close(ref);
+}
+
+static void test_a_transaction_cut_short_is_dropped_whole(void **state)
+{
+    (void)state;
+    const char *p = path_of("txcut.lss");
+    lss_db *db = open_file(p, LSS_SYNC_FULL);
+    rand_team(db);
+    assert_int_equal(lss_customer_add(NULL, db, 10, "c0", "C0", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    long before_tx = file_size(p);
+    char *expect = dump(db);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 11, "c1", "C1", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 12, "d1", "c1", "s0", 100, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 13, "d1", -1), LSS_OK);
+    assert_int_equal(file_size(p), before_tx); /* nothing written before the commit */
+    assert_int_equal(lss_tx_commit(db), LSS_OK);
+    lss_db_close(db);
+    size_t n;
+    unsigned char *bytes = read_all(p, &n);
+    /* every cut inside the transaction's records, including just before the end of its commit record */
+    for (size_t c = (size_t)before_tx + 1; c < n; c += 7) {
+        write_all_file(p, bytes, c);
+        db = open_file(p, LSS_SYNC_FULL);
+        char *got = dump(db);
+        assert_string_equal(got, expect);
+        free(got);
+        lss_recovery rec;
+        lss_db_recovery(&rec, db);
+        assert_int_equal(rec.tail_offset, before_tx);
+        assert_int_equal(rec.bytes_dropped, c - (size_t)before_tx);
+        assert_true(rec.tx_events_dropped <= 3);
+        lss_db_close(db);
+    }
+    write_all_file(p, bytes, n);
+    db = open_file(p, LSS_SYNC_FULL);
+    assert_int_equal(lss_db_event_count(db), 9);
+    lss_db_close(db);
+    free(bytes);
+    free(expect);
+}
+
+static void test_transaction_in_memory_and_misuse(void **state)
+{
+    (void)state;
+    lss_db *db = rand_base();
+    char *before = dump(db);
+    const lss_customer *c;
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_customer_add(&c, db, 10, "c0", "C0", "e@x", NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 11, "d0", "c0", "s0", 100, "t", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_ticket_open(NULL, db, 12, "t0", "c0", LSS_TICKET_QUESTION, LSS_CHANNEL_WEB,
+                                     LSS_PRIORITY_LOW, "s", "d0"), LSS_OK);
+    assert_int_equal(lss_customer_erase(db, 13, "c0"), LSS_OK);
+    assert_int_equal(lss_customer_count(db), 1);
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    char *after = dump(db);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    assert_int_equal(lss_customer_find(&c, db, "c0"), LSS_NOT_FOUND);
+    /* closing with an open transaction rolls it back */
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 10, "c9", "C9", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    lss_db_close(db);
+    assert_int_equal(lss_tx_begin(NULL), LSS_INVALID);
+}
+
+/* ---- erasure and compaction ------------------------------------------------------------ */
+
+static bool file_contains(const char *path, const char *needle)
+{
+    size_t n;
+    unsigned char *p = read_all(path, &n);
+    bool found = memmem(p, n, needle, strlen(needle)) != NULL;
+    free(p);
+    return found;
+}
+
+static void test_erase_then_compact_removes_the_texts_and_keeps_every_figure(void **state)
+{
+    (void)state;
+    const char *p = path_of("erase.lss");
+    lss_db *db = open_file(p, LSS_SYNC_NORMAL);
+    rand_team(db);
+    assert_int_equal(lss_customer_add(NULL, db, 10, "c-kraus", "Kraus GmbH", "einkauf@kraus.example",
+                                      "Kraus Holding", "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 10, "c-keep", "Keep AG", "keep@x.example", NULL, "smb",
+                                      LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_customer_update(db, 11, "c-kraus", "Kraus & Sohn", NULL, NULL, "ent"), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 12, "d-1", "c-kraus", "s0", 120000, "Secret workstations",
+                                   LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, 13, "d-1", LSS_LOSS_PRICE, "Herr Kraus found it too dear"), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 12, "d-2", "c-kraus", "s0", 50000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 14, "d-2", -1), LSS_OK);
+    assert_int_equal(lss_activity_log(NULL, db, 15, "c-kraus", "s0", LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, 60,
+                                      "d-2", "Called Herr Kraus at home"), LSS_OK);
+    assert_int_equal(lss_ticket_open(NULL, db, 16, "t-1", "c-kraus", LSS_TICKET_COMPLAINT, LSS_CHANNEL_EMAIL,
+                                     LSS_PRIORITY_HIGH, "Kraus complains", "d-2"), LSS_OK);
+    assert_int_equal(lss_ticket_contact(db, 17, "t-1", "a0", 300, -1), LSS_OK);
+    assert_int_equal(lss_ticket_resolve(db, 18, "t-1", "Told Herr Kraus"), LSS_OK);
+    assert_int_equal(lss_ticket_rate(db, 19, "t-1", 2, "Kraus: slow"), LSS_OK);
+    char *before = report(db);
+    assert_int_equal(lss_customer_erase(db, 20, "c-kraus"), LSS_OK);
+    char *after = report(db);
+    assert_string_equal(before, after); /* every figure stays */
+
+    const lss_customer *c;
+    assert_int_equal(lss_customer_find(&c, db, "c-kraus"), LSS_OK);
+    assert_true(lss_customer_is_erased(c));
+    assert_string_equal(lss_customer_name(c), "[erased]");
+    assert_null(lss_customer_email(c));
+    assert_null(lss_customer_company(c));
+    assert_string_equal(lss_customer_segment(c), "ent");
+    const lss_deal *d;
+    lss_deal_change dc;
+    assert_int_equal(lss_deal_find(&d, db, "d-1"), LSS_OK);
+    assert_null(lss_deal_title(d));
+    assert_int_equal(lss_deal_history_get(&dc, d, 1), LSS_OK);
+    assert_null(dc.note);
+    assert_int_equal(dc.reason, LSS_LOSS_PRICE);
+    const lss_ticket *t;
+    assert_int_equal(lss_ticket_find(&t, db, "t-1"), LSS_OK);
+    assert_null(lss_ticket_subject(t));
+    assert_int_equal(lss_ticket_score(t), 2);
+    assert_null(lss_activity_note(lss_customer_first_activity(c)));
+    lss_customer_change cc;
+    assert_int_equal(lss_customer_change_get(&cc, c, 0), LSS_OK);
+    assert_string_equal(cc.name, "[erased]");
+    assert_int_equal(lss_customer_change_get(&cc, c, 1), LSS_OK);
+    assert_int_equal(cc.kind, LSS_CUSTOMER_ERASED);
+    assert_int_equal(lss_customer_find(&c, db, "c-keep"), LSS_OK);
+    assert_string_equal(lss_customer_email(c), "keep@x.example");
+
+    /* the journal still holds the texts until it is compacted */
+    assert_true(file_contains(p, "Herr Kraus"));
+    char *mem_before = dump(db);
+    assert_int_equal(lss_db_compact(db), LSS_OK);
+    char *mem_compacted = dump(db);
+    assert_string_equal(mem_compacted, mem_before); /* compaction changes the file, not the database */
+    free(mem_compacted);
+    static const char *const gone[] = { "Kraus GmbH", "einkauf@kraus", "Kraus Holding", "Kraus & Sohn",
+                                        "Secret", "Herr Kraus", "Kraus complains", "Kraus: slow" };
+    for (size_t k = 0; k < sizeof gone / sizeof *gone; k++)
+        if (file_contains(p, gone[k]))
+            fail_msg("\"%s\" is still in the compacted journal", gone[k]);
+    assert_true(file_contains(p, "keep@x.example"));
+    assert_int_equal(access(path_of("erase.lss.compact"), F_OK), -1);
+    /* the handle goes on writing to the new file */
+    assert_int_equal(lss_ticket_close(db, 21, "t-1"), LSS_OK);
+    char *mem_after_close = dump(db);
+    lss_db_close(db);
+    db = open_file(p, LSS_SYNC_FULL);
+    char *reopened = dump(db);
+    assert_string_equal(reopened, mem_after_close);
+    char *again = report(db);
+    assert_string_equal(again, after);
+    lss_db_close(db);
+    free(mem_before);
+    free(mem_after_close);
+    free(reopened);
+    lss_free(before);
+    lss_free(after);
+    lss_free(again);
+    /* misuse */
+    lss_db *m = open_db(LSS_PIPELINE_STRICT);
+    assert_status_msg(m, lss_db_compact(m), LSS_MISUSE, "in-memory");
+    lss_db_close(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reopen_gives_the_same_database),
+        cmocka_unit_test(test_events_rebuilt_from_memory_replay_to_the_same_database),
+        cmocka_unit_test(test_cut_at_every_byte_reopens_to_the_longest_complete_prefix),
+        cmocka_unit_test(test_flipped_bits_are_never_applied),
+        cmocka_unit_test(test_transactions_commit_and_roll_back_exactly),
+        cmocka_unit_test(test_a_transaction_cut_short_is_dropped_whole),
+        cmocka_unit_test(test_transaction_in_memory_and_misuse),
+        cmocka_unit_test(test_erase_then_compact_removes_the_texts_and_keeps_every_figure),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
