@@ -310,14 +310,14 @@ static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const cha
     lss__put_u32(h + 28, lss__crc_mask(lss__crc32c(0, h, 28)));
 }
 
-/* Write a fresh header to fd (at offset 0, file emptied first) and sync it
- * and the directory. */
-static lss_status write_header(lss_db *db, struct lss__journal *j, int fd, const char *what)
+/* Write a fresh header to fd (at offset 0, file emptied first) and sync it,
+ * and the directory when the file is new there. */
+static lss_status write_header(lss_db *db, struct lss__journal *j, int fd, bool sync_dir, const char *what)
 {
     unsigned char h[LSS__J_HEADER];
     make_header(h, j->salt, db->currency, (int)db->pipeline);
     if (lss__io_ops.ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, h, sizeof h) != 0 ||
-        lss__io_ops.fdatasync(fd) != 0 || lss__io_ops.fsync_dir(j->dir) != 0)
+        lss__io_ops.fdatasync(fd) != 0 || (sync_dir && lss__io_ops.fsync_dir(j->dir) != 0))
         return io_fail(db, what, j->path);
     return LSS_OK;
 }
@@ -552,7 +552,7 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
             goto fail;
         }
         j->salt = new_salt();
-        if ((st = write_header(db, j, j->fd, "cannot create the journal")))
+        if ((st = write_header(db, j, j->fd, true, "cannot create the journal")))
             goto fail;
         j->rec.bytes_dropped = size;
         j->size = LSS__J_HEADER;
@@ -692,7 +692,7 @@ lss_status lss_db_compact(lss_db *db)
     nj.salt = new_salt();
     nj.dir = j->dir;
     nj.path = tmp;
-    if ((st = write_header(db, &nj, fd, "cannot write the compacted file")))
+    if ((st = write_header(db, &nj, fd, false, "cannot write the compacted file")))
         goto done;
     uint64_t size = LSS__J_HEADER;
     for (uint64_t k = 0; k < n; k++) {

@@ -1,0 +1,506 @@
+/* Durability under failure: a writer killed at random moments loses nothing
+ * it acknowledged; I/O errors (write, short write, fdatasync, truncate,
+ * rename, directory sync) are reported, poison the handle where the design
+ * says so, and leave a file that reopens consistently; one writer per file. */
+#define _GNU_SOURCE 1
+#include "randevents.h"
+#include "journal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || access(base, W_OK) != 0)
+        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    snprintf(dir, sizeof dir, "%s/lss-crash-test-XXXXXX", base);
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *path_of(const char *name)
+{
+    static char p[320];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return p;
+}
+
+static lss_db *open_sync(const char *path, lss_sync_mode sync)
+{
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.pipeline = LSS_PIPELINE_LENIENT;
+    o.sync = sync;
+    lss_db *db = NULL;
+    lss_status st = lss_db_open(&db, path, &o);
+    if (st != LSS_OK)
+        fail_msg("open %s: %s: %s", path, lss_status_name(st), lss_errmsg());
+    return db;
+}
+
+/* ---- crash: SIGKILL at random moments ---------------------------------------- */
+
+#define CRASH_EVENTS 3000
+
+static uint64_t dump_hash(const lss_db *db)
+{
+    char *d = dump(db);
+    uint64_t h = 1469598103934665603u;
+    for (const char *c = d; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
+    free(d);
+    return h;
+}
+
+/* The child: continue the sequence where the file stands (next[n] is the
+ * first event after the n-th that applied), in full sync mode, sometimes in
+ * transactions, and report through the pipe the event count after each
+ * acknowledged change. */
+static void writer(const char *path, const ev *evs, int n, const int *next, int fd, unsigned seed)
+{
+    lss_db *db = NULL;
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.pipeline = LSS_PIPELINE_LENIENT;
+    if (lss_db_open(&db, path, &o) != LSS_OK)
+        _exit(3);
+    for (int i = (int)lss_db_event_count(db); i < 5; i++)
+        if (rand_team_member(db, i) != LSS_OK)
+            _exit(4);
+    rng r = { seed };
+    for (int i = next[lss_db_event_count(db)]; i < n;) {
+        int len = rng_pick(&r, 4) == 0 ? 1 + rng_pick(&r, 8) : 1;
+        bool tx = len > 1;
+        if (tx && lss_tx_begin(db) != LSS_OK)
+            _exit(5);
+        for (int k = 0; k < len && i < n; k++, i++)
+            rand_apply(db, &evs[i]);
+        if (tx && lss_tx_commit(db) != LSS_OK)
+            _exit(6);
+        uint64_t count = lss_db_event_count(db);
+        if (write(fd, &count, sizeof count) != (ssize_t)sizeof count)
+            _exit(7);
+    }
+    lss_db_close(db);
+    _exit(0);
+}
+
+static void test_killed_writer_loses_nothing_it_acknowledged(void **state)
+{
+    (void)state;
+    static ev evs[CRASH_EVENTS];
+    static uint64_t hashes[CRASH_EVENTS + 8];
+    static int next[CRASH_EVENTS + 8];
+    rng r = { 99 };
+    rand_events(evs, CRASH_EVENTS, &r);
+    /* reference: the database after each number of events */
+    lss_db *mem = open_db(LSS_PIPELINE_LENIENT);
+    size_t nref = 0;
+    hashes[0] = dump_hash(mem);
+    for (int i = 0; i < 5; i++) {
+        rand_team_member(mem, i);
+        hashes[++nref] = dump_hash(mem);
+        next[nref] = 0;
+    }
+    for (int i = 0; i < CRASH_EVENTS; i++)
+        if (rand_apply(mem, &evs[i]) == LSS_OK) {
+            hashes[++nref] = dump_hash(mem);
+            next[nref] = i + 1;
+        }
+    lss_db_close(mem);
+
+    const char *p = path_of("crash.lss");
+    unlink(p);
+    int kills = 0, runs = 40;
+    uint64_t acked_max = 0;
+    for (int run = 0; run < runs; run++) {
+        int fds[2];
+        assert_int_equal(pipe(fds), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            writer(p, evs, CRASH_EVENTS, next, fds[1], (unsigned)run + 1);
+        }
+        close(fds[1]);
+        /* let it acknowledge a random number of changes, then kill it mid-flight */
+        int want = 1 + rng_pick(&r, 60);
+        uint64_t acked = 0, v;
+        for (int k = 0; k < want && read(fds[0], &v, sizeof v) == (ssize_t)sizeof v; k++)
+            acked = v;
+        struct timespec ts = { 0, (long)rng_pick(&r, 300) * 1000 };
+        nanosleep(&ts, NULL);
+        kills += kill(pid, SIGKILL) == 0;
+        int status;
+        waitpid(pid, &status, 0);
+        while (read(fds[0], &v, sizeof v) == (ssize_t)sizeof v)
+            acked = v; /* acknowledged before it died */
+        close(fds[0]);
+        if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+            fail_msg("run %d: writer failed with %d", run, WEXITSTATUS(status));
+        lss_db *db = open_sync(p, LSS_SYNC_FULL);
+        uint64_t n = lss_db_event_count(db);
+        if (n < acked)
+            fail_msg("run %d: %llu events acknowledged, %llu after reopening", run, (unsigned long long)acked,
+                     (unsigned long long)n);
+        if (n > nref || dump_hash(db) != hashes[n])
+            fail_msg("run %d: the reopened database is not the first %llu events", run, (unsigned long long)n);
+        lss_db_close(db);
+        acked_max = acked > acked_max ? acked : acked_max;
+    }
+    assert_true(kills > runs / 2); /* most runs were really killed, not finished */
+    assert_true(acked_max > 100);
+}
+
+/* ---- I/O faults ------------------------------------------------------------------- */
+
+static int fail_write_at, write_calls, short_write;
+static int fail_sync_at, sync_calls, fail_truncate, fail_rename, fail_dir;
+
+static ssize_t bad_write(int fd, const void *buf, size_t n)
+{
+    if (fail_write_at && ++write_calls == fail_write_at) {
+        if (short_write && n > 1) {
+            ssize_t w = write(fd, buf, n / 2); /* half a record reaches the file */
+            (void)w;
+        }
+        errno = ENOSPC;
+        return -1;
+    }
+    return write(fd, buf, n);
+}
+static int bad_sync(int fd)
+{
+    sync_calls++;
+    if (fail_sync_at && sync_calls == fail_sync_at) {
+        errno = EIO;
+        return -1;
+    }
+    return fdatasync(fd);
+}
+static int bad_truncate(int fd, off_t len)
+{
+    if (fail_truncate) {
+        errno = EIO;
+        return -1;
+    }
+    return ftruncate(fd, len);
+}
+static int bad_rename(const char *a, const char *b)
+{
+    if (fail_rename) {
+        errno = EXDEV;
+        return -1;
+    }
+    return rename(a, b);
+}
+static int bad_dir(const char *d)
+{
+    if (fail_dir) {
+        errno = EIO;
+        return -1;
+    }
+    return lss__io_posix.fsync_dir(d);
+}
+
+static void faults_on(void)
+{
+    fail_write_at = write_calls = short_write = fail_sync_at = sync_calls = 0;
+    fail_truncate = fail_rename = fail_dir = 0;
+    lss__io io = { bad_write, bad_sync, bad_truncate, bad_rename, bad_dir };
+    lss__io_ops = io;
+}
+
+static void faults_off(void) { lss__io_ops = lss__io_posix; }
+
+/* A database with a few events, closed and reopened. */
+static lss_db *prepared(const char *name, lss_sync_mode sync)
+{
+    const char *p = path_of(name);
+    unlink(p);
+    lss_db *db = open_sync(p, sync);
+    rand_team(db);
+    assert_int_equal(lss_customer_add(NULL, db, 10, "c0", "C0", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 11, "d0", "c0", "s0", 1000, "t", LSS_TIME_NONE), LSS_OK);
+    return db;
+}
+
+static void reopen_and_compare(const char *name, const char *expect)
+{
+    lss_db *db = open_sync(path_of(name), LSS_SYNC_FULL);
+    char *got = dump(db);
+    assert_string_equal(got, expect);
+    free(got);
+    lss_db_close(db);
+}
+
+static void test_failed_write_poisons_and_changes_nothing(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 3; variant++) {
+        faults_on();
+        lss_db *db = prepared("write.lss", LSS_SYNC_FULL);
+        char *before = dump(db);
+        fail_write_at = write_calls + 1;
+        short_write = variant >= 1;
+        fail_truncate = variant == 2; /* the torn half record stays in the file */
+        assert_status_msg(db, lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_IO, "write failed",
+                          "No space left on device");
+        char *after = dump(db);
+        assert_string_equal(before, after); /* memory as before the call */
+        free(after);
+        /* poisoned: every later change fails, reads go on */
+        assert_status_msg(db, lss_customer_churn(db, 13, "c0"), LSS_IO, "refuses changes", "reopen");
+        assert_int_equal(lss_tx_begin(db), LSS_IO);
+        assert_int_equal(lss_db_sync(db), LSS_IO);
+        assert_int_equal(lss_customer_count(db), 1);
+        lss_db_close(db);
+        faults_off();
+        reopen_and_compare("write.lss", before);
+        free(before);
+    }
+}
+
+static void test_failed_fdatasync_poisons(void **state)
+{
+    (void)state;
+    faults_on();
+    lss_db *db = prepared("sync.lss", LSS_SYNC_FULL);
+    char *before = dump(db);
+    fail_sync_at = sync_calls + 1;
+    assert_status_msg(db, lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_IO, "fdatasync failed");
+    char *after = dump(db);
+    assert_string_equal(before, after);
+    free(after);
+    assert_int_equal(lss_customer_churn(db, 13, "c0"), LSS_IO);
+    lss_db_close(db);
+    faults_off();
+    /* not acknowledged: the record may or may not have reached the file; either way it is whole */
+    lss_db *re = open_sync(path_of("sync.lss"), LSS_SYNC_FULL);
+    uint64_t n = lss_db_event_count(re);
+    assert_true(n == 7 || n == 8);
+    lss_db_close(re);
+    free(before);
+}
+
+static void test_failed_commit_keeps_nothing_of_the_transaction(void **state)
+{
+    (void)state;
+    faults_on();
+    lss_db *db = prepared("txfail.lss", LSS_SYNC_FULL);
+    char *before = dump(db);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 12, "c1", "C1", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_OK);
+    fail_write_at = write_calls + 1;
+    short_write = 1;
+    assert_status_msg(db, lss_tx_commit(db), LSS_IO, "write failed");
+    char *after = dump(db);
+    assert_string_equal(before, after);
+    free(after);
+    assert_int_equal(lss_deal_advance(db, 13, "d0", LSS_STAGE_QUALIFIED), LSS_IO);
+    lss_db_close(db);
+    faults_off();
+    reopen_and_compare("txfail.lss", before);
+    free(before);
+}
+
+static void test_compaction_faults(void **state)
+{
+    (void)state;
+    /* rename or sync of the new file fails: the old journal stays, the handle goes on */
+    for (int variant = 0; variant < 2; variant++) {
+        faults_on();
+        lss_db *db = prepared("compact.lss", LSS_SYNC_FULL);
+        if (variant == 0)
+            fail_rename = 1;
+        else
+            fail_sync_at = sync_calls + 2; /* the header's sync passes, the records' fails */
+        assert_status_msg(db, lss_db_compact(db), LSS_IO, variant == 0 ? "cannot rename" : "cannot sync");
+        assert_int_equal(access(path_of("compact.lss.compact"), F_OK), -1);
+        fail_rename = 0;
+        fail_sync_at = 0;
+        assert_int_equal(lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_OK);
+        char *expect = dump(db);
+        lss_db_close(db);
+        faults_off();
+        reopen_and_compare("compact.lss", expect);
+        free(expect);
+    }
+    /* the directory sync after the rename fails: poisoned, but the file is the compacted journal */
+    faults_on();
+    lss_db *db = prepared("compact2.lss", LSS_SYNC_FULL);
+    char *expect = dump(db);
+    fail_dir = 1;
+    assert_status_msg(db, lss_db_compact(db), LSS_IO, "cannot sync the directory");
+    assert_int_equal(lss_customer_churn(db, 13, "c0"), LSS_IO);
+    lss_db_close(db);
+    faults_off();
+    reopen_and_compare("compact2.lss", expect);
+    free(expect);
+}
+
+static void test_sync_modes(void **state)
+{
+    (void)state;
+    faults_on();
+    /* full: one fdatasync per change; a transaction: one for all of it */
+    lss_db *db = prepared("modes.lss", LSS_SYNC_FULL);
+    int s0 = sync_calls;
+    assert_int_equal(lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(sync_calls, s0 + 1);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    for (int i = 0; i < 10; i++) {
+        char k[8];
+        snprintf(k, sizeof k, "x%d", i);
+        assert_int_equal(lss_customer_add(NULL, db, 12, k, k, NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    }
+    assert_int_equal(sync_calls, s0 + 1);
+    assert_int_equal(lss_tx_commit(db), LSS_OK);
+    assert_int_equal(sync_calls, s0 + 2);
+    lss_db_close(db);
+    /* off: no sync until lss_db_sync or close */
+    db = open_sync(path_of("modes.lss"), LSS_SYNC_OFF);
+    s0 = sync_calls;
+    assert_int_equal(lss_deal_advance(db, 13, "d0", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(sync_calls, s0);
+    assert_int_equal(lss_db_sync(db), LSS_OK);
+    assert_int_equal(sync_calls, s0 + 1);
+    assert_int_equal(lss_deal_advance(db, 14, "d0", LSS_STAGE_NEGOTIATED), LSS_OK);
+    lss_db_close(db);
+    assert_int_equal(sync_calls, s0 + 2); /* at close */
+    /* normal: the background thread syncs within about a second */
+    db = open_sync(path_of("modes.lss"), LSS_SYNC_NORMAL);
+    s0 = sync_calls;
+    assert_int_equal(lss_deal_win(db, 15, "d0", -1), LSS_OK);
+    assert_int_equal(sync_calls, s0);
+    for (int i = 0; i < 40 && sync_calls == s0; i++) {
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    assert_true(sync_calls > s0);
+    /* and a failure there poisons the handle */
+    fail_sync_at = sync_calls + 1;
+    assert_int_equal(lss_customer_churn(db, 16, "c0"), LSS_OK);
+    for (int i = 0; i < 40 && !db->poisoned; i++) {
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    assert_status_msg(db, lss_customer_churn(db, 17, "c0"), LSS_IO, "refuses changes");
+    lss_db_close(db);
+    faults_off();
+    assert_string_equal(lss_sync_mode_name(LSS_SYNC_NORMAL), "normal");
+    lss_sync_mode m;
+    assert_int_equal(lss_sync_mode_parse(&m, "off"), LSS_OK);
+    assert_int_equal(m, LSS_SYNC_OFF);
+    assert_int_equal(lss_sync_mode_parse(&m, "sometimes"), LSS_INVALID);
+}
+
+static void test_creating_a_journal_reports_io_errors(void **state)
+{
+    (void)state;
+    faults_on();
+    fail_dir = 1;
+    lss_db *db = NULL;
+    assert_status_msg(NULL, lss_db_open(&db, path_of("new.lss"), NULL), LSS_IO, "cannot create the journal");
+    assert_null(db);
+    faults_off();
+    /* the empty file left behind is simply initialised on the next open */
+    db = open_sync(path_of("new.lss"), LSS_SYNC_FULL);
+    assert_int_equal(lss_db_event_count(db), 0);
+    lss_db_close(db);
+    /* not a journal */
+    FILE *f = fopen(path_of("text.lss"), "w");
+    fputs("this is a text file, not a journal, but it is long enough\n", f);
+    fclose(f);
+    assert_status_msg(NULL, lss_db_open(&db, path_of("text.lss"), NULL), LSS_CORRUPT, "not a libsalesservice journal");
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY;
+    assert_int_equal(lss_db_open(&db, path_of("missing.lss"), &o), LSS_IO);
+}
+
+/* ---- one writer ------------------------------------------------------------------- */
+
+static void test_one_writer_per_file(void **state)
+{
+    (void)state;
+    const char *p = path_of("lock.lss");
+    lss_db *a = open_sync(p, LSS_SYNC_FULL), *b = NULL;
+    assert_status_msg(NULL, lss_db_open(&b, p, NULL), LSS_LOCKED, "in use by another handle or process");
+    assert_null(b);
+    lss_open_options ro = LSS_OPEN_OPTIONS_INIT;
+    ro.flags = LSS_OPEN_READ_ONLY;
+    assert_int_equal(lss_db_open(&b, p, &ro), LSS_LOCKED);
+    /* another process */
+    pid_t pid = fork();
+    if (pid == 0) {
+        lss_db *c = NULL;
+        _exit(lss_db_open(&c, p, NULL));
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), LSS_LOCKED);
+    lss_db_close(a);
+    /* the other way round: a child holds it */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid = fork();
+    if (pid == 0) {
+        lss_db *c = NULL;
+        char ok = lss_db_open(&c, p, NULL) == LSS_OK ? 'y' : 'n';
+        if (write(fds[1], &ok, 1) != 1)
+            _exit(2);
+        pause();
+        _exit(0);
+    }
+    char ok = 0;
+    assert_int_equal(read(fds[0], &ok, 1), 1);
+    assert_int_equal(ok, 'y');
+    assert_int_equal(lss_db_open(&b, p, NULL), LSS_LOCKED);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    close(fds[0]);
+    close(fds[1]);
+    /* the lock dies with its holder */
+    b = open_sync(p, LSS_SYNC_FULL);
+    /* readers share */
+    lss_db_close(b);
+    lss_db *r1 = NULL, *r2 = NULL;
+    assert_int_equal(lss_db_open(&r1, p, &ro), LSS_OK);
+    assert_int_equal(lss_db_open(&r2, p, &ro), LSS_OK);
+    assert_int_equal(lss_db_open(&b, p, NULL), LSS_LOCKED);
+    lss_db_close(r1);
+    lss_db_close(r2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_killed_writer_loses_nothing_it_acknowledged),
+        cmocka_unit_test(test_failed_write_poisons_and_changes_nothing),
+        cmocka_unit_test(test_failed_fdatasync_poisons),
+        cmocka_unit_test(test_failed_commit_keeps_nothing_of_the_transaction),
+        cmocka_unit_test(test_compaction_faults),
+        cmocka_unit_test(test_sync_modes),
+        cmocka_unit_test(test_creating_a_journal_reports_io_errors),
+        cmocka_unit_test(test_one_writer_per_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
