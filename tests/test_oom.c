@@ -7,12 +7,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* A database with something of everything, so that calls find existing
  * hash tables, interned strings and half-full vectors as well as empty ones. */
+/* Where the journaled sweeps keep their file (empty: in memory). */
+static char journal[256];
+
 static lss_db *setup(void)
 {
-    lss_db *db = open_db(LSS_PIPELINE_STRICT);
+    lss_db *db = NULL;
+    if (journal[0]) {
+        unlink(journal);
+        lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+        o.sync = LSS_SYNC_OFF;
+        assert_int_equal(lss_db_open(&db, journal, &o), LSS_OK);
+    } else {
+        db = open_db(LSS_PIPELINE_STRICT);
+    }
     assert_int_equal(lss_member_add(NULL, db, 0, "m", "M", LSS_ROLE_SALES, "DACH"), LSS_OK);
     assert_int_equal(lss_member_add(NULL, db, 0, "m2", "M2", LSS_ROLE_BOTH, NULL), LSS_OK);
     assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
@@ -116,6 +129,21 @@ static lss_status op_ticket_reopen(lss_db *db) { return lss_ticket_reopen(db, 20
 static lss_status op_ticket_close(lss_db *db) { return lss_ticket_close(db, 20, "tr"); }
 static lss_status op_ticket_rate(lss_db *db) { return lss_ticket_rate(db, 20, "tr", 5, "thanks"); }
 static lss_status op_sla_set(lss_db *db) { return lss_sla_set(db, 20, LSS_PRIORITY_LOW, 60, 600); }
+static lss_status op_customer_erase(lss_db *db) { return lss_customer_erase(db, 20, "c"); }
+/* a transaction of three changes, committed (the commit writes the journal) */
+static lss_status op_transaction(lss_db *db)
+{
+    lss_status st = lss_tx_begin(db);
+    if (st)
+        return st;
+    if ((st = lss_customer_add(NULL, db, 20, "c-tx", "C", "e@x", NULL, "new-seg", LSS_SOURCE_WEB, NULL)) ||
+        (st = lss_deal_open(NULL, db, 21, "d-tx", "c-tx", "m", 100, "t", LSS_TIME_NONE)) ||
+        (st = lss_deal_advance(db, 22, "dp", LSS_STAGE_QUALIFIED))) {
+        lss_tx_rollback(db);
+        return st;
+    }
+    return lss_tx_commit(db);
+}
 
 static const struct { const char *name; op_fn fn; int setup; } ops[] = {
     { "member.add", op_member_add, FULL },
@@ -144,12 +172,21 @@ static const struct { const char *name; op_fn fn; int setup; } ops[] = {
     { "ticket.close", op_ticket_close, SMALL },
     { "ticket.rate", op_ticket_rate, SMALL },
     { "sla.set", op_sla_set, SMALL },
+    { "customer.erase", op_customer_erase, SMALL },
+    { "transaction", op_transaction, SMALL },
 };
+
+static long journal_size(void)
+{
+    struct stat sb;
+    return journal[0] && stat(journal, &sb) == 0 ? (long)sb.st_size : -1;
+}
 
 static void sweep(const char *name, op_fn fn, int kind, int *failures_seen)
 {
     lss_db *db = kind == EMPTY ? open_db(LSS_PIPELINE_STRICT) : kind == SMALL ? setup() : setup_full();
     char *before = dump(db);
+    long size_before = journal_size();
     int start = *failures_seen;
     for (long n = 1;; n++) {
         fail_alloc_arm(n);
@@ -175,12 +212,16 @@ static void sweep(const char *name, op_fn fn, int kind, int *failures_seen)
             fail_msg("%s: allocation %ld failed and the database changed:\n--- before\n%s\n--- after\n%s", name, n,
                      before, after);
         free(after);
+        if (journal_size() != size_before)
+            fail_msg("%s: allocation %ld failed and the journal grew from %ld to %ld bytes", name, n, size_before,
+                     journal_size());
         if (n > 1000)
             fail_msg("%s: more than 1000 allocations", name);
     }
     free(before);
     lss_db_close(db);
-    print_message("  %-28s %-5s %d allocation points\n", name, kind == FULL ? "full" : kind == SMALL ? "small" : "empty",
+    print_message("  %-28s %-5s%s %d allocation points\n", name,
+                  kind == FULL ? "full" : kind == SMALL ? "small" : "empty", journal[0] ? " journaled" : "",
                   *failures_seen - start);
     if (fail_alloc_live() != 0)
         fail_msg("%s: %ld blocks leaked", name, fail_alloc_live());
@@ -200,6 +241,14 @@ static void test_every_mutation_survives_allocation_failure(void **state)
         if (ops[i].setup != EMPTY)
             sweep(ops[i].name, ops[i].fn, FULL, &failures);
     lss__arena_block = block;
+    /* again on a durable database: the undo log and the journal's buffer allocate too */
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    snprintf(journal, sizeof journal, "%s/lss-oom-test-%ld.lss", base, (long)getpid());
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (ops[i].setup == SMALL)
+            sweep(ops[i].name, ops[i].fn, SMALL, &failures);
+    unlink(journal);
+    journal[0] = '\0';
     fail_alloc_uninstall();
     print_message("%d allocation failures injected, all clean\n", failures);
     assert_true(failures >= (int)(sizeof ops / sizeof *ops)); /* at least one per call */
@@ -224,6 +273,38 @@ static void test_open_survives_allocation_failure(void **state)
         assert_int_equal(fail_alloc_live(), 0);
     }
     assert_int_equal(fail_alloc_live(), 0);
+    /* opening (replaying) a journal with events, including a transaction */
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    snprintf(journal, sizeof journal, "%s/lss-oom-open-%ld.lss", base, (long)getpid());
+    lss_db *db = setup();
+    assert_int_equal(op_transaction(db), LSS_OK);
+    char *expect = dump(db);
+    lss_db_close(db);
+    long size = journal_size();
+    int failures = 0;
+    for (long n = 1;; n++) {
+        db = (lss_db *)1;
+        fail_alloc_arm(n);
+        lss_status st = lss_db_open(&db, journal, NULL);
+        fail_alloc_arm(0);
+        if (!fail_alloc_fired()) {
+            assert_int_equal(st, LSS_OK);
+            char *got = dump(db);
+            assert_string_equal(got, expect);
+            free(got);
+            lss_db_close(db);
+            break;
+        }
+        failures++;
+        assert_int_equal(st, LSS_NOMEM);
+        assert_null(db);
+        assert_int_equal(fail_alloc_live(), 0);
+        assert_int_equal(journal_size(), size);
+    }
+    assert_true(failures > 10);
+    free(expect);
+    unlink(journal);
+    journal[0] = '\0';
     fail_alloc_uninstall();
 }
 
