@@ -1,0 +1,95 @@
+/* The journal's speed: durable ingest in each sync mode, reopening (replay)
+ * a journal of about a million events, and compaction. Prints figures; not a
+ * test. Usage: bench_journal [DIR] [CUSTOMERS] (default: /dev/shm if it
+ * exists, else the current directory; 131,579 customers, about 1,000,000
+ * events). Put DIR on the disk you care about: on /dev/shm fdatasync is free. */
+#include "workload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHECK(call) bench_check((call), #call)
+
+static lss_db *open_mode(const char *path, lss_sync_mode mode)
+{
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.sync = mode;
+    lss_db *db;
+    CHECK(lss_db_open(&db, path, &o));
+    return db;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    long customers = argc > 2 ? atol(argv[2]) : 131579;
+    char path[512];
+    snprintf(path, sizeof path, "%s/bench-journal-%ld.lss", dir, (long)getpid());
+    printf("libsalesservice %s: journal in %s\n\n", lss_version(), dir);
+
+    /* durable ingest: a sample per mode (full syncs every event: keep it short) */
+    static const struct { lss_sync_mode mode; long customers; } modes[] = {
+        { LSS_SYNC_FULL, 2000 }, { LSS_SYNC_NORMAL, 50000 }, { LSS_SYNC_OFF, 50000 } };
+    printf("%-8s %10s %12s\n", "sync", "events", "events/s");
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+        unlink(path);
+        lss_db *db = open_mode(path, modes[m].mode);
+        bench_team(db);
+        double t0 = bench_now();
+        long ev = bench_customers(db, 0, modes[m].customers);
+        lss_db_close(db); /* includes the final sync */
+        double dt = bench_now() - t0;
+        printf("%-8s %10ld %12.0f\n", lss_sync_mode_name(modes[m].mode), ev, ev / dt);
+    }
+    printf("%-8s %10s %12s   (the same in memory)\n", "", "", "");
+    {
+        lss_db *db;
+        CHECK(lss_db_open(&db, NULL, NULL));
+        bench_team(db);
+        double t0 = bench_now();
+        long ev = bench_customers(db, 0, 50000);
+        double dt = bench_now() - t0;
+        printf("%-8s %10ld %12.0f\n", "memory", ev, ev / dt);
+        lss_db_close(db);
+    }
+
+    /* a big journal, written in transactions of 1,000 customers */
+    unlink(path);
+    lss_db *db = open_mode(path, LSS_SYNC_OFF);
+    long events = bench_team(db);
+    for (long c = 0; c < customers; c += 1000) {
+        CHECK(lss_tx_begin(db));
+        events += bench_customers(db, c, customers - c < 1000 ? customers - c : 1000);
+        CHECK(lss_tx_commit(db));
+    }
+    lss_db_close(db);
+    struct stat sb;
+    stat(path, &sb);
+
+    /* reopen: best of 3 */
+    double best = 1e9;
+    for (int run = 0; run < 3; run++) {
+        double t0 = bench_now();
+        db = open_mode(path, LSS_SYNC_FULL);
+        double dt = bench_now() - t0;
+        if ((long)lss_db_event_count(db) != events) {
+            fprintf(stderr, "bench_journal: replayed %llu events, wrote %ld\n",
+                    (unsigned long long)lss_db_event_count(db), events);
+            return 1;
+        }
+        best = dt < best ? dt : best;
+        if (run < 2)
+            lss_db_close(db);
+    }
+    printf("\nreopen: %ld events (%.1f MB, %.1f bytes/event) in %.3f s: %.2f million events/s, %.0f MB/s\n", events,
+           sb.st_size / 1e6, (double)sb.st_size / events, best, events / best / 1e6, sb.st_size / best / 1e6);
+    double t0 = bench_now();
+    CHECK(lss_db_compact(db));
+    printf("compact: %.3f s\n", bench_now() - t0);
+    printf("peak RSS: %ld MiB\n", bench_peak_rss_kib() / 1024);
+    lss_db_close(db);
+    unlink(path);
+    return 0;
+}
