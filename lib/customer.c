@@ -3,12 +3,7 @@
 
 #include <stdlib.h>
 
-lss_customer *lss__customer_get(const lss_db *db, const char *key)
-{
-    lss_customer *c = NULL;
-    HASH_FIND_STR(db->customers_by_key, key, c);
-    return c;
-}
+LSS__DEFINE_GET(lss_customer, lss__customer_get, customers_by_key, LSS__H_CUSTOMER)
 
 static lss_status check_fields(lss_db *db, const char *ctx, const char *name, bool name_required,
                                const char *email, const char *company, const char *segment)

@@ -105,8 +105,18 @@ void lss_db_close(lss_db *db)
     lss__db_closed();
 }
 
-void lss__lock(const lss_db *db) { pthread_mutex_lock(&((lss_db *)db)->mu); }
-void lss__unlock(const lss_db *db) { pthread_mutex_unlock(&((lss_db *)db)->mu); }
+/* While lss_db_open replays the journal no other thread can know the
+ * database, so the replay does not lock. */
+void lss__lock(const lss_db *db)
+{
+    if (!db->replaying)
+        pthread_mutex_lock(&((lss_db *)db)->mu);
+}
+void lss__unlock(const lss_db *db)
+{
+    if (!db->replaying)
+        pthread_mutex_unlock(&((lss_db *)db)->mu);
+}
 void lss_db_lock(lss_db *db) { if (db) lss__lock(db); }
 void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
 

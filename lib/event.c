@@ -3,55 +3,66 @@
 #include "event.h"
 
 #include <limits.h>
+#include <stddef.h>
 
 #define I(t) LSS__IT_##t
+#define REF(t) LSS__REF_##t
 const lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
-    [LSS__EV_MEMBER_ADD] = { "member.add", 3, 1, { "key", "name", "team" }, { "role" }, { I(ROLE) } },
+    [LSS__EV_MEMBER_ADD] = { "member.add", 3, 1, { "key", "name", "team" }, { "role" }, { I(ROLE) }, { 0, 0, 0 } },
     [LSS__EV_QUOTA_SET] = { "quota.set", 1, 3, { "member" }, { "from", "to", "amount" },
-                            { I(TIME), I(TIME), I(MONEY) } },
+                            { I(TIME), I(TIME), I(MONEY) }, { REF(MEMBER) } },
     [LSS__EV_CUSTOMER_ADD] = { "customer.add", 6, 1,
                                { "key", "name", "email", "company", "segment", "referred_by" },
-                               { "source" }, { I(SOURCE) } },
+                               { "source" }, { I(SOURCE) }, { 0, 0, 0, 0, 0, REF(CUSTOMER) } },
     [LSS__EV_CUSTOMER_UPDATE] = { "customer.update", 5, 0, { "customer", "name", "email", "company", "segment" },
-                                  { NULL }, { 0 } },
-    [LSS__EV_CUSTOMER_CHURN] = { "customer.churn", 1, 0, { "customer" }, { NULL }, { 0 } },
-    [LSS__EV_CUSTOMER_ERASE] = { "customer.erase", 1, 0, { "customer" }, { NULL }, { 0 } },
+                                  { NULL }, { 0 }, { REF(CUSTOMER), 0, 0, 0, 0 } },
+    [LSS__EV_CUSTOMER_CHURN] = { "customer.churn", 1, 0, { "customer" }, { NULL }, { 0 }, { REF(CUSTOMER) } },
+    [LSS__EV_CUSTOMER_ERASE] = { "customer.erase", 1, 0, { "customer" }, { NULL }, { 0 }, { REF(CUSTOMER) } },
     [LSS__EV_DEAL_OPEN] = { "deal.open", 4, 2, { "key", "customer", "owner", "title" },
-                            { "amount", "expected_close" }, { I(MONEY), I(TIME) } },
-    [LSS__EV_DEAL_ADVANCE] = { "deal.advance", 1, 1, { "deal" }, { "to" }, { I(STAGE) } },
-    [LSS__EV_DEAL_AMOUNT] = { "deal.amount", 1, 1, { "deal" }, { "amount" }, { I(MONEY) } },
-    [LSS__EV_DEAL_ASSIGN] = { "deal.assign", 2, 0, { "deal", "owner" }, { NULL }, { 0 } },
-    [LSS__EV_DEAL_WIN] = { "deal.win", 1, 1, { "deal" }, { "amount" }, { I(MONEY) } },
-    [LSS__EV_DEAL_LOSE] = { "deal.lose", 2, 1, { "deal", "note" }, { "reason" }, { I(REASON) } },
-    [LSS__EV_DEAL_REOPEN] = { "deal.reopen", 1, 0, { "deal" }, { NULL }, { 0 } },
+                            { "amount", "expected_close" }, { I(MONEY), I(TIME) }, { 0, REF(CUSTOMER), REF(MEMBER), 0 } },
+    [LSS__EV_DEAL_ADVANCE] = { "deal.advance", 1, 1, { "deal" }, { "to" }, { I(STAGE) }, { REF(DEAL) } },
+    [LSS__EV_DEAL_AMOUNT] = { "deal.amount", 1, 1, { "deal" }, { "amount" }, { I(MONEY) }, { REF(DEAL) } },
+    [LSS__EV_DEAL_ASSIGN] = { "deal.assign", 2, 0, { "deal", "owner" }, { NULL }, { 0 }, { REF(DEAL), REF(MEMBER) } },
+    [LSS__EV_DEAL_WIN] = { "deal.win", 1, 1, { "deal" }, { "amount" }, { I(MONEY) }, { REF(DEAL) } },
+    [LSS__EV_DEAL_LOSE] = { "deal.lose", 2, 1, { "deal", "note" }, { "reason" }, { I(REASON) }, { REF(DEAL), 0 } },
+    [LSS__EV_DEAL_REOPEN] = { "deal.reopen", 1, 0, { "deal" }, { NULL }, { 0 }, { REF(DEAL) } },
     [LSS__EV_ACTIVITY_LOG] = { "activity.log", 4, 3, { "customer", "member", "deal", "note" },
                                { "kind", "channel", "duration" },
-                               { I(ACTIVITY_KIND), I(CHANNEL), I(DURATION) } },
+                               { I(ACTIVITY_KIND), I(CHANNEL), I(DURATION) }, { REF(CUSTOMER), REF(MEMBER), REF(DEAL), 0 } },
     [LSS__EV_TICKET_OPEN] = { "ticket.open", 4, 3, { "key", "customer", "subject", "deal" },
-                              { "kind", "channel", "priority" }, { I(TICKET_KIND), I(CHANNEL), I(PRIORITY) } },
-    [LSS__EV_TICKET_ASSIGN] = { "ticket.assign", 2, 0, { "ticket", "agent" }, { NULL }, { 0 } },
+                              { "kind", "channel", "priority" }, { I(TICKET_KIND), I(CHANNEL), I(PRIORITY) }, { 0, REF(CUSTOMER), 0, REF(DEAL) } },
+    [LSS__EV_TICKET_ASSIGN] = { "ticket.assign", 2, 0, { "ticket", "agent" }, { NULL }, { 0 }, { REF(TICKET), REF(MEMBER) } },
     [LSS__EV_TICKET_CONTACT] = { "ticket.contact", 2, 2, { "ticket", "agent" }, { "duration", "channel" },
-                                 { I(DURATION), I(CHANNEL) } },
-    [LSS__EV_TICKET_WAIT] = { "ticket.wait", 1, 0, { "ticket" }, { NULL }, { 0 } },
-    [LSS__EV_TICKET_RESUME] = { "ticket.resume", 1, 0, { "ticket" }, { NULL }, { 0 } },
-    [LSS__EV_TICKET_RESOLVE] = { "ticket.resolve", 2, 0, { "ticket", "note" }, { NULL }, { 0 } },
-    [LSS__EV_TICKET_REOPEN] = { "ticket.reopen", 1, 0, { "ticket" }, { NULL }, { 0 } },
-    [LSS__EV_TICKET_CLOSE] = { "ticket.close", 1, 0, { "ticket" }, { NULL }, { 0 } },
-    [LSS__EV_TICKET_RATE] = { "ticket.rate", 2, 1, { "ticket", "comment" }, { "score" }, { I(INT) } },
+                                 { I(DURATION), I(CHANNEL) }, { REF(TICKET), REF(MEMBER) } },
+    [LSS__EV_TICKET_WAIT] = { "ticket.wait", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
+    [LSS__EV_TICKET_RESUME] = { "ticket.resume", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
+    [LSS__EV_TICKET_RESOLVE] = { "ticket.resolve", 2, 0, { "ticket", "note" }, { NULL }, { 0 }, { REF(TICKET), 0 } },
+    [LSS__EV_TICKET_REOPEN] = { "ticket.reopen", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
+    [LSS__EV_TICKET_CLOSE] = { "ticket.close", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
+    [LSS__EV_TICKET_RATE] = { "ticket.rate", 2, 1, { "ticket", "comment" }, { "score" }, { I(INT) }, { REF(TICKET), 0 } },
     [LSS__EV_SLA_SET] = { "sla.set", 0, 3, { NULL }, { "priority", "first_response", "resolution" },
-                          { I(PRIORITY), I(DURATION), I(DURATION) } },
+                          { I(PRIORITY), I(DURATION), I(DURATION) }, { 0 } },
     [LSS__EV_STAGE_PROBABILITY] = { "stage.probability", 0, 2, { NULL }, { "stage", "percent" },
-                                    { I(STAGE), I(INT) } },
+                                    { I(STAGE), I(INT) }, { 0 } },
 };
 #undef I
+#undef REF
 
 static const char *key_or_null(const char *const *key) { return key ? *key : NULL; }
 #define KEY(p) key_or_null((p) ? &(p)->key : NULL)
+#define ID(p) ((p) ? (p)->id : LSS__NONE)
+
+static void event_clear(lss__event *ev, uint8_t kind)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->kind = kind;
+    for (int k = 0; k < LSS__EV_STRS; k++)
+        ev->ref[k] = LSS__NONE;
+}
 
 void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
 {
-    memset(ev, 0, sizeof *ev);
-    ev->kind = r->kind;
+    event_clear(ev, r->kind);
     switch (r->kind) {
     case LSS__EV_MEMBER_ADD: {
         const lss_member *m = r->obj;
@@ -67,6 +78,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss__quota, r->idx).q;
         ev->at = q->set_at;
         ev->s[0] = m->key;
+        ev->ref[0] = m->id;
         ev->i[0] = q->from;
         ev->i[1] = q->to;
         ev->i[2] = q->target;
@@ -81,6 +93,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         ev->s[3] = c->company0;
         ev->s[4] = c->segment0;
         ev->s[5] = KEY(c->referred_by);
+        ev->ref[5] = ID(c->referred_by);
         ev->i[0] = c->source;
         break;
     }
@@ -91,6 +104,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, r->idx);
         ev->at = x->at;
         ev->s[0] = c->key;
+        ev->ref[0] = c->id;
         ev->s[1] = x->name;
         ev->s[2] = x->email;
         ev->s[3] = x->company;
@@ -103,6 +117,9 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         ev->s[0] = a->customer->key;
         ev->s[1] = a->member->key;
         ev->s[2] = KEY(a->deal);
+        ev->ref[0] = a->customer->id;
+        ev->ref[1] = a->member->id;
+        ev->ref[2] = ID(a->deal);
         ev->s[3] = a->note;
         ev->i[0] = a->kind;
         ev->i[1] = a->channel;
@@ -130,10 +147,14 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
             const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, r->idx);
             ev->at = x->at;
             ev->s[0] = d->key;
+            if (r->kind != LSS__EV_DEAL_OPEN)
+                ev->ref[0] = d->id;
             switch (r->kind) {
             case LSS__EV_DEAL_OPEN:
                 ev->s[1] = d->customer->key;
                 ev->s[2] = x->owner->key;
+                ev->ref[1] = d->customer->id;
+                ev->ref[2] = x->owner->id;
                 ev->s[3] = d->title;
                 ev->i[0] = x->amount;
                 ev->i[1] = d->expected_close;
@@ -147,6 +168,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
                 break;
             case LSS__EV_DEAL_ASSIGN:
                 ev->s[1] = x->owner->key;
+                ev->ref[1] = x->owner->id;
                 break;
             case LSS__EV_DEAL_LOSE:
                 ev->s[1] = x->note;
@@ -160,24 +182,32 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
             const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, r->idx);
             ev->at = x->at;
             ev->s[0] = t->key;
+            if (r->kind != LSS__EV_TICKET_OPEN)
+                ev->ref[0] = t->id;
             switch (r->kind) {
             case LSS__EV_TICKET_OPEN:
                 ev->s[1] = t->customer->key;
                 ev->s[2] = t->subject;
                 ev->s[3] = KEY(t->deal);
+                ev->ref[1] = t->customer->id;
+                ev->ref[3] = ID(t->deal);
                 ev->i[0] = t->kind;
                 ev->i[1] = t->channel;
                 ev->i[2] = t->priority;
                 break;
             case LSS__EV_TICKET_ASSIGN:
                 ev->s[1] = x->agent->key;
+                ev->ref[1] = x->agent->id;
                 break;
             case LSS__EV_TICKET_CONTACT:
                 ev->s[1] = x->agent->key;
+                ev->ref[1] = x->agent->id;
                 ev->i[0] = x->duration;
                 ev->i[1] = x->channel == t->channel ? -1 : x->channel;
                 break;
             case LSS__EV_TICKET_RESOLVE:
+                ev->s[1] = x->text;
+                break;
             case LSS__EV_TICKET_RATE:
                 ev->s[1] = x->text;
                 ev->i[0] = x->score;
@@ -193,16 +223,43 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
 /* An integer that becomes a C enum or int must fit an int first. */
 static bool small(int64_t v) { return v >= INT_MIN && v <= INT_MAX; }
 
+static lss_status apply(lss_db *db, const lss__event *ev, const void **created);
+
 lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created)
 {
-    const char *const *s = ev->s;
-    const int64_t *i = ev->i;
     const void *dummy;
     if (created == NULL)
         created = &dummy;
     *created = NULL;
     if (ev->kind == LSS__EV_NONE || ev->kind >= LSS__EV_COUNT)
         return lss__fail(db, LSS_INVALID, "event: kind %u is not an event", ev->kind);
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    /* the ids say where the named entities are: the lookups by key check
+     * these first (a wrong id only costs the hash lookup) */
+    static const size_t slab_of[] = { 0, offsetof(lss_db, members), offsetof(lss_db, customers),
+                                      offsetof(lss_db, deals), offsetof(lss_db, tickets) };
+    lss__lock(db);
+    for (unsigned k = 0; k < d->ns; k++) {
+        const lss__slab *sl = (const lss__slab *)((const char *)db + slab_of[d->sref[k]]);
+        if (d->sref[k] && ev->ref[k] < sl->count)
+            db->hint[d->sref[k] - 1] = lss__slab_get(sl, ev->ref[k]);
+    }
+    /* replaying its own journal (checksummed, written after these checks
+     * passed) the database knows that an opening event's key is new */
+    if (db->replaying && (ev->kind == LSS__EV_MEMBER_ADD || ev->kind == LSS__EV_CUSTOMER_ADD ||
+                          ev->kind == LSS__EV_DEAL_OPEN || ev->kind == LSS__EV_TICKET_OPEN))
+        db->hint_absent = ev->s[0];
+    lss_status st = apply(db, ev, created);
+    memset(db->hint, 0, sizeof db->hint);
+    db->hint_absent = NULL;
+    lss__unlock(db);
+    return st;
+}
+
+static lss_status apply(lss_db *db, const lss__event *ev, const void **created)
+{
+    const char *const *s = ev->s;
+    const int64_t *i = ev->i;
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
     for (unsigned k = 0; k < d->ni; k++)
         if (d->itype[k] != LSS__IT_TIME && d->itype[k] != LSS__IT_MONEY && d->itype[k] != LSS__IT_DURATION &&
@@ -374,7 +431,7 @@ size_t lss__event_size(const lss__event *ev)
     size_t n = 8 + 8u * d->ni + 4u * d->ns;
     for (unsigned k = 0; k < d->ns; k++)
         if (ev->s[k])
-            n += strlen(ev->s[k]);
+            n += strlen(ev->s[k]) + (d->sref[k] ? 4 : 0);
     return n;
 }
 
@@ -393,6 +450,10 @@ void lss__event_encode(const lss__event *ev, unsigned char *p)
         lss__put_u32(p, (uint32_t)len);
         memcpy(p + 4, ev->s[k], len);
         p += 4 + len;
+        if (d->sref[k]) {
+            lss__put_u32(p, ev->ref[k]);
+            p += 4;
+        }
     }
     for (unsigned k = 0; k < d->ni; k++, p += 8)
         lss__put_u64(p, (uint64_t)ev->i[k]);
@@ -404,8 +465,7 @@ bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, siz
         return false;
     const lss__ev_desc *d = &lss__ev_descs[kind];
     const unsigned char *end = p + len;
-    memset(ev, 0, sizeof *ev);
-    ev->kind = kind;
+    event_clear(ev, kind);
     if (len < 8)
         return false;
     ev->at = (lss_time)lss__get_u64(p);
@@ -424,6 +484,12 @@ bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, siz
         ev->s[k] = scratch;
         scratch += n + 1;
         p += n;
+        if (d->sref[k]) {
+            if (end - p < 4)
+                return false;
+            ev->ref[k] = lss__get_u32(p);
+            p += 4;
+        }
     }
     if ((size_t)(end - p) != 8u * d->ni)
         return false;

@@ -49,7 +49,11 @@ typedef struct lss__event {
     lss_time at;
     const char *s[LSS__EV_STRS];
     int64_t i[LSS__EV_INTS];
+    uint32_t ref[LSS__EV_STRS]; /* for a field naming an existing entity: its id (LSS__NONE: unknown) */
 } lss__event;
+
+/* What a text field names (lss__ev_desc::sref). */
+enum { LSS__REF_NONE, LSS__REF_MEMBER, LSS__REF_CUSTOMER, LSS__REF_DEAL, LSS__REF_TICKET };
 
 /* Integer field types (for checks and for the JSON form). */
 enum {
@@ -63,6 +67,7 @@ typedef struct lss__ev_desc {
     const char *sname[LSS__EV_STRS];   /* the spec's field names */
     const char *iname[LSS__EV_INTS];
     uint8_t itype[LSS__EV_INTS];
+    uint8_t sref[LSS__EV_STRS];        /* LSS__REF_*: the field names an existing entity */
 } lss__ev_desc;
 
 extern const lss__ev_desc lss__ev_descs[LSS__EV_COUNT];
@@ -89,8 +94,9 @@ lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **creat
 lss_status lss__event_refs(const lss_db *db, lss__evref **refs, uint64_t *count);
 
 /* Binary form (the journal's payload): the time as a little-endian i64, each
- * string as a u32 length (0xFFFFFFFF: absent) and its bytes, each integer as
- * a little-endian i64. */
+ * string as a u32 length (0xFFFFFFFF: absent) and its bytes, followed, for a
+ * field that names an existing entity, by that entity's u32 id; each integer
+ * as a little-endian i64. */
 size_t lss__event_size(const lss__event *ev);
 void lss__event_encode(const lss__event *ev, unsigned char *out);
 void lss__put_u32(unsigned char *p, uint32_t v);

@@ -293,7 +293,28 @@ struct lss_db {
     lss__vec undo;                /* lss__undo_entry */
     unsigned char *undo_bytes;
     size_t undo_len, undo_cap;
+    /* replay: the entities an event names, found by id (lss__event_apply),
+     * so that the lookups by key need not hash */
+    void *hint[4];
+    const char *hint_absent;  /* replay: the key an opening event adds (known to be new) */
 };
+
+enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
+
+/* The lookup by key of an entity kind: the replay hint if it matches, else
+ * the hash table. */
+#define LSS__DEFINE_GET(type, fn, table, h)                                                         \
+    type *fn(const lss_db *db, const char *key)                                                     \
+    {                                                                                               \
+        type *e = db->hint[h];                                                                      \
+        if (e && strcmp(e->key, key) == 0)                                                          \
+            return e;                                                                               \
+        if (key == db->hint_absent)                                                                 \
+            return NULL;                                                                            \
+        e = NULL;                                                                                   \
+        HASH_FIND_STR(db->table, key, e);                                                           \
+        return e;                                                                                   \
+    }
 
 /* Every public mutation: lock, lss__wbegin, validate, reserve, save what it
  * will change (lss__undo_save), commit, lss__event_done, unlock. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +19,31 @@
 static uint32_t crc_table[8][256];
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define LSS_HW_CRC 1
+/* SSE 4.2 has CRC32C in hardware: eight bytes per instruction. */
+__attribute__((target("sse4.2"))) static uint32_t crc_hw(uint32_t crc, const unsigned char *p, size_t n)
+{
+    uint64_t c = ~crc;
+    for (; n >= 8; n -= 8, p += 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        c = __builtin_ia32_crc32di(c, v);
+    }
+    uint32_t c32 = (uint32_t)c;
+    while (n--)
+        c32 = __builtin_ia32_crc32qi(c32, *p++);
+    return ~c32;
+}
+static bool have_hw;
+#endif
+
 static void crc_init(void)
 {
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    have_hw = __builtin_cpu_supports("sse4.2") && getenv("LSS_NO_HW_CRC") == NULL;
+#endif
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
         for (int k = 0; k < 8; k++)
@@ -31,9 +55,14 @@ static void crc_init(void)
             crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFF];
 }
 
+
 uint32_t lss__crc32c(uint32_t crc, const void *buf, size_t n)
 {
     pthread_once(&crc_once, crc_init);
+#ifdef LSS_HW_CRC
+    if (have_hw)
+        return crc_hw(crc, buf, n);
+#endif
     const unsigned char *p = buf;
     crc = ~crc;
     while (n >= 8) {
@@ -343,12 +372,24 @@ static bool valid_record_after(const unsigned char *data, size_t size, size_t fr
     return false;
 }
 
-static lss_status read_file(lss_db *db, struct lss__journal *j, unsigned char **out, size_t *size)
+/* The journal's bytes: mapped (read-only, private) when the system allows,
+ * else read into memory. Release with unmap_file. */
+static lss_status read_file(lss_db *db, struct lss__journal *j, unsigned char **out, size_t *size, bool *mapped)
 {
     struct stat sb;
     if (fstat(j->fd, &sb) != 0)
         return io_fail(db, "fstat failed", j->path);
     size_t n = (size_t)sb.st_size;
+    *mapped = false;
+    if (n >= LSS__J_HEADER) {
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, j->fd, 0);
+        if (m != MAP_FAILED) {
+            *out = m;
+            *size = n;
+            *mapped = true;
+            return LSS_OK;
+        }
+    }
     unsigned char *data = lss__malloc(n + 1);
     if (data == NULL)
         return lss__fail(db, LSS_NOMEM, "journal \"%.200s\": out of memory for %zu bytes", j->path, n);
@@ -370,103 +411,147 @@ static lss_status read_file(lss_db *db, struct lss__journal *j, unsigned char **
     return LSS_OK;
 }
 
+/* The check of records' frames (length, checksum, salt, sequence,
+ * transaction structure), done a window ahead of applying them so that the
+ * bytes are still in cache when they are decoded. */
+typedef struct scanner {
+    const unsigned char *data;
+    size_t size, off;     /* checked up to off */
+    size_t good;          /* the good records end here (never inside a transaction) */
+    uint64_t seq_last, good_events, tx_count;
+    uint32_t salt;
+    bool in_tx;
+    const char *why;      /* set when checking stopped at a bad record */
+} scanner;
+
+/* Check records until `limit` bytes past the current good end are checked
+ * and a good end is reached, or the file ends, or a record is bad. */
+static void scan(scanner *sc, size_t limit)
+{
+    size_t target = sc->good + limit;
+    while (sc->off < sc->size && (sc->off < target || sc->in_tx)) {
+        const unsigned char *p = sc->data + sc->off;
+        size_t avail = sc->size - sc->off;
+        if (avail < LSS__J_RECORD) {
+            sc->why = "a record header is cut short";
+            return;
+        }
+        uint32_t len = lss__get_u32(p + 4);
+        uint8_t type = p[8];
+        uint64_t seq = lss__get_u64(p + 16);
+        if (!record_ok(p, avail, sc->salt)) {
+            sc->why = "the record's checksum, length or salt does not match";
+            return;
+        }
+        if (seq != (type == LSS__R_TX_COMMIT ? sc->seq_last : sc->seq_last + 1)) {
+            sc->why = "the record's sequence number is out of order";
+            return;
+        }
+        if (type == LSS__R_TX_COMMIT) {
+            if (!sc->in_tx || len != 4 || lss__get_u32(p + LSS__J_RECORD) != sc->tx_count) {
+                sc->why = "a commit record does not close the transaction before it";
+                return;
+            }
+            sc->in_tx = false;
+        } else {
+            if (sc->in_tx && type == LSS__R_EVENT) {
+                sc->why = "a transaction's records are interrupted";
+                return;
+            }
+            if (type == LSS__R_TX_EVENT && !sc->in_tx) {
+                sc->in_tx = true;
+                sc->tx_count = 0;
+            }
+            sc->tx_count += sc->in_tx;
+            sc->seq_last = seq;
+        }
+        sc->off += LSS__J_RECORD + len;
+        if (!sc->in_tx) {
+            sc->good = sc->off;
+            sc->good_events = sc->seq_last;
+        }
+    }
+}
+
+/* Apply the checked records in [from, to): each is known whole, so nothing
+ * needs undoing. */
+static lss_status apply_range(lss_db *db, struct lss__journal *j, const unsigned char *data, size_t from, size_t to,
+                              char *scratch)
+{
+    for (size_t off = from; off < to;) {
+        const unsigned char *p = data + off;
+        uint32_t len = lss__get_u32(p + 4);
+        if (p[8] != LSS__R_TX_COMMIT) {
+            lss__event ev;
+            lss_status st;
+            if (!lss__event_decode(&ev, p[9], p + LSS__J_RECORD, len, scratch))
+                return lss__fail(db, LSS_CORRUPT,
+                                 "journal \"%.200s\": the record at offset %zu (event %llu) does not decode", j->path,
+                                 off, (unsigned long long)lss__get_u64(p + 16));
+            if ((st = lss__event_apply(db, &ev, NULL)) != LSS_OK) {
+                char msg[LSS__MSG_MAX];
+                snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+                return lss__fail(db, st == LSS_NOMEM ? LSS_NOMEM : LSS_CORRUPT,
+                                 "journal \"%.200s\": the record at offset %zu (event %llu) does not apply: %s",
+                                 j->path, off, (unsigned long long)lss__get_u64(p + 16), msg);
+            }
+        }
+        off += LSS__J_RECORD + len;
+    }
+    return LSS_OK;
+}
+
 static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char *data, size_t size,
                          unsigned flags)
 {
     lss_recovery *rec = &j->rec;
-    size_t off = LSS__J_HEADER, tx_start = 0;
-    uint64_t tx_count = 0;
-    bool in_tx = false;
+    scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL };
     char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
     if (scratch == NULL)
         return lss__fail(db, LSS_NOMEM, "journal: out of memory");
     lss_status st = LSS_OK;
-    const char *why = NULL;
     db->replaying = true;
-    while (off < size) {
-        const unsigned char *p = data + off;
-        size_t avail = size - off;
-        uint32_t len = avail >= LSS__J_RECORD ? lss__get_u32(p + 4) : 0;
-        uint64_t seq = avail >= LSS__J_RECORD ? lss__get_u64(p + 16) : 0;
-        uint8_t type = avail >= LSS__J_RECORD ? p[8] : 0;
-        uint64_t expect = type == LSS__R_TX_COMMIT ? db->events : db->events + 1;
-        lss__event ev;
-        if (avail < LSS__J_RECORD)
-            why = "a record header is cut short";
-        else if (!record_ok(p, avail, j->salt))
-            why = "the record's checksum, length or salt does not match";
-        else if (seq != expect)
-            why = "the record's sequence number is out of order";
-        else if (type == LSS__R_TX_COMMIT && (!in_tx || len != 4 || lss__get_u32(p + LSS__J_RECORD) != tx_count))
-            why = "a commit record does not close the transaction before it";
-        else if (in_tx && type == LSS__R_EVENT)
-            why = "a transaction's records are interrupted";
-        else if (type != LSS__R_TX_COMMIT && !lss__event_decode(&ev, p[9], p + LSS__J_RECORD, len, scratch))
-            why = "the record's payload does not decode";
-        if (why)
-            break;
-        if (type == LSS__R_TX_COMMIT) {
-            in_tx = false;
-            db->tx_active = 0;
-            db->undo.count = 0;
-            db->undo_len = 0;
-        } else {
-            if (type == LSS__R_TX_EVENT && !in_tx) {
-                in_tx = true;
-                tx_start = off;
-                tx_count = 0;
-                db->tx_active = 1;
-                db->tx_owner = pthread_self();
-                lss__savepoint_take(db, &db->tx_sp);
-            }
-            tx_count += in_tx;
-            if ((st = lss__event_apply(db, &ev, NULL)) != LSS_OK) {
-                char msg[LSS__MSG_MAX];
-                snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
-                st = lss__fail(db, st == LSS_NOMEM ? LSS_NOMEM : LSS_CORRUPT,
-                               "journal \"%.200s\": the record at offset %zu (event %llu) does not apply: %s",
-                               j->path, off, (unsigned long long)seq, msg);
-                break;
-            }
-            rec->events++;
-        }
-        off += LSS__J_RECORD + len;
-    }
-    if (st == LSS_OK && why) {
-        if (valid_record_after(data, size, off + 1, j->salt)) {
-            if (flags & LSS_OPEN_TO_DAMAGE) {
-                rec->damage_offset = off;
-            } else {
+    size_t applied = LSS__J_HEADER;
+    for (;;) {
+        scan(&sc, 256 * 1024);
+        if (sc.why && valid_record_after(data, size, sc.off + 1, j->salt)) {
+            if (!(flags & LSS_OPEN_TO_DAMAGE)) {
                 st = lss__fail(db, LSS_CORRUPT,
                                "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s, and valid "
                                "records follow, so this is not a torn write; open it with LSS_OPEN_READ_ONLY | "
                                "LSS_OPEN_TO_DAMAGE to read what comes before",
-                               j->path, off, (unsigned long long)db->events, why);
+                               j->path, sc.off, (unsigned long long)sc.seq_last, sc.why);
+                break;
             }
+            rec->damage_offset = sc.off;
         }
+        if ((st = apply_range(db, j, data, applied, sc.good, scratch)) != LSS_OK)
+            break;
+        applied = sc.good;
+        if (sc.why || sc.off >= size)
+            break;
     }
-    if (st == LSS_OK && in_tx) {
-        /* a transaction whose commit never reached the file: not applied */
-        rec->tx_events_dropped = tx_count;
-        rec->events -= tx_count;
-        lss__rollback(db, &db->tx_sp);
-        db->tx_active = 0;
-        off = tx_start;
-    }
-    db->undo.count = 0;
-    db->undo_len = 0;
-    db->tx_active = 0;
     db->replaying = false;
     lss__free(scratch);
     if (st != LSS_OK)
         return st;
-    if (rec->damage_offset == 0 && off < size) {
-        rec->tail_offset = off;
-        rec->bytes_dropped = size - off;
-    }
+    rec->tx_events_dropped = sc.in_tx ? sc.tx_count : 0;
+    rec->events = db->events;
     rec->last_seq = db->events;
-    j->size = rec->damage_offset ? rec->damage_offset : off;
+    if (rec->damage_offset == 0 && sc.good < size) {
+        rec->tail_offset = sc.good;
+        rec->bytes_dropped = size - sc.good;
+    }
+    j->size = sc.good;
     return LSS_OK;
+}
+
+static void release(unsigned char *data, size_t size, bool mapped)
+{
+    if (mapped)
+        munmap(data, size);
+    else
+        lss__free(data);
 }
 
 static void journal_free(struct lss__journal *j)
@@ -530,6 +615,7 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
     lss_status st = LSS_OK;
     unsigned char *data = NULL;
     size_t size = 0;
+    bool mapped = false;
     j->fd = open(path, ro ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (j->fd < 0) {
         st = lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno));
@@ -542,7 +628,7 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
                  : lss__fail(NULL, LSS_IO, "open \"%.200s\": lock: %s", path, strerror(errno));
         goto fail;
     }
-    if ((st = read_file(db, j, &data, &size)))
+    if ((st = read_file(db, j, &data, &size, &mapped)))
         goto fail;
     j->rec.file_size = size;
     if (size < LSS__J_HEADER) {
@@ -588,7 +674,7 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
             }
         }
     }
-    lss__free(data);
+    release(data, size, mapped);
     data = NULL;
     if (!ro && lseek(j->fd, (off_t)j->size, SEEK_SET) < 0) {
         st = io_fail(db, "seek failed", path);
@@ -609,7 +695,7 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
     }
     return LSS_OK;
 fail:
-    lss__free(data);
+    release(data, size, mapped);
     journal_free(j);
     return st;
 }

@@ -37,12 +37,7 @@ const char *lss_deal_change_kind_name(int kind)
     return lss__enum_name(change_names, (int)(sizeof change_names / sizeof *change_names), kind);
 }
 
-lss_deal *lss__deal_get(const lss_db *db, const char *key)
-{
-    lss_deal *d = NULL;
-    HASH_FIND_STR(db->deals_by_key, key, d);
-    return d;
-}
+LSS__DEFINE_GET(lss_deal, lss__deal_get, deals_by_key, LSS__H_DEAL)
 
 static lss_status find_owner(lss_db *db, const char *ctx, const char *deal, const char *owner,
                              const lss_member **out)

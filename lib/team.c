@@ -3,12 +3,7 @@
 
 #include <stdio.h>
 
-lss_member *lss__member_get(const lss_db *db, const char *key)
-{
-    lss_member *m = NULL;
-    HASH_FIND_STR(db->members_by_key, key, m);
-    return m;
-}
+LSS__DEFINE_GET(lss_member, lss__member_get, members_by_key, LSS__H_MEMBER)
 
 lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const char *key, const char *name,
                           lss_role role, const char *team)

@@ -69,12 +69,7 @@ PARSE(lss_ticket_state_parse, lss_ticket_state, state_names, "ticket state")
 PARSE(lss_ticket_kind_parse, lss_ticket_kind, kind_names, "ticket kind")
 PARSE(lss_priority_parse, lss_priority, priority_names, "priority")
 
-lss_ticket *lss__ticket_get(const lss_db *db, const char *key)
-{
-    lss_ticket *t = NULL;
-    HASH_FIND_STR(db->tickets_by_key, key, t);
-    return t;
-}
+LSS__DEFINE_GET(lss_ticket, lss__ticket_get, tickets_by_key, LSS__H_TICKET)
 
 /* ---- SLA targets ------------------------------------------------------------ */
 
