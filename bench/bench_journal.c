@@ -68,9 +68,9 @@ int main(int argc, char **argv)
     struct stat sb;
     stat(path, &sb);
 
-    /* reopen: best of 3 */
+    /* reopen: best of 5 */
     double best = 1e9;
-    for (int run = 0; run < 3; run++) {
+    for (int run = 0; run < 5; run++) {
         double t0 = bench_now();
         db = open_mode(path, LSS_SYNC_FULL);
         double dt = bench_now() - t0;
@@ -80,12 +80,18 @@ int main(int argc, char **argv)
             return 1;
         }
         best = dt < best ? dt : best;
-        if (run < 2)
+        if (run < 4)
             lss_db_close(db);
     }
     printf("\nreopen: %ld events (%.1f MB, %.1f bytes/event) in %.3f s: %.2f million events/s, %.0f MB/s\n", events,
            sb.st_size / 1e6, (double)sb.st_size / events, best, events / best / 1e6, sb.st_size / best / 1e6);
+    /* the key index is built on the first lookup by key after opening */
     double t0 = bench_now();
+    const lss_customer *c;
+    CHECK(lss_customer_find(&c, db, "c0"));
+    printf("first lookup by key (builds the key index of %u customers, %u deals, %u tickets): %.3f s\n",
+           lss_customer_count(db), lss_deal_count(db), lss_ticket_count(db), bench_now() - t0);
+    t0 = bench_now();
     CHECK(lss_db_compact(db));
     printf("compact: %.3f s\n", bench_now() - t0);
     printf("peak RSS: %ld MiB\n", bench_peak_rss_kib() / 1024);

@@ -48,7 +48,8 @@ lss_status lss__vec_reserve(lss__vec *v, size_t elem, uint32_t extra)
     uint64_t need = (uint64_t)v->count + extra;
     if (need > UINT32_MAX / 2)
         return LSS_NOMEM;
-    uint32_t cap = v->cap ? v->cap : 2;
+    /* the first allocation is what the caller asks for (at least 2); then doubling */
+    uint32_t cap = v->cap ? v->cap : need < 2 ? 2 : (uint32_t)need;
     while (cap < need)
         cap *= 2;
     void *p = lss__realloc(v->data, (size_t)cap * elem);

@@ -77,8 +77,7 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
     c->churned_at = LSS_TIME_NONE;
     c->id = db->customers.count - 1;
     c->source = (uint8_t)source;
-    LSS__HASH_ADD(db->customers_by_key, c);
-    if (c->hh.tbl == NULL) {
+    if (!lss__index_add(db, &db->customers_by_key, c, c->key)) {
         lss__slab_pop(&db->customers);
         if (seg_added)
             lss__intern_undo(&db->segments);
@@ -471,7 +470,7 @@ lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *cus
         return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
     *out = NULL;
     lss__lock(db);
-    if ((st = find_customer(db, ctx, customer, &c)))
+    if ((st = lss__index_ready(db)) || (st = find_customer(db, ctx, customer, &c)))
         goto done;
     size_t n = 0;
     for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer)

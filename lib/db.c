@@ -120,6 +120,50 @@ void lss__unlock(const lss_db *db)
 void lss_db_lock(lss_db *db) { if (db) lss__lock(db); }
 void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
 
+/* ---- the key index ------------------------------------------------------- */
+
+typedef struct hnode {
+    UT_hash_handle hh; /* first in every entity with a key */
+} hnode;
+
+bool lss__index_add(lss_db *db, void *headp, void *entity, const char *key)
+{
+    if (db->replaying)
+        return true; /* lss__index_ready adds it */
+    hnode **head = headp, *e = entity;
+    HASH_ADD_KEYPTR(hh, *head, key, strlen(key), e);
+    return e->hh.tbl != NULL;
+}
+
+static bool index_slab(lss__slab *s, void *headp)
+{
+    hnode **head = headp;
+    for (uint32_t i = 0; i < s->count; i++) {
+        hnode *e = lss__slab_get(s, i);
+        const char *key = *(const char *const *)((const char *)e + sizeof(UT_hash_handle));
+        HASH_ADD_KEYPTR(hh, *head, key, strlen(key), e);
+        if (e->hh.tbl == NULL)
+            return false;
+    }
+    return true;
+}
+
+lss_status lss__index_ready(lss_db *db)
+{
+    if (!db->index_stale || db->replaying)
+        return LSS_OK;
+    if (index_slab(&db->members, &db->members_by_key) && index_slab(&db->customers, &db->customers_by_key) &&
+        index_slab(&db->deals, &db->deals_by_key) && index_slab(&db->tickets, &db->tickets_by_key)) {
+        db->index_stale = false;
+        return LSS_OK;
+    }
+    HASH_CLEAR(hh, db->members_by_key);
+    HASH_CLEAR(hh, db->customers_by_key);
+    HASH_CLEAR(hh, db->deals_by_key);
+    HASH_CLEAR(hh, db->tickets_by_key);
+    return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
+}
+
 lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what)
 {
     if (out == NULL || db == NULL)
@@ -274,6 +318,10 @@ char *lss__dump(const lss_db *db)
 {
     dbuf b = { 0 };
     lss__lock(db);
+    if (lss__index_ready((lss_db *)db)) {
+        lss__unlock(db);
+        return NULL;
+    }
     put(&b, "db currency=%s pipeline=%d events=%llu last=%lld\n", db->currency, (int)db->pipeline,
         (unsigned long long)db->events, (long long)db->last_time);
     for (uint32_t i = 0; i < db->prob.count; i++) {

@@ -297,6 +297,7 @@ struct lss_db {
      * so that the lookups by key need not hash */
     void *hint[4];
     const char *hint_absent;  /* replay: the key an opening event adds (known to be new) */
+    bool index_stale;         /* the key index lacks replayed entities (lss__index_ready) */
 };
 
 enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
@@ -311,6 +312,8 @@ enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
             return e;                                                                               \
         if (key == db->hint_absent)                                                                 \
             return NULL;                                                                            \
+        if (db->index_stale && !db->replaying && lss__index_ready((lss_db *)db) != LSS_OK)          \
+            return NULL; /* entry points call lss__index_ready first and report its failure */      \
         e = NULL;                                                                                   \
         HASH_FIND_STR(db->table, key, e);                                                           \
         return e;                                                                                   \
@@ -365,9 +368,10 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
         if (out == NULL || db == NULL || key == NULL)                                               \
             return lss__fail(db, LSS_INVALID, "%s: NULL argument", #noun);                         \
         lss__lock(db);                                                                              \
-        *out = getter(db, key);                                                                     \
-        lss_status st = *out ? LSS_OK                                                               \
-                             : lss__fail(db, LSS_NOT_FOUND, "%s \"%.128s\" does not exist", #noun, key); \
+        lss_status st = lss__index_ready((lss_db *)db);                                             \
+        *out = st ? NULL : getter(db, key);                                                         \
+        if (st == LSS_OK && *out == NULL)                                                           \
+            st = lss__fail(db, LSS_NOT_FOUND, "%s \"%.128s\" does not exist", #noun, key);         \
         lss__unlock(db);                                                                            \
         return st;                                                                                  \
     }
@@ -382,8 +386,13 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
         (last) = (item);                                                                            \
     } while (0)
 
-/* Add e to a key table; on OOM e is not in the table and (e)->hh.tbl is NULL. */
-#define LSS__HASH_ADD(head, e) HASH_ADD_KEYPTR(hh, head, (e)->key, strlen((e)->key), e)
+/* The key index (the four hash tables). While the journal is replayed it is
+ * not kept (the records name entities by id); it is built on first use,
+ * by lss__index_ready, which every entry point that looks keys up calls. */
+lss_status lss__index_ready(lss_db *db);
+/* Add an entity (member, customer, deal, ticket: hh first) to a key table.
+ * False on OOM (the entity is then not in the table). */
+bool lss__index_add(lss_db *db, void *head, void *entity, const char *key);
 
 lss_ticket *lss__ticket_get(const lss_db *db, const char *key);
 /* The two SLA outcomes of t as of as_of (no range check). */

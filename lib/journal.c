@@ -513,7 +513,7 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
     db->replaying = true;
     size_t applied = LSS__J_HEADER;
     for (;;) {
-        scan(&sc, 256 * 1024);
+        scan(&sc, 64 * 1024);
         if (sc.why && valid_record_after(data, size, sc.off + 1, j->salt)) {
             if (!(flags & LSS_OPEN_TO_DAMAGE)) {
                 st = lss__fail(db, LSS_CORRUPT,
@@ -535,6 +535,7 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
     lss__free(scratch);
     if (st != LSS_OK)
         return st;
+    db->index_stale = db->events > 0; /* built on first use: lss__index_ready */
     rec->tx_events_dropped = sc.in_tx ? sc.tx_count : 0;
     rec->events = db->events;
     rec->last_seq = db->events;

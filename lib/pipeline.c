@@ -93,7 +93,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     const char *k, *t;
     lss__vec hist = { 0 };
-    if (lss__slab_reserve(&db->deals) || lss__vec_reserve(&hist, sizeof(lss__deal_change), 4) ||
+    if (lss__slab_reserve(&db->deals) || lss__vec_reserve(&hist, sizeof(lss__deal_change), 6) ||
         lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, title, &t))
         goto oom;
     lss_deal *d = lss__slab_push(&db->deals);
@@ -111,8 +111,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     lss__deal_change ch = { at, amount, NULL, m, lss__next_seq(db), LSS_DEAL_OPENED, LSS_STAGE_PROSPECT,
                             LSS_STAGE_PROSPECT, LSS_LOSS_OTHER };
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
-    LSS__HASH_ADD(db->deals_by_key, d);
-    if (d->hh.tbl == NULL) {
+    if (!lss__index_add(db, &db->deals_by_key, d, d->key)) {
         lss__slab_pop(&db->deals);
         goto oom;
     }

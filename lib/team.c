@@ -44,8 +44,7 @@ lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const
     m->seq = lss__next_seq(db);
     m->team = team_s;
     m->role = (uint8_t)role;
-    LSS__HASH_ADD(db->members_by_key, m);
-    if (m->hh.tbl == NULL) {
+    if (!lss__index_add(db, &db->members_by_key, m, m->key)) {
         lss__slab_pop(&db->members);
         if (team_added)
             lss__intern_undo(&db->teams);

@@ -192,7 +192,7 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     const char *k, *s;
     lss__vec hist = { 0 };
-    if (lss__slab_reserve(&db->tickets) || lss__vec_reserve(&hist, sizeof(lss__ticket_change), 4) ||
+    if (lss__slab_reserve(&db->tickets) || lss__vec_reserve(&hist, sizeof(lss__ticket_change), 6) ||
         lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, subject, &s))
         goto oom;
     lss_ticket *t = lss__slab_push(&db->tickets);
@@ -212,8 +212,7 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     lss__ticket_change ch = { at, NULL, NULL, -1, lss__next_seq(db), LSS_TICKET_EV_OPEN, LSS_TICKET_NEW,
                               LSS_TICKET_NEW, (uint8_t)channel, 0 };
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
-    LSS__HASH_ADD(db->tickets_by_key, t);
-    if (t->hh.tbl == NULL) {
+    if (!lss__index_add(db, &db->tickets_by_key, t, t->key)) {
         lss__slab_pop(&db->tickets);
         goto oom;
     }

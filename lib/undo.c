@@ -60,6 +60,8 @@ lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves)
                          lss_status_name(db->poisoned));
     if (lss__journal_read_only(db))
         return lss__fail(db, LSS_MISUSE, "%s: the database is open read-only", ctx);
+    if (lss__index_ready(db))
+        return LSS_NOMEM;
     if (db->events >= UINT32_MAX)
         return lss__fail(db, LSS_OVERFLOW, "%s: the database holds the most events it can (%u)", ctx, UINT32_MAX);
     if (db->tx_active && !pthread_equal(db->tx_owner, pthread_self()))

@@ -33,15 +33,18 @@ static lss_db *setup(void)
     assert_int_equal(lss_deal_advance(db, 11, "d", LSS_STAGE_QUALIFIED), LSS_OK);
     assert_int_equal(lss_deal_advance(db, 12, "d", LSS_STAGE_PRESENTED), LSS_OK);
     assert_int_equal(lss_deal_advance(db, 13, "d", LSS_STAGE_NEGOTIATED), LSS_OK);
+    assert_int_equal(lss_deal_set_amount(db, 13, "d", 110), LSS_OK);
+    assert_int_equal(lss_deal_set_amount(db, 13, "d", 100), LSS_OK);
     assert_int_equal(lss_deal_open(NULL, db, 10, "dl", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
-    assert_int_equal(lss_deal_set_amount(db, 11, "dl", 101), LSS_OK);
-    assert_int_equal(lss_deal_set_amount(db, 12, "dl", 102), LSS_OK);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(lss_deal_set_amount(db, 11 + i / 2, "dl", 101 + i), LSS_OK);
     assert_int_equal(lss_deal_lose(db, 14, "dl", LSS_LOSS_PRICE, NULL), LSS_OK);
-    /* dp and dl have 4 history entries: their next event grows the vector */
+    /* d, dp and dl have 6 history entries (a new history has room for 6):
+     * their next event grows the vector */
     assert_int_equal(lss_deal_open(NULL, db, 10, "dp", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
-    for (int i = 0; i < 3; i++)
-        assert_int_equal(lss_deal_set_amount(db, 11 + i, "dp", 200 + i), LSS_OK);
-    /* tickets with 4 history entries each, in open, pending and resolved */
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(lss_deal_set_amount(db, 11 + i / 2, "dp", 200 + i), LSS_OK);
+    /* tickets with 6 history entries each, in open, pending and resolved */
     assert_int_equal(lss_member_add(NULL, db, 0, "a", "A", LSS_ROLE_SERVICE, "Desk"), LSS_OK);
     static const char *const keys[3] = { "to", "tp", "tr" };
     for (int i = 0; i < 3; i++) {
@@ -49,6 +52,8 @@ static lss_db *setup(void)
                                          LSS_PRIORITY_HIGH, "subject", NULL),
                          LSS_OK);
         assert_int_equal(lss_ticket_assign(db, 11, keys[i], "a"), LSS_OK);
+        assert_int_equal(lss_ticket_contact(db, 12, keys[i], "a", 60, -1), LSS_OK);
+        assert_int_equal(lss_ticket_contact(db, 12, keys[i], "a", 60, -1), LSS_OK);
         assert_int_equal(lss_ticket_contact(db, 12, keys[i], "a", 60, -1), LSS_OK);
     }
     assert_int_equal(lss_ticket_contact(db, 13, "to", "a", 60, -1), LSS_OK);
