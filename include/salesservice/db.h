@@ -14,9 +14,11 @@
  * ## Borrowing
  * Entity handles (`const lss_member *`, `lss_customer`, `lss_deal`,
  * `lss_activity`) and the strings their accessors return are owned by the
- * database. A handle stays valid until lss_db_close(); a string stays valid
- * until the same entity is changed again (for example by
- * lss_customer_update()) or the database is closed. Never free them.
+ * database. A handle stays valid until lss_db_close() (or, for an entity
+ * created inside a transaction, until that transaction is rolled back); a
+ * string stays valid until the same entity is changed again (for example by
+ * lss_customer_update() or lss_customer_erase()) or the database is closed.
+ * Never free them.
  */
 #ifndef SALESSERVICE_DB_H
 #define SALESSERVICE_DB_H
