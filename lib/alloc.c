@@ -60,6 +60,22 @@ lss_status lss__vec_reserve(lss__vec *v, size_t elem, uint32_t extra)
     return LSS_OK;
 }
 
+lss_status lss__bytes_reserve(void *pp, size_t *cap, size_t len, size_t more, size_t first)
+{
+    void **p = pp;
+    if (len + more <= *cap)
+        return LSS_OK;
+    size_t c = *cap ? *cap : first;
+    while (c < len + more)
+        c *= 2;
+    void *np = lss__realloc(*p, c);
+    if (np == NULL)
+        return LSS_NOMEM;
+    *p = np;
+    *cap = c;
+    return LSS_OK;
+}
+
 void lss__vec_free(lss__vec *v)
 {
     lss__free(v->data);

@@ -31,6 +31,9 @@ typedef struct lss__vec {
     uint32_t cap;
 } lss__vec;
 lss_status lss__vec_reserve(lss__vec *v, size_t elem, uint32_t extra);
+/* A growable byte buffer *p of *cap bytes holding len: make room for `more`
+ * (doubling from `first`). On failure nothing changes. */
+lss_status lss__bytes_reserve(void *p, size_t *cap, size_t len, size_t more, size_t first);
 void lss__vec_free(lss__vec *v);
 #define LSS__VEC_AT(v, type, i) (((type *)(v)->data)[i])
 

@@ -144,17 +144,7 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 
 static lss_status buf_reserve(struct lss__journal *j, size_t more)
 {
-    if (j->len + more <= j->cap)
-        return LSS_OK;
-    size_t cap = j->cap ? j->cap : 4096;
-    while (cap < j->len + more)
-        cap *= 2;
-    unsigned char *p = lss__realloc(j->buf, cap);
-    if (p == NULL)
-        return LSS_NOMEM;
-    j->buf = p;
-    j->cap = cap;
-    return LSS_OK;
+    return lss__bytes_reserve(&j->buf, &j->cap, j->len, more, 4096);
 }
 
 /* Append one record to j->buf. */

@@ -21,17 +21,7 @@ lss_status lss__undo_reserve(lss_db *db, uint32_t entries, size_t bytes)
 {
     if (lss__vec_reserve(&db->undo, sizeof(lss__undo_entry), entries))
         return LSS_NOMEM;
-    if (db->undo_len + bytes > db->undo_cap) {
-        size_t cap = db->undo_cap ? db->undo_cap : 4096;
-        while (cap < db->undo_len + bytes)
-            cap *= 2;
-        unsigned char *p = lss__realloc(db->undo_bytes, cap);
-        if (p == NULL)
-            return LSS_NOMEM;
-        db->undo_bytes = p;
-        db->undo_cap = cap;
-    }
-    return LSS_OK;
+    return lss__bytes_reserve(&db->undo_bytes, &db->undo_cap, db->undo_len, bytes, 4096);
 }
 
 void lss__savepoint_take(const lss_db *db, lss__savepoint *sp)

@@ -16,32 +16,19 @@
 #include <time.h>
 #include <unistd.h>
 
-static char dir[256];
-
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("TMPDIR");
-    if (base == NULL || access(base, W_OK) != 0)
-        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
-    snprintf(dir, sizeof dir, "%s/lss-crash-test-XXXXXX", base);
-    return mkdtemp(dir) ? 0 : -1;
+    return tmp_dir_make("lss-crash-test");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tmp_dir_remove();
 }
 
-static const char *path_of(const char *name)
-{
-    static char p[320];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return p;
-}
+#define path_of tmp_path
 
 static lss_db *open_sync(const char *path, lss_sync_mode sync)
 {

@@ -13,38 +13,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[256];
-
-/* Files live in $TMPDIR, else /dev/shm (where fsync costs nothing: these
- * tests check what reaches the file, not the disk), else here. */
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("TMPDIR");
-    if (base == NULL || access(base, W_OK) != 0)
-        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
-    snprintf(dir, sizeof dir, "%s/lss-journal-test-XXXXXX", base);
-    if (mkdtemp(dir) == NULL)
-        return -1;
-    return 0;
+    return tmp_dir_make("lss-journal-test");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return tmp_dir_remove();
 }
 
-static const char *path_of(const char *name)
-{
-    static char p[2][320];
-    static int k;
-    k ^= 1;
-    snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-    return p[k];
-}
+#define path_of tmp_path
 
 static lss_db *open_file(const char *path, lss_sync_mode sync)
 {

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 lss_time T(const char *text)
 {
@@ -113,4 +114,31 @@ lss_db *open_db(lss_pipeline_mode mode)
     assert_int_equal(lss_db_open(&db, NULL, &o), LSS_OK);
     assert_non_null(db);
     return db;
+}
+
+static char tmp_dir[256];
+
+int tmp_dir_make(const char *prefix)
+{
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || access(base, W_OK) != 0)
+        base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    snprintf(tmp_dir, sizeof tmp_dir, "%s/%s-XXXXXX", base, prefix);
+    return mkdtemp(tmp_dir) ? 0 : -1;
+}
+
+int tmp_dir_remove(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+const char *tmp_path(const char *name)
+{
+    static char p[2][320];
+    static int k;
+    k ^= 1;
+    snprintf(p[k], sizeof p[k], "%s/%s", tmp_dir, name);
+    return p[k];
 }

@@ -36,6 +36,13 @@ void assert_status_msg_(const lss_db *db, lss_status st, lss_status expect, cons
         assert_int_equal((r).den, (d));                                                             \
     } while (0)
 
+/* A fresh directory for a test program's files: in $TMPDIR, else /dev/shm
+ * (where fsync costs nothing: the tests check what reaches the file, not the
+ * disk), else here. tmp_path names a file in it (two buffers alternate). */
+int tmp_dir_make(const char *prefix);
+int tmp_dir_remove(void);
+const char *tmp_path(const char *name);
+
 /* Open an in-memory database in the given pipeline mode; fails the test on error. */
 lss_db *open_db(lss_pipeline_mode mode);
 
