@@ -1,6 +1,7 @@
 /* Opening, closing and locking a database; version; the test dump. */
 #include "journal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 const char *lss_version(void) { return LSS_VERSION_STRING; }
@@ -123,8 +124,16 @@ void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
 /* ---- the key index ------------------------------------------------------- */
 
 typedef struct hnode {
-    UT_hash_handle hh; /* first in every entity with a key */
+    UT_hash_handle hh; /* first in every entity with a key, followed by the key */
 } hnode;
+
+#define KEY_AFTER_HH(type)                                                                          \
+    _Static_assert(offsetof(type, hh) == 0 && offsetof(type, key) == sizeof(UT_hash_handle),        \
+                   #type ": the hash handle first, the key next")
+KEY_AFTER_HH(struct lss_member);
+KEY_AFTER_HH(struct lss_customer);
+KEY_AFTER_HH(struct lss_deal);
+KEY_AFTER_HH(struct lss_ticket);
 
 bool lss__index_add(lss_db *db, void *headp, void *entity, const char *key)
 {

@@ -243,12 +243,26 @@ lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **creat
      * these first (a wrong id only costs the hash lookup) */
     static const size_t slab_of[] = { 0, offsetof(lss_db, members), offsetof(lss_db, customers),
                                       offsetof(lss_db, deals), offsetof(lss_db, tickets) };
+    lss__event named = *ev;
     lss__lock(db);
     for (unsigned k = 0; k < d->ns; k++) {
+        if (!d->sref[k] || ev->ref[k] == LSS__NONE)
+            continue;
         const lss__slab *sl = (const lss__slab *)((const char *)db + slab_of[d->sref[k]]);
-        if (d->sref[k] && ev->ref[k] < sl->count)
-            db->hint[d->sref[k] - 1] = lss__slab_get(sl, ev->ref[k]);
+        if (ev->ref[k] >= sl->count) {
+            if (ev->s[k])
+                continue; /* a stale hint: the key decides */
+            lss__unlock(db);
+            return lss__fail(db, LSS_NOT_FOUND, "%s: field \"%s\": entity id %u does not exist", d->name,
+                             d->sname[k], ev->ref[k]);
+        }
+        /* entities with keys have the hash handle first and the key next */
+        void *e = lss__slab_get(sl, ev->ref[k]);
+        if (named.s[k] == NULL)
+            named.s[k] = *(const char *const *)((const char *)e + sizeof(UT_hash_handle));
+        db->hint[d->sref[k] - 1] = e;
     }
+    ev = &named;
     /* replaying its own journal (checksummed, written after these checks
      * passed) the database knows that an opening event's key is new */
     if (db->replaying && (ev->kind == LSS__EV_MEMBER_ADD || ev->kind == LSS__EV_CUSTOMER_ADD ||
@@ -435,8 +449,8 @@ size_t lss__event_size(const lss__event *ev)
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
     size_t n = 8 + 8u * d->ni + 4u * d->ns;
     for (unsigned k = 0; k < d->ns; k++)
-        if (ev->s[k])
-            n += strlen(ev->s[k]) + (d->sref[k] ? 4 : 0);
+        if (ev->s[k] && !d->sref[k])
+            n += strlen(ev->s[k]);
     return n;
 }
 
@@ -449,15 +463,14 @@ void lss__event_encode(const lss__event *ev, unsigned char *p)
         if (ev->s[k] == NULL) {
             lss__put_u32(p, ABSENT);
             p += 4;
-            continue;
-        }
-        size_t len = strlen(ev->s[k]);
-        lss__put_u32(p, (uint32_t)len);
-        memcpy(p + 4, ev->s[k], len);
-        p += 4 + len;
-        if (d->sref[k]) {
-            lss__put_u32(p, ev->ref[k]);
+        } else if (d->sref[k]) {
+            lss__put_u32(p, ev->ref[k]); /* an existing entity: its id */
             p += 4;
+        } else {
+            size_t len = strlen(ev->s[k]);
+            lss__put_u32(p, (uint32_t)len);
+            memcpy(p + 4, ev->s[k], len);
+            p += 4 + len;
         }
     }
     for (unsigned k = 0; k < d->ni; k++, p += 8)
@@ -482,6 +495,10 @@ bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, siz
         p += 4;
         if (n == ABSENT)
             continue;
+        if (d->sref[k]) {
+            ev->ref[k] = n; /* lss__event_apply finds the entity and its key */
+            continue;
+        }
         if ((size_t)(end - p) < n)
             return false; /* (a NUL inside cannot come from the API, whose strings are C strings) */
         memcpy(scratch, p, n);
@@ -489,12 +506,6 @@ bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, siz
         ev->s[k] = scratch;
         scratch += n + 1;
         p += n;
-        if (d->sref[k]) {
-            if (end - p < 4)
-                return false;
-            ev->ref[k] = lss__get_u32(p);
-            p += 4;
-        }
     }
     if ((size_t)(end - p) != 8u * d->ni)
         return false;

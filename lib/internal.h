@@ -311,7 +311,7 @@ enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
     type *fn(const lss_db *db, const char *key)                                                     \
     {                                                                                               \
         type *e = db->hint[h];                                                                      \
-        if (e && strcmp(e->key, key) == 0)                                                          \
+        if (e && (e->key == key || strcmp(e->key, key) == 0))                                       \
             return e;                                                                               \
         if (key == db->hint_absent)                                                                 \
             return NULL;                                                                            \
