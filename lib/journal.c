@@ -248,6 +248,16 @@ void lss__journal_tx_discard(lss_db *db)
 
 bool lss__journal_read_only(const lss_db *db) { return db->journal && db->journal->read_only; }
 
+/* The largest event: every text field at its longest (4 KiB notes) with a
+ * length each, and every integer. */
+#define EVENT_MAX (8 + LSS__EV_STRS * (4 + LSS__NOTE_MAX) + LSS__EV_INTS * 8)
+
+lss_status lss__journal_reserve(lss_db *db)
+{
+    struct lss__journal *j = db->journal;
+    return j ? buf_reserve(j, LSS__J_RECORD + EVENT_MAX) : LSS_OK;
+}
+
 /* ---- normal mode: the flusher ------------------------------------------------ */
 
 static void *flusher_main(void *arg)

@@ -42,5 +42,9 @@ void lss__journal_tx_begin(lss_db *db);
 lss_status lss__journal_tx_commit(lss_db *db);
 void lss__journal_tx_discard(lss_db *db);
 bool lss__journal_read_only(const lss_db *db);
+/* Room for one more record of any size in the journal's buffer, so that
+ * writing down a change that is already in memory cannot run out of memory
+ * inside a transaction. */
+lss_status lss__journal_reserve(lss_db *db);
 
 #endif

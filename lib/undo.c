@@ -59,15 +59,31 @@ lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves)
     db->undo_on = db->journal != NULL || db->tx_active;
     if (!db->undo_on)
         return LSS_OK;
-    if (lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX)))
+    if (lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX)) || lss__journal_reserve(db))
         return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
     lss__savepoint_take(db, &db->call_sp);
     return LSS_OK;
 }
 
+/* An entity created since the savepoint that undo would go back to needs
+ * no copy: undoing removes it. In a transaction that savepoint is the
+ * transaction's (a call inside one cannot fail after it changed memory: the
+ * journal's room was reserved by lss__wbegin). */
+static bool created_since(const lss_db *db, int type, const void *obj)
+{
+    const lss__savepoint *sp = db->tx_active ? &db->tx_sp : &db->call_sp;
+    switch (type) {
+    case LSS__U_MEMBER: return ((const lss_member *)obj)->id >= sp->members;
+    case LSS__U_CUSTOMER: return ((const lss_customer *)obj)->id >= sp->customers;
+    case LSS__U_DEAL: return ((const lss_deal *)obj)->id >= sp->deals;
+    case LSS__U_TICKET: return ((const lss_ticket *)obj)->id >= sp->tickets;
+    default: return false;
+    }
+}
+
 void lss__undo_save(lss_db *db, int type, void *obj)
 {
-    if (!db->undo_on)
+    if (!db->undo_on || created_since(db, type, obj))
         return;
     size_t n = entity_size(type);
     /* lss__wbegin / lss__undo_reserve made room */
