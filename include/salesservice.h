@@ -20,5 +20,6 @@
 #include "salesservice/pipeline.h"
 #include "salesservice/ticket.h"
 #include "salesservice/metrics.h"
+#include "salesservice/interchange.h"
 
 #endif /* SALESSERVICE_H */

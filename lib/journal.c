@@ -258,6 +258,21 @@ lss_status lss__journal_reserve(lss_db *db)
     return j ? buf_reserve(j, LSS__J_RECORD + EVENT_MAX) : LSS_OK;
 }
 
+static lss_status write_header(lss_db *db, struct lss__journal *j, int fd, bool sync_dir, const char *what);
+
+lss_status lss__journal_rewrite_header(lss_db *db)
+{
+    struct lss__journal *j = db->journal;
+    if (j == NULL)
+        return LSS_OK;
+    if (db->events != 0 || j->size != LSS__J_HEADER)
+        return lss__fail(db, LSS_MISUSE, "journal: the header can change only while the journal is empty");
+    lss_status st = write_header(db, j, j->fd, false, "cannot write the journal header");
+    if (st != LSS_OK)
+        poison(db, LSS_IO);
+    return st;
+}
+
 /* ---- normal mode: the flusher ------------------------------------------------ */
 
 static void *flusher_main(void *arg)

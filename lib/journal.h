@@ -46,5 +46,8 @@ bool lss__journal_read_only(const lss_db *db);
  * writing down a change that is already in memory cannot run out of memory
  * inside a transaction. */
 lss_status lss__journal_reserve(lss_db *db);
+/* db.config on an empty database: write the header again with the new
+ * currency and pipeline mode (no-op in memory). */
+lss_status lss__journal_rewrite_header(lss_db *db);
 
 #endif

@@ -1,0 +1,650 @@
+/* JSON Lines import (parsed with jansson) and export (written by hand, in
+ * the canonical form), over the events of event.h. */
+#define _GNU_SOURCE 1 /* getline */
+#include "journal.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- the fields of each event type, in the format's order ---------------- */
+
+enum ftype { F_KEY, F_TEXT, F_TIME, F_MONEY, F_DURATION, F_INT, F_ENUM };
+
+typedef struct field {
+    const char *name;
+    uint8_t type;
+    uint8_t slot;       /* index into s[] (F_KEY, F_TEXT) or i[] (the others) */
+    uint8_t required;
+    int64_t absent;     /* integer fields: the value meaning "not given" */
+    const char *const *names; /* F_ENUM: its spellings */
+    int nnames;
+    const char *noun;         /* F_ENUM: what a value is ("stage") */
+    const char *expected;     /* F_ENUM: the list an error names */
+} field;
+
+#define FMAX 8
+typedef struct ftable {
+    uint8_t kind;
+    uint8_t n;
+    field f[FMAX];
+} ftable;
+
+static const char *const ROLE[] = { "sales", "service", "both" };
+static const char *const SOURCE[] = { "web", "referral", "event", "outbound", "partner", "other" };
+static const char *const STAGE[] = { "prospect", "qualified", "presented", "negotiated", "won", "lost" };
+static const char *const REASON[] = { "price", "competitor", "no_budget", "no_decision", "timing", "other" };
+static const char *const AKIND[] = { "call", "email", "meeting", "demo", "presentation", "negotiation",
+                                     "follow_up", "training", "other" };
+static const char *const CHANNEL[] = { "phone", "email", "chat", "in_person", "web", "social" };
+static const char *const TKIND[] = { "presales", "installation", "maintenance", "incident", "complaint", "training",
+                                     "question" };
+static const char *const PRIORITY[] = { "low", "normal", "high", "urgent" };
+
+#define E(arr) (arr), (int)(sizeof(arr) / sizeof *(arr))
+#define KEY(name, slot) { name, F_KEY, slot, 1, 0, NULL, 0, NULL, NULL }
+#define OKEY(name, slot) { name, F_KEY, slot, 0, 0, NULL, 0, NULL, NULL }
+#define TEXT(name, slot, req) { name, F_TEXT, slot, req, 0, NULL, 0, NULL, NULL }
+#define TIME(name, slot, req) { name, F_TIME, slot, req, LSS_TIME_NONE, NULL, 0, NULL, NULL }
+#define MONEY(name, slot, req) { name, F_MONEY, slot, req, -1, NULL, 0, NULL, NULL }
+#define DUR(name, slot, req) { name, F_DURATION, slot, req, -1, NULL, 0, NULL, NULL }
+#define INT(name, slot) { name, F_INT, slot, 1, 0, NULL, 0, NULL, NULL }
+#define ENUM(name, slot, req, absent, arr, expected) { name, F_ENUM, slot, req, absent, E(arr), NOUN_##arr, expected }
+#define NOUN_ROLE "role"
+#define NOUN_SOURCE "source"
+#define NOUN_STAGE "stage"
+#define NOUN_REASON "loss reason"
+#define NOUN_AKIND "kind of activity"
+#define NOUN_CHANNEL "channel"
+#define NOUN_TKIND "kind of ticket"
+#define NOUN_PRIORITY "priority"
+
+static const ftable tables[] = {
+    { LSS__EV_MEMBER_ADD, 4, { KEY("key", 0), TEXT("name", 1, 1),
+                               ENUM("role", 0, 1, 0, ROLE, "sales, service or both"), TEXT("team", 2, 0) } },
+    { LSS__EV_QUOTA_SET, 4, { KEY("member", 0), TIME("from", 0, 1), TIME("to", 1, 1), MONEY("amount", 2, 1) } },
+    { LSS__EV_CUSTOMER_ADD, 7, { KEY("key", 0), TEXT("name", 1, 1), TEXT("email", 2, 0), TEXT("company", 3, 0),
+                                 TEXT("segment", 4, 0),
+                                 ENUM("source", 0, 0, LSS_SOURCE_OTHER, SOURCE,
+                                      "web, referral, event, outbound, partner or other"),
+                                 OKEY("referred_by", 5) } },
+    { LSS__EV_CUSTOMER_UPDATE, 5, { KEY("customer", 0), TEXT("name", 1, 0), TEXT("email", 2, 0),
+                                    TEXT("company", 3, 0), TEXT("segment", 4, 0) } },
+    { LSS__EV_CUSTOMER_CHURN, 1, { KEY("customer", 0) } },
+    { LSS__EV_CUSTOMER_ERASE, 1, { KEY("customer", 0) } },
+    { LSS__EV_DEAL_OPEN, 6, { KEY("key", 0), KEY("customer", 1), KEY("owner", 2), MONEY("amount", 0, 1),
+                              TEXT("title", 3, 0), TIME("expected_close", 1, 0) } },
+    { LSS__EV_DEAL_ADVANCE, 2, { KEY("deal", 0),
+                                 ENUM("to", 0, 1, 0, STAGE, "qualified, presented or negotiated") } },
+    { LSS__EV_DEAL_AMOUNT, 2, { KEY("deal", 0), MONEY("amount", 0, 1) } },
+    { LSS__EV_DEAL_ASSIGN, 2, { KEY("deal", 0), KEY("owner", 1) } },
+    { LSS__EV_DEAL_WIN, 2, { KEY("deal", 0), MONEY("amount", 0, 0) } },
+    { LSS__EV_DEAL_LOSE, 3, { KEY("deal", 0),
+                              ENUM("reason", 0, 1, 0, REASON,
+                                   "price, competitor, no_budget, no_decision, timing or other"),
+                              TEXT("note", 1, 0) } },
+    { LSS__EV_DEAL_REOPEN, 1, { KEY("deal", 0) } },
+    { LSS__EV_ACTIVITY_LOG, 7, { KEY("customer", 0), KEY("member", 1),
+                                 ENUM("kind", 0, 1, 0, AKIND,
+                                      "call, email, meeting, demo, presentation, negotiation, follow_up, training "
+                                      "or other"),
+                                 ENUM("channel", 1, 1, 0, CHANNEL, "phone, email, chat, in_person, web or social"),
+                                 DUR("duration", 2, 0), OKEY("deal", 2), TEXT("note", 3, 0) } },
+    { LSS__EV_TICKET_OPEN, 7, { KEY("key", 0), KEY("customer", 1),
+                                ENUM("kind", 0, 1, 0, TKIND,
+                                     "presales, installation, maintenance, incident, complaint, training or question"),
+                                ENUM("channel", 1, 1, 0, CHANNEL, "phone, email, chat, in_person, web or social"),
+                                ENUM("priority", 2, 1, 0, PRIORITY, "low, normal, high or urgent"),
+                                TEXT("subject", 2, 0), OKEY("deal", 3) } },
+    { LSS__EV_TICKET_ASSIGN, 2, { KEY("ticket", 0), KEY("agent", 1) } },
+    { LSS__EV_TICKET_CONTACT, 4, { KEY("ticket", 0), KEY("agent", 1), DUR("duration", 0, 1),
+                                   ENUM("channel", 1, 0, -1, CHANNEL, "phone, email, chat, in_person, web or social") } },
+    { LSS__EV_TICKET_WAIT, 1, { KEY("ticket", 0) } },
+    { LSS__EV_TICKET_RESUME, 1, { KEY("ticket", 0) } },
+    { LSS__EV_TICKET_RESOLVE, 2, { KEY("ticket", 0), TEXT("note", 1, 0) } },
+    { LSS__EV_TICKET_REOPEN, 1, { KEY("ticket", 0) } },
+    { LSS__EV_TICKET_CLOSE, 1, { KEY("ticket", 0) } },
+    { LSS__EV_TICKET_RATE, 3, { KEY("ticket", 0), INT("score", 0), TEXT("comment", 1, 0) } },
+    { LSS__EV_SLA_SET, 3, { ENUM("priority", 0, 1, 0, PRIORITY, "low, normal, high or urgent"),
+                            DUR("first_response", 1, 1), DUR("resolution", 2, 1) } },
+    { LSS__EV_STAGE_PROBABILITY, 2, { ENUM("stage", 0, 1, 0, STAGE, "prospect, qualified, presented or negotiated"),
+                                      INT("percent", 1) } },
+};
+
+static const ftable *table_of(uint8_t kind)
+{
+    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++)
+        if (tables[k].kind == kind)
+            return &tables[k];
+    return NULL;
+}
+
+/* ---- export ----------------------------------------------------------------- */
+
+typedef struct writer {
+    FILE *f;
+    bool err;
+} writer;
+
+static void put_s(writer *o, const char *s)
+{
+    if (!o->err && fputs(s, o->f) == EOF)
+        o->err = true;
+}
+
+static void put_json_string(writer *o, const char *s)
+{
+    char buf[512];
+    size_t n = 0;
+    buf[n++] = '"';
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (n + 8 > sizeof buf) {
+            buf[n] = '\0';
+            put_s(o, buf);
+            n = 0;
+        }
+        if (*c == '"' || *c == '\\') {
+            buf[n++] = '\\';
+            buf[n++] = (char)*c;
+        } else if (*c < 0x20 || *c == 0x7F) {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", *c);
+        } else {
+            buf[n++] = (char)*c;
+        }
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    put_s(o, buf);
+}
+
+static void put_key(writer *o, const char *name)
+{
+    put_s(o, ",\"");
+    put_s(o, name);
+    put_s(o, "\":");
+}
+
+static void put_time(writer *o, lss_time t)
+{
+    char b[LSS_TIME_BUFSIZE];
+    lss__fmt_time(b, t);
+    put_json_string(o, b);
+}
+
+static void write_event(writer *o, const lss__event *ev)
+{
+    const ftable *t = table_of(ev->kind);
+    put_s(o, "{\"type\":\"");
+    put_s(o, lss__ev_descs[ev->kind].name);
+    put_s(o, "\",\"at\":");
+    put_time(o, ev->at);
+    for (unsigned k = 0; k < t->n; k++) {
+        const field *f = &t->f[k];
+        char b[LSS_MONEY_BUFSIZE];
+        if (f->type == F_KEY || f->type == F_TEXT) {
+            if (ev->s[f->slot] == NULL)
+                continue;
+            put_key(o, f->name);
+            put_json_string(o, ev->s[f->slot]);
+            continue;
+        }
+        int64_t v = ev->i[f->slot];
+        if (!f->required && v == f->absent)
+            continue;
+        put_key(o, f->name);
+        switch (f->type) {
+        case F_TIME:
+            put_time(o, v);
+            break;
+        case F_MONEY:
+            lss_money_format(b, sizeof b, v);
+            put_json_string(o, b);
+            break;
+        case F_ENUM:
+            put_json_string(o, f->names[v]);
+            break;
+        default:
+            snprintf(b, sizeof b, "%lld", (long long)v);
+            put_s(o, b);
+            break;
+        }
+    }
+    put_s(o, "}\n");
+}
+
+lss_status lss_export_stream(lss_db *db, FILE *f, const lss_export_options *opts)
+{
+    static const char ctx[] = "export";
+    lss_export_options def = LSS_EXPORT_OPTIONS_INIT;
+    if (db == NULL || f == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    if (opts == NULL)
+        opts = &def;
+    if (opts->version != LSS_EXPORT_OPTIONS_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: options version %u is not supported (expected %d)", ctx,
+                         opts->version, LSS_EXPORT_OPTIONS_VERSION);
+    lss__lock(db);
+    lss__evref *refs;
+    uint64_t n;
+    lss_status st = lss__event_refs(db, &refs, &n);
+    if (st != LSS_OK) {
+        lss__unlock(db);
+        return st;
+    }
+    writer o = { f, false };
+    /* db.config first, at the time of the first event */
+    lss__event first;
+    lss_time at0 = 0;
+    if (n) {
+        lss__event_of(db, &refs[0], &first);
+        at0 = first.at;
+    }
+    put_s(&o, "{\"type\":\"db.config\",\"at\":");
+    put_time(&o, at0);
+    put_s(&o, ",\"currency\":\"");
+    put_s(&o, db->currency);
+    put_s(&o, "\",\"pipeline\":\"");
+    put_s(&o, lss_pipeline_mode_name(db->pipeline));
+    put_s(&o, "\"}\n");
+    for (uint64_t k = 0; k < n && !o.err; k++) {
+        lss__event ev;
+        lss__event_of(db, &refs[k], &ev);
+        write_event(&o, &ev);
+        if (opts->progress && (k + 1) % 65536 == 0)
+            opts->progress(opts->progress_ctx, k + 1, n);
+    }
+    if (!o.err && fflush(f) != 0)
+        o.err = true;
+    if (o.err)
+        st = lss__fail(db, LSS_IO, "%s: write failed: %s", ctx, strerror(errno));
+    else if (opts->progress)
+        opts->progress(opts->progress_ctx, n, n);
+    lss__free(refs);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_export_file(lss_db *db, const char *path, const lss_export_options *opts)
+{
+    if (db == NULL || path == NULL)
+        return lss__fail(db, LSS_INVALID, "export: NULL argument");
+    if (strcmp(path, "-") == 0)
+        return lss_export_stream(db, stdout, opts);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return lss__fail(db, LSS_IO, "export: cannot create \"%.200s\": %s", path, strerror(errno));
+    lss_status st = lss_export_stream(db, f, opts);
+    if (fclose(f) != 0 && st == LSS_OK)
+        st = lss__fail(db, LSS_IO, "export: \"%.200s\": %s", path, strerror(errno));
+    return st;
+}
+
+/* ---- import ------------------------------------------------------------------ */
+
+/* One line's failure: "<type>: field \"x\": <reason>" into msg. */
+#define FAIL(...) (snprintf(msg, LSS__MSG_MAX, __VA_ARGS__), LSS_INVALID)
+
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number with a fraction or exponent";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+static lss_status parse_time_value(const json_t *v, lss_time *out, const char *type, const char *name, char *msg)
+{
+    if (json_is_integer(v)) {
+        json_int_t t = json_integer_value(v);
+        if (t < 0 || t > LSS_TIME_MAX)
+            return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld, years 1970-9999)", type, name,
+                        (long long)t, (long long)LSS_TIME_MAX);
+        *out = (lss_time)t;
+        return LSS_OK;
+    }
+    if (!json_is_string(v))
+        return FAIL("%s: field \"%s\": expected a timestamp string or Unix seconds, got %s", type, name,
+                    json_kind(v));
+    if (lss_time_parse(out, json_string_value(v)) != LSS_OK)
+        return FAIL("%s: field \"%s\": %s", type, name, lss_errmsg());
+    return LSS_OK;
+}
+
+/* Fill ev from the JSON object of one line. *config is set for db.config. */
+static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *currency, int *pipeline, char *msg)
+{
+    *config = false;
+    if (!json_is_object(obj))
+        return FAIL("expected a JSON object, got %s", json_kind(obj));
+    json_t *tv = json_object_get(obj, "type");
+    if (tv == NULL)
+        return FAIL("field \"type\" is required");
+    if (!json_is_string(tv))
+        return FAIL("field \"type\": expected a string, got %s", json_kind(tv));
+    const char *type = json_string_value(tv);
+    json_t *at = json_object_get(obj, "at");
+    memset(ev, 0, sizeof *ev);
+    for (int k = 0; k < LSS__EV_STRS; k++)
+        ev->ref[k] = LSS__NONE;
+    if (strcmp(type, "db.config") == 0) {
+        *config = true;
+        const char *key;
+        json_t *v;
+        json_object_foreach(obj, key, v)
+        {
+            if (strcmp(key, "type") == 0)
+                continue;
+            if (strcmp(key, "at") == 0) {
+                lss_status st = parse_time_value(v, &ev->at, type, key, msg);
+                if (st)
+                    return st;
+            } else if (strcmp(key, "currency") == 0 || strcmp(key, "pipeline") == 0) {
+                if (!json_is_string(v))
+                    return FAIL("db.config: field \"%s\": expected a string, got %s", key, json_kind(v));
+                const char *s = json_string_value(v);
+                if (key[0] == 'c') {
+                    if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' || s[2] < 'A' ||
+                        s[2] > 'Z')
+                        return FAIL("db.config: field \"currency\": \"%.32s\" is not an ISO 4217 code (three "
+                                    "letters A-Z)",
+                                    s);
+                    memcpy(currency, s, 4);
+                } else {
+                    lss_pipeline_mode m;
+                    if (lss_pipeline_mode_parse(&m, s) != LSS_OK)
+                        return FAIL("db.config: field \"pipeline\": \"%.32s\" is not a pipeline mode (expected "
+                                    "strict or lenient)",
+                                    s);
+                    *pipeline = (int)m;
+                }
+            } else {
+                return FAIL("db.config: unknown field \"%.64s\"", key);
+            }
+        }
+        if (at == NULL)
+            return FAIL("db.config: field \"at\" is required");
+        return LSS_OK;
+    }
+    const ftable *t = NULL;
+    for (uint8_t k = 1; k < LSS__EV_COUNT; k++)
+        if (strcmp(lss__ev_descs[k].name, type) == 0)
+            t = table_of(k);
+    if (t == NULL)
+        return FAIL("field \"type\": \"%.64s\" is not an event type", type);
+    ev->kind = t->kind;
+    /* every field present must be known */
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        bool known = strcmp(key, "type") == 0 || strcmp(key, "at") == 0;
+        for (unsigned k = 0; k < t->n && !known; k++)
+            known = strcmp(t->f[k].name, key) == 0;
+        if (!known)
+            return FAIL("%s: unknown field \"%.64s\"", type, key);
+    }
+    if (at == NULL)
+        return FAIL("%s: field \"at\" is required", type);
+    lss_status st = parse_time_value(at, &ev->at, type, "at", msg);
+    if (st)
+        return st;
+    for (unsigned k = 0; k < t->n; k++) {
+        const field *f = &t->f[k];
+        v = json_object_get(obj, f->name);
+        if (v == NULL) {
+            if (f->required)
+                return FAIL("%s: field \"%s\" is required", type, f->name);
+            if (f->type != F_KEY && f->type != F_TEXT)
+                ev->i[f->slot] = f->absent;
+            continue;
+        }
+        switch (f->type) {
+        case F_KEY:
+        case F_TEXT:
+            if (!json_is_string(v))
+                return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
+            if (strlen(json_string_value(v)) != json_string_length(v))
+                return FAIL("%s: field \"%s\": contains a NUL character", type, f->name);
+            ev->s[f->slot] = json_string_value(v);
+            break;
+        case F_TIME:
+            if ((st = parse_time_value(v, &ev->i[f->slot], type, f->name, msg)))
+                return st;
+            break;
+        case F_MONEY:
+            if (json_is_integer(v)) {
+                json_int_t whole = json_integer_value(v);
+                if (__builtin_mul_overflow((int64_t)whole, (int64_t)100, &ev->i[f->slot]))
+                    return FAIL("%s: field \"%s\": %lld does not fit in 64-bit minor units", type, f->name,
+                                (long long)whole);
+            } else if (json_is_string(v)) {
+                lss_status ms = lss_money_parse(&ev->i[f->slot], json_string_value(v));
+                if (ms != LSS_OK) {
+                    snprintf(msg, LSS__MSG_MAX, "%s: field \"%s\": %s", type, f->name, lss_errmsg());
+                    return ms;
+                }
+            } else {
+                return FAIL("%s: field \"%s\": expected a decimal string such as \"1234.56\" or an integer, got %s "
+                            "(money never passes through floating point)",
+                            type, f->name, json_kind(v));
+            }
+            break;
+        case F_DURATION:
+        case F_INT:
+            if (!json_is_integer(v))
+                return FAIL("%s: field \"%s\": expected an integer, got %s", type, f->name, json_kind(v));
+            ev->i[f->slot] = json_integer_value(v);
+            if (f->type == F_DURATION && (ev->i[f->slot] < 0 || ev->i[f->slot] > LSS__DURATION_MAX))
+                return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld seconds)", type, f->name,
+                            (long long)ev->i[f->slot], (long long)LSS__DURATION_MAX);
+            break;
+        case F_ENUM: {
+            if (!json_is_string(v))
+                return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
+            const char *s = json_string_value(v);
+            int found = -1;
+            for (int e = 0; e < f->nnames; e++)
+                if (strcmp(f->names[e], s) == 0)
+                    found = e;
+            if (found < 0)
+                return FAIL("%s: field \"%s\": \"%.64s\" is not a %s (expected %s)", type, f->name, s, f->noun,
+                            f->expected);
+            ev->i[f->slot] = found;
+            break;
+        }
+        }
+    }
+    return LSS_OK;
+}
+#undef FAIL
+
+/* Apply db.config to an empty database (its journal's header is rewritten). */
+static lss_status configure(lss_db *db, const char *currency, int pipeline, const char *where)
+{
+    if (db->events != 0)
+        return lss__fail(db, LSS_INVALID,
+                         "%sdb.config: allowed only as the first event of an empty database (this one holds %llu "
+                         "events)",
+                         where, (unsigned long long)db->events);
+    memcpy(db->currency, currency, 4);
+    db->pipeline = (lss_pipeline_mode)pipeline;
+    return lss__journal_rewrite_header(db);
+}
+
+typedef struct importer {
+    lss_db *db;
+    const lss_import_options *opts;
+    lss_import_result *res;
+    char currency0[4];
+    lss_pipeline_mode pipeline0;
+} importer;
+
+/* One line: parse and apply. On failure the database message says why,
+ * after "line N: " (lineno 0: a single event, no line number). */
+static lss_status import_line(importer *im, char *line, size_t len, uint64_t lineno)
+{
+    char where[32] = "";
+    if (lineno)
+        snprintf(where, sizeof where, "line %llu: ", (unsigned long long)lineno);
+    lss_db *db = im->db;
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    size_t k = 0;
+    while (k < len && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+    if (k == len)
+        return LSS_OK; /* blank */
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    char msg[LSS__MSG_MAX];
+    if (obj == NULL)
+        return lss__fail(db, LSS_INVALID, "%snot valid JSON: %s (at column %d)", where, jerr.text, jerr.column);
+    lss__event ev;
+    bool config;
+    char currency[4];
+    memcpy(currency, db->currency, 4);
+    int pipeline = (int)db->pipeline;
+    lss_status st = parse_event(obj, &ev, &config, currency, &pipeline, msg);
+    if (st != LSS_OK)
+        st = lss__fail(db, st, "%s%s", where, msg);
+    else if (config)
+        st = configure(db, currency, pipeline, where);
+    else if ((st = lss__event_apply(db, &ev, NULL)) != LSS_OK) {
+        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+        st = lss__fail(db, st, "%s%s", where, msg);
+    } else {
+        im->res->applied++;
+    }
+    json_decref(obj);
+    return st;
+}
+
+lss_status lss_import_stream(lss_db *db, FILE *in, const lss_import_options *opts, lss_import_result *result)
+{
+    static const char ctx[] = "import";
+    lss_import_options def = LSS_IMPORT_OPTIONS_INIT;
+    lss_import_result ignore;
+    if (result == NULL)
+        result = &ignore;
+    memset(result, 0, sizeof *result);
+    if (db == NULL || in == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    if (opts == NULL)
+        opts = &def;
+    if (opts->version != LSS_IMPORT_OPTIONS_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: options version %u is not supported (expected %d)", ctx,
+                         opts->version, LSS_IMPORT_OPTIONS_VERSION);
+    if (opts->flags & ~LSS_IMPORT_KEEP_GOING)
+        return lss__fail(db, LSS_INVALID, "%s: unknown flags 0x%x", ctx, opts->flags & ~LSS_IMPORT_KEEP_GOING);
+    lss__lock(db);
+    if (db->tx_active) {
+        lss__unlock(db);
+        return lss__fail(db, LSS_MISUSE, "%s: runs in its own transaction; end the open one first", ctx);
+    }
+    lss_status st = lss_tx_begin(db);
+    if (st != LSS_OK) {
+        lss__unlock(db);
+        return st;
+    }
+    importer im = { db, opts, result, { 0 }, db->pipeline };
+    memcpy(im.currency0, db->currency, 4);
+    bool keep_going = (opts->flags & LSS_IMPORT_KEEP_GOING) != 0;
+    uint64_t total = 0, done = 0, next_report = 65536;
+    long pos = ftell(in);
+    if (pos >= 0 && fseek(in, 0, SEEK_END) == 0) {
+        long end = ftell(in);
+        total = end > pos ? (uint64_t)(end - pos) : 0;
+        if (fseek(in, pos, SEEK_SET) != 0)
+            total = 0;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    errno = 0;
+    while ((len = getline(&line, &cap, in)) >= 0) {
+        result->lines++;
+        done += (uint64_t)len;
+        lss_status ls = import_line(&im, line, (size_t)len, result->lines);
+        if (ls != LSS_OK) {
+            result->rejected++;
+            if (result->first_bad_line == 0)
+                result->first_bad_line = result->lines;
+            if (!keep_going || ls == LSS_NOMEM || ls == LSS_IO) {
+                st = ls;
+                break;
+            }
+            if (opts->reject)
+                opts->reject(opts->reject_ctx, result->lines, ls, lss_db_errmsg(db));
+        }
+        if (opts->progress && done >= next_report) {
+            opts->progress(opts->progress_ctx, done, total);
+            next_report = done + 65536;
+        }
+    }
+    if (st == LSS_OK && ferror(in))
+        st = lss__fail(db, LSS_IO, "%s: read failed after line %llu: %s", ctx, (unsigned long long)result->lines,
+                       strerror(errno ? errno : EIO));
+    free(line);
+    if (st == LSS_OK) {
+        st = lss_tx_commit(db);
+        if (st != LSS_OK)
+            result->applied = 0;
+    } else {
+        char msg[LSS__MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+        lss_tx_rollback(db);
+        result->applied = 0;
+        if (db->events == 0 && (memcmp(db->currency, im.currency0, 4) != 0 || db->pipeline != im.pipeline0)) {
+            memcpy(db->currency, im.currency0, 4); /* undo a db.config */
+            db->pipeline = im.pipeline0;
+            (void)lss__journal_rewrite_header(db);
+        }
+        lss__fail(db, st, "%s", msg);
+    }
+    if (st == LSS_OK && opts->progress)
+        opts->progress(opts->progress_ctx, done, total ? total : done);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_import_file(lss_db *db, const char *path, const lss_import_options *opts, lss_import_result *result)
+{
+    if (db == NULL || path == NULL)
+        return lss__fail(db, LSS_INVALID, "import: NULL argument");
+    if (strcmp(path, "-") == 0)
+        return lss_import_stream(db, stdin, opts, result);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        if (result)
+            memset(result, 0, sizeof *result);
+        return lss__fail(db, LSS_IO, "import: cannot open \"%.200s\": %s", path, strerror(errno));
+    }
+    lss_status st = lss_import_stream(db, f, opts, result);
+    fclose(f);
+    return st;
+}
+
+lss_status lss_apply_json(lss_db *db, const char *json)
+{
+    if (db == NULL || json == NULL)
+        return lss__fail(db, LSS_INVALID, "apply: NULL argument");
+    size_t len = strlen(json);
+    char *copy = lss__malloc(len + 1);
+    if (copy == NULL)
+        return lss__fail(db, LSS_NOMEM, "apply: out of memory");
+    memcpy(copy, json, len + 1);
+    lss_import_result res = { 0, 0, 0, 0 };
+    importer im = { db, NULL, &res, { 0 }, db->pipeline };
+    lss__lock(db);
+    lss_status st = import_line(&im, copy, len, 0);
+    lss__unlock(db);
+    lss__free(copy);
+    return st;
+}
