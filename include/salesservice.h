@@ -21,5 +21,6 @@
 #include "salesservice/ticket.h"
 #include "salesservice/metrics.h"
 #include "salesservice/interchange.h"
+#include "salesservice/generate.h"
 
 #endif /* SALESSERVICE_H */
