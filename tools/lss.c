@@ -104,7 +104,7 @@ static int print_report(lss_db *db, const lss_query *q, lss_report_format fmt)
     size_t len = 0;
     if (lss_report_run(&r, db, q) != LSS_OK || lss_report_render(&out, &len, r, fmt) != LSS_OK) {
         lss_report_free(r);
-        return fail("report: %s", lss_db_errmsg(db));
+        return fail("%s", lss_db_errmsg(db));
     }
     fwrite(out, 1, len, stdout);
     if (fmt == LSS_REPORT_JSON)
@@ -243,7 +243,7 @@ static int cmd_generate(int argc, char **argv, bool demo)
     if (lss_db_open(&db, NULL, NULL) != LSS_OK)
         return fail("%s", lss_errmsg());
     if (lss_generate(db, &g) != LSS_OK) {
-        rc = fail("generate: %s", lss_db_errmsg(db));
+        rc = fail("%s", lss_db_errmsg(db));
     } else if (demo) {
         lss_query q = LSS_QUERY_INIT; /* the whole generated period */
         q.from = g.start;
@@ -254,7 +254,7 @@ static int cmd_generate(int argc, char **argv, bool demo)
         e.progress = progress_fn();
         e.progress_ctx = (void *)"export";
         if (lss_export_file(db, outfile, &e) != LSS_OK)
-            rc = fail("generate: %s", lss_db_errmsg(db));
+            rc = fail("%s", lss_db_errmsg(db));
     }
     lss_db_close(db);
     return rc;
@@ -305,9 +305,9 @@ static int cmd_import(int argc, char **argv)
     lss_import_result res;
     lss_status st = lss_import_file(db, argv[optind + 1], &io, &res);
     if (st != LSS_OK)
-        rc = fail("import: %s", lss_db_errmsg(db));
+        rc = fail("%s", lss_db_errmsg(db));
     else if (res.rejected)
-        rc = fail("import: %llu of %llu lines rejected (the first at line %llu); %llu events imported",
+        rc = fail("%llu of %llu lines rejected (the first at line %llu); %llu events imported",
                   (unsigned long long)res.rejected, (unsigned long long)res.lines,
                   (unsigned long long)res.first_bad_line, (unsigned long long)res.applied);
     else
@@ -342,7 +342,7 @@ static int cmd_export(int argc, char **argv)
     lss_export_options e = LSS_EXPORT_OPTIONS_INIT;
     e.progress = progress_fn();
     e.progress_ctx = (void *)"export";
-    rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : fail("export: %s", lss_db_errmsg(db));
+    rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : fail("%s", lss_db_errmsg(db));
     lss_db_close(db);
     return rc;
 }
