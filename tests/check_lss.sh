@@ -1,0 +1,105 @@
+#!/bin/sh
+# Every lss command, through the real binary: help, usage errors (exit 2),
+# failures (exit 1, cause on stderr), and the work itself.
+# Usage: check_lss.sh LSS WORKDIR
+set -u
+lss=$1 work=$2
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# expect STATUS CMD...: run, compare the exit status
+expect() {
+    want=$1; shift
+    "$@" > out.txt 2> err.txt
+    got=$?
+    [ "$got" = "$want" ] || fail "$* exited $got, expected $want; stderr: $(cat err.txt)"
+}
+contains() { grep -q -- "$2" "$1" || fail "$1 lacks \"$2\": $(head -c 600 "$1")"; }
+lacks() { if grep -q -- "$2" "$1"; then fail "$1 has \"$2\""; fi; }
+
+# help and usage
+expect 0 "$lss" --help;          contains out.txt "usage: lss COMMAND"
+expect 0 "$lss" --version;       contains out.txt "lss 0."
+expect 2 "$lss";                 contains err.txt "expected a command"
+expect 2 "$lss" frobnicate;      contains err.txt '"frobnicate" is not a command'
+for c in demo generate import export report check stats; do
+    expect 0 "$lss" $c --help;   contains out.txt "usage: lss $c"
+done
+expect 2 "$lss" report;                      contains err.txt "expected one database path"
+expect 2 "$lss" report x.lss --format xml;   contains err.txt '"xml" is not text or json'
+expect 2 "$lss" report x.lss --from yesterday; contains err.txt "--from"
+expect 2 "$lss" report x.lss --channel fax;  contains err.txt '"fax" is not a channel'
+expect 2 "$lss" generate --customers 0;      contains err.txt "from 1 to 10000000"
+expect 2 "$lss" generate --bogus;            contains err.txt "unknown option"
+expect 2 "$lss" import only-one-arg.lss;     contains err.txt "expected a database path and a file"
+expect 2 "$lss" import a.lss b.jsonl --sync sometimes; contains err.txt '"sometimes" is not full, normal or off'
+expect 2 "$lss" stats;                       contains err.txt "expected one database path"
+expect 2 "$lss" check;                       contains err.txt "expected one database path"
+
+# missing files: failure with the cause
+expect 1 "$lss" report missing.lss;          contains err.txt "missing.lss: no such database"
+expect 1 "$lss" stats missing.lss;           contains err.txt "no such database"
+expect 1 "$lss" check missing.lss;           contains err.txt "no such database"
+expect 1 "$lss" export missing.lss;          contains err.txt "no such database"
+expect 1 "$lss" import new.lss missing.jsonl; contains err.txt "cannot open \"missing.jsonl\""
+
+# demo: the report of a generated company, as text and as JSON
+expect 0 "$lss" demo --customers 300;        contains out.txt "Sales"; contains out.txt "Service"; contains out.txt "Relationship"
+contains out.txt "window  2025-01-01T00:00:00Z .. 2026-01-01T00:00:00Z"
+expect 0 "$lss" demo --customers 300 --format json
+contains out.txt '"window":{"from":"2025-01-01T00:00:00Z","to":"2026-01-01T00:00:00Z"}'
+lacks err.txt "generate:"                    # no progress when stderr is not a terminal
+
+# generate: deterministic by seed
+expect 0 "$lss" generate --customers 400 --seed 5 -o a.jsonl
+expect 0 "$lss" generate --customers 400 --seed 5; cmp -s out.txt a.jsonl || fail "generate is not deterministic"
+expect 0 "$lss" generate --customers 400 --seed 6 -o b.jsonl
+cmp -s a.jsonl b.jsonl && fail "another seed gave the same company"
+head -1 a.jsonl | grep -q '"type":"db.config"' || fail "generate does not start with db.config"
+
+# import -> export is the same file; stats and check
+expect 0 "$lss" import co.lss a.jsonl;       contains err.txt "events imported from"
+expect 0 "$lss" export co.lss -o back.jsonl
+cmp -s a.jsonl back.jsonl || fail "export of an import differs from the file imported"
+expect 0 "$lss" export co.lss;               cmp -s out.txt a.jsonl || fail "export to stdout differs"
+events=$(($(wc -l < a.jsonl) - 1))
+expect 0 "$lss" stats co.lss;                contains out.txt "events      $events"; contains out.txt "customers   400"
+expect 0 "$lss" check co.lss;                contains out.txt "ok"
+expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-07-01 --team North --channel email --format json
+contains out.txt '"filter":{"member":null,"team":"North","channel":"email","segment":null}'
+expect 0 "$lss" report co.lss --member s-01; contains out.txt "member=s-01"
+expect 1 "$lss" report co.lss --member nobody; contains err.txt 'filter member "nobody" does not exist'
+
+# atomic import: a bad line imports nothing and names the line
+printf '%s\n' '{"type":"member.add","at":"2025-01-01","key":"m-x","name":"X","role":"sales"}' \
+    '{"type":"deal.advance","at":"2025-01-02","deal":"d-1","to":"closed"}' > bad.jsonl
+expect 1 "$lss" import co.lss bad.jsonl
+contains err.txt 'line 2: deal.advance: field "to": "closed" is not a stage (expected qualified, presented or negotiated)'
+expect 0 "$lss" stats co.lss;                contains out.txt "events      $events"
+# keep-going: the good line is imported, the bad one reported, exit 1
+expect 1 "$lss" import co.lss bad.jsonl --keep-going
+contains err.txt "rejected (LSS_INVALID): line 2"; contains err.txt "1 of 2 lines rejected"
+expect 0 "$lss" stats co.lss;                contains out.txt "events      $((events + 1))"
+# import from standard input
+printf '%s\n' '{"type":"customer.churn","at":"2025-12-31","customer":"c-000001"}' | "$lss" import co.lss - 2> err.txt \
+    || fail "import from stdin failed: $(cat err.txt)"
+
+# check: a torn tail is reported (exit 0), damage is an error (exit 1)
+cp co.lss torn.lss
+size=$(wc -c < torn.lss)
+head -c $((size - 5)) co.lss > torn.lss
+expect 0 "$lss" check torn.lss;              contains out.txt "torn tail: "
+cp co.lss damaged.lss
+printf 'XXXX' | dd of=damaged.lss bs=1 seek=5000 conv=notrunc 2> /dev/null
+expect 1 "$lss" check damaged.lss;           contains out.txt "damaged at offset"
+expect 1 "$lss" report damaged.lss;          contains err.txt "is damaged at offset"
+
+# not a journal
+echo "hello, this is not a journal at all, but long enough" > text.lss
+expect 1 "$lss" stats text.lss;              contains err.txt "not a libsalesservice journal"
+
+if [ "$failures" -ne 0 ]; then
+    echo "$failures check(s) failed"
+    exit 1
+fi
+echo "lss: every command checked"
