@@ -142,7 +142,7 @@ static int cmd_report(int argc, char **argv)
                                            { 0, 0, 0, 0 } };
     lss_query q = LSS_QUERY_INIT;
     lss_report_format fmt = LSS_REPORT_TEXT;
-    int c, rc;
+    int c, rc = OK;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         switch (c) {
         case 'f': if ((rc = parse_time(REPORT_HELP, "--from", optarg, &q.from))) return rc; break;
@@ -197,7 +197,7 @@ static int gen_options(int argc, char **argv, const char *help, bool demo, lss_g
                                            { "reps", 1, 0, 'r' },      { "agents", 1, 0, 'a' },
                                            { "format", 1, 0, 'F' },    { "help", 0, 0, 'h' },
                                            { 0, 0, 0, 0 } };
-    int c, rc;
+    int c, rc = OK;
     while ((c = getopt_long(argc, argv, demo ? "h" : "ho:", longs, NULL)) != -1) {
         uint32_t v;
         switch (c) {
@@ -282,7 +282,7 @@ static int cmd_import(int argc, char **argv)
                                            { "help", 0, 0, 'h' }, { 0, 0, 0, 0 } };
     lss_import_options io = LSS_IMPORT_OPTIONS_INIT;
     lss_sync_mode sync = LSS_SYNC_FULL;
-    int c, rc;
+    int c, rc = OK;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         switch (c) {
         case 'k': io.flags |= LSS_IMPORT_KEEP_GOING; break;
@@ -304,6 +304,7 @@ static int cmd_import(int argc, char **argv)
     io.reject = reject;
     lss_import_result res;
     lss_status st = lss_import_file(db, argv[optind + 1], &io, &res);
+    rc = OK;
     if (st != LSS_OK)
         rc = fail("%s", lss_db_errmsg(db));
     else if (res.rejected)
@@ -326,7 +327,7 @@ static int cmd_export(int argc, char **argv)
 {
     static const struct option longs[] = { { "help", 0, 0, 'h' }, { 0, 0, 0, 0 } };
     const char *outfile = "-";
-    int c, rc;
+    int c, rc = OK;
     while ((c = getopt_long(argc, argv, "ho:", longs, NULL)) != -1) {
         switch (c) {
         case 'o': outfile = optarg; break;
@@ -406,7 +407,7 @@ static int cmd_stats(int argc, char **argv)
     }
     if (argc != 2 || argv[1][0] == '-')
         return usage_error(STATS_HELP, "expected one database path");
-    int rc;
+    int rc = OK;
     lss_db *db = open_db(argv[1], true, LSS_SYNC_FULL, &rc);
     if (db == NULL)
         return rc;
