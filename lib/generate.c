@@ -132,6 +132,25 @@ static const lss_time SLA_RES[4] = { 120 * HOUR, 72 * HOUR, 24 * HOUR, 8 * HOUR 
 static const char *rep_key(company *c, uint32_t i) { return text(c->s, "s-%02u", i % c->o->sales_reps + 1); }
 static const char *agent_key(company *c, uint32_t i) { return text(c->s, "a-%02u", i % c->o->agents + 1); }
 
+/* One contact by `agent`, `wait` seconds of running SLA clock after *t, with
+ * a handle time typical of the ticket's channel (`via`: the contact's own
+ * channel, or -1). False when it would fall after the period. */
+static bool contact(company *c, const char *key, const char *agent, int channel, lss_time wait, int via, lss_time *t,
+                    lss_time *clock)
+{
+    *t += wait;
+    *clock += wait;
+    lss__event *e = add(c->s, LSS__EV_TICKET_CONTACT, *t);
+    if (e == NULL)
+        return false;
+    double d = lognormal(&c->r, HANDLE_MIN[channel] * MIN, 0.6);
+    e->s[0] = key;
+    e->s[1] = agent;
+    e->i[0] = d > LSS__DURATION_MAX ? LSS__DURATION_MAX : (int64_t)d;
+    e->i[1] = via;
+    return true;
+}
+
 /* A ticket's whole life; `deal` may be NULL. */
 static void ticket(company *c, const char *cust, const char *deal, lss_time at, int kind)
 {
@@ -163,19 +182,11 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
     e->s[1] = agent;
     int contacts = 0;
     bool reopened = false;
+    lss_time dt;
     for (int round = 0; round < 2; round++) {
-        lss_time dt = expo(r, 20 * MIN);
-        t += dt;
-        clock += dt;
-        if ((e = add(s, LSS__EV_TICKET_CONTACT, t)) == NULL)
+        if (!contact(c, key, agent, channel, expo(r, 20 * MIN), -1, &t, &clock))
             return;
-        e->s[0] = key;
-        e->s[1] = agent;
-        e->i[0] = (int64_t)lognormal(r, HANDLE_MIN[channel] * MIN, 0.6);
-        e->i[1] = -1;
         contacts++;
-        if (e->i[0] > LSS__DURATION_MAX)
-            e->i[0] = LSS__DURATION_MAX;
         if (chance(r, 0.25)) { /* waiting on the customer */
             if ((e = add(s, LSS__EV_TICKET_WAIT, t + 10 * MIN)) == NULL)
                 return;
@@ -185,27 +196,14 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
             if ((e = add(s, LSS__EV_TICKET_RESUME, t)) == NULL)
                 return;
             e->s[0] = key;
-            dt = expo(r, 2 * HOUR);
-            t += dt;
-            clock += dt;
-            if ((e = add(s, LSS__EV_TICKET_CONTACT, t)) == NULL)
+            if (!contact(c, key, agent, channel, expo(r, 2 * HOUR), chance(r, 0.2) ? LSS_CHANNEL_PHONE : -1, &t,
+                         &clock))
                 return;
-            e->s[0] = key;
-            e->s[1] = agent;
-            e->i[0] = (int64_t)lognormal(r, HANDLE_MIN[channel] * MIN, 0.6);
-            e->i[1] = chance(r, 0.2) ? LSS_CHANNEL_PHONE : -1;
             contacts++;
         }
         if (chance(r, 0.3)) { /* a second contact before it is fixed */
-            dt = expo(r, 3 * HOUR);
-            t += dt;
-            clock += dt;
-            if ((e = add(s, LSS__EV_TICKET_CONTACT, t)) == NULL)
+            if (!contact(c, key, agent, channel, expo(r, 3 * HOUR), -1, &t, &clock))
                 return;
-            e->s[0] = key;
-            e->s[1] = agent;
-            e->i[0] = (int64_t)lognormal(r, HANDLE_MIN[channel] * MIN, 0.6);
-            e->i[1] = -1;
             contacts++;
         }
         dt = expo(r, (double)SLA_RES[prio] * 0.3);

@@ -301,6 +301,16 @@ static void test_generator_is_deterministic_and_follows_the_rules(void **state)
     g.seed = 43;
     assert_int_equal(lss_generate(c, &g), LSS_OK);
     char *ea = export_text(a), *eb = export_text(b), *ec = export_text(c);
+    /* the export's progress: events written of the total, ending at the total */
+    lss_export_options eo = LSS_EXPORT_OPTIONS_INIT;
+    eo.progress = on_progress;
+    progress_calls = 0;
+    progress_last = 0;
+    FILE *sink = fopen("/dev/null", "w");
+    assert_int_equal(lss_export_stream(a, sink, &eo), LSS_OK);
+    fclose(sink);
+    assert_true(progress_calls >= 1);
+    assert_int_equal(progress_last, lss_db_event_count(a));
     assert_string_equal(ea, eb);
     assert_string_not_equal(ea, ec);
     /* something of everything */

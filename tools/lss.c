@@ -357,14 +357,24 @@ static const char CHECK_HELP[] =
     "is sound (a torn tail from a crash is reported; the next open for writing cuts\n"
     "it), 1 when it is damaged (the offset is reported) or unreadable.\n";
 
-static int cmd_check(int argc, char **argv)
+/* The arguments of a command that takes one database path and no option:
+ * -1 after printing the help, a usage status, or OK. */
+static int one_path(int argc, char **argv, const char *help)
 {
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(CHECK_HELP, stdout);
-        return OK;
+        fputs(help, stdout);
+        return -1;
     }
     if (argc != 2 || argv[1][0] == '-')
-        return usage_error(CHECK_HELP, "expected one database path");
+        return usage_error(help, "expected one database path");
+    return OK;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    int rc = one_path(argc, argv, CHECK_HELP);
+    if (rc)
+        return rc < 0 ? OK : rc;
     lss_open_options o = LSS_OPEN_OPTIONS_INIT;
     o.flags = LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE;
     lss_db *db = NULL;
@@ -377,7 +387,6 @@ static int cmd_check(int argc, char **argv)
     lss_db_recovery(&rec, db);
     printf("%s: %llu events, %llu bytes\n", argv[1], (unsigned long long)rec.events,
            (unsigned long long)rec.file_size);
-    int rc = OK;
     if (rec.damage_offset) {
         printf("damaged at offset %llu: valid records follow a bad one; the %llu events before it are readable "
                "(lss export)\n",
@@ -401,13 +410,9 @@ static const char STATS_HELP[] =
 
 static int cmd_stats(int argc, char **argv)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(STATS_HELP, stdout);
-        return OK;
-    }
-    if (argc != 2 || argv[1][0] == '-')
-        return usage_error(STATS_HELP, "expected one database path");
-    int rc = OK;
+    int rc = one_path(argc, argv, STATS_HELP);
+    if (rc)
+        return rc < 0 ? OK : rc;
     lss_db *db = open_db(argv[1], true, LSS_SYNC_FULL, &rc);
     if (db == NULL)
         return rc;
