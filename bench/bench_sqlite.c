@@ -1016,22 +1016,29 @@ static void bench(uint32_t customers, const char *dir, result *res)
     sq_close(&sfile);
     res->sq_durable = bench_now() - t0;
 
-    /* reopen and answer the first report */
-    t0 = bench_now();
-    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
-    o.flags = LSS_OPEN_READ_ONLY;
-    bench_check(lss_db_open(&dl, lpath, &o), "reopen");
-    double replay = bench_now() - t0;
-    bench_check(lss_report_run(&r, dl, &q), "report");
-    lss_report_free(r);
-    res->lib_reopen = bench_now() - t0;
-    res->lib_replay_rate = w.n / replay;
-    lss_db_close(dl);
-    t0 = bench_now();
-    sq_open(&sfile, spath, false);
-    sq_report(sfile.db, w.start, w.end, true, &b);
-    sq_close(&sfile);
-    res->sq_reopen = bench_now() - t0;
+    /* reopen and answer the first report (best of 3) */
+    res->lib_reopen = res->sq_reopen = 1e9;
+    for (int k = 0; k < 3; k++) {
+        t0 = bench_now();
+        lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+        o.flags = LSS_OPEN_READ_ONLY;
+        bench_check(lss_db_open(&dl, lpath, &o), "reopen");
+        double replay = bench_now() - t0;
+        bench_check(lss_report_run(&r, dl, &q), "report");
+        lss_report_free(r);
+        double dt = bench_now() - t0;
+        if (dt < res->lib_reopen) {
+            res->lib_reopen = dt;
+            res->lib_replay_rate = w.n / replay;
+        }
+        lss_db_close(dl);
+        t0 = bench_now();
+        sq_open(&sfile, spath, false);
+        sq_report(sfile.db, w.start, w.end, true, &b);
+        sq_close(&sfile);
+        dt = bench_now() - t0;
+        res->sq_reopen = dt < res->sq_reopen ? dt : res->sq_reopen;
+    }
     unlink(lpath);
     unlink(spath);
     unlink(wal);

@@ -370,7 +370,7 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
     }
     lss_activity *a = lss__slab_push(&db->activities);
     a->at = at;
-    a->duration = duration;
+    a->duration = (int32_t)duration;
     a->note = n;
     a->customer = c;
     a->member = m;

@@ -31,6 +31,9 @@ typedef struct lss__vec {
     uint32_t cap;
 } lss__vec;
 lss_status lss__vec_reserve(lss__vec *v, size_t elem, uint32_t extra);
+/* Give back the room beyond count (a history that is final, or nearly so);
+ * keeps the vector as it is if the allocator says no. */
+void lss__vec_shrink(lss__vec *v, size_t elem);
 /* A growable byte buffer *p of *cap bytes holding len: make room for `more`
  * (doubling from `first`). On failure nothing changes. */
 lss_status lss__bytes_reserve(void *p, size_t *cap, size_t len, size_t more, size_t first);
@@ -197,7 +200,6 @@ struct lss_deal {
 
 struct lss_activity {
     lss_time at;
-    int64_t duration; /* -1 = not given */
     const char *note;
     const lss_customer *customer;
     const lss_member *member;
@@ -205,6 +207,7 @@ struct lss_activity {
     lss_activity *next_of_customer;
     uint32_t id;
     uint32_t seq;
+    int32_t duration; /* seconds (<= LSS__DURATION_MAX); -1 = not given */
     uint8_t kind, channel;
 };
 

@@ -266,7 +266,11 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     d->last_at = at;
     if (kind == LSS_DEAL_WON)
         d->won_at = at;
-    return lss__event_done(db, at, (uint8_t)(LSS__EV_DEAL_OPEN + kind), d, d->hist.count - 1);
+    st = lss__event_done(db, at, (uint8_t)(LSS__EV_DEAL_OPEN + kind), d, d->hist.count - 1);
+    /* a won deal is final and a lost one mostly stays lost: no room for more history */
+    if (st == LSS_OK && (kind == LSS_DEAL_WON || kind == LSS_DEAL_LOST))
+        lss__vec_shrink(&d->hist, sizeof(lss__deal_change));
+    return st;
 }
 
 #define DEAL_EVENT(kind, ...)                                                                  \

@@ -335,7 +335,10 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     t->state = ch.state;
     t->last_at = at;
-    return lss__event_done(db, at, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count - 1);
+    st = lss__event_done(db, at, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count - 1);
+    if (st == LSS_OK && kind == LSS_TICKET_EV_CLOSE) /* closed is final */
+        lss__vec_shrink(&t->hist, sizeof(lss__ticket_change));
+    return st;
 }
 
 #define TICKET_EVENT(kind, ...)                                                                \
