@@ -1,0 +1,667 @@
+"""libsalesservice for Python: the C library through ctypes (no compiler needed).
+
+    import salesservice as lss
+    with lss.Database() as db:                      # in memory; Database("crm.lss") is durable
+        db.add_member("2025-01-01", "m-anna", "Anna Berg", role="sales", team="DACH")
+        db.add_customer("2025-01-06", "c-17", "Kraus GmbH", source="web")
+        deal = db.open_deal("2025-01-06T09:30:00Z", "d-17", "c-17", "m-anna", "12000.00")
+        deal.advance("2025-01-09", "qualified")
+        print(deal.stage, deal.amount)              # qualified 12000.00 (a Decimal)
+        print(db.report()["sales"]["win_rate"])     # None: no deal closed yet
+
+Money is decimal.Decimal (never float), times are datetime (UTC), a value
+that does not exist is None. Errors are exceptions, one class per status of
+the C library, all subclasses of SalesServiceError. See docs/python.md.
+"""
+import ctypes
+import ctypes.util
+import datetime as _dt
+import json
+import os
+from decimal import Decimal
+
+__all__ = ["Database", "SalesServiceError", "load_library", "version"]
+
+# ---- errors ------------------------------------------------------------------------
+
+
+class SalesServiceError(Exception):
+    """A call failed. .status is the C status name, .message the library's message."""
+
+    status = "LSS_ERROR"
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.message = message
+        if status:
+            self.status = status
+
+
+def _error_class(name, doc):
+    return type(name, (SalesServiceError,), {"__doc__": doc})
+
+
+InvalidError = _error_class("InvalidError", "A field is invalid (LSS_INVALID).")
+NotFoundError = _error_class("NotFoundError", "A referenced entity does not exist (LSS_NOT_FOUND).")
+AlreadyExistsError = _error_class("AlreadyExistsError", "The key is taken (LSS_EXISTS).")
+TransitionError = _error_class("TransitionError", "Not allowed in the current state (LSS_TRANSITION).")
+OutOfOrderError = _error_class("OutOfOrderError", "Earlier than the entity's last event (LSS_OUT_OF_ORDER).")
+NoMemoryError = _error_class("NoMemoryError", "An allocation failed (LSS_NOMEM).")
+JournalIOError = _error_class("JournalIOError", "File I/O failed (LSS_IO).")
+CorruptError = _error_class("CorruptError", "A damaged journal (LSS_CORRUPT).")
+LockedError = _error_class("LockedError", "The journal is open elsewhere (LSS_LOCKED).")
+AmountOverflowError = _error_class("AmountOverflowError", "A sum beyond 64 bits (LSS_OVERFLOW).")
+RoleError = _error_class("RoleError", "The member's role does not allow it (LSS_ROLE).")
+VersionError = _error_class("VersionError", "An unknown version (LSS_VERSION).")
+UnsupportedError = _error_class("UnsupportedError", "Not available (LSS_UNSUPPORTED).")
+MisuseError = _error_class("MisuseError", "Not allowed now (LSS_MISUSE).")
+
+_ERRORS = [None, InvalidError, NotFoundError, AlreadyExistsError, TransitionError, OutOfOrderError, NoMemoryError,
+           JournalIOError, CorruptError, LockedError, AmountOverflowError, RoleError, VersionError, UnsupportedError,
+           MisuseError]
+__all__ += [c.__name__ for c in _ERRORS if c]
+
+# ---- the library ---------------------------------------------------------------------
+
+_lib = None
+
+
+def load_library(path=None):
+    """Load libsalesservice (once). With `path`, from there only; else, in
+    order: $LSS_LIBRARY; next to this package; the system's library path.
+    Raises OSError naming every place tried."""
+    global _lib
+    if _lib is not None and path is None:
+        return _lib
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = []
+    if path:
+        candidates.append(path)  # an explicit path is the only place looked at
+    else:
+        if os.environ.get("LSS_LIBRARY"):
+            candidates.append(os.environ["LSS_LIBRARY"])
+        for name in ("libsalesservice.so.0", "libsalesservice.so", "libsalesservice.dylib", "salesservice.dll"):
+            candidates.append(os.path.join(here, name))
+        found = ctypes.util.find_library("salesservice")
+        candidates += [found] if found else []
+        candidates += ["libsalesservice.so.0"]
+    errors = []
+    for c in candidates:
+        try:
+            lib = ctypes.CDLL(c)
+            break
+        except OSError as e:
+            errors.append("%s (%s)" % (c, e))
+    else:
+        raise OSError("libsalesservice not found; tried: " + "; ".join(errors))
+    _declare(lib)
+    _lib = lib
+    return lib
+
+
+c_db = ctypes.c_void_p
+c_entity = ctypes.c_void_p
+
+
+class _OpenOptions(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint), ("currency", ctypes.c_char * 4), ("pipeline", ctypes.c_int),
+                ("sync", ctypes.c_int), ("flags", ctypes.c_uint)]
+
+
+class _Query(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint), ("from_", ctypes.c_int64), ("to", ctypes.c_int64),
+                ("member", ctypes.c_char_p), ("team", ctypes.c_char_p), ("channel", ctypes.c_int),
+                ("segment", ctypes.c_char_p)]
+
+
+class _DealChange(ctypes.Structure):
+    _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("stage", ctypes.c_int),
+                ("from_stage", ctypes.c_int), ("amount", ctypes.c_int64), ("owner", c_entity),
+                ("reason", ctypes.c_int), ("note", ctypes.c_char_p)]
+
+
+class _TicketChange(ctypes.Structure):
+    _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("state", ctypes.c_int),
+                ("from_state", ctypes.c_int), ("agent", c_entity), ("channel", ctypes.c_int),
+                ("duration", ctypes.c_int64), ("score", ctypes.c_int), ("text", ctypes.c_char_p)]
+
+
+class _ImportResult(ctypes.Structure):
+    _fields_ = [("lines", ctypes.c_uint64), ("applied", ctypes.c_uint64), ("rejected", ctypes.c_uint64),
+                ("first_bad_line", ctypes.c_uint64)]
+
+
+class _ImportOptions(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint), ("flags", ctypes.c_uint), ("progress", ctypes.c_void_p),
+                ("progress_ctx", ctypes.c_void_p), ("reject", ctypes.c_void_p), ("reject_ctx", ctypes.c_void_p)]
+
+
+class _GenerateOptions(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint), ("seed", ctypes.c_uint64), ("customers", ctypes.c_uint32),
+                ("start", ctypes.c_int64), ("days", ctypes.c_uint32), ("sales_reps", ctypes.c_uint32),
+                ("agents", ctypes.c_uint32), ("progress", ctypes.c_void_p), ("progress_ctx", ctypes.c_void_p)]
+
+
+_REJECT = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p)
+TIME_NONE = -(2 ** 63)
+
+
+def _declare(lib):
+    def f(name, res, *args):
+        fn = getattr(lib, name)
+        fn.restype = res
+        fn.argtypes = list(args)
+
+    i, s, u32, i64, p = ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32, ctypes.c_int64, ctypes.c_void_p
+    f("lss_version", s)
+    f("lss_status_name", s, i)
+    f("lss_errmsg", s)
+    f("lss_db_errmsg", s, c_db)
+    f("lss_db_open", i, ctypes.POINTER(c_db), s, ctypes.POINTER(_OpenOptions))
+    f("lss_db_close", None, c_db)
+    f("lss_db_currency", s, c_db)
+    f("lss_db_pipeline", i, c_db)
+    f("lss_db_event_count", ctypes.c_uint64, c_db)
+    f("lss_db_last_time", i64, c_db)
+    f("lss_db_sync", i, c_db)
+    f("lss_db_compact", i, c_db)
+    f("lss_tx_begin", i, c_db)
+    f("lss_tx_commit", i, c_db)
+    f("lss_tx_rollback", i, c_db)
+    f("lss_apply_json", i, c_db, s)
+    f("lss_import_file", i, c_db, s, ctypes.POINTER(_ImportOptions), ctypes.POINTER(_ImportResult))
+    f("lss_export_file", i, c_db, s, p)
+    f("lss_generate", i, c_db, ctypes.POINTER(_GenerateOptions))
+    f("lss_report_run", i, ctypes.POINTER(p), c_db, ctypes.POINTER(_Query))
+    f("lss_report_render", i, ctypes.POINTER(p), ctypes.POINTER(ctypes.c_size_t), p, i)
+    f("lss_report_free", None, p)
+    f("lss_free", None, p)
+    f("lss_time_parse", i, ctypes.POINTER(i64), s)
+    f("lss_money_parse", i, ctypes.POINTER(i64), s)
+    for noun in ("member", "customer", "deal", "ticket"):
+        f("lss_%s_find" % noun, i, ctypes.POINTER(c_entity), c_db, s)
+        f("lss_%s_key" % noun, s, c_entity)
+        f("lss_%s_count" % noun, u32, c_db)
+    f("lss_member_name", s, c_entity)
+    f("lss_member_team", s, c_entity)
+    f("lss_member_role", i, c_entity)
+    for fn in ("name", "email", "company", "segment"):
+        f("lss_customer_" + fn, s, c_entity)
+    f("lss_customer_added_at", i64, c_entity)
+    f("lss_customer_state_at", i, c_entity, i64)
+    f("lss_customer_is_erased", i, c_entity)
+    f("lss_deal_customer", c_entity, c_entity)
+    f("lss_deal_owner", c_entity, c_entity)
+    f("lss_deal_stage", i, c_entity)
+    f("lss_deal_amount", i64, c_entity)
+    f("lss_deal_title", s, c_entity)
+    f("lss_deal_opened_at", i64, c_entity)
+    f("lss_deal_history_count", u32, c_entity)
+    f("lss_deal_history_get", i, ctypes.POINTER(_DealChange), c_entity, u32)
+    f("lss_ticket_customer", c_entity, c_entity)
+    f("lss_ticket_assignee", c_entity, c_entity)
+    f("lss_ticket_state_of", i, c_entity)
+    f("lss_ticket_subject", s, c_entity)
+    f("lss_ticket_score", i, c_entity)
+    f("lss_ticket_opened_at", i64, c_entity)
+    f("lss_ticket_history_count", u32, c_entity)
+    f("lss_ticket_history_get", i, ctypes.POINTER(_TicketChange), c_entity, u32)
+    for e in ("stage", "ticket_state", "channel", "role", "customer_state", "deal_change_kind",
+              "ticket_change_kind", "loss_reason"):
+        f("lss_%s_name" % e, s, i)
+
+
+def version():
+    """The C library's version string."""
+    return load_library().lss_version().decode()
+
+
+# ---- values --------------------------------------------------------------------------
+
+def _text(b):
+    return None if b is None else b.decode("utf-8")
+
+
+def _when(t):
+    """A timestamp for the event format: datetime (naive = UTC), date, ISO string or Unix seconds."""
+    if t is None:
+        return None
+    if isinstance(t, _dt.datetime):
+        if t.tzinfo is not None:
+            t = t.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(t, _dt.date):
+        return t.isoformat()
+    if isinstance(t, (int, str)) and not isinstance(t, bool):
+        return t
+    raise TypeError("a time is a datetime, a date, an RFC 3339 string or Unix seconds, not %r" % (t,))
+
+
+def _time_out(t):
+    if t == TIME_NONE:
+        return None
+    return _dt.datetime.fromtimestamp(t, _dt.timezone.utc)
+
+
+def _money(m):
+    """Money for the event format, exactly: a Decimal, int or string (never a float)."""
+    if m is None:
+        return None
+    if isinstance(m, float):
+        raise TypeError("money is a Decimal, an int or a decimal string, never a float: %r" % (m,))
+    if isinstance(m, Decimal):
+        return format(m, "f")
+    if isinstance(m, int) and not isinstance(m, bool):
+        return str(m)
+    if isinstance(m, str):
+        return m
+    raise TypeError("money is a Decimal, an int or a decimal string, not %r" % (m,))
+
+
+def _money_out(minor):
+    return Decimal(minor).scaleb(-2)
+
+
+# ---- entities ---------------------------------------------------------------------------
+
+class _Entity:
+    __slots__ = ("_db", "_h")
+
+    def __init__(self, db, handle):
+        self._db, self._h = db, handle
+
+    def _handle(self):
+        self._db._check_open()  # a handle dies with its database
+        return self._h
+
+    def __eq__(self, other):
+        return type(self) is type(other) and self._h == other._h and self._db is other._db
+
+    def __hash__(self):
+        return hash((type(self), self._h))
+
+    def __repr__(self):
+        return "<%s %s>" % (type(self).__name__, self.key if self._db._db else "(closed)")
+
+
+class Member(_Entity):
+    """A team member."""
+    key = property(lambda self: _text(self._db._lib.lss_member_key(self._handle())))
+    name = property(lambda self: _text(self._db._lib.lss_member_name(self._handle())))
+    team = property(lambda self: _text(self._db._lib.lss_member_team(self._handle())))
+    role = property(lambda self: _text(self._db._lib.lss_role_name(self._db._lib.lss_member_role(self._handle()))))
+
+
+class Customer(_Entity):
+    """A customer; its name, email, company and segment are the current ones."""
+    key = property(lambda self: _text(self._db._lib.lss_customer_key(self._handle())))
+    name = property(lambda self: _text(self._db._lib.lss_customer_name(self._handle())))
+    email = property(lambda self: _text(self._db._lib.lss_customer_email(self._handle())))
+    company = property(lambda self: _text(self._db._lib.lss_customer_company(self._handle())))
+    segment = property(lambda self: _text(self._db._lib.lss_customer_segment(self._handle())))
+    added_at = property(lambda self: _time_out(self._db._lib.lss_customer_added_at(self._handle())))
+    erased = property(lambda self: bool(self._db._lib.lss_customer_is_erased(self._handle())))
+
+    def state_at(self, t):
+        """"prospect", "active" or "churned" as of t."""
+        lib = self._db._lib
+        return _text(lib.lss_customer_state_name(lib.lss_customer_state_at(self._handle(), self._db._t(t))))
+
+    def update(self, at, name=None, email=None, company=None, segment=None):
+        self._db._event("customer.update", at, customer=self.key, name=name, email=email, company=company,
+                        segment=segment)
+
+    def churn(self, at):
+        self._db._event("customer.churn", at, customer=self.key)
+
+    def erase(self, at):
+        self._db._event("customer.erase", at, customer=self.key)
+
+
+class Deal(_Entity):
+    """A deal. Transitions are methods: advance, set_amount, assign, win, lose, reopen."""
+    key = property(lambda self: _text(self._db._lib.lss_deal_key(self._handle())))
+    title = property(lambda self: _text(self._db._lib.lss_deal_title(self._handle())))
+    stage = property(lambda self: _text(self._db._lib.lss_stage_name(self._db._lib.lss_deal_stage(self._handle()))))
+    amount = property(lambda self: _money_out(self._db._lib.lss_deal_amount(self._handle())))
+    opened_at = property(lambda self: _time_out(self._db._lib.lss_deal_opened_at(self._handle())))
+
+    @property
+    def customer(self):
+        return Customer(self._db, self._db._lib.lss_deal_customer(self._handle()))
+
+    @property
+    def owner(self):
+        return Member(self._db, self._db._lib.lss_deal_owner(self._handle()))
+
+    @property
+    def history(self):
+        """Every change, oldest first: dicts of at, kind, stage, from_stage, amount, owner, reason, note."""
+        lib, h, out = self._db._lib, self._handle(), []
+        for k in range(lib.lss_deal_history_count(h)):
+            c = _DealChange()
+            self._db._check(lib.lss_deal_history_get(ctypes.byref(c), h, k))
+            out.append({"at": _time_out(c.at), "kind": _text(lib.lss_deal_change_kind_name(c.kind)),
+                        "stage": _text(lib.lss_stage_name(c.stage)),
+                        "from_stage": _text(lib.lss_stage_name(c.from_stage)), "amount": _money_out(c.amount),
+                        "owner": Member(self._db, c.owner).key,
+                        "reason": _text(lib.lss_loss_reason_name(c.reason)) if c.kind == 5 else None,
+                        "note": _text(c.note)})
+        return out
+
+    def advance(self, at, to):
+        self._db._event("deal.advance", at, deal=self.key, to=to)
+
+    def set_amount(self, at, amount):
+        self._db._event("deal.amount", at, deal=self.key, amount=_money(amount))
+
+    def assign(self, at, owner):
+        self._db._event("deal.assign", at, deal=self.key, owner=owner)
+
+    def win(self, at, amount=None):
+        self._db._event("deal.win", at, deal=self.key, amount=_money(amount))
+
+    def lose(self, at, reason, note=None):
+        self._db._event("deal.lose", at, deal=self.key, reason=reason, note=note)
+
+    def reopen(self, at):
+        self._db._event("deal.reopen", at, deal=self.key)
+
+
+class Ticket(_Entity):
+    """A service ticket. Transitions: assign, contact, wait, resume, resolve, reopen, close, rate."""
+    key = property(lambda self: _text(self._db._lib.lss_ticket_key(self._handle())))
+    subject = property(lambda self: _text(self._db._lib.lss_ticket_subject(self._handle())))
+    state = property(lambda self: _text(
+        self._db._lib.lss_ticket_state_name(self._db._lib.lss_ticket_state_of(self._handle()))))
+    score = property(lambda self: self._db._lib.lss_ticket_score(self._handle()) or None)
+    opened_at = property(lambda self: _time_out(self._db._lib.lss_ticket_opened_at(self._handle())))
+
+    @property
+    def customer(self):
+        return Customer(self._db, self._db._lib.lss_ticket_customer(self._handle()))
+
+    @property
+    def assignee(self):
+        h = self._db._lib.lss_ticket_assignee(self._handle())
+        return Member(self._db, h) if h else None
+
+    @property
+    def history(self):
+        """Every change, oldest first: dicts of at, kind, state, from_state, agent, channel, duration, score, text."""
+        lib, h, out = self._db._lib, self._handle(), []
+        for k in range(lib.lss_ticket_history_count(h)):
+            c = _TicketChange()
+            self._db._check(lib.lss_ticket_history_get(ctypes.byref(c), h, k))
+            out.append({"at": _time_out(c.at), "kind": _text(lib.lss_ticket_change_kind_name(c.kind)),
+                        "state": _text(lib.lss_ticket_state_name(c.state)),
+                        "from_state": _text(lib.lss_ticket_state_name(c.from_state)),
+                        "agent": Member(self._db, c.agent).key if c.agent else None,
+                        "channel": _text(lib.lss_channel_name(c.channel)),
+                        "duration": c.duration if c.duration >= 0 else None, "score": c.score or None,
+                        "text": _text(c.text)})
+        return out
+
+    def assign(self, at, agent):
+        self._db._event("ticket.assign", at, ticket=self.key, agent=agent)
+
+    def contact(self, at, agent, duration, channel=None):
+        self._db._event("ticket.contact", at, ticket=self.key, agent=agent, duration=duration, channel=channel)
+
+    def wait(self, at):
+        self._db._event("ticket.wait", at, ticket=self.key)
+
+    def resume(self, at):
+        self._db._event("ticket.resume", at, ticket=self.key)
+
+    def resolve(self, at, note=None):
+        self._db._event("ticket.resolve", at, ticket=self.key, note=note)
+
+    def reopen(self, at):
+        self._db._event("ticket.reopen", at, ticket=self.key)
+
+    def close(self, at):
+        self._db._event("ticket.close", at, ticket=self.key)
+
+    def rate(self, at, score, comment=None):
+        self._db._event("ticket.rate", at, ticket=self.key, score=score, comment=comment)
+
+
+# ---- the database ------------------------------------------------------------------------
+
+class Database:
+    """A libsalesservice database: in memory (path None) or a durable journal file.
+
+    Use it as a context manager, or call close(). A Database is not shared
+    between threads by this binding: the C library serialises calls on one
+    database, but entity objects read without locking, so give each thread
+    its own Database (on different files) or guard a shared one with a lock.
+    """
+
+    _SYNC = {"full": 0, "normal": 1, "off": 2}
+
+    def __init__(self, path=None, currency="EUR", pipeline="strict", sync="full", read_only=False, library=None):
+        self._lib = load_library(library)
+        self._db = None
+        if pipeline not in ("strict", "lenient"):
+            raise InvalidError('pipeline must be "strict" or "lenient", not %r' % (pipeline,), "LSS_INVALID")
+        if sync not in self._SYNC:
+            raise InvalidError('sync must be "full", "normal" or "off", not %r' % (sync,), "LSS_INVALID")
+        o = _OpenOptions(1, currency.encode(), 0 if pipeline == "strict" else 1, self._SYNC[sync],
+                         1 if read_only else 0)
+        h = c_db()
+        st = self._lib.lss_db_open(ctypes.byref(h), path.encode() if path else None, ctypes.byref(o))
+        if st:
+            self._raise(st, _text(self._lib.lss_errmsg()))
+        self._db = h
+        self.path = path
+
+    # lifetime
+    def close(self):
+        """Close the database (syncing a journal). Entity objects of it stop working."""
+        if self._db:
+            self._lib.lss_db_close(self._db)
+            self._db = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    def _check_open(self):
+        if not self._db:
+            raise MisuseError("the database is closed", "LSS_MISUSE")
+
+    def _raise(self, st, message):
+        cls = _ERRORS[st] if 0 < st < len(_ERRORS) else SalesServiceError
+        raise cls(message, _text(self._lib.lss_status_name(st)))
+
+    def _check(self, st):
+        if st:
+            self._raise(st, _text(self._lib.lss_db_errmsg(self._db)))
+
+    def _t(self, t):
+        t = _when(t)
+        if isinstance(t, int):
+            return t
+        out = ctypes.c_int64()
+        st = self._lib.lss_time_parse(ctypes.byref(out), t.encode())
+        if st:
+            self._raise(st, _text(self._lib.lss_errmsg()))
+        return out.value
+
+    def _event(self, type_, at, **fields):
+        self._check_open()
+        ev = {"type": type_, "at": _when(at)}
+        ev.update({k: v for k, v in fields.items() if v is not None})
+        self._check(self._lib.lss_apply_json(self._db, json.dumps(ev).encode()))
+
+    def apply(self, event):
+        """Apply one event given as a dict of the event format (docs/events.md)."""
+        self._check_open()
+        event = dict(event)
+        if "at" in event:
+            event["at"] = _when(event["at"])
+        self._check(self._lib.lss_apply_json(self._db, json.dumps(event).encode()))
+
+    # settings
+    currency = property(lambda self: _text(self._lib.lss_db_currency(self._live())))
+    pipeline = property(lambda self: "lenient" if self._lib.lss_db_pipeline(self._live()) else "strict")
+    event_count = property(lambda self: self._lib.lss_db_event_count(self._live()))
+
+    def _live(self):
+        self._check_open()
+        return self._db
+
+    # team and customers
+    def add_member(self, at, key, name, role, team=None):
+        self._event("member.add", at, key=key, name=name, role=role, team=team)
+        return self.member(key)
+
+    def set_quota(self, at, member, start, end, amount):
+        self._event("quota.set", at, member=member, **{"from": _when(start), "to": _when(end)},
+                    amount=_money(amount))
+
+    def add_customer(self, at, key, name, email=None, company=None, segment=None, source=None, referred_by=None):
+        self._event("customer.add", at, key=key, name=name, email=email, company=company, segment=segment,
+                    source=source, referred_by=referred_by)
+        return self.customer(key)
+
+    def open_deal(self, at, key, customer, owner, amount, title=None, expected_close=None):
+        self._event("deal.open", at, key=key, customer=customer, owner=owner, amount=_money(amount), title=title,
+                    expected_close=_when(expected_close))
+        return self.deal(key)
+
+    def log_activity(self, at, customer, member, kind, channel, duration=None, deal=None, note=None):
+        self._event("activity.log", at, customer=customer, member=member, kind=kind, channel=channel,
+                    duration=duration, deal=deal, note=note)
+
+    def open_ticket(self, at, key, customer, kind, channel, priority, subject=None, deal=None):
+        self._event("ticket.open", at, key=key, customer=customer, kind=kind, channel=channel, priority=priority,
+                    subject=subject, deal=deal)
+        return self.ticket(key)
+
+    def set_sla(self, at, priority, first_response, resolution):
+        self._event("sla.set", at, priority=priority, first_response=first_response, resolution=resolution)
+
+    def set_stage_probability(self, at, stage, percent):
+        self._event("stage.probability", at, stage=stage, percent=percent)
+
+    # lookups
+    def _find(self, noun, cls, key):
+        h = c_entity()
+        self._check(getattr(self._lib, "lss_%s_find" % noun)(ctypes.byref(h), self._live(), key.encode()))
+        return cls(self, h.value)
+
+    def member(self, key):
+        return self._find("member", Member, key)
+
+    def customer(self, key):
+        return self._find("customer", Customer, key)
+
+    def deal(self, key):
+        return self._find("deal", Deal, key)
+
+    def ticket(self, key):
+        return self._find("ticket", Ticket, key)
+
+    def count(self, noun):
+        """How many "member", "customer", "deal" or "ticket" entities there are."""
+        return getattr(self._lib, "lss_%s_count" % noun)(self._live())
+
+    # transactions
+    class _Tx:
+        def __init__(self, db):
+            self.db = db
+
+        def __enter__(self):
+            self.db._check(self.db._lib.lss_tx_begin(self.db._live()))
+            return self.db
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc_type is None:
+                self.db._check(self.db._lib.lss_tx_commit(self.db._db))
+            else:
+                self.db._lib.lss_tx_rollback(self.db._db)
+            return False
+
+    def transaction(self):
+        """`with db.transaction():` commits at the end, rolls back (exactly) on an exception."""
+        return Database._Tx(self)
+
+    # durability
+    def sync(self):
+        self._check(self._lib.lss_db_sync(self._live()))
+
+    def compact(self):
+        self._check(self._lib.lss_db_compact(self._live()))
+
+    # interchange
+    def import_file(self, path, keep_going=False):
+        """Import JSON Lines (atomic unless keep_going). Returns (applied, rejected) where
+        rejected is a list of (line, status name, message)."""
+        rejected = []
+
+        def on_reject(ctx, line, st, msg):
+            rejected.append((line, _text(self._lib.lss_status_name(st)), _text(msg)))
+
+        cb = _REJECT(on_reject)
+        o = _ImportOptions(1, 1 if keep_going else 0, None, None, ctypes.cast(cb, ctypes.c_void_p), None)
+        r = _ImportResult()
+        self._check(self._lib.lss_import_file(self._live(), os.fspath(path).encode(), ctypes.byref(o),
+                                              ctypes.byref(r)))
+        return r.applied, rejected
+
+    def export_file(self, path):
+        """Write every event as JSON Lines (the canonical form) to path."""
+        self._check(self._lib.lss_export_file(self._live(), os.fspath(path).encode(), None))
+
+    def generate(self, customers=3000, seed=1, start="2025-01-01", days=365, sales_reps=6, agents=5):
+        """Fill this empty database with a generated company (lss_generate)."""
+        o = _GenerateOptions(1, seed, customers, self._t(start), days, sales_reps, agents, None, None)
+        self._check(self._lib.lss_generate(self._live(), ctypes.byref(o)))
+
+    # metrics
+    _CHANNELS = {"phone": 0, "email": 1, "chat": 2, "in_person": 3, "web": 4, "social": 5}
+
+    def report(self, start=None, end=None, member=None, team=None, channel=None, segment=None, text=False):
+        """Every metric for [start, end) as of end (default: everything), narrowed by the filters.
+        A dict of the metrics spec's JSON: money and rates as Decimal, None for no value.
+        With text=True, the aligned text rendering instead."""
+        if channel is not None and channel not in self._CHANNELS:
+            raise InvalidError("channel %r is not a channel" % (channel,), "LSS_INVALID")
+        q = _Query(1, TIME_NONE if start is None else self._t(start), TIME_NONE if end is None else self._t(end),
+                   member.encode() if member else None, team.encode() if team else None,
+                   -1 if channel is None else self._CHANNELS[channel], segment.encode() if segment else None)
+        rep = ctypes.c_void_p()
+        self._check(self._lib.lss_report_run(ctypes.byref(rep), self._live(), ctypes.byref(q)))
+        try:
+            out = ctypes.c_void_p()
+            n = ctypes.c_size_t()
+            st = self._lib.lss_report_render(ctypes.byref(out), ctypes.byref(n), rep, 1 if text else 0)
+            if st:
+                self._raise(st, _text(self._lib.lss_errmsg()))
+            try:
+                data = ctypes.string_at(out, n.value).decode()
+            finally:
+                self._lib.lss_free(out)
+        finally:
+            self._lib.lss_report_free(rep)
+        if text:
+            return data
+        r = json.loads(data, parse_float=Decimal)
+        for part in ("sales", "relationship"):
+            for k, v in r[part].items():
+                if isinstance(v, str):
+                    r[part][k] = Decimal(v)  # money
+        for row in r["sales"]["quota"]:
+            row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
+        return r

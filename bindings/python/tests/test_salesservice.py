@@ -1,0 +1,214 @@
+"""Tests of the Python binding (standard unittest; run by ctest with
+LSS_LIBRARY set to the built library and LSS_TOOL to the built lss tool)."""
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import unittest
+from decimal import Decimal
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import salesservice as lss  # noqa: E402
+
+
+def team(db):
+    db.add_member("2025-01-01", "m-anna", "Anna Berg", role="sales", team="DACH")
+    db.add_member("2025-01-01", "m-ben", "Ben Ortiz", role="service")
+    db.add_customer("2025-01-06", "c-17", "Kraus GmbH", email="einkauf@kraus.example", segment="smb", source="web")
+
+
+class Pipeline(unittest.TestCase):
+    def test_strict_path_with_history(self):
+        with lss.Database() as db:
+            team(db)
+            d = db.open_deal("2025-01-06T09:30:00Z", "d-17", "c-17", "m-anna", Decimal("12000.00"),
+                             title="12 workstations")
+            self.assertEqual((d.stage, d.amount, d.title), ("prospect", Decimal("12000.00"), "12 workstations"))
+            for stage in ("qualified", "presented", "negotiated"):
+                d.advance("2025-01-20", stage)
+            d.set_amount("2025-01-22", "11200.00")
+            d.win("2025-01-28T15:45:00Z")
+            self.assertEqual(d.stage, "won")
+            self.assertEqual(d.amount, Decimal("11200.00"))
+            h = d.history
+            self.assertEqual([x["kind"] for x in h], ["opened", "advanced", "advanced", "advanced", "amount", "won"])
+            self.assertEqual(h[-1]["from_stage"], "negotiated")
+            self.assertEqual(h[-1]["at"].isoformat(), "2025-01-28T15:45:00+00:00")
+
+    def test_refusals_raise_one_class_per_status_and_change_nothing(self):
+        with lss.Database() as db:
+            team(db)
+            d = db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", 100)
+            with self.assertRaises(lss.TransitionError) as e:
+                d.advance("2025-01-07", "negotiated")
+            self.assertEqual(e.exception.status, "LSS_TRANSITION")
+            self.assertIn("strict pipeline: next stage is qualified", str(e.exception))
+            self.assertEqual(d.stage, "prospect")
+            with self.assertRaises(lss.NotFoundError):
+                db.open_deal("2025-01-06", "d-2", "c-nobody", "m-anna", 100)
+            with self.assertRaises(lss.AlreadyExistsError):
+                db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", 100)
+            with self.assertRaises(lss.RoleError):
+                db.open_deal("2025-01-06", "d-3", "c-17", "m-ben", 100)
+            with self.assertRaises(lss.OutOfOrderError):
+                d.advance("2024-12-31", "qualified")
+            with self.assertRaises(lss.InvalidError) as e:
+                d.advance("2025-01-08", "closed")
+            self.assertIn('"closed" is not a stage', e.exception.message)
+            with self.assertRaises(TypeError):
+                d.set_amount("2025-01-08", 12.5)  # money is never a float
+            with self.assertRaises(lss.NotFoundError):
+                db.deal("d-404")
+            self.assertTrue(issubclass(lss.RoleError, lss.SalesServiceError))
+            self.assertEqual(db.event_count, 4)  # the team (3) and d-1: nothing refused was applied
+
+    def test_lenient_loss_and_reopen(self):
+        with lss.Database(pipeline="lenient") as db:
+            team(db)
+            d = db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", "500")
+            d.advance("2025-01-07", "presented")
+            d.lose("2025-01-08", "price", note="too dear")
+            self.assertEqual(d.history[-1]["reason"], "price")
+            self.assertEqual(d.history[-1]["note"], "too dear")
+            d.reopen("2025-02-01")
+            self.assertEqual(d.stage, "presented")
+            d.win("2025-02-02", amount=450)
+            self.assertEqual(d.amount, Decimal("450.00"))
+
+
+class Tickets(unittest.TestCase):
+    def test_lifecycle_sla_and_rating(self):
+        with lss.Database() as db:
+            team(db)
+            t = db.open_ticket("2025-02-03T08:05:00Z", "t-90", "c-17", "installation", "phone", "high",
+                               subject="Docking stations")
+            self.assertEqual(t.state, "new")
+            t.contact("2025-02-03T08:40:00Z", "m-ben", 540)
+            self.assertEqual((t.state, t.assignee), ("open", None))
+            t.assign("2025-02-03T08:41:00Z", "m-ben")
+            self.assertEqual(t.assignee.key, "m-ben")
+            t.wait("2025-02-03T08:50:00Z")
+            t.resume("2025-02-03T09:00:00Z")
+            t.resolve("2025-02-03T09:10:00Z", note="firmware")
+            with self.assertRaises(lss.TransitionError):
+                t.contact("2025-02-03T09:20:00Z", "m-ben", 60)
+            t.rate("2025-02-04", 5, comment="fast")
+            t.close("2025-02-10")
+            self.assertEqual((t.state, t.score), ("closed", 5))
+            r = db.report(start="2025-02-01", end="2025-03-01")
+            s = r["service"]
+            self.assertEqual((s["tickets_opened"], s["resolved"], s["backlog"]), (1, 1, 0))
+            self.assertEqual(s["sla_compliance"], Decimal("1.0"))
+            self.assertEqual(s["aht_seconds"], Decimal("540.0"))
+            self.assertEqual(s["first_response_seconds"]["median"], 2100)
+            self.assertEqual([h["kind"] for h in t.history][:3], ["opened", "contacted", "assigned"])
+
+
+class Metrics(unittest.TestCase):
+    def test_report_equals_the_lss_tool_json(self):
+        tool = os.environ.get("LSS_TOOL")
+        if not tool:
+            self.skipTest("LSS_TOOL is not set (ctest sets it)")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "co.lss")
+            with lss.Database(path) as db:
+                db.generate(customers=400, seed=3)
+                mine = db.report(start="2025-03-01", end="2025-09-01", team="North")
+                text = db.report(text=True)
+                self.assertIn("Sales", text)
+            out = subprocess.run([tool, "report", path, "--from", "2025-03-01", "--to", "2025-09-01", "--team",
+                                  "North", "--format", "json"], check=True, capture_output=True, text=True).stdout
+            theirs = json.loads(out, parse_float=Decimal)
+            for part in ("sales", "relationship"):
+                for k, v in theirs[part].items():
+                    if isinstance(v, str):
+                        theirs[part][k] = Decimal(v)
+            for row in theirs["sales"]["quota"]:
+                row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
+            self.assertEqual(mine, theirs)
+            self.assertGreater(mine["sales"]["deals_opened"], 10)
+
+    def test_no_value_is_none(self):
+        with lss.Database() as db:
+            r = db.report(end="2026-01-01")
+            self.assertIsNone(r["sales"]["win_rate"])
+            self.assertEqual(r["sales"]["revenue"], Decimal("0.00"))
+            self.assertIsNone(r["service"]["first_response_seconds"]["median"])
+
+
+class Durability(unittest.TestCase):
+    def test_file_transactions_lock_import_export(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "crm.lss")
+            with lss.Database(path, currency="CHF") as db:
+                team(db)
+                with db.transaction():
+                    db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", 100)
+                with self.assertRaises(RuntimeError):
+                    with db.transaction():
+                        db.open_deal("2025-01-06", "d-2", "c-17", "m-anna", 100)
+                        raise RuntimeError("changed my mind")
+                with self.assertRaises(lss.NotFoundError):
+                    db.deal("d-2")  # rolled back
+                with self.assertRaises(lss.LockedError):
+                    lss.Database(path)
+                db.export_file(os.path.join(d, "a.jsonl"))
+            with lss.Database(path) as db:  # reopened: the data and the currency are there
+                self.assertEqual((db.currency, db.event_count, db.deal("d-1").stage), ("CHF", 4, "prospect"))
+            with lss.Database() as copy:
+                applied, rejected = copy.import_file(os.path.join(d, "a.jsonl"))
+                self.assertEqual((applied, rejected), (4, []))
+                copy.export_file(os.path.join(d, "b.jsonl"))
+            with open(os.path.join(d, "a.jsonl"), "rb") as a, open(os.path.join(d, "b.jsonl"), "rb") as b:
+                self.assertEqual(a.read(), b.read())
+            bad = os.path.join(d, "bad.jsonl")
+            with open(bad, "w") as f:
+                f.write('{"type":"member.add","at":0,"key":"m","name":"M","role":"sales"}\n')
+                f.write('{"type":"member.add","at":0,"key":"m","name":"M","role":"boss"}\n')
+            with lss.Database() as db:
+                with self.assertRaises(lss.InvalidError) as e:
+                    db.import_file(bad)
+                self.assertIn("line 2", str(e.exception))
+                self.assertEqual(db.event_count, 0)
+                applied, rejected = db.import_file(bad, keep_going=True)
+                self.assertEqual(applied, 1)
+                self.assertEqual(rejected[0][:2], (2, "LSS_INVALID"))
+
+
+class Lifetime(unittest.TestCase):
+    def test_handles_die_with_their_database(self):
+        db = lss.Database()
+        team(db)
+        c = db.customer("c-17")
+        db.close()
+        with self.assertRaises(lss.MisuseError):
+            c.name
+        db.close()  # twice is fine
+
+    def test_no_leak_across_a_million_calls(self):
+        with lss.Database() as db:
+            team(db)
+            d = db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", 100)
+            lib = db._lib
+            h = d._handle()
+            for _ in range(10000):
+                lib.lss_deal_stage(h)
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            for _ in range(500000):  # two C calls each: a million
+                lib.lss_deal_stage(h)
+                lib.lss_deal_amount(h)
+            for _ in range(2000):  # and reports, which allocate and free in C
+                db.report()
+            after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            self.assertLess(after - before, 4096)  # KiB: no growth with the number of calls
+
+    def test_library_not_found_names_the_places_tried(self):
+        with self.assertRaises(OSError) as e:
+            lss.load_library("/nonexistent/libsalesservice.so")
+        self.assertIn("/nonexistent/libsalesservice.so", str(e.exception))
+
+
+if __name__ == "__main__":
+    unittest.main()
