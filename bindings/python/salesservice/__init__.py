@@ -180,6 +180,7 @@ def _declare(lib):
     f("lss_money_parse", i, ctypes.POINTER(i64), s)
     for noun in ("member", "customer", "deal", "ticket"):
         f("lss_%s_find" % noun, i, ctypes.POINTER(c_entity), c_db, s)
+        f("lss_%s_by_id" % noun, i, ctypes.POINTER(c_entity), c_db, u32)
         f("lss_%s_key" % noun, s, c_entity)
         f("lss_%s_count" % noun, u32, c_db)
     f("lss_member_name", s, c_entity)
@@ -576,6 +577,26 @@ class Database:
     def count(self, noun):
         """How many "member", "customer", "deal" or "ticket" entities there are."""
         return getattr(self._lib, "lss_%s_count" % noun)(self._live())
+
+    def _all(self, noun, cls):
+        by_id = getattr(self._lib, "lss_%s_by_id" % noun)
+        for i in range(self.count(noun)):
+            h = c_entity()
+            self._check(by_id(ctypes.byref(h), self._live(), i))
+            yield cls(self, h.value)
+
+    def members(self):
+        """Every member, in the order they were added."""
+        return self._all("member", Member)
+
+    def customers(self):
+        return self._all("customer", Customer)
+
+    def deals(self):
+        return self._all("deal", Deal)
+
+    def tickets(self):
+        return self._all("ticket", Ticket)
 
     # transactions
     class _Tx:

@@ -129,6 +129,13 @@ class Metrics(unittest.TestCase):
                 row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
             self.assertEqual(mine, theirs)
             self.assertGreater(mine["sales"]["deals_opened"], 10)
+            with lss.Database(path, read_only=True) as db:
+                deals = list(db.deals())
+                self.assertEqual(len(deals), db.count("deal"))
+                won = [x for x in deals if x.stage == "won"]
+                self.assertEqual(len(won), db.report()["sales"]["won"])
+                self.assertEqual(sum(x.amount for x in won), db.report()["sales"]["revenue"])
+                self.assertEqual([m.key for m in db.members()][:2], ["s-01", "s-02"])
 
     def test_no_value_is_none(self):
         with lss.Database() as db:
@@ -136,6 +143,23 @@ class Metrics(unittest.TestCase):
             self.assertIsNone(r["sales"]["win_rate"])
             self.assertEqual(r["sales"]["revenue"], Decimal("0.00"))
             self.assertIsNone(r["service"]["first_response_seconds"]["median"])
+
+
+class Example(unittest.TestCase):
+    def test_the_analysts_example_prints_twelve_months(self):
+        tool = os.environ.get("LSS_TOOL")
+        if not tool:
+            self.skipTest("LSS_TOOL is not set (ctest sets it)")
+        here = os.path.dirname(os.path.abspath(__file__))
+        example = os.path.join(here, "..", "..", "..", "examples", "python", "monthly.py")
+        with tempfile.TemporaryDirectory() as d:
+            events = os.path.join(d, "company.jsonl")
+            subprocess.run([tool, "generate", "--customers", "500", "-o", events], check=True)
+            out = subprocess.run([sys.executable, example, events, "2025"], check=True, capture_output=True,
+                                 text=True).stdout.splitlines()
+        self.assertRegex(out[0], r"^\d+ events loaded$")
+        self.assertEqual(len(out), 14)
+        self.assertTrue(out[13].startswith("2025-12"))
 
 
 class Durability(unittest.TestCase):
