@@ -126,6 +126,27 @@ class _TicketChange(ctypes.Structure):
                 ("duration", ctypes.c_int64), ("score", ctypes.c_int), ("text", ctypes.c_char_p)]
 
 
+class _Quota(ctypes.Structure):
+    _fields_ = [("set_at", ctypes.c_int64), ("from_", ctypes.c_int64), ("to", ctypes.c_int64),
+                ("target", ctypes.c_int64)]
+
+
+class _CustomerChange(ctypes.Structure):
+    _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("name", ctypes.c_char_p), ("email", ctypes.c_char_p),
+                ("company", ctypes.c_char_p), ("segment", ctypes.c_char_p)]
+
+
+class _SlaState(ctypes.Structure):
+    _fields_ = [("elapsed", ctypes.c_int64), ("running", ctypes.c_int), ("first_response_target", ctypes.c_int64),
+                ("resolution_target", ctypes.c_int64), ("first_response", ctypes.c_int), ("resolution", ctypes.c_int),
+                ("first_response_due", ctypes.c_int64), ("resolution_due", ctypes.c_int64)]
+
+
+class _Recovery(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_uint64) for n in ("events", "last_seq", "file_size", "bytes_dropped", "tail_offset",
+                                               "tx_events_dropped", "damage_offset")]
+
+
 class _ImportResult(ctypes.Structure):
     _fields_ = [("lines", ctypes.c_uint64), ("applied", ctypes.c_uint64), ("rejected", ctypes.c_uint64),
                 ("first_bad_line", ctypes.c_uint64)]
@@ -186,6 +207,23 @@ def _declare(lib):
     f("lss_member_name", s, c_entity)
     f("lss_member_team", s, c_entity)
     f("lss_member_role", i, c_entity)
+    f("lss_member_quota_count", u32, c_entity)
+    f("lss_member_quota_get", i, ctypes.POINTER(_Quota), c_entity, u32)
+    f("lss_customer_change_count", u32, c_entity)
+    f("lss_customer_change_get", i, ctypes.POINTER(_CustomerChange), c_entity, u32)
+    f("lss_customer_first_activity", c_entity, c_entity)
+    f("lss_activity_next_of_customer", c_entity, c_entity)
+    f("lss_activity_at", i64, c_entity)
+    f("lss_activity_member", c_entity, c_entity)
+    f("lss_activity_deal", c_entity, c_entity)
+    f("lss_activity_kind_of", i, c_entity)
+    f("lss_activity_channel", i, c_entity)
+    f("lss_activity_duration", i64, c_entity)
+    f("lss_activity_note", s, c_entity)
+    f("lss_activity_kind_name", s, i)
+    f("lss_ticket_sla", i, ctypes.POINTER(_SlaState), c_entity, i64)
+    f("lss_sla_outcome_name", s, i)
+    f("lss_db_recovery", i, ctypes.POINTER(_Recovery), c_db)
     for fn in ("name", "email", "company", "segment"):
         f("lss_customer_" + fn, s, c_entity)
     f("lss_customer_added_at", i64, c_entity)
@@ -292,6 +330,17 @@ class Member(_Entity):
     team = property(lambda self: _text(self._db._lib.lss_member_team(self._handle())))
     role = property(lambda self: _text(self._db._lib.lss_role_name(self._db._lib.lss_member_role(self._handle()))))
 
+    @property
+    def quotas(self):
+        """One dict per quota period: start, end, target (Decimal), set_at."""
+        lib, h, out = self._db._lib, self._handle(), []
+        for k in range(lib.lss_member_quota_count(h)):
+            q = _Quota()
+            self._db._check(lib.lss_member_quota_get(ctypes.byref(q), h, k))
+            out.append({"start": _time_out(q.from_), "end": _time_out(q.to), "target": _money_out(q.target),
+                        "set_at": _time_out(q.set_at)})
+        return out
+
 
 class Customer(_Entity):
     """A customer; its name, email, company and segment are the current ones."""
@@ -307,6 +356,34 @@ class Customer(_Entity):
         """"prospect", "active" or "churned" as of t."""
         lib = self._db._lib
         return _text(lib.lss_customer_state_name(lib.lss_customer_state_at(self._handle(), self._db._t(t))))
+
+    @property
+    def changes(self):
+        """Every update, churn and erasure, oldest first."""
+        lib, h, out = self._db._lib, self._handle(), []
+        kinds = ("updated", "churned", "erased")
+        for k in range(lib.lss_customer_change_count(h)):
+            c = _CustomerChange()
+            self._db._check(lib.lss_customer_change_get(ctypes.byref(c), h, k))
+            out.append({"at": _time_out(c.at), "kind": kinds[c.kind], "name": _text(c.name), "email": _text(c.email),
+                        "company": _text(c.company), "segment": _text(c.segment)})
+        return out
+
+    @property
+    def activities(self):
+        """Calls, meetings, demos ... logged with this customer, in order."""
+        lib, out = self._db._lib, []
+        a = lib.lss_customer_first_activity(self._handle())
+        while a:
+            dl, d = lib.lss_activity_deal(a), lib.lss_activity_duration(a)
+            out.append({"at": _time_out(lib.lss_activity_at(a)),
+                        "member": Member(self._db, lib.lss_activity_member(a)).key,
+                        "kind": _text(lib.lss_activity_kind_name(lib.lss_activity_kind_of(a))),
+                        "channel": _text(lib.lss_channel_name(lib.lss_activity_channel(a))),
+                        "duration": d if d >= 0 else None, "deal": Deal(self._db, dl).key if dl else None,
+                        "note": _text(lib.lss_activity_note(a))})
+            a = lib.lss_activity_next_of_customer(a)
+        return out
 
     def update(self, at, name=None, email=None, company=None, segment=None):
         self._db._event("customer.update", at, customer=self.key, name=name, email=email, company=company,
@@ -402,6 +479,17 @@ class Ticket(_Entity):
                         "duration": c.duration if c.duration >= 0 else None, "score": c.score or None,
                         "text": _text(c.text)})
         return out
+
+    def sla(self, as_of):
+        """The service level as of a moment: the SLA clock, targets and outcomes."""
+        lib, st = self._db._lib, _SlaState()
+        self._db._check(lib.lss_ticket_sla(ctypes.byref(st), self._handle(), self._db._t(as_of)))
+        return {"elapsed": st.elapsed, "running": bool(st.running),
+                "first_response_target": st.first_response_target, "resolution_target": st.resolution_target,
+                "first_response": _text(lib.lss_sla_outcome_name(st.first_response)),
+                "resolution": _text(lib.lss_sla_outcome_name(st.resolution)),
+                "first_response_due": _time_out(st.first_response_due),
+                "resolution_due": _time_out(st.resolution_due)}
 
     def assign(self, at, agent):
         self._db._event("ticket.assign", at, ticket=self.key, agent=agent)
@@ -619,6 +707,12 @@ class Database:
         return Database._Tx(self)
 
     # durability
+    def recovery(self):
+        """What opening the journal found (all zero in memory): events, bytes dropped, damage ..."""
+        r = _Recovery()
+        self._check(self._lib.lss_db_recovery(ctypes.byref(r), self._live()))
+        return {n: getattr(r, n) for n, _ in _Recovery._fields_}
+
     def sync(self):
         self._check(self._lib.lss_db_sync(self._live()))
 

@@ -104,6 +104,26 @@ class Tickets(unittest.TestCase):
             self.assertEqual(s["aht_seconds"], Decimal("540.0"))
             self.assertEqual(s["first_response_seconds"]["median"], 2100)
             self.assertEqual([h["kind"] for h in t.history][:3], ["opened", "contacted", "assigned"])
+            sla = t.sla("2025-02-03T08:30:00Z")  # 25 minutes in new: running, nothing decided
+            self.assertEqual((sla["elapsed"], sla["running"], sla["first_response"]), (1500, True, "undecided"))
+            self.assertEqual(t.sla("2025-03-01")["resolution"], "met")
+
+    def test_customer_side(self):
+        with lss.Database() as db:
+            team(db)
+            db.set_quota("2025-01-01", "m-anna", "2025-01-01", "2025-04-01", "50000.00")
+            self.assertEqual(db.member("m-anna").quotas[0]["target"], Decimal("50000.00"))
+            c = db.customer("c-17")
+            db.log_activity("2025-01-09", "c-17", "m-anna", "call", "phone", duration=900, note="docks")
+            self.assertEqual(c.activities[0]["kind"], "call")
+            self.assertEqual(c.activities[0]["duration"], 900)
+            c.update("2025-02-01", segment="enterprise")
+            c.churn("2025-03-01")
+            self.assertEqual([x["kind"] for x in c.changes], ["updated", "churned"])
+            self.assertEqual(c.state_at("2025-03-02"), "churned")
+            c.erase("2025-04-01")
+            self.assertEqual((c.name, c.email, c.erased), ("[erased]", None, True))
+            self.assertIsNone(c.activities[0]["note"])
 
 
 class Metrics(unittest.TestCase):
@@ -181,6 +201,8 @@ class Durability(unittest.TestCase):
                 db.export_file(os.path.join(d, "a.jsonl"))
             with lss.Database(path) as db:  # reopened: the data and the currency are there
                 self.assertEqual((db.currency, db.event_count, db.deal("d-1").stage), ("CHF", 4, "prospect"))
+                self.assertEqual(db.recovery()["events"], 4)
+                self.assertEqual(db.recovery()["bytes_dropped"], 0)
             with lss.Database() as copy:
                 applied, rejected = copy.import_file(os.path.join(d, "a.jsonl"))
                 self.assertEqual((applied, rejected), (4, []))
