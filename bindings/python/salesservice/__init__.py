@@ -142,6 +142,15 @@ class _SlaState(ctypes.Structure):
                 ("first_response_due", ctypes.c_int64), ("resolution_due", ctypes.c_int64)]
 
 
+class _Ratio(ctypes.Structure):
+    _fields_ = [("num", ctypes.c_int64), ("den", ctypes.c_int64)]
+
+
+class _QuotaRow(ctypes.Structure):
+    _fields_ = [("member", c_entity), ("from_", ctypes.c_int64), ("to", ctypes.c_int64), ("target", ctypes.c_int64),
+                ("achieved", ctypes.c_int64), ("attainment", _Ratio)]
+
+
 class _Recovery(ctypes.Structure):
     _fields_ = [(n, ctypes.c_uint64) for n in ("events", "last_seq", "file_size", "bytes_dropped", "tail_offset",
                                                "tx_events_dropped", "damage_offset")]
@@ -224,6 +233,8 @@ def _declare(lib):
     f("lss_ticket_sla", i, ctypes.POINTER(_SlaState), c_entity, i64)
     f("lss_sla_outcome_name", s, i)
     f("lss_db_recovery", i, ctypes.POINTER(_Recovery), c_db)
+    f("lss_quota_attainment", i, ctypes.POINTER(_QuotaRow), c_db, s, i64, i64, i64)
+    f("lss_team_quota_attainment", i, ctypes.POINTER(_QuotaRow), c_db, s, i64, i64, i64)
     for fn in ("name", "email", "company", "segment"):
         f("lss_customer_" + fn, s, c_entity)
     f("lss_customer_added_at", i64, c_entity)
@@ -705,6 +716,19 @@ class Database:
     def transaction(self):
         """`with db.transaction():` commits at the end, rolls back (exactly) on an exception."""
         return Database._Tx(self)
+
+    def quota_attainment(self, start, end, member=None, team=None, as_of=None):
+        """A member's (or a team's summed) quota for exactly [start, end), as of as_of (default: now):
+        a dict of target, achieved (Decimal) and attainment (an exact Fraction, None without target)."""
+        from fractions import Fraction
+        if (member is None) == (team is None):
+            raise InvalidError("give a member or a team", "LSS_INVALID")
+        row = _QuotaRow()
+        fn = self._lib.lss_quota_attainment if member else self._lib.lss_team_quota_attainment
+        self._check(fn(ctypes.byref(row), self._live(), (member or team).encode(), self._t(start), self._t(end),
+                       TIME_NONE if as_of is None else self._t(as_of)))
+        return {"target": _money_out(row.target), "achieved": _money_out(row.achieved),
+                "attainment": Fraction(row.attainment.num, row.attainment.den) if row.attainment.den else None}
 
     # durability
     def recovery(self):

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import unittest
 from decimal import Decimal
+from fractions import Fraction
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import salesservice as lss  # noqa: E402
@@ -113,6 +114,15 @@ class Tickets(unittest.TestCase):
             team(db)
             db.set_quota("2025-01-01", "m-anna", "2025-01-01", "2025-04-01", "50000.00")
             self.assertEqual(db.member("m-anna").quotas[0]["target"], Decimal("50000.00"))
+            d = db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", "11200.00")
+            for stage in ("qualified", "presented", "negotiated"):
+                d.advance("2025-01-07", stage)
+            d.win("2025-01-08")
+            q = db.quota_attainment("2025-01-01", "2025-04-01", member="m-anna")
+            self.assertEqual((q["achieved"], q["attainment"]), (Decimal("11200.00"), Fraction(224, 1000)))
+            self.assertEqual(db.quota_attainment("2025-01-01", "2025-04-01", team="DACH")["target"], Decimal("50000.00"))
+            with self.assertRaises(lss.NotFoundError):
+                db.quota_attainment("2025-04-01", "2025-07-01", member="m-anna")
             c = db.customer("c-17")
             db.log_activity("2025-01-09", "c-17", "m-anna", "call", "phone", duration=900, note="docks")
             self.assertEqual(c.activities[0]["kind"], "call")
