@@ -314,6 +314,16 @@ def _money_out(minor):
 
 # ---- entities ---------------------------------------------------------------------------
 
+def _getter(fn, conv=_text, name=None):
+    """A read-only property calling the C accessor `fn` on the entity (and
+    `name` on its result: an enum's lss_*_name)."""
+    def get(self):
+        lib = self._db._lib
+        v = getattr(lib, fn)(self._handle())
+        return conv(getattr(lib, name)(v)) if name else conv(v)
+    return property(get, doc="%s()" % fn)
+
+
 class _Entity:
     __slots__ = ("_db", "_h")
 
@@ -336,10 +346,10 @@ class _Entity:
 
 class Member(_Entity):
     """A team member."""
-    key = property(lambda self: _text(self._db._lib.lss_member_key(self._handle())))
-    name = property(lambda self: _text(self._db._lib.lss_member_name(self._handle())))
-    team = property(lambda self: _text(self._db._lib.lss_member_team(self._handle())))
-    role = property(lambda self: _text(self._db._lib.lss_role_name(self._db._lib.lss_member_role(self._handle()))))
+    key = _getter("lss_member_key")
+    name = _getter("lss_member_name")
+    team = _getter("lss_member_team")
+    role = _getter("lss_member_role", name="lss_role_name")
 
     @property
     def quotas(self):
@@ -355,13 +365,13 @@ class Member(_Entity):
 
 class Customer(_Entity):
     """A customer; its name, email, company and segment are the current ones."""
-    key = property(lambda self: _text(self._db._lib.lss_customer_key(self._handle())))
-    name = property(lambda self: _text(self._db._lib.lss_customer_name(self._handle())))
-    email = property(lambda self: _text(self._db._lib.lss_customer_email(self._handle())))
-    company = property(lambda self: _text(self._db._lib.lss_customer_company(self._handle())))
-    segment = property(lambda self: _text(self._db._lib.lss_customer_segment(self._handle())))
-    added_at = property(lambda self: _time_out(self._db._lib.lss_customer_added_at(self._handle())))
-    erased = property(lambda self: bool(self._db._lib.lss_customer_is_erased(self._handle())))
+    key = _getter("lss_customer_key")
+    name = _getter("lss_customer_name")
+    email = _getter("lss_customer_email")
+    company = _getter("lss_customer_company")
+    segment = _getter("lss_customer_segment")
+    added_at = _getter("lss_customer_added_at", _time_out)
+    erased = _getter("lss_customer_is_erased", bool)
 
     def state_at(self, t):
         """"prospect", "active" or "churned" as of t."""
@@ -409,11 +419,11 @@ class Customer(_Entity):
 
 class Deal(_Entity):
     """A deal. Transitions are methods: advance, set_amount, assign, win, lose, reopen."""
-    key = property(lambda self: _text(self._db._lib.lss_deal_key(self._handle())))
-    title = property(lambda self: _text(self._db._lib.lss_deal_title(self._handle())))
-    stage = property(lambda self: _text(self._db._lib.lss_stage_name(self._db._lib.lss_deal_stage(self._handle()))))
-    amount = property(lambda self: _money_out(self._db._lib.lss_deal_amount(self._handle())))
-    opened_at = property(lambda self: _time_out(self._db._lib.lss_deal_opened_at(self._handle())))
+    key = _getter("lss_deal_key")
+    title = _getter("lss_deal_title")
+    stage = _getter("lss_deal_stage", name="lss_stage_name")
+    amount = _getter("lss_deal_amount", _money_out)
+    opened_at = _getter("lss_deal_opened_at", _time_out)
 
     @property
     def customer(self):
@@ -459,12 +469,11 @@ class Deal(_Entity):
 
 class Ticket(_Entity):
     """A service ticket. Transitions: assign, contact, wait, resume, resolve, reopen, close, rate."""
-    key = property(lambda self: _text(self._db._lib.lss_ticket_key(self._handle())))
-    subject = property(lambda self: _text(self._db._lib.lss_ticket_subject(self._handle())))
-    state = property(lambda self: _text(
-        self._db._lib.lss_ticket_state_name(self._db._lib.lss_ticket_state_of(self._handle()))))
-    score = property(lambda self: self._db._lib.lss_ticket_score(self._handle()) or None)
-    opened_at = property(lambda self: _time_out(self._db._lib.lss_ticket_opened_at(self._handle())))
+    key = _getter("lss_ticket_key")
+    subject = _getter("lss_ticket_subject")
+    state = _getter("lss_ticket_state_of", name="lss_ticket_state_name")
+    score = _getter("lss_ticket_score", lambda v: v or None)
+    opened_at = _getter("lss_ticket_opened_at", _time_out)
 
     @property
     def customer(self):
