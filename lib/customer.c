@@ -379,10 +379,7 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
     a->seq = lss__next_seq(db);
     a->kind = (uint8_t)kind;
     a->channel = (uint8_t)channel;
-    lss__undo_save(db, LSS__U_CUSTOMER, c);
-    if (c->last_activity)
-        lss__undo_save(db, LSS__U_PTR, &c->last_activity->next_of_customer);
-    LSS__APPEND_TO_CUSTOMER(c->first_activity, c->last_activity, a);
+    LSS__APPEND_TO_CUSTOMER(db, c, first_activity, last_activity, a);
     if ((st = lss__event_done(db, at, LSS__EV_ACTIVITY_LOG, a, 0)))
         goto done;
     if (out)

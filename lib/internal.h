@@ -382,14 +382,19 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
         return st;                                                                                  \
     }
 
-/* Append an entity to its customer's list (deals, tickets, activities). */
-#define LSS__APPEND_TO_CUSTOMER(first, last, item)                                                  \
+/* Append an entity to its customer's list (deals, tickets, activities),
+ * saving for undo what the append changes: the customer's list ends and the
+ * previous last item's link. */
+#define LSS__APPEND_TO_CUSTOMER(db, c, first, last, item)                                           \
     do {                                                                                            \
-        if (last)                                                                                   \
-            (last)->next_of_customer = (item);                                                      \
-        else                                                                                        \
-            (first) = (item);                                                                       \
-        (last) = (item);                                                                            \
+        lss__undo_save((db), LSS__U_CUSTOMER, (c));                                                 \
+        if ((c)->last) {                                                                            \
+            lss__undo_save((db), LSS__U_PTR, (void *)&(c)->last->next_of_customer);                 \
+            (c)->last->next_of_customer = (item);                                                   \
+        } else {                                                                                    \
+            (c)->first = (item);                                                                    \
+        }                                                                                           \
+        (c)->last = (item);                                                                         \
     } while (0)
 
 /* The key index (the four hash tables). While the journal is replayed it is

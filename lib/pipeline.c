@@ -115,10 +115,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
         lss__slab_pop(&db->deals);
         goto oom;
     }
-    lss__undo_save(db, LSS__U_CUSTOMER, c);
-    if (c->last_deal)
-        lss__undo_save(db, LSS__U_PTR, &c->last_deal->next_of_customer);
-    LSS__APPEND_TO_CUSTOMER(c->first_deal, c->last_deal, d);
+    LSS__APPEND_TO_CUSTOMER(db, c, first_deal, last_deal, d);
     if ((st = lss__event_done(db, at, LSS__EV_DEAL_OPEN, d, 0)))
         goto done;
     if (out)

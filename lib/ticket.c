@@ -216,10 +216,7 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
         lss__slab_pop(&db->tickets);
         goto oom;
     }
-    lss__undo_save(db, LSS__U_CUSTOMER, c);
-    if (c->last_ticket)
-        lss__undo_save(db, LSS__U_PTR, &c->last_ticket->next_of_customer);
-    LSS__APPEND_TO_CUSTOMER(c->first_ticket, c->last_ticket, t);
+    LSS__APPEND_TO_CUSTOMER(db, c, first_ticket, last_ticket, t);
     if ((st = lss__event_done(db, at, LSS__EV_TICKET_OPEN, t, 0)))
         goto done;
     if (out)
