@@ -16,31 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static int setup(void **state)
-{
-    (void)state;
-    return tmp_dir_make("lss-crash-test");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return tmp_dir_remove();
-}
-
 #define path_of tmp_path
 
-static lss_db *open_sync(const char *path, lss_sync_mode sync)
-{
-    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
-    o.pipeline = LSS_PIPELINE_LENIENT;
-    o.sync = sync;
-    lss_db *db = NULL;
-    lss_status st = lss_db_open(&db, path, &o);
-    if (st != LSS_OK)
-        fail_msg("open %s: %s: %s", path, lss_status_name(st), lss_errmsg());
-    return db;
-}
 
 /* ---- crash: SIGKILL at random moments ---------------------------------------- */
 
@@ -141,7 +118,7 @@ static void test_killed_writer_loses_nothing_it_acknowledged(void **state)
         close(fds[0]);
         if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
             fail_msg("run %d: writer failed with %d", run, WEXITSTATUS(status));
-        lss_db *db = open_sync(p, LSS_SYNC_FULL);
+        lss_db *db = open_journal(p, LSS_SYNC_FULL);
         uint64_t n = lss_db_event_count(db);
         if (n < acked)
             fail_msg("run %d: %llu events acknowledged, %llu after reopening", run, (unsigned long long)acked,
@@ -221,7 +198,7 @@ static lss_db *prepared(const char *name, lss_sync_mode sync)
 {
     const char *p = path_of(name);
     unlink(p);
-    lss_db *db = open_sync(p, sync);
+    lss_db *db = open_journal(p, sync);
     rand_team(db);
     assert_int_equal(lss_customer_add(NULL, db, 10, "c0", "C0", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
     assert_int_equal(lss_deal_open(NULL, db, 11, "d0", "c0", "s0", 1000, "t", LSS_TIME_NONE), LSS_OK);
@@ -230,7 +207,7 @@ static lss_db *prepared(const char *name, lss_sync_mode sync)
 
 static void reopen_and_compare(const char *name, const char *expect)
 {
-    lss_db *db = open_sync(path_of(name), LSS_SYNC_FULL);
+    lss_db *db = open_journal(path_of(name), LSS_SYNC_FULL);
     char *got = dump(db);
     assert_string_equal(got, expect);
     free(got);
@@ -279,7 +256,7 @@ static void test_failed_fdatasync_poisons(void **state)
     lss_db_close(db);
     faults_off();
     /* not acknowledged: the record may or may not have reached the file; either way it is whole */
-    lss_db *re = open_sync(path_of("sync.lss"), LSS_SYNC_FULL);
+    lss_db *re = open_journal(path_of("sync.lss"), LSS_SYNC_FULL);
     uint64_t n = lss_db_event_count(re);
     assert_true(n == 7 || n == 8);
     lss_db_close(re);
@@ -363,7 +340,7 @@ static void test_sync_modes(void **state)
     assert_int_equal(sync_calls, s0 + 2);
     lss_db_close(db);
     /* off: no sync until lss_db_sync or close */
-    db = open_sync(path_of("modes.lss"), LSS_SYNC_OFF);
+    db = open_journal(path_of("modes.lss"), LSS_SYNC_OFF);
     s0 = sync_calls;
     assert_int_equal(lss_deal_advance(db, 13, "d0", LSS_STAGE_PRESENTED), LSS_OK);
     assert_int_equal(sync_calls, s0);
@@ -373,7 +350,7 @@ static void test_sync_modes(void **state)
     lss_db_close(db);
     assert_int_equal(sync_calls, s0 + 2); /* at close */
     /* normal: the background thread syncs within about a second */
-    db = open_sync(path_of("modes.lss"), LSS_SYNC_NORMAL);
+    db = open_journal(path_of("modes.lss"), LSS_SYNC_NORMAL);
     s0 = sync_calls;
     assert_int_equal(lss_deal_win(db, 15, "d0", -1), LSS_OK);
     assert_int_equal(sync_calls, s0);
@@ -409,7 +386,7 @@ static void test_creating_a_journal_reports_io_errors(void **state)
     assert_null(db);
     faults_off();
     /* the empty file left behind is simply initialised on the next open */
-    db = open_sync(path_of("new.lss"), LSS_SYNC_FULL);
+    db = open_journal(path_of("new.lss"), LSS_SYNC_FULL);
     assert_int_equal(lss_db_event_count(db), 0);
     lss_db_close(db);
     /* not a journal */
@@ -428,7 +405,7 @@ static void test_one_writer_per_file(void **state)
 {
     (void)state;
     const char *p = path_of("lock.lss");
-    lss_db *a = open_sync(p, LSS_SYNC_FULL), *b = NULL;
+    lss_db *a = open_journal(p, LSS_SYNC_FULL), *b = NULL;
     assert_status_msg(NULL, lss_db_open(&b, p, NULL), LSS_LOCKED, "in use by another handle or process");
     assert_null(b);
     lss_open_options ro = LSS_OPEN_OPTIONS_INIT;
@@ -466,7 +443,7 @@ static void test_one_writer_per_file(void **state)
     close(fds[0]);
     close(fds[1]);
     /* the lock dies with its holder */
-    b = open_sync(p, LSS_SYNC_FULL);
+    b = open_journal(p, LSS_SYNC_FULL);
     /* readers share */
     lss_db_close(b);
     lss_db *r1 = NULL, *r2 = NULL;
@@ -489,5 +466,5 @@ int main(void)
         cmocka_unit_test(test_creating_a_journal_reports_io_errors),
         cmocka_unit_test(test_one_writer_per_file),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -13,31 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int setup(void **state)
-{
-    (void)state;
-    return tmp_dir_make("lss-journal-test");
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return tmp_dir_remove();
-}
-
 #define path_of tmp_path
 
-static lss_db *open_file(const char *path, lss_sync_mode sync)
-{
-    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
-    o.pipeline = LSS_PIPELINE_LENIENT;
-    o.sync = sync;
-    lss_db *db = NULL;
-    lss_status st = lss_db_open(&db, path, &o);
-    if (st != LSS_OK)
-        fail_msg("open %s: %s: %s", path, lss_status_name(st), lss_errmsg());
-    return db;
-}
 
 static uint64_t fnv(const char *s)
 {
@@ -129,7 +106,7 @@ static void test_reopen_gives_the_same_database(void **state)
         rand_events(evs, 600, &r);
         const char *p = path_of("same.lss");
         unlink(p);
-        lss_db *file = open_file(p, seed % 2 ? LSS_SYNC_OFF : LSS_SYNC_NORMAL);
+        lss_db *file = open_journal(p, seed % 2 ? LSS_SYNC_OFF : LSS_SYNC_NORMAL);
         lss_db *mem = rand_base();
         rand_team(file);
         int ok = 0;
@@ -141,7 +118,7 @@ static void test_reopen_gives_the_same_database(void **state)
         assert_true(ok > 200);
         assert_same(file, mem);
         lss_db_close(file);
-        file = open_file(p, LSS_SYNC_FULL);
+        file = open_journal(p, LSS_SYNC_FULL);
         lss_recovery rec;
         assert_int_equal(lss_db_recovery(&rec, file), LSS_OK);
         assert_int_equal(rec.events, (uint64_t)ok + 5);
@@ -198,7 +175,7 @@ static void test_cut_at_every_byte_reopens_to_the_longest_complete_prefix(void *
     static uint64_t hashes[SWEEP_EVENTS + 8];
     rng r = { 0x5eed };
     const char *full = path_of("full.lss");
-    lss_db *db = open_file(full, LSS_SYNC_OFF);
+    lss_db *db = open_journal(full, LSS_SYNC_OFF);
     rand_team(db);
     rand_events(evs, SWEEP_CANDIDATES, &r);
     for (int i = 0; i < SWEEP_CANDIDATES && lss_db_event_count(db) < SWEEP_EVENTS; i++)
@@ -227,7 +204,7 @@ static void test_cut_at_every_byte_reopens_to_the_longest_complete_prefix(void *
         while (k < nrec && ends[k] <= c)
             k++;
         write_all_file(cut, bytes, c);
-        lss_db *d = open_file(cut, LSS_SYNC_OFF);
+        lss_db *d = open_journal(cut, LSS_SYNC_OFF);
         size_t good = c < LSS__J_HEADER ? LSS__J_HEADER : k ? ends[k - 1] : LSS__J_HEADER;
         lss_recovery rec;
         lss_db_recovery(&rec, d);
@@ -255,7 +232,7 @@ static void test_flipped_bits_are_never_applied(void **state)
     rng r = { 77 };
     rand_events(evs, 200, &r);
     const char *full = path_of("flip.lss");
-    lss_db *db = open_file(full, LSS_SYNC_OFF);
+    lss_db *db = open_journal(full, LSS_SYNC_OFF);
     rand_team(db);
     for (int i = 0; i < 200; i++)
         rand_apply(db, &evs[i]);
@@ -325,7 +302,7 @@ static void test_transactions_commit_and_roll_back_exactly(void **state)
     rng r = { 4242 };
     rand_events(evs, 900, &r);
     const char *p = path_of("tx.lss");
-    lss_db *db = open_file(p, LSS_SYNC_FULL);
+    lss_db *db = open_journal(p, LSS_SYNC_FULL);
     lss_db *ref = rand_base(); /* gets only what is committed */
     rand_team(db);
     int i = 0, commits = 0, rollbacks = 0;
@@ -359,7 +336,7 @@ static void test_transactions_commit_and_roll_back_exactly(void **state)
     assert_int_equal(lss_tx_rollback(db), LSS_MISUSE);
     assert_same(db, ref);
     lss_db_close(db);
-    db = open_file(p, LSS_SYNC_FULL);
+    db = open_journal(p, LSS_SYNC_FULL);
     assert_same(db, ref);
     lss_db_close(db);
     lss_db_close(ref);
@@ -369,7 +346,7 @@ static void test_a_transaction_cut_short_is_dropped_whole(void **state)
 {
     (void)state;
     const char *p = path_of("txcut.lss");
-    lss_db *db = open_file(p, LSS_SYNC_FULL);
+    lss_db *db = open_journal(p, LSS_SYNC_FULL);
     rand_team(db);
     assert_int_equal(lss_customer_add(NULL, db, 10, "c0", "C0", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
     long before_tx = file_size(p);
@@ -386,7 +363,7 @@ static void test_a_transaction_cut_short_is_dropped_whole(void **state)
     /* every cut inside the transaction's records, including just before the end of its commit record */
     for (size_t c = (size_t)before_tx + 1; c < n; c += 7) {
         write_all_file(p, bytes, c);
-        db = open_file(p, LSS_SYNC_FULL);
+        db = open_journal(p, LSS_SYNC_FULL);
         char *got = dump(db);
         assert_string_equal(got, expect);
         free(got);
@@ -398,7 +375,7 @@ static void test_a_transaction_cut_short_is_dropped_whole(void **state)
         lss_db_close(db);
     }
     write_all_file(p, bytes, n);
-    db = open_file(p, LSS_SYNC_FULL);
+    db = open_journal(p, LSS_SYNC_FULL);
     assert_int_equal(lss_db_event_count(db), 9);
     lss_db_close(db);
     free(bytes);
@@ -446,7 +423,7 @@ static void test_erase_then_compact_removes_the_texts_and_keeps_every_figure(voi
 {
     (void)state;
     const char *p = path_of("erase.lss");
-    lss_db *db = open_file(p, LSS_SYNC_NORMAL);
+    lss_db *db = open_journal(p, LSS_SYNC_NORMAL);
     rand_team(db);
     assert_int_equal(lss_customer_add(NULL, db, 10, "c-kraus", "Kraus GmbH", "einkauf@kraus.example",
                                       "Kraus Holding", "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
@@ -515,7 +492,7 @@ static void test_erase_then_compact_removes_the_texts_and_keeps_every_figure(voi
     assert_int_equal(lss_ticket_close(db, 21, "t-1"), LSS_OK);
     char *mem_after_close = dump(db);
     lss_db_close(db);
-    db = open_file(p, LSS_SYNC_FULL);
+    db = open_journal(p, LSS_SYNC_FULL);
     char *reopened = dump(db);
     assert_string_equal(reopened, mem_after_close);
     char *again = report(db);
@@ -545,5 +522,5 @@ int main(void)
         cmocka_unit_test(test_transaction_in_memory_and_misuse),
         cmocka_unit_test(test_erase_then_compact_removes_the_texts_and_keeps_every_figure),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -142,3 +142,27 @@ const char *tmp_path(const char *name)
     snprintf(p[k], sizeof p[k], "%s/%s", tmp_dir, name);
     return p[k];
 }
+
+int tmp_group_setup(void **state)
+{
+    (void)state;
+    return tmp_dir_make("lss-test");
+}
+
+int tmp_group_teardown(void **state)
+{
+    (void)state;
+    return tmp_dir_remove();
+}
+
+lss_db *open_journal(const char *path, lss_sync_mode sync)
+{
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.pipeline = LSS_PIPELINE_LENIENT;
+    o.sync = sync;
+    lss_db *db = NULL;
+    lss_status st = lss_db_open(&db, path, &o);
+    if (st != LSS_OK)
+        fail_msg("open %s: %s: %s", path, lss_status_name(st), lss_errmsg());
+    return db;
+}

@@ -42,6 +42,12 @@ void assert_status_msg_(const lss_db *db, lss_status st, lss_status expect, cons
 int tmp_dir_make(const char *prefix);
 int tmp_dir_remove(void);
 const char *tmp_path(const char *name);
+/* cmocka group setup and teardown around them. */
+int tmp_group_setup(void **state);
+int tmp_group_teardown(void **state);
+
+/* Open (create or replay) a lenient database journal with the given sync mode; fails the test on error. */
+lss_db *open_journal(const char *path, lss_sync_mode sync);
 
 /* Open an in-memory database in the given pipeline mode; fails the test on error. */
 lss_db *open_db(lss_pipeline_mode mode);
