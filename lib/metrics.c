@@ -177,7 +177,7 @@ static void set_ratio(lss_ratio *r, int64_t num, int64_t den)
 }
 
 /* The customer pass: relationship metrics and lead conversion (segment only). */
-static lss_status customers_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m)
+lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m)
 {
     lss_relationship_metrics r;
     memset(&r, 0, sizeof r);
@@ -226,7 +226,7 @@ static lss_status customers_compute(lss_relationship_metrics *out, lss_ratio *le
     return LSS_OK;
 }
 
-lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m)
+lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m, bool with_lead)
 {
     lss_sales_metrics s;
     memset(&s, 0, sizeof s);
@@ -273,16 +273,12 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
     set_ratio(&s.funnel_conversion[0], 0, 0);
     for (int k = 1; k < LSS_FUNNEL_STAGES; k++)
         set_ratio(&s.funnel_conversion[k], s.funnel_reached[k], s.funnel_reached[k - 1]);
-    lss_status st = customers_compute(NULL, &s.lead_conversion_rate, db, m);
+    lss_status st = with_lead ? lss__relationship_compute(NULL, &s.lead_conversion_rate, db, m) : LSS_OK;
     if (st == LSS_OK)
         *out = s;
     return st;
 }
 
-lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_db *db, const lss__mq *m)
-{
-    return customers_compute(out, NULL, db, m);
-}
 
 /* ---- service ------------------------------------------------------------- */
 
@@ -613,9 +609,9 @@ static lss_status part_get(void *out, lss_db *db, const lss_query *q, part_fn fn
     return st;
 }
 
-static lss_status sales_fn(void *out, lss_db *db, const lss__mq *m) { return lss__sales_compute(out, db, m); }
+static lss_status sales_fn(void *out, lss_db *db, const lss__mq *m) { return lss__sales_compute(out, db, m, true); }
 static lss_status service_fn(void *out, lss_db *db, const lss__mq *m) { return lss__service_compute(out, db, m); }
-static lss_status rel_fn(void *out, lss_db *db, const lss__mq *m) { return lss__relationship_compute(out, db, m); }
+static lss_status rel_fn(void *out, lss_db *db, const lss__mq *m) { return lss__relationship_compute(out, NULL, db, m); }
 
 lss_status lss_sales_metrics_get(lss_sales_metrics *out, lss_db *db, const lss_query *q)
 {
@@ -680,7 +676,7 @@ LSS__REL(avg_customer_value, lss_ratio)
 
 static lss_status lead_fn(void *out, lss_db *db, const lss__mq *m)
 {
-    return customers_compute(NULL, out, db, m);
+    return lss__relationship_compute(NULL, out, db, m);
 }
 
 lss_status lss_metric_lead_conversion_rate(lss_ratio *out, lss_db *db, const lss_query *q)

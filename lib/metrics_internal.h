@@ -17,9 +17,13 @@ typedef struct lss__mq {
 
 /* All of these run with the database locked and report through lss__fail. */
 lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const char *ctx);
-lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m);
+/* with_lead: also lead_conversion_rate, which takes a pass over the customers
+ * (the report gets it from its relationship pass instead). */
+lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m, bool with_lead);
 lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m);
-lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_db *db, const lss__mq *m);
+/* The customer pass: the relationship metrics (out may be NULL) and, if lead
+ * is not NULL, the lead conversion rate (narrowed by segment only). */
+lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m);
 /* Quota rows overlapping the window, sorted by member key and period;
  * *out is allocated with lss__malloc (NULL when *count is 0). */
 lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m);

@@ -64,11 +64,11 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
             st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
     }
     if (st == LSS_OK)
-        st = lss__sales_compute(&r->sales, db, &m);
+        st = lss__sales_compute(&r->sales, db, &m, false);
     if (st == LSS_OK)
         st = lss__service_compute(&r->service, db, &m);
     if (st == LSS_OK)
-        st = lss__relationship_compute(&r->rel, db, &m);
+        st = lss__relationship_compute(&r->rel, &r->sales.lead_conversion_rate, db, &m); /* one customer pass */
     if (st == LSS_OK)
         st = lss__quota_compute(&r->quota, &r->nquota, db, &m);
     lss__unlock(db);
