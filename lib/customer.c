@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-LSS__DEFINE_GET(lss_customer, lss__customer_get, customers_by_key, LSS__H_CUSTOMER)
+LSS__DEFINE_GET(lss_customer, lss__customer_get, customers_by_key, customers, LSS__H_CUSTOMER)
 
 static lss_status check_fields(lss_db *db, const char *ctx, const char *name, bool name_required,
                                const char *email, const char *company, const char *segment)
@@ -77,7 +77,7 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
     c->churned_at = LSS_TIME_NONE;
     c->id = db->customers.count - 1;
     c->source = (uint8_t)source;
-    if (!lss__index_add(db, &db->customers_by_key, c, c->key)) {
+    if (!lss__index_add(db, &db->customers_by_key, c->id, c->key)) {
         lss__slab_pop(&db->customers);
         if (seg_added)
             lss__intern_undo(&db->segments);
@@ -406,7 +406,7 @@ const lss_activity *lss_activity_next_of_customer(const lss_activity *a) { retur
 
 void lss__customers_free(lss_db *db)
 {
-    HASH_CLEAR(hh, db->customers_by_key);
+    lss__keyindex_clear(&db->customers_by_key);
     for (uint32_t i = 0; i < db->customers.count; i++)
         lss__vec_free(&((lss_customer *)lss__slab_get(&db->customers, i))->changes);
     lss__slab_free(&db->customers);

@@ -123,35 +123,24 @@ void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
 
 /* ---- the key index ------------------------------------------------------- */
 
-typedef struct hnode {
-    UT_hash_handle hh; /* first in every entity with a key, followed by the key */
-} hnode;
+#define KEY_FIRST(type) _Static_assert(offsetof(type, key) == 0, #type ": the key first")
+KEY_FIRST(struct lss_member);
+KEY_FIRST(struct lss_customer);
+KEY_FIRST(struct lss_deal);
+KEY_FIRST(struct lss_ticket);
 
-#define KEY_AFTER_HH(type)                                                                          \
-    _Static_assert(offsetof(type, hh) == 0 && offsetof(type, key) == sizeof(UT_hash_handle),        \
-                   #type ": the hash handle first, the key next")
-KEY_AFTER_HH(struct lss_member);
-KEY_AFTER_HH(struct lss_customer);
-KEY_AFTER_HH(struct lss_deal);
-KEY_AFTER_HH(struct lss_ticket);
-
-bool lss__index_add(lss_db *db, void *headp, void *entity, const char *key)
+bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key)
 {
     if (db->replaying)
         return true; /* lss__index_ready adds it */
-    hnode **head = headp, *e = entity;
-    HASH_ADD_KEYPTR(hh, *head, key, strlen(key), e);
-    return e->hh.tbl != NULL;
+    return lss__keyindex_add(ix, lss__key_hash(key), id);
 }
 
-static bool index_slab(lss__slab *s, void *headp)
+static bool index_slab(const lss__slab *s, size_t key_off, lss__keyindex *ix)
 {
-    hnode **head = headp;
     for (uint32_t i = 0; i < s->count; i++) {
-        hnode *e = lss__slab_get(s, i);
-        const char *key = *(const char *const *)((const char *)e + sizeof(UT_hash_handle));
-        HASH_ADD_KEYPTR(hh, *head, key, strlen(key), e);
-        if (e->hh.tbl == NULL)
+        const char *key = *(const char *const *)((const char *)lss__slab_get(s, i) + key_off);
+        if (!lss__keyindex_add(ix, lss__key_hash(key), i))
             return false;
     }
     return true;
@@ -161,15 +150,17 @@ lss_status lss__index_ready(lss_db *db)
 {
     if (!db->index_stale || db->replaying)
         return LSS_OK;
-    if (index_slab(&db->members, &db->members_by_key) && index_slab(&db->customers, &db->customers_by_key) &&
-        index_slab(&db->deals, &db->deals_by_key) && index_slab(&db->tickets, &db->tickets_by_key)) {
+    if (index_slab(&db->members, offsetof(lss_member, key), &db->members_by_key) &&
+        index_slab(&db->customers, offsetof(lss_customer, key), &db->customers_by_key) &&
+        index_slab(&db->deals, offsetof(lss_deal, key), &db->deals_by_key) &&
+        index_slab(&db->tickets, offsetof(lss_ticket, key), &db->tickets_by_key)) {
         db->index_stale = false;
         return LSS_OK;
     }
-    HASH_CLEAR(hh, db->members_by_key);
-    HASH_CLEAR(hh, db->customers_by_key);
-    HASH_CLEAR(hh, db->deals_by_key);
-    HASH_CLEAR(hh, db->tickets_by_key);
+    lss__keyindex_clear(&db->members_by_key);
+    lss__keyindex_clear(&db->customers_by_key);
+    lss__keyindex_clear(&db->deals_by_key);
+    lss__keyindex_clear(&db->tickets_by_key);
     return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
 }
 
@@ -407,8 +398,8 @@ char *lss__dump(const lss_db *db)
                 (long long)x->duration, x->score, S(x->text));
         }
     }
-    put(&b, "hash members=%u customers=%u deals=%u tickets=%u teams=%u segments=%u\n", HASH_COUNT(db->members_by_key),
-        HASH_COUNT(db->customers_by_key), HASH_COUNT(db->deals_by_key), HASH_COUNT(db->tickets_by_key), HASH_COUNT(db->teams.by_name),
+    put(&b, "hash members=%u customers=%u deals=%u tickets=%u teams=%u segments=%u\n", db->members_by_key.count,
+        db->customers_by_key.count, db->deals_by_key.count, db->tickets_by_key.count, HASH_COUNT(db->teams.by_name),
         HASH_COUNT(db->segments.by_name));
     lss__unlock(db);
     if (b.oom) {

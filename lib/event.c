@@ -256,10 +256,10 @@ lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **creat
             return lss__fail(db, LSS_NOT_FOUND, "%s: field \"%s\": entity id %u does not exist", d->name,
                              d->sname[k], ev->ref[k]);
         }
-        /* entities with keys have the hash handle first and the key next */
+        /* entities with keys have the key first (internal.h) */
         void *e = lss__slab_get(sl, ev->ref[k]);
         if (named.s[k] == NULL)
-            named.s[k] = *(const char *const *)((const char *)e + sizeof(UT_hash_handle));
+            named.s[k] = *(const char *const *)e;
         db->hint[d->sref[k] - 1] = e;
     }
     ev = &named;

@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -110,6 +111,21 @@ void lss__intern_undo(lss__intern *t);
 const char *lss__intern_find(const lss__intern *t, const char *s);
 void lss__intern_free(lss__intern *t);
 
+/* Key index of an entity kind (index.c): (hash, id + 1) slots, linear
+ * probing; keys are read from the entities. */
+typedef struct lss__keyindex {
+    uint64_t *slots;
+    uint32_t cap, count;
+} lss__keyindex;
+uint32_t lss__key_hash(const char *key);
+/* The id of the entity with `key` (its key pointer at key_off in the slab's
+ * elements), or LSS__NONE. */
+uint32_t lss__keyindex_find(const lss__keyindex *ix, const lss__slab *s, size_t key_off, const char *key);
+/* False on OOM (nothing changed). */
+bool lss__keyindex_add(lss__keyindex *ix, uint32_t hash, uint32_t id);
+void lss__keyindex_remove(lss__keyindex *ix, uint32_t hash, uint32_t id);
+void lss__keyindex_clear(lss__keyindex *ix);
+
 /* ---- text validation (text.c) ------------------------------------------ */
 #define LSS__KEY_MAX 128u
 #define LSS__NAME_MAX 256u
@@ -135,8 +151,10 @@ lss_status lss__enum_parse(const char *const *names, int count, const char *what
 /* ---- entities ----------------------------------------------------------- */
 #define LSS__NONE UINT32_MAX
 
+/* Entities with a key (member, customer, deal, ticket) have it first: the
+ * key index and the replay read it there (static assertions in db.c). */
+
 struct lss_member {
-    UT_hash_handle hh;
     const char *key;
     const char *name;
     lss_time added_at;
@@ -161,7 +179,6 @@ typedef struct lss__customer_change {
 } lss__customer_change;
 
 struct lss_customer {
-    UT_hash_handle hh;
     const char *key;
     const char *name, *email, *company;
     const lss_customer *referred_by;
@@ -190,7 +207,6 @@ typedef struct lss__deal_change {
 } lss__deal_change;
 
 struct lss_deal {
-    UT_hash_handle hh;
     const char *key;
     const char *title;
     lss_customer *customer;
@@ -227,7 +243,6 @@ typedef struct lss__ticket_change {
 } lss__ticket_change;
 
 struct lss_ticket {
-    UT_hash_handle hh;
     const char *key;
     const char *subject;
     lss_customer *customer;
@@ -288,10 +303,7 @@ struct lss_db {
     lss__arena text;
     lss__intern teams, segments;
     lss__slab members, customers, deals, activities, tickets;
-    lss_member *members_by_key;
-    lss_customer *customers_by_key;
-    lss_deal *deals_by_key;
-    lss_ticket *tickets_by_key;
+    lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key;
     lss__vec prob; /* lss__prob_change */
     lss__vec sla;  /* lss__sla_change */
     /* durability and transactions */
@@ -316,7 +328,7 @@ enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
 
 /* The lookup by key of an entity kind: the replay hint if it matches, else
  * the hash table. */
-#define LSS__DEFINE_GET(type, fn, table, h)                                                         \
+#define LSS__DEFINE_GET(type, fn, table, slab, h)                                                   \
     type *fn(const lss_db *db, const char *key)                                                     \
     {                                                                                               \
         type *e = db->hint[h];                                                                      \
@@ -326,9 +338,8 @@ enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
             return NULL;                                                                            \
         if (db->index_stale && !db->replaying && lss__index_ready((lss_db *)db) != LSS_OK)          \
             return NULL; /* entry points call lss__index_ready first and report its failure */      \
-        e = NULL;                                                                                   \
-        HASH_FIND_STR(db->table, key, e);                                                           \
-        return e;                                                                                   \
+        uint32_t id = lss__keyindex_find(&db->table, &db->slab, offsetof(type, key), key);          \
+        return id == LSS__NONE ? NULL : (type *)lss__slab_get(&db->slab, id);                       \
     }
 
 /* Every public mutation: lock, lss__wbegin, validate, reserve, save what it
@@ -407,9 +418,9 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
  * not kept (the records name entities by id); it is built on first use,
  * by lss__index_ready, which every entry point that looks keys up calls. */
 lss_status lss__index_ready(lss_db *db);
-/* Add an entity (member, customer, deal, ticket: hh first) to a key table.
+/* Add entity `id` with `key` to a key table (not while replaying).
  * False on OOM (the entity is then not in the table). */
-bool lss__index_add(lss_db *db, void *head, void *entity, const char *key);
+bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key);
 
 lss_ticket *lss__ticket_get(const lss_db *db, const char *key);
 /* The two SLA outcomes of t as of as_of (no range check). */

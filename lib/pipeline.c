@@ -37,7 +37,7 @@ const char *lss_deal_change_kind_name(int kind)
     return lss__enum_name(change_names, (int)(sizeof change_names / sizeof *change_names), kind);
 }
 
-LSS__DEFINE_GET(lss_deal, lss__deal_get, deals_by_key, LSS__H_DEAL)
+LSS__DEFINE_GET(lss_deal, lss__deal_get, deals_by_key, deals, LSS__H_DEAL)
 
 static lss_status find_owner(lss_db *db, const char *ctx, const char *deal, const char *owner,
                              const lss_member **out)
@@ -111,7 +111,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     lss__deal_change ch = { at, amount, NULL, m, lss__next_seq(db), LSS_DEAL_OPENED, LSS_STAGE_PROSPECT,
                             LSS_STAGE_PROSPECT, LSS_LOSS_OTHER };
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
-    if (!lss__index_add(db, &db->deals_by_key, d, d->key)) {
+    if (!lss__index_add(db, &db->deals_by_key, d->id, d->key)) {
         lss__slab_pop(&db->deals);
         goto oom;
     }
@@ -429,7 +429,7 @@ lss_status lss_deal_stage_entered(lss_time *at, const lss_deal *d, lss_stage sta
 
 void lss__pipeline_free(lss_db *db)
 {
-    HASH_CLEAR(hh, db->deals_by_key);
+    lss__keyindex_clear(&db->deals_by_key);
     for (uint32_t i = 0; i < db->deals.count; i++)
         lss__vec_free(&((lss_deal *)lss__slab_get(&db->deals, i))->hist);
     lss__slab_free(&db->deals);

@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-LSS__DEFINE_GET(lss_member, lss__member_get, members_by_key, LSS__H_MEMBER)
+LSS__DEFINE_GET(lss_member, lss__member_get, members_by_key, members, LSS__H_MEMBER)
 
 lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const char *key, const char *name,
                           lss_role role, const char *team)
@@ -44,7 +44,7 @@ lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const
     m->seq = lss__next_seq(db);
     m->team = team_s;
     m->role = (uint8_t)role;
-    if (!lss__index_add(db, &db->members_by_key, m, m->key)) {
+    if (!lss__index_add(db, &db->members_by_key, m->id, m->key)) {
         lss__slab_pop(&db->members);
         if (team_added)
             lss__intern_undo(&db->teams);
@@ -159,7 +159,7 @@ lss_status lss_member_quota_get(lss_quota *out, const lss_member *m, uint32_t i)
 
 void lss__team_free(lss_db *db)
 {
-    HASH_CLEAR(hh, db->members_by_key);
+    lss__keyindex_clear(&db->members_by_key);
     for (uint32_t i = 0; i < db->members.count; i++)
         lss__vec_free(&((lss_member *)lss__slab_get(&db->members, i))->quotas);
     lss__slab_free(&db->members);

@@ -69,7 +69,7 @@ PARSE(lss_ticket_state_parse, lss_ticket_state, state_names, "ticket state")
 PARSE(lss_ticket_kind_parse, lss_ticket_kind, kind_names, "ticket kind")
 PARSE(lss_priority_parse, lss_priority, priority_names, "priority")
 
-LSS__DEFINE_GET(lss_ticket, lss__ticket_get, tickets_by_key, LSS__H_TICKET)
+LSS__DEFINE_GET(lss_ticket, lss__ticket_get, tickets_by_key, tickets, LSS__H_TICKET)
 
 /* ---- SLA targets ------------------------------------------------------------ */
 
@@ -212,7 +212,7 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     lss__ticket_change ch = { at, NULL, NULL, -1, lss__next_seq(db), LSS_TICKET_EV_OPEN, LSS_TICKET_NEW,
                               LSS_TICKET_NEW, (uint8_t)channel, 0 };
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
-    if (!lss__index_add(db, &db->tickets_by_key, t, t->key)) {
+    if (!lss__index_add(db, &db->tickets_by_key, t->id, t->key)) {
         lss__slab_pop(&db->tickets);
         goto oom;
     }
@@ -521,7 +521,7 @@ lss_status lss_ticket_history_get(lss_ticket_change *out, const lss_ticket *t, u
 
 void lss__tickets_free(lss_db *db)
 {
-    HASH_CLEAR(hh, db->tickets_by_key);
+    lss__keyindex_clear(&db->tickets_by_key);
     for (uint32_t i = 0; i < db->tickets.count; i++)
         lss__vec_free(&((lss_ticket *)lss__slab_get(&db->tickets, i))->hist);
     lss__slab_free(&db->tickets);

@@ -95,14 +95,12 @@ void lss__undo_save(lss_db *db, int type, void *obj)
     db->undo_len += n;
 }
 
-/* Put an entity's bytes back, except its hash handle (other entries of the
- * table may have changed it) and its history vector's storage (which may
- * have moved; the entries before the saved count are unchanged). */
+/* Put an entity's bytes back, except its history vector's storage (which
+ * may have moved; the entries before the saved count are unchanged). */
 static void restore_entity(void *obj, const unsigned char *saved, size_t size, lss__vec *vec)
 {
     lss__vec keep = *vec;
-    size_t h = sizeof(UT_hash_handle);
-    memcpy((char *)obj + h, saved + h, size - h);
+    memcpy(obj, saved, size);
     uint32_t count = vec->count;
     *vec = keep;
     vec->count = count;
@@ -137,7 +135,8 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
     db->undo_len = sp->undo_bytes;
     while (db->tickets.count > sp->tickets) {
         lss_ticket *t = lss__slab_get(&db->tickets, db->tickets.count - 1);
-        HASH_DELETE(hh, db->tickets_by_key, t);
+        if (!db->index_stale)
+            lss__keyindex_remove(&db->tickets_by_key, lss__key_hash(t->key), t->id);
         lss__vec_free(&t->hist);
         lss__slab_pop(&db->tickets);
     }
@@ -145,19 +144,22 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
         lss__slab_pop(&db->activities);
     while (db->deals.count > sp->deals) {
         lss_deal *d = lss__slab_get(&db->deals, db->deals.count - 1);
-        HASH_DELETE(hh, db->deals_by_key, d);
+        if (!db->index_stale)
+            lss__keyindex_remove(&db->deals_by_key, lss__key_hash(d->key), d->id);
         lss__vec_free(&d->hist);
         lss__slab_pop(&db->deals);
     }
     while (db->customers.count > sp->customers) {
         lss_customer *c = lss__slab_get(&db->customers, db->customers.count - 1);
-        HASH_DELETE(hh, db->customers_by_key, c);
+        if (!db->index_stale)
+            lss__keyindex_remove(&db->customers_by_key, lss__key_hash(c->key), c->id);
         lss__vec_free(&c->changes);
         lss__slab_pop(&db->customers);
     }
     while (db->members.count > sp->members) {
         lss_member *m = lss__slab_get(&db->members, db->members.count - 1);
-        HASH_DELETE(hh, db->members_by_key, m);
+        if (!db->index_stale)
+            lss__keyindex_remove(&db->members_by_key, lss__key_hash(m->key), m->id);
         lss__vec_free(&m->quotas);
         lss__slab_pop(&db->members);
     }

@@ -1,0 +1,155 @@
+/* The key index (lib/index.c): lookups, growth, removal with backward shift,
+ * long probe runs that wrap around the table's end, and failed growth. */
+#include "testutil.h"
+
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct rec {
+    const char *key;
+} rec;
+
+typedef struct fixture {
+    lss__slab slab;
+    char (*keys)[16];
+    uint32_t n;
+} fixture;
+
+static void fixture_make(fixture *f, uint32_t n)
+{
+    lss__slab_init(&f->slab, sizeof(rec));
+    f->keys = test_malloc(sizeof *f->keys * n);
+    f->n = n;
+    for (uint32_t i = 0; i < n; i++) {
+        snprintf(f->keys[i], sizeof f->keys[i], "k%u", i);
+        assert_int_equal(lss__slab_reserve(&f->slab), LSS_OK);
+        rec *r = lss__slab_push(&f->slab);
+        r->key = f->keys[i];
+    }
+}
+
+static void fixture_free(fixture *f)
+{
+    lss__slab_free(&f->slab);
+    test_free(f->keys);
+}
+
+static uint32_t find(const lss__keyindex *ix, const fixture *f, const char *key)
+{
+    return lss__keyindex_find(ix, &f->slab, offsetof(rec, key), key);
+}
+
+/* hash_of: the real hash, or a constant that puts every key in one probe run */
+static void check_all(const lss__keyindex *ix, const fixture *f, uint32_t present_below)
+{
+    for (uint32_t i = 0; i < f->n; i++)
+        assert_int_equal(find(ix, f, f->keys[i]), i < present_below ? i : LSS__NONE);
+    assert_int_equal(ix->count, present_below);
+    assert_true((uint64_t)ix->count * 5u <= (uint64_t)ix->cap * 4u);
+}
+
+static void test_add_find_remove(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_make(&f, 20000);
+    lss__keyindex ix = { 0 };
+    assert_int_equal(find(&ix, &f, "k0"), LSS__NONE); /* empty table */
+    for (uint32_t i = 0; i < f.n; i++)
+        assert_true(lss__keyindex_add(&ix, lss__key_hash(f.keys[i]), i));
+    check_all(&ix, &f, f.n);
+    assert_int_equal(find(&ix, &f, "k20000"), LSS__NONE);
+    assert_int_equal(find(&ix, &f, ""), LSS__NONE);
+    /* a rollback removes the newest first */
+    for (uint32_t i = f.n; i-- > 12000;)
+        lss__keyindex_remove(&ix, lss__key_hash(f.keys[i]), i);
+    check_all(&ix, &f, 12000);
+    /* removing what is not there changes nothing */
+    lss__keyindex_remove(&ix, lss__key_hash(f.keys[15000]), 15000);
+    check_all(&ix, &f, 12000);
+    /* and the removed keys can come back */
+    for (uint32_t i = 12000; i < f.n; i++)
+        assert_true(lss__keyindex_add(&ix, lss__key_hash(f.keys[i]), i));
+    check_all(&ix, &f, f.n);
+    lss__keyindex_clear(&ix);
+    assert_int_equal(ix.count, 0);
+    assert_int_equal(find(&ix, &f, "k1"), LSS__NONE);
+    fixture_free(&f);
+}
+
+/* Every key with the same hash: one run of probes through the whole table,
+ * wrapping around its end; removals from its middle must keep the rest
+ * reachable (backward shift). */
+static void test_one_probe_run_wraps_and_survives_removals(void **state)
+{
+    (void)state;
+    fixture f;
+    fixture_make(&f, 12);
+    lss__keyindex ix = { 0 };
+    uint32_t h = UINT32_MAX; /* home = the last slot: the run wraps at once */
+    for (uint32_t i = 0; i < f.n; i++)
+        assert_true(lss__keyindex_add(&ix, h, i));
+    assert_int_equal(ix.cap, 16);
+    /* the lookup hashes the key: check through the slots themselves */
+    uint32_t seen = 0;
+    for (uint32_t s = 0; s < ix.cap; s++)
+        if (ix.slots[s])
+            seen |= 1u << ((uint32_t)ix.slots[s] - 1u);
+    assert_int_equal(seen, (1u << 12) - 1u);
+    assert_true(ix.slots[15] != 0 && ix.slots[0] != 0);
+    /* remove from the middle of the run, then the start */
+    lss__keyindex_remove(&ix, h, 5);
+    lss__keyindex_remove(&ix, h, 0);
+    assert_int_equal(ix.count, 10);
+    /* the remaining ids form one contiguous run starting at the home slot */
+    uint32_t s = 15, left = 0;
+    while (ix.slots[s]) {
+        uint32_t id = (uint32_t)ix.slots[s] - 1u;
+        assert_true(id != 5 && id != 0 && id < 12);
+        left |= 1u << id;
+        s = (s + 1) % ix.cap;
+    }
+    assert_int_equal(left, ((1u << 12) - 1u) & ~(1u << 5) & ~1u);
+    lss__keyindex_clear(&ix);
+    fixture_free(&f);
+}
+
+/* Growth that cannot allocate leaves the table as it was. */
+static void test_failed_growth_changes_nothing(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    fixture f;
+    fixture_make(&f, 13);
+    lss__keyindex ix = { 0 };
+    for (uint32_t i = 0; i < 12; i++)
+        assert_true(lss__keyindex_add(&ix, lss__key_hash(f.keys[i]), i));
+    assert_int_equal(ix.cap, 16); /* a 13th key passes 0.8: the table must grow */
+    long live = fail_alloc_live();
+    fail_alloc_arm(1);
+    assert_false(lss__keyindex_add(&ix, lss__key_hash(f.keys[12]), 12));
+    assert_true(fail_alloc_fired());
+    fail_alloc_arm(0);
+    assert_int_equal(fail_alloc_live(), live);
+    assert_int_equal(ix.cap, 16);
+    check_all(&ix, &f, 12);
+    assert_true(lss__keyindex_add(&ix, lss__key_hash(f.keys[12]), 12));
+    assert_int_equal(ix.cap, 24);
+    check_all(&ix, &f, 13);
+    lss__keyindex_clear(&ix);
+    fixture_free(&f);
+    assert_int_equal(fail_alloc_live(), 0);
+    fail_alloc_uninstall();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_add_find_remove),
+        cmocka_unit_test(test_one_probe_run_wraps_and_survives_removals),
+        cmocka_unit_test(test_failed_growth_changes_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
