@@ -244,7 +244,8 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
         lss__undo_save(db, LSS__U_DEAL, d);
         d->title = NULL;
         for (uint32_t i = 0; i < d->hist.count; i++)
-            clear(db, &LSS__VEC_AT(&d->hist, lss__deal_change, i).note);
+            if (LSS__DC_KIND(&LSS__VEC_AT(&d->hist, lss__deal_change, i)) == LSS_DEAL_LOST)
+                clear(db, &LSS__VEC_AT(&d->hist, lss__deal_change, i).v.note);
     }
     for (lss_activity *a = c->first_activity; a; a = a->next_of_customer)
         clear(db, &a->note);
@@ -252,7 +253,8 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
         lss__undo_save(db, LSS__U_TICKET, t);
         t->subject = NULL;
         for (uint32_t i = 0; i < t->hist.count; i++)
-            clear(db, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).text);
+            if (lss__tc_has_text(LSS__TC_KIND(&LSS__VEC_AT(&t->hist, lss__ticket_change, i))))
+                clear(db, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).v.text);
     }
     LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
     c->erased = 1;

@@ -362,10 +362,11 @@ char *lss__dump(const lss_db *db)
             (long long)d->expected_close, (long long)d->last_at, (long long)d->amount, d->stage, d->lost_from,
             d->furthest, d->next_of_customer ? d->next_of_customer->key : "-");
         for (uint32_t k = 0; k < d->hist.count; k++) {
-            const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, k);
+            lss_deal_change x;
+            lss__deal_change_get(&x, d, k);
             put(&b, "  hist seq=%u at=%lld kind=%u stage=%u from=%u amount=%lld owner=%s reason=%u note=%s\n",
-                x->seq, (long long)x->at, x->kind, x->stage, x->from_stage, (long long)x->amount, x->owner->key, x->reason,
-                S(x->note));
+                LSS__VEC_AT(&d->hist, lss__deal_change, k).seq, (long long)x.at, x.kind, x.stage, x.from_stage,
+                (long long)x.amount, x.owner->key, x.reason, S(x.note));
         }
     }
     for (uint32_t i = 0; i < db->activities.count; i++) {
@@ -391,11 +392,12 @@ char *lss__dump(const lss_db *db)
             (long long)t->sla_response, (long long)t->sla_resolution, t->reopens, t->contacts, t->state, t->kind,
             t->channel, t->priority, t->score, t->next_of_customer ? t->next_of_customer->key : "-");
         for (uint32_t k = 0; k < t->hist.count; k++) {
-            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
-            put(&b, "  hist seq=%u at=%lld kind=%u state=%u from=%u agent=%s channel=%u duration=%lld score=%u "
+            lss_ticket_change x;
+            lss__ticket_change_get(&x, t, k);
+            put(&b, "  hist seq=%u at=%lld kind=%u state=%u from=%u agent=%s channel=%u duration=%lld score=%d "
                     "text=%s\n",
-                x->seq, (long long)x->at, x->kind, x->state, x->from_state, x->agent ? x->agent->key : "-", x->channel,
-                (long long)x->duration, x->score, S(x->text));
+                LSS__VEC_AT(&t->hist, lss__ticket_change, k).seq, (long long)x.at, x.kind, x.state, x.from_state,
+                x.agent ? x.agent->key : "-", x.channel, (long long)x.duration, x.score, S(x.text));
         }
     }
     put(&b, "hash members=%u customers=%u deals=%u tickets=%u teams=%u segments=%u\n", db->members_by_key.count,

@@ -150,34 +150,37 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         if (r->kind >= LSS__EV_DEAL_OPEN && r->kind <= LSS__EV_DEAL_REOPEN) {
             const lss_deal *d = r->obj;
             const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, r->idx);
-            ev->at = x->at;
+            const lss_member *owner;
+            ev->at = lss__w_at(x->w);
             ev->s[0] = d->key;
             if (r->kind != LSS__EV_DEAL_OPEN)
                 ev->ref[0] = d->id;
             switch (r->kind) {
             case LSS__EV_DEAL_OPEN:
                 ev->s[1] = d->customer->key;
-                ev->s[2] = x->owner->key;
+                owner = lss__deal_owner_after(d, r->idx);
+                ev->s[2] = owner->key;
                 ev->ref[1] = d->customer->id;
-                ev->ref[2] = x->owner->id;
+                ev->ref[2] = owner->id;
                 ev->s[3] = d->title;
-                ev->i[0] = x->amount;
+                ev->i[0] = x->v.amount;
                 ev->i[1] = d->expected_close;
                 break;
             case LSS__EV_DEAL_ADVANCE:
-                ev->i[0] = x->stage;
+                ev->i[0] = LSS__DC_STAGE(x);
                 break;
             case LSS__EV_DEAL_AMOUNT:
             case LSS__EV_DEAL_WIN:
-                ev->i[0] = x->amount;
+                ev->i[0] = x->v.amount;
                 break;
             case LSS__EV_DEAL_ASSIGN:
-                ev->s[1] = x->owner->key;
-                ev->ref[1] = x->owner->id;
+                owner = lss__deal_owner_after(d, r->idx);
+                ev->s[1] = owner->key;
+                ev->ref[1] = owner->id;
                 break;
             case LSS__EV_DEAL_LOSE:
-                ev->s[1] = x->note;
-                ev->i[0] = x->reason;
+                ev->s[1] = x->v.note;
+                ev->i[0] = LSS__DC_REASON(x);
                 break;
             default:
                 break;
@@ -185,7 +188,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         } else if (r->kind >= LSS__EV_TICKET_OPEN && r->kind <= LSS__EV_TICKET_RATE) {
             const lss_ticket *t = r->obj;
             const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, r->idx);
-            ev->at = x->at;
+            ev->at = lss__w_at(x->w);
             ev->s[0] = t->key;
             if (r->kind != LSS__EV_TICKET_OPEN)
                 ev->ref[0] = t->id;
@@ -201,21 +204,21 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
                 ev->i[2] = t->priority;
                 break;
             case LSS__EV_TICKET_ASSIGN:
-                ev->s[1] = x->agent->key;
-                ev->ref[1] = x->agent->id;
+                ev->s[1] = x->v.agent->key;
+                ev->ref[1] = x->v.agent->id;
                 break;
             case LSS__EV_TICKET_CONTACT:
-                ev->s[1] = x->agent->key;
-                ev->ref[1] = x->agent->id;
+                ev->s[1] = x->v.agent->key;
+                ev->ref[1] = x->v.agent->id;
                 ev->i[0] = x->duration;
-                ev->i[1] = x->channel == t->channel ? -1 : x->channel;
+                ev->i[1] = LSS__TC_CHANNEL(x) == t->channel ? -1 : (int64_t)LSS__TC_CHANNEL(x);
                 break;
             case LSS__EV_TICKET_RESOLVE:
-                ev->s[1] = x->text;
+                ev->s[1] = x->v.text;
                 break;
             case LSS__EV_TICKET_RATE:
-                ev->s[1] = x->text;
-                ev->i[0] = x->score;
+                ev->s[1] = x->v.text;
+                ev->i[0] = LSS__TC_SCORE(x);
                 break;
             default:
                 break;
@@ -389,7 +392,7 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
         const lss_deal *d = lss__slab_get(&db->deals, i);
         for (uint32_t k = 0; k < d->hist.count; k++) {
             const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, k);
-            ok &= put_ref(refs, n, x->seq, d, k, (uint8_t)(LSS__EV_DEAL_OPEN + x->kind));
+            ok &= put_ref(refs, n, x->seq, d, k, (uint8_t)(LSS__EV_DEAL_OPEN + LSS__DC_KIND(x)));
         }
     }
     for (uint32_t i = 0; i < db->activities.count; i++) {
@@ -400,7 +403,7 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
         for (uint32_t k = 0; k < t->hist.count; k++) {
             const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
-            ok &= put_ref(refs, n, x->seq, t, k, (uint8_t)(LSS__EV_TICKET_OPEN + x->kind));
+            ok &= put_ref(refs, n, x->seq, t, k, (uint8_t)(LSS__EV_TICKET_OPEN + LSS__TC_KIND(x)));
         }
     }
     for (uint32_t k = 0; k < db->sla.count; k++)

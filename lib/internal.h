@@ -197,14 +197,41 @@ struct lss_customer {
     lss__vec changes;    /* lss__customer_change */
 };
 
+/* History entries are 24 bytes: the time and the small fields packed in one
+ * 64-bit word (times are 0..LSS_TIME_MAX < 2^38), the sequence number, and
+ * one 8-byte value whose meaning depends on the kind. */
+#define LSS__AT_BITS 38
+#define LSS__AT_MASK ((UINT64_C(1) << LSS__AT_BITS) - 1u)
+#define LSS__FIELD(w, shift, bits) ((unsigned)(((w) >> (shift)) & ((1u << (bits)) - 1u)))
+static inline lss_time lss__w_at(uint64_t w) { return (lss_time)(w & LSS__AT_MASK); }
+
+/* A deal's history entry. w: at | kind << 38 | stage << 41 | from_stage << 44
+ * | reason << 47. v by kind: opened, amount, won: the amount after it;
+ * assigned: the owner before it (the owner after entry i is the first later
+ * assigned entry's from_owner, or the deal's current owner); lost: the note
+ * or NULL; advanced, reopened: nothing. */
 typedef struct lss__deal_change {
-    lss_time at;
-    lss_money amount;
-    const char *note;
-    const lss_member *owner;
+    uint64_t w;
     uint32_t seq;
-    uint8_t kind, stage, from_stage, reason;
+    union {
+        lss_money amount;
+        const lss_member *from_owner;
+        const char *note;
+    } v;
 } lss__deal_change;
+static inline uint64_t lss__dc_word(lss_time at, unsigned kind, unsigned stage, unsigned from, unsigned reason)
+{
+    return (uint64_t)at | (uint64_t)kind << 38 | (uint64_t)stage << 41 | (uint64_t)from << 44 |
+           (uint64_t)reason << 47;
+}
+#define LSS__DC_KIND(x) LSS__FIELD((x)->w, 38, 3)
+#define LSS__DC_STAGE(x) LSS__FIELD((x)->w, 41, 3)
+#define LSS__DC_FROM(x) LSS__FIELD((x)->w, 44, 3)
+#define LSS__DC_REASON(x) LSS__FIELD((x)->w, 47, 3)
+static inline bool lss__dc_has_amount(unsigned kind)
+{
+    return kind == LSS_DEAL_OPENED || kind == LSS_DEAL_AMOUNT || kind == LSS_DEAL_WON;
+}
 
 struct lss_deal {
     const char *key;
@@ -233,14 +260,34 @@ struct lss_activity {
     uint8_t kind, channel;
 };
 
+/* A ticket's history entry. w: at | kind << 38 | state << 42 | from_state << 45
+ * | channel << 48 (contact: its channel; else the ticket's) | score << 51
+ * (rate; else 0). v by kind: assign, contact: the agent; resolve: the note;
+ * rate: the comment (each may be NULL); otherwise NULL. */
 typedef struct lss__ticket_change {
-    lss_time at;
-    const char *text; /* resolve note, rating comment */
-    const lss_member *agent;
-    int32_t duration; /* contact (<= LSS__DURATION_MAX); else -1 */
+    uint64_t w;
     uint32_t seq;
-    uint8_t kind, state, from_state, channel, score;
+    int32_t duration; /* contact (<= LSS__DURATION_MAX); else -1 */
+    union {
+        const lss_member *agent;
+        const char *text;
+    } v;
 } lss__ticket_change;
+static inline uint64_t lss__tc_word(lss_time at, unsigned kind, unsigned state, unsigned from, unsigned channel,
+                                    unsigned score)
+{
+    return (uint64_t)at | (uint64_t)kind << 38 | (uint64_t)state << 42 | (uint64_t)from << 45 |
+           (uint64_t)channel << 48 | (uint64_t)score << 51;
+}
+#define LSS__TC_KIND(x) LSS__FIELD((x)->w, 38, 4)
+#define LSS__TC_STATE(x) LSS__FIELD((x)->w, 42, 3)
+#define LSS__TC_FROM(x) LSS__FIELD((x)->w, 45, 3)
+#define LSS__TC_CHANNEL(x) LSS__FIELD((x)->w, 48, 3)
+#define LSS__TC_SCORE(x) LSS__FIELD((x)->w, 51, 3)
+static inline bool lss__tc_has_text(unsigned kind)
+{
+    return kind == LSS_TICKET_EV_RESOLVE || kind == LSS_TICKET_EV_RATE;
+}
 
 struct lss_ticket {
     const char *key;
@@ -423,6 +470,12 @@ lss_status lss__index_ready(lss_db *db);
 bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key);
 
 lss_ticket *lss__ticket_get(const lss_db *db, const char *key);
+/* Entry i of a deal's history as the public struct (with the amount and
+ * owner after it); of a ticket's. No range check. */
+void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i);
+void lss__ticket_change_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i);
+/* The owner of d after history entry i. */
+const lss_member *lss__deal_owner_after(const lss_deal *d, uint32_t i);
 /* The two SLA outcomes of t as of as_of (no range check). */
 void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
                               lss_sla_outcome *resolution);

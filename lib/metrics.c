@@ -151,23 +151,28 @@ static void deal_at(const lss_deal *d, lss_time to, deal_asof *s)
 {
     memset(s, 0, sizeof *s);
     s->won_at = s->lost_at = LSS_TIME_NONE;
-    for (uint32_t i = 0; i < d->hist.count; i++) {
+    uint32_t i = 0;
+    for (; i < d->hist.count; i++) {
         const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
-        if (x->at >= to)
+        lss_time at = lss__w_at(x->w);
+        if (at >= to)
             break; /* a deal's events are in time order */
         if (!s->exists)
             s->furthest = LSS_STAGE_PROSPECT;
         s->exists = true;
-        s->stage = x->stage;
-        s->amount = x->amount;
-        s->owner = x->owner;
-        if (x->stage <= LSS_STAGE_WON && x->stage > s->furthest)
-            s->furthest = x->stage;
-        if (x->kind == LSS_DEAL_WON)
-            s->won_at = x->at;
-        if (x->kind == LSS_DEAL_LOST)
-            s->lost_at = x->at;
+        unsigned kind = LSS__DC_KIND(x), stage = LSS__DC_STAGE(x);
+        s->stage = (uint8_t)stage;
+        if (lss__dc_has_amount(kind))
+            s->amount = x->v.amount;
+        if (stage <= LSS_STAGE_WON && stage > s->furthest)
+            s->furthest = (uint8_t)stage;
+        if (kind == LSS_DEAL_WON)
+            s->won_at = at;
+        if (kind == LSS_DEAL_LOST)
+            s->lost_at = at;
     }
+    if (s->exists)
+        s->owner = lss__deal_owner_after(d, i - 1);
 }
 
 static void set_ratio(lss_ratio *r, int64_t num, int64_t den)
@@ -341,34 +346,35 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
         ticket_asof a = { LSS_TICKET_NEW, NULL, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false, 0 };
         for (uint32_t k = 0; k < t->hist.count; k++) {
             const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
-            if (x->at >= m->to)
+            lss_time at = lss__w_at(x->w);
+            if (at >= m->to)
                 break; /* a ticket's events are in time order */
-            a.state = x->state;
-            switch (x->kind) {
+            a.state = (uint8_t)LSS__TC_STATE(x);
+            switch (LSS__TC_KIND(x)) {
             case LSS_TICKET_EV_ASSIGN:
-                a.assignee = x->agent;
+                a.assignee = x->v.agent;
                 break;
             case LSS_TICKET_EV_CONTACT:
                 if (a.first_contact == LSS_TIME_NONE)
-                    a.first_contact = x->at;
+                    a.first_contact = at;
                 if (a.first_resolve == LSS_TIME_NONE)
                     a.contacts_before_resolve++;
                 /* handle time: contacts made by the filtered member (team) */
-                if (in_window(x->at, m) && person_match(m, x->agent)) {
+                if (in_window(at, m) && person_match(m, x->v.agent)) {
                     aht_sum += x->duration; /* <= 31536000 each: no overflow below 2^38 contacts */
                     aht_n++;
                 }
                 break;
             case LSS_TICKET_EV_RESOLVE:
                 if (a.first_resolve == LSS_TIME_NONE)
-                    a.first_resolve = x->at;
+                    a.first_resolve = at;
                 break;
             case LSS_TICKET_EV_REOPEN:
                 a.reopened = true;
                 break;
             case LSS_TICKET_EV_RATE:
-                a.rated_at = x->at;
-                a.score = x->score;
+                a.rated_at = at;
+                a.score = (int)LSS__TC_SCORE(x);
                 break;
             default:
                 break;

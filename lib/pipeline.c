@@ -108,9 +108,10 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     d->id = db->deals.count - 1;
     d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
     d->hist = hist;
-    lss__deal_change ch = { at, amount, NULL, m, lss__next_seq(db), LSS_DEAL_OPENED, LSS_STAGE_PROSPECT,
-                            LSS_STAGE_PROSPECT, LSS_LOSS_OTHER };
-    LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
+    lss__deal_change *ch = &LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++);
+    ch->w = lss__dc_word(at, LSS_DEAL_OPENED, LSS_STAGE_PROSPECT, LSS_STAGE_PROSPECT, LSS_LOSS_OTHER);
+    ch->seq = lss__next_seq(db);
+    ch->v.amount = amount;
     if (!lss__index_add(db, &db->deals_by_key, d->id, d->key)) {
         lss__slab_pop(&db->deals);
         goto oom;
@@ -222,44 +223,49 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     }
     /* reserve, then commit */
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    lss__deal_change ch = { at, d->amount, NULL, d->owner, lss__next_seq(db), (uint8_t)kind, d->stage, d->stage,
-                            LSS_LOSS_OTHER };
+    lss__deal_change ch = { 0, lss__next_seq(db), { 0 } };
+    unsigned stage = d->stage, reason = LSS_LOSS_OTHER;
+    lss_money amount = d->amount;
+    const lss_member *new_owner = d->owner;
     if (lss__vec_reserve(&d->hist, sizeof ch, 1) ||
-        (kind == LSS_DEAL_LOST && lss__arena_strdup(&db->text, a->note, &ch.note))) {
+        (kind == LSS_DEAL_LOST && lss__arena_strdup(&db->text, a->note, &ch.v.note))) {
         lss__arena_reset(&db->text, mark);
         return lss__fail(db, LSS_NOMEM, "%s: deal \"%s\": out of memory", ctx, key);
     }
     lss__undo_save(db, LSS__U_DEAL, d);
     switch (kind) {
     case LSS_DEAL_ADVANCED:
-        ch.stage = (uint8_t)a->to;
+        stage = (unsigned)a->to;
         break;
     case LSS_DEAL_AMOUNT:
-        ch.amount = a->amount;
+        amount = ch.v.amount = a->amount;
         break;
     case LSS_DEAL_ASSIGNED:
-        ch.owner = owner;
+        ch.v.from_owner = d->owner;
+        new_owner = owner;
         break;
     case LSS_DEAL_WON:
-        ch.stage = LSS_STAGE_WON;
+        stage = LSS_STAGE_WON;
         if (a->amount != -1)
-            ch.amount = a->amount;
+            amount = a->amount;
+        ch.v.amount = amount;
         break;
     case LSS_DEAL_LOST:
-        ch.stage = LSS_STAGE_LOST;
-        ch.reason = (uint8_t)a->reason;
+        stage = LSS_STAGE_LOST;
+        reason = (unsigned)a->reason;
         d->lost_from = d->stage;
         break;
     case LSS_DEAL_REOPENED:
-        ch.stage = d->lost_from;
+        stage = d->lost_from;
         break;
     default:
         break;
     }
+    ch.w = lss__dc_word(at, (unsigned)kind, stage, d->stage, reason);
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
-    note_stage(d, ch.stage);
-    d->amount = ch.amount;
-    d->owner = ch.owner;
+    note_stage(d, (uint8_t)stage);
+    d->amount = amount;
+    d->owner = new_owner;
     d->last_at = at;
     if (kind == LSS_DEAL_WON)
         d->won_at = at;
@@ -398,16 +404,35 @@ lss_status lss_deal_history_get(lss_deal_change *out, const lss_deal *d, uint32_
     if (i >= d->hist.count)
         return lss__fail(NULL, LSS_NOT_FOUND, "deal \"%s\": history entry %u does not exist (%u entries)", d->key, i,
                          d->hist.count);
-    const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
-    out->at = x->at;
-    out->kind = (lss_deal_change_kind)x->kind;
-    out->stage = (lss_stage)x->stage;
-    out->from_stage = (lss_stage)x->from_stage;
-    out->amount = x->amount;
-    out->owner = x->owner;
-    out->reason = (lss_loss_reason)x->reason;
-    out->note = x->note;
+    lss__deal_change_get(out, d, i);
     return LSS_OK;
+}
+
+const lss_member *lss__deal_owner_after(const lss_deal *d, uint32_t i)
+{
+    for (uint32_t k = i + 1; k < d->hist.count; k++) {
+        const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, k);
+        if (LSS__DC_KIND(x) == LSS_DEAL_ASSIGNED)
+            return x->v.from_owner;
+    }
+    return d->owner;
+}
+
+void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i)
+{
+    const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
+    unsigned kind = LSS__DC_KIND(x);
+    out->at = lss__w_at(x->w);
+    out->kind = (lss_deal_change_kind)kind;
+    out->stage = (lss_stage)LSS__DC_STAGE(x);
+    out->from_stage = (lss_stage)LSS__DC_FROM(x);
+    out->reason = (lss_loss_reason)LSS__DC_REASON(x);
+    out->note = kind == LSS_DEAL_LOST ? x->v.note : NULL;
+    uint32_t k = i; /* the amount: the latest entry up to i that sets it (the opening does) */
+    while (!lss__dc_has_amount(LSS__DC_KIND(&LSS__VEC_AT(&d->hist, lss__deal_change, k))))
+        k--;
+    out->amount = LSS__VEC_AT(&d->hist, lss__deal_change, k).v.amount;
+    out->owner = lss__deal_owner_after(d, i);
 }
 
 lss_status lss_deal_stage_entered(lss_time *at, const lss_deal *d, lss_stage stage)
@@ -417,10 +442,11 @@ lss_status lss_deal_stage_entered(lss_time *at, const lss_deal *d, lss_stage sta
     *at = LSS_TIME_NONE;
     for (uint32_t i = d->hist.count; i-- > 0;) {
         const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
-        bool enters = x->kind == LSS_DEAL_OPENED || x->kind == LSS_DEAL_ADVANCED || x->kind == LSS_DEAL_WON ||
-                      x->kind == LSS_DEAL_LOST || x->kind == LSS_DEAL_REOPENED;
-        if (enters && x->stage == stage) {
-            *at = x->at;
+        unsigned kind = LSS__DC_KIND(x);
+        bool enters = kind == LSS_DEAL_OPENED || kind == LSS_DEAL_ADVANCED || kind == LSS_DEAL_WON ||
+                      kind == LSS_DEAL_LOST || kind == LSS_DEAL_REOPENED;
+        if (enters && LSS__DC_STAGE(x) == (unsigned)stage) {
+            *at = lss__w_at(x->w);
             return LSS_OK;
         }
     }

@@ -209,8 +209,8 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     t->channel = (uint8_t)channel;
     t->priority = (uint8_t)priority;
     t->hist = hist;
-    lss__ticket_change ch = { at, NULL, NULL, -1, lss__next_seq(db), LSS_TICKET_EV_OPEN, LSS_TICKET_NEW,
-                              LSS_TICKET_NEW, (uint8_t)channel, 0 };
+    lss__ticket_change ch = { lss__tc_word(at, LSS_TICKET_EV_OPEN, LSS_TICKET_NEW, LSS_TICKET_NEW, (unsigned)channel, 0),
+                              lss__next_seq(db), -1, { NULL } };
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     if (!lss__index_add(db, &db->tickets_by_key, t->id, t->key)) {
         lss__slab_pop(&db->tickets);
@@ -293,15 +293,16 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
                          lss_ticket_state_name(t->state), rule->rule);
 
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    lss__ticket_change ch = { at, NULL, agent, -1, lss__next_seq(db), (uint8_t)kind, t->state, t->state,
-                              t->channel, 0 };
-    if (lss__vec_reserve(&t->hist, sizeof ch, 1) || lss__arena_strdup(&db->text, a->text, &ch.text)) {
+    lss__ticket_change ch = { 0, lss__next_seq(db), -1, { agent } };
+    unsigned channel = t->channel, score = 0;
+    if (lss__vec_reserve(&t->hist, sizeof ch, 1) ||
+        (lss__tc_has_text((unsigned)kind) && lss__arena_strdup(&db->text, a->text, &ch.v.text))) {
         lss__arena_reset(&db->text, mark);
         return lss__fail(db, LSS_NOMEM, "%s: ticket \"%s\": out of memory", ctx, key);
     }
-    ch.state = t->state == LSS_TICKET_NEW && rule->to == KEEP ? rule->to_from_new
-               : rule->to == KEEP                            ? t->state
-                                                             : rule->to;
+    unsigned state = t->state == LSS_TICKET_NEW && rule->to == KEEP ? rule->to_from_new
+                     : rule->to == KEEP                            ? t->state
+                                                                   : rule->to;
     lss__undo_save(db, LSS__U_TICKET, t);
     switch (kind) {
     case LSS_TICKET_EV_ASSIGN:
@@ -309,7 +310,7 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
         break;
     case LSS_TICKET_EV_CONTACT:
         ch.duration = (int32_t)a->duration;
-        ch.channel = (uint8_t)(a->channel == -1 ? t->channel : a->channel);
+        channel = (unsigned)(a->channel == -1 ? t->channel : a->channel);
         if (t->first_response_at == LSS_TIME_NONE)
             t->first_response_at = at;
         t->contacts++;
@@ -322,15 +323,16 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
         t->reopens++;
         break;
     case LSS_TICKET_EV_RATE:
-        ch.score = (uint8_t)a->score;
+        score = (unsigned)a->score;
         t->score = (uint8_t)a->score;
         t->rated_at = at;
         break;
     default:
         break;
     }
+    ch.w = lss__tc_word(at, (unsigned)kind, state, t->state, channel, score);
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
-    t->state = ch.state;
+    t->state = (uint8_t)state;
     t->last_at = at;
     st = lss__event_done(db, at, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count - 1);
     if (st == LSS_OK && kind == LSS_TICKET_EV_CLOSE) /* closed is final */
@@ -385,7 +387,7 @@ lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int scor
 
 /* ---- the SLA clock: a pure function of the state history ------------------------ */
 
-static bool clock_runs(uint8_t state) { return state == LSS_TICKET_NEW || state == LSS_TICKET_OPEN; }
+static bool clock_runs(unsigned state) { return state == LSS_TICKET_NEW || state == LSS_TICKET_OPEN; }
 
 /* Walk the state history up to `until`: the seconds spent in new or open,
  * whether the clock runs at `until`, and (when `reached` is given) the
@@ -398,17 +400,18 @@ static int64_t sla_walk(const lss_ticket *t, lss_time until, bool *running, int6
         *reached = LSS_TIME_NONE;
     for (uint32_t i = 0; i < t->hist.count; i++) {
         const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
-        if (x->at >= until)
+        lss_time at = lss__w_at(x->w);
+        if (at >= until)
             break;
-        run = clock_runs(x->state);
+        run = clock_runs(LSS__TC_STATE(x));
         if (!run)
             continue;
         lss_time end = until;
-        if (i + 1 < t->hist.count && LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at < end)
-            end = LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).at;
-        if (reached && *reached == LSS_TIME_NONE && total + (end - x->at) >= target)
-            *reached = x->at + (target - total);
-        total += end - x->at;
+        if (i + 1 < t->hist.count && lss__w_at(LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).w) < end)
+            end = lss__w_at(LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).w);
+        if (reached && *reached == LSS_TIME_NONE && total + (end - at) >= target)
+            *reached = at + (target - total);
+        total += end - at;
     }
     if (running)
         *running = run;
@@ -506,17 +509,23 @@ lss_status lss_ticket_history_get(lss_ticket_change *out, const lss_ticket *t, u
     if (i >= t->hist.count)
         return lss__fail(NULL, LSS_NOT_FOUND, "ticket \"%s\": history entry %u does not exist (%u entries)", t->key, i,
                          t->hist.count);
-    const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
-    out->at = x->at;
-    out->kind = (lss_ticket_change_kind)x->kind;
-    out->state = (lss_ticket_state)x->state;
-    out->from_state = (lss_ticket_state)x->from_state;
-    out->agent = x->agent;
-    out->channel = (lss_channel)x->channel;
-    out->duration = x->duration;
-    out->score = x->score;
-    out->text = x->text;
+    lss__ticket_change_get(out, t, i);
     return LSS_OK;
+}
+
+void lss__ticket_change_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i)
+{
+    const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
+    unsigned kind = LSS__TC_KIND(x);
+    out->at = lss__w_at(x->w);
+    out->kind = (lss_ticket_change_kind)kind;
+    out->state = (lss_ticket_state)LSS__TC_STATE(x);
+    out->from_state = (lss_ticket_state)LSS__TC_FROM(x);
+    out->agent = kind == LSS_TICKET_EV_ASSIGN || kind == LSS_TICKET_EV_CONTACT ? x->v.agent : NULL;
+    out->channel = (lss_channel)LSS__TC_CHANNEL(x);
+    out->duration = x->duration;
+    out->score = (int)LSS__TC_SCORE(x);
+    out->text = lss__tc_has_text(kind) ? x->v.text : NULL;
 }
 
 void lss__tickets_free(lss_db *db)
