@@ -67,14 +67,13 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
         goto oom;
     lss_customer *c = lss__slab_push(&db->customers);
     c->key = k;
-    c->name = c->name0 = n;
-    c->email = c->email0 = e;
-    c->company = c->company0 = co;
+    c->name = n;
+    c->email = e;
+    c->company = co;
     c->seq = lss__next_seq(db);
-    c->segment = c->segment0 = seg;
+    c->segment = seg;
     c->referred_by = ref;
     c->added_at = at;
-    c->churned_at = LSS_TIME_NONE;
     c->id = db->customers.count - 1;
     c->source = (uint8_t)source;
     if (!lss__index_add(db, &db->customers_by_key, c->id, c->key)) {
@@ -137,14 +136,6 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
     }
     lss__undo_save(db, LSS__U_CUSTOMER, c);
     LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
-    if (ch.name)
-        c->name = ch.name;
-    if (ch.email)
-        c->email = ch.email;
-    if (ch.company)
-        c->company = ch.company;
-    if (ch.segment)
-        c->segment = ch.segment;
     st = lss__event_done(db, at, LSS__EV_CUSTOMER_UPDATE, c, c->changes.count - 1);
 done:
     lss__unlock(db);
@@ -169,8 +160,6 @@ lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
     }
     lss__undo_save(db, LSS__U_CUSTOMER, c);
     LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
-    if (c->churned_at == LSS_TIME_NONE || at > c->churned_at)
-        c->churned_at = at;
     st = lss__event_done(db, at, LSS__EV_CUSTOMER_CHURN, c, c->changes.count - 1);
 done:
     lss__unlock(db);
@@ -186,11 +175,14 @@ static uint32_t erase_count(const lss_customer *c)
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->changes.count; i++)
         n += 3;
-    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer)
+    const lss_deal *d;
+    LSS__EACH(d, c, last_deal)
         n += 1 + d->hist.count;
-    for (const lss_activity *a = c->first_activity; a; a = a->next_of_customer)
+    const lss_activity *a;
+    LSS__EACH(a, c, last_activity)
         n++;
-    for (const lss_ticket *t = c->first_ticket; t; t = t->next_of_customer)
+    const lss_ticket *t;
+    LSS__EACH(t, c, last_ticket)
         n += 1 + t->hist.count;
     return n;
 }
@@ -227,8 +219,8 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
         }
     }
     lss__undo_save(db, LSS__U_CUSTOMER, c);
-    c->name = c->name0 = erased_name;
-    c->email = c->email0 = c->company = c->company0 = NULL;
+    c->name = erased_name;
+    c->email = c->company = NULL;
     for (uint32_t i = 0; i < c->changes.count; i++) {
         lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
         /* an update keeps saying that it changed something personal */
@@ -240,16 +232,19 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
             x->name = erased_name;
         }
     }
-    for (lss_deal *d = c->first_deal; d; d = d->next_of_customer) {
+    lss_deal *d;
+    LSS__EACH(d, c, last_deal) {
         lss__undo_save(db, LSS__U_DEAL, d);
         d->title = NULL;
         for (uint32_t i = 0; i < d->hist.count; i++)
             if (LSS__DC_KIND(&LSS__VEC_AT(&d->hist, lss__deal_change, i)) == LSS_DEAL_LOST)
                 clear(db, &LSS__VEC_AT(&d->hist, lss__deal_change, i).v.note);
     }
-    for (lss_activity *a = c->first_activity; a; a = a->next_of_customer)
+    lss_activity *a;
+    LSS__EACH(a, c, last_activity)
         clear(db, &a->note);
-    for (lss_ticket *t = c->first_ticket; t; t = t->next_of_customer) {
+    lss_ticket *t;
+    LSS__EACH(t, c, last_ticket) {
         lss__undo_save(db, LSS__U_TICKET, t);
         t->subject = NULL;
         for (uint32_t i = 0; i < t->hist.count; i++)
@@ -273,17 +268,40 @@ LSS__DEFINE_BY_ID(customer, customers)
 uint32_t lss_customer_count(const lss_db *db) { return db ? db->customers.count : 0; }
 uint32_t lss_customer_id(const lss_customer *c) { return c->id; }
 const char *lss_customer_key(const lss_customer *c) { return c->key; }
-const char *lss_customer_name(const lss_customer *c) { return c->name; }
-const char *lss_customer_email(const lss_customer *c) { return c->email; }
-const char *lss_customer_company(const lss_customer *c) { return c->company; }
-const char *lss_customer_segment(const lss_customer *c) { return c->segment; }
+/* The current value of a field: the latest change that set it, else the
+ * value given to customer.add. */
+static const char *latest(const lss_customer *c, size_t off, const char *added)
+{
+    for (uint32_t i = c->changes.count; i-- > 0;) {
+        const char *v = *(const char *const *)((const char *)&LSS__VEC_AT(&c->changes, lss__customer_change, i) + off);
+        if (v)
+            return v;
+    }
+    return added;
+}
+const char *lss_customer_name(const lss_customer *c) { return latest(c, offsetof(lss__customer_change, name), c->name); }
+const char *lss_customer_email(const lss_customer *c) { return latest(c, offsetof(lss__customer_change, email), c->email); }
+const char *lss_customer_company(const lss_customer *c)
+{
+    return latest(c, offsetof(lss__customer_change, company), c->company);
+}
+const char *lss_customer_segment(const lss_customer *c)
+{
+    return latest(c, offsetof(lss__customer_change, segment), c->segment);
+}
 lss_source lss_customer_source(const lss_customer *c) { return (lss_source)c->source; }
 const lss_customer *lss_customer_referred_by(const lss_customer *c) { return c->referred_by; }
 lss_time lss_customer_added_at(const lss_customer *c) { return c->added_at; }
-lss_time lss_customer_churned_at(const lss_customer *c) { return c->churned_at; }
+lss_time lss_customer_churned_at(const lss_customer *c)
+{
+    for (uint32_t i = c->changes.count; i-- > 0;) /* changes are in time order */
+        if (LSS__VEC_AT(&c->changes, lss__customer_change, i).kind == LSS_CUSTOMER_CHURNED)
+            return LSS__VEC_AT(&c->changes, lss__customer_change, i).at;
+    return LSS_TIME_NONE;
+}
 uint32_t lss_customer_change_count(const lss_customer *c) { return c->changes.count; }
-const lss_deal *lss_customer_first_deal(const lss_customer *c) { return c->first_deal; }
-const lss_activity *lss_customer_first_activity(const lss_customer *c) { return c->first_activity; }
+const lss_deal *lss_customer_first_deal(const lss_customer *c) { return LSS__FIRST(c, last_deal); }
+const lss_activity *lss_customer_first_activity(const lss_customer *c) { return LSS__FIRST(c, last_activity); }
 
 lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer *c, uint32_t i)
 {
@@ -306,7 +324,7 @@ const char *lss_customer_segment_at(const lss_customer *c, lss_time t)
 {
     if (c->added_at >= t)
         return NULL;
-    const char *seg = c->segment0;
+    const char *seg = c->segment;
     for (uint32_t i = 0; i < c->changes.count; i++) {
         const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
         if (x->at < t && x->segment)
@@ -381,7 +399,7 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
     a->seq = lss__next_seq(db);
     a->kind = (uint8_t)kind;
     a->channel = (uint8_t)channel;
-    LSS__APPEND_TO_CUSTOMER(db, c, first_activity, last_activity, a);
+    LSS__APPEND_TO_CUSTOMER(db, c, last_activity, a);
     if ((st = lss__event_done(db, at, LSS__EV_ACTIVITY_LOG, a, 0)))
         goto done;
     if (out)
@@ -404,7 +422,7 @@ lss_activity_kind lss_activity_kind_of(const lss_activity *a) { return (lss_acti
 lss_channel lss_activity_channel(const lss_activity *a) { return (lss_channel)a->channel; }
 int64_t lss_activity_duration(const lss_activity *a) { return a->duration; }
 const char *lss_activity_note(const lss_activity *a) { return a->note; }
-const lss_activity *lss_activity_next_of_customer(const lss_activity *a) { return a->next_of_customer; }
+const lss_activity *lss_activity_next_of_customer(const lss_activity *a) { return LSS__NEXT(a, last_activity); }
 
 void lss__customers_free(lss_db *db)
 {
@@ -429,7 +447,8 @@ lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
     lss_time last_win = LSS_TIME_NONE, last_churn = LSS_TIME_NONE;
     if (c->added_at >= t)
         return LSS_CUSTOMER_STATE_PROSPECT;
-    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer)
+    const lss_deal *d;
+    LSS__EACH(d, c, last_deal)
         if (d->won_at != LSS_TIME_NONE && d->won_at < t && d->won_at > last_win)
             last_win = d->won_at;
     for (uint32_t i = 0; i < c->changes.count; i++) {
@@ -472,11 +491,14 @@ lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *cus
     if ((st = lss__index_ready(db)) || (st = find_customer(db, ctx, customer, &c)))
         goto done;
     size_t n = 0;
-    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer)
+    const lss_deal *d;
+    LSS__EACH(d, c, last_deal)
         n++;
-    for (const lss_ticket *t = c->first_ticket; t; t = t->next_of_customer)
+    const lss_ticket *t;
+    LSS__EACH(t, c, last_ticket)
         n++;
-    for (const lss_activity *a = c->first_activity; a; a = a->next_of_customer)
+    const lss_activity *a;
+    LSS__EACH(a, c, last_activity)
         n++;
     lss_timeline *tl = lss__malloc(sizeof *tl + n * sizeof(lss_timeline_item));
     if (tl == NULL) {
@@ -484,15 +506,15 @@ lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *cus
         goto done;
     }
     size_t i = 0;
-    for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer) {
+    LSS__EACH(d, c, last_deal) {
         lss_timeline_item it = { d->opened_at, LSS_TIMELINE_DEAL, d, NULL, NULL };
         tl->items[i++] = it;
     }
-    for (const lss_ticket *t = c->first_ticket; t; t = t->next_of_customer) {
+    LSS__EACH(t, c, last_ticket) {
         lss_timeline_item it = { t->opened_at, LSS_TIMELINE_TICKET, NULL, t, NULL };
         tl->items[i++] = it;
     }
-    for (const lss_activity *a = c->first_activity; a; a = a->next_of_customer) {
+    LSS__EACH(a, c, last_activity) {
         lss_timeline_item it = { a->at, LSS_TIMELINE_ACTIVITY, NULL, NULL, a };
         tl->items[i++] = it;
     }

@@ -342,11 +342,13 @@ char *lss__dump(const lss_db *db)
         const lss_customer *c = lss__slab_get(&db->customers, i);
         put(&b, "customer %u seq=%u key=%s name=%s/%s email=%s/%s company=%s/%s segment=%s/%s erased=%u source=%u "
                 "ref=%s at=%lld churn=%lld first_deal=%s first_act=%u first_ticket=%s\n",
-            c->id, c->seq, c->key, S(c->name), S(c->name0), S(c->email), S(c->email0), S(c->company),
-            S(c->company0), S(c->segment), S(c->segment0), c->erased, c->source,
+            c->id, c->seq, c->key, S(lss_customer_name(c)), S(c->name), S(lss_customer_email(c)), S(c->email),
+            S(lss_customer_company(c)), S(c->company), S(lss_customer_segment(c)), S(c->segment), c->erased, c->source,
             c->referred_by ? c->referred_by->key : "-",
-            (long long)c->added_at, (long long)c->churned_at, c->first_deal ? c->first_deal->key : "-",
-            c->first_activity ? c->first_activity->id : LSS__NONE, c->first_ticket ? c->first_ticket->key : "-");
+            (long long)c->added_at, (long long)lss_customer_churned_at(c),
+            c->last_deal ? LSS__FIRST(c, last_deal)->key : "-",
+            c->last_activity ? LSS__FIRST(c, last_activity)->id : LSS__NONE,
+            c->last_ticket ? LSS__FIRST(c, last_ticket)->key : "-");
         for (uint32_t k = 0; k < c->changes.count; k++) {
             const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, k);
             put(&b, "  change seq=%u at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", x->seq,
@@ -360,7 +362,7 @@ char *lss__dump(const lss_db *db)
                 "lost_from=%u furthest=%u next=%s\n",
             d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)d->opened_at,
             (long long)d->expected_close, (long long)d->last_at, (long long)d->amount, d->stage, d->lost_from,
-            d->furthest, d->next_of_customer ? d->next_of_customer->key : "-");
+            d->furthest, LSS__NEXT(d, last_deal) ? LSS__NEXT(d, last_deal)->key : "-");
         for (uint32_t k = 0; k < d->hist.count; k++) {
             lss_deal_change x;
             lss__deal_change_get(&x, d, k);
@@ -375,7 +377,7 @@ char *lss__dump(const lss_db *db)
                 "next=%u\n",
             a->id, a->seq, (long long)a->at, a->customer->key, a->member->key, a->deal ? a->deal->key : "-", a->kind,
             a->channel, (long long)a->duration, S(a->note),
-            a->next_of_customer ? a->next_of_customer->id : LSS__NONE);
+            LSS__NEXT(a, last_activity) ? LSS__NEXT(a, last_activity)->id : LSS__NONE);
     }
     for (uint32_t i = 0; i < db->sla.count; i++) {
         const lss__sla_change *x = &LSS__VEC_AT(&db->sla, lss__sla_change, i);
@@ -390,7 +392,7 @@ char *lss__dump(const lss_db *db)
             t->assignee ? t->assignee->key : "-", (long long)t->opened_at, (long long)t->last_at,
             (long long)t->first_response_at, (long long)t->first_resolution_at, (long long)t->rated_at,
             (long long)t->sla_response, (long long)t->sla_resolution, t->reopens, t->contacts, t->state, t->kind,
-            t->channel, t->priority, t->score, t->next_of_customer ? t->next_of_customer->key : "-");
+            t->channel, t->priority, t->score, LSS__NEXT(t, last_ticket) ? LSS__NEXT(t, last_ticket)->key : "-");
         for (uint32_t k = 0; k < t->hist.count; k++) {
             lss_ticket_change x;
             lss__ticket_change_get(&x, t, k);

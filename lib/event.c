@@ -93,10 +93,10 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         const lss_customer *c = r->obj;
         ev->at = c->added_at;
         ev->s[0] = c->key;
-        ev->s[1] = c->name0;
-        ev->s[2] = c->email0;
-        ev->s[3] = c->company0;
-        ev->s[4] = c->segment0;
+        ev->s[1] = c->name;
+        ev->s[2] = c->email;
+        ev->s[3] = c->company;
+        ev->s[4] = c->segment;
         ev->s[5] = KEY(c->referred_by);
         ev->ref[5] = ID(c->referred_by);
         ev->i[0] = c->source;

@@ -178,18 +178,20 @@ typedef struct lss__customer_change {
     uint8_t kind;     /* lss_customer_change_kind */
 } lss__customer_change;
 
+/* A customer. name, email, company and segment are the values given to
+ * customer.add; the current ones are the latest changes that set them
+ * (lss_customer_name() etc.). Its deals, activities and tickets are circular
+ * lists through their next_of_customer, entered at the newest (last_*): the
+ * first is last->next_of_customer (LSS__FIRST, LSS__NEXT). */
 struct lss_customer {
     const char *key;
     const char *name, *email, *company;
+    const char *segment; /* interned */
     const lss_customer *referred_by;
-    lss_deal *first_deal, *last_deal;
-    lss_activity *first_activity, *last_activity;
-    lss_ticket *first_ticket, *last_ticket;
+    lss_deal *last_deal;
+    lss_activity *last_activity;
+    lss_ticket *last_ticket;
     lss_time added_at;
-    lss_time churned_at; /* latest churn or LSS_TIME_NONE */
-    const char *segment;  /* current, interned */
-    const char *segment0; /* at customer.add, interned */
-    const char *name0, *email0, *company0; /* at customer.add */
     uint32_t id;
     uint32_t seq;         /* sequence number of its customer.add */
     uint8_t source;
@@ -446,17 +448,24 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
         return st;                                                                                  \
     }
 
-/* Append an entity to its customer's list (deals, tickets, activities),
- * saving for undo what the append changes: the customer's list ends and the
- * previous last item's link. */
-#define LSS__APPEND_TO_CUSTOMER(db, c, first, last, item)                                           \
+/* A customer's lists (deals, tickets, activities: `last` is last_deal,
+ * last_ticket or last_activity): the first item, the item after x (NULL at
+ * the end), and a loop over them in the order they were added. */
+#define LSS__FIRST(c, last) ((c)->last ? (c)->last->next_of_customer : NULL)
+#define LSS__NEXT(x, last) ((x) == (x)->customer->last ? NULL : (x)->next_of_customer)
+#define LSS__EACH(x, c, last) for (x = LSS__FIRST(c, last); x; x = (x) == (c)->last ? NULL : (x)->next_of_customer)
+
+/* Append an entity to its customer's list, saving for undo what the append
+ * changes: the customer's list end and the previous last item's link. */
+#define LSS__APPEND_TO_CUSTOMER(db, c, last, item)                                                  \
     do {                                                                                            \
         lss__undo_save((db), LSS__U_CUSTOMER, (c));                                                 \
         if ((c)->last) {                                                                            \
             lss__undo_save((db), LSS__U_PTR, (void *)&(c)->last->next_of_customer);                 \
+            (item)->next_of_customer = (c)->last->next_of_customer;                                 \
             (c)->last->next_of_customer = (item);                                                   \
         } else {                                                                                    \
-            (c)->first = (item);                                                                    \
+            (item)->next_of_customer = (item);                                                      \
         }                                                                                           \
         (c)->last = (item);                                                                         \
     } while (0)

@@ -196,7 +196,8 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
             continue;
         int64_t wins = 0;
         lss_time first_win = LSS_TIME_NONE;
-        for (const lss_deal *d = c->first_deal; d; d = d->next_of_customer) {
+        const lss_deal *d;
+        LSS__EACH(d, c, last_deal) {
             if (d->won_at == LSS_TIME_NONE || d->won_at >= m->to)
                 continue; /* won is final: a deal won before `to` is won as of `to` */
             wins++;

@@ -116,7 +116,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
         lss__slab_pop(&db->deals);
         goto oom;
     }
-    LSS__APPEND_TO_CUSTOMER(db, c, first_deal, last_deal, d);
+    LSS__APPEND_TO_CUSTOMER(db, c, last_deal, d);
     if ((st = lss__event_done(db, at, LSS__EV_DEAL_OPEN, d, 0)))
         goto done;
     if (out)
@@ -393,7 +393,7 @@ lss_stage lss_deal_lost_from(const lss_deal *d)
     return (lss_stage)(d->stage == LSS_STAGE_LOST ? d->lost_from : d->stage);
 }
 int lss_deal_is_open(const lss_deal *d) { return d->stage <= LSS_STAGE_NEGOTIATED; }
-const lss_deal *lss_deal_next_of_customer(const lss_deal *d) { return d->next_of_customer; }
+const lss_deal *lss_deal_next_of_customer(const lss_deal *d) { return LSS__NEXT(d, last_deal); }
 uint32_t lss_deal_history_count(const lss_deal *d) { return d->hist.count; }
 lss_stage lss_deal_furthest_stage(const lss_deal *d) { return (lss_stage)d->furthest; }
 

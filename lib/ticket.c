@@ -216,7 +216,7 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
         lss__slab_pop(&db->tickets);
         goto oom;
     }
-    LSS__APPEND_TO_CUSTOMER(db, c, first_ticket, last_ticket, t);
+    LSS__APPEND_TO_CUSTOMER(db, c, last_ticket, t);
     if ((st = lss__event_done(db, at, LSS__EV_TICKET_OPEN, t, 0)))
         goto done;
     if (out)
@@ -498,8 +498,8 @@ uint32_t lss_ticket_reopen_count(const lss_ticket *t) { return t->reopens; }
 uint32_t lss_ticket_contact_count(const lss_ticket *t) { return t->contacts; }
 int lss_ticket_score(const lss_ticket *t) { return t->score; }
 lss_time lss_ticket_rated_at(const lss_ticket *t) { return t->rated_at; }
-const lss_ticket *lss_ticket_next_of_customer(const lss_ticket *t) { return t->next_of_customer; }
-const lss_ticket *lss_customer_first_ticket(const lss_customer *c) { return c->first_ticket; }
+const lss_ticket *lss_ticket_next_of_customer(const lss_ticket *t) { return LSS__NEXT(t, last_ticket); }
+const lss_ticket *lss_customer_first_ticket(const lss_customer *c) { return LSS__FIRST(c, last_ticket); }
 uint32_t lss_ticket_history_count(const lss_ticket *t) { return t->hist.count; }
 
 lss_status lss_ticket_history_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i)
