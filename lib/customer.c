@@ -449,8 +449,8 @@ lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
         return LSS_CUSTOMER_STATE_PROSPECT;
     const lss_deal *d;
     LSS__EACH(d, c, last_deal)
-        if (d->won_at != LSS_TIME_NONE && d->won_at < t && d->won_at > last_win)
-            last_win = d->won_at;
+        if (LSS__DEAL_WON_AT(d) != LSS_TIME_NONE && LSS__DEAL_WON_AT(d) < t && LSS__DEAL_WON_AT(d) > last_win)
+            last_win = LSS__DEAL_WON_AT(d);
     for (uint32_t i = 0; i < c->changes.count; i++) {
         const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
         if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at > last_churn)
@@ -507,11 +507,11 @@ lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *cus
     }
     size_t i = 0;
     LSS__EACH(d, c, last_deal) {
-        lss_timeline_item it = { d->opened_at, LSS_TIMELINE_DEAL, d, NULL, NULL };
+        lss_timeline_item it = { LSS__DEAL_OPENED_AT(d), LSS_TIMELINE_DEAL, d, NULL, NULL };
         tl->items[i++] = it;
     }
     LSS__EACH(t, c, last_ticket) {
-        lss_timeline_item it = { t->opened_at, LSS_TIMELINE_TICKET, NULL, t, NULL };
+        lss_timeline_item it = { LSS__TICKET_OPENED_AT(t), LSS_TIMELINE_TICKET, NULL, t, NULL };
         tl->items[i++] = it;
     }
     LSS__EACH(a, c, last_activity) {

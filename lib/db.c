@@ -360,8 +360,8 @@ char *lss__dump(const lss_db *db)
         const lss_deal *d = lss__slab_get(&db->deals, i);
         put(&b, "deal %u key=%s title=%s customer=%s owner=%s opened=%lld close=%lld last=%lld amount=%lld stage=%u "
                 "lost_from=%u furthest=%u next=%s\n",
-            d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)d->opened_at,
-            (long long)d->expected_close, (long long)d->last_at, (long long)d->amount, d->stage, d->lost_from,
+            d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)LSS__DEAL_OPENED_AT(d),
+            (long long)d->expected_close, (long long)LSS__DEAL_LAST_AT(d), (long long)d->amount, d->stage, d->lost_from,
             d->furthest, LSS__NEXT(d, last_deal) ? LSS__NEXT(d, last_deal)->key : "-");
         for (uint32_t k = 0; k < d->hist.count; k++) {
             lss_deal_change x;
@@ -386,13 +386,15 @@ char *lss__dump(const lss_db *db)
     }
     for (uint32_t i = 0; i < db->tickets.count; i++) {
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
+        lss__ticket_marks mk;
+        lss__ticket_marks_get(t, &mk);
         put(&b, "ticket %u key=%s subject=%s customer=%s deal=%s assignee=%s opened=%lld last=%lld fr=%lld fres=%lld "
-                "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%u next=%s\n",
+                "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%d next=%s\n",
             t->id, t->key, S(t->subject), t->customer->key, t->deal ? t->deal->key : "-",
-            t->assignee ? t->assignee->key : "-", (long long)t->opened_at, (long long)t->last_at,
-            (long long)t->first_response_at, (long long)t->first_resolution_at, (long long)t->rated_at,
-            (long long)t->sla_response, (long long)t->sla_resolution, t->reopens, t->contacts, t->state, t->kind,
-            t->channel, t->priority, t->score, LSS__NEXT(t, last_ticket) ? LSS__NEXT(t, last_ticket)->key : "-");
+            t->assignee ? t->assignee->key : "-", (long long)LSS__TICKET_OPENED_AT(t), (long long)LSS__TICKET_LAST_AT(t),
+            (long long)mk.first_response, (long long)mk.first_resolution, (long long)mk.rated_at,
+            (long long)t->sla_response, (long long)t->sla_resolution, mk.reopens, mk.contacts, t->state, t->kind,
+            t->channel, t->priority, mk.score, LSS__NEXT(t, last_ticket) ? LSS__NEXT(t, last_ticket)->key : "-");
         for (uint32_t k = 0; k < t->hist.count; k++) {
             lss_ticket_change x;
             lss__ticket_change_get(&x, t, k);

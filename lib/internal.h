@@ -241,12 +241,11 @@ struct lss_deal {
     lss_customer *customer;
     const lss_member *owner;
     lss_deal *next_of_customer;
-    lss_time opened_at, expected_close, last_at;
-    lss_time won_at; /* LSS_TIME_NONE unless won */
-    lss_money amount;
+    lss_time expected_close;
+    lss_money amount; /* current */
     uint32_t id;
     uint8_t stage, lost_from, furthest;
-    lss__vec hist; /* lss__deal_change */
+    lss__vec hist; /* lss__deal_change; the opening first, times in order */
 };
 
 struct lss_activity {
@@ -298,12 +297,24 @@ struct lss_ticket {
     const lss_deal *deal;
     const lss_member *assignee;
     lss_ticket *next_of_customer;
-    lss_time opened_at, last_at, first_response_at, first_resolution_at, rated_at;
-    int64_t sla_response, sla_resolution; /* targets captured at opening */
-    uint32_t id, reopens, contacts;
-    uint8_t state, kind, channel, priority, score;
-    lss__vec hist; /* lss__ticket_change */
+    int32_t sla_response, sla_resolution; /* targets captured at opening (<= LSS__DURATION_MAX) */
+    uint32_t id;
+    uint8_t state, kind, channel, priority;
+    lss__vec hist; /* lss__ticket_change; the opening first, times in order */
 };
+
+/* Times read from the histories. */
+static inline lss_time lss__hist_first_at(const lss__vec *h) { return lss__w_at(*(const uint64_t *)h->data); }
+static inline lss_time lss__hist_last_at(const lss__vec *h, size_t elem)
+{
+    return lss__w_at(*(const uint64_t *)((const char *)h->data + (h->count - 1u) * elem));
+}
+#define LSS__DEAL_OPENED_AT(d) lss__hist_first_at(&(d)->hist)
+#define LSS__DEAL_LAST_AT(d) lss__hist_last_at(&(d)->hist, sizeof(lss__deal_change))
+/* won is final: a won deal's last entry is its win */
+#define LSS__DEAL_WON_AT(d) ((d)->stage == LSS_STAGE_WON ? LSS__DEAL_LAST_AT(d) : LSS_TIME_NONE)
+#define LSS__TICKET_OPENED_AT(t) lss__hist_first_at(&(t)->hist)
+#define LSS__TICKET_LAST_AT(t) lss__hist_last_at(&(t)->hist, sizeof(lss__ticket_change))
 
 typedef struct lss__sla_change {
     lss_time at;
@@ -485,6 +496,14 @@ void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i);
 void lss__ticket_change_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i);
 /* The owner of d after history entry i. */
 const lss_member *lss__deal_owner_after(const lss_deal *d, uint32_t i);
+/* What a ticket's history says (one pass): first contact and resolve, the
+ * latest rating, reopens and contacts. */
+typedef struct lss__ticket_marks {
+    lss_time first_response, first_resolution, rated_at;
+    uint32_t reopens, contacts;
+    int score;
+} lss__ticket_marks;
+void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m);
 /* The two SLA outcomes of t as of as_of (no range check). */
 void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
                               lss_sla_outcome *resolution);

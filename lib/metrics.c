@@ -198,12 +198,12 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
         lss_time first_win = LSS_TIME_NONE;
         const lss_deal *d;
         LSS__EACH(d, c, last_deal) {
-            if (d->won_at == LSS_TIME_NONE || d->won_at >= m->to)
+            if (LSS__DEAL_WON_AT(d) == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) >= m->to)
                 continue; /* won is final: a deal won before `to` is won as of `to` */
             wins++;
             overflow |= __builtin_add_overflow(value, d->amount, &value);
-            if (first_win == LSS_TIME_NONE || d->won_at < first_win)
-                first_win = d->won_at;
+            if (first_win == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) < first_win)
+                first_win = LSS__DEAL_WON_AT(d);
         }
         if (in_window(c->added_at, m)) {
             r.customers_added++;
@@ -245,13 +245,13 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
     bool overflow = false;
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
-        if (d->opened_at >= m->to)
+        if (LSS__DEAL_OPENED_AT(d) >= m->to)
             continue;
         deal_asof a;
         deal_at(d, m->to, &a);
         if (!person_match(m, a.owner) || !segment_match(m, d->customer))
             continue;
-        if (in_window(d->opened_at, m)) {
+        if (in_window(LSS__DEAL_OPENED_AT(d), m)) {
             s.deals_opened++;
             for (unsigned k = 0; k <= a.furthest && k < LSS_FUNNEL_STAGES; k++)
                 s.funnel_reached[k]++;
@@ -259,7 +259,7 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
         if (a.stage == LSS_STAGE_WON && in_window(a.won_at, m)) {
             s.won++;
             overflow |= __builtin_add_overflow(s.revenue, a.amount, &s.revenue);
-            overflow |= __builtin_add_overflow(cycle, a.won_at - d->opened_at, &cycle);
+            overflow |= __builtin_add_overflow(cycle, a.won_at - LSS__DEAL_OPENED_AT(d), &cycle);
         }
         if (a.stage == LSS_STAGE_LOST && in_window(a.lost_at, m))
             s.lost++;
@@ -338,7 +338,7 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
     int64_t reopen_num = 0, reopen_den = 0, sla_num = 0, sla_den = 0;
     for (uint32_t i = 0; i < db->tickets.count; i++) {
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
-        if (t->opened_at >= m->to)
+        if (LSS__TICKET_OPENED_AT(t) >= m->to)
             continue;
         if (m->channel != LSS_CHANNEL_ANY && t->channel != m->channel)
             continue;
@@ -390,7 +390,7 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
             good += a.score >= 4;
             score_sum += a.score;
         }
-        if (!in_window(t->opened_at, m))
+        if (!in_window(LSS__TICKET_OPENED_AT(t), m))
             continue;
         s.tickets_opened++;
         if (a.state == LSS_TICKET_RESOLVED || a.state == LSS_TICKET_CLOSED) {
@@ -398,12 +398,12 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
             fcr += a.contacts_before_resolve <= 1 && !a.reopened;
         }
         if (a.first_contact != LSS_TIME_NONE) {
-            resp[nresp++] = a.first_contact - t->opened_at;
-            sum_resp += a.first_contact - t->opened_at;
+            resp[nresp++] = a.first_contact - LSS__TICKET_OPENED_AT(t);
+            sum_resp += a.first_contact - LSS__TICKET_OPENED_AT(t);
         }
         if (a.first_resolve != LSS_TIME_NONE) {
-            reso[nreso++] = a.first_resolve - t->opened_at;
-            sum_reso += a.first_resolve - t->opened_at;
+            reso[nreso++] = a.first_resolve - LSS__TICKET_OPENED_AT(t);
+            sum_reso += a.first_resolve - LSS__TICKET_OPENED_AT(t);
             reopen_den++;
             reopen_num += a.reopened;
         }
@@ -471,12 +471,12 @@ static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *firs
     bool overflow = false;
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
-        if (d->won_at == LSS_TIME_NONE || d->won_at >= m->to || first[d->owner->id] == LSS__NONE)
+        if (LSS__DEAL_WON_AT(d) == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) >= m->to || first[d->owner->id] == LSS__NONE)
             continue; /* the owner cannot change after the win: d->owner is the owner at win time */
         if (!segment_match(m, d->customer))
             continue;
         for (uint32_t r = first[d->owner->id]; r < n && rows[r].member == d->owner; r++)
-            if (d->won_at >= rows[r].from && d->won_at < rows[r].to)
+            if (LSS__DEAL_WON_AT(d) >= rows[r].from && LSS__DEAL_WON_AT(d) < rows[r].to)
                 overflow |= __builtin_add_overflow(rows[r].achieved, d->amount, &rows[r].achieved);
     }
     for (uint32_t r = 0; r < n; r++)

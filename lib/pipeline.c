@@ -101,9 +101,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     d->title = t;
     d->customer = c;
     d->owner = m;
-    d->opened_at = d->last_at = at;
     d->expected_close = expected_close;
-    d->won_at = LSS_TIME_NONE;
     d->amount = amount;
     d->id = db->deals.count - 1;
     d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
@@ -191,10 +189,10 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     default:
         break;
     }
-    if (at < d->last_at) {
+    if (at < LSS__DEAL_LAST_AT(d)) {
         char t1[LSS_TIME_BUFSIZE], t2[LSS_TIME_BUFSIZE];
         lss__fmt_time(t1, at);
-        lss__fmt_time(t2, d->last_at);
+        lss__fmt_time(t2, LSS__DEAL_LAST_AT(d));
         return lss__fail(db, LSS_OUT_OF_ORDER, "%s: deal \"%s\": event at %s is earlier than its last event at %s",
                          ctx, key, t1, t2);
     }
@@ -266,9 +264,6 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     note_stage(d, (uint8_t)stage);
     d->amount = amount;
     d->owner = new_owner;
-    d->last_at = at;
-    if (kind == LSS_DEAL_WON)
-        d->won_at = at;
     st = lss__event_done(db, at, (uint8_t)(LSS__EV_DEAL_OPEN + kind), d, d->hist.count - 1);
     /* a won deal is final and a lost one mostly stays lost: no room for more history */
     if (st == LSS_OK && (kind == LSS_DEAL_WON || kind == LSS_DEAL_LOST))
@@ -385,9 +380,9 @@ const lss_customer *lss_deal_customer(const lss_deal *d) { return d->customer; }
 const lss_member *lss_deal_owner(const lss_deal *d) { return d->owner; }
 lss_stage lss_deal_stage(const lss_deal *d) { return (lss_stage)d->stage; }
 lss_money lss_deal_amount(const lss_deal *d) { return d->amount; }
-lss_time lss_deal_opened_at(const lss_deal *d) { return d->opened_at; }
+lss_time lss_deal_opened_at(const lss_deal *d) { return LSS__DEAL_OPENED_AT(d); }
 lss_time lss_deal_expected_close(const lss_deal *d) { return d->expected_close; }
-lss_time lss_deal_last_at(const lss_deal *d) { return d->last_at; }
+lss_time lss_deal_last_at(const lss_deal *d) { return LSS__DEAL_LAST_AT(d); }
 lss_stage lss_deal_lost_from(const lss_deal *d)
 {
     return (lss_stage)(d->stage == LSS_STAGE_LOST ? d->lost_from : d->stage);

@@ -200,9 +200,10 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     t->subject = s;
     t->customer = c;
     t->deal = d;
-    t->opened_at = t->last_at = at;
-    t->first_response_at = t->first_resolution_at = t->rated_at = LSS_TIME_NONE;
-    sla_targets(db, priority, at, &t->sla_response, &t->sla_resolution);
+    int64_t resp, reso;
+    sla_targets(db, priority, at, &resp, &reso);
+    t->sla_response = (int32_t)resp; /* <= LSS__DURATION_MAX */
+    t->sla_resolution = (int32_t)reso;
     t->id = db->tickets.count - 1;
     t->state = LSS_TICKET_NEW;
     t->kind = (uint8_t)kind;
@@ -281,10 +282,10 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
         (st = lss__check_text(db, ctx, kind == LSS_TICKET_EV_RATE ? "comment" : "note", a->text, LSS__NOTE_MAX, false,
                               false)))
         return st;
-    if (at < t->last_at) {
+    if (at < LSS__TICKET_LAST_AT(t)) {
         char t1[LSS_TIME_BUFSIZE], t2[LSS_TIME_BUFSIZE];
         lss__fmt_time(t1, at);
-        lss__fmt_time(t2, t->last_at);
+        lss__fmt_time(t2, LSS__TICKET_LAST_AT(t));
         return lss__fail(db, LSS_OUT_OF_ORDER, "%s: ticket \"%s\": event at %s is earlier than its last event at %s",
                          ctx, key, t1, t2);
     }
@@ -311,21 +312,9 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
     case LSS_TICKET_EV_CONTACT:
         ch.duration = (int32_t)a->duration;
         channel = (unsigned)(a->channel == -1 ? t->channel : a->channel);
-        if (t->first_response_at == LSS_TIME_NONE)
-            t->first_response_at = at;
-        t->contacts++;
-        break;
-    case LSS_TICKET_EV_RESOLVE:
-        if (t->first_resolution_at == LSS_TIME_NONE)
-            t->first_resolution_at = at;
-        break;
-    case LSS_TICKET_EV_REOPEN:
-        t->reopens++;
         break;
     case LSS_TICKET_EV_RATE:
         score = (unsigned)a->score;
-        t->score = (uint8_t)a->score;
-        t->rated_at = at;
         break;
     default:
         break;
@@ -333,7 +322,6 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
     ch.w = lss__tc_word(at, (unsigned)kind, state, t->state, channel, score);
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     t->state = (uint8_t)state;
-    t->last_at = at;
     st = lss__event_done(db, at, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count - 1);
     if (st == LSS_OK && kind == LSS_TICKET_EV_CLOSE) /* closed is final */
         lss__vec_shrink(&t->hist, sizeof(lss__ticket_change));
@@ -446,12 +434,43 @@ static lss_time due(const lss_ticket *t, int64_t target, int64_t clock_now, bool
     return running ? as_of + (target - clock_now) : LSS_TIME_NONE;
 }
 
+void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m)
+{
+    memset(m, 0, sizeof *m);
+    m->first_response = m->first_resolution = m->rated_at = LSS_TIME_NONE;
+    for (uint32_t i = 1; i < t->hist.count; i++) {
+        const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
+        switch (LSS__TC_KIND(x)) {
+        case LSS_TICKET_EV_CONTACT:
+            if (m->first_response == LSS_TIME_NONE)
+                m->first_response = lss__w_at(x->w);
+            m->contacts++;
+            break;
+        case LSS_TICKET_EV_RESOLVE:
+            if (m->first_resolution == LSS_TIME_NONE)
+                m->first_resolution = lss__w_at(x->w);
+            break;
+        case LSS_TICKET_EV_REOPEN:
+            m->reopens++;
+            break;
+        case LSS_TICKET_EV_RATE:
+            m->rated_at = lss__w_at(x->w);
+            m->score = (int)LSS__TC_SCORE(x);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
                               lss_sla_outcome *resolution)
 {
+    lss__ticket_marks k;
+    lss__ticket_marks_get(t, &k);
     int64_t now = sla_clock(t, as_of, NULL);
-    *response = outcome(t, t->first_response_at, t->sla_response, now, as_of);
-    *resolution = outcome(t, t->first_resolution_at, t->sla_resolution, now, as_of);
+    *response = outcome(t, k.first_response, t->sla_response, now, as_of);
+    *resolution = outcome(t, k.first_resolution, t->sla_resolution, now, as_of);
 }
 
 lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of)
@@ -462,12 +481,14 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
         return lss__fail(NULL, LSS_INVALID, "ticket \"%s\": as-of time %lld is out of range", t->key,
                          (long long)as_of);
     bool running;
+    lss__ticket_marks k;
+    lss__ticket_marks_get(t, &k);
     out->elapsed = sla_clock(t, as_of, &running);
     out->running = running;
     out->first_response_target = t->sla_response;
     out->resolution_target = t->sla_resolution;
-    out->first_response = outcome(t, t->first_response_at, t->sla_response, out->elapsed, as_of);
-    out->resolution = outcome(t, t->first_resolution_at, t->sla_resolution, out->elapsed, as_of);
+    out->first_response = outcome(t, k.first_response, t->sla_response, out->elapsed, as_of);
+    out->resolution = outcome(t, k.first_resolution, t->sla_resolution, out->elapsed, as_of);
     out->first_response_due = due(t, t->sla_response, out->elapsed, running, as_of);
     out->resolution_due = due(t, t->sla_resolution, out->elapsed, running, as_of);
     return LSS_OK;
@@ -490,14 +511,22 @@ lss_ticket_state lss_ticket_state_of(const lss_ticket *t) { return (lss_ticket_s
 lss_ticket_kind lss_ticket_kind_of(const lss_ticket *t) { return (lss_ticket_kind)t->kind; }
 lss_channel lss_ticket_channel(const lss_ticket *t) { return (lss_channel)t->channel; }
 lss_priority lss_ticket_priority(const lss_ticket *t) { return (lss_priority)t->priority; }
-lss_time lss_ticket_opened_at(const lss_ticket *t) { return t->opened_at; }
-lss_time lss_ticket_last_at(const lss_ticket *t) { return t->last_at; }
-lss_time lss_ticket_first_response_at(const lss_ticket *t) { return t->first_response_at; }
-lss_time lss_ticket_first_resolution_at(const lss_ticket *t) { return t->first_resolution_at; }
-uint32_t lss_ticket_reopen_count(const lss_ticket *t) { return t->reopens; }
-uint32_t lss_ticket_contact_count(const lss_ticket *t) { return t->contacts; }
-int lss_ticket_score(const lss_ticket *t) { return t->score; }
-lss_time lss_ticket_rated_at(const lss_ticket *t) { return t->rated_at; }
+lss_time lss_ticket_opened_at(const lss_ticket *t) { return LSS__TICKET_OPENED_AT(t); }
+lss_time lss_ticket_last_at(const lss_ticket *t) { return LSS__TICKET_LAST_AT(t); }
+/* Accessors for what the history says (lss__ticket_marks_get: one pass). */
+#define TICKET_MARK(type, fn, field)                                                               \
+    type fn(const lss_ticket *t)                                                                   \
+    {                                                                                              \
+        lss__ticket_marks k;                                                                       \
+        lss__ticket_marks_get(t, &k);                                                              \
+        return k.field;                                                                            \
+    }
+TICKET_MARK(lss_time, lss_ticket_first_response_at, first_response)
+TICKET_MARK(lss_time, lss_ticket_first_resolution_at, first_resolution)
+TICKET_MARK(uint32_t, lss_ticket_reopen_count, reopens)
+TICKET_MARK(uint32_t, lss_ticket_contact_count, contacts)
+TICKET_MARK(int, lss_ticket_score, score)
+TICKET_MARK(lss_time, lss_ticket_rated_at, rated_at)
 const lss_ticket *lss_ticket_next_of_customer(const lss_ticket *t) { return LSS__NEXT(t, last_ticket); }
 const lss_ticket *lss_customer_first_ticket(const lss_customer *c) { return LSS__FIRST(c, last_ticket); }
 uint32_t lss_ticket_history_count(const lss_ticket *t) { return t->hist.count; }
