@@ -93,7 +93,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     const char *k, *t;
     lss__vec hist = { 0 };
-    if (lss__slab_reserve(&db->deals) || lss__vec_reserve(&hist, sizeof(lss__deal_change), 6) ||
+    if (lss__slab_reserve(&db->deals) || lss__vec_reserve(&hist, sizeof(lss__deal_change), 2) ||
         lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, title, &t))
         goto oom;
     lss_deal *d = lss__slab_push(&db->deals);
