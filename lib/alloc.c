@@ -106,10 +106,10 @@ lss_status lss__slab_reserve(lss__slab *s)
 {
     if (s->count == UINT32_MAX - 1)
         return LSS_NOMEM;
-    uint32_t chunk = s->count >> LSS__SLAB_SHIFT;
+    uint32_t off, chunk = lss__slab_chunk_of(s->count, &off);
     if (chunk < s->nchunks)
         return LSS_OK;
-    /* the chunk table grows by doubling; each chunk holds LSS__SLAB_CHUNK elements */
+    /* the chunk table grows by doubling */
     if ((chunk & (chunk - 1)) == 0) {
         uint32_t ncap = chunk ? chunk * 2 : 1;
         char **t = lss__realloc(s->chunks, ncap * sizeof *t);
@@ -117,7 +117,8 @@ lss_status lss__slab_reserve(lss__slab *s)
             return LSS_NOMEM;
         s->chunks = t;
     }
-    char *c = lss__malloc(s->elem * LSS__SLAB_CHUNK);
+    size_t n = chunk == 0 ? 16u : chunk < LSS__SLAB_SMALL ? (size_t)8u << chunk : LSS__SLAB_CHUNK;
+    char *c = lss__malloc(s->elem * n);
     if (c == NULL)
         return LSS_NOMEM;
     s->chunks[chunk] = c;
@@ -177,7 +178,12 @@ lss_status lss__arena_strdup(lss__arena *a, const char *s, const char **out)
     }
     size_t n = strlen(s) + 1;
     if (a->cur == NULL || a->cur->cap - a->cur->used < n) {
-        size_t cap = n > lss__arena_block ? n : lss__arena_block;
+        /* blocks double from 4 KiB up to lss__arena_block: a small database stays small */
+        size_t cap = a->cur ? a->cur->cap * 2 : 4096;
+        if (cap > lss__arena_block)
+            cap = lss__arena_block;
+        if (cap < n)
+            cap = n;
         lss__arena_chunk *c = lss__malloc(sizeof *c + cap);
         if (c == NULL)
             return LSS_NOMEM;

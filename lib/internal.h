@@ -47,9 +47,12 @@ lss_status lss__bytes_reserve(void *p, size_t *cap, size_t len, size_t more, siz
 void lss__vec_free(lss__vec *v);
 #define LSS__VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
-/* Chunked array: dense ids, stable addresses (handles never move). */
+/* Chunked array: dense ids, stable addresses (handles never move). The
+ * first 1024 elements live in chunks of 16, 16, 32, 64, 128, 256 and 512
+ * (a small database stays small); every later chunk holds 1024. */
 #define LSS__SLAB_SHIFT 10u
 #define LSS__SLAB_CHUNK (1u << LSS__SLAB_SHIFT)
+#define LSS__SLAB_SMALL 7u /* chunks below LSS__SLAB_CHUNK */
 typedef struct lss__slab {
     char **chunks;
     uint32_t count;
@@ -62,8 +65,36 @@ lss_status lss__slab_reserve(lss__slab *s);
 /* Zeroed element at index count; count += 1. Only after a successful reserve. */
 void *lss__slab_push(lss__slab *s);
 void lss__slab_pop(lss__slab *s);
-static inline void *lss__slab_get(const lss__slab *s, uint32_t id) {
-    return s->chunks[id >> LSS__SLAB_SHIFT] + (size_t)(id & (LSS__SLAB_CHUNK - 1)) * s->elem;
+static inline unsigned lss__log2(uint32_t x) /* x > 0 */
+{
+#if defined(__GNUC__)
+    return 31u - (unsigned)__builtin_clz(x);
+#else
+    unsigned r = 0;
+    while (x >>= 1)
+        r++;
+    return r;
+#endif
+}
+/* Where element id lives: its chunk and its index in the chunk. */
+static inline uint32_t lss__slab_chunk_of(uint32_t id, uint32_t *off)
+{
+    if (id >= LSS__SLAB_CHUNK) {
+        *off = id & (LSS__SLAB_CHUNK - 1u);
+        return LSS__SLAB_SMALL - 1u + (id >> LSS__SLAB_SHIFT);
+    }
+    if (id < 16u) {
+        *off = id;
+        return 0;
+    }
+    unsigned lg = lss__log2(id);
+    *off = id - (1u << lg);
+    return lg - 3u;
+}
+static inline void *lss__slab_get(const lss__slab *s, uint32_t id)
+{
+    uint32_t off, chunk = lss__slab_chunk_of(id, &off);
+    return s->chunks[chunk] + (size_t)off * s->elem;
 }
 void lss__slab_free(lss__slab *s);
 

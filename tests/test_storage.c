@@ -1,5 +1,6 @@
-/* The key index (lib/index.c): lookups, growth, removal with backward shift,
- * long probe runs that wrap around the table's end, and failed growth. */
+/* Storage internals: the key index (lib/index.c: lookups, growth, removal
+ * with backward shift, long probe runs that wrap around the table's end,
+ * failed growth) and the slab (chunks of growing size, stable addresses). */
 #include "testutil.h"
 
 #include "internal.h"
@@ -144,12 +145,55 @@ static void test_failed_growth_changes_nothing(void **state)
     fail_alloc_uninstall();
 }
 
+/* Every id up to well past the small chunks gets its own element, the
+ * chunks have the documented sizes, and addresses never move. */
+static void test_slab_chunks_and_stable_addresses(void **state)
+{
+    (void)state;
+    lss__slab s;
+    lss__slab_init(&s, sizeof(uint32_t));
+    enum { N = 5000 };
+    uint32_t *addr[N];
+    for (uint32_t i = 0; i < N; i++) {
+        assert_int_equal(lss__slab_reserve(&s), LSS_OK);
+        uint32_t *e = lss__slab_push(&s);
+        assert_int_equal(*e, 0); /* zeroed */
+        *e = i * 7u + 1u;
+        addr[i] = e;
+    }
+    assert_int_equal(s.count, N);
+    /* 16, 16, 32, 64, 128, 256, 512, then 1024 each: 7 + 4 chunks for 5000 */
+    assert_int_equal(s.nchunks, 11);
+    static const uint32_t first_of_chunk[] = { 0, 16, 32, 64, 128, 256, 512, 1024, 2048, 3072, 4096 };
+    for (uint32_t k = 0; k < 11; k++) {
+        uint32_t off;
+        assert_int_equal(lss__slab_chunk_of(first_of_chunk[k], &off), k);
+        assert_int_equal(off, 0);
+        if (first_of_chunk[k] > 0) {
+            assert_int_equal(lss__slab_chunk_of(first_of_chunk[k] - 1, &off), k - 1);
+            assert_int_equal(first_of_chunk[k - 1] + off, first_of_chunk[k] - 1);
+        }
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        assert_ptr_equal(lss__slab_get(&s, i), addr[i]);
+        assert_int_equal(*addr[i], i * 7u + 1u);
+    }
+    /* elements in one chunk are contiguous */
+    assert_ptr_equal(lss__slab_get(&s, 17), addr[16] + 1);
+    assert_ptr_equal(lss__slab_get(&s, 1500), addr[1024] + 476);
+    lss__slab_pop(&s);
+    assert_int_equal(s.count, N - 1);
+    lss__slab_free(&s);
+    assert_int_equal(s.count, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_add_find_remove),
         cmocka_unit_test(test_one_probe_run_wraps_and_survives_removals),
         cmocka_unit_test(test_failed_growth_changes_nothing),
+        cmocka_unit_test(test_slab_chunks_and_stable_addresses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
