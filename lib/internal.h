@@ -48,11 +48,12 @@ void lss__vec_free(lss__vec *v);
 #define LSS__VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
 /* Chunked array: dense ids, stable addresses (handles never move). The
- * first 1024 elements live in chunks of 16, 16, 32, 64, 128, 256 and 512
- * (a small database stays small); every later chunk holds 1024. */
-#define LSS__SLAB_SHIFT 10u
+ * first 256 elements live in chunks of 16, 16, 32, 64 and 128 (a small
+ * database stays small); every later chunk holds 256 (at most 255 unused
+ * elements per kind). */
+#define LSS__SLAB_SHIFT 8u
 #define LSS__SLAB_CHUNK (1u << LSS__SLAB_SHIFT)
-#define LSS__SLAB_SMALL 7u /* chunks below LSS__SLAB_CHUNK */
+#define LSS__SLAB_SMALL 5u /* chunks below LSS__SLAB_CHUNK */
 typedef struct lss__slab {
     char **chunks;
     uint32_t count;

@@ -162,16 +162,20 @@ static void test_slab_chunks_and_stable_addresses(void **state)
         addr[i] = e;
     }
     assert_int_equal(s.count, N);
-    /* 16, 16, 32, 64, 128, 256, 512, then 1024 each: 7 + 4 chunks for 5000 */
-    assert_int_equal(s.nchunks, 11);
-    static const uint32_t first_of_chunk[] = { 0, 16, 32, 64, 128, 256, 512, 1024, 2048, 3072, 4096 };
-    for (uint32_t k = 0; k < 11; k++) {
+    /* 16, 16, 32, 64, 128, then 256 each: 5 + 19 chunks for 5000 */
+    assert_int_equal(LSS__SLAB_CHUNK, 256);
+    assert_int_equal(s.nchunks, 24);
+    static const uint32_t first_of_chunk[] = { 0, 16, 32, 64, 128, 256, 512, 768, 1024, 4864 };
+    static const uint32_t chunk_no[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 23 };
+    for (uint32_t j = 0; j < 10; j++) {
+        uint32_t k = chunk_no[j];
         uint32_t off;
-        assert_int_equal(lss__slab_chunk_of(first_of_chunk[k], &off), k);
+        assert_int_equal(lss__slab_chunk_of(first_of_chunk[j], &off), k);
         assert_int_equal(off, 0);
-        if (first_of_chunk[k] > 0) {
-            assert_int_equal(lss__slab_chunk_of(first_of_chunk[k] - 1, &off), k - 1);
-            assert_int_equal(first_of_chunk[k - 1] + off, first_of_chunk[k] - 1);
+        if (k > 0) {
+            assert_int_equal(lss__slab_chunk_of(first_of_chunk[j] - 1, &off), k - 1);
+            uint32_t prev_start = chunk_no[j - 1] == k - 1 ? first_of_chunk[j - 1] : first_of_chunk[j] - 256;
+            assert_int_equal(prev_start + off, first_of_chunk[j] - 1);
         }
     }
     for (uint32_t i = 0; i < N; i++) {
@@ -180,7 +184,7 @@ static void test_slab_chunks_and_stable_addresses(void **state)
     }
     /* elements in one chunk are contiguous */
     assert_ptr_equal(lss__slab_get(&s, 17), addr[16] + 1);
-    assert_ptr_equal(lss__slab_get(&s, 1500), addr[1024] + 476);
+    assert_ptr_equal(lss__slab_get(&s, 1500), addr[1280] + 220);
     lss__slab_pop(&s);
     assert_int_equal(s.count, N - 1);
     lss__slab_free(&s);
