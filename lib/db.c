@@ -361,7 +361,7 @@ char *lss__dump(const lss_db *db)
         put(&b, "deal %u key=%s title=%s customer=%s owner=%s opened=%lld close=%lld last=%lld amount=%lld stage=%u "
                 "lost_from=%u furthest=%u next=%s\n",
             d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)LSS__DEAL_OPENED_AT(d),
-            (long long)d->expected_close, (long long)LSS__DEAL_LAST_AT(d), (long long)d->amount, d->stage, d->lost_from,
+            (long long)d->expected_close, (long long)LSS__DEAL_LAST_AT(d), (long long)LSS__DEAL_AMOUNT(d), d->stage, d->lost_from,
             d->furthest, LSS__NEXT(d, last_deal) ? LSS__NEXT(d, last_deal)->key : "-");
         for (uint32_t k = 0; k < d->hist.count; k++) {
             lss_deal_change x;
@@ -391,7 +391,7 @@ char *lss__dump(const lss_db *db)
         put(&b, "ticket %u key=%s subject=%s customer=%s deal=%s assignee=%s opened=%lld last=%lld fr=%lld fres=%lld "
                 "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%d next=%s\n",
             t->id, t->key, S(t->subject), t->customer->key, t->deal ? t->deal->key : "-",
-            t->assignee ? t->assignee->key : "-", (long long)LSS__TICKET_OPENED_AT(t), (long long)LSS__TICKET_LAST_AT(t),
+            lss__ticket_assignee(t) ? lss__ticket_assignee(t)->key : "-", (long long)LSS__TICKET_OPENED_AT(t), (long long)LSS__TICKET_LAST_AT(t),
             (long long)mk.first_response, (long long)mk.first_resolution, (long long)mk.rated_at,
             (long long)t->sla_response, (long long)t->sla_resolution, mk.reopens, mk.contacts, t->state, t->kind,
             t->channel, t->priority, mk.score, LSS__NEXT(t, last_ticket) ? LSS__NEXT(t, last_ticket)->key : "-");

@@ -274,7 +274,6 @@ struct lss_deal {
     const lss_member *owner;
     lss_deal *next_of_customer;
     lss_time expected_close;
-    lss_money amount; /* current */
     uint32_t id;
     uint8_t stage, lost_from, furthest;
     lss__vec hist; /* lss__deal_change; the opening first, times in order */
@@ -327,7 +326,6 @@ struct lss_ticket {
     const char *subject;
     lss_customer *customer;
     const lss_deal *deal;
-    const lss_member *assignee;
     lss_ticket *next_of_customer;
     int32_t sla_response, sla_resolution; /* targets captured at opening (<= LSS__DURATION_MAX) */
     uint32_t id;
@@ -345,6 +343,25 @@ static inline lss_time lss__hist_last_at(const lss__vec *h, size_t elem)
 #define LSS__DEAL_LAST_AT(d) lss__hist_last_at(&(d)->hist, sizeof(lss__deal_change))
 /* won is final: a won deal's last entry is its win */
 #define LSS__DEAL_WON_AT(d) ((d)->stage == LSS_STAGE_WON ? LSS__DEAL_LAST_AT(d) : LSS_TIME_NONE)
+/* The amount of d after history entry i: the latest entry up to i that sets
+ * it (the opening does). */
+static inline lss_money lss__deal_amount_after(const lss_deal *d, uint32_t i)
+{
+    const lss__deal_change *h = (const lss__deal_change *)d->hist.data;
+    while (!lss__dc_has_amount(LSS__DC_KIND(&h[i])))
+        i--;
+    return h[i].v.amount;
+}
+#define LSS__DEAL_AMOUNT(d) lss__deal_amount_after((d), (d)->hist.count - 1u)
+/* The assignee of t: the latest assign's agent, or NULL. */
+static inline const lss_member *lss__ticket_assignee(const lss_ticket *t)
+{
+    const lss__ticket_change *h = (const lss__ticket_change *)t->hist.data;
+    for (uint32_t i = t->hist.count; i-- > 1;)
+        if (LSS__TC_KIND(&h[i]) == LSS_TICKET_EV_ASSIGN)
+            return h[i].v.agent;
+    return NULL;
+}
 #define LSS__TICKET_OPENED_AT(t) lss__hist_first_at(&(t)->hist)
 #define LSS__TICKET_LAST_AT(t) lss__hist_last_at(&(t)->hist, sizeof(lss__ticket_change))
 

@@ -201,7 +201,7 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
             if (LSS__DEAL_WON_AT(d) == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) >= m->to)
                 continue; /* won is final: a deal won before `to` is won as of `to` */
             wins++;
-            overflow |= __builtin_add_overflow(value, d->amount, &value);
+            overflow |= __builtin_add_overflow(value, LSS__DEAL_AMOUNT(d), &value);
             if (first_win == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) < first_win)
                 first_win = LSS__DEAL_WON_AT(d);
         }
@@ -477,7 +477,7 @@ static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *firs
             continue;
         for (uint32_t r = first[d->owner->id]; r < n && rows[r].member == d->owner; r++)
             if (LSS__DEAL_WON_AT(d) >= rows[r].from && LSS__DEAL_WON_AT(d) < rows[r].to)
-                overflow |= __builtin_add_overflow(rows[r].achieved, d->amount, &rows[r].achieved);
+                overflow |= __builtin_add_overflow(rows[r].achieved, LSS__DEAL_AMOUNT(d), &rows[r].achieved);
     }
     for (uint32_t r = 0; r < n; r++)
         set_ratio(&rows[r].attainment, rows[r].achieved, rows[r].target);

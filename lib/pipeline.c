@@ -102,7 +102,6 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     d->customer = c;
     d->owner = m;
     d->expected_close = expected_close;
-    d->amount = amount;
     d->id = db->deals.count - 1;
     d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
     d->hist = hist;
@@ -223,7 +222,7 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     lss__deal_change ch = { 0, lss__next_seq(db), { 0 } };
     unsigned stage = d->stage, reason = LSS_LOSS_OTHER;
-    lss_money amount = d->amount;
+    lss_money amount = LSS__DEAL_AMOUNT(d);
     const lss_member *new_owner = d->owner;
     if (lss__vec_reserve(&d->hist, sizeof ch, 1) ||
         (kind == LSS_DEAL_LOST && lss__arena_strdup(&db->text, a->note, &ch.v.note))) {
@@ -262,7 +261,6 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
     ch.w = lss__dc_word(at, (unsigned)kind, stage, d->stage, reason);
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
     note_stage(d, (uint8_t)stage);
-    d->amount = amount;
     d->owner = new_owner;
     st = lss__event_done(db, at, (uint8_t)(LSS__EV_DEAL_OPEN + kind), d, d->hist.count - 1);
     /* a won deal is final and a lost one mostly stays lost: no room for more history */
@@ -379,7 +377,7 @@ const char *lss_deal_title(const lss_deal *d) { return d->title; }
 const lss_customer *lss_deal_customer(const lss_deal *d) { return d->customer; }
 const lss_member *lss_deal_owner(const lss_deal *d) { return d->owner; }
 lss_stage lss_deal_stage(const lss_deal *d) { return (lss_stage)d->stage; }
-lss_money lss_deal_amount(const lss_deal *d) { return d->amount; }
+lss_money lss_deal_amount(const lss_deal *d) { return LSS__DEAL_AMOUNT(d); }
 lss_time lss_deal_opened_at(const lss_deal *d) { return LSS__DEAL_OPENED_AT(d); }
 lss_time lss_deal_expected_close(const lss_deal *d) { return d->expected_close; }
 lss_time lss_deal_last_at(const lss_deal *d) { return LSS__DEAL_LAST_AT(d); }
@@ -423,10 +421,7 @@ void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i)
     out->from_stage = (lss_stage)LSS__DC_FROM(x);
     out->reason = (lss_loss_reason)LSS__DC_REASON(x);
     out->note = kind == LSS_DEAL_LOST ? x->v.note : NULL;
-    uint32_t k = i; /* the amount: the latest entry up to i that sets it (the opening does) */
-    while (!lss__dc_has_amount(LSS__DC_KIND(&LSS__VEC_AT(&d->hist, lss__deal_change, k))))
-        k--;
-    out->amount = LSS__VEC_AT(&d->hist, lss__deal_change, k).v.amount;
+    out->amount = lss__deal_amount_after(d, i);
     out->owner = lss__deal_owner_after(d, i);
 }
 

@@ -306,9 +306,6 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
                                                                    : rule->to;
     lss__undo_save(db, LSS__U_TICKET, t);
     switch (kind) {
-    case LSS_TICKET_EV_ASSIGN:
-        t->assignee = agent;
-        break;
     case LSS_TICKET_EV_CONTACT:
         ch.duration = (int32_t)a->duration;
         channel = (unsigned)(a->channel == -1 ? t->channel : a->channel);
@@ -506,7 +503,7 @@ const char *lss_ticket_key(const lss_ticket *t) { return t->key; }
 const char *lss_ticket_subject(const lss_ticket *t) { return t->subject; }
 const lss_customer *lss_ticket_customer(const lss_ticket *t) { return t->customer; }
 const lss_deal *lss_ticket_deal(const lss_ticket *t) { return t->deal; }
-const lss_member *lss_ticket_assignee(const lss_ticket *t) { return t->assignee; }
+const lss_member *lss_ticket_assignee(const lss_ticket *t) { return lss__ticket_assignee(t); }
 lss_ticket_state lss_ticket_state_of(const lss_ticket *t) { return (lss_ticket_state)t->state; }
 lss_ticket_kind lss_ticket_kind_of(const lss_ticket *t) { return (lss_ticket_kind)t->kind; }
 lss_channel lss_ticket_channel(const lss_ticket *t) { return (lss_channel)t->channel; }
