@@ -73,9 +73,8 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
     c->seq = lss__next_seq(db);
     c->segment = seg;
     c->referred_by = ref;
-    c->added_at = at;
     c->id = db->customers.count - 1;
-    c->source = (uint8_t)source;
+    c->added = (uint64_t)at | (uint64_t)source << 38;
     if (!lss__index_add(db, &db->customers_by_key, c->id, c->key)) {
         lss__slab_pop(&db->customers);
         if (seg_added)
@@ -127,7 +126,7 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_UPDATED };
     bool seg_added = false;
-    if (lss__vec_reserve(&c->changes, sizeof ch, 1) || lss__arena_strdup(&db->text, name, &ch.name) ||
+    if (lss__changes_reserve(c) || lss__arena_strdup(&db->text, name, &ch.name) ||
         lss__arena_strdup(&db->text, email, &ch.email) || lss__arena_strdup(&db->text, company, &ch.company) ||
         lss__intern_put(&db->segments, &db->text, segment, &ch.segment, &seg_added)) {
         lss__arena_reset(&db->text, mark);
@@ -135,8 +134,8 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
         goto done;
     }
     lss__undo_save(db, LSS__U_CUSTOMER, c);
-    LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
-    st = lss__event_done(db, at, LSS__EV_CUSTOMER_UPDATE, c, c->changes.count - 1);
+    c->changes->e[c->changes->count++] = ch;
+    st = lss__event_done(db, at, LSS__EV_CUSTOMER_UPDATE, c, lss__changes_count(c) - 1);
 done:
     lss__unlock(db);
     return st;
@@ -154,13 +153,13 @@ lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
         (st = find_customer(db, ctx, customer, &c)))
         goto done;
     lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_CHURNED };
-    if (lss__vec_reserve(&c->changes, sizeof ch, 1)) {
+    if (lss__changes_reserve(c)) {
         st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
         goto done;
     }
     lss__undo_save(db, LSS__U_CUSTOMER, c);
-    LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
-    st = lss__event_done(db, at, LSS__EV_CUSTOMER_CHURN, c, c->changes.count - 1);
+    c->changes->e[c->changes->count++] = ch;
+    st = lss__event_done(db, at, LSS__EV_CUSTOMER_CHURN, c, lss__changes_count(c) - 1);
 done:
     lss__unlock(db);
     return st;
@@ -173,7 +172,7 @@ static const char erased_name[] = "[erased]";
 static uint32_t erase_count(const lss_customer *c)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < c->changes.count; i++)
+    for (uint32_t i = 0; i < lss__changes_count(c); i++)
         n += 3;
     const lss_deal *d;
     LSS__EACH(d, c, last_deal)
@@ -207,7 +206,7 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
         (st = find_customer(db, ctx, customer, &c)))
         goto done;
     lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_ERASED };
-    if (lss__vec_reserve(&c->changes, sizeof ch, 1)) {
+    if (lss__changes_reserve(c)) {
         st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
         goto done;
     }
@@ -221,8 +220,8 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
     lss__undo_save(db, LSS__U_CUSTOMER, c);
     c->name = erased_name;
     c->email = c->company = NULL;
-    for (uint32_t i = 0; i < c->changes.count; i++) {
-        lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+    for (uint32_t i = 0; i < lss__changes_count(c); i++) {
+        lss__customer_change *x = &(*LSS__CHANGE(c, i));
         /* an update keeps saying that it changed something personal */
         bool personal = x->name || x->email || x->company;
         clear(db, &x->email);
@@ -251,15 +250,15 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
             if (lss__tc_has_text(LSS__TC_KIND(&LSS__VEC_AT(&t->hist, lss__ticket_change, i))))
                 clear(db, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).v.text);
     }
-    LSS__VEC_AT(&c->changes, lss__customer_change, c->changes.count++) = ch;
-    c->erased = 1;
-    st = lss__event_done(db, at, LSS__EV_CUSTOMER_ERASE, c, c->changes.count - 1);
+    c->changes->e[c->changes->count++] = ch;
+    c->added |= LSS__ERASED_BIT;
+    st = lss__event_done(db, at, LSS__EV_CUSTOMER_ERASE, c, lss__changes_count(c) - 1);
 done:
     lss__unlock(db);
     return st;
 }
 
-int lss_customer_is_erased(const lss_customer *c) { return c ? c->erased : 0; }
+int lss_customer_is_erased(const lss_customer *c) { return c ? LSS__ERASED(c) : 0; }
 
 LSS__DEFINE_FIND(customer, lss__customer_get)
 
@@ -272,8 +271,8 @@ const char *lss_customer_key(const lss_customer *c) { return c->key; }
  * value given to customer.add. */
 static const char *latest(const lss_customer *c, size_t off, const char *added)
 {
-    for (uint32_t i = c->changes.count; i-- > 0;) {
-        const char *v = *(const char *const *)((const char *)&LSS__VEC_AT(&c->changes, lss__customer_change, i) + off);
+    for (uint32_t i = lss__changes_count(c); i-- > 0;) {
+        const char *v = *(const char *const *)((const char *)&(*LSS__CHANGE(c, i)) + off);
         if (v)
             return v;
     }
@@ -289,17 +288,17 @@ const char *lss_customer_segment(const lss_customer *c)
 {
     return latest(c, offsetof(lss__customer_change, segment), c->segment);
 }
-lss_source lss_customer_source(const lss_customer *c) { return (lss_source)c->source; }
+lss_source lss_customer_source(const lss_customer *c) { return (lss_source)LSS__SOURCE(c); }
 const lss_customer *lss_customer_referred_by(const lss_customer *c) { return c->referred_by; }
-lss_time lss_customer_added_at(const lss_customer *c) { return c->added_at; }
+lss_time lss_customer_added_at(const lss_customer *c) { return LSS__ADDED_AT(c); }
 lss_time lss_customer_churned_at(const lss_customer *c)
 {
-    for (uint32_t i = c->changes.count; i-- > 0;) /* changes are in time order */
-        if (LSS__VEC_AT(&c->changes, lss__customer_change, i).kind == LSS_CUSTOMER_CHURNED)
-            return LSS__VEC_AT(&c->changes, lss__customer_change, i).at;
+    for (uint32_t i = lss__changes_count(c); i-- > 0;) /* changes are in time order */
+        if ((*LSS__CHANGE(c, i)).kind == LSS_CUSTOMER_CHURNED)
+            return (*LSS__CHANGE(c, i)).at;
     return LSS_TIME_NONE;
 }
-uint32_t lss_customer_change_count(const lss_customer *c) { return c->changes.count; }
+uint32_t lss_customer_change_count(const lss_customer *c) { return lss__changes_count(c); }
 const lss_deal *lss_customer_first_deal(const lss_customer *c) { return LSS__FIRST(c, last_deal); }
 const lss_activity *lss_customer_first_activity(const lss_customer *c) { return LSS__FIRST(c, last_activity); }
 
@@ -307,10 +306,10 @@ lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer 
 {
     if (out == NULL || c == NULL)
         return lss__fail(NULL, LSS_INVALID, "customer change: NULL argument");
-    if (i >= c->changes.count)
+    if (i >= lss__changes_count(c))
         return lss__fail(NULL, LSS_NOT_FOUND, "customer \"%s\": change %u does not exist (%u changes)", c->key, i,
-                         c->changes.count);
-    const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+                         lss__changes_count(c));
+    const lss__customer_change *x = &(*LSS__CHANGE(c, i));
     out->at = x->at;
     out->kind = (lss_customer_change_kind)x->kind;
     out->name = x->name;
@@ -322,11 +321,11 @@ lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer 
 
 const char *lss_customer_segment_at(const lss_customer *c, lss_time t)
 {
-    if (c->added_at >= t)
+    if (LSS__ADDED_AT(c) >= t)
         return NULL;
     const char *seg = c->segment;
-    for (uint32_t i = 0; i < c->changes.count; i++) {
-        const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+    for (uint32_t i = 0; i < lss__changes_count(c); i++) {
+        const lss__customer_change *x = &(*LSS__CHANGE(c, i));
         if (x->at < t && x->segment)
             seg = x->segment;
     }
@@ -428,12 +427,29 @@ void lss__customers_free(lss_db *db)
 {
     lss__keyindex_clear(&db->customers_by_key);
     for (uint32_t i = 0; i < db->customers.count; i++)
-        lss__vec_free(&((lss_customer *)lss__slab_get(&db->customers, i))->changes);
+        lss__free(((lss_customer *)lss__slab_get(&db->customers, i))->changes);
     lss__slab_free(&db->customers);
     lss__slab_free(&db->activities);
 }
 
 /* ---- where a customer stands, and its timeline ------------------------------ */
+
+lss_status lss__changes_reserve(lss_customer *c)
+{
+    uint32_t count = lss__changes_count(c), cap = c->changes ? c->changes->cap : 0;
+    if (count < cap)
+        return LSS_OK;
+    if (cap > UINT32_MAX / 4u)
+        return LSS_NOMEM;
+    cap = cap ? cap * 2u : 1u;
+    lss__changes *p = lss__realloc(c->changes, sizeof *p + (size_t)cap * sizeof p->e[0]);
+    if (p == NULL)
+        return LSS_NOMEM;
+    p->count = count;
+    p->cap = cap;
+    c->changes = p;
+    return LSS_OK;
+}
 
 static const char *const customer_state_names[] = { "prospect", "active", "churned" };
 
@@ -445,14 +461,14 @@ const char *lss_customer_state_name(int v)
 lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
 {
     lss_time last_win = LSS_TIME_NONE, last_churn = LSS_TIME_NONE;
-    if (c->added_at >= t)
+    if (LSS__ADDED_AT(c) >= t)
         return LSS_CUSTOMER_STATE_PROSPECT;
     const lss_deal *d;
     LSS__EACH(d, c, last_deal)
         if (LSS__DEAL_WON_AT(d) != LSS_TIME_NONE && LSS__DEAL_WON_AT(d) < t && LSS__DEAL_WON_AT(d) > last_win)
             last_win = LSS__DEAL_WON_AT(d);
-    for (uint32_t i = 0; i < c->changes.count; i++) {
-        const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, i);
+    for (uint32_t i = 0; i < lss__changes_count(c); i++) {
+        const lss__customer_change *x = &(*LSS__CHANGE(c, i));
         if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at > last_churn)
             last_churn = x->at;
     }

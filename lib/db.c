@@ -343,14 +343,14 @@ char *lss__dump(const lss_db *db)
         put(&b, "customer %u seq=%u key=%s name=%s/%s email=%s/%s company=%s/%s segment=%s/%s erased=%u source=%u "
                 "ref=%s at=%lld churn=%lld first_deal=%s first_act=%u first_ticket=%s\n",
             c->id, c->seq, c->key, S(lss_customer_name(c)), S(c->name), S(lss_customer_email(c)), S(c->email),
-            S(lss_customer_company(c)), S(c->company), S(lss_customer_segment(c)), S(c->segment), c->erased, c->source,
+            S(lss_customer_company(c)), S(c->company), S(lss_customer_segment(c)), S(c->segment), LSS__ERASED(c), LSS__SOURCE(c),
             c->referred_by ? c->referred_by->key : "-",
-            (long long)c->added_at, (long long)lss_customer_churned_at(c),
+            (long long)LSS__ADDED_AT(c), (long long)lss_customer_churned_at(c),
             c->last_deal ? LSS__FIRST(c, last_deal)->key : "-",
             c->last_activity ? LSS__FIRST(c, last_activity)->id : LSS__NONE,
             c->last_ticket ? LSS__FIRST(c, last_ticket)->key : "-");
-        for (uint32_t k = 0; k < c->changes.count; k++) {
-            const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, k);
+        for (uint32_t k = 0; k < lss__changes_count(c); k++) {
+            const lss__customer_change *x = &(*LSS__CHANGE(c, k));
             put(&b, "  change seq=%u at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", x->seq,
                 (long long)x->at, x->kind,
                 S(x->name), S(x->email), S(x->company), S(x->segment));

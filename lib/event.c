@@ -91,7 +91,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
     }
     case LSS__EV_CUSTOMER_ADD: {
         const lss_customer *c = r->obj;
-        ev->at = c->added_at;
+        ev->at = LSS__ADDED_AT(c);
         ev->s[0] = c->key;
         ev->s[1] = c->name;
         ev->s[2] = c->email;
@@ -99,14 +99,14 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         ev->s[4] = c->segment;
         ev->s[5] = KEY(c->referred_by);
         ev->ref[5] = ID(c->referred_by);
-        ev->i[0] = c->source;
+        ev->i[0] = LSS__SOURCE(c);
         break;
     }
     case LSS__EV_CUSTOMER_UPDATE:
     case LSS__EV_CUSTOMER_CHURN:
     case LSS__EV_CUSTOMER_ERASE: {
         const lss_customer *c = r->obj;
-        const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, r->idx);
+        const lss__customer_change *x = &(*LSS__CHANGE(c, r->idx));
         ev->at = x->at;
         ev->s[0] = c->key;
         ev->ref[0] = c->id;
@@ -380,8 +380,8 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
     for (uint32_t i = 0; i < db->customers.count; i++) {
         const lss_customer *c = lss__slab_get(&db->customers, i);
         ok &= put_ref(refs, n, c->seq, c, 0, LSS__EV_CUSTOMER_ADD);
-        for (uint32_t k = 0; k < c->changes.count; k++) {
-            const lss__customer_change *x = &LSS__VEC_AT(&c->changes, lss__customer_change, k);
+        for (uint32_t k = 0; k < lss__changes_count(c); k++) {
+            const lss__customer_change *x = &(*LSS__CHANGE(c, k));
             uint8_t kind = x->kind == LSS_CUSTOMER_UPDATED   ? LSS__EV_CUSTOMER_UPDATE
                            : x->kind == LSS_CUSTOMER_CHURNED ? LSS__EV_CUSTOMER_CHURN
                                                              : LSS__EV_CUSTOMER_ERASE;

@@ -202,6 +202,13 @@ typedef struct lss__quota {
     uint32_t seq;
 } lss__quota;
 
+/* Times are 0..LSS_TIME_MAX < 2^38: a time and small fields share a 64-bit
+ * word (history entries, a customer's add time). */
+#define LSS__AT_BITS 38
+#define LSS__AT_MASK ((UINT64_C(1) << LSS__AT_BITS) - 1u)
+#define LSS__FIELD(w, shift, bits) ((unsigned)(((w) >> (shift)) & ((1u << (bits)) - 1u)))
+static inline lss_time lss__w_at(uint64_t w) { return (lss_time)(w & LSS__AT_MASK); }
+
 typedef struct lss__customer_change {
     lss_time at;
     const char *name, *email, *company;
@@ -223,21 +230,29 @@ struct lss_customer {
     lss_deal *last_deal;
     lss_activity *last_activity;
     lss_ticket *last_ticket;
-    lss_time added_at;
+    uint64_t added;       /* time of customer.add | source << 38 | erased << 41 (LSS__ADDED_AT etc.) */
     uint32_t id;
     uint32_t seq;         /* sequence number of its customer.add */
-    uint8_t source;
-    uint8_t erased;       /* a customer.erase happened */
-    lss__vec changes;    /* lss__customer_change */
+    struct lss__changes *changes; /* NULL until the first change */
 };
+#define LSS__ADDED_AT(c) lss__w_at((c)->added)
+#define LSS__SOURCE(c) LSS__FIELD((c)->added, 38, 3)
+#define LSS__ERASED(c) LSS__FIELD((c)->added, 41, 1)
+#define LSS__ERASED_BIT (UINT64_C(1) << 41)
 
-/* History entries are 24 bytes: the time and the small fields packed in one
- * 64-bit word (times are 0..LSS_TIME_MAX < 2^38), the sequence number, and
+/* A customer's changes, oldest first: allocated on the first one. */
+typedef struct lss__changes {
+    uint32_t count, cap;
+    lss__customer_change e[];
+} lss__changes;
+static inline uint32_t lss__changes_count(const lss_customer *c) { return c->changes ? c->changes->count : 0u; }
+#define LSS__CHANGE(c, i) (&(c)->changes->e[i])
+/* Room for one more change (nothing changes on failure). */
+lss_status lss__changes_reserve(lss_customer *c);
+
+
+/* History entries are 24 bytes: the packed word, the sequence number, and
  * one 8-byte value whose meaning depends on the kind. */
-#define LSS__AT_BITS 38
-#define LSS__AT_MASK ((UINT64_C(1) << LSS__AT_BITS) - 1u)
-#define LSS__FIELD(w, shift, bits) ((unsigned)(((w) >> (shift)) & ((1u << (bits)) - 1u)))
-static inline lss_time lss__w_at(uint64_t w) { return (lss_time)(w & LSS__AT_MASK); }
 
 /* A deal's history entry. w: at | kind << 38 | stage << 41 | from_stage << 44
  * | reason << 47. v by kind: opened, amount, won: the amount after it;

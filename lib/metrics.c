@@ -192,7 +192,7 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
     bool overflow = false;
     for (uint32_t i = 0; i < db->customers.count; i++) {
         const lss_customer *c = lss__slab_get(&db->customers, i);
-        if (c->added_at >= m->to || !segment_match(m, c))
+        if (LSS__ADDED_AT(c) >= m->to || !segment_match(m, c))
             continue;
         int64_t wins = 0;
         lss_time first_win = LSS_TIME_NONE;
@@ -205,7 +205,7 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
             if (first_win == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) < first_win)
                 first_win = LSS__DEAL_WON_AT(d);
         }
-        if (in_window(c->added_at, m)) {
+        if (in_window(LSS__ADDED_AT(c), m)) {
             r.customers_added++;
             r.referrals += c->referred_by != NULL;
             lead_num += wins > 0;

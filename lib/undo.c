@@ -106,7 +106,18 @@ static void restore_entity(void *obj, const unsigned char *saved, size_t size, l
     vec->count = count;
 }
 
-static void undo_one(lss_db *db, const lss__undo_entry *e)
+/* A customer's record back as saved, with its current changes storage
+ * (which may have moved), less the changes made after the savepoint. */
+static void restore_customer(lss_customer *c, const unsigned char *saved, uint64_t events)
+{
+    lss__changes *keep = c->changes;
+    memcpy(c, saved, sizeof *c);
+    c->changes = keep;
+    while (keep && keep->count > 0 && keep->e[keep->count - 1].seq > events)
+        keep->count--;
+}
+
+static void undo_one(lss_db *db, const lss__undo_entry *e, uint64_t events)
 {
     const unsigned char *saved = db->undo_bytes + e->off;
     switch (e->type) {
@@ -114,7 +125,7 @@ static void undo_one(lss_db *db, const lss__undo_entry *e)
         restore_entity(e->obj, saved, sizeof(lss_member), &((lss_member *)e->obj)->quotas);
         break;
     case LSS__U_CUSTOMER:
-        restore_entity(e->obj, saved, sizeof(lss_customer), &((lss_customer *)e->obj)->changes);
+        restore_customer(e->obj, saved, events);
         break;
     case LSS__U_DEAL:
         restore_entity(e->obj, saved, sizeof(lss_deal), &((lss_deal *)e->obj)->hist);
@@ -131,7 +142,7 @@ static void undo_one(lss_db *db, const lss__undo_entry *e)
 void lss__rollback(lss_db *db, const lss__savepoint *sp)
 {
     while (db->undo.count > sp->undo_count)
-        undo_one(db, &LSS__VEC_AT(&db->undo, lss__undo_entry, --db->undo.count));
+        undo_one(db, &LSS__VEC_AT(&db->undo, lss__undo_entry, --db->undo.count), sp->events);
     db->undo_len = sp->undo_bytes;
     while (db->tickets.count > sp->tickets) {
         lss_ticket *t = lss__slab_get(&db->tickets, db->tickets.count - 1);
@@ -153,7 +164,8 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
         lss_customer *c = lss__slab_get(&db->customers, db->customers.count - 1);
         if (!db->index_stale)
             lss__keyindex_remove(&db->customers_by_key, lss__key_hash(c->key), c->id);
-        lss__vec_free(&c->changes);
+        lss__free(c->changes);
+        c->changes = NULL;
         lss__slab_pop(&db->customers);
     }
     while (db->members.count > sp->members) {
