@@ -1,0 +1,150 @@
+/* Where the library's memory goes: generates N customers (lss_generate, the
+ * workload of bench_sqlite) into an in-memory database through a counting
+ * allocator hook and prints the bytes per customer of each structure, from
+ * the database's own bookkeeping, next to the total the hook counted.
+ *
+ * Usage: bench_memory [N ...]     (default: 10000 100000)
+ * Not a test: it prints figures. It reads the library's internal structures,
+ * so it links the static library and must be rebuilt with it. */
+#include "internal.h"
+#include "workload.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef union { max_align_t a; size_t n; } hdr;
+static size_t live_bytes;
+static void *cnt_malloc(size_t n, void *ctx)
+{
+    (void)ctx;
+    hdr *h = malloc(sizeof *h + n);
+    if (!h)
+        return NULL;
+    h->n = n;
+    live_bytes += n;
+    return h + 1;
+}
+static void *cnt_realloc(void *p, size_t n, void *ctx)
+{
+    if (p == NULL)
+        return cnt_malloc(n, ctx);
+    hdr *h = (hdr *)p - 1;
+    size_t old = h->n;
+    hdr *nh = realloc(h, sizeof *nh + n);
+    if (!nh)
+        return NULL;
+    live_bytes = live_bytes - old + n;
+    nh->n = n;
+    return nh + 1;
+}
+static void cnt_free(void *p, void *ctx)
+{
+    (void)ctx;
+    if (p) {
+        hdr *h = (hdr *)p - 1;
+        live_bytes -= h->n;
+        free(h);
+    }
+}
+
+/* Bytes of a slab's chunks (allocated, used or not). */
+static double slab_bytes(const lss__slab *s)
+{
+    double n = 0;
+    for (uint32_t k = 0; k < s->nchunks; k++)
+        n += (double)(k == 0 ? 16u : k < LSS__SLAB_SMALL ? 8u << k : LSS__SLAB_CHUNK) * (double)s->elem;
+    return n + s->nchunks * (double)sizeof(char *);
+}
+
+static void row(const char *what, double bytes, double customers)
+{
+    printf("  %-58s %8.1f\n", what, bytes / customers);
+}
+
+static void measure(uint32_t customers)
+{
+    lss_db *db;
+    bench_check(lss_db_open(&db, NULL, NULL), "open");
+    size_t l0 = live_bytes;
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = customers;
+    bench_check(lss_generate(db, &g), "generate");
+    bench_check(lss__index_ready(db), "index");
+    double total = (double)(live_bytes - l0), n = customers;
+    double dh = 0, th = 0, dspare = 0, tspare = 0, ch = 0, text = 0;
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        dh += d->hist.count * (double)sizeof(lss__deal_change);
+        dspare += (d->hist.cap - d->hist.count) * (double)sizeof(lss__deal_change);
+    }
+    for (uint32_t i = 0; i < db->tickets.count; i++) {
+        const lss_ticket *t = lss__slab_get(&db->tickets, i);
+        th += t->hist.count * (double)sizeof(lss__ticket_change);
+        tspare += (t->hist.cap - t->hist.count) * (double)sizeof(lss__ticket_change);
+    }
+    for (uint32_t i = 0; i < db->customers.count; i++) {
+        const lss_customer *c = lss__slab_get(&db->customers, i);
+        if (c->changes)
+            ch += sizeof(lss__changes) + c->changes->cap * (double)sizeof(lss__customer_change);
+    }
+    for (const lss__arena_chunk *a = db->text.head; a; a = a->next)
+        text += (double)(sizeof *a + a->cap);
+    const lss__keyindex *ix[] = { &db->members_by_key, &db->customers_by_key, &db->deals_by_key,
+                                  &db->tickets_by_key };
+    double index = 0;
+    for (int k = 0; k < 4; k++)
+        index += ix[k]->cap * 8.0;
+    double parts = slab_bytes(&db->customers) + slab_bytes(&db->deals) + slab_bytes(&db->tickets) +
+                   slab_bytes(&db->activities) + dh + dspare + th + tspare + ch + text + index;
+    printf("N = %u customers: %llu events (%.2f per customer); %.2f deals, %.2f tickets, %.2f activities per "
+           "customer\n",
+           customers, (unsigned long long)db->events, db->events / n, db->deals.count / n, db->tickets.count / n,
+           db->activities.count / n);
+    printf("  %-58s %8s\n", "", "B/cust");
+    char what[128];
+    snprintf(what, sizeof what, "customer records (%zu B)", sizeof(lss_customer));
+    row(what, slab_bytes(&db->customers), n);
+    snprintf(what, sizeof what, "deal records (%zu B)", sizeof(lss_deal));
+    row(what, slab_bytes(&db->deals), n);
+    snprintf(what, sizeof what, "ticket records (%zu B)", sizeof(lss_ticket));
+    row(what, slab_bytes(&db->tickets), n);
+    snprintf(what, sizeof what, "activity records (%zu B)", sizeof(lss_activity));
+    row(what, slab_bytes(&db->activities), n);
+    snprintf(what, sizeof what, "deal histories (%zu B an entry), in use", sizeof(lss__deal_change));
+    row(what, dh, n);
+    row("deal histories, spare room", dspare, n);
+    snprintf(what, sizeof what, "ticket histories (%zu B an entry), in use", sizeof(lss__ticket_change));
+    row(what, th, n);
+    row("ticket histories, spare room", tspare, n);
+    row("customer changes", ch, n);
+    row("texts (arena blocks)", text, n);
+    row("key index (8-byte slots)", index, n);
+    row("everything else (team, quotas, segments, the handle)", total - parts, n);
+    row("total, counted by the allocator hook", total, n);
+    printf("\n");
+    lss_db_close(db);
+}
+
+int main(int argc, char **argv)
+{
+    lss_allocator counting = { LSS_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
+    bench_check(lss_set_allocator(&counting), "allocator");
+    uint32_t sizes[16] = { 10000, 100000 };
+    int nsizes = 2;
+    if (argc > 1) {
+        nsizes = 0;
+        for (int i = 1; i < argc && nsizes < 16; i++) {
+            long v = atol(argv[i]);
+            if (v < 1 || v > 10000000) {
+                fprintf(stderr, "bench_memory: N must be 1 to 10,000,000\n");
+                return 2;
+            }
+            sizes[nsizes++] = (uint32_t)v;
+        }
+    }
+    printf("libsalesservice %s: memory per customer of an in-memory database\n\n", lss_version());
+    for (int k = 0; k < nsizes; k++)
+        measure(sizes[k]);
+    return 0;
+}
