@@ -13,41 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef union { max_align_t a; size_t n; } hdr;
-static size_t live_bytes;
-static void *cnt_malloc(size_t n, void *ctx)
-{
-    (void)ctx;
-    hdr *h = malloc(sizeof *h + n);
-    if (!h)
-        return NULL;
-    h->n = n;
-    live_bytes += n;
-    return h + 1;
-}
-static void *cnt_realloc(void *p, size_t n, void *ctx)
-{
-    if (p == NULL)
-        return cnt_malloc(n, ctx);
-    hdr *h = (hdr *)p - 1;
-    size_t old = h->n;
-    hdr *nh = realloc(h, sizeof *nh + n);
-    if (!nh)
-        return NULL;
-    live_bytes = live_bytes - old + n;
-    nh->n = n;
-    return nh + 1;
-}
-static void cnt_free(void *p, void *ctx)
-{
-    (void)ctx;
-    if (p) {
-        hdr *h = (hdr *)p - 1;
-        live_bytes -= h->n;
-        free(h);
-    }
-}
-
 /* Bytes of a slab's chunks (allocated, used or not). */
 static double slab_bytes(const lss__slab *s)
 {
@@ -66,12 +31,12 @@ static void measure(uint32_t customers)
 {
     lss_db *db;
     bench_check(lss_db_open(&db, NULL, NULL), "open");
-    size_t l0 = live_bytes;
+    size_t l0 = bench_live_bytes();
     lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
     g.customers = customers;
     bench_check(lss_generate(db, &g), "generate");
     bench_check(lss__index_ready(db), "index");
-    double total = (double)(live_bytes - l0), n = customers;
+    double total = (double)(bench_live_bytes() - l0), n = customers;
     double dh = 0, th = 0, dspare = 0, tspare = 0, ch = 0, text = 0;
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
@@ -128,8 +93,7 @@ static void measure(uint32_t customers)
 
 int main(int argc, char **argv)
 {
-    lss_allocator counting = { LSS_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
-    bench_check(lss_set_allocator(&counting), "allocator");
+    bench_count_allocations();
     uint32_t sizes[16] = { 10000, 100000 };
     int nsizes = 2;
     if (argc > 1) {

@@ -828,41 +828,6 @@ static long rss_kib(void)
 }
 
 /* The library's own accounting: live bytes through its allocator. */
-typedef union { max_align_t a; size_t n; } hdr;
-static size_t live_bytes;
-static void *cnt_malloc(size_t n, void *ctx)
-{
-    (void)ctx;
-    hdr *h = malloc(sizeof *h + n);
-    if (!h)
-        return NULL;
-    h->n = n;
-    live_bytes += n;
-    return h + 1;
-}
-static void *cnt_realloc(void *p, size_t n, void *ctx)
-{
-    if (p == NULL)
-        return cnt_malloc(n, ctx);
-    hdr *h = (hdr *)p - 1;
-    size_t old = h->n;
-    hdr *nh = realloc(h, sizeof *nh + n);
-    if (!nh)
-        return NULL;
-    live_bytes = live_bytes - old + n;
-    nh->n = n;
-    return nh + 1;
-}
-static void cnt_free(void *p, void *ctx)
-{
-    (void)ctx;
-    if (p) {
-        hdr *h = (hdr *)p - 1;
-        live_bytes -= h->n;
-        free(h);
-    }
-}
-
 /* Memory of one side's in-memory database, measured in a fresh process
  * (this program run with --memory): resident growth over the ingest (KiB) and
  * the side's own accounting (bytes). The library's own accounting counts the
@@ -873,17 +838,16 @@ static void memory_child(const char *side, uint32_t customers)
 {
     bool counted = strcmp(side, "library") == 0;
     if (counted) {
-        lss_allocator counting = { LSS_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
-        bench_check(lss_set_allocator(&counting), "allocator");
+        bench_count_allocations();
     }
     workload w;
     make_workload(&w, customers);
     long r0 = rss_kib();
     int64_t own = 0;
     if (counted || strcmp(side, "library-plain") == 0) {
-        size_t l0 = live_bytes;
+        size_t l0 = bench_live_bytes();
         lss_db *db = lib_ingest(&w, NULL, LSS_SYNC_FULL, 0);
-        own = (int64_t)(live_bytes - l0);
+        own = (int64_t)(bench_live_bytes() - l0);
         (void)db;
     } else {
         sq s;

@@ -1,5 +1,6 @@
 #include "workload.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -84,3 +85,54 @@ long bench_customers(lss_db *db, long first, long n)
     }
     return events;
 }
+
+/* ---- a counting allocator hook (the library's own memory accounting) ---- */
+
+typedef union {
+    max_align_t a;
+    size_t n;
+} count_hdr;
+static size_t live_bytes;
+
+static void *cnt_malloc(size_t n, void *ctx)
+{
+    (void)ctx;
+    count_hdr *h = malloc(sizeof *h + n);
+    if (!h)
+        return NULL;
+    h->n = n;
+    live_bytes += n;
+    return h + 1;
+}
+
+static void *cnt_realloc(void *p, size_t n, void *ctx)
+{
+    if (p == NULL)
+        return cnt_malloc(n, ctx);
+    count_hdr *h = (count_hdr *)p - 1;
+    size_t old = h->n;
+    count_hdr *nh = realloc(h, sizeof *nh + n);
+    if (!nh)
+        return NULL;
+    live_bytes = live_bytes - old + n;
+    nh->n = n;
+    return nh + 1;
+}
+
+static void cnt_free(void *p, void *ctx)
+{
+    (void)ctx;
+    if (p) {
+        count_hdr *h = (count_hdr *)p - 1;
+        live_bytes -= h->n;
+        free(h);
+    }
+}
+
+void bench_count_allocations(void)
+{
+    lss_allocator counting = { LSS_ALLOCATOR_VERSION, cnt_malloc, cnt_realloc, cnt_free, NULL };
+    bench_check(lss_set_allocator(&counting), "allocator");
+}
+
+size_t bench_live_bytes(void) { return live_bytes; }

@@ -13,5 +13,10 @@ long bench_peak_rss_kib(void);
 long bench_team(lss_db *db);
 long bench_customers(lss_db *db, long first, long n);
 void bench_check(lss_status st, const char *what);
+/* Route the library's allocations through a hook that counts the bytes it
+ * asked for (each block gets a header of its own, so resident memory is
+ * better measured without it); bench_live_bytes() says how many are live. */
+void bench_count_allocations(void);
+size_t bench_live_bytes(void);
 
 #endif
