@@ -221,7 +221,7 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
     c->name = erased_name;
     c->email = c->company = NULL;
     for (uint32_t i = 0; i < lss__changes_count(c); i++) {
-        lss__customer_change *x = &(*LSS__CHANGE(c, i));
+        lss__customer_change *x = LSS__CHANGE(c, i);
         /* an update keeps saying that it changed something personal */
         bool personal = x->name || x->email || x->company;
         clear(db, &x->email);
@@ -272,7 +272,7 @@ const char *lss_customer_key(const lss_customer *c) { return c->key; }
 static const char *latest(const lss_customer *c, size_t off, const char *added)
 {
     for (uint32_t i = lss__changes_count(c); i-- > 0;) {
-        const char *v = *(const char *const *)((const char *)&(*LSS__CHANGE(c, i)) + off);
+        const char *v = *(const char *const *)((const char *)LSS__CHANGE(c, i) + off);
         if (v)
             return v;
     }
@@ -294,8 +294,8 @@ lss_time lss_customer_added_at(const lss_customer *c) { return LSS__ADDED_AT(c);
 lss_time lss_customer_churned_at(const lss_customer *c)
 {
     for (uint32_t i = lss__changes_count(c); i-- > 0;) /* changes are in time order */
-        if ((*LSS__CHANGE(c, i)).kind == LSS_CUSTOMER_CHURNED)
-            return (*LSS__CHANGE(c, i)).at;
+        if (LSS__CHANGE(c, i)->kind == LSS_CUSTOMER_CHURNED)
+            return LSS__CHANGE(c, i)->at;
     return LSS_TIME_NONE;
 }
 uint32_t lss_customer_change_count(const lss_customer *c) { return lss__changes_count(c); }
@@ -309,7 +309,7 @@ lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer 
     if (i >= lss__changes_count(c))
         return lss__fail(NULL, LSS_NOT_FOUND, "customer \"%s\": change %u does not exist (%u changes)", c->key, i,
                          lss__changes_count(c));
-    const lss__customer_change *x = &(*LSS__CHANGE(c, i));
+    const lss__customer_change *x = LSS__CHANGE(c, i);
     out->at = x->at;
     out->kind = (lss_customer_change_kind)x->kind;
     out->name = x->name;
@@ -325,7 +325,7 @@ const char *lss_customer_segment_at(const lss_customer *c, lss_time t)
         return NULL;
     const char *seg = c->segment;
     for (uint32_t i = 0; i < lss__changes_count(c); i++) {
-        const lss__customer_change *x = &(*LSS__CHANGE(c, i));
+        const lss__customer_change *x = LSS__CHANGE(c, i);
         if (x->at < t && x->segment)
             seg = x->segment;
     }
@@ -468,7 +468,7 @@ lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
         if (LSS__DEAL_WON_AT(d) != LSS_TIME_NONE && LSS__DEAL_WON_AT(d) < t && LSS__DEAL_WON_AT(d) > last_win)
             last_win = LSS__DEAL_WON_AT(d);
     for (uint32_t i = 0; i < lss__changes_count(c); i++) {
-        const lss__customer_change *x = &(*LSS__CHANGE(c, i));
+        const lss__customer_change *x = LSS__CHANGE(c, i);
         if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at > last_churn)
             last_churn = x->at;
     }

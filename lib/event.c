@@ -106,7 +106,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
     case LSS__EV_CUSTOMER_CHURN:
     case LSS__EV_CUSTOMER_ERASE: {
         const lss_customer *c = r->obj;
-        const lss__customer_change *x = &(*LSS__CHANGE(c, r->idx));
+        const lss__customer_change *x = LSS__CHANGE(c, r->idx);
         ev->at = x->at;
         ev->s[0] = c->key;
         ev->ref[0] = c->id;
@@ -381,7 +381,7 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
         const lss_customer *c = lss__slab_get(&db->customers, i);
         ok &= put_ref(refs, n, c->seq, c, 0, LSS__EV_CUSTOMER_ADD);
         for (uint32_t k = 0; k < lss__changes_count(c); k++) {
-            const lss__customer_change *x = &(*LSS__CHANGE(c, k));
+            const lss__customer_change *x = LSS__CHANGE(c, k);
             uint8_t kind = x->kind == LSS_CUSTOMER_UPDATED   ? LSS__EV_CUSTOMER_UPDATE
                            : x->kind == LSS_CUSTOMER_CHURNED ? LSS__EV_CUSTOMER_CHURN
                                                              : LSS__EV_CUSTOMER_ERASE;
