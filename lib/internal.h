@@ -20,11 +20,11 @@ void lss__db_closed(void);
 /* uthash: every allocation through the hook, never exit() on OOM. A failed
  * add leaves the item out of the table with hh.tbl == NULL. */
 #define HASH_NONFATAL_OOM 1
-/* Expand the bucket array when a chain reaches 5 entries, not uthash's 10:
- * adding a key first looks it up, and a key that is not there walks its
- * whole chain (one cache miss per entry). Measured with bench_report at a
- * million customers: ingest 1.16 -> 1.7 M events/s. (A threshold of 2
- * makes uthash judge its expansions ineffective and stop expanding.) */
+/* uthash keeps only the interned teams and segments (the key index of the
+ * entities is lib/index.c). Expand the bucket array when a chain reaches 5
+ * entries, not uthash's 10: adding a key first looks it up, and a key that
+ * is not there walks its whole chain. (A threshold of 2 makes uthash judge
+ * its expansions ineffective and stop expanding.) */
 #define HASH_BKT_CAPACITY_THRESH 5U
 #define uthash_malloc(sz) lss__malloc(sz)
 #define uthash_free(ptr, sz) lss__free(ptr)
