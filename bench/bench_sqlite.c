@@ -827,10 +827,37 @@ static long rss_kib(void)
     return resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
-/* The library's own accounting: live bytes through its allocator. */
+/* Peak resident memory since the last reset_peak() (VmHWM), KiB; -1 if
+ * /proc does not tell. */
+static long peak_kib(void)
+{
+    long kib = -1;
+    char line[256];
+    FILE *f = fopen("/proc/self/status", "r");
+    if (f) {
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+                break;
+        fclose(f);
+    }
+    return kib;
+}
+
+/* Start the peak over from the current resident size (Linux >= 4.0:
+ * writing 5 to clear_refs resets VmHWM). False if it cannot. */
+static bool reset_peak(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f == NULL)
+        return false;
+    bool ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
 /* Memory of one side's in-memory database, measured in a fresh process
- * (this program run with --memory): resident growth over the ingest (KiB) and
- * the side's own accounting (bytes). The library's own accounting counts the
+ * (this program run with --memory): resident growth over the ingest (KiB), at
+ * its end and at its peak (-1 where the peak cannot be reset), and the side's
+ * own accounting (bytes). The library's own accounting counts the
  * bytes asked of its allocator hook; its resident growth is measured in
  * another process that leaves the hook alone (the counting hook adds a
  * header to every block), as a program would use it. */
@@ -843,6 +870,7 @@ static void memory_child(const char *side, uint32_t customers)
     workload w;
     make_workload(&w, customers);
     long r0 = rss_kib();
+    bool peak_ok = reset_peak();
     int64_t own = 0;
     if (counted || strcmp(side, "library-plain") == 0) {
         size_t l0 = bench_live_bytes();
@@ -855,16 +883,17 @@ static void memory_child(const char *side, uint32_t customers)
         sq_ingest(&s, &w);
         own = sqlite3_memory_used();
     }
-    printf("%ld %lld\n", rss_kib() - r0, (long long)own);
+    long peak = peak_kib();
+    printf("%ld %ld %lld\n", rss_kib() - r0, peak_ok && peak >= 0 ? peak - r0 : -1L, (long long)own);
 }
 
-static void memory_of(uint32_t customers, const char *side, long *rss, int64_t *own)
+static void memory_of(uint32_t customers, const char *side, long *rss, long *peak, int64_t *own)
 {
     char cmd[256];
     snprintf(cmd, sizeof cmd, "/proc/%ld/exe --memory %s %u", (long)getpid(), side, customers);
     FILE *p = popen(cmd, "r");
     long long o = 0;
-    if (p == NULL || fscanf(p, "%ld %lld", rss, &o) != 2)
+    if (p == NULL || fscanf(p, "%ld %ld %lld", rss, peak, &o) != 3)
         die("memory", "the measuring process gave no answer");
     pclose(p);
     *own = o;
@@ -875,7 +904,7 @@ typedef struct result {
     uint64_t events;
     double lib_mem_ingest, sq_mem_ingest, lib_durable, lib_durable_tx, sq_durable;
     double lib_report, sq_report, lib_report12, sq_report12, lib_reopen, sq_reopen, lib_replay_rate;
-    long lib_rss, sq_rss;
+    long lib_rss, sq_rss, lib_peak, sq_peak; /* KiB; peak -1: not measured */
     int64_t lib_own, sq_own;
     int mismatches;
 } result;
@@ -1021,11 +1050,11 @@ static void bench(uint32_t customers, const char *dir, result *res)
     unlink(wal);
 
     /* memory, each side in its own process */
-    long counted_rss;
+    long counted_rss, counted_peak;
     int64_t plain_own;
-    memory_of(customers, "library", &counted_rss, &res->lib_own);
-    memory_of(customers, "library-plain", &res->lib_rss, &plain_own);
-    memory_of(customers, "sqlite", &res->sq_rss, &res->sq_own);
+    memory_of(customers, "library", &counted_rss, &counted_peak, &res->lib_own);
+    memory_of(customers, "library-plain", &res->lib_rss, &res->lib_peak, &plain_own);
+    memory_of(customers, "sqlite", &res->sq_rss, &res->sq_peak, &res->sq_own);
     free(w.ev);
     lss_db_close(w.src);
 }
@@ -1087,6 +1116,12 @@ int main(int argc, char **argv)
         printf("  %-44s %12.0f %12.0f %8.2fx\n", "memory per customer, resident growth, bytes",
                r->lib_rss * 1024.0 / r->customers, r->sq_rss * 1024.0 / r->customers,
                (double)r->sq_rss / (double)r->lib_rss);
+        if (r->lib_peak >= 0 && r->sq_peak >= 0)
+            printf("  %-44s %12.0f %12.0f %8.2fx\n", "memory per customer, peak resident growth, bytes",
+                   r->lib_peak * 1024.0 / r->customers, r->sq_peak * 1024.0 / r->customers,
+                   (double)r->sq_peak / (double)r->lib_peak);
+        else
+            printf("  %-44s %12s\n", "memory per customer, peak resident growth", "(not measured: no /proc/self/clear_refs)");
         printf("  (%llu events)\n\n", (unsigned long long)r->events);
     }
     if (nsizes > 1) {
