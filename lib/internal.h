@@ -568,9 +568,11 @@ typedef struct lss__ticket_marks {
     int score;
 } lss__ticket_marks;
 void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m);
-/* The two SLA outcomes of t as of as_of (no range check). */
-void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
-                              lss_sla_outcome *resolution);
+/* The two SLA outcomes of t as of as_of (no range check), given its first
+ * contact and first resolve (LSS_TIME_NONE if none; only times before as_of
+ * count). */
+void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time first_response,
+                              lss_time first_resolution, lss_sla_outcome *response, lss_sla_outcome *resolution);
 void lss__tickets_free(lss_db *db);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);

@@ -460,14 +460,12 @@ void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m)
     }
 }
 
-void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
-                              lss_sla_outcome *resolution)
+void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time first_response,
+                              lss_time first_resolution, lss_sla_outcome *response, lss_sla_outcome *resolution)
 {
-    lss__ticket_marks k;
-    lss__ticket_marks_get(t, &k);
     int64_t now = sla_clock(t, as_of, NULL);
-    *response = outcome(t, k.first_response, t->sla_response, now, as_of);
-    *resolution = outcome(t, k.first_resolution, t->sla_resolution, now, as_of);
+    *response = outcome(t, first_response, t->sla_response, now, as_of);
+    *resolution = outcome(t, first_resolution, t->sla_resolution, now, as_of);
 }
 
 lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of)
