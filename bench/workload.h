@@ -1,6 +1,6 @@
 /* The benchmarks' synthetic company: per customer, a deal through the
  * pipeline (won, lost or still open) and a ticket through its lifecycle,
- * about 7.6 events per customer. Deterministic. */
+ * about 8.4 events per customer. Deterministic. */
 #ifndef LSS_BENCH_WORKLOAD_H
 #define LSS_BENCH_WORKLOAD_H
 
