@@ -456,10 +456,12 @@ enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
     type *fn(const lss_db *db, const char *key)                                                     \
     {                                                                                               \
         type *e = db->hint[h];                                                                      \
-        if (e && (e->key == key || strcmp(e->key, key) == 0))                                       \
+        if (e && e->key == key)                                                                     \
             return e;                                                                               \
         if (key == db->hint_absent)                                                                 \
             return NULL;                                                                            \
+        if (e && strcmp(e->key, key) == 0)                                                          \
+            return e;                                                                               \
         if (db->index_stale && !db->replaying && lss__index_ready((lss_db *)db) != LSS_OK)          \
             return NULL; /* entry points call lss__index_ready first and report its failure */      \
         uint32_t id = lss__keyindex_find(&db->table, &db->slab, offsetof(type, key), key);          \
