@@ -464,9 +464,11 @@ lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
     if (LSS__ADDED_AT(c) >= t)
         return LSS_CUSTOMER_STATE_PROSPECT;
     const lss_deal *d;
-    LSS__EACH(d, c, last_deal)
-        if (LSS__DEAL_WON_AT(d) != LSS_TIME_NONE && LSS__DEAL_WON_AT(d) < t && LSS__DEAL_WON_AT(d) > last_win)
-            last_win = LSS__DEAL_WON_AT(d);
+    LSS__EACH(d, c, last_deal) {
+        lss_time won = LSS__DEAL_WON_AT(d);
+        if (won != LSS_TIME_NONE && won < t && won > last_win)
+            last_win = won;
+    }
     for (uint32_t i = 0; i < lss__changes_count(c); i++) {
         const lss__customer_change *x = LSS__CHANGE(c, i);
         if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at > last_churn)

@@ -198,12 +198,13 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
         lss_time first_win = LSS_TIME_NONE;
         const lss_deal *d;
         LSS__EACH(d, c, last_deal) {
-            if (LSS__DEAL_WON_AT(d) == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) >= m->to)
+            lss_time won = LSS__DEAL_WON_AT(d);
+            if (won == LSS_TIME_NONE || won >= m->to)
                 continue; /* won is final: a deal won before `to` is won as of `to` */
             wins++;
             overflow |= __builtin_add_overflow(value, LSS__DEAL_AMOUNT(d), &value);
-            if (first_win == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) < first_win)
-                first_win = LSS__DEAL_WON_AT(d);
+            if (first_win == LSS_TIME_NONE || won < first_win)
+                first_win = won;
         }
         if (in_window(LSS__ADDED_AT(c), m)) {
             r.customers_added++;
@@ -245,13 +246,14 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
     bool overflow = false;
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
-        if (LSS__DEAL_OPENED_AT(d) >= m->to)
+        lss_time opened = LSS__DEAL_OPENED_AT(d);
+        if (opened >= m->to)
             continue;
         deal_asof a;
         deal_at(d, m->to, &a);
         if (!person_match(m, a.owner) || !segment_match(m, d->customer))
             continue;
-        if (in_window(LSS__DEAL_OPENED_AT(d), m)) {
+        if (in_window(opened, m)) {
             s.deals_opened++;
             for (unsigned k = 0; k <= a.furthest && k < LSS_FUNNEL_STAGES; k++)
                 s.funnel_reached[k]++;
@@ -259,7 +261,7 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
         if (a.stage == LSS_STAGE_WON && in_window(a.won_at, m)) {
             s.won++;
             overflow |= __builtin_add_overflow(s.revenue, a.amount, &s.revenue);
-            overflow |= __builtin_add_overflow(cycle, a.won_at - LSS__DEAL_OPENED_AT(d), &cycle);
+            overflow |= __builtin_add_overflow(cycle, a.won_at - opened, &cycle);
         }
         if (a.stage == LSS_STAGE_LOST && in_window(a.lost_at, m))
             s.lost++;
@@ -338,7 +340,8 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
     int64_t reopen_num = 0, reopen_den = 0, sla_num = 0, sla_den = 0;
     for (uint32_t i = 0; i < db->tickets.count; i++) {
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
-        if (LSS__TICKET_OPENED_AT(t) >= m->to)
+        lss_time opened = LSS__TICKET_OPENED_AT(t);
+        if (opened >= m->to)
             continue;
         if (m->channel != LSS_CHANNEL_ANY && t->channel != m->channel)
             continue;
@@ -390,7 +393,7 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
             good += a.score >= 4;
             score_sum += a.score;
         }
-        if (!in_window(LSS__TICKET_OPENED_AT(t), m))
+        if (!in_window(opened, m))
             continue;
         s.tickets_opened++;
         if (a.state == LSS_TICKET_RESOLVED || a.state == LSS_TICKET_CLOSED) {
@@ -398,12 +401,12 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
             fcr += a.contacts_before_resolve <= 1 && !a.reopened;
         }
         if (a.first_contact != LSS_TIME_NONE) {
-            resp[nresp++] = a.first_contact - LSS__TICKET_OPENED_AT(t);
-            sum_resp += a.first_contact - LSS__TICKET_OPENED_AT(t);
+            resp[nresp++] = a.first_contact - opened;
+            sum_resp += a.first_contact - opened;
         }
         if (a.first_resolve != LSS_TIME_NONE) {
-            reso[nreso++] = a.first_resolve - LSS__TICKET_OPENED_AT(t);
-            sum_reso += a.first_resolve - LSS__TICKET_OPENED_AT(t);
+            reso[nreso++] = a.first_resolve - opened;
+            sum_reso += a.first_resolve - opened;
             reopen_den++;
             reopen_num += a.reopened;
         }
@@ -471,13 +474,15 @@ static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *firs
     bool overflow = false;
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
-        if (LSS__DEAL_WON_AT(d) == LSS_TIME_NONE || LSS__DEAL_WON_AT(d) >= m->to || first[d->owner->id] == LSS__NONE)
+        lss_time won = LSS__DEAL_WON_AT(d);
+        if (won == LSS_TIME_NONE || won >= m->to || first[d->owner->id] == LSS__NONE)
             continue; /* the owner cannot change after the win: d->owner is the owner at win time */
         if (!segment_match(m, d->customer))
             continue;
+        lss_money amount = LSS__DEAL_AMOUNT(d);
         for (uint32_t r = first[d->owner->id]; r < n && rows[r].member == d->owner; r++)
-            if (LSS__DEAL_WON_AT(d) >= rows[r].from && LSS__DEAL_WON_AT(d) < rows[r].to)
-                overflow |= __builtin_add_overflow(rows[r].achieved, LSS__DEAL_AMOUNT(d), &rows[r].achieved);
+            if (won >= rows[r].from && won < rows[r].to)
+                overflow |= __builtin_add_overflow(rows[r].achieved, amount, &rows[r].achieved);
     }
     for (uint32_t r = 0; r < n; r++)
         set_ratio(&rows[r].attainment, rows[r].achieved, rows[r].target);
