@@ -18,7 +18,7 @@ static double slab_bytes(const lss__slab *s)
 {
     double n = 0;
     for (uint32_t k = 0; k < s->nchunks; k++)
-        n += (double)(k == 0 ? 16u : k < LSS__SLAB_SMALL ? 8u << k : LSS__SLAB_CHUNK) * (double)s->elem;
+        n += (double)lss__slab_chunk_size(k) * (double)s->elem;
     return n + s->nchunks * (double)sizeof(char *);
 }
 

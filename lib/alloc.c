@@ -117,8 +117,7 @@ lss_status lss__slab_reserve(lss__slab *s)
             return LSS_NOMEM;
         s->chunks = t;
     }
-    size_t n = chunk == 0 ? 16u : chunk < LSS__SLAB_SMALL ? (size_t)8u << chunk : LSS__SLAB_CHUNK;
-    char *c = lss__malloc(s->elem * n);
+    char *c = lss__malloc(s->elem * lss__slab_chunk_size(chunk));
     if (c == NULL)
         return LSS_NOMEM;
     s->chunks[chunk] = c;

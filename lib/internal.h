@@ -77,6 +77,11 @@ static inline unsigned lss__log2(uint32_t x) /* x > 0 */
     return r;
 #endif
 }
+/* How many elements chunk k holds. */
+static inline size_t lss__slab_chunk_size(uint32_t k)
+{
+    return k == 0 ? 16u : k < LSS__SLAB_SMALL ? (size_t)8u << k : LSS__SLAB_CHUNK;
+}
 /* Where element id lives: its chunk and its index in the chunk. */
 static inline uint32_t lss__slab_chunk_of(uint32_t id, uint32_t *off)
 {
