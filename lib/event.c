@@ -278,16 +278,55 @@ lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **creat
     return st;
 }
 
+/* The integer fields that the calls take as int must fit one. */
+static lss_status ints_fit(lss_db *db, const lss__event *ev)
+{
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    for (unsigned k = 0; k < d->ni; k++)
+        if (d->itype[k] != LSS__IT_TIME && d->itype[k] != LSS__IT_MONEY && d->itype[k] != LSS__IT_DURATION &&
+            !small(ev->i[k]))
+            return lss__fail(db, LSS_INVALID, "%s: field \"%s\": %lld is out of range", d->name, d->iname[k],
+                             (long long)ev->i[k]);
+    return LSS_OK;
+}
+
+/* The entity field k of a replayed event names by id, or NULL when the
+ * field holds a key, is absent or names no entity (lss__event_apply then
+ * decides). */
+static void *replay_ref(const lss__slab *sl, const lss__event *ev, unsigned k)
+{
+    if (ev->s[k] != NULL || ev->ref[k] >= sl->count)
+        return NULL;
+    return lss__slab_get(sl, ev->ref[k]);
+}
+
+lss_status lss__event_replay(lss_db *db, const lss__event *ev)
+{
+    unsigned kind = ev->kind;
+    bool deal = kind >= LSS__EV_DEAL_ADVANCE && kind <= LSS__EV_DEAL_REOPEN;
+    bool ticket = kind >= LSS__EV_TICKET_ASSIGN && kind <= LSS__EV_TICKET_RATE;
+    if (db->replaying && (deal || ticket)) {
+        void *e = replay_ref(deal ? &db->deals : &db->tickets, ev, 0);
+        bool names_member = kind == LSS__EV_DEAL_ASSIGN || kind == LSS__EV_TICKET_ASSIGN ||
+                            kind == LSS__EV_TICKET_CONTACT;
+        const lss_member *m = names_member ? replay_ref(&db->members, ev, 1) : NULL;
+        if (e != NULL && (m != NULL || !names_member)) {
+            lss_status st = ints_fit(db, ev);
+            if (st != LSS_OK)
+                return st;
+            return deal ? lss__deal_replay(db, ev, e, m) : lss__ticket_replay(db, ev, e, m);
+        }
+    }
+    return lss__event_apply(db, ev, NULL);
+}
+
 static lss_status apply(lss_db *db, const lss__event *ev, const void **created)
 {
     const char *const *s = ev->s;
     const int64_t *i = ev->i;
-    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
-    for (unsigned k = 0; k < d->ni; k++)
-        if (d->itype[k] != LSS__IT_TIME && d->itype[k] != LSS__IT_MONEY && d->itype[k] != LSS__IT_DURATION &&
-            !small(i[k]))
-            return lss__fail(db, LSS_INVALID, "%s: field \"%s\": %lld is out of range", d->name, d->iname[k],
-                             (long long)i[k]);
+    lss_status st = ints_fit(db, ev);
+    if (st != LSS_OK)
+        return st;
     switch (ev->kind) {
     case LSS__EV_MEMBER_ADD:
         return lss_member_add((const lss_member **)created, db, ev->at, s[0], s[1], (lss_role)i[0], s[2]);
@@ -422,28 +461,6 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
 }
 
 /* ---- binary form --------------------------------------------------------- */
-
-void lss__put_u32(unsigned char *p, uint32_t v)
-{
-    for (int k = 0; k < 4; k++)
-        p[k] = (unsigned char)(v >> (8 * k));
-}
-
-void lss__put_u64(unsigned char *p, uint64_t v)
-{
-    for (int k = 0; k < 8; k++)
-        p[k] = (unsigned char)(v >> (8 * k));
-}
-
-uint32_t lss__get_u32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-uint64_t lss__get_u64(const unsigned char *p)
-{
-    return (uint64_t)lss__get_u32(p) | (uint64_t)lss__get_u32(p + 4) << 32;
-}
 
 #define ABSENT UINT32_MAX
 

@@ -89,6 +89,18 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev);
  * not NULL, receives the new entity of an opening event. */
 lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created);
 
+/* Apply an event decoded from the database's own journal (db->replaying):
+ * the deal and ticket events that name their entities by id (as the journal
+ * writes them) go to them directly, with the same checks as the calls that
+ * wrote them less the lookups by key; every other event goes through
+ * lss__event_apply. */
+lss_status lss__event_replay(lss_db *db, const lss__event *ev);
+/* The direct forms (pipeline.c, ticket.c): the entity, and the member the
+ * event names (the new owner of deal.assign, the agent of ticket.assign and
+ * ticket.contact; else NULL), already found. */
+lss_status lss__deal_replay(lss_db *db, const lss__event *ev, lss_deal *d, const lss_member *owner);
+lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, const lss_member *agent);
+
 /* Every event of the database in sequence order: refs[k] is event k + 1.
  * Allocated with lss__malloc; *count = lss_db_event_count(). */
 lss_status lss__event_refs(const lss_db *db, lss__evref **refs, uint64_t *count);
@@ -99,10 +111,26 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **refs, uint64_t *count)
  * as a little-endian i64. */
 size_t lss__event_size(const lss__event *ev);
 void lss__event_encode(const lss__event *ev, unsigned char *out);
-void lss__put_u32(unsigned char *p, uint32_t v);
-void lss__put_u64(unsigned char *p, uint64_t v);
-uint32_t lss__get_u32(const unsigned char *p);
-uint64_t lss__get_u64(const unsigned char *p);
+/* Little-endian integers at any alignment (inline: the replay reads
+ * several per record). */
+static inline void lss__put_u32(unsigned char *p, uint32_t v)
+{
+    for (int k = 0; k < 4; k++)
+        p[k] = (unsigned char)(v >> (8 * k));
+}
+static inline void lss__put_u64(unsigned char *p, uint64_t v)
+{
+    for (int k = 0; k < 8; k++)
+        p[k] = (unsigned char)(v >> (8 * k));
+}
+static inline uint32_t lss__get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t lss__get_u64(const unsigned char *p)
+{
+    return (uint64_t)lss__get_u32(p) | (uint64_t)lss__get_u32(p + 4) << 32;
+}
 /* Decode `len` bytes of payload for `kind`; the strings are copied, each
  * with its NUL, into `scratch` (at least len + LSS__EV_STRS bytes), which
  * must outlive the event. Returns false when the payload does not fit. */

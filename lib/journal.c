@@ -31,8 +31,22 @@ __attribute__((target("sse4.2"))) static uint32_t crc_hw(uint32_t crc, const uns
         c = __builtin_ia32_crc32di(c, v);
     }
     uint32_t c32 = (uint32_t)c;
-    while (n--)
-        c32 = __builtin_ia32_crc32qi(c32, *p++);
+    if (n >= 4) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        c32 = __builtin_ia32_crc32si(c32, v);
+        p += 4;
+        n -= 4;
+    }
+    if (n >= 2) {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        c32 = __builtin_ia32_crc32hi(c32, v);
+        p += 2;
+        n -= 2;
+    }
+    if (n)
+        c32 = __builtin_ia32_crc32qi(c32, *p);
     return ~c32;
 }
 static bool have_hw;
@@ -56,9 +70,9 @@ static void crc_init(void)
 }
 
 
-uint32_t lss__crc32c(uint32_t crc, const void *buf, size_t n)
+/* The CRC once the tables and the CPU check are ready (crc_init has run). */
+static uint32_t crc32c_ready(uint32_t crc, const void *buf, size_t n)
 {
-    pthread_once(&crc_once, crc_init);
 #ifdef LSS_HW_CRC
     if (have_hw)
         return crc_hw(crc, buf, n);
@@ -76,6 +90,12 @@ uint32_t lss__crc32c(uint32_t crc, const void *buf, size_t n)
     while (n--)
         crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xFF];
     return ~crc;
+}
+
+uint32_t lss__crc32c(uint32_t crc, const void *buf, size_t n)
+{
+    pthread_once(&crc_once, crc_init);
+    return crc32c_ready(crc, buf, n);
 }
 
 /* LevelDB's mask: a CRC stored next to the data it covers is not the CRC of
@@ -376,7 +396,7 @@ static bool record_ok(const unsigned char *p, size_t avail, uint32_t salt)
     if (len > LSS__J_PAYLOAD_MAX || avail - LSS__J_RECORD < len || lss__get_u32(p + 12) != salt ||
         p[8] < LSS__R_EVENT || p[8] > LSS__R_TX_COMMIT)
         return false;
-    return lss__get_u32(p) == lss__crc_mask(lss__crc32c(0, p + 4, LSS__J_RECORD - 4 + len));
+    return lss__get_u32(p) == lss__crc_mask(crc32c_ready(0, p + 4, LSS__J_RECORD - 4 + len));
 }
 
 static bool valid_record_after(const unsigned char *data, size_t size, size_t from, uint32_t salt)
@@ -503,7 +523,7 @@ static lss_status apply_range(lss_db *db, struct lss__journal *j, const unsigned
                 return lss__fail(db, LSS_CORRUPT,
                                  "journal \"%.200s\": the record at offset %zu (event %llu) does not decode", j->path,
                                  off, (unsigned long long)lss__get_u64(p + 16));
-            if ((st = lss__event_apply(db, &ev, NULL)) != LSS_OK) {
+            if ((st = lss__event_replay(db, &ev)) != LSS_OK) {
                 char msg[LSS__MSG_MAX];
                 snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
                 return lss__fail(db, st == LSS_NOMEM ? LSS_NOMEM : LSS_CORRUPT,
@@ -519,6 +539,7 @@ static lss_status apply_range(lss_db *db, struct lss__journal *j, const unsigned
 static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char *data, size_t size,
                          unsigned flags)
 {
+    pthread_once(&crc_once, crc_init); /* record_ok uses crc32c_ready */
     lss_recovery *rec = &j->rec;
     scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL };
     char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);

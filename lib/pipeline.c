@@ -39,6 +39,15 @@ const char *lss_deal_change_kind_name(int kind)
 
 LSS__DEFINE_GET(lss_deal, lss__deal_get, deals_by_key, deals, LSS__H_DEAL)
 
+/* A deal's owner must sell. */
+static lss_status owner_role(lss_db *db, const char *ctx, const char *deal, const lss_member *m)
+{
+    if (m->role != LSS_ROLE_SALES && m->role != LSS_ROLE_BOTH)
+        return lss__fail(db, LSS_ROLE, "%s: deal \"%s\": owner \"%s\" has role %s (a deal owner needs role sales or both)",
+                         ctx, deal, m->key, lss_role_name(m->role));
+    return LSS_OK;
+}
+
 static lss_status find_owner(lss_db *db, const char *ctx, const char *deal, const char *owner,
                              const lss_member **out)
 {
@@ -48,9 +57,8 @@ static lss_status find_owner(lss_db *db, const char *ctx, const char *deal, cons
     const lss_member *m = lss__member_get(db, owner);
     if (m == NULL)
         return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\": owner \"%s\" does not exist", ctx, deal, owner);
-    if (m->role != LSS_ROLE_SALES && m->role != LSS_ROLE_BOTH)
-        return lss__fail(db, LSS_ROLE, "%s: deal \"%s\": owner \"%s\" has role %s (a deal owner needs role sales or both)",
-                         ctx, deal, owner, lss_role_name(m->role));
+    if ((st = owner_role(db, ctx, deal, m)))
+        return st;
     *out = m;
     return LSS_OK;
 }
@@ -141,13 +149,13 @@ typedef struct deal_args {
 static const char *const ctx_names[] = { "deal.open", "deal.advance", "deal.amount", "deal.assign",
                                          "deal.win", "deal.lose", "deal.reopen" };
 
+static lss_status deal_change(lss_db *db, lss_time at, lss_deal *d, lss_deal_change_kind kind, const deal_args *a,
+                              const lss_member *owner);
+
 static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_change_kind kind,
                              const deal_args *a)
 {
     const char *ctx = ctx_names[kind];
-    const struct deal_rule *rule = &deal_rules[kind];
-    const int mode = db->pipeline == LSS_PIPELINE_LENIENT;
-    const char *mode_name = mode ? "lenient" : "strict";
     lss_status st;
     lss_deal *d;
     const lss_member *owner = NULL;
@@ -157,6 +165,23 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
         return st;
     if ((d = lss__deal_get(db, key)) == NULL)
         return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\" does not exist", ctx, key);
+    if (kind == LSS_DEAL_ASSIGNED && (st = find_owner(db, ctx, key, a->owner, &owner)))
+        return st;
+    return deal_change(db, at, d, kind, a, owner);
+}
+
+/* The rest of a deal event, once the deal (and a new owner) are found:
+ * the field checks, the transition and the change itself. */
+static lss_status deal_change(lss_db *db, lss_time at, lss_deal *d, lss_deal_change_kind kind, const deal_args *a,
+                              const lss_member *owner)
+{
+    const char *ctx = ctx_names[kind];
+    const char *key = d->key;
+    const struct deal_rule *rule = &deal_rules[kind];
+    const int mode = db->pipeline == LSS_PIPELINE_LENIENT;
+    const char *mode_name = mode ? "lenient" : "strict";
+    lss_status st;
+
     /* field checks, in the order of the event's fields */
     switch (kind) {
     case LSS_DEAL_ADVANCED:
@@ -175,7 +200,7 @@ static lss_status deal_event(lss_db *db, lss_time at, const char *key, lss_deal_
             return st;
         break;
     case LSS_DEAL_ASSIGNED:
-        if ((st = find_owner(db, ctx, key, a->owner, &owner)))
+        if ((st = owner_role(db, ctx, key, owner)))
             return st;
         break;
     case LSS_DEAL_LOST:
@@ -308,6 +333,35 @@ lss_status lss_deal_lose(lss_db *db, lss_time at, const char *deal, lss_loss_rea
 lss_status lss_deal_reopen(lss_db *db, lss_time at, const char *deal)
 {
     DEAL_EVENT(LSS_DEAL_REOPENED, { LSS_STAGE_PROSPECT, 0, NULL, LSS_LOSS_OTHER, NULL });
+}
+
+/* Replay (lss__event_replay): a deal event whose deal, and new owner, the
+ * journal names by id. The checks are those of the call that wrote it, less
+ * the lookups by key. */
+lss_status lss__deal_replay(lss_db *db, const lss__event *ev, lss_deal *d, const lss_member *owner)
+{
+    lss_deal_change_kind kind = (lss_deal_change_kind)(ev->kind - LSS__EV_DEAL_OPEN);
+    const char *ctx = ctx_names[kind];
+    deal_args a = { LSS_STAGE_PROSPECT, 0, NULL, LSS_LOSS_OTHER, NULL };
+    switch (kind) {
+    case LSS_DEAL_ADVANCED:
+        a.to = (lss_stage)ev->i[0];
+        break;
+    case LSS_DEAL_AMOUNT:
+    case LSS_DEAL_WON:
+        a.amount = ev->i[0];
+        break;
+    case LSS_DEAL_LOST:
+        a.reason = (lss_loss_reason)ev->i[0];
+        a.note = ev->s[1];
+        break;
+    default:
+        break;
+    }
+    lss_status st;
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", ev->at)))
+        return st;
+    return deal_change(db, ev->at, d, kind, &a, owner);
 }
 
 /* ---- forecast probabilities ------------------------------------------------ */

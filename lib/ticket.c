@@ -243,11 +243,13 @@ typedef struct ticket_args {
     const char *text;
 } ticket_args;
 
+static lss_status ticket_change(lss_db *db, lss_time at, lss_ticket *t, lss_ticket_change_kind kind,
+                                const ticket_args *a, const lss_member *agent);
+
 static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_ticket_change_kind kind,
                                const ticket_args *a)
 {
-    const struct ticket_rule *rule = &ticket_rules[kind];
-    const char *ctx = rule->ctx;
+    const char *ctx = ticket_rules[kind].ctx;
     lss_status st;
     lss_ticket *t;
     const lss_member *agent = NULL;
@@ -262,11 +264,24 @@ static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_tic
             return st;
         if ((agent = lss__member_get(db, a->agent)) == NULL)
             return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": agent \"%s\" does not exist", ctx, key, a->agent);
-        if (agent->role != LSS_ROLE_SERVICE && agent->role != LSS_ROLE_BOTH)
-            return lss__fail(db, LSS_ROLE,
-                             "%s: ticket \"%s\": agent \"%s\" has role %s (an agent needs role service or both)", ctx,
-                             key, a->agent, lss_role_name(agent->role));
     }
+    return ticket_change(db, at, t, kind, a, agent);
+}
+
+/* The rest of a ticket event, once the ticket (and an agent) are found: the
+ * field checks, the transition and the change itself. */
+static lss_status ticket_change(lss_db *db, lss_time at, lss_ticket *t, lss_ticket_change_kind kind,
+                                const ticket_args *a, const lss_member *agent)
+{
+    const struct ticket_rule *rule = &ticket_rules[kind];
+    const char *ctx = rule->ctx;
+    const char *key = t->key;
+    lss_status st;
+
+    if (agent && agent->role != LSS_ROLE_SERVICE && agent->role != LSS_ROLE_BOTH)
+        return lss__fail(db, LSS_ROLE,
+                         "%s: ticket \"%s\": agent \"%s\" has role %s (an agent needs role service or both)", ctx,
+                         key, agent->key, lss_role_name(agent->role));
     if (kind == LSS_TICKET_EV_CONTACT) {
         if (a->duration < 0 || a->duration > LSS__DURATION_MAX)
             return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"duration\": %lld is out of range (0 to %lld seconds)",
@@ -368,6 +383,35 @@ lss_status lss_ticket_close(lss_db *db, lss_time at, const char *ticket)
 lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int score, const char *comment)
 {
     TICKET_EVENT(LSS_TICKET_EV_RATE, { NULL, -1, -1, score, comment });
+}
+
+/* Replay (lss__event_replay): a ticket event whose ticket, and agent, the
+ * journal names by id. The checks are those of the call that wrote it, less
+ * the lookups by key. */
+lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, const lss_member *agent)
+{
+    lss_ticket_change_kind kind = (lss_ticket_change_kind)(ev->kind - LSS__EV_TICKET_OPEN);
+    const char *ctx = ticket_rules[kind].ctx;
+    ticket_args a = { NULL, -1, -1, 0, NULL };
+    switch (kind) {
+    case LSS_TICKET_EV_CONTACT:
+        a.duration = ev->i[0];
+        a.channel = (int)ev->i[1];
+        break;
+    case LSS_TICKET_EV_RESOLVE:
+        a.text = ev->s[1];
+        break;
+    case LSS_TICKET_EV_RATE:
+        a.score = (int)ev->i[0];
+        a.text = ev->s[1];
+        break;
+    default:
+        break;
+    }
+    lss_status st;
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", ev->at)))
+        return st;
+    return ticket_change(db, ev->at, t, kind, &a, agent);
 }
 
 /* ---- the SLA clock: a pure function of the state history ------------------------ */

@@ -162,6 +162,87 @@ static void test_events_rebuilt_from_memory_replay_to_the_same_database(void **s
     }
 }
 
+/* A record whose checksum holds but whose event breaks a rule (a journal
+ * written by something else, or by a bug) is refused with the rule, whether
+ * replay takes the direct path (entities named by id) or the general one. */
+static void patch_record(unsigned char *p, size_t off, unsigned payload_off, uint64_t v, unsigned width)
+{
+    unsigned char *rec = p + off;
+    if (width == 4)
+        lss__put_u32(rec + LSS__J_RECORD + payload_off, (uint32_t)v);
+    else
+        lss__put_u64(rec + LSS__J_RECORD + payload_off, v);
+    uint32_t len = lss__get_u32(rec + 4);
+    lss__put_u32(rec, lss__crc_mask(lss__crc32c(0, rec + 4, LSS__J_RECORD - 4 + len)));
+}
+
+static void test_a_checksummed_record_that_breaks_a_rule_is_refused(void **state)
+{
+    (void)state;
+    const char *p = path_of("rules.lss"), *q = path_of("rules-patched.lss");
+    unlink(p);
+    lss_db *db = open_journal(p, LSS_SYNC_OFF);
+    assert_int_equal(lss_member_add(NULL, db, 10, "rep", "Rep", LSS_ROLE_SALES, NULL), LSS_OK);
+    assert_int_equal(lss_member_add(NULL, db, 10, "agent", "Agent", LSS_ROLE_SERVICE, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 20, "c1", "C One", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 30, "d1", "c1", "rep", 100000, "Deal", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 40, "d1", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_ticket_open(NULL, db, 50, "t1", "c1", LSS_TICKET_PRESALES, LSS_CHANNEL_PHONE,
+                                     LSS_PRIORITY_NORMAL, "Help", NULL),
+                     LSS_OK);
+    assert_int_equal(lss_ticket_assign(db, 60, "t1", "agent"), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 70, "d1", -1), LSS_OK);
+    lss_db_close(db);
+
+    size_t n, ends[16];
+    unsigned char *orig = read_all(p, &n);
+    assert_int_equal(record_ends(orig, n, ends, 16), 8);
+    size_t advance = ends[3], assign = ends[5]; /* records 5 and 7 start where 4 and 6 end */
+    assert_int_equal(orig[advance + 9], LSS__EV_DEAL_ADVANCE);
+    assert_int_equal(orig[assign + 9], LSS__EV_TICKET_ASSIGN);
+    /* payloads: the time (8 bytes), then deal.advance: the deal's id (4), "to" (8); ticket.assign: the
+     * ticket's id (4), the agent's id (4) */
+    static const struct {
+        int record;        /* 0: deal.advance, 1: ticket.assign */
+        unsigned off, width;
+        uint64_t value;
+        const char *why;
+    } cases[] = {
+        { 0, 12, 8, LSS_STAGE_WON, "deal.advance: deal \"d1\": field \"to\": won is not a stage to advance to" },
+        { 0, 12, 8, (uint64_t)1 << 33, "deal.advance: field \"to\": 8589934592 is out of range" },
+        { 0, 8, 4, 7, "deal.advance: field \"deal\": entity id 7 does not exist" },
+        { 1, 12, 4, 0, "ticket.assign: ticket \"t1\": agent \"rep\" has role sales" },
+        { 1, 12, 4, 9, "ticket.assign: field \"agent\": entity id 9 does not exist" },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        unsigned char *b = malloc(n);
+        memcpy(b, orig, n);
+        patch_record(b, cases[k].record ? assign : advance, cases[k].off, cases[k].value, cases[k].width);
+        write_all_file(q, b, n);
+        free(b);
+        lss_db *x = (lss_db *)1;
+        lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+        o.flags = LSS_OPEN_READ_ONLY;
+        assert_int_equal(lss_db_open(&x, q, &o), LSS_CORRUPT);
+        assert_null(x);
+        const char *msg = lss_errmsg();
+        if (strstr(msg, "does not apply") == NULL || strstr(msg, cases[k].why) == NULL)
+            fail_msg("case %zu: %s", k, msg);
+    }
+    /* the file as written opens, with every event */
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY;
+    assert_int_equal(lss_db_open(&db, p, &o), LSS_OK);
+    assert_int_equal(lss_db_event_count(db), 8);
+    const lss_deal *d;
+    assert_int_equal(lss_deal_find(&d, db, "d1"), LSS_OK);
+    assert_int_equal(lss_deal_stage(d), LSS_STAGE_WON);
+    lss_db_close(db);
+    free(orig);
+    unlink(p);
+    unlink(q);
+}
+
 /* ---- truncation sweep -------------------------------------------------------- */
 
 #define SWEEP_EVENTS 1000
@@ -515,6 +596,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reopen_gives_the_same_database),
         cmocka_unit_test(test_events_rebuilt_from_memory_replay_to_the_same_database),
+        cmocka_unit_test(test_a_checksummed_record_that_breaks_a_rule_is_refused),
         cmocka_unit_test(test_cut_at_every_byte_reopens_to_the_longest_complete_prefix),
         cmocka_unit_test(test_flipped_bits_are_never_applied),
         cmocka_unit_test(test_transactions_commit_and_roll_back_exactly),
