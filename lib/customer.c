@@ -17,6 +17,10 @@ static lss_status check_fields(lss_db *db, const char *ctx, const char *name, bo
     return LSS_OK;
 }
 
+static lss_status customer_create(const lss_customer **out, lss_db *db, lss_time at, const char *key,
+                                  const char *name, const char *email, const char *company, const char *segment,
+                                  lss_source source, const lss_customer *ref);
+
 lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, const char *key, const char *name,
                             const char *email, const char *company, const char *segment, lss_source source,
                             const char *referred_by)
@@ -57,9 +61,22 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
         st = lss__fail(db, LSS_EXISTS, "%s: customer \"%s\" already exists", ctx, key);
         goto done;
     }
+    st = customer_create(out, db, at, key, name, email, company, segment, source, ref);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+/* The rest of customer.add, once every field is checked: the record, its
+ * texts, its event. */
+static lss_status customer_create(const lss_customer **out, lss_db *db, lss_time at, const char *key,
+                                  const char *name, const char *email, const char *company, const char *segment,
+                                  lss_source source, const lss_customer *ref)
+{
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     const char *k, *n, *e, *co, *seg;
     bool seg_added = false;
+    lss_status st;
     if (lss__slab_reserve(&db->customers) || lss__arena_strdup(&db->text, key, &k) ||
         lss__arena_strdup(&db->text, name, &n) || lss__arena_strdup(&db->text, email, &e) ||
         lss__arena_strdup(&db->text, company, &co) ||
@@ -82,17 +99,35 @@ lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, c
         goto oom;
     }
     if ((st = lss__event_done(db, at, LSS__EV_CUSTOMER_ADD, c, 0)))
-        goto done;
+        return st;
     if (out)
         *out = c;
-    st = LSS_OK;
-    goto done;
+    return LSS_OK;
 oom:
     lss__arena_reset(&db->text, mark);
-    st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, key);
-done:
-    lss__unlock(db);
-    return st;
+    return lss__fail(db, LSS_NOMEM, "customer.add: customer \"%s\": out of memory", key);
+}
+
+/* Replay (lss__event_replay): customer.add, when its fields pass the checks
+ * of lss_customer_add (else false, and the event goes through it for its
+ * error). The key is new: the journal was written after that check. */
+bool lss__customer_add_replay(lss_db *db, const lss__event *ev, lss_status *st)
+{
+    const char *const *s = ev->s;
+    lss_source source = (lss_source)ev->i[0];
+    const lss_customer *ref = NULL;
+    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || !lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+        !lss__text_fits(s[1], 0, LSS__NAME_MAX, true) || !lss__text_fits(s[2], 0, LSS__EMAIL_MAX, false) ||
+        !lss__text_fits(s[3], 0, LSS__NAME_MAX, false) || !lss__text_fits(s[4], 1, LSS__NAME_MAX, false) ||
+        lss_source_name((int)source) == NULL || s[5] != NULL)
+        return false;
+    if (ev->ref[5] != LSS__NONE) {
+        if (ev->ref[5] >= db->customers.count || source != LSS_SOURCE_REFERRAL)
+            return false;
+        ref = lss__slab_get(&db->customers, ev->ref[5]);
+    }
+    *st = customer_create(NULL, db, ev->at, s[0], s[1], s[2], s[3], s[4], source, ref);
+    return true;
 }
 
 static lss_status find_customer(lss_db *db, const char *ctx, const char *key, lss_customer **out)
@@ -334,6 +369,10 @@ const char *lss_customer_segment_at(const lss_customer *c, lss_time t)
 
 /* ---- activities ----------------------------------------------------------- */
 
+static lss_status activity_create(const lss_activity **out, lss_db *db, lss_time at, lss_customer *c,
+                                  const lss_member *m, lss_activity_kind kind, lss_channel channel,
+                                  int64_t duration, const lss_deal *d, const char *note);
+
 lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, const char *customer,
                             const char *member, lss_activity_kind kind, lss_channel channel, int64_t duration,
                             const char *deal, const char *note)
@@ -380,12 +419,24 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
             goto done;
         }
     }
+    st = activity_create(out, db, at, c, m, kind, channel, duration, d, note);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+/* The rest of activity.log, once every field is checked: the record, its
+ * note, its event. */
+static lss_status activity_create(const lss_activity **out, lss_db *db, lss_time at, lss_customer *c,
+                                  const lss_member *m, lss_activity_kind kind, lss_channel channel,
+                                  int64_t duration, const lss_deal *d, const char *note)
+{
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     const char *n;
+    lss_status st;
     if (lss__slab_reserve(&db->activities) || lss__arena_strdup(&db->text, note, &n)) {
         lss__arena_reset(&db->text, mark);
-        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
-        goto done;
+        return lss__fail(db, LSS_NOMEM, "activity.log: customer \"%s\": out of memory", c->key);
     }
     lss_activity *a = lss__slab_push(&db->activities);
     a->at = at;
@@ -400,12 +451,37 @@ lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, c
     a->channel = (uint8_t)channel;
     LSS__APPEND_TO_CUSTOMER(db, c, last_activity, a);
     if ((st = lss__event_done(db, at, LSS__EV_ACTIVITY_LOG, a, 0)))
-        goto done;
+        return st;
     if (out)
         *out = a;
-done:
-    lss__unlock(db);
-    return st;
+    return LSS_OK;
+}
+
+/* Replay (lss__event_replay): activity.log, when its fields pass the checks
+ * of lss_activity_log (else false, and the event goes through it for its
+ * error). */
+bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st)
+{
+    const char *const *s = ev->s;
+    const uint32_t *ref = ev->ref;
+    const int64_t *i = ev->i;
+    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || s[0] != NULL || ref[0] >= db->customers.count ||
+        s[1] != NULL || ref[1] >= db->members.count || s[2] != NULL ||
+        !lss__text_fits(s[3], 0, LSS__NOTE_MAX, false) || lss_activity_kind_name((int)i[0]) == NULL ||
+        lss_channel_name((int)i[1]) == NULL || (i[2] != -1 && (i[2] < 0 || i[2] > LSS__DURATION_MAX)))
+        return false;
+    lss_customer *c = lss__slab_get(&db->customers, ref[0]);
+    const lss_deal *d = NULL;
+    if (ref[2] != LSS__NONE) {
+        if (ref[2] >= db->deals.count)
+            return false;
+        d = lss__slab_get(&db->deals, ref[2]);
+        if (d->customer != c)
+            return false;
+    }
+    *st = activity_create(NULL, db, ev->at, c, lss__slab_get(&db->members, ref[1]), (lss_activity_kind)i[0],
+                          (lss_channel)i[1], i[2], d, s[3]);
+    return true;
 }
 
 uint32_t lss_activity_count(const lss_db *db) { return db ? db->activities.count : 0; }

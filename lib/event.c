@@ -303,6 +303,19 @@ static void *replay_ref(const lss__slab *sl, const lss__event *ev, unsigned k)
 lss_status lss__event_replay(lss_db *db, const lss__event *ev)
 {
     unsigned kind = ev->kind;
+    lss_status st;
+    static bool (*const adds[LSS__EV_COUNT])(lss_db *, const lss__event *, lss_status *) = {
+        [LSS__EV_CUSTOMER_ADD] = lss__customer_add_replay,
+        [LSS__EV_DEAL_OPEN] = lss__deal_open_replay,
+        [LSS__EV_ACTIVITY_LOG] = lss__activity_log_replay,
+        [LSS__EV_TICKET_OPEN] = lss__ticket_open_replay,
+    };
+    if (db->replaying && kind < LSS__EV_COUNT && adds[kind]) {
+        if ((st = ints_fit(db, ev)) != LSS_OK)
+            return st;
+        if (adds[kind](db, ev, &st))
+            return st;
+    }
     bool deal = kind >= LSS__EV_DEAL_ADVANCE && kind <= LSS__EV_DEAL_REOPEN;
     bool ticket = kind >= LSS__EV_TICKET_ASSIGN && kind <= LSS__EV_TICKET_RATE;
     if (db->replaying && (deal || ticket)) {
@@ -311,7 +324,7 @@ lss_status lss__event_replay(lss_db *db, const lss__event *ev)
                             kind == LSS__EV_TICKET_CONTACT;
         const lss_member *m = names_member ? replay_ref(&db->members, ev, 1) : NULL;
         if (e != NULL && (m != NULL || !names_member)) {
-            lss_status st = ints_fit(db, ev);
+            st = ints_fit(db, ev);
             if (st != LSS_OK)
                 return st;
             return deal ? lss__deal_replay(db, ev, e, m) : lss__ticket_replay(db, ev, e, m);

@@ -100,6 +100,13 @@ lss_status lss__event_replay(lss_db *db, const lss__event *ev);
  * ticket.contact; else NULL), already found. */
 lss_status lss__deal_replay(lss_db *db, const lss__event *ev, lss_deal *d, const lss_member *owner);
 lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, const lss_member *agent);
+/* The direct forms of the events that add an entity: true when the event
+ * passes the checks of its call and *st is the result; false to take the
+ * call (for its error). */
+bool lss__customer_add_replay(lss_db *db, const lss__event *ev, lss_status *st);
+bool lss__deal_open_replay(lss_db *db, const lss__event *ev, lss_status *st);
+bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st);
+bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st);
 
 /* Every event of the database in sequence order: refs[k] is event k + 1.
  * Allocated with lss__malloc; *count = lss_db_event_count(). */

@@ -504,6 +504,11 @@ lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m,
                             bool positive);
 void lss__fmt_time(char buf[LSS_TIME_BUFSIZE], lss_time t);
+/* Replay's quiet form of the checks (for a record from the database's own
+ * journal, whose text was checked when it was written): does the text fit
+ * [min, max] bytes (NULL: when not required)? Does the time? */
+bool lss__text_fits(const char *s, size_t min, size_t max, bool required);
+static inline bool lss__time_fits(lss_time t) { return t >= 0 && t <= LSS_TIME_MAX; }
 
 lss_member *lss__member_get(const lss_db *db, const char *key);
 lss_customer *lss__customer_get(const lss_db *db, const char *key);

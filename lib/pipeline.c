@@ -70,6 +70,9 @@ static void note_stage(lss_deal *d, uint8_t stage)
         d->furthest = stage;
 }
 
+static lss_status deal_create(const lss_deal **out, lss_db *db, lss_time at, const char *key, lss_customer *c,
+                              const lss_member *m, lss_money amount, const char *title, lss_time expected_close);
+
 lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const char *key, const char *customer,
                          const char *owner, lss_money amount, const char *title, lss_time expected_close)
 {
@@ -98,9 +101,21 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
         st = lss__fail(db, LSS_EXISTS, "%s: deal \"%s\" already exists", ctx, key);
         goto done;
     }
+    st = deal_create(out, db, at, key, c, m, amount, title, expected_close);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+/* The rest of deal.open, once every field is checked: the record, its
+ * texts, its history, its event. */
+static lss_status deal_create(const lss_deal **out, lss_db *db, lss_time at, const char *key, lss_customer *c,
+                              const lss_member *m, lss_money amount, const char *title, lss_time expected_close)
+{
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     const char *k, *t;
     lss__vec hist = { 0 };
+    lss_status st;
     if (lss__slab_reserve(&db->deals) || lss__vec_reserve(&hist, sizeof(lss__deal_change), 2) ||
         lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, title, &t))
         goto oom;
@@ -123,18 +138,35 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     }
     LSS__APPEND_TO_CUSTOMER(db, c, last_deal, d);
     if ((st = lss__event_done(db, at, LSS__EV_DEAL_OPEN, d, 0)))
-        goto done;
+        return st;
     if (out)
         *out = d;
-    st = LSS_OK;
-    goto done;
+    return LSS_OK;
 oom:
     lss__vec_free(&hist);
     lss__arena_reset(&db->text, mark);
-    st = lss__fail(db, LSS_NOMEM, "%s: deal \"%s\": out of memory", ctx, key);
-done:
-    lss__unlock(db);
-    return st;
+    return lss__fail(db, LSS_NOMEM, "deal.open: deal \"%s\": out of memory", key);
+}
+
+/* Replay (lss__event_replay): deal.open, when its fields pass the checks of
+ * lss_deal_open (else false, and the event goes through it for its error).
+ * The key is new: the journal was written after that check. */
+bool lss__deal_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
+{
+    const char *const *s = ev->s;
+    const uint32_t *ref = ev->ref;
+    lss_money amount = ev->i[0];
+    lss_time expected_close = ev->i[1];
+    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || !lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+        s[1] != NULL || ref[1] >= db->customers.count || s[2] != NULL || ref[2] >= db->members.count ||
+        amount < 0 || !lss__text_fits(s[3], 0, LSS__TITLE_MAX, false) ||
+        (expected_close != LSS_TIME_NONE && !lss__time_fits(expected_close)))
+        return false;
+    const lss_member *m = lss__slab_get(&db->members, ref[2]);
+    if (m->role != LSS_ROLE_SALES && m->role != LSS_ROLE_BOTH)
+        return false;
+    *st = deal_create(NULL, db, ev->at, s[0], lss__slab_get(&db->customers, ref[1]), m, amount, s[3], expected_close);
+    return true;
 }
 
 /* Arguments of the events after deal.open; only those of `kind` are read. */

@@ -289,6 +289,14 @@ lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const
     return LSS_OK;
 }
 
+bool lss__text_fits(const char *s, size_t min, size_t max, bool required)
+{
+    if (s == NULL)
+        return !required;
+    size_t n = strlen(s);
+    return n >= min && n <= max;
+}
+
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m, bool positive)
 {
     if (positive ? m <= 0 : m < 0) {

@@ -142,6 +142,10 @@ lss_status lss_sla_targets_at(int64_t *first_response, int64_t *resolution, cons
 
 /* ---- open ---------------------------------------------------------------------- */
 
+static lss_status ticket_create(const lss_ticket **out, lss_db *db, lss_time at, const char *key, lss_customer *c,
+                                lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
+                                const lss_deal *d);
+
 lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, const char *key, const char *customer,
                            lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
                            const char *deal)
@@ -189,9 +193,22 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
         st = lss__fail(db, LSS_EXISTS, "%s: ticket \"%s\" already exists", ctx, key);
         goto done;
     }
+    st = ticket_create(out, db, at, key, c, kind, channel, priority, subject, d);
+done:
+    lss__unlock(db);
+    return st;
+}
+
+/* The rest of ticket.open, once every field is checked: the record, its
+ * texts, its history, its event. */
+static lss_status ticket_create(const lss_ticket **out, lss_db *db, lss_time at, const char *key, lss_customer *c,
+                                lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
+                                const lss_deal *d)
+{
     lss__arena_mark mark = lss__arena_mark_get(&db->text);
     const char *k, *s;
     lss__vec hist = { 0 };
+    lss_status st;
     if (lss__slab_reserve(&db->tickets) || lss__vec_reserve(&hist, sizeof(lss__ticket_change), 6) ||
         lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, subject, &s))
         goto oom;
@@ -219,18 +236,41 @@ lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, cons
     }
     LSS__APPEND_TO_CUSTOMER(db, c, last_ticket, t);
     if ((st = lss__event_done(db, at, LSS__EV_TICKET_OPEN, t, 0)))
-        goto done;
+        return st;
     if (out)
         *out = t;
-    st = LSS_OK;
-    goto done;
+    return LSS_OK;
 oom:
     lss__vec_free(&hist);
     lss__arena_reset(&db->text, mark);
-    st = lss__fail(db, LSS_NOMEM, "%s: ticket \"%s\": out of memory", ctx, key);
-done:
-    lss__unlock(db);
-    return st;
+    return lss__fail(db, LSS_NOMEM, "ticket.open: ticket \"%s\": out of memory", key);
+}
+
+/* Replay (lss__event_replay): ticket.open, when its fields pass the checks
+ * of lss_ticket_open (else false, and the event goes through it for its
+ * error). The key is new: the journal was written after that check. */
+bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
+{
+    const char *const *s = ev->s;
+    const uint32_t *ref = ev->ref;
+    const int64_t *i = ev->i;
+    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || !lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+        s[1] != NULL || ref[1] >= db->customers.count || !lss__text_fits(s[2], 0, LSS__TITLE_MAX, false) ||
+        lss_ticket_kind_name((int)i[0]) == NULL || lss_channel_name((int)i[1]) == NULL ||
+        lss_priority_name((int)i[2]) == NULL || s[3] != NULL)
+        return false;
+    lss_customer *c = lss__slab_get(&db->customers, ref[1]);
+    const lss_deal *d = NULL;
+    if (ref[3] != LSS__NONE) {
+        if (ref[3] >= db->deals.count)
+            return false;
+        d = lss__slab_get(&db->deals, ref[3]);
+        if (d->customer != c)
+            return false;
+    }
+    *st = ticket_create(NULL, db, ev->at, s[0], c, (lss_ticket_kind)i[0], (lss_channel)i[1], (lss_priority)i[2], s[2],
+                        d);
+    return true;
 }
 
 /* ---- the other events ------------------------------------------------------------- */

@@ -192,32 +192,51 @@ static void test_a_checksummed_record_that_breaks_a_rule_is_refused(void **state
                      LSS_OK);
     assert_int_equal(lss_ticket_assign(db, 60, "t1", "agent"), LSS_OK);
     assert_int_equal(lss_deal_win(db, 70, "d1", -1), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 80, "c2", "C Two", NULL, NULL, NULL, LSS_SOURCE_REFERRAL, "c1"),
+                     LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 90, "d2", "c2", "rep", 5000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_activity_log(NULL, db, 100, "c1", "rep", LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, 60, "d1", NULL),
+                     LSS_OK);
+    assert_int_equal(lss_ticket_open(NULL, db, 110, "t2", "c2", LSS_TICKET_PRESALES, LSS_CHANNEL_EMAIL,
+                                     LSS_PRIORITY_LOW, NULL, "d2"),
+                     LSS_OK);
     lss_db_close(db);
 
     size_t n, ends[16];
     unsigned char *orig = read_all(p, &n);
-    assert_int_equal(record_ends(orig, n, ends, 16), 8);
-    size_t advance = ends[3], assign = ends[5]; /* records 5 and 7 start where 4 and 6 end */
-    assert_int_equal(orig[advance + 9], LSS__EV_DEAL_ADVANCE);
-    assert_int_equal(orig[assign + 9], LSS__EV_TICKET_ASSIGN);
-    /* payloads: the time (8 bytes), then deal.advance: the deal's id (4), "to" (8); ticket.assign: the
-     * ticket's id (4), the agent's id (4) */
+    assert_int_equal(record_ends(orig, n, ends, 16), 12);
+    /* where the payload of each patched field is (docs/durability.md): the time (8 bytes), then each text
+     * as a length (4) and its bytes, each entity it names as its id (4), each integer (8) */
     static const struct {
-        int record;        /* 0: deal.advance, 1: ticket.assign */
-        unsigned off, width;
+        unsigned record, kind; /* the record's number (from 1) and its kind */
+        unsigned off, width;   /* the field in the payload */
         uint64_t value;
         const char *why;
     } cases[] = {
-        { 0, 12, 8, LSS_STAGE_WON, "deal.advance: deal \"d1\": field \"to\": won is not a stage to advance to" },
-        { 0, 12, 8, (uint64_t)1 << 33, "deal.advance: field \"to\": 8589934592 is out of range" },
-        { 0, 8, 4, 7, "deal.advance: field \"deal\": entity id 7 does not exist" },
-        { 1, 12, 4, 0, "ticket.assign: ticket \"t1\": agent \"rep\" has role sales" },
-        { 1, 12, 4, 9, "ticket.assign: field \"agent\": entity id 9 does not exist" },
+        { 5, LSS__EV_DEAL_ADVANCE, 12, 8, LSS_STAGE_WON,
+          "deal.advance: deal \"d1\": field \"to\": won is not a stage to advance to" },
+        { 5, LSS__EV_DEAL_ADVANCE, 12, 8, (uint64_t)1 << 33, "deal.advance: field \"to\": 8589934592 is out of range" },
+        { 5, LSS__EV_DEAL_ADVANCE, 8, 4, 7, "deal.advance: field \"deal\": entity id 7 does not exist" },
+        { 7, LSS__EV_TICKET_ASSIGN, 12, 4, 0, "ticket.assign: ticket \"t1\": agent \"rep\" has role sales" },
+        { 7, LSS__EV_TICKET_ASSIGN, 12, 4, 9, "ticket.assign: field \"agent\": entity id 9 does not exist" },
+        /* customer.add: key "c2", name "C Two", three absent texts, referred_by, then source */
+        { 9, LSS__EV_CUSTOMER_ADD, 39, 8, LSS_SOURCE_WEB,
+          "customer.add: customer \"c2\": field \"referred_by\" is allowed only with source referral" },
+        /* deal.open: key "d2", customer, owner */
+        { 10, LSS__EV_DEAL_OPEN, 18, 4, 1, "deal.open: deal \"d2\": owner \"agent\" has role service" },
+        { 10, LSS__EV_DEAL_OPEN, 14, 4, 5, "deal.open: field \"customer\": entity id 5 does not exist" },
+        /* activity.log: customer, member, deal */
+        { 11, LSS__EV_ACTIVITY_LOG, 16, 4, 1, "activity.log: deal \"d2\" belongs to customer \"c2\", not \"c1\"" },
+        /* ticket.open: key "t2", customer */
+        { 12, LSS__EV_TICKET_OPEN, 14, 4, 0,
+          "ticket.open: ticket \"t2\": deal \"d2\" belongs to customer \"c2\", not \"c1\"" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t at = ends[cases[k].record - 2]; /* record r starts where r - 1 ends */
+        assert_int_equal(orig[at + 9], cases[k].kind);
         unsigned char *b = malloc(n);
         memcpy(b, orig, n);
-        patch_record(b, cases[k].record ? assign : advance, cases[k].off, cases[k].value, cases[k].width);
+        patch_record(b, at, cases[k].off, cases[k].value, cases[k].width);
         write_all_file(q, b, n);
         free(b);
         lss_db *x = (lss_db *)1;
@@ -233,7 +252,7 @@ static void test_a_checksummed_record_that_breaks_a_rule_is_refused(void **state
     lss_open_options o = LSS_OPEN_OPTIONS_INIT;
     o.flags = LSS_OPEN_READ_ONLY;
     assert_int_equal(lss_db_open(&db, p, &o), LSS_OK);
-    assert_int_equal(lss_db_event_count(db), 8);
+    assert_int_equal(lss_db_event_count(db), 12);
     const lss_deal *d;
     assert_int_equal(lss_deal_find(&d, db, "d1"), LSS_OK);
     assert_int_equal(lss_deal_stage(d), LSS_STAGE_WON);
