@@ -116,7 +116,7 @@ bool lss__customer_add_replay(lss_db *db, const lss__event *ev, lss_status *st)
     const char *const *s = ev->s;
     lss_source source = (lss_source)ev->i[0];
     const lss_customer *ref = NULL;
-    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || !lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+    if (!lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
         !lss__text_fits(s[1], 0, LSS__NAME_MAX, true) || !lss__text_fits(s[2], 0, LSS__EMAIL_MAX, false) ||
         !lss__text_fits(s[3], 0, LSS__NAME_MAX, false) || !lss__text_fits(s[4], 1, LSS__NAME_MAX, false) ||
         lss_source_name((int)source) == NULL || s[5] != NULL)
@@ -465,7 +465,7 @@ bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st)
     const char *const *s = ev->s;
     const uint32_t *ref = ev->ref;
     const int64_t *i = ev->i;
-    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || s[0] != NULL || ref[0] >= db->customers.count ||
+    if (s[0] != NULL || ref[0] >= db->customers.count ||
         s[1] != NULL || ref[1] >= db->members.count || s[2] != NULL ||
         !lss__text_fits(s[3], 0, LSS__NOTE_MAX, false) || lss_activity_kind_name((int)i[0]) == NULL ||
         lss_channel_name((int)i[1]) == NULL || (i[2] != -1 && (i[2] < 0 || i[2] > LSS__DURATION_MAX)))

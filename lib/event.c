@@ -302,30 +302,34 @@ static void *replay_ref(const lss__slab *sl, const lss__event *ev, unsigned k)
 
 lss_status lss__event_replay(lss_db *db, const lss__event *ev)
 {
-    unsigned kind = ev->kind;
-    lss_status st;
     static bool (*const adds[LSS__EV_COUNT])(lss_db *, const lss__event *, lss_status *) = {
         [LSS__EV_CUSTOMER_ADD] = lss__customer_add_replay,
         [LSS__EV_DEAL_OPEN] = lss__deal_open_replay,
         [LSS__EV_ACTIVITY_LOG] = lss__activity_log_replay,
         [LSS__EV_TICKET_OPEN] = lss__ticket_open_replay,
     };
-    if (db->replaying && kind < LSS__EV_COUNT && adds[kind]) {
+    unsigned kind = ev->kind;
+    lss_status st;
+    /* what lss__wbegin and the time check would refuse goes to the call (a
+     * replaying database has no journal handle, transaction or poison yet) */
+    if (!db->replaying || kind >= LSS__EV_COUNT || !lss__time_fits(ev->at) || db->events >= UINT32_MAX)
+        return lss__event_apply(db, ev, NULL);
+    if (adds[kind]) {
         if ((st = ints_fit(db, ev)) != LSS_OK)
             return st;
         if (adds[kind](db, ev, &st))
             return st;
+        return lss__event_apply(db, ev, NULL);
     }
     bool deal = kind >= LSS__EV_DEAL_ADVANCE && kind <= LSS__EV_DEAL_REOPEN;
     bool ticket = kind >= LSS__EV_TICKET_ASSIGN && kind <= LSS__EV_TICKET_RATE;
-    if (db->replaying && (deal || ticket)) {
+    if (deal || ticket) {
         void *e = replay_ref(deal ? &db->deals : &db->tickets, ev, 0);
         bool names_member = kind == LSS__EV_DEAL_ASSIGN || kind == LSS__EV_TICKET_ASSIGN ||
                             kind == LSS__EV_TICKET_CONTACT;
         const lss_member *m = names_member ? replay_ref(&db->members, ev, 1) : NULL;
         if (e != NULL && (m != NULL || !names_member)) {
-            st = ints_fit(db, ev);
-            if (st != LSS_OK)
+            if ((st = ints_fit(db, ev)) != LSS_OK)
                 return st;
             return deal ? lss__deal_replay(db, ev, e, m) : lss__ticket_replay(db, ev, e, m);
         }

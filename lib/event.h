@@ -95,9 +95,10 @@ lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **creat
  * wrote them less the lookups by key; every other event goes through
  * lss__event_apply. */
 lss_status lss__event_replay(lss_db *db, const lss__event *ev);
-/* The direct forms (pipeline.c, ticket.c): the entity, and the member the
- * event names (the new owner of deal.assign, the agent of ticket.assign and
- * ticket.contact; else NULL), already found. */
+/* The direct forms (pipeline.c, ticket.c, customer.c), called once the
+ * event's time and the room for one more event are checked: the entity, and
+ * the member the event names (the new owner of deal.assign, the agent of
+ * ticket.assign and ticket.contact; else NULL), already found. */
 lss_status lss__deal_replay(lss_db *db, const lss__event *ev, lss_deal *d, const lss_member *owner);
 lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, const lss_member *agent);
 /* The direct forms of the events that add an entity: true when the event

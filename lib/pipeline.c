@@ -157,7 +157,7 @@ bool lss__deal_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
     const uint32_t *ref = ev->ref;
     lss_money amount = ev->i[0];
     lss_time expected_close = ev->i[1];
-    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || !lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+    if (!lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
         s[1] != NULL || ref[1] >= db->customers.count || s[2] != NULL || ref[2] >= db->members.count ||
         amount < 0 || !lss__text_fits(s[3], 0, LSS__TITLE_MAX, false) ||
         (expected_close != LSS_TIME_NONE && !lss__time_fits(expected_close)))
@@ -369,11 +369,11 @@ lss_status lss_deal_reopen(lss_db *db, lss_time at, const char *deal)
 
 /* Replay (lss__event_replay): a deal event whose deal, and new owner, the
  * journal names by id. The checks are those of the call that wrote it, less
- * the lookups by key. */
+ * the lookups by key (lss__event_replay checked the time and the room for
+ * one more event, as lss__wbegin would). */
 lss_status lss__deal_replay(lss_db *db, const lss__event *ev, lss_deal *d, const lss_member *owner)
 {
     lss_deal_change_kind kind = (lss_deal_change_kind)(ev->kind - LSS__EV_DEAL_OPEN);
-    const char *ctx = ctx_names[kind];
     deal_args a = { LSS_STAGE_PROSPECT, 0, NULL, LSS_LOSS_OTHER, NULL };
     switch (kind) {
     case LSS_DEAL_ADVANCED:
@@ -390,9 +390,6 @@ lss_status lss__deal_replay(lss_db *db, const lss__event *ev, lss_deal *d, const
     default:
         break;
     }
-    lss_status st;
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", ev->at)))
-        return st;
     return deal_change(db, ev->at, d, kind, &a, owner);
 }
 

@@ -254,7 +254,7 @@ bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
     const char *const *s = ev->s;
     const uint32_t *ref = ev->ref;
     const int64_t *i = ev->i;
-    if (!lss__time_fits(ev->at) || db->events >= UINT32_MAX || !lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+    if (!lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
         s[1] != NULL || ref[1] >= db->customers.count || !lss__text_fits(s[2], 0, LSS__TITLE_MAX, false) ||
         lss_ticket_kind_name((int)i[0]) == NULL || lss_channel_name((int)i[1]) == NULL ||
         lss_priority_name((int)i[2]) == NULL || s[3] != NULL)
@@ -427,11 +427,11 @@ lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int scor
 
 /* Replay (lss__event_replay): a ticket event whose ticket, and agent, the
  * journal names by id. The checks are those of the call that wrote it, less
- * the lookups by key. */
+ * the lookups by key (lss__event_replay checked the time and the room for
+ * one more event, as lss__wbegin would). */
 lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, const lss_member *agent)
 {
     lss_ticket_change_kind kind = (lss_ticket_change_kind)(ev->kind - LSS__EV_TICKET_OPEN);
-    const char *ctx = ticket_rules[kind].ctx;
     ticket_args a = { NULL, -1, -1, 0, NULL };
     switch (kind) {
     case LSS_TICKET_EV_CONTACT:
@@ -448,9 +448,6 @@ lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, c
     default:
         break;
     }
-    lss_status st;
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", ev->at)))
-        return st;
     return ticket_change(db, ev->at, t, kind, &a, agent);
 }
 
