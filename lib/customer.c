@@ -471,14 +471,9 @@ bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st)
         lss_channel_name((int)i[1]) == NULL || (i[2] != -1 && (i[2] < 0 || i[2] > LSS__DURATION_MAX)))
         return false;
     lss_customer *c = lss__slab_get(&db->customers, ref[0]);
-    const lss_deal *d = NULL;
-    if (ref[2] != LSS__NONE) {
-        if (ref[2] >= db->deals.count)
-            return false;
-        d = lss__slab_get(&db->deals, ref[2]);
-        if (d->customer != c)
-            return false;
-    }
+    const lss_deal *d;
+    if (!lss__replay_deal_of(db, ref[2], c, &d))
+        return false;
     *st = activity_create(NULL, db, ev->at, c, lss__slab_get(&db->members, ref[1]), (lss_activity_kind)i[0],
                           (lss_channel)i[1], i[2], d, s[3]);
     return true;

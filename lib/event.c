@@ -300,6 +300,17 @@ static void *replay_ref(const lss__slab *sl, const lss__event *ev, unsigned k)
     return lss__slab_get(sl, ev->ref[k]);
 }
 
+bool lss__replay_deal_of(const lss_db *db, uint32_t id, const lss_customer *c, const lss_deal **out)
+{
+    *out = NULL;
+    if (id == LSS__NONE)
+        return true;
+    if (id >= db->deals.count)
+        return false;
+    *out = lss__slab_get(&db->deals, id);
+    return (*out)->customer == c;
+}
+
 lss_status lss__event_replay(lss_db *db, const lss__event *ev)
 {
     static bool (*const adds[LSS__EV_COUNT])(lss_db *, const lss__event *, lss_status *) = {

@@ -90,10 +90,12 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev);
 lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created);
 
 /* Apply an event decoded from the database's own journal (db->replaying):
- * the deal and ticket events that name their entities by id (as the journal
- * writes them) go to them directly, with the same checks as the calls that
- * wrote them less the lookups by key; every other event goes through
- * lss__event_apply. */
+ * the deal and ticket events and the events that add a customer, deal,
+ * activity or ticket, naming their entities by id (as the journal writes
+ * them), go to the code that makes the change directly, with the checks of
+ * the calls that wrote them less the lookups by key; every other event, and
+ * any that fails one of those checks, goes through lss__event_apply (whose
+ * call reports the error). */
 lss_status lss__event_replay(lss_db *db, const lss__event *ev);
 /* The direct forms (pipeline.c, ticket.c, customer.c), called once the
  * event's time and the room for one more event are checked: the entity, and
@@ -108,6 +110,9 @@ bool lss__customer_add_replay(lss_db *db, const lss__event *ev, lss_status *st);
 bool lss__deal_open_replay(lss_db *db, const lss__event *ev, lss_status *st);
 bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st);
 bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st);
+/* For those: the deal an event names by id (LSS__NONE: none, *out NULL),
+ * if it exists and belongs to customer c. */
+bool lss__replay_deal_of(const lss_db *db, uint32_t id, const lss_customer *c, const lss_deal **out);
 
 /* Every event of the database in sequence order: refs[k] is event k + 1.
  * Allocated with lss__malloc; *count = lss_db_event_count(). */

@@ -260,14 +260,9 @@ bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
         lss_priority_name((int)i[2]) == NULL || s[3] != NULL)
         return false;
     lss_customer *c = lss__slab_get(&db->customers, ref[1]);
-    const lss_deal *d = NULL;
-    if (ref[3] != LSS__NONE) {
-        if (ref[3] >= db->deals.count)
-            return false;
-        d = lss__slab_get(&db->deals, ref[3]);
-        if (d->customer != c)
-            return false;
-    }
+    const lss_deal *d;
+    if (!lss__replay_deal_of(db, ref[3], c, &d))
+        return false;
     *st = ticket_create(NULL, db, ev->at, s[0], c, (lss_ticket_kind)i[0], (lss_channel)i[1], (lss_priority)i[2], s[2],
                         d);
     return true;
