@@ -48,6 +48,7 @@ static lss_status owner_role(lss_db *db, const char *ctx, const char *deal, cons
     return LSS_OK;
 }
 
+/* The member a deal event names as its owner (owner_role checks the role). */
 static lss_status find_owner(lss_db *db, const char *ctx, const char *deal, const char *owner,
                              const lss_member **out)
 {
@@ -57,8 +58,6 @@ static lss_status find_owner(lss_db *db, const char *ctx, const char *deal, cons
     const lss_member *m = lss__member_get(db, owner);
     if (m == NULL)
         return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\": owner \"%s\" does not exist", ctx, deal, owner);
-    if ((st = owner_role(db, ctx, deal, m)))
-        return st;
     *out = m;
     return LSS_OK;
 }
@@ -95,7 +94,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
         st = lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\": customer \"%s\" does not exist", ctx, key, customer);
         goto done;
     }
-    if ((st = find_owner(db, ctx, key, owner, &m)))
+    if ((st = find_owner(db, ctx, key, owner, &m)) || (st = owner_role(db, ctx, key, m)))
         goto done;
     if (lss__deal_get(db, key)) {
         st = lss__fail(db, LSS_EXISTS, "%s: deal \"%s\" already exists", ctx, key);
