@@ -303,7 +303,7 @@ static lss_status parse_time_value(const json_t *v, lss_time *out, const char *t
 {
     if (json_is_integer(v)) {
         json_int_t t = json_integer_value(v);
-        if (t < 0 || t > LSS_TIME_MAX)
+        if (!lss__time_fits((lss_time)t))
             return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld, years 1970-9999)", type, name,
                         (long long)t, (long long)LSS_TIME_MAX);
         *out = (lss_time)t;

@@ -128,7 +128,7 @@ lss_status lss_time_parse(lss_time *out, const char *text)
     if (s == 60)
         s = 59; /* a leap second is held at :59 so time never runs backwards */
     int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - off;
-    if (t < 0 || t > LSS_TIME_MAX)
+    if (!lss__time_fits(t))
         goto range;
     *out = t;
     return LSS_OK;
@@ -160,7 +160,7 @@ lss_status lss_time_format(char *buf, size_t size, lss_time t)
     if (buf == NULL || size < LSS_TIME_BUFSIZE)
         return lss__fail(NULL, LSS_INVALID, "time: buffer of %zu bytes is too small (need %d)", size,
                          LSS_TIME_BUFSIZE);
-    if (t < 0 || t > LSS_TIME_MAX)
+    if (!lss__time_fits(t))
         return lss__fail(NULL, LSS_INVALID, "time %lld is out of range (0 to %lld)", (long long)t,
                          (long long)LSS_TIME_MAX);
     lss__fmt_time(buf, t);
@@ -226,7 +226,7 @@ lss_status lss_money_format(char *buf, size_t size, lss_money m)
 
 lss_status lss__check_time(lss_db *db, const char *ctx, const char *field, lss_time t)
 {
-    if (t < 0 || t > LSS_TIME_MAX)
+    if (!lss__time_fits(t))
         return lss__fail(db, LSS_INVALID, "%s: field \"%s\": %lld is out of range (0 to %lld, years 1970-9999)",
                          ctx, field, (long long)t, (long long)LSS_TIME_MAX);
     return LSS_OK;

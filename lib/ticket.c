@@ -548,7 +548,7 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
 {
     if (out == NULL || t == NULL)
         return lss__fail(NULL, LSS_INVALID, "ticket sla: NULL argument");
-    if (as_of < 0 || as_of > LSS_TIME_MAX)
+    if (!lss__time_fits(as_of))
         return lss__fail(NULL, LSS_INVALID, "ticket \"%s\": as-of time %lld is out of range", t->key,
                          (long long)as_of);
     bool running;
