@@ -116,7 +116,7 @@ bool lss__customer_add_replay(lss_db *db, const lss__event *ev, lss_status *st)
     const char *const *s = ev->s;
     lss_source source = (lss_source)ev->i[0];
     const lss_customer *ref = NULL;
-    if (!lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+    if (!lss__key_fits(s[0]) ||
         !lss__text_fits(s[1], 0, LSS__NAME_MAX, true) || !lss__text_fits(s[2], 0, LSS__EMAIL_MAX, false) ||
         !lss__text_fits(s[3], 0, LSS__NAME_MAX, false) || !lss__text_fits(s[4], 1, LSS__NAME_MAX, false) ||
         lss_source_name((int)source) == NULL || s[5] != NULL)
@@ -221,10 +221,21 @@ static uint32_t erase_count(const lss_customer *c)
     return n;
 }
 
+/* Clear a text pointer of an entity (stable storage). */
 static void clear(lss_db *db, const char **p)
 {
     if (*p) {
         lss__undo_save(db, LSS__U_PTR, (void *)p);
+        *p = NULL;
+    }
+}
+
+/* Clear a text pointer `p` of element `i` of an entity's movable vector:
+ * undo keeps where it is (entity, index, field), not its address. */
+static void clear_elem(lss_db *db, int type, void *entity, uint32_t i, const char **p, size_t field)
+{
+    if (*p) {
+        lss__undo_save_elem(db, type, entity, i, field);
         *p = NULL;
     }
 }
@@ -259,10 +270,10 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
         lss__customer_change *x = LSS__CHANGE(c, i);
         /* an update keeps saying that it changed something personal */
         bool personal = x->name || x->email || x->company;
-        clear(db, &x->email);
-        clear(db, &x->company);
+        clear_elem(db, LSS__U_CHANGE_PTR, c, i, &x->email, offsetof(lss__customer_change, email));
+        clear_elem(db, LSS__U_CHANGE_PTR, c, i, &x->company, offsetof(lss__customer_change, company));
         if (personal && x->name != erased_name) {
-            lss__undo_save(db, LSS__U_PTR, (void *)&x->name);
+            lss__undo_save_elem(db, LSS__U_CHANGE_PTR, c, i, offsetof(lss__customer_change, name));
             x->name = erased_name;
         }
     }
@@ -272,7 +283,8 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
         d->title = NULL;
         for (uint32_t i = 0; i < d->hist.count; i++)
             if (LSS__DC_KIND(&LSS__VEC_AT(&d->hist, lss__deal_change, i)) == LSS_DEAL_LOST)
-                clear(db, &LSS__VEC_AT(&d->hist, lss__deal_change, i).v.note);
+                clear_elem(db, LSS__U_DEAL_HIST_PTR, d, i, &LSS__VEC_AT(&d->hist, lss__deal_change, i).v.note,
+                           offsetof(lss__deal_change, v.note));
     }
     lss_activity *a;
     LSS__EACH(a, c, last_activity)
@@ -283,7 +295,8 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
         t->subject = NULL;
         for (uint32_t i = 0; i < t->hist.count; i++)
             if (lss__tc_has_text(LSS__TC_KIND(&LSS__VEC_AT(&t->hist, lss__ticket_change, i))))
-                clear(db, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).v.text);
+                clear_elem(db, LSS__U_TICKET_HIST_PTR, t, i, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).v.text,
+                           offsetof(lss__ticket_change, v.text));
     }
     c->changes->e[c->changes->count++] = ch;
     c->added |= LSS__ERASED_BIT;

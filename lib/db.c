@@ -136,24 +136,33 @@ bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key)
     return lss__keyindex_add(ix, lss__key_hash(key), id);
 }
 
-static bool index_slab(const lss__slab *s, size_t key_off, lss__keyindex *ix)
+/* Index one entity kind; a key that two entities share (a journal no writer
+ * of this library wrote: every add checks that its key is new) is damage. */
+static lss_status index_slab(lss_db *db, const lss__slab *s, size_t key_off, lss__keyindex *ix, const char *what)
 {
     for (uint32_t i = 0; i < s->count; i++) {
         const char *key = *(const char *const *)((const char *)lss__slab_get(s, i) + key_off);
-        if (!lss__keyindex_add(ix, lss__key_hash(key), i))
-            return false;
+        uint32_t dup;
+        int r = lss__keyindex_add_unique(ix, s, key_off, lss__key_hash(key), i, &dup);
+        if (r < 0)
+            return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
+        if (r > 0)
+            return lss__fail(db, LSS_CORRUPT, "%s \"%.128s\" is added twice (as the %s of ids %u and %u)", what, key,
+                             what, dup, i);
     }
-    return true;
+    return LSS_OK;
 }
 
 lss_status lss__index_ready(lss_db *db)
 {
     if (!db->index_stale || db->replaying)
         return LSS_OK;
-    if (index_slab(&db->members, offsetof(lss_member, key), &db->members_by_key) &&
-        index_slab(&db->customers, offsetof(lss_customer, key), &db->customers_by_key) &&
-        index_slab(&db->deals, offsetof(lss_deal, key), &db->deals_by_key) &&
-        index_slab(&db->tickets, offsetof(lss_ticket, key), &db->tickets_by_key)) {
+    lss_status st;
+    if ((st = index_slab(db, &db->members, offsetof(lss_member, key), &db->members_by_key, "member")) == LSS_OK &&
+        (st = index_slab(db, &db->customers, offsetof(lss_customer, key), &db->customers_by_key, "customer")) ==
+            LSS_OK &&
+        (st = index_slab(db, &db->deals, offsetof(lss_deal, key), &db->deals_by_key, "deal")) == LSS_OK &&
+        (st = index_slab(db, &db->tickets, offsetof(lss_ticket, key), &db->tickets_by_key, "ticket")) == LSS_OK) {
         db->index_stale = false;
         return LSS_OK;
     }
@@ -161,7 +170,7 @@ lss_status lss__index_ready(lss_db *db)
     lss__keyindex_clear(&db->customers_by_key);
     lss__keyindex_clear(&db->deals_by_key);
     lss__keyindex_clear(&db->tickets_by_key);
-    return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
+    return st;
 }
 
 lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what)

@@ -58,27 +58,57 @@ static void put(uint64_t *slots, uint32_t cap, uint64_t v)
     slots[i] = v;
 }
 
+/* Room for one more entry (the table grows by half when it would pass 0.8). */
+static bool room(lss__keyindex *ix)
+{
+    if ((uint64_t)(ix->count + 1u) * 5u <= (uint64_t)ix->cap * 4u)
+        return true;
+    uint64_t want = ix->cap ? (uint64_t)ix->cap + ix->cap / 2u : MIN_CAP;
+    if (want > UINT32_MAX || want > SIZE_MAX / sizeof(uint64_t))
+        return false;
+    uint32_t cap = (uint32_t)want;
+    uint64_t *slots = lss__malloc((size_t)cap * sizeof *slots);
+    if (slots == NULL)
+        return false;
+    memset(slots, 0, (size_t)cap * sizeof *slots);
+    for (uint32_t i = 0; i < ix->cap; i++)
+        if (ix->slots[i])
+            put(slots, cap, ix->slots[i]);
+    lss__free(ix->slots);
+    ix->slots = slots;
+    ix->cap = cap;
+    return true;
+}
+
 bool lss__keyindex_add(lss__keyindex *ix, uint32_t hash, uint32_t id)
 {
-    if ((uint64_t)(ix->count + 1u) * 5u > (uint64_t)ix->cap * 4u) {
-        uint64_t want = ix->cap ? (uint64_t)ix->cap + ix->cap / 2u : MIN_CAP;
-        if (want > UINT32_MAX || want > SIZE_MAX / sizeof(uint64_t))
-            return false;
-        uint32_t cap = (uint32_t)want;
-        uint64_t *slots = lss__malloc((size_t)cap * sizeof *slots);
-        if (slots == NULL)
-            return false;
-        memset(slots, 0, (size_t)cap * sizeof *slots);
-        for (uint32_t i = 0; i < ix->cap; i++)
-            if (ix->slots[i])
-                put(slots, cap, ix->slots[i]);
-        lss__free(ix->slots);
-        ix->slots = slots;
-        ix->cap = cap;
-    }
+    if (!room(ix))
+        return false;
     put(ix->slots, ix->cap, slot_of(hash, id));
     ix->count++;
     return true;
+}
+
+int lss__keyindex_add_unique(lss__keyindex *ix, const lss__slab *s, size_t key_off, uint32_t hash, uint32_t id,
+                             uint32_t *dup)
+{
+    if (!room(ix))
+        return -1;
+    const char *key = *(const char *const *)((const char *)lss__slab_get(s, id) + key_off);
+    uint32_t i = home(hash, ix->cap);
+    for (; ix->slots[i] != 0; i = i + 1 == ix->cap ? 0 : i + 1) {
+        uint64_t v = ix->slots[i];
+        if ((uint32_t)(v >> 32) != hash)
+            continue;
+        uint32_t other = (uint32_t)v - 1u;
+        if (strcmp(*(const char *const *)((const char *)lss__slab_get(s, other) + key_off), key) == 0) {
+            *dup = other;
+            return 1;
+        }
+    }
+    ix->slots[i] = slot_of(hash, id);
+    ix->count++;
+    return 0;
 }
 
 void lss__keyindex_remove(lss__keyindex *ix, uint32_t hash, uint32_t id)

@@ -160,6 +160,10 @@ uint32_t lss__key_hash(const char *key);
 uint32_t lss__keyindex_find(const lss__keyindex *ix, const lss__slab *s, size_t key_off, const char *key);
 /* False on OOM (nothing changed). */
 bool lss__keyindex_add(lss__keyindex *ix, uint32_t hash, uint32_t id);
+/* Add `id` unless an entity with the same key is there: 0 added, 1 a
+ * duplicate (its id in *dup, nothing added), -1 out of memory. */
+int lss__keyindex_add_unique(lss__keyindex *ix, const lss__slab *s, size_t key_off, uint32_t hash, uint32_t id,
+                             uint32_t *dup);
 void lss__keyindex_remove(lss__keyindex *ix, uint32_t hash, uint32_t id);
 void lss__keyindex_clear(lss__keyindex *ix);
 
@@ -412,11 +416,27 @@ typedef struct lss__savepoint {
     size_t undo_bytes;
 } lss__savepoint;
 
-enum { LSS__U_MEMBER, LSS__U_CUSTOMER, LSS__U_DEAL, LSS__U_TICKET, LSS__U_PTR };
+/* What an undo entry saved: a whole entity record; a pointer in storage
+ * that never moves (an entity's field: entities live in slabs); or a
+ * pointer field of an element of storage that can move when it grows (a
+ * customer's changes, a deal's or ticket's history), saved as the entity,
+ * the element's index and the field's offset, never as an address. */
+enum {
+    LSS__U_MEMBER,
+    LSS__U_CUSTOMER,
+    LSS__U_DEAL,
+    LSS__U_TICKET,
+    LSS__U_PTR,
+    LSS__U_CHANGE_PTR,     /* obj: the customer; index into its changes */
+    LSS__U_DEAL_HIST_PTR,  /* obj: the deal; index into its history */
+    LSS__U_TICKET_HIST_PTR /* obj: the ticket; index into its history */
+};
 
 typedef struct lss__undo_entry {
     void *obj;        /* the entity, or the address of a pointer (LSS__U_PTR) */
     size_t off;       /* where its copy starts in the undo bytes */
+    uint32_t index;   /* the element (LSS__U_*_PTR of movable storage) */
+    uint16_t field;   /* the pointer's offset in the element */
     uint8_t type;
 } lss__undo_entry;
 
@@ -486,6 +506,10 @@ static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->ev
 /* Before changing an existing entity or pointer: keep a copy (only while
  * undo is on; never fails, the room was reserved by lss__wbegin). */
 void lss__undo_save(lss_db *db, int type, void *obj);
+/* Before changing pointer field `field` (an offset) of element `index` of a
+ * movable vector of `obj` (type LSS__U_CHANGE_PTR, LSS__U_DEAL_HIST_PTR or
+ * LSS__U_TICKET_HIST_PTR): keep its value. */
+void lss__undo_save_elem(lss_db *db, int type, void *obj, uint32_t index, size_t field);
 /* Reserve room for `n` more pointer saves (customer.erase). */
 lss_status lss__undo_reserve(lss_db *db, uint32_t entries, size_t bytes);
 /* Take a savepoint; put memory back to one. */
@@ -504,10 +528,13 @@ lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m,
                             bool positive);
 void lss__fmt_time(char buf[LSS_TIME_BUFSIZE], lss_time t);
-/* Replay's quiet form of the checks (for a record from the database's own
- * journal, whose text was checked when it was written): does the text fit
- * [min, max] bytes (NULL: when not required)? Does the time? */
+/* Replay's quiet form of the checks, the same rules without the message (a
+ * record that fails one goes through the public call for its error): is the
+ * text valid UTF-8 of [min, max] bytes (NULL: when not required)? Is the key
+ * 1 to LSS__KEY_MAX bytes of UTF-8 without control characters? Does the
+ * time fit? */
 bool lss__text_fits(const char *s, size_t min, size_t max, bool required);
+bool lss__key_fits(const char *key);
 static inline bool lss__time_fits(lss_time t) { return t >= 0 && t <= LSS_TIME_MAX; }
 
 lss_member *lss__member_get(const lss_db *db, const char *key);

@@ -116,8 +116,8 @@ static int posix_fsync_dir(const char *dir)
     return rc;
 }
 
-const lss__io lss__io_posix = { write, fdatasync, ftruncate, rename, posix_fsync_dir };
-lss__io lss__io_ops = { write, fdatasync, ftruncate, rename, posix_fsync_dir };
+const lss__io lss__io_posix = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock };
+lss__io lss__io_ops = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock };
 
 struct lss__journal {
     int fd;
@@ -193,30 +193,40 @@ static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__ev
 static void poison(lss_db *db, lss_status st) { db->poisoned = st; }
 
 /* Write j->buf at the end of the file and sync per mode. On failure cut the
- * file back to its last good size and poison the handle. */
+ * file back to its last good size and poison the handle: a failed
+ * fdatasync is never retried and believed (the kernel may have dropped the
+ * dirty pages and cleared the error), so the records it covered are cut off
+ * and the handle refuses every later change until it is reopened. */
 static lss_status flush(lss_db *db, bool sync_now)
 {
     struct lss__journal *j = db->journal;
     if (write_all(j->fd, j->buf, j->len) != 0) {
         lss_status st = io_fail(db, "write failed", j->path);
         if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0) {
-            /* the next open finds and cuts the torn record */
+            /* a torn record: the next open finds and cuts it */
         }
         poison(db, LSS_IO);
         j->len = 0;
         return st;
     }
+    if (sync_now && lss__io_ops.fdatasync(j->fd) != 0) {
+        int e = errno;
+        bool cut = lss__io_ops.ftruncate(j->fd, (off_t)j->size) == 0;
+        if (cut)
+            (void)lss__io_ops.fdatasync(j->fd); /* best effort: the handle is poisoned whatever it says */
+        errno = e;
+        poison(db, LSS_IO);
+        j->len = 0;
+        return io_fail(db,
+                       cut ? "fdatasync failed; the change was cut off the journal (the handle refuses further "
+                             "changes; reopen it)"
+                           : "fdatasync failed, and cutting the change off the journal failed too, so it may "
+                             "reappear when the journal is reopened (the handle refuses further changes)",
+                       j->path);
+    }
     j->size += j->len;
     j->len = 0;
-    if (sync_now) {
-        if (lss__io_ops.fdatasync(j->fd) != 0) {
-            poison(db, LSS_IO);
-            return io_fail(db, "fdatasync failed (the handle refuses further changes; reopen it)", j->path);
-        }
-        j->dirty = false;
-    } else {
-        j->dirty = true;
-    }
+    j->dirty = !sync_now;
     return LSS_OK;
 }
 
@@ -457,6 +467,7 @@ typedef struct scanner {
     uint32_t salt;
     bool in_tx;
     const char *why;      /* set when checking stopped at a bad record */
+    bool torn;            /* ... and that record is cut short by the end of the file */
 } scanner;
 
 /* Check records until `limit` bytes past the current good end are checked
@@ -469,9 +480,15 @@ static void scan(scanner *sc, size_t limit)
         size_t avail = sc->size - sc->off;
         if (avail < LSS__J_RECORD) {
             sc->why = "a record header is cut short";
+            sc->torn = true;
             return;
         }
         uint32_t len = lss__get_u32(p + 4);
+        if (len <= LSS__J_PAYLOAD_MAX && avail - LSS__J_RECORD < len) {
+            sc->why = "a record is cut short by the end of the file";
+            sc->torn = true;
+            return;
+        }
         uint8_t type = p[8];
         uint64_t seq = lss__get_u64(p + 16);
         if (!record_ok(p, avail, sc->salt)) {
@@ -541,25 +558,44 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
 {
     pthread_once(&crc_once, crc_init); /* record_ok uses crc32c_ready */
     lss_recovery *rec = &j->rec;
-    scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL };
+    scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL, false };
     char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
     if (scratch == NULL)
         return lss__fail(db, LSS_NOMEM, "journal: out of memory");
     lss_status st = LSS_OK;
     db->replaying = true;
     size_t applied = LSS__J_HEADER;
+    bool dropped_damage = false;
     for (;;) {
         scan(&sc, 64 * 1024);
-        if (sc.why && valid_record_after(data, size, sc.off + 1, j->salt)) {
-            if (!(flags & LSS_OPEN_TO_DAMAGE)) {
+        /* A record cut short by the end of the file is a torn write: it was
+         * never acknowledged, and is cut off. A whole record that does not
+         * check out (checksum, salt, sequence, transaction structure), or a
+         * short one with valid records after it, is damage: a write that was
+         * acknowledged may be in it, so it is never dropped unasked. */
+        bool after = sc.why && valid_record_after(data, size, sc.off + 1, j->salt);
+        if (sc.why && (after || !sc.torn)) {
+            if (flags & LSS_OPEN_TO_DAMAGE) {
+                rec->damage_offset = sc.off;
+            } else if ((flags & LSS_OPEN_DROP_DAMAGED_TAIL) && !after) {
+                rec->damage_offset = sc.off;
+                dropped_damage = true;
+            } else if (after) {
                 st = lss__fail(db, LSS_CORRUPT,
                                "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s, and valid "
                                "records follow, so this is not a torn write; open it with LSS_OPEN_READ_ONLY | "
                                "LSS_OPEN_TO_DAMAGE to read what comes before",
                                j->path, sc.off, (unsigned long long)sc.seq_last, sc.why);
                 break;
+            } else {
+                st = lss__fail(db, LSS_CORRUPT,
+                               "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s in the last "
+                               "record, which is whole, so this is not a torn write and may hold acknowledged "
+                               "changes; open it with LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE to read what comes "
+                               "before, or with LSS_OPEN_DROP_DAMAGED_TAIL to cut the damaged record off",
+                               j->path, sc.off, (unsigned long long)sc.seq_last, sc.why);
+                break;
             }
-            rec->damage_offset = sc.off;
         }
         if ((st = apply_range(db, j, data, applied, sc.good, scratch)) != LSS_OK)
             break;
@@ -571,11 +607,18 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
     lss__free(scratch);
     if (st != LSS_OK)
         return st;
-    db->index_stale = db->events > 0; /* built on first use: lss__index_ready */
+    /* the key index, which replay does not keep, built now: a key added
+     * twice refuses the open like any other record no writer would write */
+    db->index_stale = db->events > 0;
+    if ((st = lss__index_ready(db)) != LSS_OK) {
+        char msg[LSS__MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+        return lss__fail(db, st, "journal \"%.200s\": %s", j->path, msg);
+    }
     rec->tx_events_dropped = sc.in_tx ? sc.tx_count : 0;
     rec->events = db->events;
     rec->last_seq = db->events;
-    if (rec->damage_offset == 0 && sc.good < size) {
+    if ((rec->damage_offset == 0 || dropped_damage) && sc.good < size) {
         rec->tail_offset = sc.good;
         rec->bytes_dropped = size - sc.good;
     }
@@ -628,11 +671,58 @@ static char *dir_of(const char *path)
     return d;
 }
 
+/* Open the journal's file and lock it (shared for reading, exclusive for
+ * writing). The lock is on the inode: if the path was renamed over between
+ * open and flock (a compaction by the process that held the lock), the
+ * descriptor names a file that is no journal any more, so the path is
+ * opened again until the locked file is the one the path names. */
+static lss_status open_locked(struct lss__journal *j, const char *path, bool ro)
+{
+    for (int tries = 0;; tries++) {
+        j->fd = open(path, ro ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (j->fd < 0)
+            return lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno));
+        if (lss__io_ops.flock(j->fd, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0)
+            return errno == EWOULDBLOCK
+                       ? lss__fail(NULL, LSS_LOCKED,
+                                   "open \"%.200s\": the journal is in use by another handle or process", path)
+                       : lss__fail(NULL, LSS_IO, "open \"%.200s\": lock: %s", path, strerror(errno));
+        struct stat held, named;
+        if (fstat(j->fd, &held) != 0)
+            return lss__fail(NULL, LSS_IO, "open \"%.200s\": fstat: %s", path, strerror(errno));
+        if (stat(path, &named) == 0 && named.st_dev == held.st_dev && named.st_ino == held.st_ino)
+            return LSS_OK;
+        close(j->fd);
+        j->fd = -1;
+        if (tries == 100)
+            return lss__fail(NULL, LSS_IO, "open \"%.200s\": the file keeps being replaced while it is opened",
+                             path);
+    }
+}
+
+/* Can a file of `size` (< LSS__J_HEADER) bytes be a journal whose creation
+ * was cut short? Only if it is empty or a prefix of a header (magic, then
+ * the format version); anything else is somebody else's file. */
+static bool header_prefix(const unsigned char *data, size_t size)
+{
+    unsigned char h[12];
+    memcpy(h, LSS__J_MAGIC, 8);
+    lss__put_u32(h + 8, LSS__J_VERSION);
+    return memcmp(data, h, size < sizeof h ? size : sizeof h) == 0;
+}
+
 lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_options *opts)
 {
     bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
     if ((opts->flags & LSS_OPEN_TO_DAMAGE) && !(opts->flags & LSS_OPEN_READ_ONLY))
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": LSS_OPEN_TO_DAMAGE needs LSS_OPEN_READ_ONLY", path);
+    if ((opts->flags & LSS_OPEN_DROP_DAMAGED_TAIL) && ro)
+        return lss__fail(NULL, LSS_INVALID,
+                         "open \"%.200s\": LSS_OPEN_DROP_DAMAGED_TAIL cuts the file, so it excludes LSS_OPEN_READ_ONLY",
+                         path);
+    if (opts->flags & ~(LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL))
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path,
+                         opts->flags & ~(LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL));
     if (lss_sync_mode_name((int)opts->sync) == NULL)
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": sync mode %d is not full (0), normal (1) or off (2)",
                          path, (int)opts->sync);
@@ -653,23 +743,20 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
     unsigned char *data = NULL;
     size_t size = 0;
     bool mapped = false;
-    j->fd = open(path, ro ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (j->fd < 0) {
-        st = lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno));
+    if ((st = open_locked(j, path, ro)))
         goto fail;
-    }
-    if (flock(j->fd, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
-        st = errno == EWOULDBLOCK
-                 ? lss__fail(NULL, LSS_LOCKED, "open \"%.200s\": the journal is in use by another handle or process",
-                             path)
-                 : lss__fail(NULL, LSS_IO, "open \"%.200s\": lock: %s", path, strerror(errno));
-        goto fail;
-    }
     if ((st = read_file(db, j, &data, &size, &mapped)))
         goto fail;
     j->rec.file_size = size;
     if (size < LSS__J_HEADER) {
         /* a new file, or one whose creation was cut short: nothing was ever acknowledged in it */
+        if (!header_prefix(data, size)) {
+            st = lss__fail(NULL, LSS_CORRUPT,
+                           "open \"%.200s\": not a libsalesservice journal (%zu bytes that do not begin a journal "
+                           "header); the file is left as it is",
+                           path, size);
+            goto fail;
+        }
         if (ro) {
             st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": %zu bytes is too short for a journal", path, size);
             goto fail;
@@ -787,6 +874,7 @@ lss_status lss_db_compact(lss_db *db)
     char *tmp = NULL;
     int fd = -1;
     struct lss__journal nj;
+    bool owned = false;
     memset(&nj, 0, sizeof nj);
     if (j == NULL || j->read_only || db->tx_active) {
         st = lss__fail(db, LSS_MISUSE, "%s: %s", ctx,
@@ -807,11 +895,26 @@ lss_status lss_db_compact(lss_db *db)
     }
     memcpy(tmp, j->path, plen);
     memcpy(tmp + plen, ".compact", sizeof ".compact");
-    fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    /* PATH.compact is ours only if it is empty or a journal (one a compaction
+     * cut short left behind): anything else is left as it is */
+    fd = open(tmp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || lss__io_ops.flock(fd, LOCK_EX | LOCK_NB) != 0) {
         st = io_fail(db, "cannot create the compacted file", tmp);
         goto done;
     }
+    unsigned char head[12];
+    ssize_t got = pread(fd, head, sizeof head, 0);
+    if (got < 0) {
+        st = io_fail(db, "cannot read the compacted file", tmp);
+        goto done;
+    }
+    if (!header_prefix(head, (size_t)got)) {
+        st = lss__fail(db, LSS_IO,
+                       "%s: \"%.200s\" exists and is not a journal; it is left as it is (move it away to compact)",
+                       ctx, tmp);
+        goto done;
+    }
+    owned = true;
     nj.salt = new_salt();
     nj.dir = j->dir;
     nj.path = tmp;
@@ -857,7 +960,8 @@ lss_status lss_db_compact(lss_db *db)
 done:
     if (fd >= 0) {
         close(fd);
-        unlink(tmp);
+        if (owned)
+            unlink(tmp);
     }
     lss__free(nj.buf);
     lss__free(tmp);

@@ -23,6 +23,7 @@ typedef struct lss__io {
     int (*ftruncate)(int fd, off_t len);
     int (*rename)(const char *from, const char *to);
     int (*fsync_dir)(const char *dir);
+    int (*flock)(int fd, int op);
 } lss__io;
 extern lss__io lss__io_ops;
 /* The real calls, for tests that wrap them. */

@@ -21,6 +21,7 @@ lss_status lss_query_init(lss_query *q, unsigned int version)
 /* ---- exact ratios -------------------------------------------------------- */
 
 __extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
 
 static lss_status round_half_even(int64_t *out, int64_t num, int64_t den, int64_t scale)
 {
@@ -77,6 +78,50 @@ lss_status lss_ratio_format(char *buf, size_t size, lss_ratio r, int decimals)
         snprintf(buf, size, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(u / s), decimals,
                  (unsigned long long)(u % s));
     return LSS_OK;
+}
+
+/* r x mult rounded half to even to `decimals` (0 to 6) places, in 128 bits
+ * (a quota attainment's numerator is money in minor units: x 100 does not
+ * fit 64 bits). False if buf is too small. */
+bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals, int64_t mult)
+{
+    i128 n = (i128)r.num * mult, d = r.den;
+    int64_t scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    n *= scale; /* |num| < 2^63, mult * scale <= 10^8: below 2^90 */
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    i128 q = n / d, rem = n % d;
+    if (rem < 0) {
+        q -= 1;
+        rem += d;
+    }
+    if (2 * rem > d || (2 * rem == d && (q & 1)))
+        q += 1;
+    bool neg = q < 0;
+    u128 u = neg ? (u128)0 - (u128)q : (u128)q;
+    char digits[48];
+    int k = 0;
+    do {
+        digits[k++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u || k <= decimals);
+    size_t need = (size_t)k + (neg ? 1 : 0) + (decimals ? 1 : 0) + 1;
+    if (need > size)
+        return false;
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    for (int i = k - 1; i >= 0; i--) {
+        *o++ = digits[i];
+        if (i == decimals && decimals)
+            *o++ = '.';
+    }
+    *o = '\0';
+    return true;
 }
 
 /* ---- query resolution ---------------------------------------------------- */

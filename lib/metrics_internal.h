@@ -15,6 +15,10 @@ typedef struct lss__mq {
     int channel;
 } lss__mq;
 
+/* r x mult as text with `decimals` (0 to 6) places, rounded half to even,
+ * exact for any ratio (128-bit arithmetic). False if `size` is too small. */
+bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals, int64_t mult);
+
 /* All of these run with the database locked and report through lss__fail. */
 lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const char *ctx);
 /* with_lead: also lead_conversion_rate, which takes a pass over the customers

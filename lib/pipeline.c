@@ -156,7 +156,7 @@ bool lss__deal_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
     const uint32_t *ref = ev->ref;
     lss_money amount = ev->i[0];
     lss_time expected_close = ev->i[1];
-    if (!lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+    if (!lss__key_fits(s[0]) ||
         s[1] != NULL || ref[1] >= db->customers.count || s[2] != NULL || ref[2] >= db->members.count ||
         amount < 0 || !lss__text_fits(s[3], 0, LSS__TITLE_MAX, false) ||
         (expected_close != LSS_TIME_NONE && !lss__time_fits(expected_close)))

@@ -196,9 +196,8 @@ static void put_money_ratio(buf *b, lss_ratio r, bool json)
 static void put_num(buf *b, lss_ratio r, bool json, int scale100)
 {
     char nb[LSS_RATIO_BUFSIZE];
-    if (scale100)
-        r.num *= 100; /* text shows percentages; every rate's num is a count well below 2^56 */
-    if (r.den == 0 || lss_ratio_format(nb, sizeof nb, r, json ? 6 : 2) != LSS_OK) {
+    /* text shows percentages: x 100 in 128 bits (a quota attainment's num is money) */
+    if (r.den == 0 || !lss__ratio_format_scaled(nb, sizeof nb, r, json ? 6 : 2, scale100 ? 100 : 1)) {
         puts_(b, json ? "null" : "-");
         return;
     }

@@ -254,8 +254,6 @@ lss_status lss__check_key(lss_db *db, const char *ctx, const char *field, const 
     if (n == 0 || n > LSS__KEY_MAX)
         return lss__fail(db, LSS_INVALID, "%s: field \"%s\": key of %zu bytes (expected 1 to %u)", ctx,
                          field, n, LSS__KEY_MAX);
-    if (db && db->replaying)
-        return LSS_OK; /* as in lss__check_text */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)key[i];
         if (c < 0x20 || c == 0x7F)
@@ -281,9 +279,6 @@ lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const
                          n, max);
     if (nonempty && n == 0)
         return lss__fail(db, LSS_INVALID, "%s: field \"%s\" must not be empty", ctx, field);
-    /* a replayed journal record was checked when it was written, and its checksum holds */
-    if (db && db->replaying)
-        return LSS_OK;
     if (!lss__utf8_valid(s, n))
         return lss__fail(db, LSS_INVALID, "%s: field \"%s\" is not valid UTF-8", ctx, field);
     return LSS_OK;
@@ -294,7 +289,20 @@ bool lss__text_fits(const char *s, size_t min, size_t max, bool required)
     if (s == NULL)
         return !required;
     size_t n = strlen(s);
-    return n >= min && n <= max;
+    return n >= min && n <= max && lss__utf8_valid(s, n);
+}
+
+bool lss__key_fits(const char *key)
+{
+    if (key == NULL)
+        return false;
+    size_t n = strlen(key);
+    if (n == 0 || n > LSS__KEY_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)key[i] < 0x20 || key[i] == 0x7F)
+            return false;
+    return lss__utf8_valid(key, n);
 }
 
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m, bool positive)

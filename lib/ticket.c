@@ -254,7 +254,7 @@ bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
     const char *const *s = ev->s;
     const uint32_t *ref = ev->ref;
     const int64_t *i = ev->i;
-    if (!lss__text_fits(s[0], 1, LSS__KEY_MAX, true) ||
+    if (!lss__key_fits(s[0]) ||
         s[1] != NULL || ref[1] >= db->customers.count || !lss__text_fits(s[2], 0, LSS__TITLE_MAX, false) ||
         lss_ticket_kind_name((int)i[0]) == NULL || lss_channel_name((int)i[1]) == NULL ||
         lss_priority_name((int)i[2]) == NULL || s[3] != NULL)

@@ -81,6 +81,36 @@ static bool created_since(const lss_db *db, int type, const void *obj)
     }
 }
 
+/* Where the pointer an LSS__U_*_PTR entry saved is now (NULL if its element
+ * is gone: it was added after the savepoint and already undone). */
+static void *elem_ptr(const lss__undo_entry *e)
+{
+    unsigned char *base = NULL;
+    switch (e->type) {
+    case LSS__U_CHANGE_PTR: {
+        lss_customer *c = e->obj;
+        if (e->index < lss__changes_count(c))
+            base = (unsigned char *)LSS__CHANGE(c, e->index);
+        break;
+    }
+    case LSS__U_DEAL_HIST_PTR: {
+        lss_deal *d = e->obj;
+        if (e->index < d->hist.count)
+            base = (unsigned char *)&LSS__VEC_AT(&d->hist, lss__deal_change, e->index);
+        break;
+    }
+    case LSS__U_TICKET_HIST_PTR: {
+        lss_ticket *t = e->obj;
+        if (e->index < t->hist.count)
+            base = (unsigned char *)&LSS__VEC_AT(&t->hist, lss__ticket_change, e->index);
+        break;
+    }
+    default:
+        break;
+    }
+    return base ? base + e->field : NULL;
+}
+
 void lss__undo_save(lss_db *db, int type, void *obj)
 {
     if (!db->undo_on || created_since(db, type, obj))
@@ -93,6 +123,20 @@ void lss__undo_save(lss_db *db, int type, void *obj)
     e->type = (uint8_t)type;
     memcpy(db->undo_bytes + db->undo_len, obj, n);
     db->undo_len += n;
+}
+
+void lss__undo_save_elem(lss_db *db, int type, void *obj, uint32_t index, size_t field)
+{
+    if (!db->undo_on)
+        return;
+    lss__undo_entry *e = &LSS__VEC_AT(&db->undo, lss__undo_entry, db->undo.count++);
+    e->obj = obj;
+    e->off = db->undo_len;
+    e->index = index;
+    e->field = (uint16_t)field;
+    e->type = (uint8_t)type;
+    memcpy(db->undo_bytes + db->undo_len, elem_ptr(e), sizeof(void *));
+    db->undo_len += sizeof(void *);
 }
 
 /* Put an entity's bytes back, except its history vector's storage (which
@@ -133,9 +177,15 @@ static void undo_one(lss_db *db, const lss__undo_entry *e, uint64_t events)
     case LSS__U_TICKET:
         restore_entity(e->obj, saved, sizeof(lss_ticket), &((lss_ticket *)e->obj)->hist);
         break;
-    default:
+    case LSS__U_PTR:
         memcpy(e->obj, saved, sizeof(void *));
         break;
+    default: {
+        void *p = elem_ptr(e);
+        if (p)
+            memcpy(p, saved, sizeof(void *));
+        break;
+    }
     }
 }
 

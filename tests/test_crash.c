@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -132,6 +133,12 @@ static void test_killed_writer_loses_nothing_it_acknowledged(void **state)
     assert_true(acked_max > 100);
 }
 
+static long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
 /* ---- I/O faults ------------------------------------------------------------------- */
 
 static int fail_write_at, write_calls, short_write;
@@ -187,7 +194,7 @@ static void faults_on(void)
 {
     fail_write_at = write_calls = short_write = fail_sync_at = sync_calls = 0;
     fail_truncate = fail_rename = fail_dir = 0;
-    lss__io io = { bad_write, bad_sync, bad_truncate, bad_rename, bad_dir };
+    lss__io io = { bad_write, bad_sync, bad_truncate, bad_rename, bad_dir, lss__io_posix.flock };
     lss__io_ops = io;
 }
 
@@ -244,23 +251,48 @@ static void test_failed_write_poisons_and_changes_nothing(void **state)
 static void test_failed_fdatasync_poisons(void **state)
 {
     (void)state;
+    /* a single change, then a transaction's commit, whose fdatasync fails:
+     * the call fails, memory is as before, and the record is cut off the
+     * file, so a reopen does not bring the failed change back */
+    for (int variant = 0; variant < 2; variant++) {
+        faults_on();
+        lss_db *db = prepared("sync.lss", LSS_SYNC_FULL);
+        char *before = dump(db);
+        long size = file_size(path_of("sync.lss"));
+        fail_sync_at = sync_calls + 1;
+        if (variant == 0) {
+            assert_status_msg(db, lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_IO, "fdatasync failed",
+                              "cut off the journal");
+        } else {
+            assert_int_equal(lss_tx_begin(db), LSS_OK);
+            assert_int_equal(lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_OK);
+            assert_int_equal(lss_customer_churn(db, 12, "c0"), LSS_OK);
+            assert_status_msg(db, lss_tx_commit(db), LSS_IO, "fdatasync failed", "cut off the journal");
+        }
+        assert_int_equal(file_size(path_of("sync.lss")), size);
+        char *after = dump(db);
+        assert_string_equal(before, after);
+        free(after);
+        /* poisoned: never synced again and believed */
+        int calls = sync_calls;
+        assert_int_equal(lss_customer_churn(db, 13, "c0"), LSS_IO);
+        assert_int_equal(lss_db_sync(db), LSS_IO);
+        assert_int_equal(sync_calls, calls);
+        lss_db_close(db);
+        assert_int_equal(sync_calls, calls); /* close does not sync a poisoned handle either */
+        faults_off();
+        reopen_and_compare("sync.lss", before);
+        free(before);
+    }
+    /* the cut fails too: said, since the change may come back */
     faults_on();
     lss_db *db = prepared("sync.lss", LSS_SYNC_FULL);
-    char *before = dump(db);
     fail_sync_at = sync_calls + 1;
-    assert_status_msg(db, lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_IO, "fdatasync failed");
-    char *after = dump(db);
-    assert_string_equal(before, after);
-    free(after);
-    assert_int_equal(lss_customer_churn(db, 13, "c0"), LSS_IO);
+    fail_truncate = 1;
+    assert_status_msg(db, lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_IO, "fdatasync failed",
+                      "may reappear");
     lss_db_close(db);
     faults_off();
-    /* not acknowledged: the record may or may not have reached the file; either way it is whole */
-    lss_db *re = open_journal(path_of("sync.lss"), LSS_SYNC_FULL);
-    uint64_t n = lss_db_event_count(re);
-    assert_true(n == 7 || n == 8);
-    lss_db_close(re);
-    free(before);
 }
 
 static void test_failed_commit_keeps_nothing_of_the_transaction(void **state)
@@ -454,6 +486,73 @@ static void test_one_writer_per_file(void **state)
     lss_db_close(r2);
 }
 
+/* ---- compaction while another process opens ---------------------------------------- */
+
+/* The flock hook of the opening process: before it takes the lock, the
+ * process that holds the journal compacts it (renaming a new file over the
+ * path) and exits, releasing the old file's lock. */
+static int race_to_child = -1, race_from_child = -1;
+static int flock_after_compaction(int fd, int op)
+{
+    if (race_to_child >= 0) {
+        char c = 'g';
+        assert_int_equal(write(race_to_child, &c, 1), 1);
+        assert_int_equal(read(race_from_child, &c, 1), 1); /* compacted and closed */
+        assert_int_equal(c, 'c');
+        close(race_to_child);
+        race_to_child = -1;
+    }
+    return flock(fd, op);
+}
+
+static void test_compaction_by_another_process_loses_no_acknowledged_write(void **state)
+{
+    (void)state;
+    const char *p = path_of("race.lss");
+    unlink(p);
+    lss_db *db = prepared("race.lss", LSS_SYNC_FULL);
+    lss_db_close(db);
+    int go[2], done[2];
+    assert_int_equal(pipe(go), 0);
+    assert_int_equal(pipe(done), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        lss_db *c = NULL;
+        char x;
+        if (lss_db_open(&c, p, NULL) != LSS_OK || write(done[1], "o", 1) != 1 || read(go[0], &x, 1) != 1 ||
+            lss_db_compact(c) != LSS_OK)
+            _exit(1);
+        lss_db_close(c);
+        _exit(write(done[1], "c", 1) == 1 ? 0 : 1);
+    }
+    char x;
+    assert_int_equal(read(done[0], &x, 1), 1); /* the child holds the journal */
+    assert_int_equal(x, 'o');
+    race_to_child = go[1];
+    race_from_child = done[0];
+    lss__io_ops.flock = flock_after_compaction;
+    lss_db *b = NULL;
+    lss_status st = lss_db_open(&b, p, NULL);
+    lss__io_ops = lss__io_posix;
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(st, LSS_OK);
+    /* acknowledged (full sync): it must be in the file the path names */
+    assert_int_equal(lss_customer_add(NULL, b, 20, "late", "Late", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    uint64_t n = lss_db_event_count(b);
+    lss_db_close(b);
+    lss_db *re = open_journal(p, LSS_SYNC_FULL);
+    assert_int_equal(lss_db_event_count(re), n);
+    const lss_customer *c;
+    assert_int_equal(lss_customer_find(&c, re, "late"), LSS_OK);
+    lss_db_close(re);
+    close(go[0]);
+    close(done[0]);
+    close(done[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_sync_modes),
         cmocka_unit_test(test_creating_a_journal_reports_io_errors),
         cmocka_unit_test(test_one_writer_per_file),
+        cmocka_unit_test(test_compaction_by_another_process_loses_no_acknowledged_write),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

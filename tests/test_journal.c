@@ -384,13 +384,253 @@ static void test_flipped_bits_are_never_applied(void **state)
             lss_db_close(d);
             assert_int_equal(file_size(bad), (long)n); /* read-only never changes the file */
         } else {
-            /* the last record: indistinguishable from a torn write, dropped */
-            assert_int_equal(st, LSS_OK);
+            /* the last record: whole, so damage, not a torn write (it may be an
+             * acknowledged change), unless the flip made its length run past
+             * the end of the file: that is what a torn write looks like */
+            uint32_t newlen = lss__get_u32(bytes + start + 4) ^ (bit / 8 >= 4 && bit / 8 < 8 ? 1u << (bit - 32) : 0);
+            bool torn = bit / 8 >= 4 && bit / 8 < 8 && newlen <= LSS__J_PAYLOAD_MAX && newlen > len - LSS__J_RECORD;
+            if (torn) {
+                assert_int_equal(st, LSS_OK);
+                assert_int_equal(lss_db_event_count(d), i);
+                lss_db_close(d);
+                continue;
+            }
+            if (st != LSS_CORRUPT)
+                fail_msg("last record bit %zu: %s", bit, lss_status_name(st));
+            assert_null(d);
+            char want[64];
+            snprintf(want, sizeof want, "damaged at offset %zu", start);
+            assert_non_null(strstr(lss_errmsg(), want));
+            assert_non_null(strstr(lss_errmsg(), "LSS_OPEN_DROP_DAMAGED_TAIL"));
+            assert_int_equal(file_size(bad), (long)n); /* refused: the file is as it was */
+            /* cut off on request, and said */
+            lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+            o.flags = LSS_OPEN_DROP_DAMAGED_TAIL;
+            assert_int_equal(lss_db_open(&d, bad, &o), LSS_OK);
             assert_int_equal(lss_db_event_count(d), i);
+            lss_recovery rec;
+            lss_db_recovery(&rec, d);
+            assert_int_equal(rec.damage_offset, start);
+            assert_int_equal(rec.tail_offset, start);
+            assert_int_equal(rec.bytes_dropped, len);
             lss_db_close(d);
+            assert_int_equal(file_size(bad), (long)start);
+            o.flags |= LSS_OPEN_READ_ONLY;
+            assert_int_equal(lss_db_open(&d, bad, &o), LSS_INVALID);
         }
     }
     free(bytes);
+}
+
+
+/* ---- content a writer would have refused ------------------------------------------ */
+
+/* Replace the first `from` in the journal at `path` by `to` (same length)
+ * and fix the checksum of the record it is in: a crafted journal whose
+ * framing is valid. */
+static void craft(const char *path, const char *from, const char *to)
+{
+    size_t n, len = strlen(from);
+    assert_int_equal(strlen(to), len);
+    unsigned char *bytes = read_all(path, &n);
+    unsigned char *hit = memmem(bytes, n, from, len);
+    assert_non_null(hit);
+    memcpy(hit, to, len);
+    static size_t ends[64];
+    size_t nrec = record_ends(bytes, n, ends, 64), at = (size_t)(hit - bytes), start = LSS__J_HEADER;
+    for (size_t k = 0; k < nrec && ends[k] <= at; k++)
+        start = ends[k];
+    unsigned char *rec = bytes + start;
+    lss__put_u32(rec, lss__crc_mask(lss__crc32c(0, rec + 4, LSS__J_RECORD - 4 + lss__get_u32(rec + 4))));
+    write_all_file(path, bytes, n);
+    free(bytes);
+}
+
+static void test_replay_refuses_content_a_writer_would_refuse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from, *to, *why;
+    } cases[] = {
+        { "Name-One", "Name-\xff\xfe!", "not valid UTF-8" },        /* a customer's name */
+        { "c-key-2", "c-k\x01y-2", "control character 0x01" },      /* a key */
+        { "d-key-2", "d-key-1", "deal \"d-key-1\" is added twice" }, /* a duplicate key */
+        { "c-key-2", "c-key-1", "customer \"c-key-1\" is added twice" },
+        { "t-note", "t-\xc0\xafte", "not valid UTF-8" },            /* an overlong '/' in a ticket note */
+        { "Deal-Title", "Deal-\xed\xa0\x80le", "not valid UTF-8" },  /* a surrogate in a deal title */
+    };
+    const char *p = path_of("content.lss");
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        unlink(p);
+        lss_db *db = open_journal(p, LSS_SYNC_OFF);
+        assert_int_equal(lss_member_add(NULL, db, 10, "rep", "Rep", LSS_ROLE_BOTH, NULL), LSS_OK);
+        assert_int_equal(lss_customer_add(NULL, db, 20, "c-key-1", "Name-One", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL),
+                         LSS_OK);
+        assert_int_equal(lss_customer_add(NULL, db, 21, "c-key-2", "Name-Two", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL),
+                         LSS_OK);
+        assert_int_equal(lss_deal_open(NULL, db, 30, "d-key-1", "c-key-1", "rep", 100, "Deal-Title", LSS_TIME_NONE),
+                         LSS_OK);
+        assert_int_equal(lss_deal_open(NULL, db, 31, "d-key-2", "c-key-2", "rep", 100, NULL, LSS_TIME_NONE), LSS_OK);
+        assert_int_equal(lss_ticket_open(NULL, db, 40, "t-1", "c-key-1", LSS_TICKET_PRESALES, LSS_CHANNEL_PHONE,
+                                         LSS_PRIORITY_NORMAL, NULL, NULL),
+                         LSS_OK);
+        assert_int_equal(lss_ticket_assign(db, 41, "t-1", "rep"), LSS_OK);
+        assert_int_equal(lss_ticket_resolve(db, 41, "t-1", "t-note"), LSS_OK);
+        lss_db_close(db);
+        craft(p, cases[k].from, cases[k].to);
+        long size = file_size(p);
+        for (int ro = 0; ro < 2; ro++) {
+            lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+            o.flags = ro ? LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE : 0;
+            lss_db *d = NULL;
+            lss_status st = lss_db_open(&d, p, &o);
+            if (st != LSS_CORRUPT || strstr(lss_errmsg(), cases[k].why) == NULL || strstr(lss_errmsg(), p) == NULL)
+                fail_msg("case %zu (%s), %s: %s: %s", k, cases[k].why, ro ? "read-only" : "read-write",
+                         lss_status_name(st), lss_errmsg());
+            assert_null(d);
+        }
+        assert_int_equal(file_size(p), size); /* refused, not repaired */
+    }
+}
+
+/* ---- a short file that is not a journal ---------------------------------------------- */
+
+static void test_a_short_file_that_is_not_a_journal_is_never_overwritten(void **state)
+{
+    (void)state;
+    const char *p = path_of("notes.txt");
+    static const char text[] = "my notes";
+    write_all_file(p, (const unsigned char *)text, sizeof text);
+    lss_db *d = NULL;
+    assert_int_equal(lss_db_open(&d, p, NULL), LSS_CORRUPT);
+    assert_null(d);
+    assert_non_null(strstr(lss_errmsg(), "not a libsalesservice journal"));
+    assert_non_null(strstr(lss_errmsg(), "left as it is"));
+    size_t n;
+    unsigned char *bytes = read_all(p, &n);
+    assert_int_equal(n, sizeof text);
+    assert_memory_equal(bytes, text, sizeof text);
+    free(bytes);
+    /* a header cut short at any byte is a creation cut short: initialised */
+    lss_db *db = open_journal(path_of("header.lss"), LSS_SYNC_OFF);
+    lss_db_close(db);
+    unsigned char *h = read_all(path_of("header.lss"), &n);
+    assert_int_equal(n, LSS__J_HEADER);
+    for (size_t cut = 0; cut < LSS__J_HEADER; cut++) {
+        write_all_file(p, h, cut);
+        db = open_journal(p, LSS_SYNC_OFF);
+        lss_recovery rec;
+        lss_db_recovery(&rec, db);
+        assert_int_equal(rec.bytes_dropped, cut);
+        assert_int_equal(lss_db_event_count(db), 0);
+        lss_db_close(db);
+        assert_int_equal(file_size(p), LSS__J_HEADER);
+    }
+    /* ... but not a header prefix with one byte off */
+    for (size_t cut = 1; cut < 12; cut++) {
+        unsigned char bad[LSS__J_HEADER];
+        memcpy(bad, h, cut);
+        bad[cut - 1] ^= 0x20;
+        write_all_file(p, bad, cut);
+        assert_int_equal(lss_db_open(&d, p, NULL), LSS_CORRUPT);
+        assert_int_equal(file_size(p), (long)cut);
+    }
+    free(h);
+    /* a PATH.compact that is not ours is neither overwritten nor removed */
+    const char *j = path_of("owner.lss");
+    unlink(j);
+    db = open_journal(j, LSS_SYNC_OFF);
+    assert_int_equal(lss_customer_add(NULL, db, 1, "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    char side[512];
+    snprintf(side, sizeof side, "%s.compact", j);
+    write_all_file(side, (const unsigned char *)text, sizeof text);
+    assert_status_msg(db, lss_db_compact(db), LSS_IO, "exists and is not a journal", "left as it is");
+    assert_int_equal(file_size(side), (long)sizeof text);
+    unlink(side);
+    assert_int_equal(lss_db_compact(db), LSS_OK);
+    assert_int_equal(access(side, F_OK), -1);
+    lss_db_close(db);
+}
+
+/* ---- one flipped bit in the commit of an acknowledged transaction --------------------------- */
+
+static void test_a_damaged_final_commit_is_refused_not_dropped(void **state)
+{
+    (void)state;
+    const char *p = path_of("import.lss");
+    unlink(p);
+    lss_db *db = open_journal(p, LSS_SYNC_FULL);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    char key[16];
+    for (int i = 0; i < 50; i++) {
+        snprintf(key, sizeof key, "c%d", i);
+        assert_int_equal(lss_customer_add(NULL, db, 10 + i, key, "Name", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL),
+                         LSS_OK);
+    }
+    assert_int_equal(lss_tx_commit(db), LSS_OK); /* acknowledged */
+    lss_db_close(db);
+    size_t n;
+    unsigned char *bytes = read_all(p, &n);
+    /* the commit record is the last 28 bytes: flip a bit of its count */
+    bytes[n - 2] ^= 0x10;
+    write_all_file(p, bytes, n);
+    free(bytes);
+    lss_db *d = NULL;
+    assert_int_equal(lss_db_open(&d, p, NULL), LSS_CORRUPT);
+    assert_non_null(strstr(lss_errmsg(), "in the last record, which is whole"));
+    assert_int_equal(file_size(p), (long)n);
+    /* read-only up to the damage: the 50 events are in the file, unacknowledged by their commit */
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE;
+    assert_int_equal(lss_db_open(&d, p, &o), LSS_OK);
+    lss_recovery rec;
+    lss_db_recovery(&rec, d);
+    assert_int_equal(rec.damage_offset, n - LSS__J_RECORD - 4);
+    lss_db_close(d);
+    assert_int_equal(file_size(p), (long)n);
+}
+
+/* ---- rollback after customer.erase and growth of what it changed --------------------------- */
+
+static void test_rollback_after_erase_and_growth_is_exact(void **state)
+{
+    (void)state;
+    for (int durable = 0; durable < 2; durable++) {
+        const char *p = path_of("erase-tx.lss");
+        unlink(p);
+        lss_db *db = durable ? open_journal(p, LSS_SYNC_OFF) : open_db(LSS_PIPELINE_LENIENT);
+        assert_int_equal(lss_member_add(NULL, db, 1, "m", "M", LSS_ROLE_BOTH, NULL), LSS_OK);
+        assert_int_equal(lss_customer_add(NULL, db, 2, "c", "Carla", "c0@x.test", "Co", NULL, LSS_SOURCE_WEB, NULL),
+                         LSS_OK);
+        assert_int_equal(lss_customer_update(db, 3, "c", NULL, "c1@x.test", NULL, NULL), LSS_OK);
+        assert_int_equal(lss_deal_open(NULL, db, 4, "d", "c", "m", 100, "Title", LSS_TIME_NONE), LSS_OK);
+        assert_int_equal(lss_deal_lose(db, 5, "d", LSS_LOSS_PRICE, "too dear"), LSS_OK);
+        assert_int_equal(lss_ticket_open(NULL, db, 6, "t", "c", LSS_TICKET_INCIDENT, LSS_CHANNEL_EMAIL,
+                                         LSS_PRIORITY_NORMAL, "Subject", NULL),
+                         LSS_OK);
+        assert_int_equal(lss_ticket_assign(db, 7, "t", "m"), LSS_OK);
+        assert_int_equal(lss_ticket_resolve(db, 7, "t", "resolved note"), LSS_OK);
+        char *before = dump(db);
+        assert_int_equal(lss_tx_begin(db), LSS_OK);
+        assert_int_equal(lss_customer_erase(db, 8, "c"), LSS_OK);
+        /* grow the customer's changes and the ticket's history: their storage moves */
+        for (int i = 0; i < 40; i++) {
+            assert_int_equal(lss_customer_update(db, 9 + i, "c", NULL, NULL, NULL, "seg"), LSS_OK);
+            assert_int_equal(lss_ticket_reopen(db, 9 + i, "t"), LSS_OK);
+            assert_int_equal(lss_ticket_resolve(db, 9 + i, "t", NULL), LSS_OK);
+            assert_int_equal(lss_deal_reopen(db, 9 + i, "d"), LSS_OK);
+            assert_int_equal(lss_deal_lose(db, 9 + i, "d", LSS_LOSS_TIMING, NULL), LSS_OK);
+        }
+        assert_int_equal(lss_tx_rollback(db), LSS_OK);
+        char *after = dump(db);
+        assert_string_equal(before, after);
+        free(after);
+        const lss_customer *c;
+        assert_int_equal(lss_customer_find(&c, db, "c"), LSS_OK);
+        assert_string_equal(lss_customer_email(c), "c1@x.test");
+        lss_db_close(db);
+        free(before);
+    }
 }
 
 /* ---- transactions -------------------------------------------------------------------- */
@@ -618,6 +858,10 @@ int main(void)
         cmocka_unit_test(test_a_checksummed_record_that_breaks_a_rule_is_refused),
         cmocka_unit_test(test_cut_at_every_byte_reopens_to_the_longest_complete_prefix),
         cmocka_unit_test(test_flipped_bits_are_never_applied),
+        cmocka_unit_test(test_replay_refuses_content_a_writer_would_refuse),
+        cmocka_unit_test(test_a_short_file_that_is_not_a_journal_is_never_overwritten),
+        cmocka_unit_test(test_a_damaged_final_commit_is_refused_not_dropped),
+        cmocka_unit_test(test_rollback_after_erase_and_growth_is_exact),
         cmocka_unit_test(test_transactions_commit_and_roll_back_exactly),
         cmocka_unit_test(test_a_transaction_cut_short_is_dropped_whole),
         cmocka_unit_test(test_transaction_in_memory_and_misuse),

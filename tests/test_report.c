@@ -188,6 +188,34 @@ static void test_json_parses_and_has_the_spec_shape(void **state)
     lss_db_close(db);
 }
 
+/* A quota attainment's numerator is money in minor units: shown as a
+ * percentage it is multiplied by 100, past 64 bits for large figures. */
+static void test_text_percentages_of_large_money_are_exact(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    assert_int_equal(lss_member_add(NULL, db, 0, "m", "M", LSS_ROLE_SALES, NULL), LSS_OK);
+    const lss_money big = INT64_C(4000000000000000000); /* 4e16 EUR */
+    assert_int_equal(lss_quota_set(db, 0, "m", T("2025-01-01"), T("2025-04-01"), big), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, T("2025-01-02"), "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL),
+                     LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, T("2025-01-02"), "d", "c", "m", big, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_win(db, T("2025-01-03"), "d", big / 4 * 3 + 3), LSS_OK);
+    lss_query q = LSS_QUERY_INIT;
+    q.to = T("2025-04-01");
+    char *text = render(db, &q, LSS_REPORT_TEXT);
+    /* 3e18 + 3 of 4e18: 75.0000000000000000750 % */
+    if (strstr(text, "     75.00 %\n") == NULL)
+        fail_msg("attainment not 75.00 %%:\n%s", text);
+    assert_null(strstr(text, "-1.00 %"));
+    lss_free(text);
+    char *json = render(db, &q, LSS_REPORT_JSON);
+    if (strstr(json, "\"attainment\":0.75}") == NULL)
+        fail_msg("%s", json);
+    lss_free(json);
+    lss_db_close(db);
+}
+
 static void test_text_rendering(void **state)
 {
     (void)state;
@@ -365,6 +393,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_empty_database_gives_the_spec_example),
         cmocka_unit_test(test_json_parses_and_has_the_spec_shape),
+        cmocka_unit_test(test_text_percentages_of_large_money_are_exact),
         cmocka_unit_test(test_text_rendering),
         cmocka_unit_test(test_report_errors_and_accessors),
         cmocka_unit_test(test_report_as_of_equals_report_of_the_prefix),

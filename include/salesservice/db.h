@@ -65,6 +65,13 @@ LSS_API lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text);
 /** lss_open_options::flags: with #LSS_OPEN_READ_ONLY, open a damaged journal up to the damage
  *  instead of failing (lss_db_recovery() tells where reading stopped). */
 #define LSS_OPEN_TO_DAMAGE 2u
+/** lss_open_options::flags: open for writing even though the journal's last record is damaged (whole,
+ *  but its checksum, salt, sequence or transaction structure does not check out, and no valid record
+ *  follows): the damaged record, and any unfinished transaction before it, is cut off the file and
+ *  lss_db_recovery() reports it (damage_offset, bytes_dropped). Without it such a journal refuses to
+ *  open with #LSS_CORRUPT, since the damaged record may hold acknowledged changes. Damage followed by
+ *  valid records always refuses to open for writing. */
+#define LSS_OPEN_DROP_DAMAGED_TAIL 4u
 
 /** Version of #lss_open_options this header describes. */
 #define LSS_OPEN_OPTIONS_VERSION 1
@@ -94,8 +101,13 @@ LSS_API lss_status lss_open_options_init(lss_open_options *opts, unsigned int ve
  * With a @p path the database is durable: the file is its journal, created
  * if missing. Opening replays it; every later change is appended as one
  * record before the call returns (synced per lss_open_options::sync). A torn
- * tail (a record cut short by a crash) is truncated and reported by
- * lss_db_recovery(); damage followed by valid records refuses to open.
+ * tail (a final record cut short by the end of the file: a write a crash
+ * interrupted, never acknowledged) is truncated and reported by
+ * lss_db_recovery(). Damage (a whole record that does not check out, or a
+ * short one with valid records after it) refuses to open, unless the flags
+ * ask otherwise (#LSS_OPEN_TO_DAMAGE, #LSS_OPEN_DROP_DAMAGED_TAIL). A file
+ * that is not a journal is never written to: an existing file is
+ * initialised only when it is empty or a header cut short.
  * One writer: a second open of the same file, by this or another process,
  * fails with #LSS_LOCKED. See docs/durability.md.
  *
@@ -157,7 +169,8 @@ typedef struct lss_recovery {
     uint64_t bytes_dropped;   /**< bytes of a torn tail that were cut off (0: the file ended cleanly) */
     uint64_t tail_offset;     /**< where the dropped tail started */
     uint64_t tx_events_dropped; /**< events of a transaction whose commit never reached the file */
-    uint64_t damage_offset;   /**< #LSS_OPEN_TO_DAMAGE: where reading stopped at damage (0: none) */
+    uint64_t damage_offset;   /**< #LSS_OPEN_TO_DAMAGE or #LSS_OPEN_DROP_DAMAGED_TAIL: where reading stopped at
+                                   damage (0: none) */
 } lss_recovery;
 
 /**
