@@ -37,11 +37,11 @@ class SalesServiceError(Exception):
             self.status = status
 
 
-def _error_class(name, doc):
-    return type(name, (SalesServiceError,), {"__doc__": doc})
+def _error_class(name, doc, *also):
+    return type(name, (SalesServiceError,) + also, {"__doc__": doc})
 
 
-InvalidError = _error_class("InvalidError", "A field is invalid (LSS_INVALID).")
+InvalidError = _error_class("InvalidError", "A field is invalid (LSS_INVALID); also a ValueError.", ValueError)
 NotFoundError = _error_class("NotFoundError", "A referenced entity does not exist (LSS_NOT_FOUND).")
 AlreadyExistsError = _error_class("AlreadyExistsError", "The key is taken (LSS_EXISTS).")
 TransitionError = _error_class("TransitionError", "Not allowed in the current state (LSS_TRANSITION).")
@@ -50,7 +50,8 @@ NoMemoryError = _error_class("NoMemoryError", "An allocation failed (LSS_NOMEM).
 JournalIOError = _error_class("JournalIOError", "File I/O failed (LSS_IO).")
 CorruptError = _error_class("CorruptError", "A damaged journal (LSS_CORRUPT).")
 LockedError = _error_class("LockedError", "The journal is open elsewhere (LSS_LOCKED).")
-AmountOverflowError = _error_class("AmountOverflowError", "A sum beyond 64 bits (LSS_OVERFLOW).")
+AmountOverflowError = _error_class("AmountOverflowError", "A sum beyond 64 bits (LSS_OVERFLOW); also an OverflowError.",
+                                   OverflowError)
 RoleError = _error_class("RoleError", "The member's role does not allow it (LSS_ROLE).")
 VersionError = _error_class("VersionError", "An unknown version (LSS_VERSION).")
 UnsupportedError = _error_class("UnsupportedError", "Not available (LSS_UNSUPPORTED).")
@@ -285,6 +286,47 @@ def _when(t):
     if isinstance(t, (int, str)) and not isinstance(t, bool):
         return t
     raise TypeError("a time is a datetime, a date, an RFC 3339 string or Unix seconds, not %r" % (t,))
+
+
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+_UINT32 = (0, (1 << 32) - 1)
+_UINT64 = (0, (1 << 64) - 1)
+
+
+def _cstr(text, field):
+    """text as a C string: UTF-8 bytes. A NUL would end the string in C and
+    silently cut it, so it raises ValueError instead."""
+    if not isinstance(text, str):
+        raise TypeError("%s must be a str, not %s" % (field, type(text).__name__))
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise ValueError("%s holds a NUL character at index %d (a C string would end there)" % (field, nul))
+    return text.encode()
+
+
+def _cint(value, field, bounds=_INT64):
+    """value as a C integer of the given (low, high) bounds: ctypes would
+    wrap an int out of range silently, so it raises OverflowError instead."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, not %s" % (field, type(value).__name__))
+    if not bounds[0] <= value <= bounds[1]:
+        raise OverflowError("%s = %d is out of range (%d to %d)" % (field, value, bounds[0], bounds[1]))
+    return value
+
+
+def _check_fields(fields, where="event"):
+    """Refuse, before anything reaches C, what C would cut or wrap: NUL in
+    text, integers beyond 64 bits (nested lists and dicts too)."""
+    for k, v in fields.items():
+        name = "%s field %r" % (where, k)
+        if isinstance(v, str):
+            _cstr(v, name)
+        elif isinstance(v, int) and not isinstance(v, bool):
+            _cint(v, name)
+        elif isinstance(v, dict):
+            _check_fields(v, name)
+        elif isinstance(v, (list, tuple)):
+            _check_fields(dict(enumerate(v)), name)
 
 
 def _time_out(t):
@@ -556,10 +598,11 @@ class Database:
             raise InvalidError('pipeline must be "strict" or "lenient", not %r' % (pipeline,), "LSS_INVALID")
         if sync not in self._SYNC:
             raise InvalidError('sync must be "full", "normal" or "off", not %r' % (sync,), "LSS_INVALID")
-        o = _OpenOptions(1, currency.encode(), 0 if pipeline == "strict" else 1, self._SYNC[sync],
+        o = _OpenOptions(1, _cstr(currency, "currency"), 0 if pipeline == "strict" else 1, self._SYNC[sync],
                          1 if read_only else 0)
         h = c_db()
-        st = self._lib.lss_db_open(ctypes.byref(h), path.encode() if path else None, ctypes.byref(o))
+        st = self._lib.lss_db_open(ctypes.byref(h), _cstr(os.fspath(path), "path") if path else None,
+                                   ctypes.byref(o))
         if st:
             self._raise(st, _text(self._lib.lss_errmsg()))
         self._db = h
@@ -600,9 +643,9 @@ class Database:
     def _t(self, t):
         t = _when(t)
         if isinstance(t, int):
-            return t
+            return _cint(t, "time")
         out = ctypes.c_int64()
-        st = self._lib.lss_time_parse(ctypes.byref(out), t.encode())
+        st = self._lib.lss_time_parse(ctypes.byref(out), _cstr(t, "time"))
         if st:
             self._raise(st, _text(self._lib.lss_errmsg()))
         return out.value
@@ -611,6 +654,7 @@ class Database:
         self._check_open()
         ev = {"type": type_, "at": _when(at)}
         ev.update({k: v for k, v in fields.items() if v is not None})
+        _check_fields(ev, type_)
         self._check(self._lib.lss_apply_json(self._db, json.dumps(ev).encode()))
 
     def apply(self, event):
@@ -619,6 +663,7 @@ class Database:
         event = dict(event)
         if "at" in event:
             event["at"] = _when(event["at"])
+        _check_fields(event, str(event.get("type", "event")))
         self._check(self._lib.lss_apply_json(self._db, json.dumps(event).encode()))
 
     # settings
@@ -667,7 +712,7 @@ class Database:
     # lookups
     def _find(self, noun, cls, key):
         h = c_entity()
-        self._check(getattr(self._lib, "lss_%s_find" % noun)(ctypes.byref(h), self._live(), key.encode()))
+        self._check(getattr(self._lib, "lss_%s_find" % noun)(ctypes.byref(h), self._live(), _cstr(key, noun)))
         return cls(self, h.value)
 
     def member(self, key):
@@ -734,7 +779,8 @@ class Database:
             raise InvalidError("give a member or a team", "LSS_INVALID")
         row = _QuotaRow()
         fn = self._lib.lss_quota_attainment if member else self._lib.lss_team_quota_attainment
-        self._check(fn(ctypes.byref(row), self._live(), (member or team).encode(), self._t(start), self._t(end),
+        self._check(fn(ctypes.byref(row), self._live(), _cstr(member or team, "member" if member else "team"),
+                       self._t(start), self._t(end),
                        TIME_NONE if as_of is None else self._t(as_of)))
         return {"target": _money_out(row.target), "achieved": _money_out(row.achieved),
                 "attainment": Fraction(row.attainment.num, row.attainment.den) if row.attainment.den else None}
@@ -764,17 +810,19 @@ class Database:
         cb = _REJECT(on_reject)
         o = _ImportOptions(1, 1 if keep_going else 0, None, None, ctypes.cast(cb, ctypes.c_void_p), None)
         r = _ImportResult()
-        self._check(self._lib.lss_import_file(self._live(), os.fspath(path).encode(), ctypes.byref(o),
+        self._check(self._lib.lss_import_file(self._live(), _cstr(os.fspath(path), "path"), ctypes.byref(o),
                                               ctypes.byref(r)))
         return r.applied, rejected
 
     def export_file(self, path):
         """Write every event as JSON Lines (the canonical form) to path."""
-        self._check(self._lib.lss_export_file(self._live(), os.fspath(path).encode(), None))
+        self._check(self._lib.lss_export_file(self._live(), _cstr(os.fspath(path), "path"), None))
 
     def generate(self, customers=3000, seed=1, start="2025-01-01", days=365, sales_reps=6, agents=5):
         """Fill this empty database with a generated company (lss_generate)."""
-        o = _GenerateOptions(1, seed, customers, self._t(start), days, sales_reps, agents, None, None)
+        o = _GenerateOptions(1, _cint(seed, "seed", _UINT64), _cint(customers, "customers", _UINT32), self._t(start),
+                             _cint(days, "days", _UINT32), _cint(sales_reps, "sales_reps", _UINT32),
+                             _cint(agents, "agents", _UINT32), None, None)
         self._check(self._lib.lss_generate(self._live(), ctypes.byref(o)))
 
     # metrics
@@ -787,8 +835,9 @@ class Database:
         if channel is not None and channel not in self._CHANNELS:
             raise InvalidError("channel %r is not a channel" % (channel,), "LSS_INVALID")
         q = _Query(1, TIME_NONE if start is None else self._t(start), TIME_NONE if end is None else self._t(end),
-                   member.encode() if member else None, team.encode() if team else None,
-                   -1 if channel is None else self._CHANNELS[channel], segment.encode() if segment else None)
+                   _cstr(member, "member") if member else None, _cstr(team, "team") if team else None,
+                   -1 if channel is None else self._CHANNELS[channel],
+                   _cstr(segment, "segment") if segment else None)
         rep = ctypes.c_void_p()
         self._check(self._lib.lss_report_run(ctypes.byref(rep), self._live(), ctypes.byref(q)))
         try:

@@ -233,6 +233,59 @@ class Durability(unittest.TestCase):
                 self.assertEqual(rejected[0][:2], (2, "LSS_INVALID"))
 
 
+class Boundaries(unittest.TestCase):
+    """What C would cut or wrap raises, and changes nothing."""
+
+    def test_nul_in_text_raises_value_error(self):
+        with lss.Database() as db:
+            team(db)
+            before = (db.event_count, [c.key for c in db.customers()])
+            calls = [
+                lambda: db.add_customer("2025-01-07", "c\x00x", "Name"),
+                lambda: db.add_customer("2025-01-07", "c-18", "Na\x00me"),
+                lambda: db.apply({"type": "customer.add", "at": "2025-01-07", "key": "c-19", "name": "N",
+                                  "email": "a\x00@b"}),
+                lambda: db.customer("c-17\x00zz"),  # would find c-17
+                lambda: db.member("m-anna\x00"),
+                lambda: db.report(member="m-anna\x00x"),
+                lambda: db.report(segment="smb\x00"),
+                lambda: db.quota_attainment("2025-01-01", "2025-02-01", member="m-anna\x00"),
+                lambda: db.export_file("out\x00.jsonl"),
+            ]
+            for i, call in enumerate(calls):
+                with self.assertRaises(ValueError, msg="call %d" % i) as cm:
+                    call()
+                self.assertIn("NUL character", str(cm.exception))
+            self.assertEqual((db.event_count, [c.key for c in db.customers()]), before)
+            with self.assertRaises(ValueError):
+                lss.Database("db\x00.lss")
+
+    def test_integers_beyond_64_bits_raise_overflow_error(self):
+        with lss.Database() as db:
+            team(db)
+            n = db.event_count
+            calls = [
+                lambda: db.open_deal("2025-01-07", "d-1", "c-17", "m-anna", 10, expected_close=2 ** 64 + 5),
+                lambda: db.add_customer(2 ** 64, "c-18", "N"),
+                lambda: db.log_activity("2025-01-07", "c-17", "m-anna", "call", "phone", duration=2 ** 63),
+                lambda: db.apply({"type": "customer.add", "at": -2 ** 63 - 1, "key": "c-19", "name": "N"}),
+                lambda: db.customer("c-17").state_at(2 ** 64),
+                lambda: db.quota_attainment("2025-01-01", 2 ** 64, member="m-anna"),
+                lambda: db.report(start=2 ** 70),
+                lambda: db.open_deal("2025-01-07", "d-2", "c-17", "m-anna", 2 ** 70),  # money: LSS_OVERFLOW
+            ]
+            for i, call in enumerate(calls):
+                with self.assertRaises(OverflowError, msg="call %d" % i):
+                    call()
+            self.assertEqual(db.event_count, n)
+        with lss.Database() as db:
+            # 2**32 + 5 customers would wrap to 5 in the C struct
+            with self.assertRaises(OverflowError) as cm:
+                db.generate(customers=2 ** 32 + 5)
+            self.assertIn("customers", str(cm.exception))
+            self.assertEqual(db.event_count, 0)
+
+
 class Lifetime(unittest.TestCase):
     def test_handles_die_with_their_database(self):
         db = lss.Database()
