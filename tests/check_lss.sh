@@ -93,6 +93,46 @@ cp co.lss damaged.lss
 printf 'XXXX' | dd of=damaged.lss bs=1 seek=5000 conv=notrunc 2> /dev/null
 expect 1 "$lss" check damaged.lss;           contains out.txt "damaged at offset"
 expect 1 "$lss" report damaged.lss;          contains err.txt "is damaged at offset"
+expect 1 "$lss" check --drop-damaged-tail damaged.lss; contains err.txt "valid records follow"
+cmp -s co.lss damaged.lss && fail "damaged.lss was repaired" || true
+[ "$(wc -c < damaged.lss)" = "$size" ] || fail "check --drop-damaged-tail changed a journal damaged in the middle"
+# one flipped bit in the last record (the import's commit): damage, not a torn tail
+cp co.lss lastbit.lss
+byte=$(od -An -tu1 -j $((size - 2)) -N1 lastbit.lss | tr -d ' ')
+printf "$(printf '\\%03o' $((byte ^ 16)))" | dd of=lastbit.lss bs=1 seek=$((size - 2)) conv=notrunc 2> /dev/null
+expect 1 "$lss" check lastbit.lss;           contains out.txt "damaged at offset"
+expect 1 "$lss" import lastbit.lss /dev/null; contains err.txt "in the last record, which is whole"
+[ "$(wc -c < lastbit.lss)" = "$size" ] || fail "a refused open changed the file"
+expect 0 "$lss" check --drop-damaged-tail lastbit.lss; contains out.txt "cut off"
+expect 0 "$lss" check lastbit.lss;           contains out.txt "ok"
+# content a writer would refuse (a key with a control character, checksum fixed) is damage too
+python3 - co.lss ctl.lss <<'PY' || fail "cannot craft ctl.lss"
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+i = data.index(b"c-000001")
+data[i + 1] = 1
+def crc32c(b, crc=0):
+    crc ^= 0xFFFFFFFF
+    for x in b:
+        crc ^= x
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
+    return crc ^ 0xFFFFFFFF
+off = 32
+while off < len(data):
+    n = struct.unpack_from("<I", data, off + 4)[0]
+    if off <= i < off + 24 + n:
+        c = crc32c(data[off + 4:off + 24 + n])
+        struct.pack_into("<I", data, off, ((((c >> 15) | (c << 17)) & 0xFFFFFFFF) + 0xa282ead8) & 0xFFFFFFFF)
+        break
+    off += 24 + n
+open(sys.argv[2], "wb").write(data)
+PY
+expect 1 "$lss" check ctl.lss;               contains err.txt "control character 0x01"
+# a short file that is not a journal is never overwritten
+printf 'my notes\n' > notes.txt
+expect 1 "$lss" import notes.txt /dev/null;  contains err.txt "not a libsalesservice journal"
+[ "$(cat notes.txt)" = "my notes" ] || fail "import overwrote notes.txt"
 
 # not a journal
 echo "hello, this is not a journal at all, but long enough" > text.lss

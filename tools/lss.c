@@ -351,11 +351,16 @@ static int cmd_export(int argc, char **argv)
 /* ---- check, stats -------------------------------------------------------------------------- */
 
 static const char CHECK_HELP[] =
-    "usage: lss check DB\n"
+    "usage: lss check [--drop-damaged-tail] DB\n"
     "Verify the journal DB without changing it: every record's checksum, sequence\n"
-    "and transaction, and that every event applies. Exit status 0 when the journal\n"
-    "is sound (a torn tail from a crash is reported; the next open for writing cuts\n"
-    "it), 1 when it is damaged (the offset is reported) or unreadable.\n";
+    "and transaction, that every event applies as its call's checks would allow\n"
+    "(UTF-8, keys, states) and that no key is added twice. Exit status 0 when the\n"
+    "journal is sound (a torn tail, a final record cut short by a crash, is\n"
+    "reported; the next open for writing cuts it), 1 when it is damaged (the offset\n"
+    "is reported) or unreadable.\n"
+    "  --drop-damaged-tail  when the damage is in the last record (no valid record\n"
+    "                       follows), cut that record off the file, say so and exit 0;\n"
+    "                       it may hold an acknowledged change, so only on request\n";
 
 /* The arguments of a command that takes one database path and no option:
  * -1 after printing the help, a usage status, or OK. */
@@ -372,6 +377,11 @@ static int one_path(int argc, char **argv, const char *help)
 
 static int cmd_check(int argc, char **argv)
 {
+    bool drop = argc == 3 && strcmp(argv[1], "--drop-damaged-tail") == 0;
+    if (drop) {
+        argv++;
+        argc--;
+    }
     int rc = one_path(argc, argv, CHECK_HELP);
     if (rc)
         return rc < 0 ? OK : rc;
@@ -387,9 +397,20 @@ static int cmd_check(int argc, char **argv)
     lss_db_recovery(&rec, db);
     printf("%s: %llu events, %llu bytes\n", argv[1], (unsigned long long)rec.events,
            (unsigned long long)rec.file_size);
-    if (rec.damage_offset) {
-        printf("damaged at offset %llu: valid records follow a bad one; the %llu events before it are readable "
-               "(lss export)\n",
+    lss_db_close(db);
+    if (rec.damage_offset && drop) {
+        o.flags = LSS_OPEN_DROP_DAMAGED_TAIL;
+        if (lss_db_open(&db, argv[1], &o) != LSS_OK)
+            return fail("%s", lss_errmsg());
+        lss_db_recovery(&rec, db);
+        lss_db_close(db);
+        printf("damaged last record at offset %llu cut off: %llu bytes dropped, %llu events kept\n",
+               (unsigned long long)rec.damage_offset, (unsigned long long)rec.bytes_dropped,
+               (unsigned long long)rec.events);
+    } else if (rec.damage_offset) {
+        printf("damaged at offset %llu: a record that does not check out (not a write cut short by a crash); the "
+               "%llu events before it are readable (lss export); if nothing valid follows it, lss check "
+               "--drop-damaged-tail cuts it off\n",
                (unsigned long long)rec.damage_offset, (unsigned long long)rec.events);
         rc = FAILURE;
     } else if (rec.bytes_dropped) {
@@ -400,7 +421,6 @@ static int cmd_check(int argc, char **argv)
     } else {
         printf("ok\n");
     }
-    lss_db_close(db);
     return rc;
 }
 
