@@ -1,0 +1,200 @@
+/* libFuzzer target, stateful: the bytes choose a sequence of API calls
+ * (over a few keys, with times that mostly move forward), transactions
+ * and reports. After every call that fails, the database is exactly as
+ * before it (its export, and for a durable database the journal's size);
+ * a rolled-back transaction leaves it as at its start. At the end export
+ * -> import -> export is identical, and a durable database reopens (its
+ * journal replayed) to the same export as the live one. */
+#include "fuzz_common.h"
+
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct input {
+    const uint8_t *p;
+    size_t n;
+} input;
+
+static unsigned next(input *in)
+{
+    if (in->n == 0)
+        return 0;
+    in->n--;
+    return *in->p++;
+}
+
+static const char *const members[] = { "m0", "m1", "m2", "m3" };
+static const char *const customers[] = { "c0", "c1", "c2", "c3", "c4" };
+static const char *const deals[] = { "d0", "d1", "d2", "d3", "d4" };
+static const char *const tickets[] = { "t0", "t1", "t2", "t3", "t4" };
+/* texts, among them the edge cases of the checks */
+static const char *const texts[] = { NULL, "", "Name", "Kraus GmbH", "x\xc3\xa9y", "\xff", "a\nb", "seg" };
+
+#define PICK(in, a) ((a)[next(in) % (sizeof(a) / sizeof((a)[0]))])
+
+static lss_money money(input *in)
+{
+    unsigned b = next(in);
+    switch (b % 4) {
+    case 0: return (lss_money)(b * 100);
+    case 1: return 0;
+    case 2: return -1;
+    default: return INT64_MAX / 2 + b;
+    }
+}
+
+static char path[256];
+
+static long file_size(void)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static lss_status call(lss_db *db, input *in, lss_time *t, int *tx, unsigned *which)
+{
+    unsigned op = next(in) % 30;
+    *which = op;
+    unsigned dt = next(in);
+    if (dt == 255)
+        *t -= 3600; /* now and then a time before the last event */
+    else
+        *t += (lss_time)(dt % 8) * 1800;
+    if (*t < 0)
+        *t = 0;
+    lss_time at = *t;
+    switch (op) {
+    case 0: return lss_member_add(NULL, db, at, PICK(in, members), PICK(in, texts), (lss_role)(next(in) % 4), PICK(in, texts));
+    case 1: return lss_customer_add(NULL, db, at, PICK(in, customers), PICK(in, texts), PICK(in, texts), PICK(in, texts),
+                                    PICK(in, texts), (lss_source)(next(in) % 8), next(in) % 2 ? PICK(in, customers) : NULL);
+    case 2: return lss_customer_update(db, at, PICK(in, customers), PICK(in, texts), PICK(in, texts), PICK(in, texts),
+                                       PICK(in, texts));
+    case 3: return lss_customer_churn(db, at, PICK(in, customers));
+    case 4: return lss_customer_erase(db, at, PICK(in, customers));
+    case 5: return lss_deal_open(NULL, db, at, PICK(in, deals), PICK(in, customers), PICK(in, members), money(in),
+                                 PICK(in, texts), next(in) % 2 ? at + 86400 * 30 : LSS_TIME_NONE);
+    case 6: return lss_deal_advance(db, at, PICK(in, deals), (lss_stage)(next(in) % 7));
+    case 7: return lss_deal_win(db, at, PICK(in, deals), next(in) % 2 ? -1 : money(in));
+    case 8: return lss_deal_lose(db, at, PICK(in, deals), (lss_loss_reason)(next(in) % 8), PICK(in, texts));
+    case 9: return lss_deal_reopen(db, at, PICK(in, deals));
+    case 10: return lss_deal_set_amount(db, at, PICK(in, deals), money(in));
+    case 11: return lss_deal_assign(db, at, PICK(in, deals), PICK(in, members));
+    case 12: return lss_ticket_open(NULL, db, at, PICK(in, tickets), PICK(in, customers), (lss_ticket_kind)(next(in) % 6),
+                                    (lss_channel)(next(in) % 7), (lss_priority)(next(in) % 5), PICK(in, texts),
+                                    next(in) % 2 ? PICK(in, deals) : NULL);
+    case 13: return lss_ticket_assign(db, at, PICK(in, tickets), PICK(in, members));
+    case 14: return lss_ticket_contact(db, at, PICK(in, tickets), PICK(in, members), (int64_t)next(in) * 60 - 60,
+                                       (int)(next(in) % 8) - 1);
+    case 15: return lss_ticket_wait(db, at, PICK(in, tickets));
+    case 16: return lss_ticket_resume(db, at, PICK(in, tickets));
+    case 17: return lss_ticket_resolve(db, at, PICK(in, tickets), PICK(in, texts));
+    case 18: return lss_ticket_reopen(db, at, PICK(in, tickets));
+    case 19: return lss_ticket_close(db, at, PICK(in, tickets));
+    case 20: return lss_ticket_rate(db, at, PICK(in, tickets), (int)(next(in) % 7), PICK(in, texts));
+    case 21: return lss_activity_log(NULL, db, at, PICK(in, customers), PICK(in, members), (lss_activity_kind)(next(in) % 7),
+                                     (lss_channel)(next(in) % 7), (int64_t)(next(in) % 4) * 600 - 600,
+                                     next(in) % 2 ? PICK(in, deals) : NULL, PICK(in, texts));
+    case 22: return lss_quota_set(db, at, PICK(in, members), at, at + (lss_time)(next(in) % 4) * 86400 * 30, money(in));
+    case 23: return lss_sla_set(db, at, (lss_priority)(next(in) % 5), (int64_t)(next(in) % 4) * 3600,
+                                (int64_t)(next(in) % 4) * 86400);
+    case 24: return lss_stage_probability_set(db, at, (lss_stage)(next(in) % 6), (int)(next(in) % 120) - 5);
+    case 25:
+        if (*tx)
+            return lss_tx_begin(db) == LSS_MISUSE ? LSS_MISUSE : LSS_UNSUPPORTED; /* must be misuse */
+        *tx = lss_tx_begin(db) == LSS_OK;
+        return *tx ? LSS_OK : LSS_IO;
+    case 26:
+        if (!*tx)
+            return lss_tx_commit(db);
+        *tx = 0;
+        return lss_tx_commit(db);
+    case 27:
+        if (!*tx)
+            return lss_tx_rollback(db);
+        *tx = 0;
+        return lss_tx_rollback(db);
+    case 28:
+        fuzz_report(db);
+        return LSS_OK;
+    default: {
+        const lss_customer *c;
+        lss_status st = lss_customer_find(&c, db, PICK(in, customers));
+        FUZZ_ASSERT(st == LSS_OK || st == LSS_NOT_FOUND, "find: %s", lss_status_name(st));
+        return LSS_OK;
+    }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return 0;
+    input in = { data + 1, size - 1 };
+    int durable = data[0] & 1;
+    if (path[0] == '\0') {
+        const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+        snprintf(path, sizeof path, "%s/lss-fuzz-api-%ld.lss", dir, (long)getpid());
+    }
+    unlink(path);
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.pipeline = data[0] & 2 ? LSS_PIPELINE_LENIENT : LSS_PIPELINE_STRICT;
+    o.sync = LSS_SYNC_OFF;
+    lss_db *db = NULL;
+    FUZZ_ASSERT(lss_db_open(&db, durable ? path : NULL, &o) == LSS_OK, "open: %s", lss_errmsg());
+    lss_time t = 1735689600; /* 2025-01-01 */
+    int tx = 0;
+    size_t tx_len = 0;
+    char *tx_start = NULL;
+    for (int steps = 0; in.n > 0 && steps < 256; steps++) {
+        size_t n0;
+        char *before = fuzz_export(db, &n0);
+        long size0 = durable ? file_size() : 0;
+        int was_tx = tx;
+        unsigned op;
+        lss_status st = call(db, &in, &t, &tx, &op);
+        FUZZ_ASSERT(st != LSS_UNSUPPORTED, "a second lss_tx_begin was not LSS_MISUSE");
+        if (!was_tx && tx) {
+            free(tx_start);
+            tx_start = before;
+            tx_len = n0;
+            before = NULL;
+        } else if (st != LSS_OK) {
+            FUZZ_ASSERT(strlen(lss_db_errmsg(db)) > 0, "a failure without a message");
+            size_t n1;
+            char *after = fuzz_export(db, &n1);
+            FUZZ_ASSERT(n0 == n1 && memcmp(before, after, n0) == 0, "a failed call (%s: %s) changed the database",
+                        lss_status_name(st), lss_db_errmsg(db));
+            FUZZ_ASSERT(!durable || file_size() == size0, "a failed call changed the journal");
+            free(after);
+        } else if (was_tx && !tx && op == 27) {
+            /* rolled back: exactly as at the transaction's start */
+            size_t n1;
+            char *after = fuzz_export(db, &n1);
+            FUZZ_ASSERT(n1 == tx_len && memcmp(after, tx_start, n1) == 0, "a rollback is not exact");
+            FUZZ_ASSERT(!durable || file_size() == size0, "a rollback changed the journal");
+            free(after);
+        }
+        free(before);
+    }
+    if (tx)
+        FUZZ_ASSERT(lss_tx_commit(db) == LSS_OK, "commit: %s", lss_db_errmsg(db));
+    free(tx_start);
+    fuzz_report(db);
+    fuzz_roundtrip(db);
+    if (durable) {
+        size_t n1, n2;
+        char *live = fuzz_export(db, &n1);
+        lss_db_close(db);
+        FUZZ_ASSERT(lss_db_open(&db, path, NULL) == LSS_OK, "reopen: %s", lss_errmsg());
+        char *replayed = fuzz_export(db, &n2);
+        FUZZ_ASSERT(n1 == n2 && memcmp(live, replayed, n1) == 0, "the replayed journal differs from the live database");
+        free(live);
+        free(replayed);
+        unlink(path);
+    }
+    lss_db_close(db);
+    return 0;
+}

@@ -1,0 +1,91 @@
+/* Helpers shared by the fuzz targets: the public API only, plus libc. A
+ * broken promise aborts (libFuzzer then saves the input). */
+#ifndef LSS_FUZZ_COMMON_H
+#define LSS_FUZZ_COMMON_H
+
+#include <salesservice.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Abort with a message: a promise of the library does not hold. */
+#define FUZZ_ASSERT(cond, ...)                                                                      \
+    do {                                                                                            \
+        if (!(cond)) {                                                                              \
+            fprintf(stderr, "fuzz: %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
+            fprintf(stderr, __VA_ARGS__);                                                           \
+            fputc('\n', stderr);                                                                    \
+            abort();                                                                                \
+        }                                                                                           \
+    } while (0)
+
+/* The database's export (JSON Lines), malloc'd; its length in *len. */
+static inline char *fuzz_export(lss_db *db, size_t *len)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    FUZZ_ASSERT(f != NULL, "open_memstream");
+    lss_status st = lss_export_stream(db, f, NULL);
+    FUZZ_ASSERT(fclose(f) == 0, "fclose");
+    FUZZ_ASSERT(st == LSS_OK, "export: %s: %s", lss_status_name(st), lss_db_errmsg(db));
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* Import `len` bytes of JSON Lines (atomic unless keep_going). */
+static inline lss_status fuzz_import(lss_db *db, const char *data, size_t len, int keep_going)
+{
+    FILE *f = fmemopen((void *)data, len, "r");
+    FUZZ_ASSERT(f != NULL || len == 0, "fmemopen");
+    if (f == NULL)
+        f = fopen("/dev/null", "r");
+    lss_import_options o = LSS_IMPORT_OPTIONS_INIT;
+    if (keep_going)
+        o.flags = LSS_IMPORT_KEEP_GOING;
+    lss_status st = lss_import_stream(db, f, &o, NULL);
+    fclose(f);
+    return st;
+}
+
+/* Every report of the database renders, as JSON and as text. */
+static inline void fuzz_report(lss_db *db)
+{
+    lss_report *r = NULL;
+    lss_status st = lss_report_run(&r, db, NULL);
+    /* sums of money beyond 64 bits are refused, with a message (documented) */
+    if (st == LSS_OVERFLOW) {
+        FUZZ_ASSERT(r == NULL && strstr(lss_db_errmsg(db), "64-bit") != NULL, "overflow: %s", lss_db_errmsg(db));
+        return;
+    }
+    FUZZ_ASSERT(st == LSS_OK, "report: %s: %s", lss_status_name(st), lss_db_errmsg(db));
+    for (int f = LSS_REPORT_JSON; f <= LSS_REPORT_TEXT; f++) {
+        char *out = NULL;
+        size_t n = 0;
+        st = lss_report_render(&out, &n, r, (lss_report_format)f);
+        FUZZ_ASSERT(st == LSS_OK, "render: %s", lss_status_name(st));
+        FUZZ_ASSERT(strlen(out) == n, "render length");
+        lss_free(out);
+    }
+    lss_report_free(r);
+}
+
+/* export -> import into a new database -> export is the same text. */
+static inline void fuzz_roundtrip(lss_db *db)
+{
+    size_t n1, n2;
+    char *e1 = fuzz_export(db, &n1);
+    lss_db *copy = NULL;
+    FUZZ_ASSERT(lss_db_open(&copy, NULL, NULL) == LSS_OK, "open");
+    lss_status st = fuzz_import(copy, e1, n1, 0);
+    FUZZ_ASSERT(st == LSS_OK, "re-import of an export: %s: %s", lss_status_name(st), lss_db_errmsg(copy));
+    char *e2 = fuzz_export(copy, &n2);
+    FUZZ_ASSERT(n1 == n2 && memcmp(e1, e2, n1) == 0, "export -> import -> export differs");
+    free(e1);
+    free(e2);
+    lss_db_close(copy);
+}
+
+#endif

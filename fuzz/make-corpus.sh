@@ -1,0 +1,62 @@
+#!/bin/sh
+# Make the fuzzers' seed corpora from `lss generate` and, where they are
+# here, the public data sets' converters: OUT/import (JSON Lines), OUT/journal
+# (journal files, each once as is and once marked for the target's checksum
+# repair) and OUT/api (call sequences). Deterministic for the same inputs.
+# Usage: fuzz/make-corpus.sh LSS OUT [DATA_DIR]
+set -eu
+lss=$1 out=$2 data=${3:-}
+src=$(cd "$(dirname "$0")/.." && pwd)
+rm -rf "$out"
+mkdir -p "$out/import" "$out/journal" "$out/api"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# import: small generated companies, whole and in slices of 40 lines
+for seed in 1 2 3 4; do
+    "$lss" generate --customers 12 --seed "$seed" --days 90 --reps 2 --agents 2 -o "$tmp/gen$seed.jsonl"
+    cp "$tmp/gen$seed.jsonl" "$out/import/gen$seed.jsonl"
+    split -l 40 "$tmp/gen$seed.jsonl" "$out/import/gen$seed-slice-"
+done
+# lenient pipeline, another currency
+sed '1s/"pipeline":"strict"/"pipeline":"lenient"/; 1s/"EUR"/"USD"/' "$tmp/gen1.jsonl" > "$out/import/lenient.jsonl"
+# the public data sets, converted (the first 150 events of each)
+if [ -n "$data" ] && [ -d "$data" ] && command -v python3 > /dev/null; then
+    conv=$src/examples/datasets
+    [ -d "$data/maven_crm_sales_opportunities" ] && python3 "$conv/maven_to_events.py" "$data/maven_crm_sales_opportunities" 2> /dev/null | head -n 150 > "$out/import/maven.jsonl" || true
+    [ -d "$data/pwc_call_center" ] && python3 "$conv/pwc_to_events.py" "$data/pwc_call_center/Call-Center-Dataset.csv" 2> /dev/null | head -n 150 > "$out/import/pwc.jsonl" || true
+    [ -d "$data/uci_incident_management_event_log" ] && python3 "$conv/uci_to_events.py" "$data/uci_incident_management_event_log/incident_event_log.csv" 2> /dev/null | head -n 150 > "$out/import/uci.jsonl" || true
+    [ -d "$data/kaggle_customer_support_tickets" ] && python3 "$conv/kaggle_to_events.py" "$data/kaggle_customer_support_tickets/customer_support_tickets.csv" 2> /dev/null | head -n 150 > "$out/import/kaggle.jsonl" || true
+    find "$out/import" -size 0 -delete
+fi
+
+# journal: the generated companies as journals (lss import writes one
+# transaction), and one written event by event; the first byte of a seed
+# is the target's mode (0: as is, 1: repair checksums after mutation)
+for seed in 1 2; do
+    "$lss" import "$tmp/j$seed.lss" "$tmp/gen$seed.jsonl" 2> /dev/null
+done
+head -n 60 "$tmp/gen3.jsonl" > "$tmp/small.jsonl"
+"$lss" import "$tmp/small.lss" "$tmp/small.jsonl" 2> /dev/null
+i=0
+while read -r line; do
+    i=$((i + 1))
+    [ $i -gt 30 ] && break
+    printf '%s\n' "$line" | "$lss" import "$tmp/events.lss" - 2> /dev/null || true
+done < "$tmp/gen4.jsonl"
+for j in "$tmp"/*.lss; do
+    b=$(basename "$j" .lss)
+    { printf '\000'; cat "$j"; } > "$out/journal/$b-raw"
+    { printf '\001'; cat "$j"; } > "$out/journal/$b-repair"
+done
+
+# api: call sequences (any bytes are one; these are a few of each shape)
+python3 - "$out/api" <<'PY'
+import random, sys
+r = random.Random(14)
+for k in range(24):
+    n = r.choice([16, 64, 256, 1024])
+    data = bytes([k % 4]) + bytes(r.randrange(256) for _ in range(n))
+    open("%s/seq%02d" % (sys.argv[1], k), "wb").write(data)
+PY
+echo "corpus: $(ls "$out/import" | wc -l) import, $(ls "$out/journal" | wc -l) journal, $(ls "$out/api" | wc -l) api seeds in $out"
