@@ -1,6 +1,8 @@
 #!/bin/sh
 # README's second command: build and run the whole test suite twice, as a
-# normal build and under AddressSanitizer + UndefinedBehaviorSanitizer.
+# normal build and under AddressSanitizer + UndefinedBehaviorSanitizer, then
+# the fuzzers: every seed and regression input, and 60 s of fuzzing per
+# target (FUZZ_SECONDS to change it; scripts/fuzz.sh, fuzz/README.md).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -18,3 +20,6 @@ cmake --build build-asan -j"$jobs"
 echo "== tests under sanitizers"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-60} s per target)"
+scripts/fuzz.sh
