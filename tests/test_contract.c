@@ -1,0 +1,422 @@
+/* The contract every entry point keeps with bad arguments: a NULL where a
+ * handle or output is needed, a query of an unknown version or an empty
+ * window, an unknown key, a bad enum, a time out of range, a read-only or
+ * poisoned handle. Each returns its documented status with a message and
+ * changes nothing (the dump before and after is the same). */
+#include "testutil.h"
+#include "journal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The status is `want` and lss_errmsg() (the thread's last message) holds `frag`. */
+#define EXPECT(call, want, frag)                                                                    \
+    do {                                                                                            \
+        lss_status st_ = (call);                                                                    \
+        if (st_ != (want) || strstr(lss_errmsg(), (frag)) == NULL)                                  \
+            fail_msg("%s: %s (\"%s\"), expected %s with \"%s\"", #call, lss_status_name(st_),      \
+                     lss_errmsg(), lss_status_name(want), (frag));                                  \
+    } while (0)
+
+/* A small company: two members, customers, an open and a won deal, a ticket. */
+static lss_db *company(lss_db *db)
+{
+    assert_int_equal(lss_member_add(NULL, db, 10, "rep", "Rep", LSS_ROLE_SALES, "North"), LSS_OK);
+    assert_int_equal(lss_member_add(NULL, db, 10, "agent", "Agent", LSS_ROLE_SERVICE, "Desk"), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 20, "c1", "C One", "a@b.test", "Co", "smb", LSS_SOURCE_WEB, NULL),
+                     LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 30, "d1", "c1", "rep", 1000, "T", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 30, "d2", "c1", "rep", 1000, "T", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 31, "d2", -1), LSS_OK);
+    assert_int_equal(lss_ticket_open(NULL, db, 40, "t1", "c1", LSS_TICKET_INCIDENT, LSS_CHANNEL_EMAIL,
+                                     LSS_PRIORITY_HIGH, "S", NULL),
+                     LSS_OK);
+    return db;
+}
+
+/* Every change the API can make, applied to `db` with the given time and
+ * keys: the statuses in out[] (as many as the function returns). */
+#define N_CHANGES 27
+static void every_change(lss_db *db, lss_time at, const char *member, const char *customer, const char *deal,
+                         const char *ticket, lss_status out[N_CHANGES])
+{
+    int k = 0;
+    out[k++] = lss_member_add(NULL, db, at, "new-member", "N", LSS_ROLE_SALES, NULL);
+    out[k++] = lss_quota_set(db, at, member, 0, 100, 10);
+    out[k++] = lss_customer_add(NULL, db, at, "new-customer", "N", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL);
+    out[k++] = lss_customer_update(db, at, customer, "N2", NULL, NULL, NULL);
+    out[k++] = lss_customer_churn(db, at, customer);
+    out[k++] = lss_customer_erase(db, at, customer);
+    out[k++] = lss_activity_log(NULL, db, at, customer, member, LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, 60, NULL, NULL);
+    out[k++] = lss_deal_open(NULL, db, at, "new-deal", customer, member, 10, NULL, LSS_TIME_NONE);
+    out[k++] = lss_deal_advance(db, at, deal, LSS_STAGE_QUALIFIED);
+    out[k++] = lss_deal_set_amount(db, at, deal, 5);
+    out[k++] = lss_deal_assign(db, at, deal, member);
+    out[k++] = lss_deal_win(db, at, deal, -1);
+    out[k++] = lss_deal_lose(db, at, deal, LSS_LOSS_PRICE, NULL);
+    out[k++] = lss_deal_reopen(db, at, deal);
+    out[k++] = lss_stage_probability_set(db, at, LSS_STAGE_QUALIFIED, 30);
+    out[k++] = lss_ticket_open(NULL, db, at, "new-ticket", customer, LSS_TICKET_INCIDENT, LSS_CHANNEL_PHONE,
+                               LSS_PRIORITY_LOW, NULL, NULL);
+    out[k++] = lss_ticket_assign(db, at, ticket, member);
+    out[k++] = lss_ticket_contact(db, at, ticket, member, 60, -1);
+    out[k++] = lss_ticket_wait(db, at, ticket);
+    out[k++] = lss_ticket_resume(db, at, ticket);
+    out[k++] = lss_ticket_resolve(db, at, ticket, NULL);
+    out[k++] = lss_ticket_reopen(db, at, ticket);
+    out[k++] = lss_ticket_close(db, at, ticket);
+    out[k++] = lss_ticket_rate(db, at, ticket, 5, NULL);
+    out[k++] = lss_sla_set(db, at, LSS_PRIORITY_HIGH, 3600, 86400);
+    out[k++] = lss_apply_json(db, "{\"type\":\"customer.churn\",\"at\":100,\"customer\":\"c1\"}");
+    out[k++] = lss_tx_begin(db);
+    assert_int_equal(k, N_CHANGES);
+}
+
+static void test_null_database_and_outputs(void **state)
+{
+    (void)state;
+    lss_status st[N_CHANGES];
+    every_change(NULL, 100, "rep", "c1", "d1", "t1", st);
+    for (int k = 0; k < N_CHANGES; k++)
+        if (st[k] != LSS_INVALID)
+            fail_msg("change %d with a NULL database: %s", k, lss_status_name(st[k]));
+    EXPECT(lss_tx_commit(NULL), LSS_INVALID, "NULL database");
+    EXPECT(lss_tx_rollback(NULL), LSS_INVALID, "NULL database");
+    EXPECT(lss_db_sync(NULL), LSS_INVALID, "NULL database");
+    EXPECT(lss_db_compact(NULL), LSS_INVALID, "NULL database");
+    EXPECT(lss_db_open(NULL, NULL, NULL), LSS_INVALID, "NULL output");
+    EXPECT(lss_open_options_init(NULL, LSS_OPEN_OPTIONS_VERSION), LSS_INVALID, "NULL");
+    EXPECT(lss_query_init(NULL, LSS_QUERY_VERSION), LSS_INVALID, "NULL");
+    lss_query q;
+    EXPECT(lss_query_init(&q, 99), LSS_VERSION, "version 99");
+    lss_recovery rec;
+    EXPECT(lss_db_recovery(&rec, NULL), LSS_INVALID, "NULL");
+    EXPECT(lss_generate(NULL, NULL), LSS_INVALID, "NULL");
+    EXPECT(lss_import_stream(NULL, stdin, NULL, NULL), LSS_INVALID, "NULL");
+    EXPECT(lss_import_file(NULL, "x", NULL, NULL), LSS_INVALID, "NULL");
+    EXPECT(lss_export_stream(NULL, stdout, NULL), LSS_INVALID, "NULL");
+    EXPECT(lss_export_file(NULL, "x", NULL), LSS_INVALID, "NULL");
+    /* what reads a NULL database says so (counts are 0, names NULL) */
+    assert_int_equal(lss_db_event_count(NULL), 0);
+    assert_int_equal(lss_db_last_time(NULL), LSS_TIME_NONE);
+    assert_null(lss_db_path(NULL));
+    assert_null(lss_db_currency(NULL));
+    assert_int_equal(lss_db_pipeline(NULL), LSS_PIPELINE_STRICT);
+    assert_int_equal(lss_member_count(NULL), 0);
+    assert_int_equal(lss_customer_count(NULL), 0);
+    assert_int_equal(lss_deal_count(NULL), 0);
+    assert_int_equal(lss_activity_count(NULL), 0);
+    assert_int_equal(lss_ticket_count(NULL), 0);
+    assert_int_equal(lss_customer_is_erased(NULL), 0);
+    assert_int_equal(lss_timeline_count(NULL), 0);
+    assert_int_equal(lss_report_quota_count(NULL), 0);
+    lss_db_lock(NULL);
+    lss_db_unlock(NULL);
+    lss_db_close(NULL);
+
+    lss_db *db = company(open_db(LSS_PIPELINE_LENIENT));
+    char *before = dump(db);
+    const lss_customer *c;
+    const lss_deal *d;
+    const lss_ticket *t;
+    const lss_member *m;
+    const lss_activity *a;
+    EXPECT(lss_customer_find(NULL, db, "c1"), LSS_INVALID, "NULL argument");
+    EXPECT(lss_customer_find(&c, NULL, "c1"), LSS_INVALID, "NULL argument");
+    EXPECT(lss_customer_find(&c, db, NULL), LSS_INVALID, "NULL argument");
+    EXPECT(lss_deal_find(&d, db, NULL), LSS_INVALID, "NULL argument");
+    EXPECT(lss_ticket_find(&t, db, NULL), LSS_INVALID, "NULL argument");
+    EXPECT(lss_member_find(&m, db, NULL), LSS_INVALID, "NULL argument");
+    EXPECT(lss_customer_by_id(NULL, db, 0), LSS_INVALID, "NULL argument");
+    EXPECT(lss_deal_by_id(&d, NULL, 0), LSS_INVALID, "NULL argument");
+    EXPECT(lss_ticket_by_id(&t, db, 7), LSS_NOT_FOUND, "ticket id 7 does not exist (there are 1)");
+    EXPECT(lss_activity_by_id(&a, db, 0), LSS_NOT_FOUND, "activity id 0 does not exist (there are 0)");
+    EXPECT(lss_member_by_id(&m, db, 2), LSS_NOT_FOUND, "member id 2 does not exist");
+    assert_int_equal(lss_customer_find(&c, db, "c1"), LSS_OK);
+    assert_int_equal(lss_deal_find(&d, db, "d1"), LSS_OK);
+    assert_int_equal(lss_ticket_find(&t, db, "t1"), LSS_OK);
+    lss_customer_change cc;
+    EXPECT(lss_customer_change_get(NULL, c, 0), LSS_INVALID, "NULL");
+    EXPECT(lss_customer_change_get(&cc, c, 0), LSS_NOT_FOUND, "");
+    lss_deal_change dc;
+    EXPECT(lss_deal_history_get(NULL, d, 0), LSS_INVALID, "NULL");
+    EXPECT(lss_deal_history_get(&dc, d, 5), LSS_NOT_FOUND, "");
+    lss_ticket_change tc;
+    EXPECT(lss_ticket_history_get(NULL, t, 0), LSS_INVALID, "NULL");
+    EXPECT(lss_ticket_history_get(&tc, t, 9), LSS_NOT_FOUND, "");
+    lss_sla_state sla;
+    EXPECT(lss_ticket_sla(NULL, t, 50), LSS_INVALID, "NULL");
+    EXPECT(lss_ticket_sla(&sla, NULL, 50), LSS_INVALID, "NULL");
+    lss_time at;
+    EXPECT(lss_deal_stage_entered(NULL, d, LSS_STAGE_PROSPECT), LSS_INVALID, "invalid argument");
+    lss_timeline *tl;
+    EXPECT(lss_customer_timeline(NULL, db, "c1"), LSS_INVALID, "NULL");
+    EXPECT(lss_customer_timeline(&tl, db, "nobody"), LSS_NOT_FOUND, "customer \"nobody\" does not exist");
+    assert_int_equal(lss_customer_timeline(&tl, db, "c1"), LSS_OK);
+    lss_timeline_item it;
+    EXPECT(lss_timeline_get(NULL, tl, 0), LSS_INVALID, "NULL");
+    EXPECT(lss_timeline_get(&it, tl, 99), LSS_NOT_FOUND, "");
+    lss_timeline_free(tl);
+    lss_timeline_free(NULL);
+    lss_quota_row row;
+    EXPECT(lss_quota_attainment(NULL, db, "rep", 0, 100, LSS_TIME_NONE), LSS_INVALID, "NULL");
+    EXPECT(lss_quota_attainment(&row, db, NULL, 0, 100, LSS_TIME_NONE), LSS_INVALID, "NULL");
+    EXPECT(lss_team_quota_attainment(&row, NULL, "North", 0, 100, LSS_TIME_NONE), LSS_INVALID, "NULL");
+    EXPECT(lss_quota_attainment(&row, db, "nobody", 0, 100, LSS_TIME_NONE), LSS_NOT_FOUND, "nobody");
+    (void)at;
+    char *after = dump(db);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    lss_db_close(db);
+}
+
+/* Every metric: NULL output, an unknown query version, an empty window and
+ * an unknown member are refused with their status; the output is untouched. */
+static void test_every_metric_refuses_bad_queries(void **state)
+{
+    (void)state;
+    lss_db *db = company(open_db(LSS_PIPELINE_LENIENT));
+    lss_query bad_version = LSS_QUERY_INIT, empty = LSS_QUERY_INIT, nobody = LSS_QUERY_INIT, ok = LSS_QUERY_INIT;
+    bad_version.version = 77;
+    empty.from = 50;
+    empty.to = 50;
+    nobody.member = "nobody";
+    const lss_query *qs[] = { &bad_version, &empty, &nobody };
+    const lss_status want[] = { LSS_VERSION, LSS_INVALID, LSS_INVALID };
+    const char *frag[] = { "version 77", "window [50, 50) is empty", "filter member \"nobody\" does not exist" };
+    int64_t i64 = 12345;
+    lss_money money = 12345;
+    lss_ratio ratio = { 7, 7 };
+    lss_duration_stats ds;
+    memset(&ds, 0x5a, sizeof ds);
+    lss_duration_stats ds0 = ds;
+#define INT_METRICS(X)                                                                              \
+    X(deals_opened) X(won) X(lost) X(tickets_opened) X(resolved) X(backlog) X(customers_added)      \
+        X(customers_converted) X(active_customers) X(referrals)
+#define MONEY_METRICS(X) X(revenue) X(open_pipeline)
+#define RATIO_METRICS(X)                                                                            \
+    X(win_rate) X(avg_deal_size) X(avg_sales_cycle_days) X(lead_conversion_rate) X(weighted_pipeline) \
+        X(resolution_rate) X(fcr_rate) X(aht_seconds) X(csat_percent) X(csat_mean) X(reopen_rate)   \
+            X(sla_compliance) X(retention_rate) X(repeat_purchase_rate) X(avg_customer_value)
+#define STATS_METRICS(X) X(first_response_seconds) X(resolution_seconds)
+    for (int k = 0; k < 3; k++) {
+#define CHECK_INT(name)                                                                             \
+        EXPECT(lss_metric_##name(&i64, db, qs[k]), want[k], frag[k]);                               \
+        EXPECT(lss_metric_##name(NULL, db, &ok), LSS_INVALID, "NULL argument");                    \
+        EXPECT(lss_metric_##name(&i64, NULL, &ok), LSS_INVALID, "NULL argument");
+#define CHECK_MONEY(name)                                                                           \
+        EXPECT(lss_metric_##name(&money, db, qs[k]), want[k], frag[k]);                             \
+        EXPECT(lss_metric_##name(NULL, db, &ok), LSS_INVALID, "NULL argument");
+#define CHECK_RATIO(name)                                                                           \
+        EXPECT(lss_metric_##name(&ratio, db, qs[k]), want[k], frag[k]);                             \
+        EXPECT(lss_metric_##name(NULL, db, &ok), LSS_INVALID, "NULL argument");
+#define CHECK_STATS(name)                                                                           \
+        EXPECT(lss_metric_##name(&ds, db, qs[k]), want[k], frag[k]);                                \
+        EXPECT(lss_metric_##name(NULL, db, &ok), LSS_INVALID, "NULL argument");
+        INT_METRICS(CHECK_INT)
+        MONEY_METRICS(CHECK_MONEY)
+        RATIO_METRICS(CHECK_RATIO)
+        STATS_METRICS(CHECK_STATS)
+        int64_t reached[LSS_FUNNEL_STAGES];
+        lss_ratio conv[LSS_FUNNEL_STAGES];
+        EXPECT(lss_metric_funnel(reached, conv, db, qs[k]), want[k], frag[k]);
+        lss_sales_metrics sm;
+        lss_service_metrics vm;
+        lss_relationship_metrics rm;
+        EXPECT(lss_sales_metrics_get(&sm, db, qs[k]), want[k], frag[k]);
+        EXPECT(lss_service_metrics_get(&vm, db, qs[k]), want[k], frag[k]);
+        EXPECT(lss_relationship_metrics_get(&rm, db, qs[k]), want[k], frag[k]);
+        lss_report *r = (lss_report *)db;
+        EXPECT(lss_report_run(&r, db, qs[k]), want[k], frag[k]);
+        assert_null(r);
+    }
+    /* untouched by every failure */
+    assert_int_equal(i64, 12345);
+    assert_int_equal(money, 12345);
+    assert_int_equal(ratio.num, 7);
+    assert_memory_equal(&ds, &ds0, sizeof ds);
+    /* and each one answers a good query: the values of this company */
+    assert_int_equal(lss_metric_won(&i64, db, &ok), LSS_OK);
+    assert_int_equal(i64, 1);
+    assert_int_equal(lss_metric_open_pipeline(&money, db, &ok), LSS_OK);
+    assert_int_equal(money, 1000);
+    assert_int_equal(lss_metric_tickets_opened(&i64, db, &ok), LSS_OK);
+    assert_int_equal(i64, 1);
+    assert_int_equal(lss_metric_customers_added(&i64, db, &ok), LSS_OK);
+    assert_int_equal(i64, 1);
+    assert_int_equal(lss_metric_win_rate(&ratio, db, &ok), LSS_OK);
+    assert_ratio(ratio, 1, 1);
+    assert_int_equal(lss_metric_resolution_seconds(&ds, db, &ok), LSS_OK);
+    assert_int_equal(ds.count, 0);
+    assert_int_equal(lss_metric_funnel(NULL, NULL, db, &ok), LSS_OK); /* either output may be NULL */
+    EXPECT(lss_metric_funnel(NULL, NULL, NULL, &ok), LSS_INVALID, "NULL");
+    lss_db_close(db);
+}
+
+/* Times out of range, missing entities and bad enums: refused with the
+ * field named, nothing changed. */
+static void test_every_change_refuses_bad_arguments(void **state)
+{
+    (void)state;
+    lss_db *db = company(open_db(LSS_PIPELINE_LENIENT));
+    char *before = dump(db);
+    lss_status st[N_CHANGES];
+    /* a time before the epoch, and one past the largest */
+    for (int v = 0; v < 2; v++) {
+        every_change(db, v ? LSS_TIME_MAX + 1 : -5, "rep", "c1", "d1", "t1", st);
+        for (int k = 0; k < N_CHANGES - 2; k++)
+            if (st[k] != LSS_INVALID)
+                fail_msg("change %d at %s: %s (%s)", k, v ? "past the largest time" : "-5", lss_status_name(st[k]),
+                         lss_db_errmsg(db));
+        assert_int_equal(st[N_CHANGES - 1], LSS_OK); /* the transaction: no time */
+        assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    }
+    /* unknown member, customer, deal, ticket: every call that names one */
+    every_change(db, 100, "ghost-m", "ghost-c", "ghost-d", "ghost-t", st);
+    static const int named[] = { 1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22, 23 };
+    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
+        if (st[named[i]] != LSS_NOT_FOUND)
+            fail_msg("change %d naming missing entities: %s (%s)", named[i], lss_status_name(st[named[i]]),
+                     lss_db_errmsg(db));
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    /* undo what the good ones of those did */
+    lss_db_close(db);
+    db = company(open_db(LSS_PIPELINE_LENIENT));
+    /* bad enums, each naming its field */
+    EXPECT(lss_member_add(NULL, db, 50, "m9", "M", (lss_role)9, NULL), LSS_INVALID, "role");
+    EXPECT(lss_customer_add(NULL, db, 50, "c9", "C", NULL, NULL, NULL, (lss_source)42, NULL), LSS_INVALID, "source");
+    EXPECT(lss_activity_log(NULL, db, 50, "c1", "rep", (lss_activity_kind)99, LSS_CHANNEL_PHONE, 1, NULL, NULL),
+           LSS_INVALID, "kind");
+    EXPECT(lss_activity_log(NULL, db, 50, "c1", "rep", LSS_ACTIVITY_CALL, (lss_channel)99, 1, NULL, NULL), LSS_INVALID,
+           "channel");
+    EXPECT(lss_activity_log(NULL, db, 50, "c1", "rep", LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, -7, NULL, NULL),
+           LSS_INVALID, "duration");
+    EXPECT(lss_activity_log(NULL, db, 50, "c1", "rep", LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, 1, "ghost", NULL),
+           LSS_NOT_FOUND, "ghost");
+    EXPECT(lss_ticket_open(NULL, db, 50, "t9", "c1", (lss_ticket_kind)99, LSS_CHANNEL_PHONE, LSS_PRIORITY_LOW, NULL,
+                           NULL),
+           LSS_INVALID, "kind");
+    EXPECT(lss_ticket_open(NULL, db, 50, "t9", "c1", LSS_TICKET_INCIDENT, (lss_channel)99, LSS_PRIORITY_LOW, NULL,
+                           NULL),
+           LSS_INVALID, "channel");
+    EXPECT(lss_ticket_open(NULL, db, 50, "t9", "c1", LSS_TICKET_INCIDENT, LSS_CHANNEL_PHONE, (lss_priority)99, NULL,
+                           NULL),
+           LSS_INVALID, "priority");
+    EXPECT(lss_ticket_open(NULL, db, 50, "t9", "c1", LSS_TICKET_INCIDENT, LSS_CHANNEL_PHONE, LSS_PRIORITY_LOW, NULL,
+                           "ghost"),
+           LSS_NOT_FOUND, "ghost");
+    EXPECT(lss_ticket_open(NULL, db, 50, "t9", "c1", LSS_TICKET_INCIDENT, LSS_CHANNEL_PHONE, LSS_PRIORITY_LOW, NULL,
+                           "bad\x01key"),
+           LSS_INVALID, "control character");
+    EXPECT(lss_ticket_contact(db, 50, "t1", "agent", 60, 99), LSS_INVALID, "channel");
+    EXPECT(lss_ticket_assign(db, 50, "t1", NULL), LSS_INVALID, "agent");
+    EXPECT(lss_ticket_rate(db, 50, "t1", 9, NULL), LSS_INVALID, "score");
+    EXPECT(lss_sla_set(db, 50, (lss_priority)99, 1, 1), LSS_INVALID, "priority");
+    EXPECT(lss_sla_set(db, 50, LSS_PRIORITY_LOW, -1, 1), LSS_INVALID, "first_response");
+    EXPECT(lss_sla_set(db, 50, LSS_PRIORITY_LOW, 1, -1), LSS_INVALID, "resolution");
+    EXPECT(lss_deal_advance(db, 50, "d1", (lss_stage)99), LSS_INVALID, "");
+    EXPECT(lss_deal_lose(db, 50, "d1", (lss_loss_reason)99, NULL), LSS_INVALID, "reason");
+    EXPECT(lss_stage_probability_set(db, 50, LSS_STAGE_QUALIFIED, 101), LSS_INVALID, "percent");
+    EXPECT(lss_stage_probability_set(db, 50, LSS_STAGE_WON, 50), LSS_INVALID, "");
+    EXPECT(lss_customer_add(NULL, db, 50, "c9", "C", NULL, NULL, NULL, LSS_SOURCE_REFERRAL, "ghost"), LSS_NOT_FOUND,
+           "ghost");
+    EXPECT(lss_customer_add(NULL, db, 50, "c9", "C", NULL, NULL, NULL, LSS_SOURCE_REFERRAL, "bad\x02"), LSS_INVALID,
+           "control character");
+    EXPECT(lss_customer_update(db, 50, "c1", NULL, NULL, NULL, NULL), LSS_INVALID, "give at least one");
+    EXPECT(lss_customer_update(db, 50, "c1", "\xff", NULL, NULL, NULL), LSS_INVALID, "not valid UTF-8");
+    EXPECT(lss_quota_set(db, 50, "rep", 100, 100, 5), LSS_INVALID, "");
+    EXPECT(lss_quota_set(db, 50, "rep", 0, 100, 0), LSS_INVALID, "amount");
+    EXPECT(lss_deal_open(NULL, db, 50, "d9", "c1", "agent", 5, NULL, LSS_TIME_NONE), LSS_ROLE, "");
+    EXPECT(lss_deal_open(NULL, db, 50, "d9", "c1", "rep", -5, NULL, LSS_TIME_NONE), LSS_INVALID, "amount");
+    EXPECT(lss_deal_open(NULL, db, 50, "d9", "c1", "rep", 5, NULL, -9), LSS_INVALID, "expected_close");
+    char *after = dump(db);
+    char *fresh_dump;
+    lss_db *fresh = company(open_db(LSS_PIPELINE_LENIENT));
+    fresh_dump = dump(fresh);
+    assert_string_equal(after, fresh_dump);
+    free(fresh_dump);
+    lss_db_close(fresh);
+    free(after);
+    free(before);
+    lss_db_close(db);
+}
+
+static int failing_sync(int fd)
+{
+    (void)fd;
+    errno = EIO;
+    return -1;
+}
+
+/* A read-only handle and a poisoned one refuse every change; reads go on. */
+static void test_read_only_and_poisoned_handles_refuse_every_change(void **state)
+{
+    (void)state;
+    const char *p = tmp_path("ro.lss");
+    unlink(p);
+    lss_db *w = company(open_journal(p, LSS_SYNC_OFF));
+    lss_db_close(w);
+    long size;
+    {
+        FILE *f = fopen(p, "rb");
+        fseek(f, 0, SEEK_END);
+        size = ftell(f);
+        fclose(f);
+    }
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY;
+    lss_db *ro;
+    assert_int_equal(lss_db_open(&ro, p, &o), LSS_OK);
+    char *before = dump(ro);
+    lss_status st[N_CHANGES];
+    every_change(ro, 100, "rep", "c1", "d1", "t1", st);
+    for (int k = 0; k < N_CHANGES; k++)
+        if (st[k] != LSS_MISUSE || (k < N_CHANGES - 1 && strstr(lss_db_errmsg(ro), "read-only") == NULL))
+            fail_msg("change %d on a read-only handle: %s", k, lss_status_name(st[k]));
+    EXPECT(lss_db_compact(ro), LSS_MISUSE, "read-only");
+    assert_int_equal(lss_db_sync(ro), LSS_OK); /* nothing to sync */
+    char *after = dump(ro);
+    assert_string_equal(before, after);
+    free(after);
+    lss_db_close(ro);
+    FILE *f = fopen(p, "rb");
+    fseek(f, 0, SEEK_END);
+    assert_int_equal(ftell(f), size);
+    fclose(f);
+
+    /* poisoned by a failed sync */
+    lss_db *db = open_journal(p, LSS_SYNC_FULL);
+    lss__io_ops.fdatasync = failing_sync;
+    EXPECT(lss_customer_churn(db, 60, "c1"), LSS_IO, "fdatasync failed");
+    lss__io_ops = lss__io_posix;
+    char *poisoned = dump(db);
+    assert_string_equal(poisoned, before);
+    every_change(db, 100, "rep", "c1", "d1", "t1", st);
+    for (int k = 0; k < N_CHANGES; k++)
+        if (st[k] != LSS_IO)
+            fail_msg("change %d on a poisoned handle: %s", k, lss_status_name(st[k]));
+    EXPECT(lss_customer_churn(db, 100, "c1"), LSS_IO, "refuses changes after an earlier I/O error");
+    EXPECT(lss_db_compact(db), LSS_IO, "refuses changes");
+    EXPECT(lss_db_sync(db), LSS_IO, "refuses changes");
+    after = dump(db);
+    assert_string_equal(after, before);
+    free(after);
+    free(poisoned);
+    free(before);
+    lss_db_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_null_database_and_outputs),
+        cmocka_unit_test(test_every_metric_refuses_bad_queries),
+        cmocka_unit_test(test_every_change_refuses_bad_arguments),
+        cmocka_unit_test(test_read_only_and_poisoned_handles_refuse_every_change),
+    };
+    return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
+}
