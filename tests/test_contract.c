@@ -410,6 +410,101 @@ static void test_read_only_and_poisoned_handles_refuse_every_change(void **state
     lss_db_close(db);
 }
 
+static int generate_progress_calls;
+static void on_generate_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    assert_true(done <= total);
+    generate_progress_calls++;
+}
+
+/* lss_generate: options out of range, a database that is not empty or is
+ * in a transaction are refused; the progress callback sees every batch. */
+static void test_generate_refuses_bad_options(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    lss_generate_options o = LSS_GENERATE_OPTIONS_INIT;
+    o.version = 5;
+    EXPECT(lss_generate(db, &o), LSS_VERSION, "options version 5");
+    static const struct {
+        uint32_t customers, days, reps, agents;
+        lss_time start;
+    } bad[] = {
+        { 0, 365, 6, 5, 0 }, { 10000001, 365, 6, 5, 0 }, { 10, 0, 6, 5, 0 }, { 10, 3651, 6, 5, 0 },
+        { 10, 365, 0, 5, 0 }, { 10, 365, 1001, 5, 0 }, { 10, 365, 6, 0, 0 }, { 10, 365, 6, 1001, 0 },
+        { 10, 365, 6, 5, -1 }, { 10, 365, 6, 5, LSS_TIME_MAX - 86400 },
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        o = (lss_generate_options)LSS_GENERATE_OPTIONS_INIT;
+        o.customers = bad[k].customers;
+        o.days = bad[k].days;
+        o.sales_reps = bad[k].reps;
+        o.agents = bad[k].agents;
+        o.start = bad[k].start;
+        EXPECT(lss_generate(db, &o), LSS_INVALID, "options out of range");
+        assert_int_equal(lss_db_event_count(db), 0);
+    }
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    EXPECT(lss_generate(db, NULL), LSS_MISUSE, "must be empty and without an open transaction");
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    o = (lss_generate_options)LSS_GENERATE_OPTIONS_INIT;
+    o.customers = 2500;
+    o.progress = on_generate_progress;
+    assert_int_equal(lss_generate(db, &o), LSS_OK);
+    assert_int_equal(generate_progress_calls, 3); /* a batch of 1,000 customers each */
+    assert_int_equal(lss_customer_count(db), 2500);
+    EXPECT(lss_generate(db, NULL), LSS_MISUSE, "must be empty");
+    lss_db_close(db);
+}
+
+/* Hundreds of segments and teams (the interned strings' table grows), a
+ * transaction that adds some and is rolled back removes exactly those. */
+static void test_many_segments_and_teams(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    char key[32], seg[32];
+    for (int i = 0; i < 300; i++) {
+        snprintf(key, sizeof key, "m%d", i);
+        snprintf(seg, sizeof seg, "team-%d", i % 150);
+        assert_int_equal(lss_member_add(NULL, db, 1, key, "M", LSS_ROLE_BOTH, seg), LSS_OK);
+        snprintf(key, sizeof key, "c%d", i);
+        snprintf(seg, sizeof seg, "segment-%d", i);
+        assert_int_equal(lss_customer_add(NULL, db, 2, key, "C", NULL, NULL, seg, LSS_SOURCE_WEB, NULL), LSS_OK);
+    }
+    char *before = dump(db);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    for (int i = 0; i < 200; i++) {
+        snprintf(key, sizeof key, "c%d", i);
+        snprintf(seg, sizeof seg, "new-segment-%d", i);
+        assert_int_equal(lss_customer_update(db, 3, key, NULL, NULL, NULL, seg), LSS_OK);
+        snprintf(key, sizeof key, "x%d", i);
+        snprintf(seg, sizeof seg, "new-team-%d", i);
+        assert_int_equal(lss_member_add(NULL, db, 3, key, "M", LSS_ROLE_BOTH, seg), LSS_OK);
+    }
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    char *after = dump(db);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    /* the filters find them: one customer per segment, two members per team */
+    lss_query q = LSS_QUERY_INIT;
+    q.segment = "segment-123";
+    int64_t n;
+    assert_int_equal(lss_metric_customers_added(&n, db, &q), LSS_OK);
+    assert_int_equal(n, 1);
+    q.segment = "new-segment-1"; /* rolled back: matches nothing */
+    assert_int_equal(lss_metric_customers_added(&n, db, &q), LSS_OK);
+    assert_int_equal(n, 0);
+    lss_quota_row row;
+    assert_int_equal(lss_quota_set(db, 4, "m7", 0, 100, 50), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 4, "m157", 0, 100, 70), LSS_OK);
+    assert_int_equal(lss_team_quota_attainment(&row, db, "team-7", 0, 100, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(row.target, 120);
+    lss_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -417,6 +512,8 @@ int main(void)
         cmocka_unit_test(test_every_metric_refuses_bad_queries),
         cmocka_unit_test(test_every_change_refuses_bad_arguments),
         cmocka_unit_test(test_read_only_and_poisoned_handles_refuse_every_change),
+        cmocka_unit_test(test_generate_refuses_bad_options),
+        cmocka_unit_test(test_many_segments_and_teams),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

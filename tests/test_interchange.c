@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *export_text(lss_db *db)
 {
@@ -142,6 +143,36 @@ static const struct {
       { "db.config: allowed only as the first event of an empty database", NULL } },
     { "{\"type\":\"customer.churn\",\"at\":\"2025-01-01\",\"customer\":\"c\",\"customer\":\"c\"}", LSS_INVALID,
       { "duplicate", NULL } },
+    { "\"just a string\"", LSS_INVALID, { "line 2: not valid JSON", NULL } },
+    { "{\"type\":5,\"at\":\"2025-01-01\"}", LSS_INVALID, { "field \"type\": expected a string, got an integer", NULL } },
+    { "{\"type\":\"customer.churn\",\"at\":true,\"customer\":\"c\"}", LSS_INVALID,
+      { "field \"at\": expected a timestamp string or Unix seconds, got a boolean", NULL } },
+    { "{\"type\":\"customer.churn\",\"at\":null,\"customer\":\"c\"}", LSS_INVALID, { "got null", NULL } },
+    { "{\"type\":\"customer.churn\",\"at\":1.5,\"customer\":\"c\"}", LSS_INVALID,
+      { "got a number with a fraction or exponent", NULL } },
+    { "{\"type\":\"customer.churn\",\"at\":\"2025-01-01\",\"customer\":{}}", LSS_INVALID, { "got an object", NULL } },
+    { "{\"type\":\"deal.open\",\"at\":\"2025-01-02\",\"key\":\"d2\",\"customer\":\"c\",\"owner\":\"m\","
+      "\"amount\":\"1.00\",\"expected_close\":[1]}", LSS_INVALID, { "field \"expected_close\"", "got an array", NULL } },
+    { "{\"type\":\"deal.open\",\"at\":\"2025-01-02\",\"key\":\"d2\",\"customer\":\"c\",\"owner\":\"m\","
+      "\"amount\":\"1.00\",\"expected_close\":\"2025-02-30\"}", LSS_INVALID, { "field \"expected_close\"", NULL } },
+    { "{\"type\":\"deal.amount\",\"at\":\"2025-01-02\",\"deal\":\"d\",\"amount\":null}", LSS_INVALID,
+      { "expected a decimal string", NULL } },
+    { "{\"type\":\"ticket.rate\",\"at\":\"2025-01-02\",\"ticket\":\"t\",\"score\":\"5\"}", LSS_INVALID,
+      { "field \"score\": expected an integer, got a string", NULL } },
+    { "{\"type\":\"ticket.contact\",\"at\":\"2025-01-02\",\"ticket\":\"t\",\"agent\":\"m\",\"duration\":99999999999}",
+      LSS_INVALID, { "field \"duration\": 99999999999 is out of range", NULL } },
+    { "{\"type\":\"ticket.contact\",\"at\":\"2025-01-02\",\"ticket\":\"t\",\"agent\":\"m\",\"duration\":1,"
+      "\"channel\":3}", LSS_INVALID, { "field \"channel\": expected a string, got an integer", NULL } },
+    { "{\"type\":\"ticket.open\",\"at\":\"2025-01-02\",\"key\":\"t\",\"customer\":\"c\",\"kind\":\"riot\","
+      "\"channel\":\"phone\",\"priority\":\"low\"}", LSS_INVALID, { "\"riot\" is not a", NULL } },
+    { "{\"type\":\"db.config\",\"currency\":\"USD\"}", LSS_INVALID, { "db.config: field \"at\" is required", NULL } },
+    { "{\"type\":\"db.config\",\"at\":0,\"currency\":7}", LSS_INVALID,
+      { "db.config: field \"currency\": expected a string, got an integer", NULL } },
+    { "{\"type\":\"db.config\",\"at\":0,\"currency\":\"usd\"}", LSS_INVALID, { "\"usd\" is not an ISO 4217 code", NULL } },
+    { "{\"type\":\"db.config\",\"at\":0,\"currency\":\"US\"}", LSS_INVALID, { "\"US\" is not an ISO 4217 code", NULL } },
+    { "{\"type\":\"db.config\",\"at\":0,\"pipeline\":\"loose\"}", LSS_INVALID, { "\"loose\" is not a pipeline mode", NULL } },
+    { "{\"type\":\"db.config\",\"at\":\"x\"}", LSS_INVALID, { "db.config: field \"at\"", NULL } },
+    { "{\"type\":\"db.config\",\"at\":0,\"colour\":\"red\"}", LSS_INVALID, { "db.config: unknown field \"colour\"", NULL } },
 };
 
 static void test_bad_lines_name_line_field_and_reason_and_change_nothing(void **state)
@@ -209,6 +240,87 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total)
     assert_true(done >= progress_last);
     progress_last = done;
     progress_calls++;
+}
+
+/* Export and import options, streams that fail, progress. */
+static int export_progress_calls;
+static void on_export_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    assert_true(done <= total);
+    export_progress_calls++;
+}
+
+static void test_streams_options_and_io_errors(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 12000; /* more than 65,536 events: the export reports progress */
+    assert_int_equal(lss_generate(db, &g), LSS_OK);
+    assert_true(lss_db_event_count(db) > 65536);
+    char *before = dump(db);
+    /* a full disk: write errors are reported, not swallowed */
+    FILE *full = fopen("/dev/full", "w");
+    assert_non_null(full);
+    assert_status_msg(db, lss_export_stream(db, full, NULL), LSS_IO, "export");
+    fclose(full);
+    assert_status_msg(db, lss_export_file(db, "/dev/full", NULL), LSS_IO, "export");
+    assert_status_msg(db, lss_export_file(db, "/nonexistent-dir/x.jsonl", NULL), LSS_IO, "/nonexistent-dir/x.jsonl");
+    lss_export_options eo = LSS_EXPORT_OPTIONS_INIT;
+    eo.version = 9;
+    assert_status_msg(db, lss_export_stream(db, stdout, &eo), LSS_VERSION, "version 9");
+    eo = (lss_export_options)LSS_EXPORT_OPTIONS_INIT;
+    eo.progress = on_export_progress;
+    FILE *null = fopen("/dev/null", "w");
+    assert_int_equal(lss_export_stream(db, null, &eo), LSS_OK);
+    fclose(null);
+    assert_true(export_progress_calls >= 2);
+    /* import options */
+    lss_import_options io = LSS_IMPORT_OPTIONS_INIT;
+    io.version = 3;
+    assert_status_msg(db, lss_import_stream(db, stdin, &io, NULL), LSS_VERSION, "version 3");
+    io = (lss_import_options)LSS_IMPORT_OPTIONS_INIT;
+    io.flags = 0x80;
+    assert_status_msg(db, lss_import_stream(db, stdin, &io, NULL), LSS_INVALID, "flags");
+    assert_status_msg(db, lss_import_file(db, "/nonexistent-dir/in.jsonl", NULL, NULL), LSS_IO, "in.jsonl");
+    /* a stream that cannot seek (a pipe): imported, progress without a total */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    static const char line[] = "{\"type\":\"customer.churn\",\"at\":\"2026-06-01\",\"customer\":\"c-000001\"}\n";
+    assert_int_equal(write(fds[1], line, sizeof line - 1), (ssize_t)(sizeof line - 1));
+    close(fds[1]);
+    FILE *in = fdopen(fds[0], "r");
+    io = (lss_import_options)LSS_IMPORT_OPTIONS_INIT;
+    io.progress = on_progress;
+    progress_calls = 0;
+    progress_last = 0;
+    lss_import_result res;
+    lss_status pst = lss_import_stream(db, in, &io, &res);
+    if (pst != LSS_OK)
+        fail_msg("pipe import: %s", lss_db_errmsg(db));
+    fclose(in);
+    assert_int_equal(res.applied, 1);
+    assert_true(progress_calls >= 1);
+    /* a directory is not a stream of lines: a read error, nothing applied */
+    uint64_t n = lss_db_event_count(db);
+    FILE *dir = fopen("/", "r");
+    if (dir) {
+        lss_status st = lss_import_stream(db, dir, NULL, &res);
+        assert_int_equal(st, LSS_IO);
+        assert_int_equal(lss_db_event_count(db), n);
+        fclose(dir);
+    }
+    /* a transaction already open */
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    FILE *empty = fopen("/dev/null", "r");
+    assert_status_msg(db, lss_import_stream(db, empty, NULL, NULL), LSS_MISUSE, "transaction");
+    fclose(empty);
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    assert_status_msg(db, lss_apply_json(db, NULL), LSS_INVALID, "NULL");
+    (void)before;
+    free(before);
+    lss_db_close(db);
 }
 
 static void test_spellings_blank_lines_crlf_callbacks(void **state)
@@ -343,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_export_import_export_is_identical),
         cmocka_unit_test(test_the_spec_example_imports),
         cmocka_unit_test(test_bad_lines_name_line_field_and_reason_and_change_nothing),
+        cmocka_unit_test(test_streams_options_and_io_errors),
         cmocka_unit_test(test_spellings_blank_lines_crlf_callbacks),
         cmocka_unit_test(test_db_config_and_single_events),
         cmocka_unit_test(test_generator_is_deterministic_and_follows_the_rules),

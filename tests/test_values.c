@@ -43,6 +43,31 @@ static void test_time_parse_rejects_bad_input_and_leaves_output(void **state)
     }
 }
 
+static void test_time_parse_edge_forms(void **state)
+{
+    (void)state;
+    lss_time t = 0;
+    /* lower-case t and z, a leap second (held at :59), offsets at their limits */
+    assert_int_equal(lss_time_parse(&t, "2016-12-31t23:59:60z"), LSS_OK);
+    assert_int_equal(t, 1483228799);
+    assert_int_equal(lss_time_parse(&t, "2024-03-01T23:59:00+23:59"), LSS_OK);
+    assert_int_equal(t, 1709251200 + 86340 - (23 * 3600 + 59 * 60));
+    static const char *const bad[] = {
+        "2024-03-01T09:30:00.", "2024-03-01T09:30:00+24:00", "2024-03-01T09:30:00+01:60", "2024-03-01T09:30:00+1:00",
+        "2024-03-01T09:61:00Z", "2024-03-01T09:30:61Z", "2024-03-32", "2024-04-31", "2024-03-01T", "2024-03-01T0:30:00Z",
+        "2024-03-01T09-30-00Z", "20x4-03-01", "2024/03/01", "2024-03-01T09:30:00Zjunk",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        t = 7;
+        if (lss_time_parse(&t, bad[i]) != LSS_INVALID || t != 7)
+            fail_msg("\"%s\" parsed", bad[i]);
+    }
+    assert_int_equal(lss_time_parse(NULL, "2024-03-01"), LSS_INVALID);
+    assert_int_equal(lss_time_parse(&t, NULL), LSS_INVALID);
+    char buf[LSS_TIME_BUFSIZE];
+    assert_int_equal(lss_time_format(NULL, sizeof buf, 0), LSS_INVALID);
+}
+
 static void test_time_format_round_trips(void **state)
 {
     (void)state;
@@ -82,7 +107,15 @@ static void test_money_parse_exact_and_overflow(void **state)
     m = 5;
     assert_int_equal(lss_money_parse(&m, "92233720368547758.08"), LSS_OVERFLOW);
     assert_int_equal(lss_money_parse(&m, "100000000000000000000"), LSS_OVERFLOW);
+    assert_int_equal(lss_money_parse(&m, "922337203685477580.7"), LSS_OVERFLOW);   /* in the fraction */
+    assert_int_equal(lss_money_parse(&m, "92233720368547758.1"), LSS_OVERFLOW);    /* padding the fraction */
+    assert_int_equal(lss_money_parse(&m, "922337203685477580"), LSS_OVERFLOW);     /* x 100 */
     assert_int_equal(m, 5);
+    assert_int_equal(lss_money_parse(NULL, "1"), LSS_INVALID);
+    assert_int_equal(lss_money_parse(&m, NULL), LSS_INVALID);
+    char mb[LSS_MONEY_BUFSIZE];
+    assert_int_equal(lss_money_format(NULL, sizeof mb, 1), LSS_INVALID);
+    assert_int_equal(lss_money_format(mb, 3, 1), LSS_INVALID);
     static const char *const bad[] = { "", "-", ".5", "5.", "1.234", "1e3", "1,5", " 1", "1 ", "+1", "0x10", "1.2.3" };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         lss_status st = lss_money_parse(&m, bad[i]);
@@ -206,6 +239,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_time_parse_accepts_the_spec_forms),
         cmocka_unit_test(test_time_parse_rejects_bad_input_and_leaves_output),
+        cmocka_unit_test(test_time_parse_edge_forms),
         cmocka_unit_test(test_time_format_round_trips),
         cmocka_unit_test(test_money_parse_exact_and_overflow),
         cmocka_unit_test(test_money_format_two_decimals),
