@@ -473,9 +473,22 @@ static lss_status configure(lss_db *db, const char *currency, int pipeline, cons
                          "%sdb.config: allowed only as the first event of an empty database (this one holds %llu "
                          "events)",
                          where, (unsigned long long)db->events);
+    if (db->poisoned)
+        return lss__fail(db, db->poisoned, "%sdb.config: the database refuses changes after an earlier I/O error",
+                         where);
+    if (lss__journal_read_only(db))
+        return lss__fail(db, LSS_MISUSE, "%sdb.config: the database is open read-only", where);
+    char old_currency[4];
+    lss_pipeline_mode old_pipeline = db->pipeline;
+    memcpy(old_currency, db->currency, 4);
     memcpy(db->currency, currency, 4);
     db->pipeline = (lss_pipeline_mode)pipeline;
-    return lss__journal_rewrite_header(db);
+    lss_status st = lss__journal_rewrite_header(db);
+    if (st != LSS_OK) { /* the header on disk may be either: the handle is poisoned; memory stays as it was */
+        memcpy(db->currency, old_currency, 4);
+        db->pipeline = old_pipeline;
+    }
+    return st;
 }
 
 typedef struct importer {

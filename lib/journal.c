@@ -897,7 +897,10 @@ lss_status lss_db_compact(lss_db *db)
     memcpy(tmp + plen, ".compact", sizeof ".compact");
     /* PATH.compact is ours only if it is empty or a journal (one a compaction
      * cut short left behind): anything else is left as it is */
-    fd = open(tmp, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    owned = fd >= 0; /* created here */
+    if (fd < 0 && errno == EEXIST)
+        fd = open(tmp, O_RDWR | O_CLOEXEC);
     if (fd < 0 || lss__io_ops.flock(fd, LOCK_EX | LOCK_NB) != 0) {
         st = io_fail(db, "cannot create the compacted file", tmp);
         goto done;
@@ -908,7 +911,7 @@ lss_status lss_db_compact(lss_db *db)
         st = io_fail(db, "cannot read the compacted file", tmp);
         goto done;
     }
-    if (!header_prefix(head, (size_t)got)) {
+    if (!owned && !header_prefix(head, (size_t)got)) {
         st = lss__fail(db, LSS_IO,
                        "%s: \"%.200s\" exists and is not a journal; it is left as it is (move it away to compact)",
                        ctx, tmp);

@@ -431,6 +431,177 @@ static void test_creating_a_journal_reports_io_errors(void **state)
     assert_int_equal(lss_db_open(&db, path_of("missing.lss"), &o), LSS_IO);
 }
 
+/* ---- more I/O faults: interrupted and short writes, locks, cutting, compaction --------- */
+
+static int eintr_writes, short_writes;
+static ssize_t interrupted_write(int fd, const void *buf, size_t n)
+{
+    if (eintr_writes > 0) {
+        eintr_writes--;
+        errno = EINTR;
+        return -1;
+    }
+    if (short_writes > 0 && n > 1) {
+        short_writes--;
+        return write(fd, buf, n / 2);
+    }
+    return write(fd, buf, n);
+}
+static int eio_flock(int fd, int op)
+{
+    (void)fd, (void)op;
+    errno = EIO;
+    return -1;
+}
+static int zero_writes_left = -1;
+static ssize_t zero_write(int fd, const void *buf, size_t n)
+{
+    if (zero_writes_left == 0)
+        return 0; /* the device takes nothing and says no error */
+    if (zero_writes_left > 0)
+        zero_writes_left--;
+    return write(fd, buf, n);
+}
+
+static void test_interrupted_and_short_writes_are_continued(void **state)
+{
+    (void)state;
+    faults_on();
+    lss_db *db = prepared("eintr.lss", LSS_SYNC_FULL);
+    lss__io_ops.write = interrupted_write;
+    eintr_writes = 3;
+    short_writes = 4;
+    assert_int_equal(lss_deal_advance(db, 12, "d0", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_customer_update(db, 13, "c0", "A name long enough to be split in halves", NULL, NULL, NULL),
+                     LSS_OK);
+    char *expect = dump(db);
+    lss_db_close(db);
+    /* a write that returns 0 is an error (EIO), not a loop */
+    lss__io_ops.write = zero_write;
+    db = open_journal(path_of("eintr.lss"), LSS_SYNC_FULL);
+    zero_writes_left = 0;
+    assert_status_msg(db, lss_customer_churn(db, 14, "c0"), LSS_IO, "write failed", "Input/output error");
+    zero_writes_left = -1;
+    lss_db_close(db);
+    faults_off();
+    reopen_and_compare("eintr.lss", expect);
+    free(expect);
+}
+
+static void test_lock_cut_and_header_faults(void **state)
+{
+    (void)state;
+    /* flock fails for another reason than "in use" */
+    lss_db *db = NULL;
+    lss__io_ops.flock = eio_flock;
+    assert_status_msg(NULL, lss_db_open(&db, path_of("flock.lss"), NULL), LSS_IO, "lock: Input/output error");
+    assert_null(db);
+    lss__io_ops = lss__io_posix;
+    /* a torn tail that cannot be cut: the open fails and the file stays */
+    db = prepared("torn.lss", LSS_SYNC_FULL);
+    lss_db_close(db);
+    FILE *f = fopen(path_of("torn.lss"), "ab");
+    fputs("torn", f);
+    fclose(f);
+    long size = file_size(path_of("torn.lss"));
+    faults_on();
+    fail_truncate = 1;
+    assert_status_msg(NULL, lss_db_open(&db, path_of("torn.lss"), NULL), LSS_IO, "cannot cut the torn tail");
+    faults_off();
+    assert_int_equal(file_size(path_of("torn.lss")), size);
+    /* read-only: reported, not cut */
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY;
+    assert_int_equal(lss_db_open(&db, path_of("torn.lss"), &o), LSS_OK);
+    lss_recovery rec;
+    assert_int_equal(lss_db_recovery(&rec, db), LSS_OK);
+    assert_int_equal(rec.bytes_dropped, 4);
+    assert_int_equal(lss_db_recovery(NULL, db), LSS_INVALID);
+    lss_db_close(db);
+    assert_int_equal(file_size(path_of("torn.lss")), size);
+    /* db.config on an empty durable database rewrites the header; a failure poisons */
+    unlink(path_of("config.lss"));
+    db = open_journal(path_of("config.lss"), LSS_SYNC_FULL);
+    assert_int_equal(lss_apply_json(db, "{\"type\":\"db.config\",\"at\":0,\"currency\":\"USD\"}"), LSS_OK);
+    assert_string_equal(lss_db_currency(db), "USD");
+    lss_db_close(db);
+    db = open_journal(path_of("config.lss"), LSS_SYNC_FULL);
+    assert_string_equal(lss_db_currency(db), "USD");
+    faults_on();
+    fail_truncate = 1;
+    assert_status_msg(db, lss_apply_json(db, "{\"type\":\"db.config\",\"at\":0,\"currency\":\"GBP\"}"), LSS_IO,
+                      "cannot write the journal header");
+    faults_off();
+    assert_string_equal(lss_db_currency(db), "USD");
+    assert_int_equal(lss_customer_churn(db, 1, "x"), LSS_IO); /* poisoned */
+    lss_db_close(db);
+    db = open_journal(path_of("config.lss"), LSS_SYNC_FULL);
+    assert_string_equal(lss_db_currency(db), "USD");
+    lss_db_close(db);
+    /* read-only: refused, memory and file unchanged */
+    assert_int_equal(lss_db_open(&db, path_of("config.lss"), &o), LSS_OK);
+    assert_status_msg(db, lss_apply_json(db, "{\"type\":\"db.config\",\"at\":0,\"currency\":\"GBP\"}"), LSS_MISUSE,
+                      "read-only");
+    assert_string_equal(lss_db_currency(db), "USD");
+    lss_db_close(db);
+}
+
+static void test_compaction_write_faults_leave_the_journal(void **state)
+{
+    (void)state;
+    for (int variant = 0; variant < 4; variant++) {
+        faults_on();
+        lss_db *db = prepared("cw.lss", LSS_SYNC_FULL);
+        for (int i = 0; i < 50; i++) {
+            char k[16];
+            snprintf(k, sizeof k, "x%d", i);
+            assert_int_equal(lss_customer_add(NULL, db, 12, k, k, NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+        }
+        char *expect = dump(db);
+        const char *why = NULL;
+        switch (variant) {
+        case 0: /* the header of the compacted file */
+            fail_write_at = write_calls + 1;
+            why = "cannot write the compacted file";
+            break;
+        case 1: /* its records */
+            fail_write_at = write_calls + 2;
+            why = "cannot write the compacted file";
+            break;
+        case 2: /* its header's sync */
+            fail_sync_at = sync_calls + 1;
+            why = "cannot write the compacted file";
+            break;
+        default: /* its lock */
+            lss__io_ops.flock = eio_flock;
+            why = "cannot create the compacted file";
+            break;
+        }
+        assert_status_msg(db, lss_db_compact(db), LSS_IO, why);
+        lss__io_ops.flock = lss__io_posix.flock;
+        /* not poisoned: the old journal is as it was, the handle goes on */
+        assert_int_equal(access(path_of("cw.lss.compact"), F_OK), -1);
+        assert_int_equal(lss_customer_churn(db, 13, "c0"), LSS_OK);
+        free(expect);
+        expect = dump(db);
+        lss_db_close(db);
+        faults_off();
+        reopen_and_compare("cw.lss", expect);
+        free(expect);
+    }
+    /* compaction refuses inside a transaction */
+    lss_db *db = prepared("cw.lss", LSS_SYNC_FULL);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_status_msg(db, lss_db_compact(db), LSS_MISUSE, "a transaction is open");
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    lss_db_close(db);
+    lss_db *mem = open_db(LSS_PIPELINE_LENIENT);
+    assert_status_msg(mem, lss_db_compact(mem), LSS_MISUSE, "in-memory");
+    assert_int_equal(lss_db_sync(mem), LSS_OK);
+    assert_null(lss_db_path(mem));
+    lss_db_close(mem);
+}
+
 /* ---- one writer ------------------------------------------------------------------- */
 
 static void test_one_writer_per_file(void **state)
@@ -565,6 +736,9 @@ int main(void)
         cmocka_unit_test(test_creating_a_journal_reports_io_errors),
         cmocka_unit_test(test_one_writer_per_file),
         cmocka_unit_test(test_compaction_by_another_process_loses_no_acknowledged_write),
+        cmocka_unit_test(test_interrupted_and_short_writes_are_continued),
+        cmocka_unit_test(test_lock_cut_and_header_faults),
+        cmocka_unit_test(test_compaction_write_faults_leave_the_journal),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -423,6 +423,166 @@ static void test_flipped_bits_are_never_applied(void **state)
 }
 
 
+/* ---- every framing rule, with the checksums right ---------------------------------- */
+
+static void fix_record_crc(unsigned char *rec)
+{
+    lss__put_u32(rec, lss__crc_mask(lss__crc32c(0, rec + 4, LSS__J_RECORD - 4 + lss__get_u32(rec + 4))));
+}
+
+static void fix_header_crc(unsigned char *h) { lss__put_u32(h + 28, lss__crc_mask(lss__crc32c(0, h, 28))); }
+
+/* Write `bytes` with one change made by `edit` and check that a read-write
+ * open refuses it with `want` and a message holding `why`. */
+static void expect_refused(const char *p, const unsigned char *bytes, size_t n, size_t cut,
+                           void (*edit)(unsigned char *b, size_t n, const size_t *ends), const size_t *ends,
+                           lss_status want, const char *why)
+{
+    unsigned char *b = malloc(n);
+    assert_non_null(b);
+    memcpy(b, bytes, n);
+    edit(b, n, ends);
+    write_all_file(p, b, cut ? cut : n);
+    free(b);
+    lss_db *d = NULL;
+    lss_status st = lss_db_open(&d, p, NULL);
+    if (st != want || strstr(lss_errmsg(), why) == NULL)
+        fail_msg("%s: %s: %s", why, lss_status_name(st), lss_errmsg());
+    assert_null(d);
+}
+
+/* the journal of framing_fixture: 0 header, records: 1 event (member), then
+ * a transaction of 2 events and its commit, then 1 event */
+static void edit_version(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n, (void)e;
+    lss__put_u32(b + 8, 2);
+    fix_header_crc(b);
+}
+static void edit_currency(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n, (void)e;
+    b[17] = 'x';
+    fix_header_crc(b);
+}
+static void edit_pipeline(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n, (void)e;
+    b[19] = 7;
+    fix_header_crc(b);
+}
+static void edit_reserved(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n, (void)e;
+    lss__put_u64(b + 20, 2);
+    fix_header_crc(b);
+}
+static void edit_seq(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n;
+    lss__put_u64(b + e[0] + 16, 9); /* the second record claims sequence 9 */
+    fix_record_crc(b + e[0]);
+}
+static void edit_type(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n;
+    b[e[0] + 8] = 9;
+    fix_record_crc(b + e[0]);
+}
+static void edit_commit_count(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n;
+    lss__put_u32(b + e[2] + LSS__J_RECORD, 5); /* the commit says 5 events, the transaction has 2 */
+    fix_record_crc(b + e[2]);
+}
+static void edit_interrupted(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n;
+    b[e[1] + 8] = LSS__R_EVENT; /* the transaction's second event written as a plain one */
+    fix_record_crc(b + e[1]);
+}
+static void edit_stray_commit(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n;
+    /* the first transaction event becomes a plain one: its second event then
+     * starts a transaction of one, and the commit says two */
+    b[e[0] + 8] = LSS__R_EVENT;
+    fix_record_crc(b + e[0]);
+}
+static void edit_decode(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n;
+    (void)e;
+    /* the first record: an event kind that does not exist */
+    b[LSS__J_HEADER + 9] = 0;
+    fix_record_crc(b + LSS__J_HEADER);
+}
+static void edit_salt(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)n;
+    lss__put_u32(b + e[3] + 12, lss__get_u32(b + e[3] + 12) ^ 1);
+    fix_record_crc(b + e[3]);
+}
+static void edit_none(unsigned char *b, size_t n, const size_t *e)
+{
+    (void)b, (void)n, (void)e;
+}
+
+static void test_every_framing_rule_is_checked(void **state)
+{
+    (void)state;
+    const char *p = path_of("frame.lss"), *q = path_of("frame-edited.lss");
+    unlink(p);
+    lss_db *db = open_journal(p, LSS_SYNC_OFF);
+    assert_int_equal(lss_member_add(NULL, db, 1, "m", "M", LSS_ROLE_BOTH, NULL), LSS_OK);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 2, "c1", "C1", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 2, "c2", "C2", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_tx_commit(db), LSS_OK);
+    assert_int_equal(lss_customer_churn(db, 3, "c1"), LSS_OK);
+    lss_db_close(db);
+    size_t n;
+    unsigned char *bytes = read_all(p, &n);
+    size_t ends[8];
+    assert_int_equal(record_ends(bytes, n, ends, 8), 5);
+    expect_refused(q, bytes, n, 0, edit_version, ends, LSS_VERSION, "journal format 2 is not supported");
+    expect_refused(q, bytes, n, 0, edit_currency, ends, LSS_CORRUPT, "invalid settings");
+    expect_refused(q, bytes, n, 0, edit_pipeline, ends, LSS_CORRUPT, "invalid settings");
+    expect_refused(q, bytes, n, 0, edit_reserved, ends, LSS_CORRUPT, "invalid settings");
+    expect_refused(q, bytes, n, 0, edit_seq, ends, LSS_CORRUPT, "sequence number is out of order");
+    expect_refused(q, bytes, n, 0, edit_type, ends, LSS_CORRUPT, "checksum, length or salt");
+    expect_refused(q, bytes, n, 0, edit_commit_count, ends, LSS_CORRUPT, "does not close the transaction");
+    expect_refused(q, bytes, n, 0, edit_interrupted, ends, LSS_CORRUPT, "interrupted");
+    expect_refused(q, bytes, n, 0, edit_stray_commit, ends, LSS_CORRUPT, "does not close the transaction");
+    expect_refused(q, bytes, n, 0, edit_decode, ends, LSS_CORRUPT, "does not decode");
+    expect_refused(q, bytes, n, 0, edit_salt, ends, LSS_CORRUPT, "in the last record, which is whole");
+    /* a record whose length is past 1 MiB at the end is damage, not a torn write */
+    unsigned char *b = malloc(n);
+    memcpy(b, bytes, n);
+    lss__put_u32(b + ends[3] + 4, LSS__J_PAYLOAD_MAX + 1);
+    write_all_file(q, b, n);
+    lss_db *d = NULL;
+    assert_int_equal(lss_db_open(&d, q, NULL), LSS_CORRUPT);
+    /* the same with the length inside the limit: a torn tail, cut */
+    lss__put_u32(b + ends[3] + 4, 4096);
+    write_all_file(q, b, n);
+    d = open_journal(q, LSS_SYNC_OFF);
+    assert_int_equal(lss_db_event_count(d), 3);
+    lss_db_close(d);
+    free(b);
+    (void)edit_none;
+    /* unknown flags and a bad sync mode are refused before the file is touched */
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = 0x100;
+    assert_status_msg(NULL, lss_db_open(&d, p, &o), LSS_INVALID, "unknown flags 0x100");
+    o.flags = LSS_OPEN_TO_DAMAGE;
+    assert_status_msg(NULL, lss_db_open(&d, p, &o), LSS_INVALID, "needs LSS_OPEN_READ_ONLY");
+    o.flags = 0;
+    o.sync = (lss_sync_mode)7;
+    assert_status_msg(NULL, lss_db_open(&d, p, &o), LSS_INVALID, "sync mode 7");
+    free(bytes);
+}
+
 /* ---- content a writer would have refused ------------------------------------------ */
 
 /* Replace the first `from` in the journal at `path` by `to` (same length)
@@ -858,6 +1018,7 @@ int main(void)
         cmocka_unit_test(test_a_checksummed_record_that_breaks_a_rule_is_refused),
         cmocka_unit_test(test_cut_at_every_byte_reopens_to_the_longest_complete_prefix),
         cmocka_unit_test(test_flipped_bits_are_never_applied),
+        cmocka_unit_test(test_every_framing_rule_is_checked),
         cmocka_unit_test(test_replay_refuses_content_a_writer_would_refuse),
         cmocka_unit_test(test_a_short_file_that_is_not_a_journal_is_never_overwritten),
         cmocka_unit_test(test_a_damaged_final_commit_is_refused_not_dropped),
