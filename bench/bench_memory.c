@@ -35,7 +35,6 @@ static void measure(uint32_t customers)
     lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
     g.customers = customers;
     bench_check(lss_generate(db, &g), "generate");
-    bench_check(lss__index_ready(db), "index");
     double total = (double)(bench_live_bytes() - l0), n = customers;
     double dh = 0, th = 0, dspare = 0, tspare = 0, ch = 0, text = 0;
     for (uint32_t i = 0; i < db->deals.count; i++) {

@@ -590,7 +590,7 @@ lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *cus
         return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
     *out = NULL;
     lss__lock(db);
-    if ((st = lss__index_ready(db)) || (st = find_customer(db, ctx, customer, &c)))
+    if ((st = find_customer(db, ctx, customer, &c)))
         goto done;
     size_t n = 0;
     const lss_deal *d;

@@ -132,7 +132,7 @@ KEY_FIRST(struct lss_ticket);
 bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key)
 {
     if (db->replaying)
-        return true; /* lss__index_ready adds it */
+        return true; /* lss__index_build adds it */
     return lss__keyindex_add(ix, lss__key_hash(key), id);
 }
 
@@ -153,19 +153,15 @@ static lss_status index_slab(lss_db *db, const lss__slab *s, size_t key_off, lss
     return LSS_OK;
 }
 
-lss_status lss__index_ready(lss_db *db)
+lss_status lss__index_build(lss_db *db)
 {
-    if (!db->index_stale || db->replaying)
-        return LSS_OK;
     lss_status st;
     if ((st = index_slab(db, &db->members, offsetof(lss_member, key), &db->members_by_key, "member")) == LSS_OK &&
         (st = index_slab(db, &db->customers, offsetof(lss_customer, key), &db->customers_by_key, "customer")) ==
             LSS_OK &&
         (st = index_slab(db, &db->deals, offsetof(lss_deal, key), &db->deals_by_key, "deal")) == LSS_OK &&
-        (st = index_slab(db, &db->tickets, offsetof(lss_ticket, key), &db->tickets_by_key, "ticket")) == LSS_OK) {
-        db->index_stale = false;
+        (st = index_slab(db, &db->tickets, offsetof(lss_ticket, key), &db->tickets_by_key, "ticket")) == LSS_OK)
         return LSS_OK;
-    }
     lss__keyindex_clear(&db->members_by_key);
     lss__keyindex_clear(&db->customers_by_key);
     lss__keyindex_clear(&db->deals_by_key);
@@ -327,10 +323,6 @@ char *lss__dump(const lss_db *db)
 {
     dbuf b = { 0 };
     lss__lock(db);
-    if (lss__index_ready((lss_db *)db)) {
-        lss__unlock(db);
-        return NULL;
-    }
     put(&b, "db currency=%s pipeline=%d events=%llu last=%lld\n", db->currency, (int)db->pipeline,
         (unsigned long long)db->events, (long long)db->last_time);
     for (uint32_t i = 0; i < db->prob.count; i++) {

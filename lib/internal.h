@@ -470,7 +470,6 @@ struct lss_db {
      * so that the lookups by key need not hash */
     void *hint[4];
     const char *hint_absent;  /* replay: the key an opening event adds (known to be new) */
-    bool index_stale;         /* the key index lacks replayed entities (lss__index_ready) */
 };
 
 enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
@@ -487,8 +486,6 @@ enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
             return NULL;                                                                            \
         if (e && strcmp(e->key, key) == 0)                                                          \
             return e;                                                                               \
-        if (db->index_stale && !db->replaying && lss__index_ready((lss_db *)db) != LSS_OK)          \
-            return NULL; /* entry points call lss__index_ready first and report its failure */      \
         uint32_t id = lss__keyindex_find(&db->table, &db->slab, offsetof(type, key), key);          \
         return id == LSS__NONE ? NULL : (type *)lss__slab_get(&db->slab, id);                       \
     }
@@ -554,9 +551,8 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
         if (out == NULL || db == NULL || key == NULL)                                               \
             return lss__fail(db, LSS_INVALID, "%s: NULL argument", #noun);                         \
         lss__lock(db);                                                                              \
-        lss_status st = lss__index_ready((lss_db *)db);                                             \
-        *out = st ? NULL : getter(db, key);                                                         \
-        if (st == LSS_OK && *out == NULL)                                                           \
+        lss_status st = LSS_OK;                                                                     \
+        if ((*out = getter(db, key)) == NULL)                                                       \
             st = lss__fail(db, LSS_NOT_FOUND, "%s \"%.128s\" does not exist", #noun, key);         \
         lss__unlock(db);                                                                            \
         return st;                                                                                  \
@@ -585,9 +581,10 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
     } while (0)
 
 /* The key index (the four hash tables). While the journal is replayed it is
- * not kept (the records name entities by id); it is built on first use,
- * by lss__index_ready, which every entry point that looks keys up calls. */
-lss_status lss__index_ready(lss_db *db);
+ * not kept (the records name entities by id); lss__index_build builds it at
+ * the end of the replay, refusing a key that two entities share
+ * (LSS_CORRUPT), and the calls keep it from then on. */
+lss_status lss__index_build(lss_db *db);
 /* Add entity `id` with `key` to a key table (not while replaying).
  * False on OOM (the entity is then not in the table). */
 bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key);

@@ -609,8 +609,7 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
         return st;
     /* the key index, which replay does not keep, built now: a key added
      * twice refuses the open like any other record no writer would write */
-    db->index_stale = db->events > 0;
-    if ((st = lss__index_ready(db)) != LSS_OK) {
+    if ((st = lss__index_build(db)) != LSS_OK) {
         char msg[LSS__MSG_MAX];
         snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
         return lss__fail(db, st, "journal \"%.200s\": %s", j->path, msg);

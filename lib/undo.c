@@ -50,8 +50,6 @@ lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves)
                          lss_status_name(db->poisoned));
     if (lss__journal_read_only(db))
         return lss__fail(db, LSS_MISUSE, "%s: the database is open read-only", ctx);
-    if (lss__index_ready(db))
-        return LSS_NOMEM;
     if (db->events >= UINT32_MAX)
         return lss__fail(db, LSS_OVERFLOW, "%s: the database holds the most events it can (%u)", ctx, UINT32_MAX);
     if (db->tx_active && !pthread_equal(db->tx_owner, pthread_self()))
@@ -196,8 +194,7 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
     db->undo_len = sp->undo_bytes;
     while (db->tickets.count > sp->tickets) {
         lss_ticket *t = lss__slab_get(&db->tickets, db->tickets.count - 1);
-        if (!db->index_stale)
-            lss__keyindex_remove(&db->tickets_by_key, lss__key_hash(t->key), t->id);
+        lss__keyindex_remove(&db->tickets_by_key, lss__key_hash(t->key), t->id);
         lss__vec_free(&t->hist);
         lss__slab_pop(&db->tickets);
     }
@@ -205,23 +202,20 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
         lss__slab_pop(&db->activities);
     while (db->deals.count > sp->deals) {
         lss_deal *d = lss__slab_get(&db->deals, db->deals.count - 1);
-        if (!db->index_stale)
-            lss__keyindex_remove(&db->deals_by_key, lss__key_hash(d->key), d->id);
+        lss__keyindex_remove(&db->deals_by_key, lss__key_hash(d->key), d->id);
         lss__vec_free(&d->hist);
         lss__slab_pop(&db->deals);
     }
     while (db->customers.count > sp->customers) {
         lss_customer *c = lss__slab_get(&db->customers, db->customers.count - 1);
-        if (!db->index_stale)
-            lss__keyindex_remove(&db->customers_by_key, lss__key_hash(c->key), c->id);
+        lss__keyindex_remove(&db->customers_by_key, lss__key_hash(c->key), c->id);
         lss__free(c->changes);
         c->changes = NULL;
         lss__slab_pop(&db->customers);
     }
     while (db->members.count > sp->members) {
         lss_member *m = lss__slab_get(&db->members, db->members.count - 1);
-        if (!db->index_stale)
-            lss__keyindex_remove(&db->members_by_key, lss__key_hash(m->key), m->id);
+        lss__keyindex_remove(&db->members_by_key, lss__key_hash(m->key), m->id);
         lss__vec_free(&m->quotas);
         lss__slab_pop(&db->members);
     }
