@@ -191,8 +191,10 @@ const char *lss_sync_mode_name(int mode) { return lss__enum_name(sync_names, 3, 
 lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text)
 {
     int v;
+    if (out == NULL)
+        return lss__fail(NULL, LSS_INVALID, "sync mode: NULL output");
     lss_status st = lss__enum_parse(sync_names, 3, "sync mode", text, &v);
-    if (st == LSS_OK && out)
+    if (st == LSS_OK)
         *out = (lss_sync_mode)v;
     return st;
 }

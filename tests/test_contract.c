@@ -505,6 +505,157 @@ static void test_many_segments_and_teams(void **state)
     lss_db_close(db);
 }
 
+/* Every enum's parse: NULL output or text refused, unknown spelling named,
+ * the output untouched; every known spelling round-trips through its name. */
+static void test_every_enum_parses_and_refuses(void **state)
+{
+    (void)state;
+#define ENUM_CASE(type, parse, name, count)                                                             do {                                                                                                    type v = (type)77;                                                                                  EXPECT(parse(NULL, "x"), LSS_INVALID, "NULL output");                                              EXPECT(parse(&v, NULL), LSS_INVALID, "");                                                           EXPECT(parse(&v, "no-such-spelling"), LSS_INVALID, "no-such-spelling");                             assert_int_equal((int)v, 77);                                                                       for (int k = 0; k < (count); k++) {                                                                     assert_non_null(name(k));                                                                           assert_int_equal(parse(&v, name(k)), LSS_OK);                                                       assert_int_equal((int)v, k);                                                                    }                                                                                                   assert_null(name(count));                                                                           assert_null(name(-1));                                                                          } while (0)
+    ENUM_CASE(lss_pipeline_mode, lss_pipeline_mode_parse, lss_pipeline_mode_name, 2);
+    ENUM_CASE(lss_sync_mode, lss_sync_mode_parse, lss_sync_mode_name, 3);
+    ENUM_CASE(lss_role, lss_role_parse, lss_role_name, 3);
+    ENUM_CASE(lss_source, lss_source_parse, lss_source_name, 6);
+    ENUM_CASE(lss_channel, lss_channel_parse, lss_channel_name, 6);
+    ENUM_CASE(lss_activity_kind, lss_activity_kind_parse, lss_activity_kind_name, 9);
+    ENUM_CASE(lss_stage, lss_stage_parse, lss_stage_name, 6);
+    ENUM_CASE(lss_loss_reason, lss_loss_reason_parse, lss_loss_reason_name, 6);
+    ENUM_CASE(lss_ticket_state, lss_ticket_state_parse, lss_ticket_state_name, 5);
+    ENUM_CASE(lss_ticket_kind, lss_ticket_kind_parse, lss_ticket_kind_name, 7);
+    ENUM_CASE(lss_priority, lss_priority_parse, lss_priority_name, 4);
+    assert_null(lss_sla_outcome_name(99));
+    assert_string_equal(lss_status_name(-1), "LSS_UNKNOWN");
+    assert_null(lss_customer_state_name(99));
+}
+
+/* Settings that change over time: the latest one before the moment counts,
+ * whatever order they were recorded in. */
+static void test_settings_as_of_a_moment(void **state)
+{
+    (void)state;
+    lss_db *db = company(open_db(LSS_PIPELINE_LENIENT));
+    /* stage probabilities: defaults, then 30 from t=100, 40 from t=300, recorded in a later event at t=200 (50) */
+    int def = lss_stage_probability_at(db, LSS_STAGE_QUALIFIED, 50);
+    assert_true(def >= 0 && def <= 100);
+    assert_int_equal(lss_stage_probability_set(db, 100, LSS_STAGE_QUALIFIED, 30), LSS_OK);
+    assert_int_equal(lss_stage_probability_set(db, 300, LSS_STAGE_QUALIFIED, 40), LSS_OK);
+    assert_int_equal(lss_stage_probability_set(db, 300, LSS_STAGE_PRESENTED, 70), LSS_OK);
+    assert_int_equal(lss_stage_probability_at(db, LSS_STAGE_QUALIFIED, 100), def); /* before: at < t */
+    assert_int_equal(lss_stage_probability_at(db, LSS_STAGE_QUALIFIED, 101), 30);
+    assert_int_equal(lss_stage_probability_at(db, LSS_STAGE_QUALIFIED, 301), 40);
+    assert_int_equal(lss_stage_probability_at(db, LSS_STAGE_PRESENTED, 301), 70);
+    assert_int_equal(lss_stage_probability_at(db, LSS_STAGE_WON, 301), -1);
+    assert_int_equal(lss_stage_probability_at(NULL, LSS_STAGE_QUALIFIED, 301), -1);
+    /* SLA targets per priority: the latest sla.set with at <= t */
+    int64_t fr, res;
+    assert_int_equal(lss_sla_set(db, 400, LSS_PRIORITY_LOW, 100, 1000), LSS_OK);
+    assert_int_equal(lss_sla_set(db, 500, LSS_PRIORITY_LOW, 200, 2000), LSS_OK);
+    assert_int_equal(lss_sla_set(db, 500, LSS_PRIORITY_HIGH, 300, 3000), LSS_OK);
+    assert_int_equal(lss_sla_targets_at(&fr, &res, db, LSS_PRIORITY_LOW, 450), LSS_OK);
+    assert_int_equal(fr, 100);
+    assert_int_equal(res, 1000);
+    assert_int_equal(lss_sla_targets_at(&fr, &res, db, LSS_PRIORITY_LOW, 500), LSS_OK);
+    assert_int_equal(fr, 200);
+    assert_int_equal(res, 2000);
+    EXPECT(lss_sla_targets_at(NULL, &res, db, LSS_PRIORITY_LOW, 500), LSS_INVALID, "");
+    EXPECT(lss_sla_targets_at(&fr, NULL, db, LSS_PRIORITY_LOW, 500), LSS_INVALID, "");
+    EXPECT(lss_sla_targets_at(&fr, &res, NULL, LSS_PRIORITY_LOW, 500), LSS_INVALID, "");
+    EXPECT(lss_sla_targets_at(&fr, &res, db, (lss_priority)9, 500), LSS_INVALID, "");
+    /* the stage a deal entered when */
+    const lss_deal *d;
+    assert_int_equal(lss_deal_advance(db, 600, "d1", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, 610, "d1", LSS_LOSS_TIMING, NULL), LSS_OK);
+    assert_int_equal(lss_deal_reopen(db, 620, "d1"), LSS_OK);
+    assert_int_equal(lss_deal_find(&d, db, "d1"), LSS_OK);
+    lss_time at;
+    assert_int_equal(lss_deal_stage_entered(&at, d, LSS_STAGE_PROSPECT), LSS_OK);
+    assert_int_equal(at, 30);
+    assert_int_equal(lss_deal_stage_entered(&at, d, LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(at, 620); /* last entered: the reopen returned it to presented */
+    assert_int_equal(lss_deal_stage_entered(&at, d, LSS_STAGE_LOST), LSS_OK);
+    assert_int_equal(at, 610);
+    at = 5;
+    assert_int_equal(lss_deal_stage_entered(&at, d, LSS_STAGE_WON), LSS_NOT_FOUND);
+    assert_int_equal(lss_deal_stage_entered(&at, d, (lss_stage)42), LSS_INVALID);
+    assert_int_equal(lss_deal_furthest_stage(d), LSS_STAGE_PRESENTED);
+    assert_int_equal(lss_deal_stage(d), LSS_STAGE_PRESENTED);
+    lss_db_close(db);
+}
+
+/* A customer's timeline orders deals, tickets and activities by time, then
+ * kind, then id, whatever order they were recorded in. */
+static void test_timeline_orders_ties(void **state)
+{
+    (void)state;
+    lss_db *db = company(open_db(LSS_PIPELINE_LENIENT));
+    /* at t=40: the ticket t1 (recorded), now a deal and two activities at the same moment */
+    assert_int_equal(lss_deal_open(NULL, db, 40, "d3", "c1", "rep", 10, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_activity_log(NULL, db, 40, "c1", "rep", LSS_ACTIVITY_CALL, LSS_CHANNEL_PHONE, 1, NULL, NULL),
+                     LSS_OK);
+    assert_int_equal(lss_activity_log(NULL, db, 40, "c1", "rep", LSS_ACTIVITY_DEMO, LSS_CHANNEL_PHONE, 1, "d3", NULL),
+                     LSS_OK);
+    assert_int_equal(lss_ticket_open(NULL, db, 40, "t2", "c1", LSS_TICKET_PRESALES, LSS_CHANNEL_CHAT,
+                                     LSS_PRIORITY_LOW, NULL, "d3"),
+                     LSS_OK);
+    lss_timeline *tl;
+    assert_int_equal(lss_customer_timeline(&tl, db, "c1"), LSS_OK);
+    uint32_t n = lss_timeline_count(tl);
+    assert_int_equal(n, 3 + 2 + 2); /* deals d1 d2 d3, tickets t1 t2, two activities */
+    lss_timeline_item prev, it;
+    assert_int_equal(lss_timeline_get(&prev, tl, 0), LSS_OK);
+    for (uint32_t i = 1; i < n; i++) {
+        assert_int_equal(lss_timeline_get(&it, tl, i), LSS_OK);
+        assert_true(it.at > prev.at || (it.at == prev.at && it.kind >= prev.kind));
+        prev = it;
+    }
+    lss_timeline_free(tl);
+    const lss_customer *c;
+    assert_int_equal(lss_customer_find(&c, db, "c1"), LSS_OK);
+    int deals = 0, tickets = 0, acts = 0;
+    for (const lss_deal *d = lss_customer_first_deal(c); d; d = lss_deal_next_of_customer(d))
+        deals++;
+    for (const lss_ticket *t = lss_customer_first_ticket(c); t; t = lss_ticket_next_of_customer(t))
+        tickets++;
+    for (const lss_activity *a = lss_customer_first_activity(c); a; a = lss_activity_next_of_customer(a))
+        acts++;
+    assert_int_equal(deals, 3);
+    assert_int_equal(tickets, 2);
+    assert_int_equal(acts, 2);
+    lss_db_close(db);
+}
+
+/* Open options: the currency must be three letters A-Z with its NUL; an
+ * allocator must have its three functions. */
+static void test_open_options_and_allocator(void **state)
+{
+    (void)state;
+    static const char *const bad[] = { "eur", "EU", "E1R", "EUr", "1UR" };
+    lss_db *db = NULL;
+    for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+        lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+        memcpy(o.currency, bad[k], strlen(bad[k]) + 1);
+        EXPECT(lss_db_open(&db, NULL, &o), LSS_INVALID, "is not an ISO 4217 code");
+        assert_null(db);
+    }
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    memcpy(o.currency, "EURO", 4); /* no room for the NUL */
+    EXPECT(lss_db_open(&db, NULL, &o), LSS_INVALID, "is not an ISO 4217 code");
+    o = (lss_open_options)LSS_OPEN_OPTIONS_INIT;
+    o.currency[0] = '\0';
+    assert_int_equal(lss_db_open(&db, NULL, &o), LSS_OK);
+    assert_string_equal(lss_db_currency(db), "EUR");
+    lss_db_close(db);
+    o.pipeline = (lss_pipeline_mode)5;
+    EXPECT(lss_db_open(&db, NULL, &o), LSS_INVALID, "pipeline mode 5");
+    o = (lss_open_options)LSS_OPEN_OPTIONS_INIT;
+    o.version = 2;
+    EXPECT(lss_db_open(&db, NULL, &o), LSS_VERSION, "options version 2");
+    EXPECT(lss_open_options_init(&o, 3), LSS_VERSION, "version 3");
+    lss_allocator a = { LSS_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL };
+    EXPECT(lss_set_allocator(&a), LSS_INVALID, "must all be set");
+    a.version = 9;
+    EXPECT(lss_set_allocator(&a), LSS_VERSION, "version 9");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,6 +665,10 @@ int main(void)
         cmocka_unit_test(test_read_only_and_poisoned_handles_refuse_every_change),
         cmocka_unit_test(test_generate_refuses_bad_options),
         cmocka_unit_test(test_many_segments_and_teams),
+        cmocka_unit_test(test_every_enum_parses_and_refuses),
+        cmocka_unit_test(test_settings_as_of_a_moment),
+        cmocka_unit_test(test_timeline_orders_ties),
+        cmocka_unit_test(test_open_options_and_allocator),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

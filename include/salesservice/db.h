@@ -57,7 +57,7 @@ typedef enum lss_sync_mode {
 
 /** @return "full", "normal", "off"; NULL otherwise. */
 LSS_API const char *lss_sync_mode_name(int mode);
-/** Parse a sync mode. @return #LSS_OK or #LSS_INVALID. */
+/** Parse a sync mode. @return #LSS_OK, or #LSS_INVALID (NULL output or text, or not a mode). */
 LSS_API lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text);
 
 /** lss_open_options::flags: open an existing journal for reading only (shared lock; every change fails). */
