@@ -230,6 +230,23 @@ static void test_a_checksummed_record_that_breaks_a_rule_is_refused(void **state
         /* ticket.open: key "t2", customer */
         { 12, LSS__EV_TICKET_OPEN, 14, 4, 0,
           "ticket.open: ticket \"t2\": deal \"d2\" belongs to customer \"c2\", not \"c1\"" },
+        /* every quiet check of the direct paths falls back to the call, for its message */
+        { 9, LSS__EV_CUSTOMER_ADD, 39, 8, 99, "field \"source\"" },
+        { 9, LSS__EV_CUSTOMER_ADD, 35, 4, 7, "field \"referred_by\": entity id 7 does not exist" },
+        { 10, LSS__EV_DEAL_OPEN, 18, 4, 9, "field \"owner\": entity id 9 does not exist" },
+        { 10, LSS__EV_DEAL_OPEN, 26, 8, (uint64_t)-5, "field \"amount\"" },
+        { 10, LSS__EV_DEAL_OPEN, 34, 8, (uint64_t)LSS_TIME_MAX + 1, "field \"expected_close\"" },
+        { 11, LSS__EV_ACTIVITY_LOG, 8, 4, 9, "field \"customer\": entity id 9 does not exist" },
+        { 11, LSS__EV_ACTIVITY_LOG, 12, 4, 9, "field \"member\": entity id 9 does not exist" },
+        { 11, LSS__EV_ACTIVITY_LOG, 16, 4, 9, "field \"deal\": entity id 9 does not exist" },
+        { 11, LSS__EV_ACTIVITY_LOG, 24, 8, 99, "kind 99 is not valid" },
+        { 11, LSS__EV_ACTIVITY_LOG, 32, 8, 99, "channel 99 is not valid" },
+        { 11, LSS__EV_ACTIVITY_LOG, 40, 8, (uint64_t)-7, "field \"duration\"" },
+        { 12, LSS__EV_TICKET_OPEN, 14, 4, 9, "field \"customer\": entity id 9 does not exist" },
+        { 12, LSS__EV_TICKET_OPEN, 22, 4, 9, "field \"deal\": entity id 9 does not exist" },
+        { 12, LSS__EV_TICKET_OPEN, 26, 8, 99, "field \"kind\"" },
+        { 12, LSS__EV_TICKET_OPEN, 34, 8, 99, "field \"channel\"" },
+        { 12, LSS__EV_TICKET_OPEN, 42, 8, 9, "field \"priority\"" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         size_t at = ends[cases[k].record - 2]; /* record r starts where r - 1 ends */

@@ -216,6 +216,58 @@ static void test_text_percentages_of_large_money_are_exact(void **state)
     lss_db_close(db);
 }
 
+/* Filters that name a team and a segment with characters JSON escapes; the
+ * report's accessors and render refuse NULL and unknown formats. */
+static void test_filters_escaping_and_render_arguments(void **state)
+{
+    (void)state;
+    lss_db *db = company();
+    assert_int_equal(lss_customer_add(NULL, db, T("2025-02-01"), "c-q", "Q", NULL, NULL, "a \"b\"\\c\nd", LSS_SOURCE_WEB,
+                                      NULL),
+                     LSS_OK);
+    lss_query q = LSS_QUERY_INIT;
+    q.to = T("2025-04-01");
+    q.team = "DACH";
+    q.segment = "a \"b\"\\c\nd";
+    char *json = render(db, &q, LSS_REPORT_JSON);
+    json_error_t err;
+    json_t *root = json_loads(json, 0, &err);
+    if (root == NULL)
+        fail_msg("not JSON (%s): %s", err.text, json);
+    json_t *filter = json_object_get(root, "filter");
+    assert_string_equal(json_string_value(json_object_get(filter, "team")), "DACH");
+    assert_string_equal(json_string_value(json_object_get(filter, "segment")), "a \"b\"\\c\nd");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "relationship"), "customers_added")), 1);
+    json_decref(root);
+    lss_free(json);
+    char *text = render(db, &q, LSS_REPORT_TEXT);
+    assert_non_null(strstr(text, "team=DACH"));
+    assert_non_null(strstr(text, "m-anna")); /* the team's quota row */
+    lss_free(text);
+    lss_report *r;
+    assert_int_equal(lss_report_run(&r, db, &q), LSS_OK);
+    char *out = (char *)"untouched";
+    assert_int_equal(lss_report_render(&out, NULL, r, (lss_report_format)7), LSS_INVALID);
+    assert_int_equal(lss_report_render(NULL, NULL, r, LSS_REPORT_JSON), LSS_INVALID);
+    assert_int_equal(lss_report_render(&out, NULL, NULL, LSS_REPORT_JSON), LSS_INVALID);
+    assert_string_equal(out, "untouched");
+    lss_quota_row row;
+    assert_int_equal(lss_report_quota_get(NULL, r, 0), LSS_INVALID);
+    assert_int_equal(lss_report_quota_get(&row, NULL, 0), LSS_INVALID);
+    assert_int_equal(lss_report_quota_get(&row, r, 99), LSS_NOT_FOUND);
+    assert_non_null(lss_report_sales(r));
+    assert_non_null(lss_report_service(r));
+    assert_non_null(lss_report_relationship(r));
+    assert_null(lss_report_sales(NULL));
+    assert_null(lss_report_service(NULL));
+    assert_null(lss_report_relationship(NULL));
+    lss_report_free(r);
+    lss_report_free(NULL);
+    assert_int_equal(lss_report_run(NULL, db, &q), LSS_INVALID);
+    assert_int_equal(lss_report_run(&r, NULL, &q), LSS_INVALID);
+    lss_db_close(db);
+}
+
 static void test_text_rendering(void **state)
 {
     (void)state;
@@ -394,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_empty_database_gives_the_spec_example),
         cmocka_unit_test(test_json_parses_and_has_the_spec_shape),
         cmocka_unit_test(test_text_percentages_of_large_money_are_exact),
+        cmocka_unit_test(test_filters_escaping_and_render_arguments),
         cmocka_unit_test(test_text_rendering),
         cmocka_unit_test(test_report_errors_and_accessors),
         cmocka_unit_test(test_report_as_of_equals_report_of_the_prefix),
