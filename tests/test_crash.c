@@ -602,6 +602,47 @@ static void test_compaction_write_faults_leave_the_journal(void **state)
     lss_db_close(mem);
 }
 
+/* lss_generate and a keep-going import stop at an I/O error: the handle is
+ * poisoned and the file holds only whole, committed batches. */
+static void test_generate_and_import_stop_at_io_errors(void **state)
+{
+    (void)state;
+    const char *p = path_of("gen-fault.lss");
+    unlink(p);
+    faults_on();
+    lss_db *db = open_journal(p, LSS_SYNC_OFF);
+    fail_write_at = write_calls + 3; /* the team's batch and the first customers' pass, the second fails */
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 2500;
+    assert_status_msg(db, lss_generate(db, &g), LSS_IO, "write failed");
+    uint64_t kept = lss_db_event_count(db);
+    assert_true(kept > 0);
+    assert_int_equal(lss_customer_count(db), 1000); /* the first batch of 1,000 customers only */
+    /* keep-going does not go on past an I/O error */
+    static const char lines[] = "{\"type\":\"customer.churn\",\"at\":\"2026-06-01\",\"customer\":\"c-000001\"}\n";
+    FILE *in = fmemopen((void *)lines, sizeof lines - 1, "r");
+    lss_import_options io = LSS_IMPORT_OPTIONS_INIT;
+    io.flags = LSS_IMPORT_KEEP_GOING;
+    lss_import_result res;
+    assert_int_equal(lss_import_stream(db, in, &io, &res), LSS_IO);
+    fclose(in);
+    lss_db_close(db);
+    faults_off();
+    db = open_journal(p, LSS_SYNC_OFF);
+    assert_int_equal(lss_db_event_count(db), kept);
+    lss_db_close(db);
+    /* a read-only handle cannot be generated into */
+    unlink(p);
+    db = open_journal(p, LSS_SYNC_OFF);
+    lss_db_close(db);
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY;
+    assert_int_equal(lss_db_open(&db, p, &o), LSS_OK);
+    assert_status_msg(db, lss_generate(db, NULL), LSS_MISUSE, "read-only");
+    assert_int_equal(lss_db_event_count(db), 0);
+    lss_db_close(db);
+}
+
 /* ---- one writer ------------------------------------------------------------------- */
 
 static void test_one_writer_per_file(void **state)
@@ -739,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_interrupted_and_short_writes_are_continued),
         cmocka_unit_test(test_lock_cut_and_header_faults),
         cmocka_unit_test(test_compaction_write_faults_leave_the_journal),
+        cmocka_unit_test(test_generate_and_import_stop_at_io_errors),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -219,6 +219,86 @@ static void test_bad_lines_name_line_field_and_reason_and_change_nothing(void **
     lss_db_close(db);
 }
 
+/* Texts with what JSON escapes (quotes, backslashes, control characters
+ * but NUL, DEL) export and re-import exactly; lines may start with blanks. */
+static void test_texts_that_need_escaping_round_trip(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    static const char name[] = "Quote \" back \\ tab \t nl \n cr \r bell \x07 del \x7f \xc3\xa9";
+    assert_int_equal(lss_member_add(NULL, db, 1, "m", "M", LSS_ROLE_BOTH, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 2, "c\"\\q", name, NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(lss_export_stream(db, f, NULL), LSS_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "\\u0007"));
+    assert_non_null(strstr(buf, "\\u007f"));
+    /* leading blanks on every line are allowed */
+    size_t n = strlen(buf);
+    char *indented = malloc(3 * n + 1);
+    char *o = indented;
+    for (const char *p = buf; *p; p++) {
+        if (p == buf || p[-1] == '\n')
+            *o++ = ' ', *o++ = '\t';
+        *o++ = *p;
+    }
+    *o = '\0';
+    lss_db *copy = open_db(LSS_PIPELINE_LENIENT);
+    lss_import_result res;
+    assert_int_equal(import_text(copy, indented, 0, &res), LSS_OK);
+    const lss_customer *c;
+    assert_int_equal(lss_customer_find(&c, copy, "c\"\\q"), LSS_OK);
+    assert_string_equal(lss_customer_name(c), name);
+    char *a = dump(db), *b = dump(copy);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    free(indented);
+    free(buf);
+    lss_db_close(copy);
+    lss_db_close(db);
+}
+
+/* An atomic import that fails on an empty database takes back its
+ * db.config too: the currency and pipeline in memory and in the header. */
+static void test_a_failed_import_takes_back_its_db_config(void **state)
+{
+    (void)state;
+    const char *p = tmp_path("config-import.lss");
+    unlink(p);
+    lss_db *db = open_journal(p, LSS_SYNC_FULL);
+    assert_string_equal(lss_db_currency(db), "EUR");
+    lss_import_result res;
+    assert_status_msg(db,
+                      import_text(db,
+                                  "{\"type\":\"db.config\",\"at\":0,\"currency\":\"JPY\",\"pipeline\":\"strict\"}\n"
+                                  "{\"type\":\"member.add\",\"at\":1,\"key\":\"m\",\"name\":\"M\",\"role\":\"sales\"}\n"
+                                  "{\"type\":\"customer.churn\",\"at\":2,\"customer\":\"nobody\"}\n",
+                                  0, &res),
+                      LSS_NOT_FOUND, "line 3", "nobody");
+    assert_string_equal(lss_db_currency(db), "EUR");
+    assert_int_equal(lss_db_pipeline(db), LSS_PIPELINE_LENIENT);
+    assert_int_equal(lss_db_event_count(db), 0);
+    lss_db_close(db);
+    db = open_journal(p, LSS_SYNC_FULL);
+    assert_string_equal(lss_db_currency(db), "EUR");
+    assert_int_equal(lss_db_pipeline(db), LSS_PIPELINE_LENIENT);
+    /* the same import without the bad line keeps it */
+    assert_int_equal(import_text(db,
+                                 "{\"type\":\"db.config\",\"at\":0,\"currency\":\"JPY\",\"pipeline\":\"strict\"}\n"
+                                 "{\"type\":\"member.add\",\"at\":1,\"key\":\"m\",\"name\":\"M\",\"role\":\"sales\"}\n",
+                                 0, &res),
+                     LSS_OK);
+    lss_db_close(db);
+    db = open_journal(p, LSS_SYNC_FULL);
+    assert_string_equal(lss_db_currency(db), "JPY");
+    assert_int_equal(lss_db_pipeline(db), LSS_PIPELINE_STRICT);
+    assert_int_equal(lss_db_event_count(db), 1);
+    lss_db_close(db);
+}
+
 static uint64_t rejected_lines[8];
 static int nrejected;
 static void on_reject(void *ctx, uint64_t line, lss_status st, const char *message)
@@ -456,9 +536,11 @@ int main(void)
         cmocka_unit_test(test_the_spec_example_imports),
         cmocka_unit_test(test_bad_lines_name_line_field_and_reason_and_change_nothing),
         cmocka_unit_test(test_streams_options_and_io_errors),
+        cmocka_unit_test(test_texts_that_need_escaping_round_trip),
+        cmocka_unit_test(test_a_failed_import_takes_back_its_db_config),
         cmocka_unit_test(test_spellings_blank_lines_crlf_callbacks),
         cmocka_unit_test(test_db_config_and_single_events),
         cmocka_unit_test(test_generator_is_deterministic_and_follows_the_rules),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }
