@@ -602,6 +602,59 @@ static void test_compaction_write_faults_leave_the_journal(void **state)
     lss_db_close(mem);
 }
 
+/* More places a sync or a write can fail: lss_db_sync itself, creating a
+ * journal, cutting a torn tail; and an in-memory database's recovery. */
+static void test_sync_create_and_cut_faults(void **state)
+{
+    (void)state;
+    faults_on();
+    lss_db *db = prepared("sync-off.lss", LSS_SYNC_OFF);
+    assert_int_equal(lss_customer_churn(db, 12, "c0"), LSS_OK); /* written, not synced */
+    fail_sync_at = sync_calls + 1;
+    assert_status_msg(db, lss_db_sync(db), LSS_IO, "fdatasync failed");
+    assert_status_msg(db, lss_db_sync(db), LSS_IO, "refuses changes");
+    lss_db_close(db);
+    /* creating: the header's write, then its sync */
+    for (int variant = 0; variant < 2; variant++) {
+        unlink(path_of("create.lss"));
+        if (variant == 0)
+            fail_write_at = write_calls + 1;
+        else
+            fail_sync_at = sync_calls + 1;
+        assert_status_msg(NULL, lss_db_open(&db, path_of("create.lss"), NULL), LSS_IO, "cannot create the journal");
+        assert_null(db);
+    }
+    /* cutting a torn tail: its sync fails */
+    db = prepared("torn2.lss", LSS_SYNC_FULL);
+    lss_db_close(db);
+    FILE *f = fopen(path_of("torn2.lss"), "ab");
+    fputs("torn", f);
+    fclose(f);
+    fail_sync_at = sync_calls + 1;
+    assert_status_msg(NULL, lss_db_open(&db, path_of("torn2.lss"), NULL), LSS_IO, "cannot cut the torn tail");
+    faults_off();
+    /* an empty file opened read-only: nothing to read, nothing written */
+    f = fopen(path_of("empty.lss"), "wb");
+    fclose(f);
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY;
+    assert_status_msg(NULL, lss_db_open(&db, path_of("empty.lss"), &o), LSS_CORRUPT, "0 bytes is too short");
+    assert_int_equal(file_size(path_of("empty.lss")), 0);
+    /* in memory: recovery is all zero */
+    db = open_db(LSS_PIPELINE_LENIENT);
+    lss_recovery rec;
+    memset(&rec, 0xff, sizeof rec);
+    assert_int_equal(lss_db_recovery(&rec, db), LSS_OK);
+    assert_int_equal(rec.events + rec.file_size + rec.bytes_dropped + rec.damage_offset, 0);
+    lss_db_close(db);
+    /* compacting an empty journal gives an empty journal */
+    unlink(path_of("empty2.lss"));
+    db = open_journal(path_of("empty2.lss"), LSS_SYNC_FULL);
+    assert_int_equal(lss_db_compact(db), LSS_OK);
+    lss_db_close(db);
+    assert_int_equal(file_size(path_of("empty2.lss")), LSS__J_HEADER);
+}
+
 /* lss_generate and a keep-going import stop at an I/O error: the handle is
  * poisoned and the file holds only whole, committed batches. */
 static void test_generate_and_import_stop_at_io_errors(void **state)
@@ -781,6 +834,7 @@ int main(void)
         cmocka_unit_test(test_lock_cut_and_header_faults),
         cmocka_unit_test(test_compaction_write_faults_leave_the_journal),
         cmocka_unit_test(test_generate_and_import_stop_at_io_errors),
+        cmocka_unit_test(test_sync_create_and_cut_faults),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -564,6 +564,17 @@ static void test_every_framing_rule_is_checked(void **state)
     assert_int_equal(record_ends(bytes, n, ends, 8), 5);
     expect_refused(q, bytes, n, 0, edit_version, ends, LSS_VERSION, "journal format 2 is not supported");
     expect_refused(q, bytes, n, 0, edit_currency, ends, LSS_CORRUPT, "invalid settings");
+    /* each letter of the currency below A and above Z */
+    for (int i = 0; i < 6; i++) {
+        unsigned char *h = malloc(n);
+        memcpy(h, bytes, n);
+        h[16 + i / 2] = i % 2 ? '[' : '@';
+        fix_header_crc(h);
+        write_all_file(q, h, n);
+        free(h);
+        lss_db *x = NULL;
+        assert_status_msg(NULL, lss_db_open(&x, q, NULL), LSS_CORRUPT, "invalid settings");
+    }
     expect_refused(q, bytes, n, 0, edit_pipeline, ends, LSS_CORRUPT, "invalid settings");
     expect_refused(q, bytes, n, 0, edit_reserved, ends, LSS_CORRUPT, "invalid settings");
     expect_refused(q, bytes, n, 0, edit_seq, ends, LSS_CORRUPT, "sequence number is out of order");

@@ -265,6 +265,53 @@ static void test_every_mutation_survives_allocation_failure(void **state)
     assert_true(failures >= (int)(sizeof ops / sizeof *ops)); /* at least one per call */
 }
 
+/* Compaction with the 1st, 2nd, ... allocation failing: LSS_NOMEM, the
+ * journal and memory as they were, no PATH.compact left; then it succeeds
+ * and the reopened journal holds the same database. */
+static void test_compaction_survives_allocation_failure(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    snprintf(journal, sizeof journal, "%s/lss-oom-compact-%ld.lss", base, (long)getpid());
+    char side[300];
+    snprintf(side, sizeof side, "%s.compact", journal);
+    lss_db *db = setup();
+    char *before = dump(db);
+    long size = journal_size();
+    int failures = 0;
+    for (long n = 1;; n++) {
+        fail_alloc_arm(n);
+        lss_status st = lss_db_compact(db);
+        fail_alloc_arm(0);
+        if (!fail_alloc_fired()) {
+            assert_int_equal(st, LSS_OK);
+            break;
+        }
+        failures++;
+        if (st != LSS_NOMEM)
+            fail_msg("allocation %ld: %s", n, lss_status_name(st));
+        assert_int_equal(journal_size(), size);
+        assert_int_equal(access(side, F_OK), -1);
+        char *after = dump(db);
+        assert_string_equal(before, after);
+        free(after);
+        assert_true(n < 1000);
+    }
+    assert_true(failures >= 2); /* the event list, the record buffer */
+    lss_db_close(db);
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    assert_int_equal(lss_db_open(&db, journal, &o), LSS_OK);
+    char *after = dump(db);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    lss_db_close(db);
+    unlink(journal);
+    journal[0] = '\0';
+    fail_alloc_uninstall();
+}
+
 static void test_open_survives_allocation_failure(void **state)
 {
     (void)state;
@@ -388,6 +435,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_mutation_survives_allocation_failure),
         cmocka_unit_test(test_open_survives_allocation_failure),
+        cmocka_unit_test(test_compaction_survives_allocation_failure),
         cmocka_unit_test(test_growth_points_survive_allocation_failure),
         cmocka_unit_test(test_timeline_survives_allocation_failure),
     };
