@@ -656,6 +656,40 @@ static void test_open_options_and_allocator(void **state)
     EXPECT(lss_set_allocator(&a), LSS_VERSION, "version 9");
 }
 
+/* Quotas: one row per period with its latest target; as of an earlier
+ * moment the earlier target; lookups refuse NULL and rows that do not exist. */
+static void test_quota_periods_and_replacements(void **state)
+{
+    (void)state;
+    lss_db *db = company(open_db(LSS_PIPELINE_LENIENT));
+    assert_int_equal(lss_quota_set(db, 100, "rep", 0, 1000, 500), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 100, "rep", 1000, 2000, 600), LSS_OK);
+    assert_int_equal(lss_quota_set(db, 200, "rep", 0, 1000, 800), LSS_OK); /* replaces the first from t=200 */
+    const lss_member *m;
+    assert_int_equal(lss_member_find(&m, db, "rep"), LSS_OK);
+    assert_int_equal(lss_member_quota_count(m), 2);
+    lss_quota q;
+    assert_int_equal(lss_member_quota_get(&q, m, 0), LSS_OK);
+    assert_int_equal(q.from, 0);
+    assert_int_equal(q.target, 800);
+    assert_int_equal(lss_member_quota_get(&q, m, 1), LSS_OK);
+    assert_int_equal(q.target, 600);
+    EXPECT(lss_member_quota_get(&q, m, 2), LSS_NOT_FOUND, "quota 2 does not exist");
+    EXPECT(lss_member_quota_get(NULL, m, 0), LSS_INVALID, "NULL");
+    EXPECT(lss_member_quota_get(&q, NULL, 0), LSS_INVALID, "NULL");
+    lss_quota_row row;
+    assert_int_equal(lss_quota_attainment(&row, db, "rep", 0, 1000, 150), LSS_OK);
+    assert_int_equal(row.target, 500); /* as of t=150 */
+    assert_int_equal(lss_quota_attainment(&row, db, "rep", 0, 1000, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(row.target, 800);
+    EXPECT(lss_quota_attainment(&row, db, "rep", 0, 999, LSS_TIME_NONE), LSS_NOT_FOUND, "has no quota");
+    EXPECT(lss_quota_attainment(&row, db, "rep", 0, 1000, 50), LSS_NOT_FOUND, "as of the given time");
+    assert_int_equal(lss_team_quota_attainment(&row, db, "North", 0, 1000, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(row.target, 800);
+    EXPECT(lss_team_quota_attainment(&row, db, "Nowhere", 0, 1000, LSS_TIME_NONE), LSS_NOT_FOUND, "");
+    lss_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -669,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_settings_as_of_a_moment),
         cmocka_unit_test(test_timeline_orders_ties),
         cmocka_unit_test(test_open_options_and_allocator),
+        cmocka_unit_test(test_quota_periods_and_replacements),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -821,6 +821,38 @@ static void test_rollback_after_erase_and_growth_is_exact(void **state)
     }
 }
 
+/* In one transaction: a change adds entries (a customer change, a deal's
+ * loss note, a ticket's resolve note), customer.erase clears their texts,
+ * later changes of the same entities follow; the rollback removes the
+ * entries the erase had cleared before it restores what the erase saved. */
+static void test_rollback_of_an_erase_of_entries_made_in_the_transaction(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    assert_int_equal(lss_member_add(NULL, db, 1, "m", "M", LSS_ROLE_BOTH, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 2, "c", "Carla", "c@x.test", NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 3, "d", "c", "m", 100, "Title", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_ticket_open(NULL, db, 4, "t", "c", LSS_TICKET_INCIDENT, LSS_CHANNEL_EMAIL, LSS_PRIORITY_LOW,
+                                     "Subject", NULL),
+                     LSS_OK);
+    assert_int_equal(lss_ticket_assign(db, 5, "t", "m"), LSS_OK);
+    char *before = dump(db);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_customer_update(db, 6, "c", NULL, "new@x.test", "NewCo", NULL), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, 6, "d", LSS_LOSS_PRICE, "too dear"), LSS_OK);
+    assert_int_equal(lss_ticket_resolve(db, 6, "t", "fixed it"), LSS_OK);
+    assert_int_equal(lss_customer_erase(db, 7, "c"), LSS_OK);
+    assert_int_equal(lss_customer_update(db, 8, "c", NULL, NULL, NULL, "seg"), LSS_OK);
+    assert_int_equal(lss_deal_reopen(db, 8, "d"), LSS_OK);
+    assert_int_equal(lss_ticket_reopen(db, 8, "t"), LSS_OK);
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    char *after = dump(db);
+    assert_string_equal(before, after);
+    free(after);
+    free(before);
+    lss_db_close(db);
+}
+
 /* ---- transactions -------------------------------------------------------------------- */
 
 static void test_transactions_commit_and_roll_back_exactly(void **state)
@@ -1051,6 +1083,7 @@ int main(void)
         cmocka_unit_test(test_a_short_file_that_is_not_a_journal_is_never_overwritten),
         cmocka_unit_test(test_a_damaged_final_commit_is_refused_not_dropped),
         cmocka_unit_test(test_rollback_after_erase_and_growth_is_exact),
+        cmocka_unit_test(test_rollback_of_an_erase_of_entries_made_in_the_transaction),
         cmocka_unit_test(test_transactions_commit_and_roll_back_exactly),
         cmocka_unit_test(test_a_transaction_cut_short_is_dropped_whole),
         cmocka_unit_test(test_transaction_in_memory_and_misuse),
