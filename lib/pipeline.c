@@ -78,7 +78,7 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
     static const char ctx[] = "deal.open";
     lss_status st;
     lss_customer *c;
-    const lss_member *m;
+    const lss_member *m = NULL; /* set by find_owner on success (gcc -O3 cannot see it) */
     if (out)
         *out = NULL;
     if (db == NULL)
