@@ -535,12 +535,6 @@ lss_status lss__changes_reserve(lss_customer *c)
     return LSS_OK;
 }
 
-static const char *const customer_state_names[] = { "prospect", "active", "churned" };
-
-const char *lss_customer_state_name(int v)
-{
-    return lss__enum_name(customer_state_names, (int)(sizeof customer_state_names / sizeof *customer_state_names), v);
-}
 
 lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
 {

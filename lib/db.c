@@ -184,20 +184,6 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
     return st;
 }
 
-static const char *const sync_names[] = { "full", "normal", "off" };
-
-const char *lss_sync_mode_name(int mode) { return lss__enum_name(sync_names, 3, mode); }
-
-lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text)
-{
-    int v;
-    if (out == NULL)
-        return lss__fail(NULL, LSS_INVALID, "sync mode: NULL output");
-    lss_status st = lss__enum_parse(sync_names, 3, "sync mode", text, &v);
-    if (st == LSS_OK)
-        *out = (lss_sync_mode)v;
-    return st;
-}
 
 /* ---- transactions ------------------------------------------------------- */
 

@@ -51,30 +51,3 @@ const char *lss_db_errmsg(const lss_db *db)
     return db->errmsg;
 }
 
-const char *lss__enum_name(const char *const *names, int count, int v)
-{
-    if (v < 0 || v >= count)
-        return NULL;
-    return names[v];
-}
-
-lss_status lss__enum_parse(const char *const *names, int count, const char *what,
-                           const char *text, int *out)
-{
-    char expected[256];
-    size_t len = 0;
-    if (text != NULL) {
-        for (int i = 0; i < count; i++) {
-            if (strcmp(names[i], text) == 0) {
-                *out = i;
-                return LSS_OK;
-            }
-        }
-    }
-    expected[0] = '\0';
-    for (int i = 0; i < count && len < sizeof expected; i++)
-        len += (size_t)snprintf(expected + len, sizeof expected - len, "%s%s",
-                                i == 0 ? "" : (i == count - 1 ? " or " : ", "), names[i]);
-    return lss__fail(NULL, LSS_INVALID, "\"%s\" is not a %s (expected %s)",
-                     text ? text : "(null)", what, expected);
-}

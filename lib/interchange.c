@@ -1,6 +1,7 @@
 /* JSON Lines import (parsed with jansson) and export (written by hand, in
  * the canonical form), over the events of event.h. */
 #define _GNU_SOURCE 1 /* getline */
+#include "enums.h"
 #include "journal.h"
 
 #include <errno.h>
@@ -18,10 +19,8 @@ typedef struct field {
     uint8_t slot;       /* index into s[] (F_KEY, F_TEXT) or i[] (the others) */
     uint8_t required;
     int64_t absent;     /* integer fields: the value meaning "not given" */
-    const char *const *names; /* F_ENUM: its spellings */
-    int nnames;
-    const char *noun;         /* F_ENUM: what a value is ("stage") */
-    const char *expected;     /* F_ENUM: the list an error names */
+    int8_t spelling;          /* F_ENUM: its lss__enum_id (enums.h) */
+    int8_t first, last;       /* F_ENUM: the values an error lists as expected */
 } field;
 
 #define FMAX 8
@@ -31,43 +30,24 @@ typedef struct ftable {
     field f[FMAX];
 } ftable;
 
-static const char *const ROLE[] = { "sales", "service", "both" };
-static const char *const SOURCE[] = { "web", "referral", "event", "outbound", "partner", "other" };
-static const char *const STAGE[] = { "prospect", "qualified", "presented", "negotiated", "won", "lost" };
-static const char *const REASON[] = { "price", "competitor", "no_budget", "no_decision", "timing", "other" };
-static const char *const AKIND[] = { "call", "email", "meeting", "demo", "presentation", "negotiation",
-                                     "follow_up", "training", "other" };
-static const char *const CHANNEL[] = { "phone", "email", "chat", "in_person", "web", "social" };
-static const char *const TKIND[] = { "presales", "installation", "maintenance", "incident", "complaint", "training",
-                                     "question" };
-static const char *const PRIORITY[] = { "low", "normal", "high", "urgent" };
-
-#define E(arr) (arr), (int)(sizeof(arr) / sizeof *(arr))
-#define KEY(name, slot) { name, F_KEY, slot, 1, 0, NULL, 0, NULL, NULL }
-#define OKEY(name, slot) { name, F_KEY, slot, 0, 0, NULL, 0, NULL, NULL }
-#define TEXT(name, slot, req) { name, F_TEXT, slot, req, 0, NULL, 0, NULL, NULL }
-#define TIME(name, slot, req) { name, F_TIME, slot, req, LSS_TIME_NONE, NULL, 0, NULL, NULL }
-#define MONEY(name, slot, req) { name, F_MONEY, slot, req, -1, NULL, 0, NULL, NULL }
-#define DUR(name, slot, req) { name, F_DURATION, slot, req, -1, NULL, 0, NULL, NULL }
-#define INT(name, slot) { name, F_INT, slot, 1, 0, NULL, 0, NULL, NULL }
-#define ENUM(name, slot, req, absent, arr, expected) { name, F_ENUM, slot, req, absent, E(arr), NOUN_##arr, expected }
-#define NOUN_ROLE "role"
-#define NOUN_SOURCE "source"
-#define NOUN_STAGE "stage"
-#define NOUN_REASON "loss reason"
-#define NOUN_AKIND "kind of activity"
-#define NOUN_CHANNEL "channel"
-#define NOUN_TKIND "kind of ticket"
-#define NOUN_PRIORITY "priority"
+#define KEY(name, slot) { name, F_KEY, slot, 1, 0, 0, 0, 0 }
+#define OKEY(name, slot) { name, F_KEY, slot, 0, 0, 0, 0, 0 }
+#define TEXT(name, slot, req) { name, F_TEXT, slot, req, 0, 0, 0, 0 }
+#define TIME(name, slot, req) { name, F_TIME, slot, req, LSS_TIME_NONE, 0, 0, 0 }
+#define MONEY(name, slot, req) { name, F_MONEY, slot, req, -1, 0, 0, 0 }
+#define DUR(name, slot, req) { name, F_DURATION, slot, req, -1, 0, 0, 0 }
+#define INT(name, slot) { name, F_INT, slot, 1, 0, 0, 0, 0 }
+/* An enum field: every spelling is read (the call checks the value's
+ * meaning); an error lists values first..last as the expected ones. */
+#define ENUM(name, slot, req, absent, spelling, first, last) { name, F_ENUM, slot, req, absent, spelling, first, last }
 
 static const ftable tables[] = {
     { LSS__EV_MEMBER_ADD, 4, { KEY("key", 0), TEXT("name", 1, 1),
-                               ENUM("role", 0, 1, 0, ROLE, "sales, service or both"), TEXT("team", 2, 0) } },
+                               ENUM("role", 0, 1, 0, LSS__E_ROLE, 0, -1), TEXT("team", 2, 0) } },
     { LSS__EV_QUOTA_SET, 4, { KEY("member", 0), TIME("from", 0, 1), TIME("to", 1, 1), MONEY("amount", 2, 1) } },
     { LSS__EV_CUSTOMER_ADD, 7, { KEY("key", 0), TEXT("name", 1, 1), TEXT("email", 2, 0), TEXT("company", 3, 0),
                                  TEXT("segment", 4, 0),
-                                 ENUM("source", 0, 0, LSS_SOURCE_OTHER, SOURCE,
-                                      "web, referral, event, outbound, partner or other"),
+                                 ENUM("source", 0, 0, LSS_SOURCE_OTHER, LSS__E_SOURCE, 0, -1),
                                  OKEY("referred_by", 5) } },
     { LSS__EV_CUSTOMER_UPDATE, 5, { KEY("customer", 0), TEXT("name", 1, 0), TEXT("email", 2, 0),
                                     TEXT("company", 3, 0), TEXT("segment", 4, 0) } },
@@ -76,39 +56,35 @@ static const ftable tables[] = {
     { LSS__EV_DEAL_OPEN, 6, { KEY("key", 0), KEY("customer", 1), KEY("owner", 2), MONEY("amount", 0, 1),
                               TEXT("title", 3, 0), TIME("expected_close", 1, 0) } },
     { LSS__EV_DEAL_ADVANCE, 2, { KEY("deal", 0),
-                                 ENUM("to", 0, 1, 0, STAGE, "qualified, presented or negotiated") } },
+                                 ENUM("to", 0, 1, 0, LSS__E_STAGE, LSS_STAGE_QUALIFIED, LSS_STAGE_NEGOTIATED) } },
     { LSS__EV_DEAL_AMOUNT, 2, { KEY("deal", 0), MONEY("amount", 0, 1) } },
     { LSS__EV_DEAL_ASSIGN, 2, { KEY("deal", 0), KEY("owner", 1) } },
     { LSS__EV_DEAL_WIN, 2, { KEY("deal", 0), MONEY("amount", 0, 0) } },
     { LSS__EV_DEAL_LOSE, 3, { KEY("deal", 0),
-                              ENUM("reason", 0, 1, 0, REASON,
-                                   "price, competitor, no_budget, no_decision, timing or other"),
+                              ENUM("reason", 0, 1, 0, LSS__E_LOSS_REASON, 0, -1),
                               TEXT("note", 1, 0) } },
     { LSS__EV_DEAL_REOPEN, 1, { KEY("deal", 0) } },
     { LSS__EV_ACTIVITY_LOG, 7, { KEY("customer", 0), KEY("member", 1),
-                                 ENUM("kind", 0, 1, 0, AKIND,
-                                      "call, email, meeting, demo, presentation, negotiation, follow_up, training "
-                                      "or other"),
-                                 ENUM("channel", 1, 1, 0, CHANNEL, "phone, email, chat, in_person, web or social"),
+                                 ENUM("kind", 0, 1, 0, LSS__E_ACTIVITY_KIND, 0, -1),
+                                 ENUM("channel", 1, 1, 0, LSS__E_CHANNEL, 0, -1),
                                  DUR("duration", 2, 0), OKEY("deal", 2), TEXT("note", 3, 0) } },
     { LSS__EV_TICKET_OPEN, 7, { KEY("key", 0), KEY("customer", 1),
-                                ENUM("kind", 0, 1, 0, TKIND,
-                                     "presales, installation, maintenance, incident, complaint, training or question"),
-                                ENUM("channel", 1, 1, 0, CHANNEL, "phone, email, chat, in_person, web or social"),
-                                ENUM("priority", 2, 1, 0, PRIORITY, "low, normal, high or urgent"),
+                                ENUM("kind", 0, 1, 0, LSS__E_TICKET_KIND, 0, -1),
+                                ENUM("channel", 1, 1, 0, LSS__E_CHANNEL, 0, -1),
+                                ENUM("priority", 2, 1, 0, LSS__E_PRIORITY, 0, -1),
                                 TEXT("subject", 2, 0), OKEY("deal", 3) } },
     { LSS__EV_TICKET_ASSIGN, 2, { KEY("ticket", 0), KEY("agent", 1) } },
     { LSS__EV_TICKET_CONTACT, 4, { KEY("ticket", 0), KEY("agent", 1), DUR("duration", 0, 1),
-                                   ENUM("channel", 1, 0, -1, CHANNEL, "phone, email, chat, in_person, web or social") } },
+                                   ENUM("channel", 1, 0, -1, LSS__E_CHANNEL, 0, -1) } },
     { LSS__EV_TICKET_WAIT, 1, { KEY("ticket", 0) } },
     { LSS__EV_TICKET_RESUME, 1, { KEY("ticket", 0) } },
     { LSS__EV_TICKET_RESOLVE, 2, { KEY("ticket", 0), TEXT("note", 1, 0) } },
     { LSS__EV_TICKET_REOPEN, 1, { KEY("ticket", 0) } },
     { LSS__EV_TICKET_CLOSE, 1, { KEY("ticket", 0) } },
     { LSS__EV_TICKET_RATE, 3, { KEY("ticket", 0), INT("score", 0), TEXT("comment", 1, 0) } },
-    { LSS__EV_SLA_SET, 3, { ENUM("priority", 0, 1, 0, PRIORITY, "low, normal, high or urgent"),
+    { LSS__EV_SLA_SET, 3, { ENUM("priority", 0, 1, 0, LSS__E_PRIORITY, 0, -1),
                             DUR("first_response", 1, 1), DUR("resolution", 2, 1) } },
-    { LSS__EV_STAGE_PROBABILITY, 2, { ENUM("stage", 0, 1, 0, STAGE, "prospect, qualified, presented or negotiated"),
+    { LSS__EV_STAGE_PROBABILITY, 2, { ENUM("stage", 0, 1, 0, LSS__E_STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
                                       INT("percent", 1) } },
 };
 
@@ -202,7 +178,7 @@ static void write_event(writer *o, const lss__event *ev)
             put_json_string(o, b);
             break;
         case F_ENUM:
-            put_json_string(o, f->names[v]);
+            put_json_string(o, lss__enum_spell((lss__enum_id)f->spelling, (int)v));
             break;
         default:
             snprintf(b, sizeof b, "%lld", (long long)v);
@@ -449,13 +425,15 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
             if (!json_is_string(v))
                 return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
             const char *s = json_string_value(v);
-            int found = -1;
-            for (int e = 0; e < f->nnames; e++)
-                if (strcmp(f->names[e], s) == 0)
-                    found = e;
-            if (found < 0)
-                return FAIL("%s: field \"%s\": \"%.64s\" is not a %s (expected %s)", type, f->name, s, f->noun,
-                            f->expected);
+            lss__enum_id e = (lss__enum_id)f->spelling;
+            int found = lss__enum_find(e, s);
+            if (found < 0) {
+                char expected[256];
+                lss__enum_list(e, f->first, f->last < 0 ? lss__enums[e].count - 1 : f->last, expected,
+                               sizeof expected);
+                return FAIL("%s: field \"%s\": \"%.64s\" is not a %s (expected %s)", type, f->name, s,
+                            lss__enums[e].noun, expected);
+            }
             ev->i[f->slot] = found;
             break;
         }

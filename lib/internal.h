@@ -185,9 +185,7 @@ lss_status lss__fail(const lss_db *db, lss_status st, const char *fmt, ...)
 #endif
     ;
 void lss__errmsg_forget(const lss_db *db);
-const char *lss__enum_name(const char *const *names, int count, int v);
-lss_status lss__enum_parse(const char *const *names, int count, const char *what,
-                           const char *text, int *out);
+
 
 /* ---- entities ----------------------------------------------------------- */
 #define LSS__NONE UINT32_MAX

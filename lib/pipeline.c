@@ -30,12 +30,6 @@ static const struct deal_rule {
                             { "reopen only from lost", "reopen only from lost" } },
 };
 
-static const char *const change_names[] = { "opened", "advanced", "amount", "assigned", "won", "lost", "reopened" };
-
-const char *lss_deal_change_kind_name(int kind)
-{
-    return lss__enum_name(change_names, (int)(sizeof change_names / sizeof *change_names), kind);
-}
 
 LSS__DEFINE_GET(lss_deal, lss__deal_get, deals_by_key, deals, LSS__H_DEAL)
 

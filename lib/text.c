@@ -325,32 +325,4 @@ lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_
     return LSS_OK;
 }
 
-/* ---- enum spellings ------------------------------------------------------ */
 
-#define ENUM_FUNCS(fn, type, what, ...)                                                             \
-    static const char *const fn##_names[] = { __VA_ARGS__ };                                        \
-    const char *lss_##fn##_name(int v)                                                              \
-    {                                                                                               \
-        return lss__enum_name(fn##_names, (int)(sizeof fn##_names / sizeof *fn##_names), v);        \
-    }                                                                                               \
-    lss_status lss_##fn##_parse(type *out, const char *text)                                       \
-    {                                                                                               \
-        int v;                                                                                      \
-        if (out == NULL)                                                                            \
-            return lss__fail(NULL, LSS_INVALID, "%s: NULL output", what);                           \
-        lss_status st = lss__enum_parse(fn##_names, (int)(sizeof fn##_names / sizeof *fn##_names), \
-                                        what, text, &v);                                            \
-        if (st == LSS_OK)                                                                           \
-            *out = (type)v;                                                                         \
-        return st;                                                                                  \
-    }
-
-ENUM_FUNCS(pipeline_mode, lss_pipeline_mode, "pipeline mode", "strict", "lenient")
-ENUM_FUNCS(role, lss_role, "role", "sales", "service", "both")
-ENUM_FUNCS(source, lss_source, "source", "web", "referral", "event", "outbound", "partner", "other")
-ENUM_FUNCS(channel, lss_channel, "channel", "phone", "email", "chat", "in_person", "web", "social")
-ENUM_FUNCS(activity_kind, lss_activity_kind, "activity kind", "call", "email", "meeting", "demo",
-           "presentation", "negotiation", "follow_up", "training", "other")
-ENUM_FUNCS(stage, lss_stage, "stage", "prospect", "qualified", "presented", "negotiated", "won", "lost")
-ENUM_FUNCS(loss_reason, lss_loss_reason, "loss reason", "price", "competitor", "no_budget", "no_decision",
-           "timing", "other")

@@ -39,35 +39,7 @@ static const struct ticket_rule {
                            "rate only once resolved or closed" },
 };
 
-static const char *const state_names[] = { "new", "open", "pending", "resolved", "closed" };
-static const char *const kind_names[] = { "presales", "installation", "maintenance", "incident",
-                                          "complaint", "training", "question" };
-static const char *const priority_names[] = { "low", "normal", "high", "urgent" };
-static const char *const change_names[] = { "opened", "assigned", "contacted", "waiting", "resumed",
-                                            "resolved", "reopened", "closed", "rated" };
-static const char *const outcome_names[] = { "undecided", "met", "missed" };
-#define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
 
-const char *lss_ticket_state_name(int v) { return lss__enum_name(state_names, COUNT(state_names), v); }
-const char *lss_ticket_kind_name(int v) { return lss__enum_name(kind_names, COUNT(kind_names), v); }
-const char *lss_priority_name(int v) { return lss__enum_name(priority_names, COUNT(priority_names), v); }
-const char *lss_ticket_change_kind_name(int v) { return lss__enum_name(change_names, COUNT(change_names), v); }
-const char *lss_sla_outcome_name(int v) { return lss__enum_name(outcome_names, COUNT(outcome_names), v); }
-
-#define PARSE(fn, type, names, what)                                                          \
-    lss_status fn(type *out, const char *text)                                                \
-    {                                                                                         \
-        int v;                                                                                \
-        if (out == NULL)                                                                      \
-            return lss__fail(NULL, LSS_INVALID, "%s: NULL output", what);                     \
-        lss_status st = lss__enum_parse(names, COUNT(names), what, text, &v);                 \
-        if (st == LSS_OK)                                                                     \
-            *out = (type)v;                                                                   \
-        return st;                                                                            \
-    }
-PARSE(lss_ticket_state_parse, lss_ticket_state, state_names, "ticket state")
-PARSE(lss_ticket_kind_parse, lss_ticket_kind, kind_names, "ticket kind")
-PARSE(lss_priority_parse, lss_priority, priority_names, "priority")
 
 LSS__DEFINE_GET(lss_ticket, lss__ticket_get, tickets_by_key, tickets, LSS__H_TICKET)
 

@@ -185,6 +185,9 @@ def _declare(lib):
 
     i, s, u32, i64, p = ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32, ctypes.c_int64, ctypes.c_void_p
     f("lss_version", s)
+    # the spellings of the enums a Database takes as text: the C library's own (one table, lib/enums.c)
+    for e in ("pipeline_mode", "sync_mode", "channel"):
+        f("lss_%s_parse" % e, i, ctypes.POINTER(ctypes.c_int), s)
     f("lss_status_name", s, i)
     f("lss_errmsg", s)
     f("lss_db_errmsg", s, c_db)
@@ -589,17 +592,19 @@ class Database:
     its own Database (on different files) or guard a shared one with a lock.
     """
 
-    _SYNC = {"full": 0, "normal": 1, "off": 2}
+    def _enum(self, noun, text):
+        """The value of an enum's spelling, as the C library parses it (its message on failure)."""
+        v = ctypes.c_int()
+        st = getattr(self._lib, "lss_%s_parse" % noun)(ctypes.byref(v), _cstr(text, noun.replace("_", " ")))
+        if st:
+            self._raise(st, _text(self._lib.lss_errmsg()))
+        return v.value
 
     def __init__(self, path=None, currency="EUR", pipeline="strict", sync="full", read_only=False, library=None):
         self._lib = load_library(library)
         self._db = None
-        if pipeline not in ("strict", "lenient"):
-            raise InvalidError('pipeline must be "strict" or "lenient", not %r' % (pipeline,), "LSS_INVALID")
-        if sync not in self._SYNC:
-            raise InvalidError('sync must be "full", "normal" or "off", not %r' % (sync,), "LSS_INVALID")
-        o = _OpenOptions(1, _cstr(currency, "currency"), 0 if pipeline == "strict" else 1, self._SYNC[sync],
-                         1 if read_only else 0)
+        o = _OpenOptions(1, _cstr(currency, "currency"), self._enum("pipeline_mode", pipeline),
+                         self._enum("sync_mode", sync), 1 if read_only else 0)
         h = c_db()
         st = self._lib.lss_db_open(ctypes.byref(h), _cstr(os.fspath(path), "path") if path else None,
                                    ctypes.byref(o))
@@ -826,17 +831,15 @@ class Database:
         self._check(self._lib.lss_generate(self._live(), ctypes.byref(o)))
 
     # metrics
-    _CHANNELS = {"phone": 0, "email": 1, "chat": 2, "in_person": 3, "web": 4, "social": 5}
 
     def report(self, start=None, end=None, member=None, team=None, channel=None, segment=None, text=False):
         """Every metric for [start, end) as of end (default: everything), narrowed by the filters.
         A dict of the metrics spec's JSON: money and rates as Decimal, None for no value.
         With text=True, the aligned text rendering instead."""
-        if channel is not None and channel not in self._CHANNELS:
-            raise InvalidError("channel %r is not a channel" % (channel,), "LSS_INVALID")
+        channel = -1 if channel is None else self._enum("channel", channel)
         q = _Query(1, TIME_NONE if start is None else self._t(start), TIME_NONE if end is None else self._t(end),
                    _cstr(member, "member") if member else None, _cstr(team, "team") if team else None,
-                   -1 if channel is None else self._CHANNELS[channel],
+                   channel,
                    _cstr(segment, "segment") if segment else None)
         rep = ctypes.c_void_p()
         self._check(self._lib.lss_report_run(ctypes.byref(rep), self._live(), ctypes.byref(q)))
