@@ -313,8 +313,8 @@ LSS__DEFINE_FIND(customer, lss__customer_get)
 LSS__DEFINE_BY_ID(customer, customers)
 
 uint32_t lss_customer_count(const lss_db *db) { return db ? db->customers.count : 0; }
-uint32_t lss_customer_id(const lss_customer *c) { return c->id; }
-const char *lss_customer_key(const lss_customer *c) { return c->key; }
+uint32_t lss_customer_id(const lss_customer *c) { return c ? c->id : LSS__NONE; }
+const char *lss_customer_key(const lss_customer *c) { return c ? c->key : NULL; }
 /* The current value of a field: the latest change that set it, else the
  * value given to customer.add. */
 static const char *latest(const lss_customer *c, size_t off, const char *added)
@@ -326,29 +326,31 @@ static const char *latest(const lss_customer *c, size_t off, const char *added)
     }
     return added;
 }
-const char *lss_customer_name(const lss_customer *c) { return latest(c, offsetof(lss__customer_change, name), c->name); }
-const char *lss_customer_email(const lss_customer *c) { return latest(c, offsetof(lss__customer_change, email), c->email); }
+const char *lss_customer_name(const lss_customer *c) { return c ? latest(c, offsetof(lss__customer_change, name), c->name) : NULL; }
+const char *lss_customer_email(const lss_customer *c) { return c ? latest(c, offsetof(lss__customer_change, email), c->email) : NULL; }
 const char *lss_customer_company(const lss_customer *c)
 {
-    return latest(c, offsetof(lss__customer_change, company), c->company);
+    return c ? latest(c, offsetof(lss__customer_change, company), c->company) : NULL;
 }
 const char *lss_customer_segment(const lss_customer *c)
 {
-    return latest(c, offsetof(lss__customer_change, segment), c->segment);
+    return c ? latest(c, offsetof(lss__customer_change, segment), c->segment) : NULL;
 }
-lss_source lss_customer_source(const lss_customer *c) { return (lss_source)LSS__SOURCE(c); }
-const lss_customer *lss_customer_referred_by(const lss_customer *c) { return c->referred_by; }
-lss_time lss_customer_added_at(const lss_customer *c) { return LSS__ADDED_AT(c); }
+lss_source lss_customer_source(const lss_customer *c) { return c ? (lss_source)LSS__SOURCE(c) : (lss_source)-1; }
+const lss_customer *lss_customer_referred_by(const lss_customer *c) { return c ? c->referred_by : NULL; }
+lss_time lss_customer_added_at(const lss_customer *c) { return c ? LSS__ADDED_AT(c) : LSS_TIME_NONE; }
 lss_time lss_customer_churned_at(const lss_customer *c)
 {
+    if (c == NULL)
+        return LSS_TIME_NONE;
     for (uint32_t i = lss__changes_count(c); i-- > 0;) /* changes are in time order */
         if (LSS__CHANGE(c, i)->kind == LSS_CUSTOMER_CHURNED)
             return LSS__CHANGE(c, i)->at;
     return LSS_TIME_NONE;
 }
-uint32_t lss_customer_change_count(const lss_customer *c) { return lss__changes_count(c); }
-const lss_deal *lss_customer_first_deal(const lss_customer *c) { return LSS__FIRST(c, last_deal); }
-const lss_activity *lss_customer_first_activity(const lss_customer *c) { return LSS__FIRST(c, last_activity); }
+uint32_t lss_customer_change_count(const lss_customer *c) { return c ? lss__changes_count(c) : 0; }
+const lss_deal *lss_customer_first_deal(const lss_customer *c) { return c ? LSS__FIRST(c, last_deal) : NULL; }
+const lss_activity *lss_customer_first_activity(const lss_customer *c) { return c ? LSS__FIRST(c, last_activity) : NULL; }
 
 lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer *c, uint32_t i)
 {
@@ -369,7 +371,7 @@ lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer 
 
 const char *lss_customer_segment_at(const lss_customer *c, lss_time t)
 {
-    if (LSS__ADDED_AT(c) >= t)
+    if (c == NULL || LSS__ADDED_AT(c) >= t)
         return NULL;
     const char *seg = c->segment;
     for (uint32_t i = 0; i < lss__changes_count(c); i++) {
@@ -496,16 +498,16 @@ uint32_t lss_activity_count(const lss_db *db) { return db ? db->activities.count
 
 LSS__DEFINE_BY_ID(activity, activities)
 
-uint32_t lss_activity_id(const lss_activity *a) { return a->id; }
-lss_time lss_activity_at(const lss_activity *a) { return a->at; }
-const lss_customer *lss_activity_customer(const lss_activity *a) { return a->customer; }
-const lss_member *lss_activity_member(const lss_activity *a) { return a->member; }
-const lss_deal *lss_activity_deal(const lss_activity *a) { return a->deal; }
-lss_activity_kind lss_activity_kind_of(const lss_activity *a) { return (lss_activity_kind)a->kind; }
-lss_channel lss_activity_channel(const lss_activity *a) { return (lss_channel)a->channel; }
-int64_t lss_activity_duration(const lss_activity *a) { return a->duration; }
-const char *lss_activity_note(const lss_activity *a) { return a->note; }
-const lss_activity *lss_activity_next_of_customer(const lss_activity *a) { return LSS__NEXT(a, last_activity); }
+uint32_t lss_activity_id(const lss_activity *a) { return a ? a->id : LSS__NONE; }
+lss_time lss_activity_at(const lss_activity *a) { return a ? a->at : LSS_TIME_NONE; }
+const lss_customer *lss_activity_customer(const lss_activity *a) { return a ? a->customer : NULL; }
+const lss_member *lss_activity_member(const lss_activity *a) { return a ? a->member : NULL; }
+const lss_deal *lss_activity_deal(const lss_activity *a) { return a ? a->deal : NULL; }
+lss_activity_kind lss_activity_kind_of(const lss_activity *a) { return a ? (lss_activity_kind)a->kind : (lss_activity_kind)-1; }
+lss_channel lss_activity_channel(const lss_activity *a) { return a ? (lss_channel)a->channel : (lss_channel)-1; }
+int64_t lss_activity_duration(const lss_activity *a) { return a ? a->duration : -1; }
+const char *lss_activity_note(const lss_activity *a) { return a ? a->note : NULL; }
+const lss_activity *lss_activity_next_of_customer(const lss_activity *a) { return a ? LSS__NEXT(a, last_activity) : NULL; }
 
 void lss__customers_free(lss_db *db)
 {
@@ -539,6 +541,8 @@ lss_status lss__changes_reserve(lss_customer *c)
 lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
 {
     lss_time last_win = LSS_TIME_NONE, last_churn = LSS_TIME_NONE;
+    if (c == NULL)
+        return (lss_customer_state)-1;
     if (LSS__ADDED_AT(c) >= t)
         return LSS_CUSTOMER_STATE_PROSPECT;
     const lss_deal *d;

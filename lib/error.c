@@ -29,8 +29,12 @@ lss_status lss__fail(const lss_db *db, lss_status st, const char *fmt, ...)
     vsnprintf(tls_err.msg, sizeof tls_err.msg, fmt, ap);
     va_end(ap);
     tls_err.db = db;
-    if (db != NULL)
+    if (db != NULL) {
+        /* the database's copy is shared by its threads: written under its (recursive) lock */
+        lss__lock(db);
         memcpy(((lss_db *)db)->errmsg, tls_err.msg, sizeof tls_err.msg);
+        lss__unlock(db);
+    }
     return st;
 }
 

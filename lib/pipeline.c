@@ -447,24 +447,26 @@ LSS__DEFINE_FIND(deal, lss__deal_get)
 LSS__DEFINE_BY_ID(deal, deals)
 
 uint32_t lss_deal_count(const lss_db *db) { return db ? db->deals.count : 0; }
-uint32_t lss_deal_id(const lss_deal *d) { return d->id; }
-const char *lss_deal_key(const lss_deal *d) { return d->key; }
-const char *lss_deal_title(const lss_deal *d) { return d->title; }
-const lss_customer *lss_deal_customer(const lss_deal *d) { return d->customer; }
-const lss_member *lss_deal_owner(const lss_deal *d) { return d->owner; }
-lss_stage lss_deal_stage(const lss_deal *d) { return (lss_stage)d->stage; }
-lss_money lss_deal_amount(const lss_deal *d) { return LSS__DEAL_AMOUNT(d); }
-lss_time lss_deal_opened_at(const lss_deal *d) { return LSS__DEAL_OPENED_AT(d); }
-lss_time lss_deal_expected_close(const lss_deal *d) { return d->expected_close; }
-lss_time lss_deal_last_at(const lss_deal *d) { return LSS__DEAL_LAST_AT(d); }
+uint32_t lss_deal_id(const lss_deal *d) { return d ? d->id : LSS__NONE; }
+const char *lss_deal_key(const lss_deal *d) { return d ? d->key : NULL; }
+const char *lss_deal_title(const lss_deal *d) { return d ? d->title : NULL; }
+const lss_customer *lss_deal_customer(const lss_deal *d) { return d ? d->customer : NULL; }
+const lss_member *lss_deal_owner(const lss_deal *d) { return d ? d->owner : NULL; }
+lss_stage lss_deal_stage(const lss_deal *d) { return d ? (lss_stage)d->stage : (lss_stage)-1; }
+lss_money lss_deal_amount(const lss_deal *d) { return d ? LSS__DEAL_AMOUNT(d) : 0; }
+lss_time lss_deal_opened_at(const lss_deal *d) { return d ? LSS__DEAL_OPENED_AT(d) : LSS_TIME_NONE; }
+lss_time lss_deal_expected_close(const lss_deal *d) { return d ? d->expected_close : LSS_TIME_NONE; }
+lss_time lss_deal_last_at(const lss_deal *d) { return d ? LSS__DEAL_LAST_AT(d) : LSS_TIME_NONE; }
 lss_stage lss_deal_lost_from(const lss_deal *d)
 {
+    if (d == NULL)
+        return (lss_stage)-1;
     return (lss_stage)(d->stage == LSS_STAGE_LOST ? d->lost_from : d->stage);
 }
-int lss_deal_is_open(const lss_deal *d) { return d->stage <= LSS_STAGE_NEGOTIATED; }
-const lss_deal *lss_deal_next_of_customer(const lss_deal *d) { return LSS__NEXT(d, last_deal); }
-uint32_t lss_deal_history_count(const lss_deal *d) { return d->hist.count; }
-lss_stage lss_deal_furthest_stage(const lss_deal *d) { return (lss_stage)d->furthest; }
+int lss_deal_is_open(const lss_deal *d) { return d ? d->stage <= LSS_STAGE_NEGOTIATED : 0; }
+const lss_deal *lss_deal_next_of_customer(const lss_deal *d) { return d ? LSS__NEXT(d, last_deal) : NULL; }
+uint32_t lss_deal_history_count(const lss_deal *d) { return d ? d->hist.count : 0; }
+lss_stage lss_deal_furthest_stage(const lss_deal *d) { return d ? (lss_stage)d->furthest : (lss_stage)-1; }
 
 lss_status lss_deal_history_get(lss_deal_change *out, const lss_deal *d, uint32_t i)
 {

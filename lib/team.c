@@ -107,13 +107,13 @@ LSS__DEFINE_FIND(member, lss__member_get)
 LSS__DEFINE_BY_ID(member, members)
 
 uint32_t lss_member_count(const lss_db *db) { return db ? db->members.count : 0; }
-uint32_t lss_member_id(const lss_member *m) { return m->id; }
-const char *lss_member_key(const lss_member *m) { return m->key; }
-const char *lss_member_name(const lss_member *m) { return m->name; }
-lss_role lss_member_role(const lss_member *m) { return (lss_role)m->role; }
-lss_time lss_member_added_at(const lss_member *m) { return m->added_at; }
+uint32_t lss_member_id(const lss_member *m) { return m ? m->id : LSS__NONE; }
+const char *lss_member_key(const lss_member *m) { return m ? m->key : NULL; }
+const char *lss_member_name(const lss_member *m) { return m ? m->name : NULL; }
+lss_role lss_member_role(const lss_member *m) { return m ? (lss_role)m->role : (lss_role)-1; }
+lss_time lss_member_added_at(const lss_member *m) { return m ? m->added_at : LSS_TIME_NONE; }
 
-const char *lss_member_team(const lss_member *m) { return m->team; }
+const char *lss_member_team(const lss_member *m) { return m ? m->team : NULL; }
 
 /* Quotas are kept as every quota.set in order (reports as of an earlier
  * time need the earlier targets); the accessors show one row per period
@@ -132,6 +132,8 @@ static bool quota_is_first_of_period(const lss_member *m, uint32_t i)
 uint32_t lss_member_quota_count(const lss_member *m)
 {
     uint32_t n = 0;
+    if (m == NULL)
+        return 0;
     for (uint32_t i = 0; i < m->quotas.count; i++)
         n += quota_is_first_of_period(m, i);
     return n;

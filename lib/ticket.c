@@ -544,35 +544,36 @@ LSS__DEFINE_FIND(ticket, lss__ticket_get)
 LSS__DEFINE_BY_ID(ticket, tickets)
 
 uint32_t lss_ticket_count(const lss_db *db) { return db ? db->tickets.count : 0; }
-uint32_t lss_ticket_id(const lss_ticket *t) { return t->id; }
-const char *lss_ticket_key(const lss_ticket *t) { return t->key; }
-const char *lss_ticket_subject(const lss_ticket *t) { return t->subject; }
-const lss_customer *lss_ticket_customer(const lss_ticket *t) { return t->customer; }
-const lss_deal *lss_ticket_deal(const lss_ticket *t) { return t->deal; }
-const lss_member *lss_ticket_assignee(const lss_ticket *t) { return lss__ticket_assignee(t); }
-lss_ticket_state lss_ticket_state_of(const lss_ticket *t) { return (lss_ticket_state)t->state; }
-lss_ticket_kind lss_ticket_kind_of(const lss_ticket *t) { return (lss_ticket_kind)t->kind; }
-lss_channel lss_ticket_channel(const lss_ticket *t) { return (lss_channel)t->channel; }
-lss_priority lss_ticket_priority(const lss_ticket *t) { return (lss_priority)t->priority; }
-lss_time lss_ticket_opened_at(const lss_ticket *t) { return LSS__TICKET_OPENED_AT(t); }
-lss_time lss_ticket_last_at(const lss_ticket *t) { return LSS__TICKET_LAST_AT(t); }
-/* Accessors for what the history says (lss__ticket_marks_get: one pass). */
-#define TICKET_MARK(type, fn, field)                                                               \
-    type fn(const lss_ticket *t)                                                                   \
-    {                                                                                              \
-        lss__ticket_marks k;                                                                       \
-        lss__ticket_marks_get(t, &k);                                                              \
-        return k.field;                                                                            \
-    }
-TICKET_MARK(lss_time, lss_ticket_first_response_at, first_response)
-TICKET_MARK(lss_time, lss_ticket_first_resolution_at, first_resolution)
-TICKET_MARK(uint32_t, lss_ticket_reopen_count, reopens)
-TICKET_MARK(uint32_t, lss_ticket_contact_count, contacts)
-TICKET_MARK(int, lss_ticket_score, score)
-TICKET_MARK(lss_time, lss_ticket_rated_at, rated_at)
-const lss_ticket *lss_ticket_next_of_customer(const lss_ticket *t) { return LSS__NEXT(t, last_ticket); }
-const lss_ticket *lss_customer_first_ticket(const lss_customer *c) { return LSS__FIRST(c, last_ticket); }
-uint32_t lss_ticket_history_count(const lss_ticket *t) { return t->hist.count; }
+uint32_t lss_ticket_id(const lss_ticket *t) { return t ? t->id : LSS__NONE; }
+const char *lss_ticket_key(const lss_ticket *t) { return t ? t->key : NULL; }
+const char *lss_ticket_subject(const lss_ticket *t) { return t ? t->subject : NULL; }
+const lss_customer *lss_ticket_customer(const lss_ticket *t) { return t ? t->customer : NULL; }
+const lss_deal *lss_ticket_deal(const lss_ticket *t) { return t ? t->deal : NULL; }
+const lss_member *lss_ticket_assignee(const lss_ticket *t) { return t ? lss__ticket_assignee(t) : NULL; }
+lss_ticket_state lss_ticket_state_of(const lss_ticket *t) { return t ? (lss_ticket_state)t->state : (lss_ticket_state)-1; }
+lss_ticket_kind lss_ticket_kind_of(const lss_ticket *t) { return t ? (lss_ticket_kind)t->kind : (lss_ticket_kind)-1; }
+lss_channel lss_ticket_channel(const lss_ticket *t) { return t ? (lss_channel)t->channel : (lss_channel)-1; }
+lss_priority lss_ticket_priority(const lss_ticket *t) { return t ? (lss_priority)t->priority : (lss_priority)-1; }
+lss_time lss_ticket_opened_at(const lss_ticket *t) { return t ? LSS__TICKET_OPENED_AT(t) : LSS_TIME_NONE; }
+lss_time lss_ticket_last_at(const lss_ticket *t) { return t ? LSS__TICKET_LAST_AT(t) : LSS_TIME_NONE; }
+/* What the history says (lss__ticket_marks_get: one pass); for no ticket,
+ * nothing happened: no times, no counts, no rating. */
+static lss__ticket_marks marks_of(const lss_ticket *t)
+{
+    lss__ticket_marks k = { LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, 0, 0 };
+    if (t)
+        lss__ticket_marks_get(t, &k);
+    return k;
+}
+lss_time lss_ticket_first_response_at(const lss_ticket *t) { return marks_of(t).first_response; }
+lss_time lss_ticket_first_resolution_at(const lss_ticket *t) { return marks_of(t).first_resolution; }
+uint32_t lss_ticket_reopen_count(const lss_ticket *t) { return marks_of(t).reopens; }
+uint32_t lss_ticket_contact_count(const lss_ticket *t) { return marks_of(t).contacts; }
+int lss_ticket_score(const lss_ticket *t) { return marks_of(t).score; }
+lss_time lss_ticket_rated_at(const lss_ticket *t) { return marks_of(t).rated_at; }
+const lss_ticket *lss_ticket_next_of_customer(const lss_ticket *t) { return t ? LSS__NEXT(t, last_ticket) : NULL; }
+const lss_ticket *lss_customer_first_ticket(const lss_customer *c) { return c ? LSS__FIRST(c, last_ticket) : NULL; }
+uint32_t lss_ticket_history_count(const lss_ticket *t) { return t ? t->hist.count : 0; }
 
 lss_status lss_ticket_history_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i)
 {

@@ -690,6 +690,86 @@ static void test_quota_periods_and_replacements(void **state)
     lss_db_close(db);
 }
 
+/* Every accessor on a NULL handle: its "no value" (db.h, "No handle"). */
+static void test_accessors_on_no_handle(void **state)
+{
+    (void)state;
+    const lss_member *m = NULL;
+    const lss_customer *c = NULL;
+    const lss_deal *d = NULL;
+    const lss_activity *a = NULL;
+    const lss_ticket *t = NULL;
+    assert_null(lss_member_key(m));
+    assert_null(lss_member_name(m));
+    assert_null(lss_member_team(m));
+    assert_int_equal((int)lss_member_role(m), -1);
+    assert_int_equal(lss_member_added_at(m), LSS_TIME_NONE);
+    assert_int_equal(lss_member_id(m), UINT32_MAX);
+    assert_int_equal(lss_member_quota_count(m), 0);
+    assert_null(lss_customer_key(c));
+    assert_null(lss_customer_name(c));
+    assert_null(lss_customer_email(c));
+    assert_null(lss_customer_company(c));
+    assert_null(lss_customer_segment(c));
+    assert_null(lss_customer_segment_at(c, 5));
+    assert_null(lss_customer_referred_by(c));
+    assert_null(lss_customer_first_deal(c));
+    assert_null(lss_customer_first_activity(c));
+    assert_null(lss_customer_first_ticket(c));
+    assert_int_equal((int)lss_customer_source(c), -1);
+    assert_int_equal((int)lss_customer_state_at(c, 5), -1);
+    assert_int_equal(lss_customer_added_at(c), LSS_TIME_NONE);
+    assert_int_equal(lss_customer_churned_at(c), LSS_TIME_NONE);
+    assert_int_equal(lss_customer_change_count(c), 0);
+    assert_int_equal(lss_customer_id(c), UINT32_MAX);
+    assert_int_equal(lss_customer_is_erased(c), 0);
+    assert_null(lss_deal_key(d));
+    assert_null(lss_deal_title(d));
+    assert_null(lss_deal_customer(d));
+    assert_null(lss_deal_owner(d));
+    assert_null(lss_deal_next_of_customer(d));
+    assert_int_equal((int)lss_deal_stage(d), -1);
+    assert_int_equal((int)lss_deal_lost_from(d), -1);
+    assert_int_equal((int)lss_deal_furthest_stage(d), -1);
+    assert_int_equal(lss_deal_amount(d), 0);
+    assert_int_equal(lss_deal_opened_at(d), LSS_TIME_NONE);
+    assert_int_equal(lss_deal_expected_close(d), LSS_TIME_NONE);
+    assert_int_equal(lss_deal_last_at(d), LSS_TIME_NONE);
+    assert_int_equal(lss_deal_is_open(d), 0);
+    assert_int_equal(lss_deal_history_count(d), 0);
+    assert_int_equal(lss_deal_id(d), UINT32_MAX);
+    assert_null(lss_activity_customer(a));
+    assert_null(lss_activity_member(a));
+    assert_null(lss_activity_deal(a));
+    assert_null(lss_activity_note(a));
+    assert_null(lss_activity_next_of_customer(a));
+    assert_int_equal(lss_activity_at(a), LSS_TIME_NONE);
+    assert_int_equal((int)lss_activity_kind_of(a), -1);
+    assert_int_equal((int)lss_activity_channel(a), -1);
+    assert_int_equal((int)lss_activity_duration(a), -1);
+    assert_int_equal(lss_activity_id(a), UINT32_MAX);
+    assert_null(lss_ticket_key(t));
+    assert_null(lss_ticket_subject(t));
+    assert_null(lss_ticket_customer(t));
+    assert_null(lss_ticket_deal(t));
+    assert_null(lss_ticket_assignee(t));
+    assert_null(lss_ticket_next_of_customer(t));
+    assert_int_equal((int)lss_ticket_state_of(t), -1);
+    assert_int_equal((int)lss_ticket_kind_of(t), -1);
+    assert_int_equal((int)lss_ticket_channel(t), -1);
+    assert_int_equal((int)lss_ticket_priority(t), -1);
+    assert_int_equal(lss_ticket_opened_at(t), LSS_TIME_NONE);
+    assert_int_equal(lss_ticket_last_at(t), LSS_TIME_NONE);
+    assert_int_equal(lss_ticket_first_response_at(t), LSS_TIME_NONE);
+    assert_int_equal(lss_ticket_first_resolution_at(t), LSS_TIME_NONE);
+    assert_int_equal(lss_ticket_rated_at(t), LSS_TIME_NONE);
+    assert_int_equal(lss_ticket_reopen_count(t), 0);
+    assert_int_equal(lss_ticket_contact_count(t), 0);
+    assert_int_equal(lss_ticket_score(t), 0);
+    assert_int_equal(lss_ticket_history_count(t), 0);
+    assert_int_equal(lss_ticket_id(t), UINT32_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -704,6 +784,7 @@ int main(void)
         cmocka_unit_test(test_timeline_orders_ties),
         cmocka_unit_test(test_open_options_and_allocator),
         cmocka_unit_test(test_quota_periods_and_replacements),
+        cmocka_unit_test(test_accessors_on_no_handle),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -19,6 +19,13 @@
  * string stays valid until the same entity is changed again (for example by
  * lss_customer_update() or lss_customer_erase()) or the database is closed.
  * Never free them.
+ *
+ * ## No handle
+ * An accessor given a NULL entity handle returns its "no value" and never
+ * crashes: NULL for a string or a handle, #LSS_TIME_NONE for a time, 0 for
+ * a count, a flag, a score or an amount, UINT32_MAX for an id, -1 for a
+ * duration and for an enum (stage, state, kind, channel, priority, role,
+ * source). Functions that return a status give #LSS_INVALID instead.
  */
 #ifndef SALESSERVICE_DB_H
 #define SALESSERVICE_DB_H
