@@ -70,6 +70,7 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     lss__slab_init(&db->activities, sizeof(lss_activity));
     lss__slab_init(&db->tickets, sizeof(lss_ticket));
     lss__db_opened();
+    lss__schema_init();
     if (path != NULL) {
         lss_status st = lss__journal_open(db, path, opts);
         if (st != LSS_OK) {

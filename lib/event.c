@@ -1,52 +1,108 @@
 /* Events: from memory (by sequence number), to the public API, and to and
  * from their binary form. */
 #include "event.h"
+#include "enums.h"
 
 #include <limits.h>
 #include <stddef.h>
 
-#define I(t) LSS__IT_##t
-#define REF(t) LSS__REF_##t
-const lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
-    [LSS__EV_MEMBER_ADD] = { "member.add", 3, 1, { "key", "name", "team" }, { "role" }, { I(ROLE) }, { 0, 0, 0 } },
-    [LSS__EV_QUOTA_SET] = { "quota.set", 1, 3, { "member" }, { "from", "to", "amount" },
-                            { I(TIME), I(TIME), I(MONEY) }, { REF(MEMBER) } },
-    [LSS__EV_CUSTOMER_ADD] = { "customer.add", 6, 1,
-                               { "key", "name", "email", "company", "segment", "referred_by" },
-                               { "source" }, { I(SOURCE) }, { 0, 0, 0, 0, 0, REF(CUSTOMER) } },
-    [LSS__EV_CUSTOMER_UPDATE] = { "customer.update", 5, 0, { "customer", "name", "email", "company", "segment" },
-                                  { NULL }, { 0 }, { REF(CUSTOMER), 0, 0, 0, 0 } },
-    [LSS__EV_CUSTOMER_CHURN] = { "customer.churn", 1, 0, { "customer" }, { NULL }, { 0 }, { REF(CUSTOMER) } },
-    [LSS__EV_CUSTOMER_ERASE] = { "customer.erase", 1, 0, { "customer" }, { NULL }, { 0 }, { REF(CUSTOMER) } },
-    [LSS__EV_DEAL_OPEN] = { "deal.open", 4, 2, { "key", "customer", "owner", "title" },
-                            { "amount", "expected_close" }, { I(MONEY), I(TIME) }, { 0, REF(CUSTOMER), REF(MEMBER), 0 } },
-    [LSS__EV_DEAL_ADVANCE] = { "deal.advance", 1, 1, { "deal" }, { "to" }, { I(STAGE) }, { REF(DEAL) } },
-    [LSS__EV_DEAL_AMOUNT] = { "deal.amount", 1, 1, { "deal" }, { "amount" }, { I(MONEY) }, { REF(DEAL) } },
-    [LSS__EV_DEAL_ASSIGN] = { "deal.assign", 2, 0, { "deal", "owner" }, { NULL }, { 0 }, { REF(DEAL), REF(MEMBER) } },
-    [LSS__EV_DEAL_WIN] = { "deal.win", 1, 1, { "deal" }, { "amount" }, { I(MONEY) }, { REF(DEAL) } },
-    [LSS__EV_DEAL_LOSE] = { "deal.lose", 2, 1, { "deal", "note" }, { "reason" }, { I(REASON) }, { REF(DEAL), 0 } },
-    [LSS__EV_DEAL_REOPEN] = { "deal.reopen", 1, 0, { "deal" }, { NULL }, { 0 }, { REF(DEAL) } },
-    [LSS__EV_ACTIVITY_LOG] = { "activity.log", 4, 3, { "customer", "member", "deal", "note" },
-                               { "kind", "channel", "duration" },
-                               { I(ACTIVITY_KIND), I(CHANNEL), I(DURATION) }, { REF(CUSTOMER), REF(MEMBER), REF(DEAL), 0 } },
-    [LSS__EV_TICKET_OPEN] = { "ticket.open", 4, 3, { "key", "customer", "subject", "deal" },
-                              { "kind", "channel", "priority" }, { I(TICKET_KIND), I(CHANNEL), I(PRIORITY) }, { 0, REF(CUSTOMER), 0, REF(DEAL) } },
-    [LSS__EV_TICKET_ASSIGN] = { "ticket.assign", 2, 0, { "ticket", "agent" }, { NULL }, { 0 }, { REF(TICKET), REF(MEMBER) } },
-    [LSS__EV_TICKET_CONTACT] = { "ticket.contact", 2, 2, { "ticket", "agent" }, { "duration", "channel" },
-                                 { I(DURATION), I(CHANNEL) }, { REF(TICKET), REF(MEMBER) } },
-    [LSS__EV_TICKET_WAIT] = { "ticket.wait", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
-    [LSS__EV_TICKET_RESUME] = { "ticket.resume", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
-    [LSS__EV_TICKET_RESOLVE] = { "ticket.resolve", 2, 0, { "ticket", "note" }, { NULL }, { 0 }, { REF(TICKET), 0 } },
-    [LSS__EV_TICKET_REOPEN] = { "ticket.reopen", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
-    [LSS__EV_TICKET_CLOSE] = { "ticket.close", 1, 0, { "ticket" }, { NULL }, { 0 }, { REF(TICKET) } },
-    [LSS__EV_TICKET_RATE] = { "ticket.rate", 2, 1, { "ticket", "comment" }, { "score" }, { I(INT) }, { REF(TICKET), 0 } },
-    [LSS__EV_SLA_SET] = { "sla.set", 0, 3, { NULL }, { "priority", "first_response", "resolution" },
-                          { I(PRIORITY), I(DURATION), I(DURATION) }, { 0 } },
-    [LSS__EV_STAGE_PROBABILITY] = { "stage.probability", 0, 2, { NULL }, { "stage", "percent" },
-                                    { I(STAGE), I(INT) }, { 0 } },
+#define KEY(name, slot, ref) { name, LSS__F_KEY, slot, 1, LSS__REF_##ref, 0, 0, 0, 0 }
+#define OKEY(name, slot, ref) { name, LSS__F_KEY, slot, 0, LSS__REF_##ref, 0, 0, 0, 0 }
+#define NEWKEY(name) { name, LSS__F_KEY, 0, 1, LSS__REF_NONE, 0, 0, 0, 0 } /* the key of the entity it adds */
+#define TEXT(name, slot, req) { name, LSS__F_TEXT, slot, req, 0, 0, 0, 0, 0 }
+#define TIME(name, slot, req) { name, LSS__F_TIME, slot, req, 0, 0, 0, 0, LSS_TIME_NONE }
+#define MONEY(name, slot, req) { name, LSS__F_MONEY, slot, req, 0, 0, 0, 0, -1 }
+#define DUR(name, slot, req) { name, LSS__F_DURATION, slot, req, 0, 0, 0, 0, -1 }
+#define INT(name, slot) { name, LSS__F_INT, slot, 1, 0, 0, 0, 0, 0 }
+/* An enum: every spelling is read (the call checks the value's meaning);
+ * an error lists values first..last (-1: all) as the expected ones. */
+#define ENUM(name, slot, req, absent, spelling, first, last) \
+    { name, LSS__F_ENUM, slot, req, 0, LSS__E_##spelling, first, last, absent }
+lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
+    [LSS__EV_MEMBER_ADD] = { "member.add", 4, { NEWKEY("key"), TEXT("name", 1, 1), ENUM("role", 0, 1, 0, ROLE, 0, -1),
+                                                TEXT("team", 2, 0) } },
+    [LSS__EV_QUOTA_SET] = { "quota.set", 4, { KEY("member", 0, MEMBER), TIME("from", 0, 1), TIME("to", 1, 1),
+                                              MONEY("amount", 2, 1) } },
+    [LSS__EV_CUSTOMER_ADD] = { "customer.add", 7,
+                               { NEWKEY("key"), TEXT("name", 1, 1), TEXT("email", 2, 0), TEXT("company", 3, 0),
+                                 TEXT("segment", 4, 0), ENUM("source", 0, 0, LSS_SOURCE_OTHER, SOURCE, 0, -1),
+                                 OKEY("referred_by", 5, CUSTOMER) } },
+    [LSS__EV_CUSTOMER_UPDATE] = { "customer.update", 5,
+                                  { KEY("customer", 0, CUSTOMER), TEXT("name", 1, 0), TEXT("email", 2, 0),
+                                    TEXT("company", 3, 0), TEXT("segment", 4, 0) } },
+    [LSS__EV_CUSTOMER_CHURN] = { "customer.churn", 1, { KEY("customer", 0, CUSTOMER) } },
+    [LSS__EV_CUSTOMER_ERASE] = { "customer.erase", 1, { KEY("customer", 0, CUSTOMER) } },
+    [LSS__EV_DEAL_OPEN] = { "deal.open", 6,
+                            { NEWKEY("key"), KEY("customer", 1, CUSTOMER), KEY("owner", 2, MEMBER),
+                              MONEY("amount", 0, 1), TEXT("title", 3, 0), TIME("expected_close", 1, 0) } },
+    [LSS__EV_DEAL_ADVANCE] = { "deal.advance", 2,
+                               { KEY("deal", 0, DEAL),
+                                 ENUM("to", 0, 1, 0, STAGE, LSS_STAGE_QUALIFIED, LSS_STAGE_NEGOTIATED) } },
+    [LSS__EV_DEAL_AMOUNT] = { "deal.amount", 2, { KEY("deal", 0, DEAL), MONEY("amount", 0, 1) } },
+    [LSS__EV_DEAL_ASSIGN] = { "deal.assign", 2, { KEY("deal", 0, DEAL), KEY("owner", 1, MEMBER) } },
+    [LSS__EV_DEAL_WIN] = { "deal.win", 2, { KEY("deal", 0, DEAL), MONEY("amount", 0, 0) } },
+    [LSS__EV_DEAL_LOSE] = { "deal.lose", 3,
+                            { KEY("deal", 0, DEAL), ENUM("reason", 0, 1, 0, LOSS_REASON, 0, -1), TEXT("note", 1, 0) } },
+    [LSS__EV_DEAL_REOPEN] = { "deal.reopen", 1, { KEY("deal", 0, DEAL) } },
+    [LSS__EV_ACTIVITY_LOG] = { "activity.log", 7,
+                               { KEY("customer", 0, CUSTOMER), KEY("member", 1, MEMBER),
+                                 ENUM("kind", 0, 1, 0, ACTIVITY_KIND, 0, -1), ENUM("channel", 1, 1, 0, CHANNEL, 0, -1),
+                                 DUR("duration", 2, 0), OKEY("deal", 2, DEAL), TEXT("note", 3, 0) } },
+    [LSS__EV_TICKET_OPEN] = { "ticket.open", 7,
+                              { NEWKEY("key"), KEY("customer", 1, CUSTOMER), ENUM("kind", 0, 1, 0, TICKET_KIND, 0, -1),
+                                ENUM("channel", 1, 1, 0, CHANNEL, 0, -1), ENUM("priority", 2, 1, 0, PRIORITY, 0, -1),
+                                TEXT("subject", 2, 0), OKEY("deal", 3, DEAL) } },
+    [LSS__EV_TICKET_ASSIGN] = { "ticket.assign", 2, { KEY("ticket", 0, TICKET), KEY("agent", 1, MEMBER) } },
+    [LSS__EV_TICKET_CONTACT] = { "ticket.contact", 4,
+                                 { KEY("ticket", 0, TICKET), KEY("agent", 1, MEMBER), DUR("duration", 0, 1),
+                                   ENUM("channel", 1, 0, -1, CHANNEL, 0, -1) } },
+    [LSS__EV_TICKET_WAIT] = { "ticket.wait", 1, { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RESUME] = { "ticket.resume", 1, { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RESOLVE] = { "ticket.resolve", 2, { KEY("ticket", 0, TICKET), TEXT("note", 1, 0) } },
+    [LSS__EV_TICKET_REOPEN] = { "ticket.reopen", 1, { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_CLOSE] = { "ticket.close", 1, { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RATE] = { "ticket.rate", 3,
+                              { KEY("ticket", 0, TICKET), INT("score", 0), TEXT("comment", 1, 0) } },
+    [LSS__EV_SLA_SET] = { "sla.set", 3,
+                          { ENUM("priority", 0, 1, 0, PRIORITY, 0, -1), DUR("first_response", 1, 1),
+                            DUR("resolution", 2, 1) } },
+    [LSS__EV_STAGE_PROBABILITY] = { "stage.probability", 2,
+                                    { ENUM("stage", 0, 1, 0, STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
+                                      INT("percent", 1) } },
 };
-#undef I
-#undef REF
+#undef KEY
+#undef OKEY
+#undef NEWKEY
+#undef TEXT
+#undef TIME
+#undef MONEY
+#undef DUR
+#undef INT
+#undef ENUM
+
+static void schema_derive(void)
+{
+    for (unsigned k = 1; k < LSS__EV_COUNT; k++) {
+        lss__ev_desc *d = &lss__ev_descs[k];
+        for (unsigned j = 0; j < d->nf; j++) {
+            const lss__field *f = &d->f[j];
+            if (f->type == LSS__F_KEY || f->type == LSS__F_TEXT) {
+                d->sname[f->slot] = f->name;
+                d->sref[f->slot] = f->ref;
+                if (f->slot + 1u > d->ns)
+                    d->ns = (uint8_t)(f->slot + 1u);
+            } else {
+                d->iname[f->slot] = f->name;
+                d->itype[f->slot] = f->type;
+                if (f->slot + 1u > d->ni)
+                    d->ni = (uint8_t)(f->slot + 1u);
+            }
+        }
+    }
+}
+
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+void lss__schema_init(void) { pthread_once(&schema_once, schema_derive); }
 
 static const char *key_or_null(const char *const *key) { return key ? *key : NULL; }
 #define KEY(p) key_or_null((p) ? &(p)->key : NULL)
@@ -283,8 +339,7 @@ static lss_status ints_fit(lss_db *db, const lss__event *ev)
 {
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
     for (unsigned k = 0; k < d->ni; k++)
-        if (d->itype[k] != LSS__IT_TIME && d->itype[k] != LSS__IT_MONEY && d->itype[k] != LSS__IT_DURATION &&
-            !small(ev->i[k]))
+        if ((d->itype[k] == LSS__F_INT || d->itype[k] == LSS__F_ENUM) && !small(ev->i[k]))
             return lss__fail(db, LSS_INVALID, "%s: field \"%s\": %lld is out of range", d->name, d->iname[k],
                              (long long)ev->i[k]);
     return LSS_OK;

@@ -52,25 +52,48 @@ typedef struct lss__event {
     uint32_t ref[LSS__EV_STRS]; /* for a field naming an existing entity: its id (LSS__NONE: unknown) */
 } lss__event;
 
-/* What a text field names (lss__ev_desc::sref). */
+/* What a key field names (lss__field::ref): an entity that must exist. */
 enum { LSS__REF_NONE, LSS__REF_MEMBER, LSS__REF_CUSTOMER, LSS__REF_DEAL, LSS__REF_TICKET };
 
-/* Integer field types (for checks and for the JSON form). */
-enum {
-    LSS__IT_INT, LSS__IT_TIME, LSS__IT_MONEY, LSS__IT_DURATION, LSS__IT_ROLE, LSS__IT_SOURCE, LSS__IT_STAGE,
-    LSS__IT_REASON, LSS__IT_ACTIVITY_KIND, LSS__IT_CHANNEL, LSS__IT_TICKET_KIND, LSS__IT_PRIORITY
-};
+/* Field types: a key or a text (in s[]), or an integer (in i[]) that is a
+ * time, money in minor units, a duration in seconds, a plain integer or an
+ * enum's value. */
+enum { LSS__F_KEY, LSS__F_TEXT, LSS__F_TIME, LSS__F_MONEY, LSS__F_DURATION, LSS__F_INT, LSS__F_ENUM };
 
+/* One field of an event, as the event format (../shared/spec/events.md)
+ * names it. */
+typedef struct lss__field {
+    const char *name;
+    uint8_t type;        /* LSS__F_* */
+    uint8_t slot;        /* its index in s[] (keys, texts) or i[] (integers) */
+    uint8_t required;
+    uint8_t ref;         /* LSS__REF_*: a key naming an existing entity */
+    int8_t spelling;     /* LSS__F_ENUM: its lss__enum_id (enums.h) */
+    int8_t first, last;  /* LSS__F_ENUM: the values an error lists as expected (last -1: all) */
+    int64_t absent;      /* an integer field's value when it is not given */
+} lss__field;
+
+#define LSS__EV_FIELDS 8
+
+/* The schema: each event kind's name and fields, in the format's order.
+ * The binary codec, the JSON reader and writer, the export, replay's
+ * checks and the messages all read it; the per-slot arrays after f[] are
+ * derived from it once (lss__schema_init), for the codec's inner loops. */
 typedef struct lss__ev_desc {
     const char *name;                  /* the spec's type, e.g. "deal.open" */
+    uint8_t nf;                        /* fields in f[] */
+    lss__field f[LSS__EV_FIELDS];
+    /* derived */
     uint8_t ns, ni;                    /* how many strings, integers */
-    const char *sname[LSS__EV_STRS];   /* the spec's field names */
+    const char *sname[LSS__EV_STRS];   /* each slot's field name */
     const char *iname[LSS__EV_INTS];
-    uint8_t itype[LSS__EV_INTS];
-    uint8_t sref[LSS__EV_STRS];        /* LSS__REF_*: the field names an existing entity */
+    uint8_t itype[LSS__EV_INTS];       /* each integer slot's LSS__F_* */
+    uint8_t sref[LSS__EV_STRS];        /* each string slot's LSS__REF_* */
 } lss__ev_desc;
 
-extern const lss__ev_desc lss__ev_descs[LSS__EV_COUNT];
+extern lss__ev_desc lss__ev_descs[LSS__EV_COUNT];
+/* Derive the per-slot arrays (once per process; lss_db_open calls it). */
+void lss__schema_init(void);
 
 /* Where an event's facts live in memory: the entity (member, customer, deal,
  * activity, ticket; NULL for sla.set and stage.probability) and the index of

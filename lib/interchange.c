@@ -9,93 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* ---- the fields of each event type, in the format's order ---------------- */
-
-enum ftype { F_KEY, F_TEXT, F_TIME, F_MONEY, F_DURATION, F_INT, F_ENUM };
-
-typedef struct field {
-    const char *name;
-    uint8_t type;
-    uint8_t slot;       /* index into s[] (F_KEY, F_TEXT) or i[] (the others) */
-    uint8_t required;
-    int64_t absent;     /* integer fields: the value meaning "not given" */
-    int8_t spelling;          /* F_ENUM: its lss__enum_id (enums.h) */
-    int8_t first, last;       /* F_ENUM: the values an error lists as expected */
-} field;
-
-#define FMAX 8
-typedef struct ftable {
-    uint8_t kind;
-    uint8_t n;
-    field f[FMAX];
-} ftable;
-
-#define KEY(name, slot) { name, F_KEY, slot, 1, 0, 0, 0, 0 }
-#define OKEY(name, slot) { name, F_KEY, slot, 0, 0, 0, 0, 0 }
-#define TEXT(name, slot, req) { name, F_TEXT, slot, req, 0, 0, 0, 0 }
-#define TIME(name, slot, req) { name, F_TIME, slot, req, LSS_TIME_NONE, 0, 0, 0 }
-#define MONEY(name, slot, req) { name, F_MONEY, slot, req, -1, 0, 0, 0 }
-#define DUR(name, slot, req) { name, F_DURATION, slot, req, -1, 0, 0, 0 }
-#define INT(name, slot) { name, F_INT, slot, 1, 0, 0, 0, 0 }
-/* An enum field: every spelling is read (the call checks the value's
- * meaning); an error lists values first..last as the expected ones. */
-#define ENUM(name, slot, req, absent, spelling, first, last) { name, F_ENUM, slot, req, absent, spelling, first, last }
-
-static const ftable tables[] = {
-    { LSS__EV_MEMBER_ADD, 4, { KEY("key", 0), TEXT("name", 1, 1),
-                               ENUM("role", 0, 1, 0, LSS__E_ROLE, 0, -1), TEXT("team", 2, 0) } },
-    { LSS__EV_QUOTA_SET, 4, { KEY("member", 0), TIME("from", 0, 1), TIME("to", 1, 1), MONEY("amount", 2, 1) } },
-    { LSS__EV_CUSTOMER_ADD, 7, { KEY("key", 0), TEXT("name", 1, 1), TEXT("email", 2, 0), TEXT("company", 3, 0),
-                                 TEXT("segment", 4, 0),
-                                 ENUM("source", 0, 0, LSS_SOURCE_OTHER, LSS__E_SOURCE, 0, -1),
-                                 OKEY("referred_by", 5) } },
-    { LSS__EV_CUSTOMER_UPDATE, 5, { KEY("customer", 0), TEXT("name", 1, 0), TEXT("email", 2, 0),
-                                    TEXT("company", 3, 0), TEXT("segment", 4, 0) } },
-    { LSS__EV_CUSTOMER_CHURN, 1, { KEY("customer", 0) } },
-    { LSS__EV_CUSTOMER_ERASE, 1, { KEY("customer", 0) } },
-    { LSS__EV_DEAL_OPEN, 6, { KEY("key", 0), KEY("customer", 1), KEY("owner", 2), MONEY("amount", 0, 1),
-                              TEXT("title", 3, 0), TIME("expected_close", 1, 0) } },
-    { LSS__EV_DEAL_ADVANCE, 2, { KEY("deal", 0),
-                                 ENUM("to", 0, 1, 0, LSS__E_STAGE, LSS_STAGE_QUALIFIED, LSS_STAGE_NEGOTIATED) } },
-    { LSS__EV_DEAL_AMOUNT, 2, { KEY("deal", 0), MONEY("amount", 0, 1) } },
-    { LSS__EV_DEAL_ASSIGN, 2, { KEY("deal", 0), KEY("owner", 1) } },
-    { LSS__EV_DEAL_WIN, 2, { KEY("deal", 0), MONEY("amount", 0, 0) } },
-    { LSS__EV_DEAL_LOSE, 3, { KEY("deal", 0),
-                              ENUM("reason", 0, 1, 0, LSS__E_LOSS_REASON, 0, -1),
-                              TEXT("note", 1, 0) } },
-    { LSS__EV_DEAL_REOPEN, 1, { KEY("deal", 0) } },
-    { LSS__EV_ACTIVITY_LOG, 7, { KEY("customer", 0), KEY("member", 1),
-                                 ENUM("kind", 0, 1, 0, LSS__E_ACTIVITY_KIND, 0, -1),
-                                 ENUM("channel", 1, 1, 0, LSS__E_CHANNEL, 0, -1),
-                                 DUR("duration", 2, 0), OKEY("deal", 2), TEXT("note", 3, 0) } },
-    { LSS__EV_TICKET_OPEN, 7, { KEY("key", 0), KEY("customer", 1),
-                                ENUM("kind", 0, 1, 0, LSS__E_TICKET_KIND, 0, -1),
-                                ENUM("channel", 1, 1, 0, LSS__E_CHANNEL, 0, -1),
-                                ENUM("priority", 2, 1, 0, LSS__E_PRIORITY, 0, -1),
-                                TEXT("subject", 2, 0), OKEY("deal", 3) } },
-    { LSS__EV_TICKET_ASSIGN, 2, { KEY("ticket", 0), KEY("agent", 1) } },
-    { LSS__EV_TICKET_CONTACT, 4, { KEY("ticket", 0), KEY("agent", 1), DUR("duration", 0, 1),
-                                   ENUM("channel", 1, 0, -1, LSS__E_CHANNEL, 0, -1) } },
-    { LSS__EV_TICKET_WAIT, 1, { KEY("ticket", 0) } },
-    { LSS__EV_TICKET_RESUME, 1, { KEY("ticket", 0) } },
-    { LSS__EV_TICKET_RESOLVE, 2, { KEY("ticket", 0), TEXT("note", 1, 0) } },
-    { LSS__EV_TICKET_REOPEN, 1, { KEY("ticket", 0) } },
-    { LSS__EV_TICKET_CLOSE, 1, { KEY("ticket", 0) } },
-    { LSS__EV_TICKET_RATE, 3, { KEY("ticket", 0), INT("score", 0), TEXT("comment", 1, 0) } },
-    { LSS__EV_SLA_SET, 3, { ENUM("priority", 0, 1, 0, LSS__E_PRIORITY, 0, -1),
-                            DUR("first_response", 1, 1), DUR("resolution", 2, 1) } },
-    { LSS__EV_STAGE_PROBABILITY, 2, { ENUM("stage", 0, 1, 0, LSS__E_STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
-                                      INT("percent", 1) } },
-};
-
-static const ftable *table_of(uint8_t kind)
-{
-    for (size_t k = 0; k < sizeof tables / sizeof *tables; k++)
-        if (tables[k].kind == kind)
-            return &tables[k];
-    return NULL;
-}
-
 /* ---- export ----------------------------------------------------------------- */
 
 typedef struct writer {
@@ -150,15 +63,15 @@ static void put_time(writer *o, lss_time t)
 
 static void write_event(writer *o, const lss__event *ev)
 {
-    const ftable *t = table_of(ev->kind);
+    const lss__ev_desc *t = &lss__ev_descs[ev->kind];
     put_s(o, "{\"type\":\"");
-    put_s(o, lss__ev_descs[ev->kind].name);
+    put_s(o, t->name);
     put_s(o, "\",\"at\":");
     put_time(o, ev->at);
-    for (unsigned k = 0; k < t->n; k++) {
-        const field *f = &t->f[k];
+    for (unsigned k = 0; k < t->nf; k++) {
+        const lss__field *f = &t->f[k];
         char b[LSS_MONEY_BUFSIZE];
-        if (f->type == F_KEY || f->type == F_TEXT) {
+        if (f->type == LSS__F_KEY || f->type == LSS__F_TEXT) {
             if (ev->s[f->slot] == NULL)
                 continue;
             put_key(o, f->name);
@@ -170,14 +83,14 @@ static void write_event(writer *o, const lss__event *ev)
             continue;
         put_key(o, f->name);
         switch (f->type) {
-        case F_TIME:
+        case LSS__F_TIME:
             put_time(o, v);
             break;
-        case F_MONEY:
+        case LSS__F_MONEY:
             lss_money_format(b, sizeof b, v);
             put_json_string(o, b);
             break;
-        case F_ENUM:
+        case LSS__F_ENUM:
             put_json_string(o, lss__enum_spell((lss__enum_id)f->spelling, (int)v));
             break;
         default:
@@ -348,20 +261,21 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
             return FAIL("db.config: field \"at\" is required");
         return LSS_OK;
     }
-    const ftable *t = NULL;
-    for (uint8_t k = 1; k < LSS__EV_COUNT; k++)
-        if (strcmp(lss__ev_descs[k].name, type) == 0)
-            t = table_of(k);
+    const lss__ev_desc *t = NULL;
+    for (uint8_t k = 1; k < LSS__EV_COUNT && t == NULL; k++)
+        if (strcmp(lss__ev_descs[k].name, type) == 0) {
+            t = &lss__ev_descs[k];
+            ev->kind = k;
+        }
     if (t == NULL)
         return FAIL("field \"type\": \"%.64s\" is not an event type", type);
-    ev->kind = t->kind;
     /* every field present must be known */
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v)
     {
         bool known = strcmp(key, "type") == 0 || strcmp(key, "at") == 0;
-        for (unsigned k = 0; k < t->n && !known; k++)
+        for (unsigned k = 0; k < t->nf && !known; k++)
             known = strcmp(t->f[k].name, key) == 0;
         if (!known)
             return FAIL("%s: unknown field \"%.64s\"", type, key);
@@ -371,30 +285,30 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
     lss_status st = parse_time_value(at, &ev->at, type, "at", msg);
     if (st)
         return st;
-    for (unsigned k = 0; k < t->n; k++) {
-        const field *f = &t->f[k];
+    for (unsigned k = 0; k < t->nf; k++) {
+        const lss__field *f = &t->f[k];
         v = json_object_get(obj, f->name);
         if (v == NULL) {
             if (f->required)
                 return FAIL("%s: field \"%s\" is required", type, f->name);
-            if (f->type != F_KEY && f->type != F_TEXT)
+            if (f->type != LSS__F_KEY && f->type != LSS__F_TEXT)
                 ev->i[f->slot] = f->absent;
             continue;
         }
         switch (f->type) {
-        case F_KEY:
-        case F_TEXT:
+        case LSS__F_KEY:
+        case LSS__F_TEXT:
             if (!json_is_string(v))
                 return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
             if (strlen(json_string_value(v)) != json_string_length(v))
                 return FAIL("%s: field \"%s\": contains a NUL character", type, f->name);
             ev->s[f->slot] = json_string_value(v);
             break;
-        case F_TIME:
+        case LSS__F_TIME:
             if ((st = parse_time_value(v, &ev->i[f->slot], type, f->name, msg)))
                 return st;
             break;
-        case F_MONEY:
+        case LSS__F_MONEY:
             if (json_is_integer(v)) {
                 json_int_t whole = json_integer_value(v);
                 if (__builtin_mul_overflow((int64_t)whole, (int64_t)100, &ev->i[f->slot]))
@@ -412,16 +326,16 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
                             type, f->name, json_kind(v));
             }
             break;
-        case F_DURATION:
-        case F_INT:
+        case LSS__F_DURATION:
+        case LSS__F_INT:
             if (!json_is_integer(v))
                 return FAIL("%s: field \"%s\": expected an integer, got %s", type, f->name, json_kind(v));
             ev->i[f->slot] = json_integer_value(v);
-            if (f->type == F_DURATION && (ev->i[f->slot] < 0 || ev->i[f->slot] > LSS__DURATION_MAX))
+            if (f->type == LSS__F_DURATION && (ev->i[f->slot] < 0 || ev->i[f->slot] > LSS__DURATION_MAX))
                 return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld seconds)", type, f->name,
                             (long long)ev->i[f->slot], (long long)LSS__DURATION_MAX);
             break;
-        case F_ENUM: {
+        case LSS__F_ENUM: {
             if (!json_is_string(v))
                 return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
             const char *s = json_string_value(v);
