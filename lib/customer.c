@@ -308,9 +308,22 @@ done:
 
 int lss_customer_is_erased(const lss_customer *c) { return c ? LSS__ERASED(c) : 0; }
 
-LSS__DEFINE_FIND(customer, lss__customer_get)
+lss_status lss_customer_find(const lss_customer **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "customer: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    if ((*out = lss__customer_get(db, key)) == NULL)
+        st = lss__fail(db, LSS_NOT_FOUND, "customer \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
 
-LSS__DEFINE_BY_ID(customer, customers)
+lss_status lss_customer_by_id(const lss_customer **out, const lss_db *db, uint32_t id)
+{
+    return lss__by_id((const void **)out, db, db ? &db->customers : NULL, id, "customer");
+}
 
 uint32_t lss_customer_count(const lss_db *db) { return db ? db->customers.count : 0; }
 uint32_t lss_customer_id(const lss_customer *c) { return c ? c->id : LSS__NONE; }
@@ -496,7 +509,10 @@ bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st)
 
 uint32_t lss_activity_count(const lss_db *db) { return db ? db->activities.count : 0; }
 
-LSS__DEFINE_BY_ID(activity, activities)
+lss_status lss_activity_by_id(const lss_activity **out, const lss_db *db, uint32_t id)
+{
+    return lss__by_id((const void **)out, db, db ? &db->activities : NULL, id, "activity");
+}
 
 uint32_t lss_activity_id(const lss_activity *a) { return a ? a->id : LSS__NONE; }
 lss_time lss_activity_at(const lss_activity *a) { return a ? a->at : LSS_TIME_NONE; }

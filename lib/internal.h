@@ -535,26 +535,8 @@ static inline bool lss__time_fits(lss_time t) { return t >= 0 && t <= LSS_TIME_M
 lss_member *lss__member_get(const lss_db *db, const char *key);
 lss_customer *lss__customer_get(const lss_db *db, const char *key);
 lss_deal *lss__deal_get(const lss_db *db, const char *key);
-/* The public lookups of an entity kind, all alike: lss_<noun>_by_id over
- * its slab and (for kinds with keys) lss_<noun>_find over its key table. */
+/* lss_<noun>_by_id over an entity kind's slab. */
 lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what);
-#define LSS__DEFINE_BY_ID(noun, slab_field)                                                         \
-    lss_status lss_##noun##_by_id(const lss_##noun **out, const lss_db *db, uint32_t id)            \
-    {                                                                                               \
-        return lss__by_id((const void **)out, db, db ? &db->slab_field : NULL, id, #noun);          \
-    }
-#define LSS__DEFINE_FIND(noun, getter)                                                              \
-    lss_status lss_##noun##_find(const lss_##noun **out, const lss_db *db, const char *key)         \
-    {                                                                                               \
-        if (out == NULL || db == NULL || key == NULL)                                               \
-            return lss__fail(db, LSS_INVALID, "%s: NULL argument", #noun);                         \
-        lss__lock(db);                                                                              \
-        lss_status st = LSS_OK;                                                                     \
-        if ((*out = getter(db, key)) == NULL)                                                       \
-            st = lss__fail(db, LSS_NOT_FOUND, "%s \"%.128s\" does not exist", #noun, key);         \
-        lss__unlock(db);                                                                            \
-        return st;                                                                                  \
-    }
 
 /* A customer's lists (deals, tickets, activities: `last` is last_deal,
  * last_ticket or last_activity): the first item, the item after x (NULL at

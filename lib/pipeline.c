@@ -319,45 +319,45 @@ static lss_status deal_change(lss_db *db, lss_time at, lss_deal *d, lss_deal_cha
     return st;
 }
 
-#define DEAL_EVENT(kind, ...)                                                                  \
-    do {                                                                                       \
-        if (db == NULL)                                                                        \
-            return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx_names[kind]);         \
-        deal_args a = __VA_ARGS__;                                                             \
-        lss__lock(db);                                                                         \
-        lss_status st = deal_event(db, at, deal, kind, &a);                                    \
-        lss__unlock(db);                                                                       \
-        return st;                                                                             \
-    } while (0)
+/* A public deal call: the database locked around deal_event. */
+static lss_status deal_call(lss_db *db, lss_time at, const char *deal, unsigned kind, deal_args a)
+{
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx_names[kind]);
+    lss__lock(db);
+    lss_status st = deal_event(db, at, deal, kind, &a);
+    lss__unlock(db);
+    return st;
+}
 
 lss_status lss_deal_advance(lss_db *db, lss_time at, const char *deal, lss_stage to)
 {
-    DEAL_EVENT(LSS_DEAL_ADVANCED, { to, 0, NULL, LSS_LOSS_OTHER, NULL });
+    return deal_call(db, at, deal, LSS_DEAL_ADVANCED, (deal_args){ to, 0, NULL, LSS_LOSS_OTHER, NULL });
 }
 
 lss_status lss_deal_set_amount(lss_db *db, lss_time at, const char *deal, lss_money amount)
 {
-    DEAL_EVENT(LSS_DEAL_AMOUNT, { LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
+    return deal_call(db, at, deal, LSS_DEAL_AMOUNT, (deal_args){ LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
 }
 
 lss_status lss_deal_assign(lss_db *db, lss_time at, const char *deal, const char *owner)
 {
-    DEAL_EVENT(LSS_DEAL_ASSIGNED, { LSS_STAGE_PROSPECT, 0, owner, LSS_LOSS_OTHER, NULL });
+    return deal_call(db, at, deal, LSS_DEAL_ASSIGNED, (deal_args){ LSS_STAGE_PROSPECT, 0, owner, LSS_LOSS_OTHER, NULL });
 }
 
 lss_status lss_deal_win(lss_db *db, lss_time at, const char *deal, lss_money amount)
 {
-    DEAL_EVENT(LSS_DEAL_WON, { LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
+    return deal_call(db, at, deal, LSS_DEAL_WON, (deal_args){ LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
 }
 
 lss_status lss_deal_lose(lss_db *db, lss_time at, const char *deal, lss_loss_reason reason, const char *note)
 {
-    DEAL_EVENT(LSS_DEAL_LOST, { LSS_STAGE_PROSPECT, 0, NULL, reason, note });
+    return deal_call(db, at, deal, LSS_DEAL_LOST, (deal_args){ LSS_STAGE_PROSPECT, 0, NULL, reason, note });
 }
 
 lss_status lss_deal_reopen(lss_db *db, lss_time at, const char *deal)
 {
-    DEAL_EVENT(LSS_DEAL_REOPENED, { LSS_STAGE_PROSPECT, 0, NULL, LSS_LOSS_OTHER, NULL });
+    return deal_call(db, at, deal, LSS_DEAL_REOPENED, (deal_args){ LSS_STAGE_PROSPECT, 0, NULL, LSS_LOSS_OTHER, NULL });
 }
 
 /* Replay (lss__event_replay): a deal event whose deal, and new owner, the
@@ -442,9 +442,22 @@ int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t)
 
 /* ---- read side --------------------------------------------------------------- */
 
-LSS__DEFINE_FIND(deal, lss__deal_get)
+lss_status lss_deal_find(const lss_deal **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "deal: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    if ((*out = lss__deal_get(db, key)) == NULL)
+        st = lss__fail(db, LSS_NOT_FOUND, "deal \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
 
-LSS__DEFINE_BY_ID(deal, deals)
+lss_status lss_deal_by_id(const lss_deal **out, const lss_db *db, uint32_t id)
+{
+    return lss__by_id((const void **)out, db, db ? &db->deals : NULL, id, "deal");
+}
 
 uint32_t lss_deal_count(const lss_db *db) { return db ? db->deals.count : 0; }
 uint32_t lss_deal_id(const lss_deal *d) { return d ? d->id : LSS__NONE; }

@@ -102,9 +102,22 @@ done:
     return st;
 }
 
-LSS__DEFINE_FIND(member, lss__member_get)
+lss_status lss_member_find(const lss_member **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "member: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    if ((*out = lss__member_get(db, key)) == NULL)
+        st = lss__fail(db, LSS_NOT_FOUND, "member \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
 
-LSS__DEFINE_BY_ID(member, members)
+lss_status lss_member_by_id(const lss_member **out, const lss_db *db, uint32_t id)
+{
+    return lss__by_id((const void **)out, db, db ? &db->members : NULL, id, "member");
+}
 
 uint32_t lss_member_count(const lss_db *db) { return db ? db->members.count : 0; }
 uint32_t lss_member_id(const lss_member *m) { return m ? m->id : LSS__NONE; }

@@ -347,49 +347,49 @@ static lss_status ticket_change(lss_db *db, lss_time at, lss_ticket *t, lss_tick
     return st;
 }
 
-#define TICKET_EVENT(kind, ...)                                                                \
-    do {                                                                                       \
-        if (db == NULL)                                                                        \
-            return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ticket_rules[kind].ctx);  \
-        ticket_args a = __VA_ARGS__;                                                           \
-        lss__lock(db);                                                                         \
-        lss_status st = ticket_event(db, at, ticket, kind, &a);                                \
-        lss__unlock(db);                                                                       \
-        return st;                                                                             \
-    } while (0)
+/* A public ticket call: the database locked around ticket_event. */
+static lss_status ticket_call(lss_db *db, lss_time at, const char *ticket, unsigned kind, ticket_args a)
+{
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ticket_rules[kind].ctx);
+    lss__lock(db);
+    lss_status st = ticket_event(db, at, ticket, kind, &a);
+    lss__unlock(db);
+    return st;
+}
 
 lss_status lss_ticket_assign(lss_db *db, lss_time at, const char *ticket, const char *agent)
 {
-    TICKET_EVENT(LSS_TICKET_EV_ASSIGN, { agent, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_ASSIGN, (ticket_args){ agent, -1, -1, 0, NULL });
 }
 lss_status lss_ticket_contact(lss_db *db, lss_time at, const char *ticket, const char *agent, int64_t duration,
                               int channel)
 {
-    TICKET_EVENT(LSS_TICKET_EV_CONTACT, { agent, duration, channel, 0, NULL });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_CONTACT, (ticket_args){ agent, duration, channel, 0, NULL });
 }
 lss_status lss_ticket_wait(lss_db *db, lss_time at, const char *ticket)
 {
-    TICKET_EVENT(LSS_TICKET_EV_WAIT, { NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_WAIT, (ticket_args){ NULL, -1, -1, 0, NULL });
 }
 lss_status lss_ticket_resume(lss_db *db, lss_time at, const char *ticket)
 {
-    TICKET_EVENT(LSS_TICKET_EV_RESUME, { NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_RESUME, (ticket_args){ NULL, -1, -1, 0, NULL });
 }
 lss_status lss_ticket_resolve(lss_db *db, lss_time at, const char *ticket, const char *note)
 {
-    TICKET_EVENT(LSS_TICKET_EV_RESOLVE, { NULL, -1, -1, 0, note });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_RESOLVE, (ticket_args){ NULL, -1, -1, 0, note });
 }
 lss_status lss_ticket_reopen(lss_db *db, lss_time at, const char *ticket)
 {
-    TICKET_EVENT(LSS_TICKET_EV_REOPEN, { NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_REOPEN, (ticket_args){ NULL, -1, -1, 0, NULL });
 }
 lss_status lss_ticket_close(lss_db *db, lss_time at, const char *ticket)
 {
-    TICKET_EVENT(LSS_TICKET_EV_CLOSE, { NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_CLOSE, (ticket_args){ NULL, -1, -1, 0, NULL });
 }
 lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int score, const char *comment)
 {
-    TICKET_EVENT(LSS_TICKET_EV_RATE, { NULL, -1, -1, score, comment });
+    return ticket_call(db, at, ticket, LSS_TICKET_EV_RATE, (ticket_args){ NULL, -1, -1, score, comment });
 }
 
 /* Replay (lss__event_replay): a ticket event whose ticket, and agent, the
@@ -539,9 +539,22 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
 
 /* ---- read side ---------------------------------------------------------------------- */
 
-LSS__DEFINE_FIND(ticket, lss__ticket_get)
+lss_status lss_ticket_find(const lss_ticket **out, const lss_db *db, const char *key)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "ticket: NULL argument");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    if ((*out = lss__ticket_get(db, key)) == NULL)
+        st = lss__fail(db, LSS_NOT_FOUND, "ticket \"%.128s\" does not exist", key);
+    lss__unlock(db);
+    return st;
+}
 
-LSS__DEFINE_BY_ID(ticket, tickets)
+lss_status lss_ticket_by_id(const lss_ticket **out, const lss_db *db, uint32_t id)
+{
+    return lss__by_id((const void **)out, db, db ? &db->tickets : NULL, id, "ticket");
+}
 
 uint32_t lss_ticket_count(const lss_db *db) { return db ? db->tickets.count : 0; }
 uint32_t lss_ticket_id(const lss_ticket *t) { return t ? t->id : LSS__NONE; }
