@@ -3,6 +3,7 @@
  * per-entity searches. The only sort is the one the percentiles need. */
 #include "metrics_internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -682,50 +683,169 @@ lss_status lss_relationship_metrics_get(lss_relationship_metrics *out, lss_db *d
 }
 
 /* One function per metric: compute its part, hand out one field. */
-#define LSS__METRIC(name, type, part_type, getter, field)                                           \
-    lss_status lss_metric_##name(type *out, lss_db *db, const lss_query *q)                        \
-    {                                                                                               \
-        part_type p;                                                                                \
-        if (out == NULL)                                                                            \
-            return lss__fail(db, LSS_INVALID, "metric " #name ": NULL argument");                  \
-        lss_status st = getter(&p, db, q);                                                          \
-        if (st == LSS_OK)                                                                           \
-            *out = p.field;                                                                         \
-        return st;                                                                                  \
-    }
-#define LSS__SALES(name, type) LSS__METRIC(name, type, lss_sales_metrics, lss_sales_metrics_get, name)
-#define LSS__SERVICE(name, type) LSS__METRIC(name, type, lss_service_metrics, lss_service_metrics_get, name)
-#define LSS__REL(name, type)                                                                        \
-    LSS__METRIC(name, type, lss_relationship_metrics, lss_relationship_metrics_get, name)
+enum { PART_SALES, PART_SERVICE, PART_REL };
 
-LSS__SALES(deals_opened, int64_t)
-LSS__SALES(won, int64_t)
-LSS__SALES(lost, int64_t)
-LSS__SALES(revenue, lss_money)
-LSS__SALES(win_rate, lss_ratio)
-LSS__SALES(avg_deal_size, lss_ratio)
-LSS__SALES(avg_sales_cycle_days, lss_ratio)
-LSS__SALES(open_pipeline, lss_money)
-LSS__SALES(weighted_pipeline, lss_ratio)
-LSS__SERVICE(tickets_opened, int64_t)
-LSS__SERVICE(resolved, int64_t)
-LSS__SERVICE(resolution_rate, lss_ratio)
-LSS__SERVICE(fcr_rate, lss_ratio)
-LSS__SERVICE(aht_seconds, lss_ratio)
-LSS__SERVICE(csat_percent, lss_ratio)
-LSS__SERVICE(csat_mean, lss_ratio)
-LSS__SERVICE(first_response_seconds, lss_duration_stats)
-LSS__SERVICE(resolution_seconds, lss_duration_stats)
-LSS__SERVICE(reopen_rate, lss_ratio)
-LSS__SERVICE(backlog, int64_t)
-LSS__SERVICE(sla_compliance, lss_ratio)
-LSS__REL(customers_added, int64_t)
-LSS__REL(customers_converted, int64_t)
-LSS__REL(active_customers, int64_t)
-LSS__REL(retention_rate, lss_ratio)
-LSS__REL(repeat_purchase_rate, lss_ratio)
-LSS__REL(referrals, int64_t)
-LSS__REL(avg_customer_value, lss_ratio)
+static lss_status metric(void *out, size_t size, lss_db *db, const lss_query *q, int part, size_t off,
+                         const char *name)
+{
+    if (out == NULL)
+        return lss__fail(db, LSS_INVALID, "metric %s: NULL argument", name);
+    union {
+        lss_sales_metrics sales;
+        lss_service_metrics service;
+        lss_relationship_metrics rel;
+    } p;
+    lss_status st = part == PART_SALES     ? lss_sales_metrics_get(&p.sales, db, q)
+                    : part == PART_SERVICE ? lss_service_metrics_get(&p.service, db, q)
+                                           : lss_relationship_metrics_get(&p.rel, db, q);
+    if (st == LSS_OK)
+        memcpy(out, (const char *)&p + off, size);
+    return st;
+}
+
+
+
+
+
+lss_status lss_metric_deals_opened(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, deals_opened), "deals_opened");
+}
+
+lss_status lss_metric_won(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, won), "won");
+}
+
+lss_status lss_metric_lost(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, lost), "lost");
+}
+
+lss_status lss_metric_revenue(lss_money *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, revenue), "revenue");
+}
+
+lss_status lss_metric_win_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, win_rate), "win_rate");
+}
+
+lss_status lss_metric_avg_deal_size(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, avg_deal_size), "avg_deal_size");
+}
+
+lss_status lss_metric_avg_sales_cycle_days(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, avg_sales_cycle_days), "avg_sales_cycle_days");
+}
+
+lss_status lss_metric_open_pipeline(lss_money *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, open_pipeline), "open_pipeline");
+}
+
+lss_status lss_metric_weighted_pipeline(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, weighted_pipeline), "weighted_pipeline");
+}
+
+lss_status lss_metric_tickets_opened(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, tickets_opened), "tickets_opened");
+}
+
+lss_status lss_metric_resolved(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, resolved), "resolved");
+}
+
+lss_status lss_metric_resolution_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, resolution_rate), "resolution_rate");
+}
+
+lss_status lss_metric_fcr_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, fcr_rate), "fcr_rate");
+}
+
+lss_status lss_metric_aht_seconds(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, aht_seconds), "aht_seconds");
+}
+
+lss_status lss_metric_csat_percent(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, csat_percent), "csat_percent");
+}
+
+lss_status lss_metric_csat_mean(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, csat_mean), "csat_mean");
+}
+
+lss_status lss_metric_first_response_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, first_response_seconds), "first_response_seconds");
+}
+
+lss_status lss_metric_resolution_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, resolution_seconds), "resolution_seconds");
+}
+
+lss_status lss_metric_reopen_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, reopen_rate), "reopen_rate");
+}
+
+lss_status lss_metric_backlog(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, backlog), "backlog");
+}
+
+lss_status lss_metric_sla_compliance(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, sla_compliance), "sla_compliance");
+}
+
+lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, customers_added), "customers_added");
+}
+
+lss_status lss_metric_customers_converted(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, customers_converted), "customers_converted");
+}
+
+lss_status lss_metric_active_customers(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, active_customers), "active_customers");
+}
+
+lss_status lss_metric_retention_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, retention_rate), "retention_rate");
+}
+
+lss_status lss_metric_repeat_purchase_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, repeat_purchase_rate), "repeat_purchase_rate");
+}
+
+lss_status lss_metric_referrals(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, referrals), "referrals");
+}
+
+lss_status lss_metric_avg_customer_value(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, avg_customer_value), "avg_customer_value");
+}
 
 static lss_status lead_fn(void *out, lss_db *db, const lss__mq *m)
 {
