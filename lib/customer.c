@@ -310,14 +310,8 @@ int lss_customer_is_erased(const lss_customer *c) { return c ? LSS__ERASED(c) : 
 
 lss_status lss_customer_find(const lss_customer **out, const lss_db *db, const char *key)
 {
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "customer: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    if ((*out = lss__customer_get(db, key)) == NULL)
-        st = lss__fail(db, LSS_NOT_FOUND, "customer \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
+    return lss__find((const void **)out, db, db ? &db->customers_by_key : NULL, db ? &db->customers : NULL, key,
+                     "customer");
 }
 
 lss_status lss_customer_by_id(const lss_customer **out, const lss_db *db, uint32_t id)

@@ -170,6 +170,21 @@ lss_status lss__index_build(lss_db *db)
     return st;
 }
 
+lss_status lss__find(const void **out, const lss_db *db, const lss__keyindex *ix, const lss__slab *s, const char *key,
+                     const char *noun)
+{
+    if (out == NULL || db == NULL || key == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", noun);
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    uint32_t id = lss__keyindex_find(ix, s, 0, key); /* entities with keys have the key first */
+    *out = id == LSS__NONE ? NULL : lss__slab_get(s, id);
+    if (*out == NULL)
+        st = lss__fail(db, LSS_NOT_FOUND, "%s \"%.128s\" does not exist", noun, key);
+    lss__unlock(db);
+    return st;
+}
+
 lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what)
 {
     if (out == NULL || db == NULL)

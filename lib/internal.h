@@ -535,6 +535,9 @@ static inline bool lss__time_fits(lss_time t) { return t >= 0 && t <= LSS_TIME_M
 lss_member *lss__member_get(const lss_db *db, const char *key);
 lss_customer *lss__customer_get(const lss_db *db, const char *key);
 lss_deal *lss__deal_get(const lss_db *db, const char *key);
+/* lss_<noun>_find over an entity kind's key table and slab. */
+lss_status lss__find(const void **out, const lss_db *db, const lss__keyindex *ix, const lss__slab *s, const char *key,
+                     const char *noun);
 /* lss_<noun>_by_id over an entity kind's slab. */
 lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what);
 

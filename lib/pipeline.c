@@ -444,14 +444,8 @@ int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t)
 
 lss_status lss_deal_find(const lss_deal **out, const lss_db *db, const char *key)
 {
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "deal: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    if ((*out = lss__deal_get(db, key)) == NULL)
-        st = lss__fail(db, LSS_NOT_FOUND, "deal \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
+    return lss__find((const void **)out, db, db ? &db->deals_by_key : NULL, db ? &db->deals : NULL, key,
+                     "deal");
 }
 
 lss_status lss_deal_by_id(const lss_deal **out, const lss_db *db, uint32_t id)

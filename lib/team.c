@@ -104,14 +104,8 @@ done:
 
 lss_status lss_member_find(const lss_member **out, const lss_db *db, const char *key)
 {
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "member: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    if ((*out = lss__member_get(db, key)) == NULL)
-        st = lss__fail(db, LSS_NOT_FOUND, "member \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
+    return lss__find((const void **)out, db, db ? &db->members_by_key : NULL, db ? &db->members : NULL, key,
+                     "member");
 }
 
 lss_status lss_member_by_id(const lss_member **out, const lss_db *db, uint32_t id)

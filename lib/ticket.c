@@ -541,14 +541,8 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
 
 lss_status lss_ticket_find(const lss_ticket **out, const lss_db *db, const char *key)
 {
-    if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "ticket: NULL argument");
-    lss__lock(db);
-    lss_status st = LSS_OK;
-    if ((*out = lss__ticket_get(db, key)) == NULL)
-        st = lss__fail(db, LSS_NOT_FOUND, "ticket \"%.128s\" does not exist", key);
-    lss__unlock(db);
-    return st;
+    return lss__find((const void **)out, db, db ? &db->tickets_by_key : NULL, db ? &db->tickets : NULL, key,
+                     "ticket");
 }
 
 lss_status lss_ticket_by_id(const lss_ticket **out, const lss_db *db, uint32_t id)
