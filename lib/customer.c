@@ -333,8 +333,14 @@ static const char *latest(const lss_customer *c, size_t off, const char *added)
     }
     return added;
 }
-const char *lss_customer_name(const lss_customer *c) { return c ? latest(c, offsetof(lss__customer_change, name), c->name) : NULL; }
-const char *lss_customer_email(const lss_customer *c) { return c ? latest(c, offsetof(lss__customer_change, email), c->email) : NULL; }
+const char *lss_customer_name(const lss_customer *c)
+{
+    return c ? latest(c, offsetof(lss__customer_change, name), c->name) : NULL;
+}
+const char *lss_customer_email(const lss_customer *c)
+{
+    return c ? latest(c, offsetof(lss__customer_change, email), c->email) : NULL;
+}
 const char *lss_customer_company(const lss_customer *c)
 {
     return c ? latest(c, offsetof(lss__customer_change, company), c->company) : NULL;
@@ -357,7 +363,10 @@ lss_time lss_customer_churned_at(const lss_customer *c)
 }
 uint32_t lss_customer_change_count(const lss_customer *c) { return c ? lss__changes_count(c) : 0; }
 const lss_deal *lss_customer_first_deal(const lss_customer *c) { return c ? LSS__FIRST(c, last_deal) : NULL; }
-const lss_activity *lss_customer_first_activity(const lss_customer *c) { return c ? LSS__FIRST(c, last_activity) : NULL; }
+const lss_activity *lss_customer_first_activity(const lss_customer *c)
+{
+    return c ? LSS__FIRST(c, last_activity) : NULL;
+}
 
 lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer *c, uint32_t i)
 {
@@ -513,11 +522,17 @@ lss_time lss_activity_at(const lss_activity *a) { return a ? a->at : LSS_TIME_NO
 const lss_customer *lss_activity_customer(const lss_activity *a) { return a ? a->customer : NULL; }
 const lss_member *lss_activity_member(const lss_activity *a) { return a ? a->member : NULL; }
 const lss_deal *lss_activity_deal(const lss_activity *a) { return a ? a->deal : NULL; }
-lss_activity_kind lss_activity_kind_of(const lss_activity *a) { return a ? (lss_activity_kind)a->kind : (lss_activity_kind)-1; }
+lss_activity_kind lss_activity_kind_of(const lss_activity *a)
+{
+    return a ? (lss_activity_kind)a->kind : (lss_activity_kind)-1;
+}
 lss_channel lss_activity_channel(const lss_activity *a) { return a ? (lss_channel)a->channel : (lss_channel)-1; }
 int64_t lss_activity_duration(const lss_activity *a) { return a ? a->duration : -1; }
 const char *lss_activity_note(const lss_activity *a) { return a ? a->note : NULL; }
-const lss_activity *lss_activity_next_of_customer(const lss_activity *a) { return a ? LSS__NEXT(a, last_activity) : NULL; }
+const lss_activity *lss_activity_next_of_customer(const lss_activity *a)
+{
+    return a ? LSS__NEXT(a, last_activity) : NULL;
+}
 
 void lss__customers_free(lss_db *db)
 {

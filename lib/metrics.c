@@ -665,7 +665,10 @@ static lss_status part_get(void *out, lss_db *db, const lss_query *q, part_fn fn
 
 static lss_status sales_fn(void *out, lss_db *db, const lss__mq *m) { return lss__sales_compute(out, db, m, true); }
 static lss_status service_fn(void *out, lss_db *db, const lss__mq *m) { return lss__service_compute(out, db, m); }
-static lss_status rel_fn(void *out, lss_db *db, const lss__mq *m) { return lss__relationship_compute(out, NULL, db, m); }
+static lss_status rel_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__relationship_compute(out, NULL, db, m);
+}
 
 lss_status lss_sales_metrics_get(lss_sales_metrics *out, lss_db *db, const lss_query *q)
 {
@@ -739,7 +742,8 @@ lss_status lss_metric_avg_deal_size(lss_ratio *out, lss_db *db, const lss_query 
 
 lss_status lss_metric_avg_sales_cycle_days(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, avg_sales_cycle_days), "avg_sales_cycle_days");
+    return metric(out, sizeof *out, db, q, PART_SALES,
+                  offsetof(lss_sales_metrics, avg_sales_cycle_days), "avg_sales_cycle_days");
 }
 
 lss_status lss_metric_open_pipeline(lss_money *out, lss_db *db, const lss_query *q)
@@ -749,12 +753,14 @@ lss_status lss_metric_open_pipeline(lss_money *out, lss_db *db, const lss_query 
 
 lss_status lss_metric_weighted_pipeline(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, weighted_pipeline), "weighted_pipeline");
+    return metric(out, sizeof *out, db, q, PART_SALES,
+                  offsetof(lss_sales_metrics, weighted_pipeline), "weighted_pipeline");
 }
 
 lss_status lss_metric_tickets_opened(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, tickets_opened), "tickets_opened");
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, tickets_opened), "tickets_opened");
 }
 
 lss_status lss_metric_resolved(int64_t *out, lss_db *db, const lss_query *q)
@@ -764,7 +770,8 @@ lss_status lss_metric_resolved(int64_t *out, lss_db *db, const lss_query *q)
 
 lss_status lss_metric_resolution_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, resolution_rate), "resolution_rate");
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, resolution_rate), "resolution_rate");
 }
 
 lss_status lss_metric_fcr_rate(lss_ratio *out, lss_db *db, const lss_query *q)
@@ -789,12 +796,14 @@ lss_status lss_metric_csat_mean(lss_ratio *out, lss_db *db, const lss_query *q)
 
 lss_status lss_metric_first_response_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, first_response_seconds), "first_response_seconds");
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, first_response_seconds), "first_response_seconds");
 }
 
 lss_status lss_metric_resolution_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, resolution_seconds), "resolution_seconds");
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, resolution_seconds), "resolution_seconds");
 }
 
 lss_status lss_metric_reopen_rate(lss_ratio *out, lss_db *db, const lss_query *q)
@@ -809,32 +818,38 @@ lss_status lss_metric_backlog(int64_t *out, lss_db *db, const lss_query *q)
 
 lss_status lss_metric_sla_compliance(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, sla_compliance), "sla_compliance");
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, sla_compliance), "sla_compliance");
 }
 
 lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, customers_added), "customers_added");
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, customers_added), "customers_added");
 }
 
 lss_status lss_metric_customers_converted(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, customers_converted), "customers_converted");
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, customers_converted), "customers_converted");
 }
 
 lss_status lss_metric_active_customers(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, active_customers), "active_customers");
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, active_customers), "active_customers");
 }
 
 lss_status lss_metric_retention_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, retention_rate), "retention_rate");
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, retention_rate), "retention_rate");
 }
 
 lss_status lss_metric_repeat_purchase_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, repeat_purchase_rate), "repeat_purchase_rate");
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, repeat_purchase_rate), "repeat_purchase_rate");
 }
 
 lss_status lss_metric_referrals(int64_t *out, lss_db *db, const lss_query *q)
@@ -844,7 +859,8 @@ lss_status lss_metric_referrals(int64_t *out, lss_db *db, const lss_query *q)
 
 lss_status lss_metric_avg_customer_value(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, avg_customer_value), "avg_customer_value");
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, avg_customer_value), "avg_customer_value");
 }
 
 static lss_status lead_fn(void *out, lss_db *db, const lss__mq *m)

@@ -337,12 +337,14 @@ lss_status lss_deal_advance(lss_db *db, lss_time at, const char *deal, lss_stage
 
 lss_status lss_deal_set_amount(lss_db *db, lss_time at, const char *deal, lss_money amount)
 {
-    return deal_call(db, at, deal, LSS_DEAL_AMOUNT, (deal_args){ LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
+    return deal_call(db, at, deal, LSS_DEAL_AMOUNT,
+                     (deal_args){ LSS_STAGE_PROSPECT, amount, NULL, LSS_LOSS_OTHER, NULL });
 }
 
 lss_status lss_deal_assign(lss_db *db, lss_time at, const char *deal, const char *owner)
 {
-    return deal_call(db, at, deal, LSS_DEAL_ASSIGNED, (deal_args){ LSS_STAGE_PROSPECT, 0, owner, LSS_LOSS_OTHER, NULL });
+    return deal_call(db, at, deal, LSS_DEAL_ASSIGNED,
+                     (deal_args){ LSS_STAGE_PROSPECT, 0, owner, LSS_LOSS_OTHER, NULL });
 }
 
 lss_status lss_deal_win(lss_db *db, lss_time at, const char *deal, lss_money amount)

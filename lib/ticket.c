@@ -557,7 +557,10 @@ const char *lss_ticket_subject(const lss_ticket *t) { return t ? t->subject : NU
 const lss_customer *lss_ticket_customer(const lss_ticket *t) { return t ? t->customer : NULL; }
 const lss_deal *lss_ticket_deal(const lss_ticket *t) { return t ? t->deal : NULL; }
 const lss_member *lss_ticket_assignee(const lss_ticket *t) { return t ? lss__ticket_assignee(t) : NULL; }
-lss_ticket_state lss_ticket_state_of(const lss_ticket *t) { return t ? (lss_ticket_state)t->state : (lss_ticket_state)-1; }
+lss_ticket_state lss_ticket_state_of(const lss_ticket *t)
+{
+    return t ? (lss_ticket_state)t->state : (lss_ticket_state)-1;
+}
 lss_ticket_kind lss_ticket_kind_of(const lss_ticket *t) { return t ? (lss_ticket_kind)t->kind : (lss_ticket_kind)-1; }
 lss_channel lss_ticket_channel(const lss_ticket *t) { return t ? (lss_channel)t->channel : (lss_channel)-1; }
 lss_priority lss_ticket_priority(const lss_ticket *t) { return t ? (lss_priority)t->priority : (lss_priority)-1; }
