@@ -98,8 +98,9 @@ static lss_status customer_create(const lss_customer **out, lss_db *db, lss_time
             lss__intern_undo(&db->segments);
         goto oom;
     }
-    if ((st = lss__event_done(db, at, LSS__EV_CUSTOMER_ADD, c, 0)))
+    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_ADD, c, 0)))
         return st;
+    lss__counted(db, at);
     if (out)
         *out = c;
     return LSS_OK;
@@ -168,9 +169,12 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
         st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
         goto done;
     }
+    c->changes->e[c->changes->count] = ch; /* in its reserved place, not yet counted */
+    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_UPDATE, c, c->changes->count)))
+        goto done;
     lss__undo_save(db, LSS__U_CUSTOMER, c);
-    c->changes->e[c->changes->count++] = ch;
-    st = lss__event_done(db, at, LSS__EV_CUSTOMER_UPDATE, c, lss__changes_count(c) - 1);
+    c->changes->count++;
+    lss__counted(db, at);
 done:
     lss__unlock(db);
     return st;
@@ -192,9 +196,12 @@ lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
         st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
         goto done;
     }
+    c->changes->e[c->changes->count] = ch; /* in its reserved place, not yet counted */
+    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_CHURN, c, c->changes->count)))
+        goto done;
     lss__undo_save(db, LSS__U_CUSTOMER, c);
-    c->changes->e[c->changes->count++] = ch;
-    st = lss__event_done(db, at, LSS__EV_CUSTOMER_CHURN, c, lss__changes_count(c) - 1);
+    c->changes->count++;
+    lss__counted(db, at);
 done:
     lss__unlock(db);
     return st;
@@ -263,6 +270,9 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
             goto done;
         }
     }
+    c->changes->e[c->changes->count] = ch; /* in its reserved place, not yet counted */
+    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_ERASE, c, c->changes->count)))
+        goto done;
     lss__undo_save(db, LSS__U_CUSTOMER, c);
     c->name = erased_name;
     c->email = c->company = NULL;
@@ -298,9 +308,9 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
                 clear_elem(db, LSS__U_TICKET_HIST_PTR, t, i, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).v.text,
                            offsetof(lss__ticket_change, v.text));
     }
-    c->changes->e[c->changes->count++] = ch;
+    c->changes->count++;
     c->added |= LSS__ERASED_BIT;
-    st = lss__event_done(db, at, LSS__EV_CUSTOMER_ERASE, c, lss__changes_count(c) - 1);
+    lss__counted(db, at);
 done:
     lss__unlock(db);
     return st;
@@ -480,9 +490,10 @@ static lss_status activity_create(const lss_activity **out, lss_db *db, lss_time
     a->seq = lss__next_seq(db);
     a->kind = (uint8_t)kind;
     a->channel = (uint8_t)channel;
-    LSS__APPEND_TO_CUSTOMER(db, c, last_activity, a);
-    if ((st = lss__event_done(db, at, LSS__EV_ACTIVITY_LOG, a, 0)))
+    if ((st = lss__log_ref(db, LSS__EV_ACTIVITY_LOG, a, 0)))
         return st;
+    LSS__APPEND_TO_CUSTOMER(db, c, last_activity, a);
+    lss__counted(db, at);
     if (out)
         *out = a;
     return LSS_OK;

@@ -108,7 +108,7 @@ const char *lss_sla_outcome_name(int v) { return lss__enum_spell(LSS__E_SLA_OUTC
 
 lss_status lss_pipeline_mode_parse(lss_pipeline_mode *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_PIPELINE_MODE, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_pipeline_mode)v;
@@ -117,7 +117,7 @@ lss_status lss_pipeline_mode_parse(lss_pipeline_mode *out, const char *text)
 
 lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_SYNC_MODE, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_sync_mode)v;
@@ -126,7 +126,7 @@ lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text)
 
 lss_status lss_role_parse(lss_role *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_ROLE, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_role)v;
@@ -135,7 +135,7 @@ lss_status lss_role_parse(lss_role *out, const char *text)
 
 lss_status lss_source_parse(lss_source *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_SOURCE, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_source)v;
@@ -144,7 +144,7 @@ lss_status lss_source_parse(lss_source *out, const char *text)
 
 lss_status lss_channel_parse(lss_channel *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_CHANNEL, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_channel)v;
@@ -153,7 +153,7 @@ lss_status lss_channel_parse(lss_channel *out, const char *text)
 
 lss_status lss_activity_kind_parse(lss_activity_kind *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_ACTIVITY_KIND, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_activity_kind)v;
@@ -162,7 +162,7 @@ lss_status lss_activity_kind_parse(lss_activity_kind *out, const char *text)
 
 lss_status lss_stage_parse(lss_stage *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_STAGE, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_stage)v;
@@ -171,7 +171,7 @@ lss_status lss_stage_parse(lss_stage *out, const char *text)
 
 lss_status lss_loss_reason_parse(lss_loss_reason *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_LOSS_REASON, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_loss_reason)v;
@@ -180,7 +180,7 @@ lss_status lss_loss_reason_parse(lss_loss_reason *out, const char *text)
 
 lss_status lss_ticket_state_parse(lss_ticket_state *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_TICKET_STATE, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_ticket_state)v;
@@ -189,7 +189,7 @@ lss_status lss_ticket_state_parse(lss_ticket_state *out, const char *text)
 
 lss_status lss_ticket_kind_parse(lss_ticket_kind *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_TICKET_KIND, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_ticket_kind)v;
@@ -198,7 +198,7 @@ lss_status lss_ticket_kind_parse(lss_ticket_kind *out, const char *text)
 
 lss_status lss_priority_parse(lss_priority *out, const char *text)
 {
-    int v;
+    int v = 0;
     lss_status st = parse(LSS__E_PRIORITY, &v, out, text);
     if (st == LSS_OK)
         *out = (lss_priority)v;

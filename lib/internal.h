@@ -488,13 +488,15 @@ enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
         return id == LSS__NONE ? NULL : (type *)lss__slab_get(&db->slab, id);                       \
     }
 
-/* Every public mutation: lock, lss__wbegin, validate, reserve, save what it
- * will change (lss__undo_save), commit, lss__event_done, unlock. */
+/* Every public mutation: lock, lss__wbegin (the gate), validate, reserve,
+ * write the event (lss__log), save for a transaction's undo what it will
+ * change (lss__undo_save), change memory, lss__counted, unlock. */
 void lss__lock(const lss_db *db);
 void lss__unlock(const lss_db *db);
-/* Start a change (database locked): refuses on a poisoned handle or a full
- * sequence; with a journal or in a transaction takes the call's savepoint
- * and room in the undo log for `saves` entity copies. */
+/* Start a change (database locked): refuses on a poisoned handle, a
+ * read-only one, another thread's transaction or a full sequence; with a
+ * journal or in a transaction takes the call's savepoint, and in a
+ * transaction room in the undo log for `saves` entity copies. */
 lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves);
 /* The sequence number the change being made will get. */
 static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->events + 1u; }
@@ -510,10 +512,21 @@ lss_status lss__undo_reserve(lss_db *db, uint32_t entries, size_t bytes);
 /* Take a savepoint; put memory back to one. */
 void lss__savepoint_take(const lss_db *db, lss__savepoint *sp);
 void lss__rollback(lss_db *db, const lss__savepoint *sp);
-/* The change is in memory: count it, and write it to the journal. On a
- * journal failure memory is rolled back to the call's savepoint and the
- * error returned. kind/obj/idx say where the event's facts are (event.h). */
-lss_status lss__event_done(lss_db *db, lss_time at, uint8_t kind, const void *obj, uint32_t idx);
+/* Every change is written before it is made: once its checks pass and its
+ * memory is reserved, a call writes its event to the journal (or the
+ * transaction's buffer), then changes memory, which cannot fail, then
+ * counts the event.
+ * lss__log: write `ev` (lss__event, event.h); no-op in memory and while
+ * replaying. On failure the call's savepoint takes back what it reserved
+ * and the error is returned: nothing of the call remains.
+ * lss__log_ref: the same for the event that entry `idx` of `obj` stands
+ * for (lss__evref, event.h): an entry written in its reserved place, not
+ * yet counted, or a new entity.
+ * lss__counted: the change is made; count it. */
+struct lss__event;
+lss_status lss__log(lss_db *db, const struct lss__event *ev);
+lss_status lss__log_ref(lss_db *db, uint8_t kind, const void *obj, uint32_t idx);
+void lss__counted(lss_db *db, lss_time at);
 
 /* Shared validation helpers; each reports through lss__fail. */
 lss_status lss__check_time(lss_db *db, const char *ctx, const char *field, lss_time t);

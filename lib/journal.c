@@ -230,13 +230,11 @@ static lss_status flush(lss_db *db, bool sync_now)
     return LSS_OK;
 }
 
-lss_status lss__journal_event(lss_db *db, const lss__evref *r)
+lss_status lss__journal_append(lss_db *db, const lss__event *ev)
 {
     struct lss__journal *j = db->journal;
-    lss__event ev;
-    lss__event_of(db, r, &ev);
     size_t mark = j->len;
-    if (put_record(j, db->tx_active ? LSS__R_TX_EVENT : LSS__R_EVENT, &ev, db->events, 0)) {
+    if (put_record(j, db->tx_active ? LSS__R_TX_EVENT : LSS__R_EVENT, ev, db->events + 1, 0)) {
         j->len = mark;
         return lss__fail(db, LSS_NOMEM, "journal: out of memory for a record");
     }
@@ -277,16 +275,6 @@ void lss__journal_tx_discard(lss_db *db)
 }
 
 bool lss__journal_read_only(const lss_db *db) { return db->journal && db->journal->read_only; }
-
-/* The largest event: every text field at its longest (4 KiB notes) with a
- * length each, and every integer. */
-#define EVENT_MAX (8 + LSS__EV_STRS * (4 + LSS__NOTE_MAX) + LSS__EV_INTS * 8)
-
-lss_status lss__journal_reserve(lss_db *db)
-{
-    struct lss__journal *j = db->journal;
-    return j ? buf_reserve(j, LSS__J_RECORD + EVENT_MAX) : LSS_OK;
-}
 
 static lss_status write_header(lss_db *db, struct lss__journal *j, int fd, bool sync_dir, const char *what);
 

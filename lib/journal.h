@@ -36,17 +36,15 @@ uint32_t lss__crc_mask(uint32_t crc);
 lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_options *opts);
 /* Sync and close (lss_db_close). */
 void lss__journal_close(lss_db *db);
-/* Write (or, in a transaction, buffer) the event `r` stands for. */
-lss_status lss__journal_event(lss_db *db, const lss__evref *r);
+/* Write (or, in a transaction, buffer) the event about to become number
+ * db->events + 1. On failure nothing is kept of it (a write failure also
+ * poisons the handle). */
+lss_status lss__journal_append(lss_db *db, const lss__event *ev);
 /* Transactions: start buffering; write the buffer and its commit; drop it. */
 void lss__journal_tx_begin(lss_db *db);
 lss_status lss__journal_tx_commit(lss_db *db);
 void lss__journal_tx_discard(lss_db *db);
 bool lss__journal_read_only(const lss_db *db);
-/* Room for one more record of any size in the journal's buffer, so that
- * writing down a change that is already in memory cannot run out of memory
- * inside a transaction. */
-lss_status lss__journal_reserve(lss_db *db);
 /* db.config on an empty database: write the header again with the new
  * currency and pipeline mode (no-op in memory). */
 lss_status lss__journal_rewrite_header(lss_db *db);

@@ -129,9 +129,10 @@ static lss_status deal_create(const lss_deal **out, lss_db *db, lss_time at, con
         lss__slab_pop(&db->deals);
         goto oom;
     }
-    LSS__APPEND_TO_CUSTOMER(db, c, last_deal, d);
-    if ((st = lss__event_done(db, at, LSS__EV_DEAL_OPEN, d, 0)))
+    if ((st = lss__log_ref(db, LSS__EV_DEAL_OPEN, d, 0)))
         return st;
+    LSS__APPEND_TO_CUSTOMER(db, c, last_deal, d);
+    lss__counted(db, at);
     if (out)
         *out = d;
     return LSS_OK;
@@ -279,7 +280,6 @@ static lss_status deal_change(lss_db *db, lss_time at, lss_deal *d, lss_deal_cha
         lss__arena_reset(&db->text, mark);
         return lss__fail(db, LSS_NOMEM, "%s: deal \"%s\": out of memory", ctx, key);
     }
-    lss__undo_save(db, LSS__U_DEAL, d);
     switch (kind) {
     case LSS_DEAL_ADVANCED:
         stage = (unsigned)a->to;
@@ -300,7 +300,6 @@ static lss_status deal_change(lss_db *db, lss_time at, lss_deal *d, lss_deal_cha
     case LSS_DEAL_LOST:
         stage = LSS_STAGE_LOST;
         reason = (unsigned)a->reason;
-        d->lost_from = d->stage;
         break;
     case LSS_DEAL_REOPENED:
         stage = d->lost_from;
@@ -309,14 +308,31 @@ static lss_status deal_change(lss_db *db, lss_time at, lss_deal *d, lss_deal_cha
         break;
     }
     ch.w = lss__dc_word(at, (unsigned)kind, stage, d->stage, reason);
-    LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
+    /* the event, from the entry in its reserved place (not yet counted) and
+     * the owner after it; then the change */
+    LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count) = ch;
+    if (db->journal && !db->replaying) {
+        lss__evref r = { d, d->hist.count, (uint8_t)(LSS__EV_DEAL_OPEN + kind) };
+        lss__event ev;
+        lss__event_of(db, &r, &ev);
+        if (kind == LSS_DEAL_ASSIGNED) {
+            ev.s[1] = new_owner->key;
+            ev.ref[1] = new_owner->id;
+        }
+        if ((st = lss__log(db, &ev)))
+            return st;
+    }
+    lss__undo_save(db, LSS__U_DEAL, d);
+    if (kind == LSS_DEAL_LOST)
+        d->lost_from = d->stage;
+    d->hist.count++;
     note_stage(d, (uint8_t)stage);
     d->owner = new_owner;
-    st = lss__event_done(db, at, (uint8_t)(LSS__EV_DEAL_OPEN + kind), d, d->hist.count - 1);
+    lss__counted(db, at);
     /* a won deal is final and a lost one mostly stays lost: no room for more history */
-    if (st == LSS_OK && (kind == LSS_DEAL_WON || kind == LSS_DEAL_LOST))
+    if (kind == LSS_DEAL_WON || kind == LSS_DEAL_LOST)
         lss__vec_shrink(&d->hist, sizeof(lss__deal_change));
-    return st;
+    return LSS_OK;
 }
 
 /* A public deal call: the database locked around deal_event. */
@@ -418,8 +434,11 @@ lss_status lss_stage_probability_set(lss_db *db, lss_time at, lss_stage stage, i
         goto done;
     }
     lss__prob_change p = { at, lss__next_seq(db), (uint8_t)stage, (uint8_t)percent };
-    LSS__VEC_AT(&db->prob, lss__prob_change, db->prob.count++) = p;
-    st = lss__event_done(db, at, LSS__EV_STAGE_PROBABILITY, NULL, db->prob.count - 1);
+    LSS__VEC_AT(&db->prob, lss__prob_change, db->prob.count) = p; /* in its reserved place, not yet counted */
+    if ((st = lss__log_ref(db, LSS__EV_STAGE_PROBABILITY, NULL, db->prob.count)))
+        goto done;
+    db->prob.count++;
+    lss__counted(db, at);
 done:
     lss__unlock(db);
     return st;

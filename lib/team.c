@@ -50,8 +50,9 @@ lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const
             lss__intern_undo(&db->teams);
         goto oom;
     }
-    if ((st = lss__event_done(db, at, LSS__EV_MEMBER_ADD, m, 0)))
+    if ((st = lss__log_ref(db, LSS__EV_MEMBER_ADD, m, 0)))
         goto done;
+    lss__counted(db, at);
     if (out)
         *out = m;
     st = LSS_OK;
@@ -93,10 +94,13 @@ lss_status lss_quota_set(lss_db *db, lss_time at, const char *member, lss_time f
         st = lss__fail(db, LSS_NOMEM, "%s: member \"%s\": out of memory", ctx, member);
         goto done;
     }
-    lss__undo_save(db, LSS__U_MEMBER, m);
     lss__quota q = { { at, from, to, amount }, lss__next_seq(db) };
-    LSS__VEC_AT(&m->quotas, lss__quota, m->quotas.count++) = q;
-    st = lss__event_done(db, at, LSS__EV_QUOTA_SET, m, m->quotas.count - 1);
+    LSS__VEC_AT(&m->quotas, lss__quota, m->quotas.count) = q; /* in its reserved place, not yet counted */
+    if ((st = lss__log_ref(db, LSS__EV_QUOTA_SET, m, m->quotas.count)))
+        goto done;
+    lss__undo_save(db, LSS__U_MEMBER, m);
+    m->quotas.count++;
+    lss__counted(db, at);
 done:
     lss__unlock(db);
     return st;

@@ -94,8 +94,11 @@ lss_status lss_sla_set(lss_db *db, lss_time at, lss_priority priority, int64_t f
         goto done;
     }
     lss__sla_change s = { at, first_response, resolution, lss__next_seq(db), (uint8_t)priority };
-    LSS__VEC_AT(&db->sla, lss__sla_change, db->sla.count++) = s;
-    st = lss__event_done(db, at, LSS__EV_SLA_SET, NULL, db->sla.count - 1);
+    LSS__VEC_AT(&db->sla, lss__sla_change, db->sla.count) = s; /* in its reserved place, not yet counted */
+    if ((st = lss__log_ref(db, LSS__EV_SLA_SET, NULL, db->sla.count)))
+        goto done;
+    db->sla.count++;
+    lss__counted(db, at);
 done:
     lss__unlock(db);
     return st;
@@ -206,9 +209,10 @@ static lss_status ticket_create(const lss_ticket **out, lss_db *db, lss_time at,
         lss__slab_pop(&db->tickets);
         goto oom;
     }
-    LSS__APPEND_TO_CUSTOMER(db, c, last_ticket, t);
-    if ((st = lss__event_done(db, at, LSS__EV_TICKET_OPEN, t, 0)))
+    if ((st = lss__log_ref(db, LSS__EV_TICKET_OPEN, t, 0)))
         return st;
+    LSS__APPEND_TO_CUSTOMER(db, c, last_ticket, t);
+    lss__counted(db, at);
     if (out)
         *out = t;
     return LSS_OK;
@@ -326,7 +330,6 @@ static lss_status ticket_change(lss_db *db, lss_time at, lss_ticket *t, lss_tick
     unsigned state = t->state == LSS_TICKET_NEW && rule->to == KEEP ? rule->to_from_new
                      : rule->to == KEEP                            ? t->state
                                                                    : rule->to;
-    lss__undo_save(db, LSS__U_TICKET, t);
     switch (kind) {
     case LSS_TICKET_EV_CONTACT:
         ch.duration = (int32_t)a->duration;
@@ -339,12 +342,16 @@ static lss_status ticket_change(lss_db *db, lss_time at, lss_ticket *t, lss_tick
         break;
     }
     ch.w = lss__tc_word(at, (unsigned)kind, state, t->state, channel, score);
-    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
+    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count) = ch; /* in its reserved place, not yet counted */
+    if ((st = lss__log_ref(db, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count)))
+        return st;
+    lss__undo_save(db, LSS__U_TICKET, t);
+    t->hist.count++;
     t->state = (uint8_t)state;
-    st = lss__event_done(db, at, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count - 1);
-    if (st == LSS_OK && kind == LSS_TICKET_EV_CLOSE) /* closed is final */
+    lss__counted(db, at);
+    if (kind == LSS_TICKET_EV_CLOSE) /* closed is final */
         lss__vec_shrink(&t->hist, sizeof(lss__ticket_change));
-    return st;
+    return LSS_OK;
 }
 
 /* A public ticket call: the database locked around ticket_event. */

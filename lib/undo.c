@@ -1,5 +1,6 @@
-/* Savepoints and the undo log: how a transaction's rollback, or a call whose
- * journal write failed, puts memory back exactly as it was. */
+/* Savepoints and the undo log: how a transaction's rollback puts memory
+ * back exactly as it was, and how a call whose journal write failed takes
+ * back what it reserved; writing the event before the change (lss__log). */
 #include "journal.h"
 
 #define UNDO_ENTITY_MAX                                                                             \
@@ -54,12 +55,15 @@ lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves)
         return lss__fail(db, LSS_OVERFLOW, "%s: the database holds the most events it can (%u)", ctx, UINT32_MAX);
     if (db->tx_active && !pthread_equal(db->tx_owner, pthread_self()))
         return lss__fail(db, LSS_MISUSE, "%s: another thread's transaction is open on this database", ctx);
-    db->undo_on = db->journal != NULL || db->tx_active;
-    if (!db->undo_on)
-        return LSS_OK;
-    if (lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX)) || lss__journal_reserve(db))
+    /* undo serves a transaction's rollback only: a single call writes its
+     * event before it changes memory, so a failed write leaves nothing to
+     * undo but what the call reserved (new entities, texts), which the
+     * call's savepoint takes back */
+    db->undo_on = db->tx_active;
+    if (db->undo_on && lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX)))
         return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
-    lss__savepoint_take(db, &db->call_sp);
+    if (db->journal != NULL || db->tx_active)
+        lss__savepoint_take(db, &db->call_sp);
     return LSS_OK;
 }
 
@@ -230,23 +234,37 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
     lss__arena_reset(&db->text, sp->text);
 }
 
-lss_status lss__event_done(lss_db *db, lss_time at, uint8_t kind, const void *obj, uint32_t idx)
+lss_status lss__log(lss_db *db, const lss__event *ev)
+{
+    if (db->journal == NULL || db->replaying)
+        return LSS_OK;
+    lss_status st = lss__journal_append(db, ev);
+    if (st != LSS_OK) {
+        lss__rollback(db, &db->call_sp); /* what the call reserved: new entities, texts, interned strings */
+        db->undo_on = false;
+    }
+    return st;
+}
+
+lss_status lss__log_ref(lss_db *db, uint8_t kind, const void *obj, uint32_t idx)
+{
+    if (db->journal == NULL || db->replaying)
+        return LSS_OK;
+    lss__evref r = { obj, idx, kind };
+    lss__event ev;
+    lss__event_of(db, &r, &ev);
+    return lss__log(db, &ev);
+}
+
+void lss__counted(lss_db *db, lss_time at)
 {
     db->events++;
     if (db->last_time == LSS_TIME_NONE || at > db->last_time)
         db->last_time = at;
-    lss_status st = LSS_OK;
-    if (db->journal && !db->replaying) {
-        lss__evref r = { obj, idx, kind };
-        st = lss__journal_event(db, &r);
-        if (st != LSS_OK)
-            lss__rollback(db, &db->call_sp);
-    }
     if (!db->tx_active) {
         /* outside a transaction nothing needs undoing once the call is over */
         db->undo.count = 0;
         db->undo_len = 0;
     }
     db->undo_on = false;
-    return st;
 }
