@@ -19,54 +19,54 @@
 #define ENUM(name, slot, req, absent, spelling, first, last) \
     { name, LSS__F_ENUM, slot, req, 0, LSS__E_##spelling, first, last, absent }
 lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
-    [LSS__EV_MEMBER_ADD] = { "member.add", 4, { NEWKEY("key"), TEXT("name", 1, 1), ENUM("role", 0, 1, 0, ROLE, 0, -1),
+    [LSS__EV_MEMBER_ADD] = { .name = "member.add", .nf = 4, .f = { NEWKEY("key"), TEXT("name", 1, 1), ENUM("role", 0, 1, 0, ROLE, 0, -1),
                                                 TEXT("team", 2, 0) } },
-    [LSS__EV_QUOTA_SET] = { "quota.set", 4, { KEY("member", 0, MEMBER), TIME("from", 0, 1), TIME("to", 1, 1),
+    [LSS__EV_QUOTA_SET] = { .name = "quota.set", .nf = 4, .f = { KEY("member", 0, MEMBER), TIME("from", 0, 1), TIME("to", 1, 1),
                                               MONEY("amount", 2, 1) } },
-    [LSS__EV_CUSTOMER_ADD] = { "customer.add", 7,
+    [LSS__EV_CUSTOMER_ADD] = { .name = "customer.add", .nf = 7, .f =
                                { NEWKEY("key"), TEXT("name", 1, 1), TEXT("email", 2, 0), TEXT("company", 3, 0),
                                  TEXT("segment", 4, 0), ENUM("source", 0, 0, LSS_SOURCE_OTHER, SOURCE, 0, -1),
                                  OKEY("referred_by", 5, CUSTOMER) } },
-    [LSS__EV_CUSTOMER_UPDATE] = { "customer.update", 5,
+    [LSS__EV_CUSTOMER_UPDATE] = { .name = "customer.update", .nf = 5, .f =
                                   { KEY("customer", 0, CUSTOMER), TEXT("name", 1, 0), TEXT("email", 2, 0),
                                     TEXT("company", 3, 0), TEXT("segment", 4, 0) } },
-    [LSS__EV_CUSTOMER_CHURN] = { "customer.churn", 1, { KEY("customer", 0, CUSTOMER) } },
-    [LSS__EV_CUSTOMER_ERASE] = { "customer.erase", 1, { KEY("customer", 0, CUSTOMER) } },
-    [LSS__EV_DEAL_OPEN] = { "deal.open", 6,
+    [LSS__EV_CUSTOMER_CHURN] = { .name = "customer.churn", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
+    [LSS__EV_CUSTOMER_ERASE] = { .name = "customer.erase", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
+    [LSS__EV_DEAL_OPEN] = { .name = "deal.open", .nf = 6, .f =
                             { NEWKEY("key"), KEY("customer", 1, CUSTOMER), KEY("owner", 2, MEMBER),
                               MONEY("amount", 0, 1), TEXT("title", 3, 0), TIME("expected_close", 1, 0) } },
-    [LSS__EV_DEAL_ADVANCE] = { "deal.advance", 2,
+    [LSS__EV_DEAL_ADVANCE] = { .name = "deal.advance", .nf = 2, .f =
                                { KEY("deal", 0, DEAL),
                                  ENUM("to", 0, 1, 0, STAGE, LSS_STAGE_QUALIFIED, LSS_STAGE_NEGOTIATED) } },
-    [LSS__EV_DEAL_AMOUNT] = { "deal.amount", 2, { KEY("deal", 0, DEAL), MONEY("amount", 0, 1) } },
-    [LSS__EV_DEAL_ASSIGN] = { "deal.assign", 2, { KEY("deal", 0, DEAL), KEY("owner", 1, MEMBER) } },
-    [LSS__EV_DEAL_WIN] = { "deal.win", 2, { KEY("deal", 0, DEAL), MONEY("amount", 0, 0) } },
-    [LSS__EV_DEAL_LOSE] = { "deal.lose", 3,
+    [LSS__EV_DEAL_AMOUNT] = { .name = "deal.amount", .nf = 2, .f = { KEY("deal", 0, DEAL), MONEY("amount", 0, 1) } },
+    [LSS__EV_DEAL_ASSIGN] = { .name = "deal.assign", .nf = 2, .f = { KEY("deal", 0, DEAL), KEY("owner", 1, MEMBER) } },
+    [LSS__EV_DEAL_WIN] = { .name = "deal.win", .nf = 2, .f = { KEY("deal", 0, DEAL), MONEY("amount", 0, 0) } },
+    [LSS__EV_DEAL_LOSE] = { .name = "deal.lose", .nf = 3, .f =
                             { KEY("deal", 0, DEAL), ENUM("reason", 0, 1, 0, LOSS_REASON, 0, -1), TEXT("note", 1, 0) } },
-    [LSS__EV_DEAL_REOPEN] = { "deal.reopen", 1, { KEY("deal", 0, DEAL) } },
-    [LSS__EV_ACTIVITY_LOG] = { "activity.log", 7,
+    [LSS__EV_DEAL_REOPEN] = { .name = "deal.reopen", .nf = 1, .f = { KEY("deal", 0, DEAL) } },
+    [LSS__EV_ACTIVITY_LOG] = { .name = "activity.log", .nf = 7, .f =
                                { KEY("customer", 0, CUSTOMER), KEY("member", 1, MEMBER),
                                  ENUM("kind", 0, 1, 0, ACTIVITY_KIND, 0, -1), ENUM("channel", 1, 1, 0, CHANNEL, 0, -1),
                                  DUR("duration", 2, 0), OKEY("deal", 2, DEAL), TEXT("note", 3, 0) } },
-    [LSS__EV_TICKET_OPEN] = { "ticket.open", 7,
+    [LSS__EV_TICKET_OPEN] = { .name = "ticket.open", .nf = 7, .f =
                               { NEWKEY("key"), KEY("customer", 1, CUSTOMER), ENUM("kind", 0, 1, 0, TICKET_KIND, 0, -1),
                                 ENUM("channel", 1, 1, 0, CHANNEL, 0, -1), ENUM("priority", 2, 1, 0, PRIORITY, 0, -1),
                                 TEXT("subject", 2, 0), OKEY("deal", 3, DEAL) } },
-    [LSS__EV_TICKET_ASSIGN] = { "ticket.assign", 2, { KEY("ticket", 0, TICKET), KEY("agent", 1, MEMBER) } },
-    [LSS__EV_TICKET_CONTACT] = { "ticket.contact", 4,
+    [LSS__EV_TICKET_ASSIGN] = { .name = "ticket.assign", .nf = 2, .f = { KEY("ticket", 0, TICKET), KEY("agent", 1, MEMBER) } },
+    [LSS__EV_TICKET_CONTACT] = { .name = "ticket.contact", .nf = 4, .f =
                                  { KEY("ticket", 0, TICKET), KEY("agent", 1, MEMBER), DUR("duration", 0, 1),
                                    ENUM("channel", 1, 0, -1, CHANNEL, 0, -1) } },
-    [LSS__EV_TICKET_WAIT] = { "ticket.wait", 1, { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_RESUME] = { "ticket.resume", 1, { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_RESOLVE] = { "ticket.resolve", 2, { KEY("ticket", 0, TICKET), TEXT("note", 1, 0) } },
-    [LSS__EV_TICKET_REOPEN] = { "ticket.reopen", 1, { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_CLOSE] = { "ticket.close", 1, { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_RATE] = { "ticket.rate", 3,
+    [LSS__EV_TICKET_WAIT] = { .name = "ticket.wait", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RESUME] = { .name = "ticket.resume", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RESOLVE] = { .name = "ticket.resolve", .nf = 2, .f = { KEY("ticket", 0, TICKET), TEXT("note", 1, 0) } },
+    [LSS__EV_TICKET_REOPEN] = { .name = "ticket.reopen", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_CLOSE] = { .name = "ticket.close", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RATE] = { .name = "ticket.rate", .nf = 3, .f =
                               { KEY("ticket", 0, TICKET), INT("score", 0), TEXT("comment", 1, 0) } },
-    [LSS__EV_SLA_SET] = { "sla.set", 3,
+    [LSS__EV_SLA_SET] = { .name = "sla.set", .nf = 3, .f =
                           { ENUM("priority", 0, 1, 0, PRIORITY, 0, -1), DUR("first_response", 1, 1),
                             DUR("resolution", 2, 1) } },
-    [LSS__EV_STAGE_PROBABILITY] = { "stage.probability", 2,
+    [LSS__EV_STAGE_PROBABILITY] = { .name = "stage.probability", .nf = 2, .f =
                                     { ENUM("stage", 0, 1, 0, STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
                                       INT("percent", 1) } },
 };
