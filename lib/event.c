@@ -144,6 +144,90 @@ static void event_clear(lss__event *ev, uint8_t kind)
         ev->i[k] = 0;
 }
 
+/* A deal event: history entry r->idx of deal r->obj (and the owner after it). */
+static void deal_event_of(const lss__evref *r, lss__event *ev)
+{
+    const lss_deal *d = r->obj;
+    const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, r->idx);
+    const lss_member *owner;
+    ev->at = lss__w_at(x->w);
+    ev->s[0] = d->key;
+    if (r->kind != LSS__EV_DEAL_OPEN)
+        ev->ref[0] = d->id;
+    switch (r->kind) {
+    case LSS__EV_DEAL_OPEN:
+        ev->s[1] = d->customer->key;
+        owner = lss__deal_owner_after(d, r->idx);
+        ev->s[2] = owner->key;
+        ev->ref[1] = d->customer->id;
+        ev->ref[2] = owner->id;
+        ev->s[3] = d->title;
+        ev->i[0] = x->v.amount;
+        ev->i[1] = d->expected_close;
+        break;
+    case LSS__EV_DEAL_ADVANCE:
+        ev->i[0] = LSS__DC_STAGE(x);
+        break;
+    case LSS__EV_DEAL_AMOUNT:
+    case LSS__EV_DEAL_WIN:
+        ev->i[0] = x->v.amount;
+        break;
+    case LSS__EV_DEAL_ASSIGN:
+        owner = lss__deal_owner_after(d, r->idx);
+        ev->s[1] = owner->key;
+        ev->ref[1] = owner->id;
+        break;
+    case LSS__EV_DEAL_LOSE:
+        ev->s[1] = x->v.note;
+        ev->i[0] = LSS__DC_REASON(x);
+        break;
+    default:
+        break;
+    }
+}
+
+/* A ticket event: history entry r->idx of ticket r->obj. */
+static void ticket_event_of(const lss__evref *r, lss__event *ev)
+{
+    const lss_ticket *t = r->obj;
+    const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, r->idx);
+    ev->at = lss__w_at(x->w);
+    ev->s[0] = t->key;
+    if (r->kind != LSS__EV_TICKET_OPEN)
+        ev->ref[0] = t->id;
+    switch (r->kind) {
+    case LSS__EV_TICKET_OPEN:
+        ev->s[1] = t->customer->key;
+        ev->s[2] = t->subject;
+        ev->s[3] = KEY(t->deal);
+        ev->ref[1] = t->customer->id;
+        ev->ref[3] = ID(t->deal);
+        ev->i[0] = t->kind;
+        ev->i[1] = t->channel;
+        ev->i[2] = t->priority;
+        break;
+    case LSS__EV_TICKET_ASSIGN:
+        ev->s[1] = x->v.agent->key;
+        ev->ref[1] = x->v.agent->id;
+        break;
+    case LSS__EV_TICKET_CONTACT:
+        ev->s[1] = x->v.agent->key;
+        ev->ref[1] = x->v.agent->id;
+        ev->i[0] = x->duration;
+        ev->i[1] = LSS__TC_CHANNEL(x) == t->channel ? -1 : (int64_t)LSS__TC_CHANNEL(x);
+        break;
+    case LSS__EV_TICKET_RESOLVE:
+        ev->s[1] = x->v.text;
+        break;
+    case LSS__EV_TICKET_RATE:
+        ev->s[1] = x->v.text;
+        ev->i[0] = LSS__TC_SCORE(x);
+        break;
+    default:
+        break;
+    }
+}
+
 void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
 {
     event_clear(ev, r->kind);
@@ -226,83 +310,10 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         break;
     }
     default:
-        if (r->kind >= LSS__EV_DEAL_OPEN && r->kind <= LSS__EV_DEAL_REOPEN) {
-            const lss_deal *d = r->obj;
-            const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, r->idx);
-            const lss_member *owner;
-            ev->at = lss__w_at(x->w);
-            ev->s[0] = d->key;
-            if (r->kind != LSS__EV_DEAL_OPEN)
-                ev->ref[0] = d->id;
-            switch (r->kind) {
-            case LSS__EV_DEAL_OPEN:
-                ev->s[1] = d->customer->key;
-                owner = lss__deal_owner_after(d, r->idx);
-                ev->s[2] = owner->key;
-                ev->ref[1] = d->customer->id;
-                ev->ref[2] = owner->id;
-                ev->s[3] = d->title;
-                ev->i[0] = x->v.amount;
-                ev->i[1] = d->expected_close;
-                break;
-            case LSS__EV_DEAL_ADVANCE:
-                ev->i[0] = LSS__DC_STAGE(x);
-                break;
-            case LSS__EV_DEAL_AMOUNT:
-            case LSS__EV_DEAL_WIN:
-                ev->i[0] = x->v.amount;
-                break;
-            case LSS__EV_DEAL_ASSIGN:
-                owner = lss__deal_owner_after(d, r->idx);
-                ev->s[1] = owner->key;
-                ev->ref[1] = owner->id;
-                break;
-            case LSS__EV_DEAL_LOSE:
-                ev->s[1] = x->v.note;
-                ev->i[0] = LSS__DC_REASON(x);
-                break;
-            default:
-                break;
-            }
-        } else if (r->kind >= LSS__EV_TICKET_OPEN && r->kind <= LSS__EV_TICKET_RATE) {
-            const lss_ticket *t = r->obj;
-            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, r->idx);
-            ev->at = lss__w_at(x->w);
-            ev->s[0] = t->key;
-            if (r->kind != LSS__EV_TICKET_OPEN)
-                ev->ref[0] = t->id;
-            switch (r->kind) {
-            case LSS__EV_TICKET_OPEN:
-                ev->s[1] = t->customer->key;
-                ev->s[2] = t->subject;
-                ev->s[3] = KEY(t->deal);
-                ev->ref[1] = t->customer->id;
-                ev->ref[3] = ID(t->deal);
-                ev->i[0] = t->kind;
-                ev->i[1] = t->channel;
-                ev->i[2] = t->priority;
-                break;
-            case LSS__EV_TICKET_ASSIGN:
-                ev->s[1] = x->v.agent->key;
-                ev->ref[1] = x->v.agent->id;
-                break;
-            case LSS__EV_TICKET_CONTACT:
-                ev->s[1] = x->v.agent->key;
-                ev->ref[1] = x->v.agent->id;
-                ev->i[0] = x->duration;
-                ev->i[1] = LSS__TC_CHANNEL(x) == t->channel ? -1 : (int64_t)LSS__TC_CHANNEL(x);
-                break;
-            case LSS__EV_TICKET_RESOLVE:
-                ev->s[1] = x->v.text;
-                break;
-            case LSS__EV_TICKET_RATE:
-                ev->s[1] = x->v.text;
-                ev->i[0] = LSS__TC_SCORE(x);
-                break;
-            default:
-                break;
-            }
-        }
+        if (r->kind >= LSS__EV_DEAL_OPEN && r->kind <= LSS__EV_DEAL_REOPEN)
+            deal_event_of(r, ev);
+        else if (r->kind >= LSS__EV_TICKET_OPEN && r->kind <= LSS__EV_TICKET_RATE)
+            ticket_event_of(r, ev);
         break;
     }
 }
