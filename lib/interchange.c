@@ -207,6 +207,111 @@ static lss_status parse_time_value(const json_t *v, lss_time *out, const char *t
 }
 
 /* Fill ev from the JSON object of one line. *config is set for db.config. */
+/* One field present in the line, by its type. */
+static lss_status parse_field(const lss__field *f, json_t *v, lss__event *ev, const char *type, char *msg)
+{
+    lss_status st;
+    switch (f->type) {
+    case LSS__F_KEY:
+    case LSS__F_TEXT:
+        if (!json_is_string(v))
+            return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
+        if (strlen(json_string_value(v)) != json_string_length(v))
+            return FAIL("%s: field \"%s\": contains a NUL character", type, f->name);
+        ev->s[f->slot] = json_string_value(v);
+        break;
+    case LSS__F_TIME:
+        if ((st = parse_time_value(v, &ev->i[f->slot], type, f->name, msg)))
+            return st;
+        break;
+    case LSS__F_MONEY:
+        if (json_is_integer(v)) {
+            json_int_t whole = json_integer_value(v);
+            if (__builtin_mul_overflow((int64_t)whole, (int64_t)100, &ev->i[f->slot]))
+                return FAIL("%s: field \"%s\": %lld does not fit in 64-bit minor units", type, f->name,
+                            (long long)whole);
+        } else if (json_is_string(v)) {
+            lss_status ms = lss_money_parse(&ev->i[f->slot], json_string_value(v));
+            if (ms != LSS_OK) {
+                snprintf(msg, LSS__MSG_MAX, "%s: field \"%s\": %s", type, f->name, lss_errmsg());
+                return ms;
+            }
+        } else {
+            return FAIL("%s: field \"%s\": expected a decimal string such as \"1234.56\" or an integer, got %s "
+                        "(money never passes through floating point)",
+                        type, f->name, json_kind(v));
+        }
+        break;
+    case LSS__F_DURATION:
+    case LSS__F_INT:
+        if (!json_is_integer(v))
+            return FAIL("%s: field \"%s\": expected an integer, got %s", type, f->name, json_kind(v));
+        ev->i[f->slot] = json_integer_value(v);
+        if (f->type == LSS__F_DURATION && (ev->i[f->slot] < 0 || ev->i[f->slot] > LSS__DURATION_MAX))
+            return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld seconds)", type, f->name,
+                        (long long)ev->i[f->slot], (long long)LSS__DURATION_MAX);
+        break;
+    case LSS__F_ENUM: {
+        if (!json_is_string(v))
+            return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
+        const char *s = json_string_value(v);
+        lss__enum_id e = (lss__enum_id)f->spelling;
+        int found = lss__enum_find(e, s);
+        if (found < 0) {
+            char expected[256];
+            lss__enum_list(e, f->first, f->last < 0 ? lss__enums[e].count - 1 : f->last, expected,
+                           sizeof expected);
+            return FAIL("%s: field \"%s\": \"%.64s\" is not a %s (expected %s)", type, f->name, s,
+                        lss__enums[e].noun, expected);
+        }
+        ev->i[f->slot] = found;
+        break;
+    }
+    }
+    return LSS_OK;
+}
+
+/* The fields of a db.config line (the currency and pipeline of a new database). */
+static lss_status parse_config(json_t *obj, const char *type, lss__event *ev, char *currency, int *pipeline, char *msg)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (strcmp(key, "type") == 0)
+            continue;
+        if (strcmp(key, "at") == 0) {
+            lss_status st = parse_time_value(v, &ev->at, type, key, msg);
+            if (st)
+                return st;
+        } else if (strcmp(key, "currency") == 0 || strcmp(key, "pipeline") == 0) {
+            if (!json_is_string(v))
+                return FAIL("db.config: field \"%s\": expected a string, got %s", key, json_kind(v));
+            const char *s = json_string_value(v);
+            if (key[0] == 'c') {
+                if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' || s[2] < 'A' ||
+                    s[2] > 'Z')
+                    return FAIL("db.config: field \"currency\": \"%.32s\" is not an ISO 4217 code (three "
+                                "letters A-Z)",
+                                s);
+                memcpy(currency, s, 4);
+            } else {
+                lss_pipeline_mode m;
+                if (lss_pipeline_mode_parse(&m, s) != LSS_OK)
+                    return FAIL("db.config: field \"pipeline\": \"%.32s\" is not a pipeline mode (expected "
+                                "strict or lenient)",
+                                s);
+                *pipeline = (int)m;
+            }
+        } else {
+            return FAIL("db.config: unknown field \"%.64s\"", key);
+        }
+    }
+    if (json_object_get(obj, "at") == NULL)
+        return FAIL("db.config: field \"at\" is required");
+    return LSS_OK;
+}
+
 static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *currency, int *pipeline, char *msg)
 {
     *config = false;
@@ -224,42 +329,7 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
         ev->ref[k] = LSS__NONE;
     if (strcmp(type, "db.config") == 0) {
         *config = true;
-        const char *key;
-        json_t *v;
-        json_object_foreach(obj, key, v)
-        {
-            if (strcmp(key, "type") == 0)
-                continue;
-            if (strcmp(key, "at") == 0) {
-                lss_status st = parse_time_value(v, &ev->at, type, key, msg);
-                if (st)
-                    return st;
-            } else if (strcmp(key, "currency") == 0 || strcmp(key, "pipeline") == 0) {
-                if (!json_is_string(v))
-                    return FAIL("db.config: field \"%s\": expected a string, got %s", key, json_kind(v));
-                const char *s = json_string_value(v);
-                if (key[0] == 'c') {
-                    if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' || s[2] < 'A' ||
-                        s[2] > 'Z')
-                        return FAIL("db.config: field \"currency\": \"%.32s\" is not an ISO 4217 code (three "
-                                    "letters A-Z)",
-                                    s);
-                    memcpy(currency, s, 4);
-                } else {
-                    lss_pipeline_mode m;
-                    if (lss_pipeline_mode_parse(&m, s) != LSS_OK)
-                        return FAIL("db.config: field \"pipeline\": \"%.32s\" is not a pipeline mode (expected "
-                                    "strict or lenient)",
-                                    s);
-                    *pipeline = (int)m;
-                }
-            } else {
-                return FAIL("db.config: unknown field \"%.64s\"", key);
-            }
-        }
-        if (at == NULL)
-            return FAIL("db.config: field \"at\" is required");
-        return LSS_OK;
+        return parse_config(obj, type, ev, currency, pipeline, msg);
     }
     const lss__ev_desc *t = NULL;
     for (uint8_t k = 1; k < LSS__EV_COUNT && t == NULL; k++)
@@ -295,63 +365,8 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
                 ev->i[f->slot] = f->absent;
             continue;
         }
-        switch (f->type) {
-        case LSS__F_KEY:
-        case LSS__F_TEXT:
-            if (!json_is_string(v))
-                return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
-            if (strlen(json_string_value(v)) != json_string_length(v))
-                return FAIL("%s: field \"%s\": contains a NUL character", type, f->name);
-            ev->s[f->slot] = json_string_value(v);
-            break;
-        case LSS__F_TIME:
-            if ((st = parse_time_value(v, &ev->i[f->slot], type, f->name, msg)))
-                return st;
-            break;
-        case LSS__F_MONEY:
-            if (json_is_integer(v)) {
-                json_int_t whole = json_integer_value(v);
-                if (__builtin_mul_overflow((int64_t)whole, (int64_t)100, &ev->i[f->slot]))
-                    return FAIL("%s: field \"%s\": %lld does not fit in 64-bit minor units", type, f->name,
-                                (long long)whole);
-            } else if (json_is_string(v)) {
-                lss_status ms = lss_money_parse(&ev->i[f->slot], json_string_value(v));
-                if (ms != LSS_OK) {
-                    snprintf(msg, LSS__MSG_MAX, "%s: field \"%s\": %s", type, f->name, lss_errmsg());
-                    return ms;
-                }
-            } else {
-                return FAIL("%s: field \"%s\": expected a decimal string such as \"1234.56\" or an integer, got %s "
-                            "(money never passes through floating point)",
-                            type, f->name, json_kind(v));
-            }
-            break;
-        case LSS__F_DURATION:
-        case LSS__F_INT:
-            if (!json_is_integer(v))
-                return FAIL("%s: field \"%s\": expected an integer, got %s", type, f->name, json_kind(v));
-            ev->i[f->slot] = json_integer_value(v);
-            if (f->type == LSS__F_DURATION && (ev->i[f->slot] < 0 || ev->i[f->slot] > LSS__DURATION_MAX))
-                return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld seconds)", type, f->name,
-                            (long long)ev->i[f->slot], (long long)LSS__DURATION_MAX);
-            break;
-        case LSS__F_ENUM: {
-            if (!json_is_string(v))
-                return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
-            const char *s = json_string_value(v);
-            lss__enum_id e = (lss__enum_id)f->spelling;
-            int found = lss__enum_find(e, s);
-            if (found < 0) {
-                char expected[256];
-                lss__enum_list(e, f->first, f->last < 0 ? lss__enums[e].count - 1 : f->last, expected,
-                               sizeof expected);
-                return FAIL("%s: field \"%s\": \"%.64s\" is not a %s (expected %s)", type, f->name, s,
-                            lss__enums[e].noun, expected);
-            }
-            ev->i[f->slot] = found;
-            break;
-        }
-        }
+        if ((st = parse_field(f, v, ev, type, msg)))
+            return st;
     }
     return LSS_OK;
 }
