@@ -698,6 +698,27 @@ static bool header_prefix(const unsigned char *data, size_t size)
     return memcmp(data, h, size < sizeof h ? size : sizeof h) == 0;
 }
 
+/* The header of an existing journal (at least LSS__J_HEADER bytes): its
+ * magic, checksum, format version and settings, into db and j. */
+static lss_status read_header(lss_db *db, struct lss__journal *j, const unsigned char *data, const char *path)
+{
+    if (memcmp(data, LSS__J_MAGIC, 8) != 0)
+        return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": not a libsalesservice journal", path);
+    if (lss__get_u32(data + 28) != lss__crc_mask(lss__crc32c(0, data, 28)))
+        return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header is damaged (checksum)", path);
+    if (lss__get_u32(data + 8) != LSS__J_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open \"%.200s\": journal format %u is not supported (this is %u)", path,
+                         lss__get_u32(data + 8), LSS__J_VERSION);
+    char cur[4] = { (char)data[16], (char)data[17], (char)data[18], '\0' };
+    if (!(cur[0] >= 'A' && cur[0] <= 'Z' && cur[1] >= 'A' && cur[1] <= 'Z' && cur[2] >= 'A' && cur[2] <= 'Z') ||
+        lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1)
+        return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
+    memcpy(db->currency, cur, 4);
+    db->pipeline = (lss_pipeline_mode)data[19];
+    j->salt = lss__get_u32(data + 12);
+    return LSS_OK;
+}
+
 lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_options *opts)
 {
     bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
@@ -754,29 +775,7 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
         j->rec.bytes_dropped = size;
         j->size = LSS__J_HEADER;
     } else {
-        if (memcmp(data, LSS__J_MAGIC, 8) != 0) {
-            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": not a libsalesservice journal", path);
-            goto fail;
-        }
-        if (lss__get_u32(data + 28) != lss__crc_mask(lss__crc32c(0, data, 28))) {
-            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header is damaged (checksum)", path);
-            goto fail;
-        }
-        if (lss__get_u32(data + 8) != LSS__J_VERSION) {
-            st = lss__fail(NULL, LSS_VERSION, "open \"%.200s\": journal format %u is not supported (this is %u)", path,
-                           lss__get_u32(data + 8), LSS__J_VERSION);
-            goto fail;
-        }
-        char cur[4] = { (char)data[16], (char)data[17], (char)data[18], '\0' };
-        if (!(cur[0] >= 'A' && cur[0] <= 'Z' && cur[1] >= 'A' && cur[1] <= 'Z' && cur[2] >= 'A' && cur[2] <= 'Z') ||
-            lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1) {
-            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
-            goto fail;
-        }
-        memcpy(db->currency, cur, 4);
-        db->pipeline = (lss_pipeline_mode)data[19];
-        j->salt = lss__get_u32(data + 12);
-        if ((st = replay(db, j, data, size, opts->flags)))
+        if ((st = read_header(db, j, data, path)) || (st = replay(db, j, data, size, opts->flags)))
             goto fail;
         if (!ro && j->rec.bytes_dropped) {
             if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0 || lss__io_ops.fdatasync(j->fd) != 0) {
