@@ -141,6 +141,33 @@ static lss_status find_customer(lss_db *db, const char *ctx, const char *key, ls
     return LSS_OK;
 }
 
+/* The start of customer.churn and customer.erase: the gate, the time, the
+ * customer, room for one more change. */
+static lss_status change_start(lss_db *db, const char *ctx, lss_time at, const char *customer, lss_customer **c)
+{
+    lss_status st;
+    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
+        (st = find_customer(db, ctx, customer, c)))
+        return st;
+    if (lss__changes_reserve(*c))
+        return lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+    return LSS_OK;
+}
+
+/* Write a customer change's event: the change in its reserved place, not
+ * yet counted (change_end counts it once memory is changed). */
+static lss_status change_log(lss_db *db, lss_customer *c, const lss__customer_change *ch, uint8_t kind)
+{
+    c->changes->e[c->changes->count] = *ch;
+    return lss__log_ref(db, kind, c, c->changes->count);
+}
+
+static void change_end(lss_db *db, lss_customer *c, lss_time at)
+{
+    c->changes->count++;
+    lss__counted(db, at);
+}
+
 lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, const char *name, const char *email,
                                const char *company, const char *segment)
 {
@@ -169,12 +196,10 @@ lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, co
         st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
         goto done;
     }
-    c->changes->e[c->changes->count] = ch; /* in its reserved place, not yet counted */
-    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_UPDATE, c, c->changes->count)))
+    if ((st = change_log(db, c, &ch, LSS__EV_CUSTOMER_UPDATE)))
         goto done;
     lss__undo_save(db, LSS__U_CUSTOMER, c);
-    c->changes->count++;
-    lss__counted(db, at);
+    change_end(db, c, at);
 done:
     lss__unlock(db);
     return st;
@@ -188,20 +213,13 @@ lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = find_customer(db, ctx, customer, &c)))
+    if ((st = change_start(db, ctx, at, customer, &c)))
         goto done;
     lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_CHURNED };
-    if (lss__changes_reserve(c)) {
-        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
-        goto done;
-    }
-    c->changes->e[c->changes->count] = ch; /* in its reserved place, not yet counted */
-    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_CHURN, c, c->changes->count)))
+    if ((st = change_log(db, c, &ch, LSS__EV_CUSTOMER_CHURN)))
         goto done;
     lss__undo_save(db, LSS__U_CUSTOMER, c);
-    c->changes->count++;
-    lss__counted(db, at);
+    change_end(db, c, at);
 done:
     lss__unlock(db);
     return st;
@@ -255,14 +273,9 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
     if (db == NULL)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = find_customer(db, ctx, customer, &c)))
+    if ((st = change_start(db, ctx, at, customer, &c)))
         goto done;
     lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_ERASED };
-    if (lss__changes_reserve(c)) {
-        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
-        goto done;
-    }
     if (db->undo_on) {
         uint32_t n = erase_count(c);
         if (lss__undo_reserve(db, n + 1, (size_t)n * (sizeof(lss_deal) + sizeof(lss_ticket)) + sizeof *c)) {
@@ -270,8 +283,7 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
             goto done;
         }
     }
-    c->changes->e[c->changes->count] = ch; /* in its reserved place, not yet counted */
-    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_ERASE, c, c->changes->count)))
+    if ((st = change_log(db, c, &ch, LSS__EV_CUSTOMER_ERASE)))
         goto done;
     lss__undo_save(db, LSS__U_CUSTOMER, c);
     c->name = erased_name;
@@ -308,9 +320,8 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
                 clear_elem(db, LSS__U_TICKET_HIST_PTR, t, i, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).v.text,
                            offsetof(lss__ticket_change, v.text));
     }
-    c->changes->count++;
     c->added |= LSS__ERASED_BIT;
-    lss__counted(db, at);
+    change_end(db, c, at);
 done:
     lss__unlock(db);
     return st;
