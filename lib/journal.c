@@ -847,6 +847,27 @@ const char *lss_db_path(const lss_db *db) { return db && db->journal ? db->journ
 
 /* ---- compaction -------------------------------------------------------------------- */
 
+/* Every event of `refs`, numbered from 1, as records after the header of
+ * the compacted file nj (fd), in writes of about 1 MiB; *size grows by
+ * what was written. */
+static lss_status write_events(lss_db *db, struct lss__journal *nj, int fd, const lss__evref *refs, uint64_t n,
+                               uint64_t *size)
+{
+    for (uint64_t k = 0; k < n; k++) {
+        lss__event ev;
+        lss__event_of(db, &refs[k], &ev);
+        if (put_record(nj, LSS__R_EVENT, &ev, k + 1, 0))
+            return lss__fail(db, LSS_NOMEM, "compact: out of memory");
+        if (nj->len >= (1u << 20) || k + 1 == n) {
+            if (write_all(fd, nj->buf, nj->len) != 0)
+                return io_fail(db, "cannot write the compacted file", nj->path);
+            *size += nj->len;
+            nj->len = 0;
+        }
+    }
+    return LSS_OK;
+}
+
 lss_status lss_db_compact(lss_db *db)
 {
     static const char ctx[] = "compact";
@@ -910,22 +931,8 @@ lss_status lss_db_compact(lss_db *db)
     if ((st = write_header(db, &nj, fd, false, "cannot write the compacted file")))
         goto done;
     uint64_t size = LSS__J_HEADER;
-    for (uint64_t k = 0; k < n; k++) {
-        lss__event ev;
-        lss__event_of(db, &refs[k], &ev);
-        if (put_record(&nj, LSS__R_EVENT, &ev, k + 1, 0)) {
-            st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
-            goto done;
-        }
-        if (nj.len >= (1u << 20) || k + 1 == n) {
-            if (write_all(fd, nj.buf, nj.len) != 0) {
-                st = io_fail(db, "cannot write the compacted file", tmp);
-                goto done;
-            }
-            size += nj.len;
-            nj.len = 0;
-        }
-    }
+    if ((st = write_events(db, &nj, fd, refs, n, &size)))
+        goto done;
     if (lss__io_ops.fdatasync(fd) != 0) {
         st = io_fail(db, "cannot sync the compacted file", tmp);
         goto done;
