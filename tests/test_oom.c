@@ -312,6 +312,60 @@ static void test_compaction_survives_allocation_failure(void **state)
     fail_alloc_uninstall();
 }
 
+/* Inside a transaction on a durable database, a call's event goes to the
+ * transaction's buffer before memory changes: when that (or anything the
+ * call reserves) fails, the call returns LSS_NOMEM, memory is as before the
+ * call, the transaction goes on, and its commit keeps exactly the calls
+ * that succeeded. */
+static void test_calls_in_a_transaction_survive_allocation_failure(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : ".";
+    snprintf(journal, sizeof journal, "%s/lss-oom-tx-%ld.lss", base, (long)getpid());
+    lss_db *db = setup();
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    static const char long_note[] = "a note long enough to make the transaction's buffer grow: "
+                                    "0123456789012345678901234567890123456789012345678901234567890123456789";
+    int failures = 0;
+    for (int call = 0; call < 3; call++) {
+        char *before = dump(db);
+        for (long n = 1;; n++) {
+            fail_alloc_arm(n);
+            lss_status st = call == 0   ? lss_ticket_resolve(db, 30, "to", long_note)
+                            : call == 1 ? lss_customer_update(db, 30, "c", "New name", NULL, NULL, "new-segment")
+                                        : lss_deal_lose(db, 30, "d", LSS_LOSS_PRICE, long_note);
+            fail_alloc_arm(0);
+            if (!fail_alloc_fired() || st == LSS_OK) {
+                /* done (an allocation that may fail: a lost deal giving back its history's spare room) */
+                assert_int_equal(st, LSS_OK);
+                break;
+            }
+            failures++;
+            assert_int_equal(st, LSS_NOMEM);
+            char *after = dump(db);
+            assert_string_equal(before, after);
+            free(after);
+            assert_true(n < 1000);
+        }
+        free(before);
+    }
+    assert_true(failures >= 3);
+    char *committed = dump(db);
+    assert_int_equal(lss_tx_commit(db), LSS_OK);
+    lss_db_close(db);
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    assert_int_equal(lss_db_open(&db, journal, &o), LSS_OK);
+    char *reopened = dump(db);
+    assert_string_equal(committed, reopened);
+    free(committed);
+    free(reopened);
+    lss_db_close(db);
+    unlink(journal);
+    journal[0] = '\0';
+    fail_alloc_uninstall();
+}
+
 static void test_open_survives_allocation_failure(void **state)
 {
     (void)state;
@@ -436,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_every_mutation_survives_allocation_failure),
         cmocka_unit_test(test_open_survives_allocation_failure),
         cmocka_unit_test(test_compaction_survives_allocation_failure),
+        cmocka_unit_test(test_calls_in_a_transaction_survive_allocation_failure),
         cmocka_unit_test(test_growth_points_survive_allocation_failure),
         cmocka_unit_test(test_timeline_survives_allocation_failure),
     };
