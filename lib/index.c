@@ -29,24 +29,30 @@ uint32_t lss__key_hash(const char *key)
 static inline uint32_t home(uint32_t hash, uint32_t cap) { return (uint32_t)(((uint64_t)hash * cap) >> 32); }
 static inline uint64_t slot_of(uint32_t hash, uint32_t id) { return (uint64_t)hash << 32 | (uint64_t)(id + 1u); }
 
-uint32_t lss__keyindex_find(const lss__keyindex *ix, const lss__slab *s, size_t key_off, const char *key)
+/* Walk key's probe run (hash h; the table has a free slot): the slot that
+ * holds the entity whose key it is, or the free slot where the run ends. */
+static uint32_t probe(const lss__keyindex *ix, const lss__slab *s, size_t key_off, uint32_t h, const char *key)
 {
-    if (ix->count == 0)
-        return LSS__NONE;
-    uint32_t h = lss__key_hash(key);
     for (uint32_t i = home(h, ix->cap);;) {
         uint64_t v = ix->slots[i];
         if (v == 0)
-            return LSS__NONE;
+            return i;
         if ((uint32_t)(v >> 32) == h) {
-            uint32_t id = (uint32_t)v - 1u;
-            const char *k = *(const char *const *)((const char *)lss__slab_get(s, id) + key_off);
+            const char *k = *(const char *const *)((const char *)lss__slab_get(s, (uint32_t)v - 1u) + key_off);
             if (strcmp(k, key) == 0)
-                return id;
+                return i;
         }
         if (++i == ix->cap)
             i = 0;
     }
+}
+
+uint32_t lss__keyindex_find(const lss__keyindex *ix, const lss__slab *s, size_t key_off, const char *key)
+{
+    if (ix->count == 0)
+        return LSS__NONE;
+    uint64_t v = ix->slots[probe(ix, s, key_off, lss__key_hash(key), key)];
+    return v ? (uint32_t)v - 1u : LSS__NONE;
 }
 
 static void put(uint64_t *slots, uint32_t cap, uint64_t v)
@@ -95,16 +101,10 @@ int lss__keyindex_add_unique(lss__keyindex *ix, const lss__slab *s, size_t key_o
     if (!room(ix))
         return -1;
     const char *key = *(const char *const *)((const char *)lss__slab_get(s, id) + key_off);
-    uint32_t i = home(hash, ix->cap);
-    for (; ix->slots[i] != 0; i = i + 1 == ix->cap ? 0 : i + 1) {
-        uint64_t v = ix->slots[i];
-        if ((uint32_t)(v >> 32) != hash)
-            continue;
-        uint32_t other = (uint32_t)v - 1u;
-        if (strcmp(*(const char *const *)((const char *)lss__slab_get(s, other) + key_off), key) == 0) {
-            *dup = other;
-            return 1;
-        }
+    uint32_t i = probe(ix, s, key_off, hash, key);
+    if (ix->slots[i] != 0) {
+        *dup = (uint32_t)ix->slots[i] - 1u;
+        return 1;
     }
     ix->slots[i] = slot_of(hash, id);
     ix->count++;
