@@ -19,11 +19,6 @@ lss_status lss_open_options_init(lss_open_options *opts, unsigned int version)
     return LSS_OK;
 }
 
-static bool currency_valid(const char *c)
-{
-    return c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= 'A' && c[2] <= 'Z' &&
-           c[3] == '\0';
-}
 
 lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
 {
@@ -40,7 +35,7 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     memcpy(currency, opts->currency, sizeof currency);
     if (currency[0] == '\0')
         memcpy(currency, "EUR", 4);
-    if (memchr(opts->currency, '\0', sizeof opts->currency) == NULL || !currency_valid(currency))
+    if (memchr(opts->currency, '\0', sizeof opts->currency) == NULL || !lss__currency_valid(currency))
         return lss__fail(NULL, LSS_INVALID, "open: currency \"%.3s\" is not an ISO 4217 code (three letters A-Z)",
                          opts->currency);
     if (lss_pipeline_mode_name((int)opts->pipeline) == NULL)

@@ -289,8 +289,7 @@ static lss_status parse_config(json_t *obj, const char *type, lss__event *ev, ch
                 return FAIL("db.config: field \"%s\": expected a string, got %s", key, json_kind(v));
             const char *s = json_string_value(v);
             if (key[0] == 'c') {
-                if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' || s[2] < 'A' ||
-                    s[2] > 'Z')
+                if (!lss__currency_valid(s))
                     return FAIL("db.config: field \"currency\": \"%.32s\" is not an ISO 4217 code (three "
                                 "letters A-Z)",
                                 s);

@@ -536,12 +536,14 @@ lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m,
                             bool positive);
 void lss__fmt_time(char buf[LSS_TIME_BUFSIZE], lss_time t);
-/* Replay's quiet form of the checks, the same rules without the message (a
- * record that fails one goes through the public call for its error): is the
- * text valid UTF-8 of [min, max] bytes (NULL: when not required)? Is the key
- * 1 to LSS__KEY_MAX bytes of UTF-8 without control characters? Does the
- * time fit? */
+/* Replay's quiet form of the checks: lss__check_text and lss__check_key,
+ * whose message the caller does not use (a record that fails one goes
+ * through the public call for its error): is the text valid UTF-8 of [min,
+ * max] bytes, min 0 or 1 (NULL: when not required)? Is the key 1 to
+ * LSS__KEY_MAX bytes of UTF-8 without control characters? Does the time fit? */
 bool lss__text_fits(const char *s, size_t min, size_t max, bool required);
+/* An ISO 4217 code as the library takes it: three letters A-Z, then NUL. */
+bool lss__currency_valid(const char *c);
 bool lss__key_fits(const char *key);
 static inline bool lss__time_fits(lss_time t) { return t >= 0 && t <= LSS_TIME_MAX; }
 

@@ -710,7 +710,7 @@ static lss_status read_header(lss_db *db, struct lss__journal *j, const unsigned
         return lss__fail(NULL, LSS_VERSION, "open \"%.200s\": journal format %u is not supported (this is %u)", path,
                          lss__get_u32(data + 8), LSS__J_VERSION);
     char cur[4] = { (char)data[16], (char)data[17], (char)data[18], '\0' };
-    if (!(cur[0] >= 'A' && cur[0] <= 'Z' && cur[1] >= 'A' && cur[1] <= 'Z' && cur[2] >= 'A' && cur[2] <= 'Z') ||
+    if (!lss__currency_valid(cur) ||
         lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
     memcpy(db->currency, cur, 4);
@@ -728,9 +728,9 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
         return lss__fail(NULL, LSS_INVALID,
                          "open \"%.200s\": LSS_OPEN_DROP_DAMAGED_TAIL cuts the file, so it excludes LSS_OPEN_READ_ONLY",
                          path);
-    if (opts->flags & ~(LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL))
-        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path,
-                         opts->flags & ~(LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL));
+    const unsigned known = LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL;
+    if (opts->flags & ~known)
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path, opts->flags & ~known);
     if (lss_sync_mode_name((int)opts->sync) == NULL)
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": sync mode %d is not full (0), normal (1) or off (2)",
                          path, (int)opts->sync);

@@ -293,26 +293,20 @@ lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const
     return LSS_OK;
 }
 
-bool lss__text_fits(const char *s, size_t min, size_t max, bool required)
+bool lss__currency_valid(const char *c)
 {
-    if (s == NULL)
-        return !required;
-    size_t n = strlen(s);
-    return n >= min && n <= max && lss__utf8_valid(s, n);
+    for (int i = 0; i < 3; i++)
+        if (c[i] < 'A' || c[i] > 'Z')
+            return false;
+    return c[3] == '\0';
 }
 
-bool lss__key_fits(const char *key)
+bool lss__text_fits(const char *s, size_t min, size_t max, bool required)
 {
-    if (key == NULL)
-        return false;
-    size_t n = strlen(key);
-    if (n == 0 || n > LSS__KEY_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)key[i] < 0x20 || key[i] == 0x7F)
-            return false;
-    return lss__utf8_valid(key, n);
+    return lss__check_text(NULL, "replay", "text", s, max, required, min > 0) == LSS_OK;
 }
+
+bool lss__key_fits(const char *key) { return lss__check_key(NULL, "replay", "key", key) == LSS_OK; }
 
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m, bool positive)
 {
