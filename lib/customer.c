@@ -1,231 +1,104 @@
 /* Customers, their change history, and activities. */
-#include "event.h"
+#include "command.h"
 
 #include <stdlib.h>
 
-LSS__DEFINE_GET(lss_customer, lss__customer_get, customers_by_key, customers, LSS__H_CUSTOMER)
-
-static lss_status check_fields(lss_db *db, const char *ctx, const char *name, bool name_required,
-                               const char *email, const char *company, const char *segment)
+static lss_status check_fields(lss_db *db, const char *ctx, const char *const *s, bool name_required)
 {
     lss_status st;
-    if ((st = lss__check_text(db, ctx, "name", name, LSS__NAME_MAX, name_required, false)) ||
-        (st = lss__check_text(db, ctx, "email", email, LSS__EMAIL_MAX, false, false)) ||
-        (st = lss__check_text(db, ctx, "company", company, LSS__NAME_MAX, false, false)) ||
-        (st = lss__check_text(db, ctx, "segment", segment, LSS__NAME_MAX, false, true)))
+    if ((st = lss__check_text(db, ctx, "name", s[1], LSS__NAME_MAX, name_required, false)) ||
+        (st = lss__check_text(db, ctx, "email", s[2], LSS__EMAIL_MAX, false, false)) ||
+        (st = lss__check_text(db, ctx, "company", s[3], LSS__NAME_MAX, false, false)) ||
+        (st = lss__check_text(db, ctx, "segment", s[4], LSS__NAME_MAX, false, true)))
         return st;
     return LSS_OK;
 }
 
-static lss_status customer_create(const lss_customer **out, lss_db *db, lss_time at, const char *key,
-                                  const char *name, const char *email, const char *company, const char *segment,
-                                  lss_source source, const lss_customer *ref);
+/* ---- customer.add ----------------------------------------------------------- */
+
+lss_status lss__customer_add_check(lss_db *db, lss__cmd *c)
+{
+    const char *ctx = lss__cmd_ctx(c), *const *s = c->ev.s, *key = s[0];
+    int source = (int)c->ev.i[0];
+    lss_status st;
+    if ((st = lss__check_key(db, ctx, "key", key)) || (st = check_fields(db, ctx, s, true)))
+        return st;
+    if (lss_source_name(source) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: customer \"%s\": field \"source\": %d is not a source", ctx, key, source);
+    if (s[5] != NULL) {
+        if ((st = lss__cmd_key(db, c, 5)))
+            return st;
+        if (source != LSS_SOURCE_REFERRAL)
+            return lss__fail(db, LSS_INVALID,
+                             "%s: customer \"%s\": field \"referred_by\" is allowed only with source referral (source "
+                             "is %s)",
+                             ctx, key, lss_source_name(source));
+        if (lss__cmd_get(db, c, 5) == NULL)
+            return lss__fail(db, LSS_NOT_FOUND, "%s: customer \"%s\": referred_by customer \"%s\" does not exist", ctx,
+                             key, s[5]);
+    }
+    if (lss__cmd_exists(db, c))
+        return lss__fail(db, LSS_EXISTS, "%s: customer \"%s\" already exists", ctx, key);
+    return LSS_OK;
+}
+
+void lss__customer_add_apply(lss_db *db, lss__cmd *cmd)
+{
+    lss_customer *c = lss__slab_push(&db->customers);
+    c->key = cmd->txt[0];
+    c->name = cmd->txt[1];
+    c->email = cmd->txt[2];
+    c->company = cmd->txt[3];
+    c->segment = cmd->txt[4];
+    c->referred_by = cmd->e[5];
+    c->seq = lss__next_seq(db);
+    c->id = db->customers.count - 1;
+    c->added = (uint64_t)cmd->ev.at | (uint64_t)cmd->ev.i[0] << 38;
+    cmd->created = c;
+}
 
 lss_status lss_customer_add(const lss_customer **out, lss_db *db, lss_time at, const char *key, const char *name,
                             const char *email, const char *company, const char *segment, lss_source source,
                             const char *referred_by)
 {
-    static const char ctx[] = "customer.add";
-    lss_status st;
-    if (out)
-        *out = NULL;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 0)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = lss__check_key(db, ctx, "key", key)) ||
-        (st = check_fields(db, ctx, name, true, email, company, segment)))
-        goto done;
-    if (lss_source_name((int)source) == NULL) {
-        st = lss__fail(db, LSS_INVALID, "%s: customer \"%s\": field \"source\": %d is not a source", ctx, key,
-                       (int)source);
-        goto done;
-    }
-    const lss_customer *ref = NULL;
-    if (referred_by != NULL) {
-        if ((st = lss__check_key(db, ctx, "referred_by", referred_by)))
-            goto done;
-        if (source != LSS_SOURCE_REFERRAL) {
-            st = lss__fail(db, LSS_INVALID,
-                           "%s: customer \"%s\": field \"referred_by\" is allowed only with source referral (source is %s)",
-                           ctx, key, lss_source_name((int)source));
-            goto done;
-        }
-        if ((ref = lss__customer_get(db, referred_by)) == NULL) {
-            st = lss__fail(db, LSS_NOT_FOUND, "%s: customer \"%s\": referred_by customer \"%s\" does not exist", ctx,
-                           key, referred_by);
-            goto done;
-        }
-    }
-    if (lss__customer_get(db, key)) {
-        st = lss__fail(db, LSS_EXISTS, "%s: customer \"%s\" already exists", ctx, key);
-        goto done;
-    }
-    st = customer_create(out, db, at, key, name, email, company, segment, source, ref);
-done:
-    lss__unlock(db);
-    return st;
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_CUSTOMER_ADD, at);
+    c.ev.s[0] = key;
+    c.ev.s[1] = name;
+    c.ev.s[2] = email;
+    c.ev.s[3] = company;
+    c.ev.s[4] = segment;
+    c.ev.s[5] = referred_by;
+    c.ev.i[0] = source;
+    return lss__command(db, &c, (const void **)out);
 }
 
-/* The rest of customer.add, once every field is checked: the record, its
- * texts, its event. */
-static lss_status customer_create(const lss_customer **out, lss_db *db, lss_time at, const char *key,
-                                  const char *name, const char *email, const char *company, const char *segment,
-                                  lss_source source, const lss_customer *ref)
-{
-    lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    const char *k, *n, *e, *co, *seg;
-    bool seg_added = false;
-    lss_status st;
-    if (lss__slab_reserve(&db->customers) || lss__arena_strdup(&db->text, key, &k) ||
-        lss__arena_strdup(&db->text, name, &n) || lss__arena_strdup(&db->text, email, &e) ||
-        lss__arena_strdup(&db->text, company, &co) ||
-        lss__intern_put(&db->segments, &db->text, segment, &seg, &seg_added))
-        goto oom;
-    lss_customer *c = lss__slab_push(&db->customers);
-    c->key = k;
-    c->name = n;
-    c->email = e;
-    c->company = co;
-    c->seq = lss__next_seq(db);
-    c->segment = seg;
-    c->referred_by = ref;
-    c->id = db->customers.count - 1;
-    c->added = (uint64_t)at | (uint64_t)source << 38;
-    if (!lss__index_add(db, &db->customers_by_key, c->id, c->key)) {
-        lss__slab_pop(&db->customers);
-        if (seg_added)
-            lss__intern_undo(&db->segments);
-        goto oom;
-    }
-    if ((st = lss__log_ref(db, LSS__EV_CUSTOMER_ADD, c, 0)))
-        return st;
-    lss__counted(db, at);
-    if (out)
-        *out = c;
-    return LSS_OK;
-oom:
-    lss__arena_reset(&db->text, mark);
-    return lss__fail(db, LSS_NOMEM, "customer.add: customer \"%s\": out of memory", key);
-}
+/* ---- customer.update, customer.churn, customer.erase -------------------------- */
 
-/* Replay (lss__event_replay): customer.add, when its fields pass the checks
- * of lss_customer_add (else false, and the event goes through it for its
- * error). The key is new: the journal was written after that check. */
-bool lss__customer_add_replay(lss_db *db, const lss__event *ev, lss_status *st)
+static lss_status find_customer(lss_db *db, lss__cmd *c, lss_customer **out)
 {
-    const char *const *s = ev->s;
-    lss_source source = (lss_source)ev->i[0];
-    const lss_customer *ref = NULL;
-    if (!lss__key_fits(s[0]) ||
-        !lss__text_fits(s[1], 0, LSS__NAME_MAX, true) || !lss__text_fits(s[2], 0, LSS__EMAIL_MAX, false) ||
-        !lss__text_fits(s[3], 0, LSS__NAME_MAX, false) || !lss__text_fits(s[4], 1, LSS__NAME_MAX, false) ||
-        lss_source_name((int)source) == NULL || s[5] != NULL)
-        return false;
-    if (ev->ref[5] != LSS__NONE) {
-        if (ev->ref[5] >= db->customers.count || source != LSS_SOURCE_REFERRAL)
-            return false;
-        ref = lss__slab_get(&db->customers, ev->ref[5]);
-    }
-    *st = customer_create(NULL, db, ev->at, s[0], s[1], s[2], s[3], s[4], source, ref);
-    return true;
-}
-
-static lss_status find_customer(lss_db *db, const char *ctx, const char *key, lss_customer **out)
-{
-    lss_status st = lss__check_key(db, ctx, "customer", key);
+    lss_status st = lss__cmd_key(db, c, 0);
     if (st)
         return st;
-    if ((*out = lss__customer_get(db, key)) == NULL)
-        return lss__fail(db, LSS_NOT_FOUND, "%s: customer \"%s\" does not exist", ctx, key);
+    if ((*out = lss__cmd_get(db, c, 0)) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: customer \"%s\" does not exist", lss__cmd_ctx(c), c->ev.s[0]);
     return LSS_OK;
 }
 
-/* The start of customer.churn and customer.erase: the gate, the time, the
- * customer, room for one more change. */
-static lss_status change_start(lss_db *db, const char *ctx, lss_time at, const char *customer, lss_customer **c)
+lss_status lss__customer_change_check(lss_db *db, lss__cmd *c)
 {
+    const char *ctx = lss__cmd_ctx(c), *const *s = c->ev.s;
+    lss_customer *cu;
     lss_status st;
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = find_customer(db, ctx, customer, c)))
+    if ((st = find_customer(db, c, &cu)) || c->ev.kind != LSS__EV_CUSTOMER_UPDATE)
         return st;
-    if (lss__changes_reserve(*c))
-        return lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
+    if ((st = check_fields(db, ctx, s, false)))
+        return st;
+    if (!s[1] && !s[2] && !s[3] && !s[4])
+        return lss__fail(db, LSS_INVALID, "%s: customer \"%s\": give at least one of name, email, company, segment",
+                         ctx, s[0]);
     return LSS_OK;
 }
-
-/* Write a customer change's event: the change in its reserved place, not
- * yet counted (change_end counts it once memory is changed). */
-static lss_status change_log(lss_db *db, lss_customer *c, const lss__customer_change *ch, uint8_t kind)
-{
-    c->changes->e[c->changes->count] = *ch;
-    return lss__log_ref(db, kind, c, c->changes->count);
-}
-
-static void change_end(lss_db *db, lss_customer *c, lss_time at)
-{
-    c->changes->count++;
-    lss__counted(db, at);
-}
-
-lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, const char *name, const char *email,
-                               const char *company, const char *segment)
-{
-    static const char ctx[] = "customer.update";
-    lss_status st;
-    lss_customer *c;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = find_customer(db, ctx, customer, &c)) ||
-        (st = check_fields(db, ctx, name, false, email, company, segment)))
-        goto done;
-    if (!name && !email && !company && !segment) {
-        st = lss__fail(db, LSS_INVALID, "%s: customer \"%s\": give at least one of name, email, company, segment",
-                       ctx, customer);
-        goto done;
-    }
-    lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_UPDATED };
-    bool seg_added = false;
-    if (lss__changes_reserve(c) || lss__arena_strdup(&db->text, name, &ch.name) ||
-        lss__arena_strdup(&db->text, email, &ch.email) || lss__arena_strdup(&db->text, company, &ch.company) ||
-        lss__intern_put(&db->segments, &db->text, segment, &ch.segment, &seg_added)) {
-        lss__arena_reset(&db->text, mark);
-        st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
-        goto done;
-    }
-    if ((st = change_log(db, c, &ch, LSS__EV_CUSTOMER_UPDATE)))
-        goto done;
-    lss__undo_save(db, LSS__U_CUSTOMER, c);
-    change_end(db, c, at);
-done:
-    lss__unlock(db);
-    return st;
-}
-
-lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
-{
-    static const char ctx[] = "customer.churn";
-    lss_status st;
-    lss_customer *c;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = change_start(db, ctx, at, customer, &c)))
-        goto done;
-    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_CHURNED };
-    if ((st = change_log(db, c, &ch, LSS__EV_CUSTOMER_CHURN)))
-        goto done;
-    lss__undo_save(db, LSS__U_CUSTOMER, c);
-    change_end(db, c, at);
-done:
-    lss__unlock(db);
-    return st;
-}
-
-static const char erased_name[] = "[erased]";
 
 /* Pointers customer.erase clears outside the entity structs (history
  * entries, activities), each saved for undo. */
@@ -246,6 +119,20 @@ static uint32_t erase_count(const lss_customer *c)
     return n;
 }
 
+lss_status lss__customer_change_reserve(lss_db *db, lss__cmd *cmd)
+{
+    lss_customer *c = cmd->e[0];
+    if (lss__changes_reserve(c))
+        return LSS_NOMEM;
+    if (cmd->ev.kind == LSS__EV_CUSTOMER_ERASE && db->undo_on) {
+        uint32_t n = erase_count(c);
+        return lss__undo_reserve(db, n + 1, (size_t)n * (sizeof(lss_deal) + sizeof(lss_ticket)) + sizeof *c);
+    }
+    return LSS_OK;
+}
+
+static const char erased_name[] = "[erased]";
+
 /* Clear a text pointer of an entity (stable storage). */
 static void clear(lss_db *db, const char **p)
 {
@@ -265,27 +152,9 @@ static void clear_elem(lss_db *db, int type, void *entity, uint32_t i, const cha
     }
 }
 
-lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
+/* customer.erase: every personal text of the customer and of what it owns. */
+static void erase(lss_db *db, lss_customer *c)
 {
-    static const char ctx[] = "customer.erase";
-    lss_status st;
-    lss_customer *c;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = change_start(db, ctx, at, customer, &c)))
-        goto done;
-    lss__customer_change ch = { at, NULL, NULL, NULL, NULL, lss__next_seq(db), LSS_CUSTOMER_ERASED };
-    if (db->undo_on) {
-        uint32_t n = erase_count(c);
-        if (lss__undo_reserve(db, n + 1, (size_t)n * (sizeof(lss_deal) + sizeof(lss_ticket)) + sizeof *c)) {
-            st = lss__fail(db, LSS_NOMEM, "%s: customer \"%s\": out of memory", ctx, customer);
-            goto done;
-        }
-    }
-    if ((st = change_log(db, c, &ch, LSS__EV_CUSTOMER_ERASE)))
-        goto done;
-    lss__undo_save(db, LSS__U_CUSTOMER, c);
     c->name = erased_name;
     c->email = c->company = NULL;
     for (uint32_t i = 0; i < lss__changes_count(c); i++) {
@@ -321,10 +190,51 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
                            offsetof(lss__ticket_change, v.text));
     }
     c->added |= LSS__ERASED_BIT;
-    change_end(db, c, at);
-done:
-    lss__unlock(db);
-    return st;
+}
+
+void lss__customer_change_apply(lss_db *db, lss__cmd *cmd)
+{
+    static const uint8_t change_kind[] = { [LSS__EV_CUSTOMER_UPDATE] = LSS_CUSTOMER_UPDATED,
+                                           [LSS__EV_CUSTOMER_CHURN] = LSS_CUSTOMER_CHURNED,
+                                           [LSS__EV_CUSTOMER_ERASE] = LSS_CUSTOMER_ERASED };
+    lss_customer *c = cmd->e[0];
+    lss__customer_change ch = { cmd->ev.at,      cmd->txt[1], cmd->txt[2], cmd->txt[3], cmd->txt[4],
+                                lss__next_seq(db), change_kind[cmd->ev.kind] };
+    lss__undo_save(db, LSS__U_CUSTOMER, c);
+    if (cmd->ev.kind == LSS__EV_CUSTOMER_ERASE)
+        erase(db, c);
+    c->changes->e[c->changes->count++] = ch;
+}
+
+static lss_status customer_call(lss_db *db, uint8_t kind, lss_time at, const char *customer)
+{
+    lss__cmd c;
+    lss__cmd_init(&c, kind, at);
+    c.ev.s[0] = customer;
+    return lss__command(db, &c, NULL);
+}
+
+lss_status lss_customer_update(lss_db *db, lss_time at, const char *customer, const char *name, const char *email,
+                               const char *company, const char *segment)
+{
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_CUSTOMER_UPDATE, at);
+    c.ev.s[0] = customer;
+    c.ev.s[1] = name;
+    c.ev.s[2] = email;
+    c.ev.s[3] = company;
+    c.ev.s[4] = segment;
+    return lss__command(db, &c, NULL);
+}
+
+lss_status lss_customer_churn(lss_db *db, lss_time at, const char *customer)
+{
+    return customer_call(db, LSS__EV_CUSTOMER_CHURN, at, customer);
+}
+
+lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
+{
+    return customer_call(db, LSS__EV_CUSTOMER_ERASE, at, customer);
 }
 
 int lss_customer_is_erased(const lss_customer *c) { return c ? LSS__ERASED(c) : 0; }
@@ -421,115 +331,69 @@ const char *lss_customer_segment_at(const lss_customer *c, lss_time t)
 
 /* ---- activities ----------------------------------------------------------- */
 
-static lss_status activity_create(const lss_activity **out, lss_db *db, lss_time at, lss_customer *c,
-                                  const lss_member *m, lss_activity_kind kind, lss_channel channel,
-                                  int64_t duration, const lss_deal *d, const char *note);
+lss_status lss__activity_log_check(lss_db *db, lss__cmd *c)
+{
+    const char *ctx = lss__cmd_ctx(c), *const *s = c->ev.s;
+    const int64_t *i = c->ev.i;
+    lss_customer *cu;
+    const lss_deal *d;
+    lss_status st;
+    if ((st = find_customer(db, c, &cu)) || (st = lss__cmd_key(db, c, 1)) ||
+        (st = lss__check_text(db, ctx, "note", s[3], LSS__NOTE_MAX, false, false)))
+        return st;
+    if (lss__cmd_get(db, c, 1) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: member \"%s\" does not exist", ctx, s[1]);
+    bool bad_kind = lss_activity_kind_name((int)i[0]) == NULL;
+    if (bad_kind || lss_channel_name((int)i[1]) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: customer \"%s\": %s %d is not valid", ctx, s[0],
+                         bad_kind ? "kind" : "channel", (int)i[bad_kind ? 0 : 1]);
+    if (i[2] != -1 && (i[2] < 0 || i[2] > LSS__DURATION_MAX))
+        return lss__fail(db, LSS_INVALID, "%s: field \"duration\": %lld is out of range (0 to %lld seconds)", ctx,
+                         (long long)i[2], (long long)LSS__DURATION_MAX);
+    if (s[2] != NULL) {
+        if ((st = lss__cmd_key(db, c, 2)))
+            return st;
+        if ((d = lss__cmd_get(db, c, 2)) == NULL)
+            return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\" does not exist", ctx, s[2]);
+        if (d->customer != cu)
+            return lss__fail(db, LSS_INVALID, "%s: deal \"%s\" belongs to customer \"%s\", not \"%s\"", ctx, s[2],
+                             d->customer->key, s[0]);
+    }
+    return LSS_OK;
+}
+
+void lss__activity_log_apply(lss_db *db, lss__cmd *c)
+{
+    lss_customer *cu = c->e[0];
+    lss_activity *a = lss__slab_push(&db->activities);
+    a->at = c->ev.at;
+    a->duration = (int32_t)c->ev.i[2];
+    a->note = c->txt[3];
+    a->customer = cu;
+    a->member = c->e[1];
+    a->deal = c->e[2];
+    a->id = db->activities.count - 1;
+    a->seq = lss__next_seq(db);
+    a->kind = (uint8_t)c->ev.i[0];
+    a->channel = (uint8_t)c->ev.i[1];
+    LSS__APPEND_TO_CUSTOMER(db, cu, last_activity, a);
+    c->created = a;
+}
 
 lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, const char *customer,
                             const char *member, lss_activity_kind kind, lss_channel channel, int64_t duration,
                             const char *deal, const char *note)
 {
-    static const char ctx[] = "activity.log";
-    lss_status st;
-    lss_customer *c;
-    const lss_member *m;
-    const lss_deal *d = NULL;
-    if (out)
-        *out = NULL;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 2)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = find_customer(db, ctx, customer, &c)) || (st = lss__check_key(db, ctx, "member", member)) ||
-        (st = lss__check_text(db, ctx, "note", note, LSS__NOTE_MAX, false, false)))
-        goto done;
-    if ((m = lss__member_get(db, member)) == NULL) {
-        st = lss__fail(db, LSS_NOT_FOUND, "%s: member \"%s\" does not exist", ctx, member);
-        goto done;
-    }
-    if (lss_activity_kind_name((int)kind) == NULL || lss_channel_name((int)channel) == NULL) {
-        st = lss__fail(db, LSS_INVALID, "%s: customer \"%s\": %s %d is not valid", ctx, customer,
-                       lss_activity_kind_name((int)kind) == NULL ? "kind" : "channel",
-                       lss_activity_kind_name((int)kind) == NULL ? (int)kind : (int)channel);
-        goto done;
-    }
-    if (duration != -1 && (duration < 0 || duration > LSS__DURATION_MAX)) {
-        st = lss__fail(db, LSS_INVALID, "%s: field \"duration\": %lld is out of range (0 to %lld seconds)", ctx,
-                       (long long)duration, (long long)LSS__DURATION_MAX);
-        goto done;
-    }
-    if (deal != NULL) {
-        if ((st = lss__check_key(db, ctx, "deal", deal)))
-            goto done;
-        if ((d = lss__deal_get(db, deal)) == NULL) {
-            st = lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\" does not exist", ctx, deal);
-            goto done;
-        }
-        if (d->customer != c) {
-            st = lss__fail(db, LSS_INVALID, "%s: deal \"%s\" belongs to customer \"%s\", not \"%s\"", ctx, deal,
-                           d->customer->key, customer);
-            goto done;
-        }
-    }
-    st = activity_create(out, db, at, c, m, kind, channel, duration, d, note);
-done:
-    lss__unlock(db);
-    return st;
-}
-
-/* The rest of activity.log, once every field is checked: the record, its
- * note, its event. */
-static lss_status activity_create(const lss_activity **out, lss_db *db, lss_time at, lss_customer *c,
-                                  const lss_member *m, lss_activity_kind kind, lss_channel channel,
-                                  int64_t duration, const lss_deal *d, const char *note)
-{
-    lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    const char *n;
-    lss_status st;
-    if (lss__slab_reserve(&db->activities) || lss__arena_strdup(&db->text, note, &n)) {
-        lss__arena_reset(&db->text, mark);
-        return lss__fail(db, LSS_NOMEM, "activity.log: customer \"%s\": out of memory", c->key);
-    }
-    lss_activity *a = lss__slab_push(&db->activities);
-    a->at = at;
-    a->duration = (int32_t)duration;
-    a->note = n;
-    a->customer = c;
-    a->member = m;
-    a->deal = d;
-    a->id = db->activities.count - 1;
-    a->seq = lss__next_seq(db);
-    a->kind = (uint8_t)kind;
-    a->channel = (uint8_t)channel;
-    if ((st = lss__log_ref(db, LSS__EV_ACTIVITY_LOG, a, 0)))
-        return st;
-    LSS__APPEND_TO_CUSTOMER(db, c, last_activity, a);
-    lss__counted(db, at);
-    if (out)
-        *out = a;
-    return LSS_OK;
-}
-
-/* Replay (lss__event_replay): activity.log, when its fields pass the checks
- * of lss_activity_log (else false, and the event goes through it for its
- * error). */
-bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st)
-{
-    const char *const *s = ev->s;
-    const uint32_t *ref = ev->ref;
-    const int64_t *i = ev->i;
-    if (s[0] != NULL || ref[0] >= db->customers.count ||
-        s[1] != NULL || ref[1] >= db->members.count || s[2] != NULL ||
-        !lss__text_fits(s[3], 0, LSS__NOTE_MAX, false) || lss_activity_kind_name((int)i[0]) == NULL ||
-        lss_channel_name((int)i[1]) == NULL || (i[2] != -1 && (i[2] < 0 || i[2] > LSS__DURATION_MAX)))
-        return false;
-    lss_customer *c = lss__slab_get(&db->customers, ref[0]);
-    const lss_deal *d;
-    if (!lss__replay_deal_of(db, ref[2], c, &d))
-        return false;
-    *st = activity_create(NULL, db, ev->at, c, lss__slab_get(&db->members, ref[1]), (lss_activity_kind)i[0],
-                          (lss_channel)i[1], i[2], d, s[3]);
-    return true;
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_ACTIVITY_LOG, at);
+    c.ev.s[0] = customer;
+    c.ev.s[1] = member;
+    c.ev.s[2] = deal;
+    c.ev.s[3] = note;
+    c.ev.i[0] = kind;
+    c.ev.i[1] = channel;
+    c.ev.i[2] = duration;
+    return lss__command(db, &c, (const void **)out);
 }
 
 uint32_t lss_activity_count(const lss_db *db) { return db ? db->activities.count : 0; }
@@ -635,8 +499,12 @@ lss_status lss_customer_timeline(lss_timeline **out, lss_db *db, const char *cus
         return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
     *out = NULL;
     lss__lock(db);
-    if ((st = find_customer(db, ctx, customer, &c)))
+    if ((st = lss__check_key(db, ctx, "customer", customer)))
         goto done;
+    if ((c = lss__entity_get(db, LSS__REF_CUSTOMER, customer)) == NULL) {
+        st = lss__fail(db, LSS_NOT_FOUND, "%s: customer \"%s\" does not exist", ctx, customer);
+        goto done;
+    }
     size_t n = 0;
     const lss_deal *d;
     LSS__EACH(d, c, last_deal)

@@ -102,18 +102,8 @@ void lss_db_close(lss_db *db)
     lss__db_closed();
 }
 
-/* While lss_db_open replays the journal no other thread can know the
- * database, so the replay does not lock. */
-void lss__lock(const lss_db *db)
-{
-    if (!db->replaying)
-        pthread_mutex_lock(&((lss_db *)db)->mu);
-}
-void lss__unlock(const lss_db *db)
-{
-    if (!db->replaying)
-        pthread_mutex_unlock(&((lss_db *)db)->mu);
-}
+void lss__lock(const lss_db *db) { pthread_mutex_lock(&((lss_db *)db)->mu); }
+void lss__unlock(const lss_db *db) { pthread_mutex_unlock(&((lss_db *)db)->mu); }
 void lss_db_lock(lss_db *db) { if (db) lss__lock(db); }
 void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
 
@@ -124,13 +114,6 @@ KEY_FIRST(struct lss_member);
 KEY_FIRST(struct lss_customer);
 KEY_FIRST(struct lss_deal);
 KEY_FIRST(struct lss_ticket);
-
-bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key)
-{
-    if (db->replaying)
-        return true; /* lss__index_build adds it */
-    return lss__keyindex_add(ix, lss__key_hash(key), id);
-}
 
 /* Index one entity kind; a key that two entities share (a journal no writer
  * of this library wrote: every add checks that its key is new) is damage. */

@@ -1,102 +1,110 @@
 /* Events: from memory (by sequence number), to the public API, and to and
  * from their binary form. */
-#include "event.h"
+#include "command.h"
 #include "enums.h"
 
 #include <limits.h>
 #include <stddef.h>
 
-#define KEY(name, slot, ref) { name, LSS__F_KEY, slot, 1, LSS__REF_##ref, 0, 0, 0, 0 }
-#define OKEY(name, slot, ref) { name, LSS__F_KEY, slot, 0, LSS__REF_##ref, 0, 0, 0, 0 }
-#define NEWKEY(name) { name, LSS__F_KEY, 0, 1, LSS__REF_NONE, 0, 0, 0, 0 } /* the key of the entity it adds */
-#define TEXT(name, slot, req) { name, LSS__F_TEXT, slot, req, 0, 0, 0, 0, 0 }
-#define TIME(name, slot, req) { name, LSS__F_TIME, slot, req, 0, 0, 0, 0, LSS_TIME_NONE }
-#define MONEY(name, slot, req) { name, LSS__F_MONEY, slot, req, 0, 0, 0, 0, -1 }
-#define DUR(name, slot, req) { name, LSS__F_DURATION, slot, req, 0, 0, 0, 0, -1 }
-#define INT(name, slot) { name, LSS__F_INT, slot, 1, 0, 0, 0, 0, 0 }
+#define KEY(name, slot, ref) { name, LSS__F_KEY, slot, 1, LSS__REF_##ref, 0, 0, 0, 0, 0 }
+#define OKEY(name, slot, ref) { name, LSS__F_KEY, slot, 0, LSS__REF_##ref, 0, 0, 0, 0, 0 }
+#define NEWKEY(name) { name, LSS__F_KEY, 0, 1, LSS__REF_NONE, 0, 0, 0, 0, 0 } /* the key of the entity it adds */
+#define TEXT(name, slot, req) { name, LSS__F_TEXT, slot, req, 0, 0, 0, 0, 0, 0 }
+#define INTERNED(name, slot, table) { name, LSS__F_TEXT, slot, 0, 0, LSS__INTERN_##table, 0, 0, 0, 0 }
+#define TIME(name, slot, req) { name, LSS__F_TIME, slot, req, 0, 0, 0, 0, 0, LSS_TIME_NONE }
+#define MONEY(name, slot, req) { name, LSS__F_MONEY, slot, req, 0, 0, 0, 0, 0, -1 }
+#define DUR(name, slot, req) { name, LSS__F_DURATION, slot, req, 0, 0, 0, 0, 0, -1 }
+#define INT(name, slot) { name, LSS__F_INT, slot, 1, 0, 0, 0, 0, 0, 0 }
 /* An enum: every spelling is read (the call checks the value's meaning);
  * an error lists values first..last (-1: all) as the expected ones. */
 #define ENUM(name, slot, req, absent, spelling, first, last) \
-    { name, LSS__F_ENUM, slot, req, 0, LSS__E_##spelling, first, last, absent }
+    { name, LSS__F_ENUM, slot, req, 0, 0, LSS__E_##spelling, first, last, absent }
+/* A kind's rules (command.h): its check and apply, its own reservation,
+ * the entity it adds, the undo copies a transaction needs. */
+#define RULES(fam, reserve_fn, added, nsaves)                                                      \
+    .check = lss__##fam##_check, .reserve = reserve_fn, .apply = lss__##fam##_apply,               \
+    .adds = LSS__REF_##added, .saves = nsaves
 lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
-    [LSS__EV_MEMBER_ADD] = { .name = "member.add",
+    [LSS__EV_MEMBER_ADD] = {  RULES(member_add, NULL, MEMBER, 0), .name = "member.add",
                              .nf = 4,
                              .f = { NEWKEY("key"), TEXT("name", 1, 1), ENUM("role", 0, 1, 0, ROLE, 0, -1),
-                                    TEXT("team", 2, 0) } },
-    [LSS__EV_QUOTA_SET] = { .name = "quota.set",
+                                    INTERNED("team", 2, TEAM) } },
+    [LSS__EV_QUOTA_SET] = {  RULES(quota_set, lss__quota_set_reserve, NONE, 1), .name = "quota.set",
                             .nf = 4,
                             .f = { KEY("member", 0, MEMBER), TIME("from", 0, 1), TIME("to", 1, 1),
                                    MONEY("amount", 2, 1) } },
-    [LSS__EV_CUSTOMER_ADD] = { .name = "customer.add",
+    [LSS__EV_CUSTOMER_ADD] = {  RULES(customer_add, NULL, CUSTOMER, 0), .name = "customer.add",
                                .nf = 7,
                                .f = { NEWKEY("key"), TEXT("name", 1, 1), TEXT("email", 2, 0), TEXT("company", 3, 0),
-                                      TEXT("segment", 4, 0), ENUM("source", 0, 0, LSS_SOURCE_OTHER, SOURCE, 0, -1),
+                                      INTERNED("segment", 4, SEGMENT), ENUM("source", 0, 0, LSS_SOURCE_OTHER, SOURCE, 0, -1),
                                       OKEY("referred_by", 5, CUSTOMER) } },
-    [LSS__EV_CUSTOMER_UPDATE] = { .name = "customer.update",
+    [LSS__EV_CUSTOMER_UPDATE] = {  RULES(customer_change, lss__customer_change_reserve, NONE, 1), .name = "customer.update",
                                   .nf = 5,
                                   .f = { KEY("customer", 0, CUSTOMER), TEXT("name", 1, 0), TEXT("email", 2, 0),
-                                         TEXT("company", 3, 0), TEXT("segment", 4, 0) } },
-    [LSS__EV_CUSTOMER_CHURN] = { .name = "customer.churn", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
-    [LSS__EV_CUSTOMER_ERASE] = { .name = "customer.erase", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
-    [LSS__EV_DEAL_OPEN] = { .name = "deal.open",
+                                         TEXT("company", 3, 0), INTERNED("segment", 4, SEGMENT) } },
+    [LSS__EV_CUSTOMER_CHURN] = {  RULES(customer_change, lss__customer_change_reserve, NONE, 1), .name = "customer.churn", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
+    [LSS__EV_CUSTOMER_ERASE] = {  RULES(customer_change, lss__customer_change_reserve, NONE, 1), .name = "customer.erase", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
+    [LSS__EV_DEAL_OPEN] = {  RULES(deal_open, lss__deal_open_reserve, DEAL, 2), .name = "deal.open",
                             .nf = 6,
                             .f = { NEWKEY("key"), KEY("customer", 1, CUSTOMER), KEY("owner", 2, MEMBER),
                                    MONEY("amount", 0, 1), TEXT("title", 3, 0), TIME("expected_close", 1, 0) } },
-    [LSS__EV_DEAL_ADVANCE] = { .name = "deal.advance",
+    [LSS__EV_DEAL_ADVANCE] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.advance",
                                .nf = 2,
                                .f = { KEY("deal", 0, DEAL),
                                       ENUM("to", 0, 1, 0, STAGE, LSS_STAGE_QUALIFIED, LSS_STAGE_NEGOTIATED) } },
-    [LSS__EV_DEAL_AMOUNT] = { .name = "deal.amount", .nf = 2, .f = { KEY("deal", 0, DEAL), MONEY("amount", 0, 1) } },
-    [LSS__EV_DEAL_ASSIGN] = { .name = "deal.assign", .nf = 2, .f = { KEY("deal", 0, DEAL), KEY("owner", 1, MEMBER) } },
-    [LSS__EV_DEAL_WIN] = { .name = "deal.win", .nf = 2, .f = { KEY("deal", 0, DEAL), MONEY("amount", 0, 0) } },
-    [LSS__EV_DEAL_LOSE] = { .name = "deal.lose",
+    [LSS__EV_DEAL_AMOUNT] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.amount", .nf = 2, .f = { KEY("deal", 0, DEAL), MONEY("amount", 0, 1) } },
+    [LSS__EV_DEAL_ASSIGN] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.assign", .nf = 2, .f = { KEY("deal", 0, DEAL), KEY("owner", 1, MEMBER) } },
+    [LSS__EV_DEAL_WIN] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.win", .nf = 2, .f = { KEY("deal", 0, DEAL), MONEY("amount", 0, 0) } },
+    [LSS__EV_DEAL_LOSE] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.lose",
                             .nf = 3,
                             .f = { KEY("deal", 0, DEAL), ENUM("reason", 0, 1, 0, LOSS_REASON, 0, -1),
                                    TEXT("note", 1, 0) } },
-    [LSS__EV_DEAL_REOPEN] = { .name = "deal.reopen", .nf = 1, .f = { KEY("deal", 0, DEAL) } },
-    [LSS__EV_ACTIVITY_LOG] = { .name = "activity.log",
+    [LSS__EV_DEAL_REOPEN] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.reopen", .nf = 1, .f = { KEY("deal", 0, DEAL) } },
+    [LSS__EV_ACTIVITY_LOG] = {  RULES(activity_log, NULL, ACTIVITY, 2), .name = "activity.log",
                                .nf = 7,
                                .f = { KEY("customer", 0, CUSTOMER), KEY("member", 1, MEMBER),
                                       ENUM("kind", 0, 1, 0, ACTIVITY_KIND, 0, -1),
                                       ENUM("channel", 1, 1, 0, CHANNEL, 0, -1), DUR("duration", 2, 0),
                                       OKEY("deal", 2, DEAL), TEXT("note", 3, 0) } },
-    [LSS__EV_TICKET_OPEN] = { .name = "ticket.open",
+    [LSS__EV_TICKET_OPEN] = {  RULES(ticket_open, lss__ticket_open_reserve, TICKET, 2), .name = "ticket.open",
                               .nf = 7,
                               .f = { NEWKEY("key"), KEY("customer", 1, CUSTOMER),
                                      ENUM("kind", 0, 1, 0, TICKET_KIND, 0, -1),
                                      ENUM("channel", 1, 1, 0, CHANNEL, 0, -1),
                                      ENUM("priority", 2, 1, 0, PRIORITY, 0, -1), TEXT("subject", 2, 0),
                                      OKEY("deal", 3, DEAL) } },
-    [LSS__EV_TICKET_ASSIGN] = { .name = "ticket.assign",
+    [LSS__EV_TICKET_ASSIGN] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.assign",
                                 .nf = 2,
                                 .f = { KEY("ticket", 0, TICKET), KEY("agent", 1, MEMBER) } },
-    [LSS__EV_TICKET_CONTACT] = { .name = "ticket.contact",
+    [LSS__EV_TICKET_CONTACT] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.contact",
                                  .nf = 4,
                                  .f = { KEY("ticket", 0, TICKET), KEY("agent", 1, MEMBER), DUR("duration", 0, 1),
                                         ENUM("channel", 1, 0, -1, CHANNEL, 0, -1) } },
-    [LSS__EV_TICKET_WAIT] = { .name = "ticket.wait", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_RESUME] = { .name = "ticket.resume", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_RESOLVE] = { .name = "ticket.resolve",
+    [LSS__EV_TICKET_WAIT] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.wait", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RESUME] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.resume", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RESOLVE] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.resolve",
                                  .nf = 2,
                                  .f = { KEY("ticket", 0, TICKET), TEXT("note", 1, 0) } },
-    [LSS__EV_TICKET_REOPEN] = { .name = "ticket.reopen", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_CLOSE] = { .name = "ticket.close", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
-    [LSS__EV_TICKET_RATE] = { .name = "ticket.rate",
+    [LSS__EV_TICKET_REOPEN] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.reopen", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_CLOSE] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.close", .nf = 1, .f = { KEY("ticket", 0, TICKET) } },
+    [LSS__EV_TICKET_RATE] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.rate",
                               .nf = 3,
                               .f = { KEY("ticket", 0, TICKET), INT("score", 0), TEXT("comment", 1, 0) } },
-    [LSS__EV_SLA_SET] = { .name = "sla.set",
+    [LSS__EV_SLA_SET] = {  RULES(sla_set, lss__sla_set_reserve, NONE, 0), .name = "sla.set",
                           .nf = 3,
                           .f = { ENUM("priority", 0, 1, 0, PRIORITY, 0, -1), DUR("first_response", 1, 1),
                                  DUR("resolution", 2, 1) } },
-    [LSS__EV_STAGE_PROBABILITY] = { .name = "stage.probability",
+    [LSS__EV_STAGE_PROBABILITY] = {  RULES(stage_probability, lss__stage_probability_reserve, NONE, 0), .name = "stage.probability",
                                     .nf = 2,
                                     .f = { ENUM("stage", 0, 1, 0, STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
                                            INT("percent", 1) } },
 };
+#undef RULES
 #undef KEY
 #undef OKEY
 #undef NEWKEY
 #undef TEXT
+#undef INTERNED
 #undef TIME
 #undef MONEY
 #undef DUR
@@ -112,6 +120,7 @@ static void schema_derive(void)
             if (f->type == LSS__F_KEY || f->type == LSS__F_TEXT) {
                 d->sname[f->slot] = f->name;
                 d->sref[f->slot] = f->ref;
+                d->sintern[f->slot] = f->intern;
                 if (f->slot + 1u > d->ns)
                     d->ns = (uint8_t)(f->slot + 1u);
             } else {
@@ -315,191 +324,6 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         else if (r->kind >= LSS__EV_TICKET_OPEN && r->kind <= LSS__EV_TICKET_RATE)
             ticket_event_of(r, ev);
         break;
-    }
-}
-
-/* An integer that becomes a C enum or int must fit an int first. */
-static bool small(int64_t v) { return v >= INT_MIN && v <= INT_MAX; }
-
-static lss_status apply(lss_db *db, const lss__event *ev, const void **created);
-
-lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created)
-{
-    const void *dummy;
-    if (created == NULL)
-        created = &dummy;
-    *created = NULL;
-    if (ev->kind == LSS__EV_NONE || ev->kind >= LSS__EV_COUNT)
-        return lss__fail(db, LSS_INVALID, "event: kind %u is not an event", ev->kind);
-    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
-    /* the ids say where the named entities are: the lookups by key check
-     * these first (a wrong id only costs the hash lookup) */
-    static const size_t slab_of[] = { 0, offsetof(lss_db, members), offsetof(lss_db, customers),
-                                      offsetof(lss_db, deals), offsetof(lss_db, tickets) };
-    lss__event named = *ev;
-    lss__lock(db);
-    for (unsigned k = 0; k < d->ns; k++) {
-        if (!d->sref[k] || ev->ref[k] == LSS__NONE)
-            continue;
-        const lss__slab *sl = (const lss__slab *)((const char *)db + slab_of[d->sref[k]]);
-        if (ev->ref[k] >= sl->count) {
-            if (ev->s[k])
-                continue; /* a stale hint: the key decides */
-            lss__unlock(db);
-            return lss__fail(db, LSS_NOT_FOUND, "%s: field \"%s\": entity id %u does not exist", d->name,
-                             d->sname[k], ev->ref[k]);
-        }
-        /* entities with keys have the key first (internal.h) */
-        void *e = lss__slab_get(sl, ev->ref[k]);
-        if (named.s[k] == NULL)
-            named.s[k] = *(const char *const *)e;
-        db->hint[d->sref[k] - 1] = e;
-    }
-    ev = &named;
-    /* replaying its own journal (checksummed, written after these checks
-     * passed) the database knows that an opening event's key is new */
-    if (db->replaying && (ev->kind == LSS__EV_MEMBER_ADD || ev->kind == LSS__EV_CUSTOMER_ADD ||
-                          ev->kind == LSS__EV_DEAL_OPEN || ev->kind == LSS__EV_TICKET_OPEN))
-        db->hint_absent = ev->s[0];
-    lss_status st = apply(db, ev, created);
-    memset(db->hint, 0, sizeof db->hint);
-    db->hint_absent = NULL;
-    lss__unlock(db);
-    return st;
-}
-
-/* The integer fields that the calls take as int must fit one. */
-static lss_status ints_fit(lss_db *db, const lss__event *ev)
-{
-    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
-    for (unsigned k = 0; k < d->ni; k++)
-        if ((d->itype[k] == LSS__F_INT || d->itype[k] == LSS__F_ENUM) && !small(ev->i[k]))
-            return lss__fail(db, LSS_INVALID, "%s: field \"%s\": %lld is out of range", d->name, d->iname[k],
-                             (long long)ev->i[k]);
-    return LSS_OK;
-}
-
-/* The entity field k of a replayed event names by id, or NULL when the
- * field holds a key, is absent or names no entity (lss__event_apply then
- * decides). */
-static void *replay_ref(const lss__slab *sl, const lss__event *ev, unsigned k)
-{
-    if (ev->s[k] != NULL || ev->ref[k] >= sl->count)
-        return NULL;
-    return lss__slab_get(sl, ev->ref[k]);
-}
-
-bool lss__replay_deal_of(const lss_db *db, uint32_t id, const lss_customer *c, const lss_deal **out)
-{
-    *out = NULL;
-    if (id == LSS__NONE)
-        return true;
-    if (id >= db->deals.count)
-        return false;
-    *out = lss__slab_get(&db->deals, id);
-    return (*out)->customer == c;
-}
-
-lss_status lss__event_replay(lss_db *db, const lss__event *ev)
-{
-    static bool (*const adds[LSS__EV_COUNT])(lss_db *, const lss__event *, lss_status *) = {
-        [LSS__EV_CUSTOMER_ADD] = lss__customer_add_replay,
-        [LSS__EV_DEAL_OPEN] = lss__deal_open_replay,
-        [LSS__EV_ACTIVITY_LOG] = lss__activity_log_replay,
-        [LSS__EV_TICKET_OPEN] = lss__ticket_open_replay,
-    };
-    unsigned kind = ev->kind;
-    lss_status st;
-    /* what lss__wbegin and the time check would refuse goes to the call (a
-     * replaying database has no journal handle, transaction or poison yet) */
-    if (!db->replaying || kind >= LSS__EV_COUNT || !lss__time_fits(ev->at) || db->events >= UINT32_MAX)
-        return lss__event_apply(db, ev, NULL);
-    if (adds[kind]) {
-        if ((st = ints_fit(db, ev)) != LSS_OK)
-            return st;
-        if (adds[kind](db, ev, &st))
-            return st;
-        return lss__event_apply(db, ev, NULL);
-    }
-    bool deal = kind >= LSS__EV_DEAL_ADVANCE && kind <= LSS__EV_DEAL_REOPEN;
-    bool ticket = kind >= LSS__EV_TICKET_ASSIGN && kind <= LSS__EV_TICKET_RATE;
-    if (deal || ticket) {
-        void *e = replay_ref(deal ? &db->deals : &db->tickets, ev, 0);
-        bool names_member = kind == LSS__EV_DEAL_ASSIGN || kind == LSS__EV_TICKET_ASSIGN ||
-                            kind == LSS__EV_TICKET_CONTACT;
-        const lss_member *m = names_member ? replay_ref(&db->members, ev, 1) : NULL;
-        if (e != NULL && (m != NULL || !names_member)) {
-            if ((st = ints_fit(db, ev)) != LSS_OK)
-                return st;
-            return deal ? lss__deal_replay(db, ev, e, m) : lss__ticket_replay(db, ev, e, m);
-        }
-    }
-    return lss__event_apply(db, ev, NULL);
-}
-
-static lss_status apply(lss_db *db, const lss__event *ev, const void **created)
-{
-    const char *const *s = ev->s;
-    const int64_t *i = ev->i;
-    lss_status st = ints_fit(db, ev);
-    if (st != LSS_OK)
-        return st;
-    switch (ev->kind) {
-    case LSS__EV_MEMBER_ADD:
-        return lss_member_add((const lss_member **)created, db, ev->at, s[0], s[1], (lss_role)i[0], s[2]);
-    case LSS__EV_QUOTA_SET:
-        return lss_quota_set(db, ev->at, s[0], i[0], i[1], i[2]);
-    case LSS__EV_CUSTOMER_ADD:
-        return lss_customer_add((const lss_customer **)created, db, ev->at, s[0], s[1], s[2], s[3], s[4],
-                                (lss_source)i[0], s[5]);
-    case LSS__EV_CUSTOMER_UPDATE:
-        return lss_customer_update(db, ev->at, s[0], s[1], s[2], s[3], s[4]);
-    case LSS__EV_CUSTOMER_CHURN:
-        return lss_customer_churn(db, ev->at, s[0]);
-    case LSS__EV_CUSTOMER_ERASE:
-        return lss_customer_erase(db, ev->at, s[0]);
-    case LSS__EV_DEAL_OPEN:
-        return lss_deal_open((const lss_deal **)created, db, ev->at, s[0], s[1], s[2], i[0], s[3], i[1]);
-    case LSS__EV_DEAL_ADVANCE:
-        return lss_deal_advance(db, ev->at, s[0], (lss_stage)i[0]);
-    case LSS__EV_DEAL_AMOUNT:
-        return lss_deal_set_amount(db, ev->at, s[0], i[0]);
-    case LSS__EV_DEAL_ASSIGN:
-        return lss_deal_assign(db, ev->at, s[0], s[1]);
-    case LSS__EV_DEAL_WIN:
-        return lss_deal_win(db, ev->at, s[0], i[0]);
-    case LSS__EV_DEAL_LOSE:
-        return lss_deal_lose(db, ev->at, s[0], (lss_loss_reason)i[0], s[1]);
-    case LSS__EV_DEAL_REOPEN:
-        return lss_deal_reopen(db, ev->at, s[0]);
-    case LSS__EV_ACTIVITY_LOG:
-        return lss_activity_log((const lss_activity **)created, db, ev->at, s[0], s[1], (lss_activity_kind)i[0],
-                                (lss_channel)i[1], i[2], s[2], s[3]);
-    case LSS__EV_TICKET_OPEN:
-        return lss_ticket_open((const lss_ticket **)created, db, ev->at, s[0], s[1], (lss_ticket_kind)i[0],
-                               (lss_channel)i[1], (lss_priority)i[2], s[2], s[3]);
-    case LSS__EV_TICKET_ASSIGN:
-        return lss_ticket_assign(db, ev->at, s[0], s[1]);
-    case LSS__EV_TICKET_CONTACT:
-        return lss_ticket_contact(db, ev->at, s[0], s[1], i[0], (int)i[1]);
-    case LSS__EV_TICKET_WAIT:
-        return lss_ticket_wait(db, ev->at, s[0]);
-    case LSS__EV_TICKET_RESUME:
-        return lss_ticket_resume(db, ev->at, s[0]);
-    case LSS__EV_TICKET_RESOLVE:
-        return lss_ticket_resolve(db, ev->at, s[0], s[1]);
-    case LSS__EV_TICKET_REOPEN:
-        return lss_ticket_reopen(db, ev->at, s[0]);
-    case LSS__EV_TICKET_CLOSE:
-        return lss_ticket_close(db, ev->at, s[0]);
-    case LSS__EV_TICKET_RATE:
-        return lss_ticket_rate(db, ev->at, s[0], (int)i[0], s[1]);
-    case LSS__EV_SLA_SET:
-        return lss_sla_set(db, ev->at, (lss_priority)i[0], i[1], i[2]);
-    case LSS__EV_STAGE_PROBABILITY:
-        return lss_stage_probability_set(db, ev->at, (lss_stage)i[0], (int)i[1]);
-    default:
-        return lss__fail(db, LSS_INVALID, "event: kind %u is not an event", ev->kind);
     }
 }
 

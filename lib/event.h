@@ -52,8 +52,9 @@ typedef struct lss__event {
     uint32_t ref[LSS__EV_STRS]; /* for a field naming an existing entity: its id (LSS__NONE: unknown) */
 } lss__event;
 
-/* What a key field names (lss__field::ref): an entity that must exist. */
-enum { LSS__REF_NONE, LSS__REF_MEMBER, LSS__REF_CUSTOMER, LSS__REF_DEAL, LSS__REF_TICKET };
+
+/* The interned texts (lss__field::intern): one copy per distinct team or segment. */
+enum { LSS__INTERN_NONE, LSS__INTERN_TEAM, LSS__INTERN_SEGMENT };
 
 /* Field types: a key or a text (in s[]), or an integer (in i[]) that is a
  * time, money in minor units, a duration in seconds, a plain integer or an
@@ -68,6 +69,7 @@ typedef struct lss__field {
     uint8_t slot;        /* its index in s[] (keys, texts) or i[] (integers) */
     uint8_t required;
     uint8_t ref;         /* LSS__REF_*: a key naming an existing entity */
+    uint8_t intern;      /* LSS__INTERN_*: a text stored once per distinct value */
     int8_t spelling;     /* LSS__F_ENUM: its lss__enum_id (enums.h) */
     int8_t first, last;  /* LSS__F_ENUM: the values an error lists as expected (last -1: all) */
     int64_t absent;      /* an integer field's value when it is not given */
@@ -75,20 +77,32 @@ typedef struct lss__field {
 
 #define LSS__EV_FIELDS 8
 
-/* The schema: each event kind's name and fields, in the format's order.
- * The binary codec, the JSON reader and writer, the export, replay's
- * checks and the messages all read it; the per-slot arrays after f[] are
- * derived from it once (lss__schema_init), for the codec's inner loops. */
+struct lss__cmd;
+
+/* The schema: each event kind's name and fields, in the format's order, and
+ * its rules. The binary codec, the JSON reader and writer, the export, the
+ * command path and the messages all read it; the per-slot arrays after f[]
+ * are derived from it once (lss__schema_init), for the codec's inner loops.
+ * The rules of a kind (command.h) live beside each other in its entity's
+ * file: check (pure: the state and the event give OK or a status and its
+ * message), reserve (the kind's own memory; NULL: none beyond what
+ * command.c reserves for every kind) and apply (the change; cannot fail). */
 typedef struct lss__ev_desc {
     const char *name;                  /* the spec's type, e.g. "deal.open" */
     uint8_t nf;                        /* fields in f[] */
     lss__field f[LSS__EV_FIELDS];
+    lss_status (*check)(lss_db *db, struct lss__cmd *c);
+    lss_status (*reserve)(lss_db *db, struct lss__cmd *c);
+    void (*apply)(lss_db *db, struct lss__cmd *c);
+    uint8_t adds;                      /* the entity it adds (LSS__REF_*), or 0 */
+    uint8_t saves;                     /* entity copies a transaction's undo log needs for it */
     /* derived */
     uint8_t ns, ni;                    /* how many strings, integers */
     const char *sname[LSS__EV_STRS];   /* each slot's field name */
     const char *iname[LSS__EV_INTS];
     uint8_t itype[LSS__EV_INTS];       /* each integer slot's LSS__F_* */
     uint8_t sref[LSS__EV_STRS];        /* each string slot's LSS__REF_* */
+    uint8_t sintern[LSS__EV_STRS];     /* each string slot's LSS__INTERN_* */
 } lss__ev_desc;
 
 extern lss__ev_desc lss__ev_descs[LSS__EV_COUNT];
@@ -107,35 +121,6 @@ typedef struct lss__evref {
 
 /* Rebuild the event `r` stands for (strings borrowed from the database). */
 void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev);
-
-/* Apply an event through the public API (which validates it). *created, if
- * not NULL, receives the new entity of an opening event. */
-lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created);
-
-/* Apply an event decoded from the database's own journal (db->replaying):
- * the deal and ticket events and the events that add a customer, deal,
- * activity or ticket, naming their entities by id (as the journal writes
- * them), go to the code that makes the change directly, with the checks of
- * the calls that wrote them less the lookups by key; every other event, and
- * any that fails one of those checks, goes through lss__event_apply (whose
- * call reports the error). */
-lss_status lss__event_replay(lss_db *db, const lss__event *ev);
-/* The direct forms (pipeline.c, ticket.c, customer.c), called once the
- * event's time and the room for one more event are checked: the entity, and
- * the member the event names (the new owner of deal.assign, the agent of
- * ticket.assign and ticket.contact; else NULL), already found. */
-lss_status lss__deal_replay(lss_db *db, const lss__event *ev, lss_deal *d, const lss_member *owner);
-lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, const lss_member *agent);
-/* The direct forms of the events that add an entity: true when the event
- * passes the checks of its call and *st is the result; false to take the
- * call (for its error). */
-bool lss__customer_add_replay(lss_db *db, const lss__event *ev, lss_status *st);
-bool lss__deal_open_replay(lss_db *db, const lss__event *ev, lss_status *st);
-bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st);
-bool lss__activity_log_replay(lss_db *db, const lss__event *ev, lss_status *st);
-/* For those: the deal an event names by id (LSS__NONE: none, *out NULL),
- * if it exists and belongs to customer c. */
-bool lss__replay_deal_of(const lss_db *db, uint32_t id, const lss_customer *c, const lss_deal **out);
 
 /* Every event of the database in sequence order: refs[k] is event k + 1.
  * Allocated with lss__malloc; *count = lss_db_event_count(). */

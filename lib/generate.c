@@ -1,7 +1,7 @@
 /* The demo company: a deterministic simulation of leads, deals, activities
  * and tickets. Each customer's story is written as events, sorted by time
  * and applied through the public API (lss__event_apply). */
-#include "event.h"
+#include "command.h"
 
 #include <math.h>
 #include <stdio.h>

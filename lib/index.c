@@ -65,7 +65,7 @@ static void put(uint64_t *slots, uint32_t cap, uint64_t v)
 }
 
 /* Room for one more entry (the table grows by half when it would pass 0.8). */
-static bool room(lss__keyindex *ix)
+bool lss__keyindex_reserve(lss__keyindex *ix)
 {
     if ((uint64_t)(ix->count + 1u) * 5u <= (uint64_t)ix->cap * 4u)
         return true;
@@ -86,19 +86,24 @@ static bool room(lss__keyindex *ix)
     return true;
 }
 
-bool lss__keyindex_add(lss__keyindex *ix, uint32_t hash, uint32_t id)
+void lss__keyindex_put(lss__keyindex *ix, uint32_t hash, uint32_t id)
 {
-    if (!room(ix))
-        return false;
     put(ix->slots, ix->cap, slot_of(hash, id));
     ix->count++;
+}
+
+bool lss__keyindex_add(lss__keyindex *ix, uint32_t hash, uint32_t id)
+{
+    if (!lss__keyindex_reserve(ix))
+        return false;
+    lss__keyindex_put(ix, hash, id);
     return true;
 }
 
 int lss__keyindex_add_unique(lss__keyindex *ix, const lss__slab *s, size_t key_off, uint32_t hash, uint32_t id,
                              uint32_t *dup)
 {
-    if (!room(ix))
+    if (!lss__keyindex_reserve(ix))
         return -1;
     const char *key = *(const char *const *)((const char *)lss__slab_get(s, id) + key_off);
     uint32_t i = probe(ix, s, key_off, hash, key);

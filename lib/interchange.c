@@ -2,6 +2,7 @@
  * the canonical form), over the events of event.h. */
 #define _GNU_SOURCE 1 /* getline */
 #include "enums.h"
+#include "command.h"
 #include "journal.h"
 
 #include <errno.h>

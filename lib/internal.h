@@ -158,7 +158,11 @@ uint32_t lss__key_hash(const char *key);
 /* The id of the entity with `key` (its key pointer at key_off in the slab's
  * elements), or LSS__NONE. */
 uint32_t lss__keyindex_find(const lss__keyindex *ix, const lss__slab *s, size_t key_off, const char *key);
-/* False on OOM (nothing changed). */
+/* Room for one more entry: false on OOM (nothing changed). */
+bool lss__keyindex_reserve(lss__keyindex *ix);
+/* Add an entry; only after a successful reserve. */
+void lss__keyindex_put(lss__keyindex *ix, uint32_t hash, uint32_t id);
+/* Both: false on OOM (nothing changed). */
 bool lss__keyindex_add(lss__keyindex *ix, uint32_t hash, uint32_t id);
 /* Add `id` unless an entity with the same key is there: 0 added, 1 a
  * duplicate (its id in *dup, nothing added), -1 out of memory. */
@@ -189,6 +193,10 @@ void lss__errmsg_forget(const lss_db *db);
 
 /* ---- entities ----------------------------------------------------------- */
 #define LSS__NONE UINT32_MAX
+
+/* The entity kinds, as an event's key field names one (lss__field::ref; it
+ * must exist) or adds one (lss__ev_desc::adds). */
+enum { LSS__REF_NONE, LSS__REF_MEMBER, LSS__REF_CUSTOMER, LSS__REF_DEAL, LSS__REF_TICKET, LSS__REF_ACTIVITY };
 
 /* Entities with a key (member, customer, deal, ticket) have it first: the
  * key index and the replay read it there (static assertions in db.c). */
@@ -458,74 +466,33 @@ struct lss_db {
     lss_status poisoned;          /* LSS_OK, or the I/O error that stops every later change */
     pthread_t tx_owner;
     int tx_active;
-    bool replaying;               /* applying the journal: do not write it again */
     bool undo_on;                 /* the current call keeps an undo log */
-    lss__savepoint call_sp, tx_sp;
+    lss__savepoint tx_sp;
     lss__vec undo;                /* lss__undo_entry */
     unsigned char *undo_bytes;
     size_t undo_len, undo_cap;
-    /* replay: the entities an event names, found by id (lss__event_apply),
-     * so that the lookups by key need not hash */
-    void *hint[4];
-    const char *hint_absent;  /* replay: the key an opening event adds (known to be new) */
 };
 
-enum { LSS__H_MEMBER, LSS__H_CUSTOMER, LSS__H_DEAL, LSS__H_TICKET };
-
-/* The lookup by key of an entity kind: the replay hint if it matches, else
- * the hash table. */
-#define LSS__DEFINE_GET(type, fn, table, slab, h)                                                   \
-    type *fn(const lss_db *db, const char *key)                                                     \
-    {                                                                                               \
-        type *e = db->hint[h];                                                                      \
-        if (e && e->key == key)                                                                     \
-            return e;                                                                               \
-        if (key == db->hint_absent)                                                                 \
-            return NULL;                                                                            \
-        if (e && strcmp(e->key, key) == 0)                                                          \
-            return e;                                                                               \
-        uint32_t id = lss__keyindex_find(&db->table, &db->slab, offsetof(type, key), key);          \
-        return id == LSS__NONE ? NULL : (type *)lss__slab_get(&db->slab, id);                       \
-    }
-
-/* Every public mutation: lock, lss__wbegin (the gate), validate, reserve,
- * write the event (lss__log), save for a transaction's undo what it will
- * change (lss__undo_save), change memory, lss__counted, unlock. */
 void lss__lock(const lss_db *db);
 void lss__unlock(const lss_db *db);
-/* Start a change (database locked): refuses on a poisoned handle, a
- * read-only one, another thread's transaction or a full sequence; with a
- * journal or in a transaction takes the call's savepoint, and in a
- * transaction room in the undo log for `saves` entity copies. */
-lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves);
 /* The sequence number the change being made will get. */
 static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->events + 1u; }
 /* Before changing an existing entity or pointer: keep a copy (only while
- * undo is on; never fails, the room was reserved by lss__wbegin). */
+ * undo is on, in a transaction; never fails: the command's gate reserved
+ * the room). */
 void lss__undo_save(lss_db *db, int type, void *obj);
 /* Before changing pointer field `field` (an offset) of element `index` of a
  * movable vector of `obj` (type LSS__U_CHANGE_PTR, LSS__U_DEAL_HIST_PTR or
  * LSS__U_TICKET_HIST_PTR): keep its value. */
 void lss__undo_save_elem(lss_db *db, int type, void *obj, uint32_t index, size_t field);
-/* Reserve room for `n` more pointer saves (customer.erase). */
+/* Reserve room for `entries` more saves of `bytes` in all (customer.erase);
+ * room for the `saves` entity copies of one event (the command's gate). */
 lss_status lss__undo_reserve(lss_db *db, uint32_t entries, size_t bytes);
+lss_status lss__undo_reserve_saves(lss_db *db, uint32_t saves);
 /* Take a savepoint; put memory back to one. */
 void lss__savepoint_take(const lss_db *db, lss__savepoint *sp);
 void lss__rollback(lss_db *db, const lss__savepoint *sp);
-/* Every change is written before it is made: once its checks pass and its
- * memory is reserved, a call writes its event to the journal (or the
- * transaction's buffer), then changes memory, which cannot fail, then
- * counts the event.
- * lss__log: write `ev` (lss__event, event.h); no-op in memory and while
- * replaying. On failure the call's savepoint takes back what it reserved
- * and the error is returned: nothing of the call remains.
- * lss__log_ref: the same for the event that entry `idx` of `obj` stands
- * for (lss__evref, event.h): an entry written in its reserved place, not
- * yet counted, or a new entity.
- * lss__counted: the change is made; count it. */
-struct lss__event;
-lss_status lss__log(lss_db *db, const struct lss__event *ev);
-lss_status lss__log_ref(lss_db *db, uint8_t kind, const void *obj, uint32_t idx);
+/* The change is made: count it. */
 void lss__counted(lss_db *db, lss_time at);
 
 /* Shared validation helpers; each reports through lss__fail. */
@@ -536,20 +503,13 @@ lss_status lss__check_text(lss_db *db, const char *ctx, const char *field, const
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m,
                             bool positive);
 void lss__fmt_time(char buf[LSS_TIME_BUFSIZE], lss_time t);
-/* Replay's quiet form of the checks: lss__check_text and lss__check_key,
- * whose message the caller does not use (a record that fails one goes
- * through the public call for its error): is the text valid UTF-8 of [min,
- * max] bytes, min 0 or 1 (NULL: when not required)? Is the key 1 to
- * LSS__KEY_MAX bytes of UTF-8 without control characters? Does the time fit? */
-bool lss__text_fits(const char *s, size_t min, size_t max, bool required);
 /* An ISO 4217 code as the library takes it: three letters A-Z, then NUL. */
 bool lss__currency_valid(const char *c);
-bool lss__key_fits(const char *key);
 static inline bool lss__time_fits(lss_time t) { return t >= 0 && t <= LSS_TIME_MAX; }
 
-lss_member *lss__member_get(const lss_db *db, const char *key);
-lss_customer *lss__customer_get(const lss_db *db, const char *key);
-lss_deal *lss__deal_get(const lss_db *db, const char *key);
+/* The entity of kind `ref` (LSS__REF_MEMBER, _CUSTOMER, _DEAL, _TICKET)
+ * with `key`, or NULL. */
+void *lss__entity_get(const lss_db *db, unsigned ref, const char *key);
 /* lss_<noun>_find over an entity kind's key table and slab. */
 lss_status lss__find(const void **out, const lss_db *db, const lss__keyindex *ix, const lss__slab *s, const char *key,
                      const char *noun);
@@ -583,11 +543,7 @@ lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, ui
  * the end of the replay, refusing a key that two entities share
  * (LSS_CORRUPT), and the calls keep it from then on. */
 lss_status lss__index_build(lss_db *db);
-/* Add entity `id` with `key` to a key table (not while replaying).
- * False on OOM (the entity is then not in the table). */
-bool lss__index_add(lss_db *db, lss__keyindex *ix, uint32_t id, const char *key);
 
-lss_ticket *lss__ticket_get(const lss_db *db, const char *key);
 /* Entry i of a deal's history as the public struct (with the amount and
  * owner after it); of a ticket's. No range check. */
 void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i);

@@ -3,6 +3,7 @@
  * docs/durability.md. */
 #define _GNU_SOURCE 1 /* fdatasync, O_CLOEXEC, flock */
 #include "journal.h"
+#include "command.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -528,7 +529,7 @@ static lss_status apply_range(lss_db *db, struct lss__journal *j, const unsigned
                 return lss__fail(db, LSS_CORRUPT,
                                  "journal \"%.200s\": the record at offset %zu (event %llu) does not decode", j->path,
                                  off, (unsigned long long)lss__get_u64(p + 16));
-            if ((st = lss__event_replay(db, &ev)) != LSS_OK) {
+            if ((st = lss__replay(db, &ev)) != LSS_OK) {
                 char msg[LSS__MSG_MAX];
                 snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
                 return lss__fail(db, st == LSS_NOMEM ? LSS_NOMEM : LSS_CORRUPT,
@@ -551,7 +552,6 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
     if (scratch == NULL)
         return lss__fail(db, LSS_NOMEM, "journal: out of memory");
     lss_status st = LSS_OK;
-    db->replaying = true;
     size_t applied = LSS__J_HEADER;
     bool dropped_damage = false;
     for (;;) {
@@ -591,7 +591,6 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
         if (sc.why || sc.off >= size)
             break;
     }
-    db->replaying = false;
     lss__free(scratch);
     if (st != LSS_OK)
         return st;

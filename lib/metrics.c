@@ -147,7 +147,7 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
     if (m->from < 0 || m->to < 1 || m->to > LSS_TIME_MAX || m->from >= m->to)
         return lss__fail(db, LSS_INVALID, "%s: window [%lld, %lld) is empty or out of range (0 to %lld)", ctx,
                          (long long)m->from, (long long)m->to, (long long)LSS_TIME_MAX);
-    if (q->member && (m->member = lss__member_get(db, q->member)) == NULL)
+    if (q->member && (m->member = lss__entity_get(db, LSS__REF_MEMBER, q->member)) == NULL)
         return lss__fail(db, LSS_INVALID, "%s: filter member \"%.128s\" does not exist", ctx, q->member);
     if (q->channel != LSS_CHANNEL_ANY && lss_channel_name(q->channel) == NULL)
         return lss__fail(db, LSS_INVALID, "%s: filter channel %d is not a channel", ctx, q->channel);
@@ -601,7 +601,7 @@ static lss_status quota_one(lss_quota_row *out, lss_db *db, const char *member, 
     lss_quota_row *rows = NULL;
     uint32_t n = 0;
     lss_status st = LSS_OK;
-    if (member && lss__member_get(db, member) == NULL)
+    if (member && lss__entity_get(db, LSS__REF_MEMBER, member) == NULL)
         st = lss__fail(db, LSS_NOT_FOUND, "%s: member \"%.128s\" does not exist", ctx, member);
     if (st == LSS_OK)
         st = lss__mq_resolve(&m, db, &q, ctx);

@@ -1,109 +1,97 @@
 /* Team members and quotas. */
-#include "event.h"
+#include "command.h"
 
 #include <stdio.h>
 
-LSS__DEFINE_GET(lss_member, lss__member_get, members_by_key, members, LSS__H_MEMBER)
+/* ---- member.add ---------------------------------------------------------- */
+
+lss_status lss__member_add_check(lss_db *db, lss__cmd *c)
+{
+    const char *ctx = lss__cmd_ctx(c), *const *s = c->ev.s;
+    lss_status st;
+    if ((st = lss__check_key(db, ctx, "key", s[0])) ||
+        (st = lss__check_text(db, ctx, "name", s[1], LSS__NAME_MAX, true, false)) ||
+        (st = lss__check_text(db, ctx, "team", s[2], LSS__NAME_MAX, false, true)))
+        return st;
+    if (lss_role_name((int)c->ev.i[0]) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: member \"%s\": field \"role\": %d is not a role", ctx, s[0],
+                         (int)c->ev.i[0]);
+    if (lss__cmd_exists(db, c))
+        return lss__fail(db, LSS_EXISTS, "%s: member \"%s\" already exists", ctx, s[0]);
+    return LSS_OK;
+}
+
+void lss__member_add_apply(lss_db *db, lss__cmd *c)
+{
+    lss_member *m = lss__slab_push(&db->members);
+    m->key = c->txt[0];
+    m->name = c->txt[1];
+    m->team = c->txt[2];
+    m->added_at = c->ev.at;
+    m->id = db->members.count - 1;
+    m->seq = lss__next_seq(db);
+    m->role = (uint8_t)c->ev.i[0];
+    c->created = m;
+}
 
 lss_status lss_member_add(const lss_member **out, lss_db *db, lss_time at, const char *key, const char *name,
                           lss_role role, const char *team)
 {
-    static const char ctx[] = "member.add";
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_MEMBER_ADD, at);
+    c.ev.s[0] = key;
+    c.ev.s[1] = name;
+    c.ev.s[2] = team;
+    c.ev.i[0] = role;
+    return lss__command(db, &c, (const void **)out);
+}
+
+/* ---- quota.set ------------------------------------------------------------ */
+
+lss_status lss__quota_set_check(lss_db *db, lss__cmd *c)
+{
+    const char *ctx = lss__cmd_ctx(c), *member = c->ev.s[0];
+    lss_time from = c->ev.i[0], to = c->ev.i[1];
     lss_status st;
-    if (out)
-        *out = NULL;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 0)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = lss__check_key(db, ctx, "key", key)) ||
-        (st = lss__check_text(db, ctx, "name", name, LSS__NAME_MAX, true, false)) ||
-        (st = lss__check_text(db, ctx, "team", team, LSS__NAME_MAX, false, true)))
-        goto done;
-    if (lss_role_name((int)role) == NULL) {
-        st = lss__fail(db, LSS_INVALID, "%s: member \"%s\": field \"role\": %d is not a role", ctx, key, (int)role);
-        goto done;
+    if ((st = lss__cmd_key(db, c, 0)) || (st = lss__check_time(db, ctx, "from", from)) ||
+        (st = lss__check_time(db, ctx, "to", to)) || (st = lss__check_money(db, ctx, "amount", c->ev.i[2], true)))
+        return st;
+    if (to <= from) {
+        char a[LSS_TIME_BUFSIZE], b[LSS_TIME_BUFSIZE];
+        lss__fmt_time(a, from);
+        lss__fmt_time(b, to);
+        return lss__fail(db, LSS_INVALID, "%s: member \"%s\": field \"to\": %s is not after from %s", ctx, member, b,
+                         a);
     }
-    if (lss__member_get(db, key)) {
-        st = lss__fail(db, LSS_EXISTS, "%s: member \"%s\" already exists", ctx, key);
-        goto done;
-    }
-    lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    const char *team_s;
-    bool team_added = false;
-    const char *k, *n;
-    if (lss__slab_reserve(&db->members) || lss__arena_strdup(&db->text, key, &k) ||
-        lss__arena_strdup(&db->text, name, &n) ||
-        lss__intern_put(&db->teams, &db->text, team, &team_s, &team_added))
-        goto oom;
-    lss_member *m = lss__slab_push(&db->members);
-    m->key = k;
-    m->name = n;
-    m->added_at = at;
-    m->id = db->members.count - 1;
-    m->seq = lss__next_seq(db);
-    m->team = team_s;
-    m->role = (uint8_t)role;
-    if (!lss__index_add(db, &db->members_by_key, m->id, m->key)) {
-        lss__slab_pop(&db->members);
-        if (team_added)
-            lss__intern_undo(&db->teams);
-        goto oom;
-    }
-    if ((st = lss__log_ref(db, LSS__EV_MEMBER_ADD, m, 0)))
-        goto done;
-    lss__counted(db, at);
-    if (out)
-        *out = m;
-    st = LSS_OK;
-    goto done;
-oom:
-    lss__arena_reset(&db->text, mark);
-    st = lss__fail(db, LSS_NOMEM, "%s: member \"%s\": out of memory", ctx, key);
-done:
-    lss__unlock(db);
-    return st;
+    if (lss__cmd_get(db, c, 0) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: member \"%s\" does not exist", ctx, member);
+    return LSS_OK;
+}
+
+lss_status lss__quota_set_reserve(lss_db *db, lss__cmd *c)
+{
+    (void)db;
+    return lss__vec_reserve(&((lss_member *)c->e[0])->quotas, sizeof(lss__quota), 1);
+}
+
+void lss__quota_set_apply(lss_db *db, lss__cmd *c)
+{
+    lss_member *m = c->e[0];
+    lss__quota q = { { c->ev.at, c->ev.i[0], c->ev.i[1], c->ev.i[2] }, lss__next_seq(db) };
+    lss__undo_save(db, LSS__U_MEMBER, m);
+    LSS__VEC_AT(&m->quotas, lss__quota, m->quotas.count++) = q;
 }
 
 lss_status lss_quota_set(lss_db *db, lss_time at, const char *member, lss_time from, lss_time to,
                          lss_money amount)
 {
-    static const char ctx[] = "quota.set";
-    lss_status st;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = lss__check_key(db, ctx, "member", member)) ||
-        (st = lss__check_time(db, ctx, "from", from)) || (st = lss__check_time(db, ctx, "to", to)) ||
-        (st = lss__check_money(db, ctx, "amount", amount, true)))
-        goto done;
-    if (to <= from) {
-        char a[LSS_TIME_BUFSIZE], b[LSS_TIME_BUFSIZE];
-        lss__fmt_time(a, from);
-        lss__fmt_time(b, to);
-        st = lss__fail(db, LSS_INVALID, "%s: member \"%s\": field \"to\": %s is not after from %s", ctx, member, b, a);
-        goto done;
-    }
-    lss_member *m = lss__member_get(db, member);
-    if (m == NULL) {
-        st = lss__fail(db, LSS_NOT_FOUND, "%s: member \"%s\" does not exist", ctx, member);
-        goto done;
-    }
-    if (lss__vec_reserve(&m->quotas, sizeof(lss__quota), 1)) {
-        st = lss__fail(db, LSS_NOMEM, "%s: member \"%s\": out of memory", ctx, member);
-        goto done;
-    }
-    lss__quota q = { { at, from, to, amount }, lss__next_seq(db) };
-    LSS__VEC_AT(&m->quotas, lss__quota, m->quotas.count) = q; /* in its reserved place, not yet counted */
-    if ((st = lss__log_ref(db, LSS__EV_QUOTA_SET, m, m->quotas.count)))
-        goto done;
-    lss__undo_save(db, LSS__U_MEMBER, m);
-    m->quotas.count++;
-    lss__counted(db, at);
-done:
-    lss__unlock(db);
-    return st;
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_QUOTA_SET, at);
+    c.ev.s[0] = member;
+    c.ev.i[0] = from;
+    c.ev.i[1] = to;
+    c.ev.i[2] = amount;
+    return lss__command(db, &c, NULL);
 }
 
 lss_status lss_member_find(const lss_member **out, const lss_db *db, const char *key)

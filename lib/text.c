@@ -241,24 +241,10 @@ lss_status lss__check_time(lss_db *db, const char *ctx, const char *field, lss_t
     return LSS_OK;
 }
 
-/* Replay: is key the key of an entity the event names (lss__event_apply put
- * the entity in db->hint and its key pointer in the event)? That key was
- * checked when the entity was added, and reading it again would be a cache
- * miss per event on a large database. */
-static bool entity_key(const lss_db *db, const char *key)
-{
-    for (int h = 0; h < 4; h++)
-        if (db->hint[h] && *(const char *const *)db->hint[h] == key) /* the key is an entity's first field */
-            return true;
-    return false;
-}
-
 lss_status lss__check_key(lss_db *db, const char *ctx, const char *field, const char *key)
 {
     if (key == NULL)
         return lss__fail(db, LSS_INVALID, "%s: field \"%s\" is required", ctx, field);
-    if (db && db->replaying && entity_key(db, key))
-        return LSS_OK;
     size_t n = strlen(key);
     if (n == 0 || n > LSS__KEY_MAX)
         return lss__fail(db, LSS_INVALID, "%s: field \"%s\": key of %zu bytes (expected 1 to %u)", ctx,
@@ -300,13 +286,6 @@ bool lss__currency_valid(const char *c)
             return false;
     return c[3] == '\0';
 }
-
-bool lss__text_fits(const char *s, size_t min, size_t max, bool required)
-{
-    return lss__check_text(NULL, "replay", "text", s, max, required, min > 0) == LSS_OK;
-}
-
-bool lss__key_fits(const char *key) { return lss__check_key(NULL, "replay", "key", key) == LSS_OK; }
 
 lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_money m, bool positive)
 {

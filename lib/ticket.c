@@ -1,6 +1,6 @@
 /* Service tickets: the lifecycle as a transition table, contacts, ratings,
  * service levels and the SLA clock. */
-#include "event.h"
+#include "command.h"
 
 #include <stdlib.h>
 
@@ -41,7 +41,6 @@ static const struct ticket_rule {
 
 
 
-LSS__DEFINE_GET(lss_ticket, lss__ticket_get, tickets_by_key, tickets, LSS__H_TICKET)
 
 /* ---- SLA targets ------------------------------------------------------------ */
 
@@ -68,40 +67,40 @@ static void sla_targets(const lss_db *db, unsigned priority, lss_time t, int64_t
     }
 }
 
+lss_status lss__sla_set_check(lss_db *db, lss__cmd *c)
+{
+    const char *ctx = lss__cmd_ctx(c);
+    int64_t priority = c->ev.i[0], first_response = c->ev.i[1], resolution = c->ev.i[2];
+    if (lss_priority_name((int)priority) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: field \"priority\": %d is not a priority", ctx, (int)priority);
+    bool fr = first_response < 0 || first_response > LSS__DURATION_MAX;
+    if (fr || resolution < 0 || resolution > LSS__DURATION_MAX)
+        return lss__fail(db, LSS_INVALID, "%s: priority %s: field \"%s\": %lld is out of range (0 to %lld seconds)",
+                         ctx, lss_priority_name((int)priority), fr ? "first_response" : "resolution",
+                         (long long)(fr ? first_response : resolution), (long long)LSS__DURATION_MAX);
+    return LSS_OK;
+}
+
+lss_status lss__sla_set_reserve(lss_db *db, lss__cmd *c)
+{
+    (void)c;
+    return lss__vec_reserve(&db->sla, sizeof(lss__sla_change), 1);
+}
+
+void lss__sla_set_apply(lss_db *db, lss__cmd *c)
+{
+    lss__sla_change s = { c->ev.at, c->ev.i[1], c->ev.i[2], lss__next_seq(db), (uint8_t)c->ev.i[0] };
+    LSS__VEC_AT(&db->sla, lss__sla_change, db->sla.count++) = s;
+}
+
 lss_status lss_sla_set(lss_db *db, lss_time at, lss_priority priority, int64_t first_response, int64_t resolution)
 {
-    static const char ctx[] = "sla.set";
-    lss_status st;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 0)) || (st = lss__check_time(db, ctx, "at", at)))
-        goto done;
-    if (lss_priority_name((int)priority) == NULL) {
-        st = lss__fail(db, LSS_INVALID, "%s: field \"priority\": %d is not a priority", ctx, (int)priority);
-        goto done;
-    }
-    if (first_response < 0 || first_response > LSS__DURATION_MAX || resolution < 0 ||
-        resolution > LSS__DURATION_MAX) {
-        bool fr = first_response < 0 || first_response > LSS__DURATION_MAX;
-        st = lss__fail(db, LSS_INVALID, "%s: priority %s: field \"%s\": %lld is out of range (0 to %lld seconds)", ctx,
-                       lss_priority_name((int)priority), fr ? "first_response" : "resolution",
-                       (long long)(fr ? first_response : resolution), (long long)LSS__DURATION_MAX);
-        goto done;
-    }
-    if (lss__vec_reserve(&db->sla, sizeof(lss__sla_change), 1)) {
-        st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
-        goto done;
-    }
-    lss__sla_change s = { at, first_response, resolution, lss__next_seq(db), (uint8_t)priority };
-    LSS__VEC_AT(&db->sla, lss__sla_change, db->sla.count) = s; /* in its reserved place, not yet counted */
-    if ((st = lss__log_ref(db, LSS__EV_SLA_SET, NULL, db->sla.count)))
-        goto done;
-    db->sla.count++;
-    lss__counted(db, at);
-done:
-    lss__unlock(db);
-    return st;
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_SLA_SET, at);
+    c.ev.i[0] = priority;
+    c.ev.i[1] = first_response;
+    c.ev.i[2] = resolution;
+    return lss__command(db, &c, NULL);
 }
 
 lss_status lss_sla_targets_at(int64_t *first_response, int64_t *resolution, const lss_db *db, lss_priority priority,
@@ -117,312 +116,229 @@ lss_status lss_sla_targets_at(int64_t *first_response, int64_t *resolution, cons
 
 /* ---- open ---------------------------------------------------------------------- */
 
-static lss_status ticket_create(const lss_ticket **out, lss_db *db, lss_time at, const char *key, lss_customer *c,
-                                lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
-                                const lss_deal *d);
+lss_status lss__ticket_open_check(lss_db *db, lss__cmd *c)
+{
+    const char *ctx = lss__cmd_ctx(c), *const *s = c->ev.s, *key = s[0];
+    const int64_t *i = c->ev.i;
+    const lss_customer *cu;
+    const lss_deal *d;
+    lss_status st;
+    if ((st = lss__check_key(db, ctx, "key", key)) || (st = lss__cmd_key(db, c, 1)) ||
+        (st = lss__check_text(db, ctx, "subject", s[2], LSS__TITLE_MAX, false, false)))
+        return st;
+    int bad = lss_ticket_kind_name((int)i[0]) == NULL ? 0
+              : lss_channel_name((int)i[1]) == NULL   ? 1
+              : lss_priority_name((int)i[2]) == NULL  ? 2
+                                                      : -1;
+    if (bad >= 0)
+        return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"%s\": %d is not valid", ctx, key,
+                         lss__ev_descs[c->ev.kind].iname[bad], (int)i[bad]);
+    if ((cu = lss__cmd_get(db, c, 1)) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": customer \"%s\" does not exist", ctx, key, s[1]);
+    if (s[3] != NULL) {
+        if ((st = lss__cmd_key(db, c, 3)))
+            return st;
+        if ((d = lss__cmd_get(db, c, 3)) == NULL)
+            return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": deal \"%s\" does not exist", ctx, key, s[3]);
+        if (d->customer != cu)
+            return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": deal \"%s\" belongs to customer \"%s\", not \"%s\"",
+                             ctx, key, s[3], d->customer->key, s[1]);
+    }
+    if (lss__cmd_exists(db, c))
+        return lss__fail(db, LSS_EXISTS, "%s: ticket \"%s\" already exists", ctx, key);
+    return LSS_OK;
+}
+
+lss_status lss__ticket_open_reserve(lss_db *db, lss__cmd *c)
+{
+    (void)db;
+    return lss__vec_reserve(&c->hist, sizeof(lss__ticket_change), 6);
+}
+
+void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
+{
+    lss_ticket *t = lss__slab_push(&db->tickets);
+    unsigned channel = (unsigned)c->ev.i[1], priority = (unsigned)c->ev.i[2];
+    int64_t resp, reso;
+    t->key = c->txt[0];
+    t->subject = c->txt[2];
+    t->customer = c->e[1];
+    t->deal = c->e[3];
+    sla_targets(db, priority, c->ev.at, &resp, &reso);
+    t->sla_response = (int32_t)resp; /* <= LSS__DURATION_MAX */
+    t->sla_resolution = (int32_t)reso;
+    t->id = db->tickets.count - 1;
+    t->state = LSS_TICKET_NEW;
+    t->kind = (uint8_t)c->ev.i[0];
+    t->channel = (uint8_t)channel;
+    t->priority = (uint8_t)priority;
+    t->hist = c->hist;
+    c->hist = (lss__vec){ 0 };
+    lss__ticket_change ch = { lss__tc_word(c->ev.at, LSS_TICKET_EV_OPEN, LSS_TICKET_NEW, LSS_TICKET_NEW, channel, 0),
+                              lss__next_seq(db), -1, { NULL } };
+    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
+    LSS__APPEND_TO_CUSTOMER(db, t->customer, last_ticket, t);
+    c->created = t;
+}
 
 lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, const char *key, const char *customer,
                            lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
                            const char *deal)
 {
-    static const char ctx[] = "ticket.open";
-    lss_status st;
-    lss_customer *c;
-    const lss_deal *d = NULL;
-    if (out)
-        *out = NULL;
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    if ((st = lss__wbegin(db, ctx, 2)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = lss__check_key(db, ctx, "key", key)) || (st = lss__check_key(db, ctx, "customer", customer)) ||
-        (st = lss__check_text(db, ctx, "subject", subject, LSS__TITLE_MAX, false, false)))
-        goto done;
-    if (lss_ticket_kind_name((int)kind) == NULL || lss_channel_name((int)channel) == NULL ||
-        lss_priority_name((int)priority) == NULL) {
-        const char *f = lss_ticket_kind_name((int)kind) == NULL ? "kind"
-                        : lss_channel_name((int)channel) == NULL ? "channel" : "priority";
-        int v = lss_ticket_kind_name((int)kind) == NULL ? (int)kind
-                : lss_channel_name((int)channel) == NULL ? (int)channel : (int)priority;
-        st = lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"%s\": %d is not valid", ctx, key, f, v);
-        goto done;
-    }
-    if ((c = lss__customer_get(db, customer)) == NULL) {
-        st = lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": customer \"%s\" does not exist", ctx, key, customer);
-        goto done;
-    }
-    if (deal != NULL) {
-        if ((st = lss__check_key(db, ctx, "deal", deal)))
-            goto done;
-        if ((d = lss__deal_get(db, deal)) == NULL) {
-            st = lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": deal \"%s\" does not exist", ctx, key, deal);
-            goto done;
-        }
-        if (d->customer != c) {
-            st = lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": deal \"%s\" belongs to customer \"%s\", not \"%s\"",
-                           ctx, key, deal, d->customer->key, customer);
-            goto done;
-        }
-    }
-    if (lss__ticket_get(db, key)) {
-        st = lss__fail(db, LSS_EXISTS, "%s: ticket \"%s\" already exists", ctx, key);
-        goto done;
-    }
-    st = ticket_create(out, db, at, key, c, kind, channel, priority, subject, d);
-done:
-    lss__unlock(db);
-    return st;
-}
-
-/* The rest of ticket.open, once every field is checked: the record, its
- * texts, its history, its event. */
-static lss_status ticket_create(const lss_ticket **out, lss_db *db, lss_time at, const char *key, lss_customer *c,
-                                lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
-                                const lss_deal *d)
-{
-    lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    const char *k, *s;
-    lss__vec hist = { 0 };
-    lss_status st;
-    if (lss__slab_reserve(&db->tickets) || lss__vec_reserve(&hist, sizeof(lss__ticket_change), 6) ||
-        lss__arena_strdup(&db->text, key, &k) || lss__arena_strdup(&db->text, subject, &s))
-        goto oom;
-    lss_ticket *t = lss__slab_push(&db->tickets);
-    t->key = k;
-    t->subject = s;
-    t->customer = c;
-    t->deal = d;
-    int64_t resp, reso;
-    sla_targets(db, priority, at, &resp, &reso);
-    t->sla_response = (int32_t)resp; /* <= LSS__DURATION_MAX */
-    t->sla_resolution = (int32_t)reso;
-    t->id = db->tickets.count - 1;
-    t->state = LSS_TICKET_NEW;
-    t->kind = (uint8_t)kind;
-    t->channel = (uint8_t)channel;
-    t->priority = (uint8_t)priority;
-    t->hist = hist;
-    lss__ticket_change ch = { lss__tc_word(at, LSS_TICKET_EV_OPEN, LSS_TICKET_NEW, LSS_TICKET_NEW, (unsigned)channel, 0),
-                              lss__next_seq(db), -1, { NULL } };
-    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
-    if (!lss__index_add(db, &db->tickets_by_key, t->id, t->key)) {
-        lss__slab_pop(&db->tickets);
-        goto oom;
-    }
-    if ((st = lss__log_ref(db, LSS__EV_TICKET_OPEN, t, 0)))
-        return st;
-    LSS__APPEND_TO_CUSTOMER(db, c, last_ticket, t);
-    lss__counted(db, at);
-    if (out)
-        *out = t;
-    return LSS_OK;
-oom:
-    lss__vec_free(&hist);
-    lss__arena_reset(&db->text, mark);
-    return lss__fail(db, LSS_NOMEM, "ticket.open: ticket \"%s\": out of memory", key);
-}
-
-/* Replay (lss__event_replay): ticket.open, when its fields pass the checks
- * of lss_ticket_open (else false, and the event goes through it for its
- * error). The key is new: the journal was written after that check. */
-bool lss__ticket_open_replay(lss_db *db, const lss__event *ev, lss_status *st)
-{
-    const char *const *s = ev->s;
-    const uint32_t *ref = ev->ref;
-    const int64_t *i = ev->i;
-    if (!lss__key_fits(s[0]) ||
-        s[1] != NULL || ref[1] >= db->customers.count || !lss__text_fits(s[2], 0, LSS__TITLE_MAX, false) ||
-        lss_ticket_kind_name((int)i[0]) == NULL || lss_channel_name((int)i[1]) == NULL ||
-        lss_priority_name((int)i[2]) == NULL || s[3] != NULL)
-        return false;
-    lss_customer *c = lss__slab_get(&db->customers, ref[1]);
-    const lss_deal *d;
-    if (!lss__replay_deal_of(db, ref[3], c, &d))
-        return false;
-    *st = ticket_create(NULL, db, ev->at, s[0], c, (lss_ticket_kind)i[0], (lss_channel)i[1], (lss_priority)i[2], s[2],
-                        d);
-    return true;
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_TICKET_OPEN, at);
+    c.ev.s[0] = key;
+    c.ev.s[1] = customer;
+    c.ev.s[2] = subject;
+    c.ev.s[3] = deal;
+    c.ev.i[0] = kind;
+    c.ev.i[1] = channel;
+    c.ev.i[2] = priority;
+    return lss__command(db, &c, (const void **)out);
 }
 
 /* ---- the other events ------------------------------------------------------------- */
 
-typedef struct ticket_args {
-    const char *agent;
-    int64_t duration;
-    int channel; /* -1: the ticket's */
-    int score;
-    const char *text;
-} ticket_args;
-
-static lss_status ticket_change(lss_db *db, lss_time at, lss_ticket *t, lss_ticket_change_kind kind,
-                                const ticket_args *a, const lss_member *agent);
-
-static lss_status ticket_event(lss_db *db, lss_time at, const char *key, lss_ticket_change_kind kind,
-                               const ticket_args *a)
+static lss_ticket_change_kind change_kind(const lss__cmd *c)
 {
-    const char *ctx = ticket_rules[kind].ctx;
-    lss_status st;
-    lss_ticket *t;
-    const lss_member *agent = NULL;
-
-    if ((st = lss__wbegin(db, ctx, 1)) || (st = lss__check_time(db, ctx, "at", at)) ||
-        (st = lss__check_key(db, ctx, "ticket", key)))
-        return st;
-    if ((t = lss__ticket_get(db, key)) == NULL)
-        return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\" does not exist", ctx, key);
-    if (kind == LSS_TICKET_EV_ASSIGN || kind == LSS_TICKET_EV_CONTACT) {
-        if ((st = lss__check_key(db, ctx, "agent", a->agent)))
-            return st;
-        if ((agent = lss__member_get(db, a->agent)) == NULL)
-            return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": agent \"%s\" does not exist", ctx, key, a->agent);
-    }
-    return ticket_change(db, at, t, kind, a, agent);
+    return (lss_ticket_change_kind)(c->ev.kind - LSS__EV_TICKET_OPEN);
 }
 
-/* The rest of a ticket event, once the ticket (and an agent) are found: the
- * field checks, the transition and the change itself. */
-static lss_status ticket_change(lss_db *db, lss_time at, lss_ticket *t, lss_ticket_change_kind kind,
-                                const ticket_args *a, const lss_member *agent)
+/* The fields of a ticket event (its agent found), in the order of the event's fields. */
+static lss_status check_fields(lss_db *db, lss__cmd *c, const lss_ticket *t, const lss_member *agent)
 {
-    const struct ticket_rule *rule = &ticket_rules[kind];
-    const char *ctx = rule->ctx;
-    const char *key = t->key;
-    lss_status st;
-
+    const char *ctx = lss__cmd_ctx(c), *key = t->key;
+    lss_ticket_change_kind kind = change_kind(c);
+    int64_t *i = c->ev.i;
     if (agent && agent->role != LSS_ROLE_SERVICE && agent->role != LSS_ROLE_BOTH)
         return lss__fail(db, LSS_ROLE,
                          "%s: ticket \"%s\": agent \"%s\" has role %s (an agent needs role service or both)", ctx,
                          key, agent->key, lss_role_name(agent->role));
     if (kind == LSS_TICKET_EV_CONTACT) {
-        if (a->duration < 0 || a->duration > LSS__DURATION_MAX)
-            return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"duration\": %lld is out of range (0 to %lld seconds)",
-                             ctx, key, (long long)a->duration, (long long)LSS__DURATION_MAX);
-        if (a->channel != -1 && lss_channel_name(a->channel) == NULL)
+        if (i[0] < 0 || i[0] > LSS__DURATION_MAX)
+            return lss__fail(db, LSS_INVALID,
+                             "%s: ticket \"%s\": field \"duration\": %lld is out of range (0 to %lld seconds)", ctx,
+                             key, (long long)i[0], (long long)LSS__DURATION_MAX);
+        if (i[1] != -1 && lss_channel_name((int)i[1]) == NULL)
             return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"channel\": %d is not a channel", ctx, key,
-                             a->channel);
+                             (int)i[1]);
+        if (i[1] == t->channel) /* the ticket's own: the journal says none */
+            i[1] = -1;
     }
-    if (kind == LSS_TICKET_EV_RATE && (a->score < 1 || a->score > 5))
+    if (kind == LSS_TICKET_EV_RATE && (i[0] < 1 || i[0] > 5))
         return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"score\": %d is out of range (1 to 5)", ctx, key,
-                         a->score);
-    if ((kind == LSS_TICKET_EV_RESOLVE || kind == LSS_TICKET_EV_RATE) &&
-        (st = lss__check_text(db, ctx, kind == LSS_TICKET_EV_RATE ? "comment" : "note", a->text, LSS__NOTE_MAX, false,
-                              false)))
-        return st;
-    if (at < LSS__TICKET_LAST_AT(t)) {
-        char t1[LSS_TIME_BUFSIZE], t2[LSS_TIME_BUFSIZE];
-        lss__fmt_time(t1, at);
-        lss__fmt_time(t2, LSS__TICKET_LAST_AT(t));
-        return lss__fail(db, LSS_OUT_OF_ORDER, "%s: ticket \"%s\": event at %s is earlier than its last event at %s",
-                         ctx, key, t1, t2);
-    }
-    if (!(rule->from & BIT(t->state)))
-        return lss__fail(db, LSS_TRANSITION, "ticket \"%s\": cannot %s in state %s (%s)", key, rule->verb,
-                         lss_ticket_state_name(t->state), rule->rule);
-
-    lss__arena_mark mark = lss__arena_mark_get(&db->text);
-    lss__ticket_change ch = { 0, lss__next_seq(db), -1, { agent } };
-    unsigned channel = t->channel, score = 0;
-    if (lss__vec_reserve(&t->hist, sizeof ch, 1) ||
-        (lss__tc_has_text((unsigned)kind) && lss__arena_strdup(&db->text, a->text, &ch.v.text))) {
-        lss__arena_reset(&db->text, mark);
-        return lss__fail(db, LSS_NOMEM, "%s: ticket \"%s\": out of memory", ctx, key);
-    }
-    unsigned state = t->state == LSS_TICKET_NEW && rule->to == KEEP ? rule->to_from_new
-                     : rule->to == KEEP                            ? t->state
-                                                                   : rule->to;
-    switch (kind) {
-    case LSS_TICKET_EV_CONTACT:
-        ch.duration = (int32_t)a->duration;
-        channel = (unsigned)(a->channel == -1 ? t->channel : a->channel);
-        break;
-    case LSS_TICKET_EV_RATE:
-        score = (unsigned)a->score;
-        break;
-    default:
-        break;
-    }
-    ch.w = lss__tc_word(at, (unsigned)kind, state, t->state, channel, score);
-    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count) = ch; /* in its reserved place, not yet counted */
-    if ((st = lss__log_ref(db, (uint8_t)(LSS__EV_TICKET_OPEN + kind), t, t->hist.count)))
-        return st;
-    lss__undo_save(db, LSS__U_TICKET, t);
-    t->hist.count++;
-    t->state = (uint8_t)state;
-    lss__counted(db, at);
-    if (kind == LSS_TICKET_EV_CLOSE) /* closed is final */
-        lss__vec_shrink(&t->hist, sizeof(lss__ticket_change));
+                         (int)i[0]);
+    if (kind == LSS_TICKET_EV_RESOLVE || kind == LSS_TICKET_EV_RATE)
+        return lss__check_text(db, ctx, kind == LSS_TICKET_EV_RATE ? "comment" : "note", c->ev.s[1], LSS__NOTE_MAX,
+                               false, false);
     return LSS_OK;
 }
 
-/* A public ticket call: the database locked around ticket_event. */
-static lss_status ticket_call(lss_db *db, lss_time at, const char *ticket, unsigned kind, ticket_args a)
+lss_status lss__ticket_change_check(lss_db *db, lss__cmd *c)
 {
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ticket_rules[kind].ctx);
-    lss__lock(db);
-    lss_status st = ticket_event(db, at, ticket, kind, &a);
-    lss__unlock(db);
-    return st;
+    const char *ctx = lss__cmd_ctx(c), *const *s = c->ev.s;
+    lss_ticket_change_kind kind = change_kind(c);
+    const struct ticket_rule *rule = &ticket_rules[kind];
+    const lss_member *agent = NULL;
+    lss_ticket *t;
+    lss_status st;
+    if ((st = lss__cmd_key(db, c, 0)))
+        return st;
+    if ((t = lss__cmd_get(db, c, 0)) == NULL)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\" does not exist", ctx, s[0]);
+    if (kind == LSS_TICKET_EV_ASSIGN || kind == LSS_TICKET_EV_CONTACT) {
+        if ((st = lss__cmd_key(db, c, 1)))
+            return st;
+        if ((agent = lss__cmd_get(db, c, 1)) == NULL)
+            return lss__fail(db, LSS_NOT_FOUND, "%s: ticket \"%s\": agent \"%s\" does not exist", ctx, t->key, s[1]);
+    }
+    if ((st = check_fields(db, c, t, agent)) ||
+        (st = lss__cmd_order(db, c, "ticket", t->key, LSS__TICKET_LAST_AT(t))))
+        return st;
+    if (!(rule->from & BIT(t->state)))
+        return lss__fail(db, LSS_TRANSITION, "ticket \"%s\": cannot %s in state %s (%s)", t->key, rule->verb,
+                         lss_ticket_state_name(t->state), rule->rule);
+    return LSS_OK;
+}
+
+lss_status lss__ticket_change_reserve(lss_db *db, lss__cmd *c)
+{
+    (void)db;
+    return lss__vec_reserve(&((lss_ticket *)c->e[0])->hist, sizeof(lss__ticket_change), 1);
+}
+
+void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
+{
+    lss_ticket *t = c->e[0];
+    lss_ticket_change_kind kind = change_kind(c);
+    const struct ticket_rule *rule = &ticket_rules[kind];
+    lss__ticket_change ch = { 0, lss__next_seq(db), -1, { c->e[1] } };
+    unsigned channel = t->channel, score = 0;
+    unsigned state = t->state == LSS_TICKET_NEW && rule->to == KEEP ? rule->to_from_new
+                     : rule->to == KEEP                            ? t->state
+                                                                   : rule->to;
+    if (kind == LSS_TICKET_EV_CONTACT) {
+        ch.duration = (int32_t)c->ev.i[0];
+        if (c->ev.i[1] != -1)
+            channel = (unsigned)c->ev.i[1];
+    } else if (kind == LSS_TICKET_EV_RATE) {
+        score = (unsigned)c->ev.i[0];
+    }
+    if (lss__tc_has_text((unsigned)kind))
+        ch.v.text = c->txt[1];
+    ch.w = lss__tc_word(c->ev.at, (unsigned)kind, state, t->state, channel, score);
+    lss__undo_save(db, LSS__U_TICKET, t);
+    LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
+    t->state = (uint8_t)state;
+    if (kind == LSS_TICKET_EV_CLOSE) /* closed is final */
+        lss__vec_shrink(&t->hist, sizeof(lss__ticket_change));
+}
+
+/* A public ticket call: the command of `kind` on `ticket`. */
+static lss_status ticket_call(lss_db *db, lss_time at, const char *ticket, uint8_t kind, const char *s, int64_t i0,
+                              int64_t i1)
+{
+    lss__cmd c;
+    lss__cmd_init(&c, kind, at);
+    c.ev.s[0] = ticket;
+    c.ev.s[1] = s;
+    c.ev.i[0] = i0;
+    c.ev.i[1] = i1;
+    return lss__command(db, &c, NULL);
 }
 
 lss_status lss_ticket_assign(lss_db *db, lss_time at, const char *ticket, const char *agent)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_ASSIGN, (ticket_args){ agent, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_ASSIGN, agent, 0, 0);
 }
 lss_status lss_ticket_contact(lss_db *db, lss_time at, const char *ticket, const char *agent, int64_t duration,
                               int channel)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_CONTACT, (ticket_args){ agent, duration, channel, 0, NULL });
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_CONTACT, agent, duration, channel);
 }
 lss_status lss_ticket_wait(lss_db *db, lss_time at, const char *ticket)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_WAIT, (ticket_args){ NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_WAIT, NULL, 0, 0);
 }
 lss_status lss_ticket_resume(lss_db *db, lss_time at, const char *ticket)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_RESUME, (ticket_args){ NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_RESUME, NULL, 0, 0);
 }
 lss_status lss_ticket_resolve(lss_db *db, lss_time at, const char *ticket, const char *note)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_RESOLVE, (ticket_args){ NULL, -1, -1, 0, note });
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_RESOLVE, note, 0, 0);
 }
 lss_status lss_ticket_reopen(lss_db *db, lss_time at, const char *ticket)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_REOPEN, (ticket_args){ NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_REOPEN, NULL, 0, 0);
 }
 lss_status lss_ticket_close(lss_db *db, lss_time at, const char *ticket)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_CLOSE, (ticket_args){ NULL, -1, -1, 0, NULL });
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_CLOSE, NULL, 0, 0);
 }
 lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int score, const char *comment)
 {
-    return ticket_call(db, at, ticket, LSS_TICKET_EV_RATE, (ticket_args){ NULL, -1, -1, score, comment });
-}
-
-/* Replay (lss__event_replay): a ticket event whose ticket, and agent, the
- * journal names by id. The checks are those of the call that wrote it, less
- * the lookups by key (lss__event_replay checked the time and the room for
- * one more event, as lss__wbegin would). */
-lss_status lss__ticket_replay(lss_db *db, const lss__event *ev, lss_ticket *t, const lss_member *agent)
-{
-    lss_ticket_change_kind kind = (lss_ticket_change_kind)(ev->kind - LSS__EV_TICKET_OPEN);
-    ticket_args a = { NULL, -1, -1, 0, NULL };
-    switch (kind) {
-    case LSS_TICKET_EV_CONTACT:
-        a.duration = ev->i[0];
-        a.channel = (int)ev->i[1];
-        break;
-    case LSS_TICKET_EV_RESOLVE:
-        a.text = ev->s[1];
-        break;
-    case LSS_TICKET_EV_RATE:
-        a.score = (int)ev->i[0];
-        a.text = ev->s[1];
-        break;
-    default:
-        break;
-    }
-    return ticket_change(db, ev->at, t, kind, &a, agent);
+    return ticket_call(db, at, ticket, LSS__EV_TICKET_RATE, comment, score, 0);
 }
 
 /* ---- the SLA clock: a pure function of the state history ------------------------ */

@@ -1,6 +1,6 @@
 /* Savepoints and the undo log: how a transaction's rollback puts memory
- * back exactly as it was, and how a call whose journal write failed takes
- * back what it reserved; writing the event before the change (lss__log). */
+ * back exactly as it was. A single call needs neither: it changes memory
+ * only after its event is written (command.c). */
 #include "journal.h"
 
 #define UNDO_ENTITY_MAX                                                                             \
@@ -43,37 +43,16 @@ void lss__savepoint_take(const lss_db *db, lss__savepoint *sp)
     sp->undo_bytes = db->undo_len;
 }
 
-lss_status lss__wbegin(lss_db *db, const char *ctx, uint32_t saves)
+lss_status lss__undo_reserve_saves(lss_db *db, uint32_t saves)
 {
-    if (db->poisoned)
-        return lss__fail(db, db->poisoned,
-                         "%s: the database refuses changes after an earlier I/O error (%s); close and reopen it", ctx,
-                         lss_status_name(db->poisoned));
-    if (lss__journal_read_only(db))
-        return lss__fail(db, LSS_MISUSE, "%s: the database is open read-only", ctx);
-    if (db->events >= UINT32_MAX)
-        return lss__fail(db, LSS_OVERFLOW, "%s: the database holds the most events it can (%u)", ctx, UINT32_MAX);
-    if (db->tx_active && !pthread_equal(db->tx_owner, pthread_self()))
-        return lss__fail(db, LSS_MISUSE, "%s: another thread's transaction is open on this database", ctx);
-    /* undo serves a transaction's rollback only: a single call writes its
-     * event before it changes memory, so a failed write leaves nothing to
-     * undo but what the call reserved (new entities, texts), which the
-     * call's savepoint takes back */
-    db->undo_on = db->tx_active;
-    if (db->undo_on && lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX)))
-        return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
-    if (db->journal != NULL || db->tx_active)
-        lss__savepoint_take(db, &db->call_sp);
-    return LSS_OK;
+    return lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX));
 }
 
-/* An entity created since the savepoint that undo would go back to needs
- * no copy: undoing removes it. In a transaction that savepoint is the
- * transaction's (a call inside one cannot fail after it changed memory: the
- * journal's room was reserved by lss__wbegin). */
+/* An entity created since the transaction began needs no copy: the
+ * rollback removes it. */
 static bool created_since(const lss_db *db, int type, const void *obj)
 {
-    const lss__savepoint *sp = db->tx_active ? &db->tx_sp : &db->call_sp;
+    const lss__savepoint *sp = &db->tx_sp;
     switch (type) {
     case LSS__U_MEMBER: return ((const lss_member *)obj)->id >= sp->members;
     case LSS__U_CUSTOMER: return ((const lss_customer *)obj)->id >= sp->customers;
@@ -118,7 +97,7 @@ void lss__undo_save(lss_db *db, int type, void *obj)
     if (!db->undo_on || created_since(db, type, obj))
         return;
     size_t n = entity_size(type);
-    /* lss__wbegin / lss__undo_reserve made room */
+    /* the command's gate (lss__undo_reserve_saves) or lss__undo_reserve made room */
     lss__undo_entry *e = &LSS__VEC_AT(&db->undo, lss__undo_entry, db->undo.count++);
     e->obj = obj;
     e->off = db->undo_len;
@@ -232,28 +211,6 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
     db->events = sp->events;
     db->last_time = sp->last_time;
     lss__arena_reset(&db->text, sp->text);
-}
-
-lss_status lss__log(lss_db *db, const lss__event *ev)
-{
-    if (db->journal == NULL || db->replaying)
-        return LSS_OK;
-    lss_status st = lss__journal_append(db, ev);
-    if (st != LSS_OK) {
-        lss__rollback(db, &db->call_sp); /* what the call reserved: new entities, texts, interned strings */
-        db->undo_on = false;
-    }
-    return st;
-}
-
-lss_status lss__log_ref(lss_db *db, uint8_t kind, const void *obj, uint32_t idx)
-{
-    if (db->journal == NULL || db->replaying)
-        return LSS_OK;
-    lss__evref r = { obj, idx, kind };
-    lss__event ev;
-    lss__event_of(db, &r, &ev);
-    return lss__log(db, &ev);
 }
 
 void lss__counted(lss_db *db, lss_time at)

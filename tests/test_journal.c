@@ -4,6 +4,7 @@
  * transactions survive all or none; erasure and compaction. The crash,
  * I/O-fault and lock tests are in test_crash.c. */
 #include "randevents.h"
+#include "command.h"
 #include "journal.h"
 
 #include <fcntl.h>
