@@ -457,7 +457,7 @@ bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, siz
         if (n == ABSENT)
             continue;
         if (d->sref[k]) {
-            ev->ref[k] = n; /* lss__event_apply finds the entity and its key */
+            ev->ref[k] = n; /* lss__replay finds the entity and its key */
             continue;
         }
         if ((size_t)(end - p) < n)

@@ -1,6 +1,6 @@
 /* The demo company: a deterministic simulation of leads, deals, activities
  * and tickets. Each customer's story is written as events, sorted by time
- * and applied through the public API (lss__event_apply). */
+ * and run through the command path (lss__event_apply), as a caller's calls are. */
 #include "command.h"
 
 #include <math.h>

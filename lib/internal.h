@@ -568,7 +568,5 @@ void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);
 void lss__team_free(lss_db *db);
 
-/* Full textual dump of a database (tests compare dumps). Caller frees with lss__free. */
-char *lss__dump(const lss_db *db);
 
 #endif /* LSS_INTERNAL_H */

@@ -52,4 +52,7 @@ lss_db *open_journal(const char *path, lss_sync_mode sync);
 /* Open an in-memory database in the given pipeline mode; fails the test on error. */
 lss_db *open_db(lss_pipeline_mode mode);
 
+/* Every stored fact of db, in id order, as text (tests/dump.c); free with lss__free. NULL on OOM. */
+char *lss__dump(const lss_db *db);
+
 #endif

@@ -1,0 +1,148 @@
+/* The dump of a database: every stored fact, in id order, as text. Tests
+ * compare two dumps to prove two databases equal (replay, rollback, import,
+ * compaction). It reads the library's private structs (lib/internal.h). */
+#include "internal.h"
+#include "testutil.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+typedef struct dbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} dbuf;
+
+static void put(dbuf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+static void put(dbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    if (b->oom)
+        return;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = true;
+            return;
+        }
+        if (b->p && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap <= b->len + (size_t)n)
+            cap *= 2;
+        char *np = lss__realloc(b->p, cap);
+        if (np == NULL) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+}
+
+#define S(x) ((x) ? (x) : "-")
+
+char *lss__dump(const lss_db *db)
+{
+    dbuf b = { 0 };
+    lss__lock(db);
+    put(&b, "db currency=%s pipeline=%d events=%llu last=%lld\n", db->currency, (int)db->pipeline,
+        (unsigned long long)db->events, (long long)db->last_time);
+    for (uint32_t i = 0; i < db->prob.count; i++) {
+        const lss__prob_change *p = &LSS__VEC_AT(&db->prob, lss__prob_change, i);
+        put(&b, "prob seq=%u at=%lld stage=%u pct=%u\n", p->seq, (long long)p->at, p->stage, p->percent);
+    }
+    for (uint32_t i = 0; i < db->members.count; i++) {
+        const lss_member *m = lss__slab_get(&db->members, i);
+        put(&b, "member %u seq=%u key=%s name=%s team=%s role=%u at=%lld\n", m->id, m->seq, m->key, m->name,
+            S(m->team), m->role, (long long)m->added_at);
+        for (uint32_t q = 0; q < m->quotas.count; q++) {
+            const lss__quota *x = &LSS__VEC_AT(&m->quotas, lss__quota, q);
+            put(&b, "  quota seq=%u at=%lld %lld..%lld %lld\n", x->seq, (long long)x->q.set_at, (long long)x->q.from,
+                (long long)x->q.to, (long long)x->q.target);
+        }
+    }
+    for (uint32_t i = 0; i < db->customers.count; i++) {
+        const lss_customer *c = lss__slab_get(&db->customers, i);
+        put(&b, "customer %u seq=%u key=%s name=%s/%s email=%s/%s company=%s/%s segment=%s/%s erased=%u source=%u "
+                "ref=%s at=%lld churn=%lld first_deal=%s first_act=%u first_ticket=%s\n",
+            c->id, c->seq, c->key, S(lss_customer_name(c)), S(c->name), S(lss_customer_email(c)), S(c->email),
+            S(lss_customer_company(c)), S(c->company), S(lss_customer_segment(c)), S(c->segment), LSS__ERASED(c), LSS__SOURCE(c),
+            c->referred_by ? c->referred_by->key : "-",
+            (long long)LSS__ADDED_AT(c), (long long)lss_customer_churned_at(c),
+            c->last_deal ? LSS__FIRST(c, last_deal)->key : "-",
+            c->last_activity ? LSS__FIRST(c, last_activity)->id : LSS__NONE,
+            c->last_ticket ? LSS__FIRST(c, last_ticket)->key : "-");
+        for (uint32_t k = 0; k < lss__changes_count(c); k++) {
+            const lss__customer_change *x = LSS__CHANGE(c, k);
+            put(&b, "  change seq=%u at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", x->seq,
+                (long long)x->at, x->kind,
+                S(x->name), S(x->email), S(x->company), S(x->segment));
+        }
+    }
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        put(&b, "deal %u key=%s title=%s customer=%s owner=%s opened=%lld close=%lld last=%lld amount=%lld stage=%u "
+                "lost_from=%u furthest=%u next=%s\n",
+            d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)LSS__DEAL_OPENED_AT(d),
+            (long long)d->expected_close, (long long)LSS__DEAL_LAST_AT(d), (long long)LSS__DEAL_AMOUNT(d), d->stage, d->lost_from,
+            d->furthest, LSS__NEXT(d, last_deal) ? LSS__NEXT(d, last_deal)->key : "-");
+        for (uint32_t k = 0; k < d->hist.count; k++) {
+            lss_deal_change x;
+            lss__deal_change_get(&x, d, k);
+            put(&b, "  hist seq=%u at=%lld kind=%u stage=%u from=%u amount=%lld owner=%s reason=%u note=%s\n",
+                LSS__VEC_AT(&d->hist, lss__deal_change, k).seq, (long long)x.at, x.kind, x.stage, x.from_stage,
+                (long long)x.amount, x.owner->key, x.reason, S(x.note));
+        }
+    }
+    for (uint32_t i = 0; i < db->activities.count; i++) {
+        const lss_activity *a = lss__slab_get(&db->activities, i);
+        put(&b, "activity %u seq=%u at=%lld customer=%s member=%s deal=%s kind=%u channel=%u duration=%lld note=%s "
+                "next=%u\n",
+            a->id, a->seq, (long long)a->at, a->customer->key, a->member->key, a->deal ? a->deal->key : "-", a->kind,
+            a->channel, (long long)a->duration, S(a->note),
+            LSS__NEXT(a, last_activity) ? LSS__NEXT(a, last_activity)->id : LSS__NONE);
+    }
+    for (uint32_t i = 0; i < db->sla.count; i++) {
+        const lss__sla_change *x = &LSS__VEC_AT(&db->sla, lss__sla_change, i);
+        put(&b, "sla seq=%u at=%lld prio=%u %lld/%lld\n", x->seq, (long long)x->at, x->priority, (long long)x->response,
+            (long long)x->resolution);
+    }
+    for (uint32_t i = 0; i < db->tickets.count; i++) {
+        const lss_ticket *t = lss__slab_get(&db->tickets, i);
+        lss__ticket_marks mk;
+        lss__ticket_marks_get(t, &mk);
+        put(&b, "ticket %u key=%s subject=%s customer=%s deal=%s assignee=%s opened=%lld last=%lld fr=%lld fres=%lld "
+                "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%d next=%s\n",
+            t->id, t->key, S(t->subject), t->customer->key, t->deal ? t->deal->key : "-",
+            lss__ticket_assignee(t) ? lss__ticket_assignee(t)->key : "-", (long long)LSS__TICKET_OPENED_AT(t), (long long)LSS__TICKET_LAST_AT(t),
+            (long long)mk.first_response, (long long)mk.first_resolution, (long long)mk.rated_at,
+            (long long)t->sla_response, (long long)t->sla_resolution, mk.reopens, mk.contacts, t->state, t->kind,
+            t->channel, t->priority, mk.score, LSS__NEXT(t, last_ticket) ? LSS__NEXT(t, last_ticket)->key : "-");
+        for (uint32_t k = 0; k < t->hist.count; k++) {
+            lss_ticket_change x;
+            lss__ticket_change_get(&x, t, k);
+            put(&b, "  hist seq=%u at=%lld kind=%u state=%u from=%u agent=%s channel=%u duration=%lld score=%d "
+                    "text=%s\n",
+                LSS__VEC_AT(&t->hist, lss__ticket_change, k).seq, (long long)x.at, x.kind, x.state, x.from_state,
+                x.agent ? x.agent->key : "-", x.channel, (long long)x.duration, x.score, S(x.text));
+        }
+    }
+    put(&b, "hash members=%u customers=%u deals=%u tickets=%u teams=%u segments=%u\n", db->members_by_key.count,
+        db->customers_by_key.count, db->deals_by_key.count, db->tickets_by_key.count, HASH_COUNT(db->teams.by_name),
+        HASH_COUNT(db->segments.by_name));
+    lss__unlock(db);
+    if (b.oom) {
+        lss__free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
