@@ -82,13 +82,7 @@ static lss_status seq_room(lss_db *db, const char *ctx)
 static lss_status gate(lss_db *db, const char *ctx, uint32_t saves)
 {
     lss_status st;
-    if (db->poisoned)
-        return lss__fail(db, db->poisoned,
-                         "%s: the database refuses changes after an earlier I/O error (%s); close and reopen it", ctx,
-                         lss_status_name(db->poisoned));
-    if (lss__journal_read_only(db))
-        return lss__fail(db, LSS_MISUSE, "%s: the database is open read-only", ctx);
-    if ((st = seq_room(db, ctx)))
+    if ((st = lss__db_writable(db, ctx)) || (st = seq_room(db, ctx)))
         return st;
     if (db->tx_active && !pthread_equal(db->tx_owner, pthread_self()))
         return lss__fail(db, LSS_MISUSE, "%s: another thread's transaction is open on this database", ctx);
@@ -170,7 +164,7 @@ static lss_status run(lss_db *db, lss__cmd *c, const lss__ev_desc *d)
             return lss__fail(db, LSS_NOMEM, "%s: %s \"%s\": out of memory", d->name, noun[what], key);
         return lss__fail(db, LSS_NOMEM, "%s: out of memory", d->name);
     }
-    if (db->journal && !c->replay && (st = lss__journal_append(db, &c->ev))) {
+    if (db->journal && !c->replay && (st = lss__journal_append(db->journal, &c->ev, db->events + 1, db->tx_active))) {
         give_back(db, c, &h);
         db->undo_on = false;
         return st;

@@ -372,32 +372,6 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
 }
 #undef FAIL
 
-/* Apply db.config to an empty database (its journal's header is rewritten). */
-static lss_status configure(lss_db *db, const char *currency, int pipeline, const char *where)
-{
-    if (db->events != 0)
-        return lss__fail(db, LSS_INVALID,
-                         "%sdb.config: allowed only as the first event of an empty database (this one holds %llu "
-                         "events)",
-                         where, (unsigned long long)db->events);
-    if (db->poisoned)
-        return lss__fail(db, db->poisoned, "%sdb.config: the database refuses changes after an earlier I/O error",
-                         where);
-    if (lss__journal_read_only(db))
-        return lss__fail(db, LSS_MISUSE, "%sdb.config: the database is open read-only", where);
-    char old_currency[4];
-    lss_pipeline_mode old_pipeline = db->pipeline;
-    memcpy(old_currency, db->currency, 4);
-    memcpy(db->currency, currency, 4);
-    db->pipeline = (lss_pipeline_mode)pipeline;
-    lss_status st = lss__journal_rewrite_header(db);
-    if (st != LSS_OK) { /* the header on disk may be either: the handle is poisoned; memory stays as it was */
-        memcpy(db->currency, old_currency, 4);
-        db->pipeline = old_pipeline;
-    }
-    return st;
-}
-
 typedef struct importer {
     lss_db *db;
     const lss_import_options *opts;
@@ -435,7 +409,7 @@ static lss_status import_line(importer *im, char *line, size_t len, uint64_t lin
     if (st != LSS_OK)
         st = lss__fail(db, st, "%s%s", where, msg);
     else if (config)
-        st = configure(db, currency, pipeline, where);
+        st = lss__db_configure(db, currency, pipeline, where);
     else if ((st = lss__event_apply(db, &ev, NULL)) != LSS_OK) {
         snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
         st = lss__fail(db, st, "%s%s", where, msg);
@@ -522,9 +496,10 @@ lss_status lss_import_stream(lss_db *db, FILE *in, const lss_import_options *opt
         lss_tx_rollback(db);
         result->applied = 0;
         if (db->events == 0 && (memcmp(db->currency, im.currency0, 4) != 0 || db->pipeline != im.pipeline0)) {
-            memcpy(db->currency, im.currency0, 4); /* undo a db.config */
+            /* undo a db.config; if the header cannot be written back the handle is poisoned */
+            (void)lss__db_configure(db, im.currency0, (int)im.pipeline0, "");
+            memcpy(db->currency, im.currency0, 4);
             db->pipeline = im.pipeline0;
-            (void)lss__journal_rewrite_header(db);
         }
         lss__fail(db, st, "%s", msg);
     }

@@ -463,7 +463,6 @@ struct lss_db {
     lss__vec sla;  /* lss__sla_change */
     /* durability and transactions */
     struct lss__journal *journal; /* NULL: in memory */
-    lss_status poisoned;          /* LSS_OK, or the I/O error that stops every later change */
     pthread_t tx_owner;
     int tx_active;
     bool undo_on;                 /* the current call keeps an undo log */
@@ -474,6 +473,12 @@ struct lss_db {
 };
 
 void lss__lock(const lss_db *db);
+/* Can the handle change: not after an I/O error (the journal is poisoned),
+ * not read-only. Else the failure, in the context ctx. */
+lss_status lss__db_writable(lss_db *db, const char *ctx);
+/* db.config: the currency and pipeline mode of an empty database (its
+ * journal's header is rewritten); `where` prefixes the messages. */
+lss_status lss__db_configure(lss_db *db, const char *currency, int pipeline, const char *where);
 void lss__unlock(const lss_db *db);
 /* The sequence number the change being made will get. */
 static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->events + 1u; }

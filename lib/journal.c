@@ -3,7 +3,6 @@
  * docs/durability.md. */
 #define _GNU_SOURCE 1 /* fdatasync, O_CLOEXEC, flock */
 #include "journal.h"
-#include "command.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,12 +120,15 @@ const lss__io lss__io_posix = { write, fdatasync, ftruncate, rename, posix_fsync
 lss__io lss__io_ops = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock };
 
 struct lss__journal {
+    lss_db *db;              /* the handle it belongs to: its lock (the flusher) and its message */
     int fd;
     char *path;
     char *dir;
     lss_sync_mode sync;
     bool read_only;
     uint32_t salt;
+    lss__jheader hdr;        /* the settings its header holds */
+    lss_status poisoned;     /* LSS_OK, or the I/O error that stops every later write */
     uint64_t size;           /* bytes of valid journal: where the next record goes */
     unsigned char *buf;      /* records being written; in a transaction, all of them */
     size_t len, cap;
@@ -191,22 +193,21 @@ static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__ev
     return LSS_OK;
 }
 
-static void poison(lss_db *db, lss_status st) { db->poisoned = st; }
 
 /* Write j->buf at the end of the file and sync per mode. On failure cut the
  * file back to its last good size and poison the handle: a failed
  * fdatasync is never retried and believed (the kernel may have dropped the
  * dirty pages and cleared the error), so the records it covered are cut off
  * and the handle refuses every later change until it is reopened. */
-static lss_status flush(lss_db *db, bool sync_now)
+static lss_status flush(lss__journal *j, bool sync_now)
 {
-    struct lss__journal *j = db->journal;
+    lss_db *db = j->db;
     if (write_all(j->fd, j->buf, j->len) != 0) {
         lss_status st = io_fail(db, "write failed", j->path);
         if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0) {
             /* a torn record: the next open finds and cuts it */
         }
-        poison(db, LSS_IO);
+        j->poisoned = LSS_IO;
         j->len = 0;
         return st;
     }
@@ -216,7 +217,7 @@ static lss_status flush(lss_db *db, bool sync_now)
         if (cut)
             (void)lss__io_ops.fdatasync(j->fd); /* best effort: the handle is poisoned whatever it says */
         errno = e;
-        poison(db, LSS_IO);
+        j->poisoned = LSS_IO;
         j->len = 0;
         return io_fail(db,
                        cut ? "fdatasync failed; the change was cut off the journal (the handle refuses further "
@@ -231,64 +232,67 @@ static lss_status flush(lss_db *db, bool sync_now)
     return LSS_OK;
 }
 
-lss_status lss__journal_append(lss_db *db, const lss__event *ev)
+lss_status lss__journal_append(lss__journal *j, const lss__event *ev, uint64_t seq, bool in_tx)
 {
-    struct lss__journal *j = db->journal;
     size_t mark = j->len;
-    if (put_record(j, db->tx_active ? LSS__R_TX_EVENT : LSS__R_EVENT, ev, db->events + 1, 0)) {
+    if (put_record(j, in_tx ? LSS__R_TX_EVENT : LSS__R_EVENT, ev, seq, 0)) {
         j->len = mark;
-        return lss__fail(db, LSS_NOMEM, "journal: out of memory for a record");
+        return lss__fail(j->db, LSS_NOMEM, "journal: out of memory for a record");
     }
-    if (db->tx_active) {
+    if (in_tx) {
         j->tx_events++;
         return LSS_OK;
     }
-    return flush(db, j->sync == LSS_SYNC_FULL);
+    return flush(j, j->sync == LSS_SYNC_FULL);
 }
 
-void lss__journal_tx_begin(lss_db *db)
+void lss__journal_tx_reset(lss__journal *j)
 {
-    if (db->journal) {
-        db->journal->len = 0;
-        db->journal->tx_events = 0;
+    if (j) {
+        j->len = 0;
+        j->tx_events = 0;
     }
 }
 
-lss_status lss__journal_tx_commit(lss_db *db)
+lss_status lss__journal_tx_commit(lss__journal *j, uint64_t last_seq)
 {
-    struct lss__journal *j = db->journal;
     if (j == NULL || j->tx_events == 0)
         return LSS_OK;
-    if (put_record(j, LSS__R_TX_COMMIT, NULL, db->events, j->tx_events)) {
+    if (put_record(j, LSS__R_TX_COMMIT, NULL, last_seq, j->tx_events)) {
         j->len = 0;
-        return lss__fail(db, LSS_NOMEM, "journal: out of memory for a commit record");
+        return lss__fail(j->db, LSS_NOMEM, "journal: out of memory for a commit record");
     }
     j->tx_events = 0;
-    return flush(db, j->sync == LSS_SYNC_FULL);
+    return flush(j, j->sync == LSS_SYNC_FULL);
 }
 
-void lss__journal_tx_discard(lss_db *db)
+bool lss__journal_read_only(const lss__journal *j) { return j && j->read_only; }
+lss_status lss__journal_poisoned(const lss__journal *j) { return j ? j->poisoned : LSS_OK; }
+const char *lss__journal_path(const lss__journal *j) { return j ? j->path : NULL; }
+
+void lss__journal_recovery(const lss__journal *j, lss_recovery *out)
 {
-    if (db->journal) {
-        db->journal->len = 0;
-        db->journal->tx_events = 0;
-    }
+    if (j)
+        *out = j->rec;
+    else
+        memset(out, 0, sizeof *out);
 }
 
-bool lss__journal_read_only(const lss_db *db) { return db->journal && db->journal->read_only; }
+static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const char *what);
 
-static lss_status write_header(lss_db *db, struct lss__journal *j, int fd, bool sync_dir, const char *what);
-
-lss_status lss__journal_rewrite_header(lss_db *db)
+lss_status lss__journal_rewrite_header(lss__journal *j, const lss__jheader *h)
 {
-    struct lss__journal *j = db->journal;
     if (j == NULL)
         return LSS_OK;
-    if (db->events != 0 || j->size != LSS__J_HEADER)
-        return lss__fail(db, LSS_MISUSE, "journal: the header can change only while the journal is empty");
-    lss_status st = write_header(db, j, j->fd, false, "cannot write the journal header");
-    if (st != LSS_OK)
-        poison(db, LSS_IO);
+    if (j->size != LSS__J_HEADER)
+        return lss__fail(j->db, LSS_MISUSE, "journal: the header can change only while the journal is empty");
+    lss__jheader old = j->hdr;
+    j->hdr = *h;
+    lss_status st = write_header(j, j->fd, false, "cannot write the journal header");
+    if (st != LSS_OK) {
+        j->hdr = old;
+        j->poisoned = LSS_IO;
+    }
     return st;
 }
 
@@ -296,8 +300,8 @@ lss_status lss__journal_rewrite_header(lss_db *db)
 
 static void *flusher_main(void *arg)
 {
-    lss_db *db = arg;
-    struct lss__journal *j = db->journal;
+    lss__journal *j = arg;
+    lss_db *db = j->db;
     pthread_mutex_lock(&j->fmu);
     while (!j->stop) {
         struct timespec ts;
@@ -308,9 +312,9 @@ static void *flusher_main(void *arg)
             break;
         pthread_mutex_unlock(&j->fmu);
         lss__lock(db);
-        if (j->dirty && !db->poisoned) {
+        if (j->dirty && !j->poisoned) {
             if (lss__io_ops.fdatasync(j->fd) != 0)
-                poison(db, LSS_IO);
+                j->poisoned = LSS_IO;
             else
                 j->dirty = false;
         }
@@ -321,25 +325,18 @@ static void *flusher_main(void *arg)
     return NULL;
 }
 
-lss_status lss_db_sync(lss_db *db)
+lss_status lss__journal_sync(lss__journal *j)
 {
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "sync: NULL database");
-    lss__lock(db);
-    struct lss__journal *j = db->journal;
-    lss_status st = LSS_OK;
-    if (j && !j->read_only) {
-        if (db->poisoned)
-            st = lss__fail(db, db->poisoned, "sync: the database refuses changes after an earlier I/O error");
-        else if (lss__io_ops.fdatasync(j->fd) != 0) {
-            poison(db, LSS_IO);
-            st = io_fail(db, "fdatasync failed", j->path);
-        } else {
-            j->dirty = false;
-        }
+    if (j == NULL || j->read_only)
+        return LSS_OK;
+    if (j->poisoned)
+        return lss__fail(j->db, j->poisoned, "sync: the database refuses changes after an earlier I/O error");
+    if (lss__io_ops.fdatasync(j->fd) != 0) {
+        j->poisoned = LSS_IO;
+        return io_fail(j->db, "fdatasync failed", j->path);
     }
-    lss__unlock(db);
-    return st;
+    j->dirty = false;
+    return LSS_OK;
 }
 
 /* ---- open and replay -------------------------------------------------------------- */
@@ -375,13 +372,13 @@ static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const cha
 
 /* Write a fresh header to fd (at offset 0, file emptied first) and sync it,
  * and the directory when the file is new there. */
-static lss_status write_header(lss_db *db, struct lss__journal *j, int fd, bool sync_dir, const char *what)
+static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const char *what)
 {
     unsigned char h[LSS__J_HEADER];
-    make_header(h, j->salt, db->currency, (int)db->pipeline);
+    make_header(h, j->salt, j->hdr.currency, (int)j->hdr.pipeline);
     if (lss__io_ops.ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, h, sizeof h) != 0 ||
         lss__io_ops.fdatasync(fd) != 0 || (sync_dir && lss__io_ops.fsync_dir(j->dir) != 0))
-        return io_fail(db, what, j->path);
+        return io_fail(j->db, what, j->path);
     return LSS_OK;
 }
 
@@ -408,8 +405,9 @@ static bool valid_record_after(const unsigned char *data, size_t size, size_t fr
 
 /* The journal's bytes: mapped (read-only, private) when the system allows,
  * else read into memory. Release with unmap_file. */
-static lss_status read_file(lss_db *db, struct lss__journal *j, unsigned char **out, size_t *size, bool *mapped)
+static lss_status read_file(lss__journal *j, unsigned char **out, size_t *size, bool *mapped)
 {
+    lss_db *db = j->db;
     struct stat sb;
     if (fstat(j->fd, &sb) != 0)
         return io_fail(db, "fstat failed", j->path);
@@ -516,9 +514,10 @@ static void scan(scanner *sc, size_t limit)
 
 /* Apply the checked records in [from, to): each is known whole, so nothing
  * needs undoing. */
-static lss_status apply_range(lss_db *db, struct lss__journal *j, const unsigned char *data, size_t from, size_t to,
-                              char *scratch)
+static lss_status apply_range(lss__journal *j, const lss__journal_reader *rd, const unsigned char *data, size_t from,
+                              size_t to, char *scratch)
 {
+    lss_db *db = j->db;
     for (size_t off = from; off < to;) {
         const unsigned char *p = data + off;
         uint32_t len = lss__get_u32(p + 4);
@@ -529,22 +528,24 @@ static lss_status apply_range(lss_db *db, struct lss__journal *j, const unsigned
                 return lss__fail(db, LSS_CORRUPT,
                                  "journal \"%.200s\": the record at offset %zu (event %llu) does not decode", j->path,
                                  off, (unsigned long long)lss__get_u64(p + 16));
-            if ((st = lss__replay(db, &ev)) != LSS_OK) {
+            if ((st = rd->event(rd->ctx, &ev)) != LSS_OK) {
                 char msg[LSS__MSG_MAX];
                 snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
                 return lss__fail(db, st == LSS_NOMEM ? LSS_NOMEM : LSS_CORRUPT,
                                  "journal \"%.200s\": the record at offset %zu (event %llu) does not apply: %s",
                                  j->path, off, (unsigned long long)lss__get_u64(p + 16), msg);
             }
+            j->rec.events++;
         }
         off += LSS__J_RECORD + len;
     }
     return LSS_OK;
 }
 
-static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char *data, size_t size,
+static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const unsigned char *data, size_t size,
                          unsigned flags)
 {
+    lss_db *db = j->db;
     pthread_once(&crc_once, crc_init); /* record_ok uses crc32c_ready */
     lss_recovery *rec = &j->rec;
     scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL, false };
@@ -585,7 +586,7 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
                 break;
             }
         }
-        if ((st = apply_range(db, j, data, applied, sc.good, scratch)) != LSS_OK)
+        if ((st = apply_range(j, rd, data, applied, sc.good, scratch)) != LSS_OK)
             break;
         applied = sc.good;
         if (sc.why || sc.off >= size)
@@ -594,16 +595,13 @@ static lss_status replay(lss_db *db, struct lss__journal *j, const unsigned char
     lss__free(scratch);
     if (st != LSS_OK)
         return st;
-    /* the key index, which replay does not keep, built now: a key added
-     * twice refuses the open like any other record no writer would write */
-    if ((st = lss__index_build(db)) != LSS_OK) {
+    if ((st = rd->end(rd->ctx)) != LSS_OK) {
         char msg[LSS__MSG_MAX];
         snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
         return lss__fail(db, st, "journal \"%.200s\": %s", j->path, msg);
     }
     rec->tx_events_dropped = sc.in_tx ? sc.tx_count : 0;
-    rec->events = db->events;
-    rec->last_seq = db->events;
+    rec->last_seq = rec->events;
     if ((rec->damage_offset == 0 || dropped_damage) && sc.good < size) {
         rec->tail_offset = sc.good;
         rec->bytes_dropped = size - sc.good;
@@ -698,8 +696,8 @@ static bool header_prefix(const unsigned char *data, size_t size)
 }
 
 /* The header of an existing journal (at least LSS__J_HEADER bytes): its
- * magic, checksum, format version and settings, into db and j. */
-static lss_status read_header(lss_db *db, struct lss__journal *j, const unsigned char *data, const char *path)
+ * magic, checksum, format version and settings, into j. */
+static lss_status read_header(lss__journal *j, const unsigned char *data, const char *path)
 {
     if (memcmp(data, LSS__J_MAGIC, 8) != 0)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": not a libsalesservice journal", path);
@@ -712,13 +710,14 @@ static lss_status read_header(lss_db *db, struct lss__journal *j, const unsigned
     if (!lss__currency_valid(cur) ||
         lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
-    memcpy(db->currency, cur, 4);
-    db->pipeline = (lss_pipeline_mode)data[19];
+    memcpy(j->hdr.currency, cur, 4);
+    j->hdr.pipeline = (lss_pipeline_mode)data[19];
     j->salt = lss__get_u32(data + 12);
     return LSS_OK;
 }
 
-lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_options *opts)
+lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
+                             const lss__jheader *fresh, const lss__journal_reader *rd)
 {
     bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
     if ((opts->flags & LSS_OPEN_TO_DAMAGE) && !(opts->flags & LSS_OPEN_READ_ONLY))
@@ -737,6 +736,8 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
     if (j == NULL)
         return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
     memset(j, 0, sizeof *j);
+    j->db = db;
+    j->hdr = *fresh;
     j->fd = -1;
     j->sync = opts->sync;
     j->read_only = ro;
@@ -752,7 +753,7 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
     bool mapped = false;
     if ((st = open_locked(j, path, ro)))
         goto fail;
-    if ((st = read_file(db, j, &data, &size, &mapped)))
+    if ((st = read_file(j, &data, &size, &mapped)))
         goto fail;
     j->rec.file_size = size;
     if (size < LSS__J_HEADER) {
@@ -769,12 +770,13 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
             goto fail;
         }
         j->salt = new_salt();
-        if ((st = write_header(db, j, j->fd, true, "cannot create the journal")))
+        if ((st = write_header(j, j->fd, true, "cannot create the journal")))
             goto fail;
         j->rec.bytes_dropped = size;
         j->size = LSS__J_HEADER;
     } else {
-        if ((st = read_header(db, j, data, path)) || (st = replay(db, j, data, size, opts->flags)))
+        if ((st = read_header(j, data, path)) || (st = rd->header(rd->ctx, &j->hdr)) ||
+            (st = replay(j, rd, data, size, opts->flags)))
             goto fail;
         if (!ro && j->rec.bytes_dropped) {
             if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0 || lss__io_ops.fdatasync(j->fd) != 0) {
@@ -789,19 +791,18 @@ lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_option
         st = io_fail(db, "seek failed", path);
         goto fail;
     }
-    db->journal = j;
     if (!ro && j->sync == LSS_SYNC_NORMAL) {
         pthread_mutex_init(&j->fmu, NULL);
         pthread_cond_init(&j->fcv, NULL);
-        if (pthread_create(&j->flusher, NULL, flusher_main, db) != 0) {
+        if (pthread_create(&j->flusher, NULL, flusher_main, j) != 0) {
             pthread_cond_destroy(&j->fcv);
             pthread_mutex_destroy(&j->fmu);
-            db->journal = NULL;
             st = lss__fail(NULL, LSS_NOMEM, "open \"%.200s\": cannot start the sync thread", path);
             goto fail;
         }
         j->has_flusher = true;
     }
+    *out = j;
     return LSS_OK;
 fail:
     release(data, size, mapped);
@@ -809,9 +810,8 @@ fail:
     return st;
 }
 
-void lss__journal_close(lss_db *db)
+void lss__journal_close(lss__journal *j)
 {
-    struct lss__journal *j = db->journal;
     if (j == NULL)
         return;
     if (j->has_flusher) {
@@ -823,43 +823,26 @@ void lss__journal_close(lss_db *db)
         pthread_cond_destroy(&j->fcv);
         pthread_mutex_destroy(&j->fmu);
     }
-    if (!j->read_only && j->dirty && !db->poisoned)
+    if (!j->read_only && j->dirty && !j->poisoned)
         (void)lss__io_ops.fdatasync(j->fd);
-    db->journal = NULL;
     journal_free(j);
 }
 
-lss_status lss_db_recovery(lss_recovery *out, const lss_db *db)
-{
-    if (out == NULL || db == NULL)
-        return lss__fail(db, LSS_INVALID, "recovery: NULL argument");
-    lss__lock(db);
-    if (db->journal)
-        *out = db->journal->rec;
-    else
-        memset(out, 0, sizeof *out);
-    lss__unlock(db);
-    return LSS_OK;
-}
-
-const char *lss_db_path(const lss_db *db) { return db && db->journal ? db->journal->path : NULL; }
-
 /* ---- compaction -------------------------------------------------------------------- */
 
-/* Every event of `refs`, numbered from 1, as records after the header of
- * the compacted file nj (fd), in writes of about 1 MiB; *size grows by
- * what was written. */
-static lss_status write_events(lss_db *db, struct lss__journal *nj, int fd, const lss__evref *refs, uint64_t n,
-                               uint64_t *size)
+/* Every event the source gives, numbered from 1, as records after the
+ * header of the compacted file nj (fd), in writes of about 1 MiB; *size
+ * grows by what was written. */
+static lss_status write_events(lss__journal *nj, int fd, const lss__journal_source *src, uint64_t *size)
 {
-    for (uint64_t k = 0; k < n; k++) {
+    for (uint64_t k = 0; k < src->count; k++) {
         lss__event ev;
-        lss__event_of(db, &refs[k], &ev);
+        src->event(src->ctx, k, &ev);
         if (put_record(nj, LSS__R_EVENT, &ev, k + 1, 0))
-            return lss__fail(db, LSS_NOMEM, "compact: out of memory");
-        if (nj->len >= (1u << 20) || k + 1 == n) {
+            return lss__fail(nj->db, LSS_NOMEM, "compact: out of memory");
+        if (nj->len >= (1u << 20) || k + 1 == src->count) {
             if (write_all(fd, nj->buf, nj->len) != 0)
-                return io_fail(db, "cannot write the compacted file", nj->path);
+                return io_fail(nj->db, "cannot write the compacted file", nj->path);
             *size += nj->len;
             nj->len = 0;
         }
@@ -867,38 +850,19 @@ static lss_status write_events(lss_db *db, struct lss__journal *nj, int fd, cons
     return LSS_OK;
 }
 
-lss_status lss_db_compact(lss_db *db)
+lss_status lss__journal_compact(lss__journal *j, const lss__journal_source *src)
 {
     static const char ctx[] = "compact";
-    if (db == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
-    lss__lock(db);
-    struct lss__journal *j = db->journal;
+    lss_db *db = j->db;
     lss_status st = LSS_OK;
-    lss__evref *refs = NULL;
-    uint64_t n = 0;
-    char *tmp = NULL;
     int fd = -1;
     struct lss__journal nj;
     bool owned = false;
     memset(&nj, 0, sizeof nj);
-    if (j == NULL || j->read_only || db->tx_active) {
-        st = lss__fail(db, LSS_MISUSE, "%s: %s", ctx,
-                       j == NULL      ? "an in-memory database has no journal"
-                       : j->read_only ? "the database is open read-only"
-                                      : "a transaction is open");
-        goto done;
-    }
-    if (db->poisoned) {
-        st = lss__fail(db, db->poisoned, "%s: the database refuses changes after an earlier I/O error", ctx);
-        goto done;
-    }
     size_t plen = strlen(j->path);
-    tmp = lss__malloc(plen + sizeof ".compact");
-    if (tmp == NULL || (st = lss__event_refs(db, &refs, &n))) {
-        st = st ? st : lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
-        goto done;
-    }
+    char *tmp = lss__malloc(plen + sizeof ".compact");
+    if (tmp == NULL)
+        return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
     memcpy(tmp, j->path, plen);
     memcpy(tmp + plen, ".compact", sizeof ".compact");
     /* PATH.compact is ours only if it is empty or a journal (one a compaction
@@ -924,13 +888,15 @@ lss_status lss_db_compact(lss_db *db)
         goto done;
     }
     owned = true;
+    nj.db = db;
+    nj.hdr = j->hdr;
     nj.salt = new_salt();
     nj.dir = j->dir;
     nj.path = tmp;
-    if ((st = write_header(db, &nj, fd, false, "cannot write the compacted file")))
+    if ((st = write_header(&nj, fd, false, "cannot write the compacted file")))
         goto done;
     uint64_t size = LSS__J_HEADER;
-    if ((st = write_events(db, &nj, fd, refs, n, &size)))
+    if ((st = write_events(&nj, fd, src, &size)))
         goto done;
     if (lss__io_ops.fdatasync(fd) != 0) {
         st = io_fail(db, "cannot sync the compacted file", tmp);
@@ -948,7 +914,7 @@ lss_status lss_db_compact(lss_db *db)
     j->size = size;
     j->dirty = false;
     if (lseek(j->fd, (off_t)size, SEEK_SET) < 0 || lss__io_ops.fsync_dir(j->dir) != 0) {
-        poison(db, LSS_IO);
+        j->poisoned = LSS_IO;
         st = io_fail(db, "cannot sync the directory after the rename (the handle refuses further changes)",
                      j->path);
     }
@@ -960,7 +926,5 @@ done:
     }
     lss__free(nj.buf);
     lss__free(tmp);
-    lss__free(refs);
-    lss__unlock(db);
     return st;
 }

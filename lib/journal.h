@@ -32,21 +32,57 @@ extern const lss__io lss__io_posix;
 uint32_t lss__crc32c(uint32_t crc, const void *buf, size_t n);
 uint32_t lss__crc_mask(uint32_t crc);
 
-/* Open (create or replay) the journal of a new, empty database. */
-lss_status lss__journal_open(lss_db *db, const char *path, const lss_open_options *opts);
-/* Sync and close (lss_db_close). */
-void lss__journal_close(lss_db *db);
-/* Write (or, in a transaction, buffer) the event about to become number
- * db->events + 1. On failure nothing is kept of it (a write failure also
- * poisons the handle). */
-lss_status lss__journal_append(lss_db *db, const lss__event *ev);
-/* Transactions: start buffering; write the buffer and its commit; drop it. */
-void lss__journal_tx_begin(lss_db *db);
-lss_status lss__journal_tx_commit(lss_db *db);
-void lss__journal_tx_discard(lss_db *db);
-bool lss__journal_read_only(const lss_db *db);
-/* db.config on an empty database: write the header again with the new
- * currency and pipeline mode (no-op in memory). */
-lss_status lss__journal_rewrite_header(lss_db *db);
+/* A journal knows bytes and events, never the database: it reports its
+ * failures as the message of the handle it belongs to (an opaque pointer)
+ * and takes its lock only in the normal-mode flusher. */
+typedef struct lss__journal lss__journal;
+
+/* The settings a journal's header holds. */
+typedef struct lss__jheader {
+    char currency[4];
+    lss_pipeline_mode pipeline;
+} lss__jheader;
+
+/* What opening an existing journal hands on: its header's settings, then
+ * each event of its good records in order, then the end (whose failure, like
+ * an event's, fails the open). */
+typedef struct lss__journal_reader {
+    lss_status (*header)(void *ctx, const lss__jheader *h);
+    lss_status (*event)(void *ctx, const lss__event *ev);
+    lss_status (*end)(void *ctx);
+    void *ctx;
+} lss__journal_reader;
+
+/* Open the journal at path for the handle db (created with the settings
+ * `fresh` if missing or empty; an existing one is read through rd). */
+lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
+                             const lss__jheader *fresh, const lss__journal_reader *rd);
+/* Sync and close (the caller does not hold the handle's lock). NULL: nothing. */
+void lss__journal_close(lss__journal *j);
+/* Write (or, in a transaction, buffer) the event numbered seq. On failure
+ * nothing is kept of it; a write or sync failure poisons the journal. */
+lss_status lss__journal_append(lss__journal *j, const lss__event *ev, uint64_t seq, bool in_tx);
+/* Transactions: write the buffer and its commit (last_seq: the last event
+ * in it); forget the buffer (at the start and on rollback). */
+lss_status lss__journal_tx_commit(lss__journal *j, uint64_t last_seq);
+void lss__journal_tx_reset(lss__journal *j);
+/* fdatasync now (lss_db_sync); LSS_OK for NULL or read-only. */
+lss_status lss__journal_sync(lss__journal *j);
+/* While the journal holds no record: write its header again with h. */
+lss_status lss__journal_rewrite_header(lss__journal *j, const lss__jheader *h);
+/* What the events of a compacted journal come from: event k (from 0) of count. */
+typedef struct lss__journal_source {
+    uint64_t count;
+    void (*event)(void *ctx, uint64_t k, lss__event *ev);
+    void *ctx;
+} lss__journal_source;
+/* Write the source's events to PATH.compact and rename it over the journal. */
+lss_status lss__journal_compact(lss__journal *j, const lss__journal_source *src);
+/* For NULL (in memory): false, LSS_OK, NULL, a zeroed report. */
+bool lss__journal_read_only(const lss__journal *j);
+/* LSS_OK, or the I/O error after which the journal refuses every write. */
+lss_status lss__journal_poisoned(const lss__journal *j);
+const char *lss__journal_path(const lss__journal *j);
+void lss__journal_recovery(const lss__journal *j, lss_recovery *out);
 
 #endif

@@ -394,7 +394,7 @@ static void test_sync_modes(void **state)
     /* and a failure there poisons the handle */
     fail_sync_at = sync_calls + 1;
     assert_int_equal(lss_customer_churn(db, 16, "c0"), LSS_OK);
-    for (int i = 0; i < 40 && !db->poisoned; i++) {
+    for (int i = 0; i < 40 && !lss__journal_poisoned(db->journal); i++) {
         struct timespec ts = { 0, 100 * 1000 * 1000 };
         nanosleep(&ts, NULL);
     }
