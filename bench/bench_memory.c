@@ -6,7 +6,7 @@
  * Usage: bench_memory [N ...]     (default: 10000 100000)
  * Not a test: it prints figures. It reads the library's internal structures,
  * so it links the static library and must be rebuilt with it. */
-#include "internal.h"
+#include "domain/domain.h"
 #include "workload.h"
 
 #include <stddef.h>

@@ -21,7 +21,7 @@
  *        if it exists, else the current directory)
  * Not a test: it prints figures; it exits 1 only if the reports differ. */
 #define _GNU_SOURCE 1
-#include "command.h"
+#include "db/db.h"
 #include "workload.h"
 
 #include <sqlite3.h>

@@ -1,7 +1,7 @@
 /* The dump of a database: every stored fact, in id order, as text. Tests
  * compare two dumps to prove two databases equal (replay, rollback, import,
- * compaction). It reads the library's private structs (lib/internal.h). */
-#include "internal.h"
+ * compaction). It reads the library's private structs (lib/domain/domain.h). */
+#include "domain/domain.h"
 #include "testutil.h"
 
 #include <stdarg.h>

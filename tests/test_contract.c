@@ -4,7 +4,7 @@
  * poisoned handle. Each returns its documented status with a message and
  * changes nothing (the dump before and after is the same). */
 #include "testutil.h"
-#include "journal.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <stdio.h>

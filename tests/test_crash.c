@@ -4,7 +4,7 @@
  * says so, and leave a file that reopens consistently; one writer per file. */
 #define _GNU_SOURCE 1
 #include "randevents.h"
-#include "journal.h"
+#include "store/store.h"
 
 #include <errno.h>
 #include <signal.h>

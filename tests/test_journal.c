@@ -4,8 +4,8 @@
  * transactions survive all or none; erasure and compaction. The crash,
  * I/O-fault and lock tests are in test_crash.c. */
 #include "randevents.h"
-#include "command.h"
-#include "journal.h"
+#include "db/db.h"
+#include "store/store.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,9 +1,9 @@
-/* Storage internals: the key index (lib/index.c: lookups, growth, removal
+/* Storage internals: the key index (lib/core/index.c: lookups, growth, removal
  * with backward shift, long probe runs that wrap around the table's end,
  * failed growth) and the slab (chunks of growing size, stable addresses). */
 #include "testutil.h"
 
-#include "internal.h"
+#include "domain/domain.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "journal.h"
+#include "store/store.h"
 
 typedef struct rec {
     const char *key;

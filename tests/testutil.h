@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "domain/domain.h"
 
 /* Parse a timestamp or fail the test. */
 lss_time T(const char *text);

@@ -185,7 +185,7 @@ def _declare(lib):
 
     i, s, u32, i64, p = ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32, ctypes.c_int64, ctypes.c_void_p
     f("lss_version", s)
-    # the spellings of the enums a Database takes as text: the C library's own (one table, lib/enums.c)
+    # the spellings of the enums a Database takes as text: the C library's own (one table, lib/core/enums.c)
     for e in ("pipeline_mode", "sync_mode", "channel"):
         f("lss_%s_parse" % e, i, ctypes.POINTER(ctypes.c_int), s)
     f("lss_status_name", s, i)

@@ -1,0 +1,26 @@
+/* The db layer (lib/db/): opening and closing a handle, its lock, the
+ * command path (command.c) every change runs, transactions, the journal's
+ * glue, and the public calls that change a database (calls.c). */
+#ifndef LSS_DB_H
+#define LSS_DB_H
+
+#include "domain/rules.h"
+#include "store/store.h"
+
+/* Run a live command (from a call or an import); *out, if not NULL,
+ * receives the entity an adding event made (NULL on failure). */
+lss_status lss__command(lss_db *db, lss__cmd *c, const void **out);
+/* Run an event decoded from the database's own journal. */
+lss_status lss__replay(lss_db *db, const lss__event *ev);
+/* Run an event that names entities by key (import, generate, tests): the
+ * command of its kind. *created as lss__command's out. */
+lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created);
+
+/* Can the handle change: not after an I/O error (the journal is poisoned),
+ * not read-only. Else the failure, in the context ctx. */
+lss_status lss__db_writable(lss_db *db, const char *ctx);
+/* db.config: the currency and pipeline mode of an empty database (its
+ * journal's header is rewritten); `where` prefixes the messages. */
+lss_status lss__db_configure(lss_db *db, const char *currency, int pipeline, const char *where);
+
+#endif

@@ -1,0 +1,377 @@
+/* The domain layer (lib/domain/): the state of a database (its entities,
+ * their histories, the key index, the undo log), the event schema, and the
+ * rules of each event kind (rules.h). It knows nothing of files. */
+#ifndef LSS_DOMAIN_H
+#define LSS_DOMAIN_H
+
+#include "core/core.h"
+
+/* ---- entities ----------------------------------------------------------- */
+
+/* The entity kinds, as an event's key field names one (lss__field::ref; it
+ * must exist) or adds one (lss__ev_desc::adds). */
+enum { LSS__REF_NONE, LSS__REF_MEMBER, LSS__REF_CUSTOMER, LSS__REF_DEAL, LSS__REF_TICKET, LSS__REF_ACTIVITY };
+
+/* Entities with a key (member, customer, deal, ticket) have it first: the
+ * key index and the replay read it there (static assertions in db.c). */
+
+struct lss_member {
+    const char *key;
+    const char *name;
+    lss_time added_at;
+    const char *team; /* interned, NULL = none */
+    uint32_t id;
+    uint32_t seq;     /* sequence number of its member.add */
+    uint8_t role;
+    lss__vec quotas; /* lss__quota, every quota.set in order */
+};
+
+typedef struct lss__quota {
+    lss_quota q;
+    uint32_t seq;
+} lss__quota;
+
+/* Times are 0..LSS_TIME_MAX < 2^38: a time and small fields share a 64-bit
+ * word (history entries, a customer's add time). */
+#define LSS__AT_BITS 38
+#define LSS__AT_MASK ((UINT64_C(1) << LSS__AT_BITS) - 1u)
+#define LSS__FIELD(w, shift, bits) ((unsigned)(((w) >> (shift)) & ((1u << (bits)) - 1u)))
+static inline lss_time lss__w_at(uint64_t w) { return (lss_time)(w & LSS__AT_MASK); }
+
+typedef struct lss__customer_change {
+    lss_time at;
+    const char *name, *email, *company;
+    const char *segment; /* interned; NULL = not changed */
+    uint32_t seq;
+    uint8_t kind;     /* lss_customer_change_kind */
+} lss__customer_change;
+
+/* A customer. name, email, company and segment are the values given to
+ * customer.add; the current ones are the latest changes that set them
+ * (lss_customer_name() etc.). Its deals, activities and tickets are circular
+ * lists through their next_of_customer, entered at the newest (last_*): the
+ * first is last->next_of_customer (LSS__FIRST, LSS__NEXT). */
+struct lss_customer {
+    const char *key;
+    const char *name, *email, *company;
+    const char *segment; /* interned */
+    const lss_customer *referred_by;
+    lss_deal *last_deal;
+    lss_activity *last_activity;
+    lss_ticket *last_ticket;
+    uint64_t added;       /* time of customer.add | source << 38 | erased << 41 (LSS__ADDED_AT etc.) */
+    uint32_t id;
+    uint32_t seq;         /* sequence number of its customer.add */
+    struct lss__changes *changes; /* NULL until the first change */
+};
+#define LSS__ADDED_AT(c) lss__w_at((c)->added)
+#define LSS__SOURCE(c) LSS__FIELD((c)->added, 38, 3)
+#define LSS__ERASED(c) LSS__FIELD((c)->added, 41, 1)
+#define LSS__ERASED_BIT (UINT64_C(1) << 41)
+
+/* A customer's changes, oldest first: allocated on the first one. */
+typedef struct lss__changes {
+    uint32_t count, cap;
+    lss__customer_change e[];
+} lss__changes;
+static inline uint32_t lss__changes_count(const lss_customer *c) { return c->changes ? c->changes->count : 0u; }
+#define LSS__CHANGE(c, i) (&(c)->changes->e[i])
+/* Room for one more change (nothing changes on failure). */
+lss_status lss__changes_reserve(lss_customer *c);
+
+
+/* History entries are 24 bytes: the packed word, the sequence number, and
+ * one 8-byte value whose meaning depends on the kind. */
+
+/* A deal's history entry. w: at | kind << 38 | stage << 41 | from_stage << 44
+ * | reason << 47. v by kind: opened, amount, won: the amount after it;
+ * assigned: the owner before it (the owner after entry i is the first later
+ * assigned entry's from_owner, or the deal's current owner); lost: the note
+ * or NULL; advanced, reopened: nothing. */
+typedef struct lss__deal_change {
+    uint64_t w;
+    uint32_t seq;
+    union {
+        lss_money amount;
+        const lss_member *from_owner;
+        const char *note;
+    } v;
+} lss__deal_change;
+static inline uint64_t lss__dc_word(lss_time at, unsigned kind, unsigned stage, unsigned from, unsigned reason)
+{
+    return (uint64_t)at | (uint64_t)kind << 38 | (uint64_t)stage << 41 | (uint64_t)from << 44 |
+           (uint64_t)reason << 47;
+}
+#define LSS__DC_KIND(x) LSS__FIELD((x)->w, 38, 3)
+#define LSS__DC_STAGE(x) LSS__FIELD((x)->w, 41, 3)
+#define LSS__DC_FROM(x) LSS__FIELD((x)->w, 44, 3)
+#define LSS__DC_REASON(x) LSS__FIELD((x)->w, 47, 3)
+static inline bool lss__dc_has_amount(unsigned kind)
+{
+    return kind == LSS_DEAL_OPENED || kind == LSS_DEAL_AMOUNT || kind == LSS_DEAL_WON;
+}
+
+struct lss_deal {
+    const char *key;
+    const char *title;
+    lss_customer *customer;
+    const lss_member *owner;
+    lss_deal *next_of_customer;
+    lss_time expected_close;
+    uint32_t id;
+    uint8_t stage, lost_from, furthest;
+    lss__vec hist; /* lss__deal_change; the opening first, times in order */
+};
+
+struct lss_activity {
+    lss_time at;
+    const char *note;
+    const lss_customer *customer;
+    const lss_member *member;
+    const lss_deal *deal;
+    lss_activity *next_of_customer;
+    uint32_t id;
+    uint32_t seq;
+    int32_t duration; /* seconds (<= LSS__DURATION_MAX); -1 = not given */
+    uint8_t kind, channel;
+};
+
+/* A ticket's history entry. w: at | kind << 38 | state << 42 | from_state << 45
+ * | channel << 48 (contact: its channel; else the ticket's) | score << 51
+ * (rate; else 0). v by kind: assign, contact: the agent; resolve: the note;
+ * rate: the comment (each may be NULL); otherwise NULL. */
+typedef struct lss__ticket_change {
+    uint64_t w;
+    uint32_t seq;
+    int32_t duration; /* contact (<= LSS__DURATION_MAX); else -1 */
+    union {
+        const lss_member *agent;
+        const char *text;
+    } v;
+} lss__ticket_change;
+static inline uint64_t lss__tc_word(lss_time at, unsigned kind, unsigned state, unsigned from, unsigned channel,
+                                    unsigned score)
+{
+    return (uint64_t)at | (uint64_t)kind << 38 | (uint64_t)state << 42 | (uint64_t)from << 45 |
+           (uint64_t)channel << 48 | (uint64_t)score << 51;
+}
+#define LSS__TC_KIND(x) LSS__FIELD((x)->w, 38, 4)
+#define LSS__TC_STATE(x) LSS__FIELD((x)->w, 42, 3)
+#define LSS__TC_FROM(x) LSS__FIELD((x)->w, 45, 3)
+#define LSS__TC_CHANNEL(x) LSS__FIELD((x)->w, 48, 3)
+#define LSS__TC_SCORE(x) LSS__FIELD((x)->w, 51, 3)
+static inline bool lss__tc_has_text(unsigned kind)
+{
+    return kind == LSS_TICKET_EV_RESOLVE || kind == LSS_TICKET_EV_RATE;
+}
+
+struct lss_ticket {
+    const char *key;
+    const char *subject;
+    lss_customer *customer;
+    const lss_deal *deal;
+    lss_ticket *next_of_customer;
+    int32_t sla_response, sla_resolution; /* targets captured at opening (<= LSS__DURATION_MAX) */
+    uint32_t id;
+    uint8_t state, kind, channel, priority;
+    lss__vec hist; /* lss__ticket_change; the opening first, times in order */
+};
+
+/* Times read from the histories. */
+static inline lss_time lss__hist_first_at(const lss__vec *h) { return lss__w_at(*(const uint64_t *)h->data); }
+static inline lss_time lss__hist_last_at(const lss__vec *h, size_t elem)
+{
+    return lss__w_at(*(const uint64_t *)((const char *)h->data + (h->count - 1u) * elem));
+}
+#define LSS__DEAL_OPENED_AT(d) lss__hist_first_at(&(d)->hist)
+#define LSS__DEAL_LAST_AT(d) lss__hist_last_at(&(d)->hist, sizeof(lss__deal_change))
+/* won is final: a won deal's last entry is its win */
+#define LSS__DEAL_WON_AT(d) ((d)->stage == LSS_STAGE_WON ? LSS__DEAL_LAST_AT(d) : LSS_TIME_NONE)
+/* The amount of d after history entry i: the latest entry up to i that sets
+ * it (the opening does). */
+static inline lss_money lss__deal_amount_after(const lss_deal *d, uint32_t i)
+{
+    const lss__deal_change *h = (const lss__deal_change *)d->hist.data;
+    while (!lss__dc_has_amount(LSS__DC_KIND(&h[i])))
+        i--;
+    return h[i].v.amount;
+}
+#define LSS__DEAL_AMOUNT(d) lss__deal_amount_after((d), (d)->hist.count - 1u)
+/* The assignee of t: the latest assign's agent, or NULL. */
+static inline const lss_member *lss__ticket_assignee(const lss_ticket *t)
+{
+    const lss__ticket_change *h = (const lss__ticket_change *)t->hist.data;
+    for (uint32_t i = t->hist.count; i-- > 1;)
+        if (LSS__TC_KIND(&h[i]) == LSS_TICKET_EV_ASSIGN)
+            return h[i].v.agent;
+    return NULL;
+}
+#define LSS__TICKET_OPENED_AT(t) lss__hist_first_at(&(t)->hist)
+#define LSS__TICKET_LAST_AT(t) lss__hist_last_at(&(t)->hist, sizeof(lss__ticket_change))
+
+typedef struct lss__sla_change {
+    lss_time at;
+    int64_t response, resolution;
+    uint32_t seq;
+    uint8_t priority;
+} lss__sla_change;
+
+typedef struct lss__prob_change {
+    lss_time at;
+    uint32_t seq;
+    uint8_t stage, percent;
+} lss__prob_change;
+
+/* Undo: how to put memory back as it was at a savepoint (a transaction's
+ * start, or the start of one call whose journal write failed). New entities,
+ * interned strings, texts and appended vector entries are undone by
+ * truncating to the counts of the savepoint; changes to existing entities by
+ * the copies in the undo log (undo.c). */
+typedef struct lss__savepoint {
+    uint64_t events;
+    lss_time last_time;
+    uint32_t members, customers, deals, activities, tickets, teams, segments, prob, sla;
+    lss__arena_mark text;
+    uint32_t undo_count;
+    size_t undo_bytes;
+} lss__savepoint;
+
+/* What an undo entry saved: a whole entity record; a pointer in storage
+ * that never moves (an entity's field: entities live in slabs); or a
+ * pointer field of an element of storage that can move when it grows (a
+ * customer's changes, a deal's or ticket's history), saved as the entity,
+ * the element's index and the field's offset, never as an address. */
+enum {
+    LSS__U_MEMBER,
+    LSS__U_CUSTOMER,
+    LSS__U_DEAL,
+    LSS__U_TICKET,
+    LSS__U_PTR,
+    LSS__U_CHANGE_PTR,     /* obj: the customer; index into its changes */
+    LSS__U_DEAL_HIST_PTR,  /* obj: the deal; index into its history */
+    LSS__U_TICKET_HIST_PTR /* obj: the ticket; index into its history */
+};
+
+typedef struct lss__undo_entry {
+    void *obj;        /* the entity, or the address of a pointer (LSS__U_PTR) */
+    size_t off;       /* where its copy starts in the undo bytes */
+    uint32_t index;   /* the element (LSS__U_*_PTR of movable storage) */
+    uint16_t field;   /* the pointer's offset in the element */
+    uint8_t type;
+} lss__undo_entry;
+
+struct lss__journal;
+
+struct lss_db {
+    lss__handle h; /* first: the lock and the message (core.h) */
+    char currency[4];
+    lss_pipeline_mode pipeline;
+    uint64_t events;
+    lss_time last_time;
+    lss__arena text;
+    lss__intern teams, segments;
+    lss__slab members, customers, deals, activities, tickets;
+    lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key;
+    lss__vec prob; /* lss__prob_change */
+    lss__vec sla;  /* lss__sla_change */
+    /* durability and transactions */
+    struct lss__journal *journal; /* NULL: in memory */
+    pthread_t tx_owner;
+    int tx_active;
+    bool undo_on;                 /* the current call keeps an undo log */
+    lss__savepoint tx_sp;
+    lss__vec undo;                /* lss__undo_entry */
+    unsigned char *undo_bytes;
+    size_t undo_len, undo_cap;
+};
+
+/* The sequence number the change being made will get. */
+static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->events + 1u; }
+/* Before changing an existing entity or pointer: keep a copy (only while
+ * undo is on, in a transaction; never fails: the command's gate reserved
+ * the room). */
+void lss__undo_save(lss_db *db, int type, void *obj);
+/* Before changing pointer field `field` (an offset) of element `index` of a
+ * movable vector of `obj` (type LSS__U_CHANGE_PTR, LSS__U_DEAL_HIST_PTR or
+ * LSS__U_TICKET_HIST_PTR): keep its value. */
+void lss__undo_save_elem(lss_db *db, int type, void *obj, uint32_t index, size_t field);
+/* Reserve room for `entries` more saves of `bytes` in all (customer.erase);
+ * room for the `saves` entity copies of one event (the command's gate). */
+lss_status lss__undo_reserve(lss_db *db, uint32_t entries, size_t bytes);
+lss_status lss__undo_reserve_saves(lss_db *db, uint32_t saves);
+/* Take a savepoint; put memory back to one. */
+void lss__savepoint_take(const lss_db *db, lss__savepoint *sp);
+void lss__rollback(lss_db *db, const lss__savepoint *sp);
+/* The change is made: count it. */
+void lss__counted(lss_db *db, lss_time at);
+
+
+/* The entity of kind `ref` (LSS__REF_MEMBER, _CUSTOMER, _DEAL, _TICKET)
+ * with `key`, or NULL. */
+void *lss__entity_get(const lss_db *db, unsigned ref, const char *key);
+/* Where entity kind `ref` lives: its slab, its key index (keyed kinds);
+ * the id of entity e of that kind; its noun for messages ("deal"). */
+lss__slab *lss__slab_of(const lss_db *db, unsigned ref);
+lss__keyindex *lss__index_of(const lss_db *db, unsigned ref);
+uint32_t lss__entity_id(unsigned ref, const void *e);
+const char *lss__ref_noun(unsigned ref);
+/* lss_<noun>_find over an entity kind's key table and slab. */
+lss_status lss__find(const void **out, const lss_db *db, const lss__keyindex *ix, const lss__slab *s, const char *key,
+                     const char *noun);
+/* lss_<noun>_by_id over an entity kind's slab. */
+lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what);
+
+/* A customer's lists (deals, tickets, activities: `last` is last_deal,
+ * last_ticket or last_activity): the first item, the item after x (NULL at
+ * the end), and a loop over them in the order they were added. */
+#define LSS__FIRST(c, last) ((c)->last ? (c)->last->next_of_customer : NULL)
+#define LSS__NEXT(x, last) ((x) == (x)->customer->last ? NULL : (x)->next_of_customer)
+#define LSS__EACH(x, c, last) for (x = LSS__FIRST(c, last); x; x = (x) == (c)->last ? NULL : (x)->next_of_customer)
+
+/* Append an entity to its customer's list, saving for undo what the append
+ * changes: the customer's list end and the previous last item's link. */
+#define LSS__APPEND_TO_CUSTOMER(db, c, last, item)                                                  \
+    do {                                                                                            \
+        lss__undo_save((db), LSS__U_CUSTOMER, (c));                                                 \
+        if ((c)->last) {                                                                            \
+            lss__undo_save((db), LSS__U_PTR, (void *)&(c)->last->next_of_customer);                 \
+            (item)->next_of_customer = (c)->last->next_of_customer;                                 \
+            (c)->last->next_of_customer = (item);                                                   \
+        } else {                                                                                    \
+            (item)->next_of_customer = (item);                                                      \
+        }                                                                                           \
+        (c)->last = (item);                                                                         \
+    } while (0)
+
+/* The key index (the four hash tables). While the journal is replayed it is
+ * not kept (the records name entities by id); lss__index_build builds it at
+ * the end of the replay, refusing a key that two entities share
+ * (LSS_CORRUPT), and the calls keep it from then on. */
+lss_status lss__index_build(lss_db *db);
+
+/* Entry i of a deal's history as the public struct (with the amount and
+ * owner after it); of a ticket's. No range check. */
+void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i);
+void lss__ticket_change_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i);
+/* The owner of d after history entry i. */
+const lss_member *lss__deal_owner_after(const lss_deal *d, uint32_t i);
+/* What a ticket's history says (one pass): first contact and resolve, the
+ * latest rating, reopens and contacts. */
+typedef struct lss__ticket_marks {
+    lss_time first_response, first_resolution, rated_at;
+    uint32_t reopens, contacts;
+    int score;
+} lss__ticket_marks;
+void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m);
+/* The two SLA outcomes of t as of as_of (no range check), given its first
+ * contact and first resolve (LSS_TIME_NONE if none; only times before as_of
+ * count). */
+void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time first_response,
+                              lss_time first_resolution, lss_sla_outcome *response, lss_sla_outcome *resolution);
+void lss__tickets_free(lss_db *db);
+void lss__pipeline_free(lss_db *db);
+void lss__customers_free(lss_db *db);
+void lss__team_free(lss_db *db);
+
+
+#endif /* LSS_DOMAIN_H */

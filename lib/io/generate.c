@@ -1,0 +1,498 @@
+/* The demo company: a deterministic simulation of leads, deals, activities
+ * and tickets. Each customer's story is written as events, sorted by time
+ * and run through the command path (lss__event_apply), as a caller's calls are. */
+#include "db/db.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define DAY 86400
+#define HOUR 3600
+#define MIN 60
+
+/* ---- randomness: splitmix64, deterministic on every platform -------------- */
+
+typedef struct rng {
+    uint64_t s;
+} rng;
+
+static uint64_t next64(rng *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+static double uni(rng *r) { return (double)(next64(r) >> 11) * (1.0 / 9007199254740992.0); }
+static bool chance(rng *r, double p) { return uni(r) < p; }
+static uint32_t below(rng *r, uint32_t n) { return (uint32_t)(next64(r) % n); }
+/* exponential with the given mean (seconds), at least 1 */
+static lss_time expo(rng *r, double mean)
+{
+    double u = uni(r);
+    double v = -log(1.0 - u) * mean;
+    return v < 1 ? 1 : (lss_time)v;
+}
+/* log-normal around a median, sigma in log space */
+static double lognormal(rng *r, double median, double sigma)
+{
+    double u1 = uni(r), u2 = uni(r);
+    double z = sqrt(-2.0 * log(1.0 - u1)) * cos(6.283185307179586 * u2);
+    return median * exp(sigma * z);
+}
+static int pick(rng *r, const double *weights, int n)
+{
+    double total = 0, u;
+    for (int k = 0; k < n; k++)
+        total += weights[k];
+    u = uni(r) * total;
+    for (int k = 0; k < n; k++) {
+        if (u < weights[k])
+            return k;
+        u -= weights[k];
+    }
+    return n - 1;
+}
+
+/* ---- one customer's story ---------------------------------------------------- */
+
+#define POOL 65536
+#define MAXEV 1024
+
+typedef struct story {
+    lss__event ev[MAXEV];
+    uint32_t order[MAXEV];
+    int n;
+    char pool[POOL];
+    size_t used;
+    lss_time end;
+    bool full;
+} story;
+
+static const char *text(story *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *text(story *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(s->pool + s->used, POOL - s->used, fmt, ap);
+    va_end(ap);
+    if (n < 0 || s->used + (size_t)n + 1 > POOL) {
+        s->full = true;
+        return NULL;
+    }
+    const char *p = s->pool + s->used;
+    s->used += (size_t)n + 1;
+    return p;
+}
+
+/* A new event at `at`, or NULL when it would fall after the period (the
+ * caller then stops that thread of the story). */
+static lss__event *add(story *s, uint8_t kind, lss_time at)
+{
+    /* a full story (a very long period) simply ends: an event never lacks room for its texts */
+    if (at >= s->end || s->n == MAXEV || s->used > POOL - 4096) {
+        s->full |= at < s->end;
+        return NULL;
+    }
+    lss__event *e = &s->ev[s->n];
+    memset(e, 0, sizeof *e);
+    for (int k = 0; k < LSS__EV_STRS; k++)
+        e->ref[k] = LSS__NONE;
+    e->kind = kind;
+    e->at = at;
+    s->order[s->n] = (uint32_t)s->n;
+    s->n++;
+    return e;
+}
+
+typedef struct company {
+    rng r;
+    const lss_generate_options *o;
+    story *s;
+    lss_time end;
+    uint32_t deals, tickets;
+} company;
+
+static const char *const FIRST[] = { "Nord", "Alpen", "Blue", "Sun", "Iron", "Silver", "Green", "Oak", "River",
+                                     "Stone", "Bright", "Delta", "Polar", "Cedar", "Harbor", "Summit" };
+static const char *const SECOND[] = { "works", "data", "logistics", "foods", "systems", "media", "labs", "motors",
+                                      "health", "energy", "textiles", "print", "design", "retail" };
+static const char *const SUFFIX[] = { "GmbH", "AB", "Ltd", "SARL", "s.r.o.", "Inc", "BV", "Oy" };
+static const char *const PRODUCT[] = { "workstations", "laptops", "monitors", "servers", "storage", "network gear",
+                                       "docking stations", "printers" };
+
+/* Minutes of handle time by channel: phone, email, chat, in person, web, social. */
+static const double HANDLE_MIN[6] = { 8, 4, 10, 40, 5, 3 };
+/* SLA targets in seconds (the defaults) by priority: low, normal, high, urgent. */
+static const lss_time SLA_RESP[4] = { 24 * HOUR, 8 * HOUR, 4 * HOUR, 1 * HOUR };
+static const lss_time SLA_RES[4] = { 120 * HOUR, 72 * HOUR, 24 * HOUR, 8 * HOUR };
+
+static const char *rep_key(company *c, uint32_t i) { return text(c->s, "s-%02u", i % c->o->sales_reps + 1); }
+static const char *agent_key(company *c, uint32_t i) { return text(c->s, "a-%02u", i % c->o->agents + 1); }
+
+/* One contact by `agent`, `wait` seconds of running SLA clock after *t, with
+ * a handle time typical of the ticket's channel (`via`: the contact's own
+ * channel, or -1). False when it would fall after the period. */
+static bool contact(company *c, const char *key, const char *agent, int channel, lss_time wait, int via, lss_time *t,
+                    lss_time *clock)
+{
+    *t += wait;
+    *clock += wait;
+    lss__event *e = add(c->s, LSS__EV_TICKET_CONTACT, *t);
+    if (e == NULL)
+        return false;
+    double d = lognormal(&c->r, HANDLE_MIN[channel] * MIN, 0.6);
+    e->s[0] = key;
+    e->s[1] = agent;
+    e->i[0] = d > LSS__DURATION_MAX ? LSS__DURATION_MAX : (int64_t)d;
+    e->i[1] = via;
+    return true;
+}
+
+/* A ticket's whole life; `deal` may be NULL. */
+static void ticket(company *c, const char *cust, const char *deal, lss_time at, int kind)
+{
+    story *s = c->s;
+    rng *r = &c->r;
+    static const double chw[6] = { 35, 30, 20, 3, 10, 2 };
+    static const double prw[4] = { 20, 50, 22, 8 };
+    int channel = pick(r, chw, 6), prio = pick(r, prw, 4);
+    const char *key = text(s, "t-%06u", ++c->tickets);
+    lss__event *e = add(s, LSS__EV_TICKET_OPEN, at);
+    if (e == NULL || key == NULL)
+        return;
+    static const char *const SUBJ[7] = { "Question before ordering", "Installation of %s", "Maintenance of %s",
+                                         "%s stopped working", "Unhappy with %s", "Training on %s",
+                                         "How do I use %s?" };
+    e->s[0] = key;
+    e->s[1] = cust;
+    e->s[2] = text(s, SUBJ[kind], PRODUCT[below(r, 8)]);
+    e->s[3] = deal;
+    e->i[0] = kind;
+    e->i[1] = channel;
+    e->i[2] = prio;
+    /* queue: faster for urgent work; the clock runs while new or open */
+    lss_time t = at + expo(r, (double)SLA_RESP[prio] * 0.45), clock = t - at, first_resp = clock;
+    const char *agent = agent_key(c, below(r, 1000));
+    if ((e = add(s, LSS__EV_TICKET_ASSIGN, t)) == NULL)
+        return;
+    e->s[0] = key;
+    e->s[1] = agent;
+    int contacts = 0;
+    bool reopened = false;
+    lss_time dt;
+    for (int round = 0; round < 2; round++) {
+        if (!contact(c, key, agent, channel, expo(r, 20 * MIN), -1, &t, &clock))
+            return;
+        contacts++;
+        if (chance(r, 0.25)) { /* waiting on the customer */
+            if ((e = add(s, LSS__EV_TICKET_WAIT, t + 10 * MIN)) == NULL)
+                return;
+            e->s[0] = key;
+            t += 10 * MIN + expo(r, 1.5 * DAY);
+            clock += 10 * MIN;
+            if ((e = add(s, LSS__EV_TICKET_RESUME, t)) == NULL)
+                return;
+            e->s[0] = key;
+            if (!contact(c, key, agent, channel, expo(r, 2 * HOUR), chance(r, 0.2) ? LSS_CHANNEL_PHONE : -1, &t,
+                         &clock))
+                return;
+            contacts++;
+        }
+        if (chance(r, 0.3)) { /* a second contact before it is fixed */
+            if (!contact(c, key, agent, channel, expo(r, 3 * HOUR), -1, &t, &clock))
+                return;
+            contacts++;
+        }
+        dt = expo(r, (double)SLA_RES[prio] * 0.3);
+        t += dt;
+        clock += dt;
+        if ((e = add(s, LSS__EV_TICKET_RESOLVE, t)) == NULL)
+            return;
+        e->s[0] = key;
+        e->s[1] = chance(r, 0.5) ? text(s, "fixed: %s", chance(r, 0.5) ? "configuration" : "part replaced") : NULL;
+        if (round == 1 || !chance(r, 0.08))
+            break;
+        reopened = true; /* it came back */
+        t += expo(r, 2 * DAY);
+        if ((e = add(s, LSS__EV_TICKET_REOPEN, t)) == NULL)
+            return;
+        e->s[0] = key;
+    }
+    /* the rating follows the service: speed against the targets, reopens, back-and-forth */
+    if (chance(r, 0.6)) {
+        double score = 4.6 + (uni(r) - 0.5) * 1.2;
+        if (first_resp > SLA_RESP[prio])
+            score -= 1.3;
+        if (clock > SLA_RES[prio])
+            score -= 1.0;
+        if (reopened)
+            score -= 1.0;
+        score -= 0.35 * (contacts - 1);
+        int sc = (int)lround(score);
+        sc = sc < 1 ? 1 : sc > 5 ? 5 : sc;
+        if ((e = add(s, LSS__EV_TICKET_RATE, t + expo(r, DAY))) == NULL)
+            return;
+        e->s[0] = key;
+        e->s[1] = sc <= 2 && chance(r, 0.5) ? text(s, "%s", reopened ? "had to call twice" : "too slow") : NULL;
+        e->i[0] = sc;
+        t = e->at;
+    }
+    if (chance(r, 0.8) && (e = add(s, LSS__EV_TICKET_CLOSE, t + 3 * DAY + expo(r, 2 * DAY))) != NULL)
+        e->s[0] = key;
+}
+
+/* A deal's whole life; returns its win time or LSS_TIME_NONE. */
+static lss_time deal(company *c, const char *cust, int segment, lss_time at, uint32_t rep)
+{
+    story *s = c->s;
+    rng *r = &c->r;
+    static const double median[3] = { 6000, 25000, 90000 }; /* smb, mid, enterprise, in currency units */
+    const char *key = text(s, "d-%06u", ++c->deals);
+    const char *owner = rep_key(c, rep);
+    lss__event *e = add(s, LSS__EV_DEAL_OPEN, at);
+    if (e == NULL || key == NULL)
+        return LSS_TIME_NONE;
+    int64_t amount = (int64_t)(lognormal(r, median[segment], 0.7) * 100) / 100 * 100;
+    e->s[0] = key;
+    e->s[1] = cust;
+    e->s[2] = owner;
+    e->s[3] = text(s, "%u %s", 2 + below(r, 40), PRODUCT[below(r, 8)]);
+    e->i[0] = amount;
+    e->i[1] = chance(r, 0.5) ? at + (lss_time)(30 + below(r, 60)) * DAY : LSS_TIME_NONE;
+    if (chance(r, 0.15)) { /* a pre-sales question */
+        ticket(c, cust, key, at + expo(r, 2 * DAY), LSS_TICKET_PRESALES);
+    }
+    static const double step_p[4] = { 0.65, 0.70, 0.75, 0.60 }; /* to qualified, presented, negotiated, won */
+    static const double step_days[4] = { 5, 7, 6, 8 };
+    static const double reasonw[6] = { 30, 25, 15, 15, 10, 5 };
+    lss_time t = at;
+    for (int stage = 0; stage < 4; stage++) {
+        t += expo(r, step_days[stage] * DAY);
+        if (stage == 1 && chance(r, 0.05)) { /* handed to a colleague */
+            if ((e = add(s, LSS__EV_DEAL_ASSIGN, t)) == NULL)
+                return LSS_TIME_NONE;
+            e->s[0] = key;
+            e->s[1] = owner = rep_key(c, rep + 1);
+            t += HOUR;
+        }
+        if (!chance(r, step_p[stage])) {
+            if (chance(r, 0.25))
+                return LSS_TIME_NONE; /* still open when the period ends */
+            if ((e = add(s, LSS__EV_DEAL_LOSE, t)) == NULL)
+                return LSS_TIME_NONE;
+            e->s[0] = key;
+            e->i[0] = pick(r, reasonw, 6);
+            e->s[1] = chance(r, 0.4) ? text(s, "%s", e->i[0] == 0 ? "too expensive" : "went elsewhere") : NULL;
+            if (!chance(r, 0.06))
+                return LSS_TIME_NONE;
+            t += expo(r, 30 * DAY); /* they came back */
+            if ((e = add(s, LSS__EV_DEAL_REOPEN, t)) == NULL)
+                return LSS_TIME_NONE;
+            e->s[0] = key;
+        }
+        static const uint8_t act[4] = { LSS_ACTIVITY_CALL, LSS_ACTIVITY_DEMO, LSS_ACTIVITY_NEGOTIATION,
+                                        LSS_ACTIVITY_MEETING };
+        /* a call, demo or meeting shortly before the step (never before the deal) */
+        lss_time before = t - at > 2 * HOUR ? HOUR : (t - at) / 2;
+        if ((e = add(s, LSS__EV_ACTIVITY_LOG, t - before)) != NULL) {
+            e->s[0] = cust;
+            e->s[1] = owner;
+            e->s[2] = key;
+            e->s[3] = chance(r, 0.3) ? text(s, "stage %d talk", stage + 1) : NULL;
+            e->i[0] = act[stage];
+            e->i[1] = stage == 1 ? LSS_CHANNEL_IN_PERSON : chance(r, 0.6) ? LSS_CHANNEL_PHONE : LSS_CHANNEL_EMAIL;
+            e->i[2] = (int64_t)lognormal(r, 30 * MIN, 0.5);
+        }
+        if (stage == 3) {
+            if (chance(r, 0.3) && (e = add(s, LSS__EV_DEAL_AMOUNT, t)) != NULL) {
+                e->s[0] = key;
+                e->i[0] = amount = amount * (85 + below(r, 20)) / 100 / 100 * 100; /* a revised quote */
+            }
+            if ((e = add(s, LSS__EV_DEAL_WIN, t)) == NULL)
+                return LSS_TIME_NONE;
+            e->s[0] = key;
+            e->i[0] = -1;
+            return t;
+        }
+        if ((e = add(s, LSS__EV_DEAL_ADVANCE, t)) == NULL)
+            return LSS_TIME_NONE;
+        e->s[0] = key;
+        e->i[0] = stage + 1;
+    }
+    return LSS_TIME_NONE;
+}
+
+static void customer(company *c, uint32_t i)
+{
+    story *s = c->s;
+    rng *r = &c->r;
+    const lss_generate_options *o = c->o;
+    static const double srcw[6] = { 35, 15, 15, 20, 10, 5 };
+    static const double segw[3] = { 70, 20, 10 };
+    double span = (double)o->days * DAY / o->customers;
+    lss_time at = o->start + (lss_time)((i + uni(r)) * span);
+    int source = pick(r, srcw, 6), segment = pick(r, segw, 3);
+    static const char *const SEGMENT[3] = { "smb", "mid", "enterprise" };
+    const char *key = text(s, "c-%06u", i + 1);
+    lss__event *e = add(s, LSS__EV_CUSTOMER_ADD, at);
+    if (e == NULL || key == NULL)
+        return;
+    e->s[0] = key;
+    e->s[1] = text(s, "%s%s %s", FIRST[below(r, 16)], SECOND[below(r, 14)], SUFFIX[below(r, 8)]);
+    e->s[2] = chance(r, 0.7) ? text(s, "contact@%s.example", key) : NULL;
+    e->s[4] = SEGMENT[segment];
+    if (source == LSS_SOURCE_REFERRAL && i > 0) {
+        e->s[5] = text(s, "c-%06u", below(r, i) + 1);
+        e->i[0] = LSS_SOURCE_REFERRAL;
+    } else {
+        e->i[0] = source == LSS_SOURCE_REFERRAL ? LSS_SOURCE_OTHER : source;
+    }
+    uint32_t rep = below(r, o->sales_reps);
+    lss_time last_win = LSS_TIME_NONE, t = at;
+    if (chance(r, 0.8)) {
+        lss_time won = deal(c, key, segment, at + expo(r, 2 * DAY), rep);
+        while (won != LSS_TIME_NONE) {
+            last_win = won;
+            /* installation, then service over time */
+            if (chance(r, 0.6))
+                ticket(c, key, NULL, won + expo(r, 3 * DAY), LSS_TICKET_INSTALLATION);
+            lss_time tt = won;
+            for (;;) {
+                tt += expo(r, 100 * DAY);
+                if (tt >= c->end)
+                    break;
+                static const double kw[7] = { 0, 0, 25, 35, 6, 6, 28 };
+                ticket(c, key, NULL, tt, pick(r, kw, 7));
+            }
+            if (!chance(r, 0.3))
+                break;
+            won = deal(c, key, segment, won + 30 * DAY + expo(r, 60 * DAY), rep); /* a repeat purchase */
+        }
+        t = last_win;
+    }
+    if (last_win != LSS_TIME_NONE && chance(r, 0.12) && (e = add(s, LSS__EV_CUSTOMER_CHURN, t + 90 * DAY + expo(r, 120 * DAY))))
+        e->s[0] = key;
+    if (chance(r, 0.1) && (e = add(s, LSS__EV_CUSTOMER_UPDATE, at + expo(r, 60 * DAY)))) {
+        e->s[0] = key;
+        e->s[3] = text(s, "%s Holding", FIRST[below(r, 16)]);
+    }
+}
+
+/* Order a story by time, keeping the written order of equal times (insertion
+ * sort: a story is short and nearly sorted). */
+static void sort_story(story *s)
+{
+    for (int k = 1; k < s->n; k++) {
+        uint32_t x = s->order[k];
+        int j = k - 1;
+        while (j >= 0 && s->ev[s->order[j]].at > s->ev[x].at) {
+            s->order[j + 1] = s->order[j];
+            j--;
+        }
+        s->order[j + 1] = x;
+    }
+}
+
+/* ---- the company ----------------------------------------------------------------- */
+
+static lss_status team(lss_db *db, const lss_generate_options *o)
+{
+    static const char *const NAMES[] = { "Anna Berg", "Raj Patel", "Mia Lund", "Omar Haddad", "Lena Vogel",
+                                         "Tom Reyes", "Ines Costa", "Jon Eriksen", "Sara Kim", "Luca Bruni" };
+    static const char *const TEAMS[] = { "North", "South", "West" };
+    lss_status st;
+    char key[16], name[64];
+    for (uint32_t k = 1; k <= o->sales_reps; k++) {
+        snprintf(key, sizeof key, "s-%02u", k);
+        snprintf(name, sizeof name, "%s %u", NAMES[(k - 1) % 10], k);
+        if ((st = lss_member_add(NULL, db, o->start, key, name, LSS_ROLE_SALES, TEAMS[(k - 1) % 3])))
+            return st;
+        /* a quota per quarter of the period (the period cut in quarters of about 91 days) */
+        uint32_t nq = (o->days * 4 + 182) / 365;
+        nq = nq ? nq : 1;
+        for (uint32_t q = 0; q < nq; q++) {
+            lss_time from = o->start + (lss_time)o->days * DAY * q / nq;
+            lss_time to = o->start + (lss_time)o->days * DAY * (q + 1) / nq;
+            if ((st = lss_quota_set(db, o->start, key, from, to,
+                                    (lss_money)(o->customers * 500000LL / o->sales_reps / nq + 100))))
+                return st;
+        }
+    }
+    for (uint32_t k = 1; k <= o->agents; k++) {
+        snprintf(key, sizeof key, "a-%02u", k);
+        snprintf(name, sizeof name, "%s %u", NAMES[(k + 4) % 10], k);
+        if ((st = lss_member_add(NULL, db, o->start, key, name, k == 1 ? LSS_ROLE_BOTH : LSS_ROLE_SERVICE,
+                                 "Support")))
+            return st;
+    }
+    return LSS_OK;
+}
+
+lss_status lss_generate(lss_db *db, const lss_generate_options *opts)
+{
+    static const char ctx[] = "generate";
+    lss_generate_options def = LSS_GENERATE_OPTIONS_INIT;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
+    if (opts == NULL)
+        opts = &def;
+    if (opts->version != LSS_GENERATE_OPTIONS_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: options version %u is not supported (expected %d)", ctx,
+                         opts->version, LSS_GENERATE_OPTIONS_VERSION);
+    if (opts->customers < 1 || opts->customers > 10000000 || opts->days < 1 || opts->days > 3650 ||
+        opts->sales_reps < 1 || opts->sales_reps > 1000 || opts->agents < 1 || opts->agents > 1000 ||
+        opts->start < 0 || opts->start + (lss_time)opts->days * DAY > LSS_TIME_MAX)
+        return lss__fail(db, LSS_INVALID,
+                         "%s: options out of range (customers 1 to 10,000,000, days 1 to 3650, sales reps and "
+                         "agents 1 to 1000, the period within years 1970-9999)",
+                         ctx);
+    lss__lock(db);
+    if (db->events != 0 || db->tx_active) {
+        lss__unlock(db);
+        return lss__fail(db, LSS_MISUSE, "%s: the database must be empty and without an open transaction", ctx);
+    }
+    story *s = lss__malloc(sizeof *s);
+    if (s == NULL) {
+        lss__unlock(db);
+        return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+    }
+    company c = { { opts->seed }, opts, s, opts->start + (lss_time)opts->days * DAY, 0, 0 };
+    lss_status st = lss_tx_begin(db);
+    if (st == LSS_OK && (st = team(db, opts)) == LSS_OK)
+        st = lss_tx_commit(db);
+    else if (db->tx_active)
+        lss_tx_rollback(db);
+    for (uint32_t i = 0; st == LSS_OK && i < opts->customers; i++) {
+        if (i % 1000 == 0 && (st = lss_tx_begin(db)))
+            break;
+        s->n = 0;
+        s->used = 0;
+        s->end = c.end;
+        s->full = false;
+        customer(&c, i);
+        /* one story in time order; an entity's own events are already in order */
+        sort_story(s);
+        for (int k = 0; k < s->n && st == LSS_OK; k++) {
+            st = lss__event_apply(db, &s->ev[s->order[k]], NULL);
+            if (st != LSS_OK) {
+                char msg[LSS__MSG_MAX];
+                snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+                st = lss__fail(db, st, "%s: customer %u, event %d (%s): %s", ctx, i + 1, k,
+                               lss__ev_descs[s->ev[s->order[k]].kind].name, msg);
+            }
+        }
+        if (st == LSS_OK && (i % 1000 == 999 || i + 1 == opts->customers)) {
+            st = lss_tx_commit(db);
+            if (opts->progress)
+                opts->progress(opts->progress_ctx, i + 1, opts->customers);
+        }
+    }
+    if (st != LSS_OK && db->tx_active)
+        lss_tx_rollback(db);
+    lss__free(s);
+    lss__unlock(db);
+    return st;
+}

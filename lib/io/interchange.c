@@ -1,0 +1,544 @@
+/* JSON Lines import (parsed with jansson) and export (written by hand, in
+ * the canonical form), over the events of domain/schema.h. */
+#define _GNU_SOURCE 1 /* getline */
+#include "core/enums.h"
+#include "db/db.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* ---- export ----------------------------------------------------------------- */
+
+typedef struct writer {
+    FILE *f;
+    bool err;
+} writer;
+
+static void put_s(writer *o, const char *s)
+{
+    if (!o->err && fputs(s, o->f) == EOF)
+        o->err = true;
+}
+
+static void put_json_string(writer *o, const char *s)
+{
+    char buf[512];
+    size_t n = 0;
+    buf[n++] = '"';
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (n + 8 > sizeof buf) {
+            buf[n] = '\0';
+            put_s(o, buf);
+            n = 0;
+        }
+        if (*c == '"' || *c == '\\') {
+            buf[n++] = '\\';
+            buf[n++] = (char)*c;
+        } else if (*c < 0x20 || *c == 0x7F) {
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", *c);
+        } else {
+            buf[n++] = (char)*c;
+        }
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    put_s(o, buf);
+}
+
+static void put_key(writer *o, const char *name)
+{
+    put_s(o, ",\"");
+    put_s(o, name);
+    put_s(o, "\":");
+}
+
+static void put_time(writer *o, lss_time t)
+{
+    char b[LSS_TIME_BUFSIZE];
+    lss__fmt_time(b, t);
+    put_json_string(o, b);
+}
+
+static void write_event(writer *o, const lss__event *ev)
+{
+    const lss__ev_desc *t = &lss__ev_descs[ev->kind];
+    put_s(o, "{\"type\":\"");
+    put_s(o, t->name);
+    put_s(o, "\",\"at\":");
+    put_time(o, ev->at);
+    for (unsigned k = 0; k < t->nf; k++) {
+        const lss__field *f = &t->f[k];
+        char b[LSS_MONEY_BUFSIZE];
+        if (f->type == LSS__F_KEY || f->type == LSS__F_TEXT) {
+            if (ev->s[f->slot] == NULL)
+                continue;
+            put_key(o, f->name);
+            put_json_string(o, ev->s[f->slot]);
+            continue;
+        }
+        int64_t v = ev->i[f->slot];
+        if (!f->required && v == f->absent)
+            continue;
+        put_key(o, f->name);
+        switch (f->type) {
+        case LSS__F_TIME:
+            put_time(o, v);
+            break;
+        case LSS__F_MONEY:
+            lss_money_format(b, sizeof b, v);
+            put_json_string(o, b);
+            break;
+        case LSS__F_ENUM:
+            put_json_string(o, lss__enum_spell((lss__enum_id)f->spelling, (int)v));
+            break;
+        default:
+            snprintf(b, sizeof b, "%lld", (long long)v);
+            put_s(o, b);
+            break;
+        }
+    }
+    put_s(o, "}\n");
+}
+
+lss_status lss_export_stream(lss_db *db, FILE *f, const lss_export_options *opts)
+{
+    static const char ctx[] = "export";
+    lss_export_options def = LSS_EXPORT_OPTIONS_INIT;
+    if (db == NULL || f == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    if (opts == NULL)
+        opts = &def;
+    if (opts->version != LSS_EXPORT_OPTIONS_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: options version %u is not supported (expected %d)", ctx,
+                         opts->version, LSS_EXPORT_OPTIONS_VERSION);
+    lss__lock(db);
+    lss__evref *refs;
+    uint64_t n;
+    lss_status st = lss__event_refs(db, &refs, &n);
+    if (st != LSS_OK) {
+        lss__unlock(db);
+        return st;
+    }
+    writer o = { f, false };
+    /* db.config first, at the time of the first event */
+    lss__event first;
+    lss_time at0 = 0;
+    if (n) {
+        lss__event_of(db, &refs[0], &first);
+        at0 = first.at;
+    }
+    put_s(&o, "{\"type\":\"db.config\",\"at\":");
+    put_time(&o, at0);
+    put_s(&o, ",\"currency\":\"");
+    put_s(&o, db->currency);
+    put_s(&o, "\",\"pipeline\":\"");
+    put_s(&o, lss_pipeline_mode_name(db->pipeline));
+    put_s(&o, "\"}\n");
+    for (uint64_t k = 0; k < n && !o.err; k++) {
+        lss__event ev;
+        lss__event_of(db, &refs[k], &ev);
+        write_event(&o, &ev);
+        if (opts->progress && (k + 1) % 65536 == 0)
+            opts->progress(opts->progress_ctx, k + 1, n);
+    }
+    if (!o.err && fflush(f) != 0)
+        o.err = true;
+    if (o.err)
+        st = lss__fail(db, LSS_IO, "%s: write failed: %s", ctx, strerror(errno));
+    else if (opts->progress)
+        opts->progress(opts->progress_ctx, n, n);
+    lss__free(refs);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_export_file(lss_db *db, const char *path, const lss_export_options *opts)
+{
+    if (db == NULL || path == NULL)
+        return lss__fail(db, LSS_INVALID, "export: NULL argument");
+    if (strcmp(path, "-") == 0)
+        return lss_export_stream(db, stdout, opts);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return lss__fail(db, LSS_IO, "export: cannot create \"%.200s\": %s", path, strerror(errno));
+    lss_status st = lss_export_stream(db, f, opts);
+    if (fclose(f) != 0 && st == LSS_OK)
+        st = lss__fail(db, LSS_IO, "export: \"%.200s\": %s", path, strerror(errno));
+    return st;
+}
+
+/* ---- import ------------------------------------------------------------------ */
+
+/* One line's failure: "<type>: field \"x\": <reason>" into msg. */
+#define FAIL(...) (snprintf(msg, LSS__MSG_MAX, __VA_ARGS__), LSS_INVALID)
+
+static const char *json_kind(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number with a fraction or exponent";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    default: return "null";
+    }
+}
+
+static lss_status parse_time_value(const json_t *v, lss_time *out, const char *type, const char *name, char *msg)
+{
+    if (json_is_integer(v)) {
+        json_int_t t = json_integer_value(v);
+        if (!lss__time_fits((lss_time)t))
+            return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld, years 1970-9999)", type, name,
+                        (long long)t, (long long)LSS_TIME_MAX);
+        *out = (lss_time)t;
+        return LSS_OK;
+    }
+    if (!json_is_string(v))
+        return FAIL("%s: field \"%s\": expected a timestamp string or Unix seconds, got %s", type, name,
+                    json_kind(v));
+    if (lss_time_parse(out, json_string_value(v)) != LSS_OK)
+        return FAIL("%s: field \"%s\": %s", type, name, lss_errmsg());
+    return LSS_OK;
+}
+
+/* Fill ev from the JSON object of one line. *config is set for db.config. */
+/* One field present in the line, by its type. */
+static lss_status parse_field(const lss__field *f, json_t *v, lss__event *ev, const char *type, char *msg)
+{
+    lss_status st;
+    switch (f->type) {
+    case LSS__F_KEY:
+    case LSS__F_TEXT:
+        if (!json_is_string(v))
+            return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
+        if (strlen(json_string_value(v)) != json_string_length(v))
+            return FAIL("%s: field \"%s\": contains a NUL character", type, f->name);
+        ev->s[f->slot] = json_string_value(v);
+        break;
+    case LSS__F_TIME:
+        if ((st = parse_time_value(v, &ev->i[f->slot], type, f->name, msg)))
+            return st;
+        break;
+    case LSS__F_MONEY:
+        if (json_is_integer(v)) {
+            json_int_t whole = json_integer_value(v);
+            if (__builtin_mul_overflow((int64_t)whole, (int64_t)100, &ev->i[f->slot]))
+                return FAIL("%s: field \"%s\": %lld does not fit in 64-bit minor units", type, f->name,
+                            (long long)whole);
+        } else if (json_is_string(v)) {
+            lss_status ms = lss_money_parse(&ev->i[f->slot], json_string_value(v));
+            if (ms != LSS_OK) {
+                snprintf(msg, LSS__MSG_MAX, "%s: field \"%s\": %s", type, f->name, lss_errmsg());
+                return ms;
+            }
+        } else {
+            return FAIL("%s: field \"%s\": expected a decimal string such as \"1234.56\" or an integer, got %s "
+                        "(money never passes through floating point)",
+                        type, f->name, json_kind(v));
+        }
+        break;
+    case LSS__F_DURATION:
+    case LSS__F_INT:
+        if (!json_is_integer(v))
+            return FAIL("%s: field \"%s\": expected an integer, got %s", type, f->name, json_kind(v));
+        ev->i[f->slot] = json_integer_value(v);
+        if (f->type == LSS__F_DURATION && (ev->i[f->slot] < 0 || ev->i[f->slot] > LSS__DURATION_MAX))
+            return FAIL("%s: field \"%s\": %lld is out of range (0 to %lld seconds)", type, f->name,
+                        (long long)ev->i[f->slot], (long long)LSS__DURATION_MAX);
+        break;
+    case LSS__F_ENUM: {
+        if (!json_is_string(v))
+            return FAIL("%s: field \"%s\": expected a string, got %s", type, f->name, json_kind(v));
+        const char *s = json_string_value(v);
+        lss__enum_id e = (lss__enum_id)f->spelling;
+        int found = lss__enum_find(e, s);
+        if (found < 0) {
+            char expected[256];
+            lss__enum_list(e, f->first, f->last < 0 ? lss__enums[e].count - 1 : f->last, expected,
+                           sizeof expected);
+            return FAIL("%s: field \"%s\": \"%.64s\" is not a %s (expected %s)", type, f->name, s,
+                        lss__enums[e].noun, expected);
+        }
+        ev->i[f->slot] = found;
+        break;
+    }
+    }
+    return LSS_OK;
+}
+
+/* The fields of a db.config line (the currency and pipeline of a new database). */
+static lss_status parse_config(json_t *obj, const char *type, lss__event *ev, char *currency, int *pipeline, char *msg)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (strcmp(key, "type") == 0)
+            continue;
+        if (strcmp(key, "at") == 0) {
+            lss_status st = parse_time_value(v, &ev->at, type, key, msg);
+            if (st)
+                return st;
+        } else if (strcmp(key, "currency") == 0 || strcmp(key, "pipeline") == 0) {
+            if (!json_is_string(v))
+                return FAIL("db.config: field \"%s\": expected a string, got %s", key, json_kind(v));
+            const char *s = json_string_value(v);
+            if (key[0] == 'c') {
+                if (!lss__currency_valid(s))
+                    return FAIL("db.config: field \"currency\": \"%.32s\" is not an ISO 4217 code (three "
+                                "letters A-Z)",
+                                s);
+                memcpy(currency, s, 4);
+            } else {
+                lss_pipeline_mode m;
+                if (lss_pipeline_mode_parse(&m, s) != LSS_OK)
+                    return FAIL("db.config: field \"pipeline\": \"%.32s\" is not a pipeline mode (expected "
+                                "strict or lenient)",
+                                s);
+                *pipeline = (int)m;
+            }
+        } else {
+            return FAIL("db.config: unknown field \"%.64s\"", key);
+        }
+    }
+    if (json_object_get(obj, "at") == NULL)
+        return FAIL("db.config: field \"at\" is required");
+    return LSS_OK;
+}
+
+static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *currency, int *pipeline, char *msg)
+{
+    *config = false;
+    if (!json_is_object(obj))
+        return FAIL("expected a JSON object, got %s", json_kind(obj));
+    json_t *tv = json_object_get(obj, "type");
+    if (tv == NULL)
+        return FAIL("field \"type\" is required");
+    if (!json_is_string(tv))
+        return FAIL("field \"type\": expected a string, got %s", json_kind(tv));
+    const char *type = json_string_value(tv);
+    json_t *at = json_object_get(obj, "at");
+    memset(ev, 0, sizeof *ev);
+    for (int k = 0; k < LSS__EV_STRS; k++)
+        ev->ref[k] = LSS__NONE;
+    if (strcmp(type, "db.config") == 0) {
+        *config = true;
+        return parse_config(obj, type, ev, currency, pipeline, msg);
+    }
+    const lss__ev_desc *t = NULL;
+    for (uint8_t k = 1; k < LSS__EV_COUNT && t == NULL; k++)
+        if (strcmp(lss__ev_descs[k].name, type) == 0) {
+            t = &lss__ev_descs[k];
+            ev->kind = k;
+        }
+    if (t == NULL)
+        return FAIL("field \"type\": \"%.64s\" is not an event type", type);
+    /* every field present must be known */
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        bool known = strcmp(key, "type") == 0 || strcmp(key, "at") == 0;
+        for (unsigned k = 0; k < t->nf && !known; k++)
+            known = strcmp(t->f[k].name, key) == 0;
+        if (!known)
+            return FAIL("%s: unknown field \"%.64s\"", type, key);
+    }
+    if (at == NULL)
+        return FAIL("%s: field \"at\" is required", type);
+    lss_status st = parse_time_value(at, &ev->at, type, "at", msg);
+    if (st)
+        return st;
+    for (unsigned k = 0; k < t->nf; k++) {
+        const lss__field *f = &t->f[k];
+        v = json_object_get(obj, f->name);
+        if (v == NULL) {
+            if (f->required)
+                return FAIL("%s: field \"%s\" is required", type, f->name);
+            if (f->type != LSS__F_KEY && f->type != LSS__F_TEXT)
+                ev->i[f->slot] = f->absent;
+            continue;
+        }
+        if ((st = parse_field(f, v, ev, type, msg)))
+            return st;
+    }
+    return LSS_OK;
+}
+#undef FAIL
+
+typedef struct importer {
+    lss_db *db;
+    const lss_import_options *opts;
+    lss_import_result *res;
+    char currency0[4];
+    lss_pipeline_mode pipeline0;
+} importer;
+
+/* One line: parse and apply. On failure the database message says why,
+ * after "line N: " (lineno 0: a single event, no line number). */
+static lss_status import_line(importer *im, char *line, size_t len, uint64_t lineno)
+{
+    char where[32] = "";
+    if (lineno)
+        snprintf(where, sizeof where, "line %llu: ", (unsigned long long)lineno);
+    lss_db *db = im->db;
+    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    size_t k = 0;
+    while (k < len && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+    if (k == len)
+        return LSS_OK; /* blank */
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    char msg[LSS__MSG_MAX];
+    if (obj == NULL)
+        return lss__fail(db, LSS_INVALID, "%snot valid JSON: %s (at column %d)", where, jerr.text, jerr.column);
+    lss__event ev;
+    bool config;
+    char currency[4];
+    memcpy(currency, db->currency, 4);
+    int pipeline = (int)db->pipeline;
+    lss_status st = parse_event(obj, &ev, &config, currency, &pipeline, msg);
+    if (st != LSS_OK)
+        st = lss__fail(db, st, "%s%s", where, msg);
+    else if (config)
+        st = lss__db_configure(db, currency, pipeline, where);
+    else if ((st = lss__event_apply(db, &ev, NULL)) != LSS_OK) {
+        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+        st = lss__fail(db, st, "%s%s", where, msg);
+    } else {
+        im->res->applied++;
+    }
+    json_decref(obj);
+    return st;
+}
+
+lss_status lss_import_stream(lss_db *db, FILE *in, const lss_import_options *opts, lss_import_result *result)
+{
+    static const char ctx[] = "import";
+    lss_import_options def = LSS_IMPORT_OPTIONS_INIT;
+    lss_import_result ignore;
+    if (result == NULL)
+        result = &ignore;
+    memset(result, 0, sizeof *result);
+    if (db == NULL || in == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    if (opts == NULL)
+        opts = &def;
+    if (opts->version != LSS_IMPORT_OPTIONS_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: options version %u is not supported (expected %d)", ctx,
+                         opts->version, LSS_IMPORT_OPTIONS_VERSION);
+    if (opts->flags & ~LSS_IMPORT_KEEP_GOING)
+        return lss__fail(db, LSS_INVALID, "%s: unknown flags 0x%x", ctx, opts->flags & ~LSS_IMPORT_KEEP_GOING);
+    lss__lock(db);
+    if (db->tx_active) {
+        lss__unlock(db);
+        return lss__fail(db, LSS_MISUSE, "%s: runs in its own transaction; end the open one first", ctx);
+    }
+    lss_status st = lss_tx_begin(db);
+    if (st != LSS_OK) {
+        lss__unlock(db);
+        return st;
+    }
+    importer im = { db, opts, result, { 0 }, db->pipeline };
+    memcpy(im.currency0, db->currency, 4);
+    bool keep_going = (opts->flags & LSS_IMPORT_KEEP_GOING) != 0;
+    uint64_t total = 0, done = 0, next_report = 65536;
+    long pos = ftell(in);
+    if (pos >= 0 && fseek(in, 0, SEEK_END) == 0) {
+        long end = ftell(in);
+        total = end > pos ? (uint64_t)(end - pos) : 0;
+        if (fseek(in, pos, SEEK_SET) != 0)
+            total = 0;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    errno = 0;
+    while ((len = getline(&line, &cap, in)) >= 0) {
+        result->lines++;
+        done += (uint64_t)len;
+        lss_status ls = import_line(&im, line, (size_t)len, result->lines);
+        if (ls != LSS_OK) {
+            result->rejected++;
+            if (result->first_bad_line == 0)
+                result->first_bad_line = result->lines;
+            if (!keep_going || ls == LSS_NOMEM || ls == LSS_IO) {
+                st = ls;
+                break;
+            }
+            if (opts->reject)
+                opts->reject(opts->reject_ctx, result->lines, ls, lss_db_errmsg(db));
+        }
+        if (opts->progress && done >= next_report) {
+            opts->progress(opts->progress_ctx, done, total);
+            next_report = done + 65536;
+        }
+    }
+    if (st == LSS_OK && ferror(in))
+        st = lss__fail(db, LSS_IO, "%s: read failed after line %llu: %s", ctx, (unsigned long long)result->lines,
+                       strerror(errno ? errno : EIO));
+    free(line);
+    if (st == LSS_OK) {
+        st = lss_tx_commit(db);
+        if (st != LSS_OK)
+            result->applied = 0;
+    } else {
+        char msg[LSS__MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+        lss_tx_rollback(db);
+        result->applied = 0;
+        if (db->events == 0 && (memcmp(db->currency, im.currency0, 4) != 0 || db->pipeline != im.pipeline0)) {
+            /* undo a db.config; if the header cannot be written back the handle is poisoned */
+            (void)lss__db_configure(db, im.currency0, (int)im.pipeline0, "");
+            memcpy(db->currency, im.currency0, 4);
+            db->pipeline = im.pipeline0;
+        }
+        lss__fail(db, st, "%s", msg);
+    }
+    if (st == LSS_OK && opts->progress)
+        opts->progress(opts->progress_ctx, done, total ? total : done);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_import_file(lss_db *db, const char *path, const lss_import_options *opts, lss_import_result *result)
+{
+    if (db == NULL || path == NULL)
+        return lss__fail(db, LSS_INVALID, "import: NULL argument");
+    if (strcmp(path, "-") == 0)
+        return lss_import_stream(db, stdin, opts, result);
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        if (result)
+            memset(result, 0, sizeof *result);
+        return lss__fail(db, LSS_IO, "import: cannot open \"%.200s\": %s", path, strerror(errno));
+    }
+    lss_status st = lss_import_stream(db, f, opts, result);
+    fclose(f);
+    return st;
+}
+
+lss_status lss_apply_json(lss_db *db, const char *json)
+{
+    if (db == NULL || json == NULL)
+        return lss__fail(db, LSS_INVALID, "apply: NULL argument");
+    size_t len = strlen(json);
+    char *copy = lss__malloc(len + 1);
+    if (copy == NULL)
+        return lss__fail(db, LSS_NOMEM, "apply: out of memory");
+    memcpy(copy, json, len + 1);
+    lss_import_result res = { 0, 0, 0, 0 };
+    importer im = { db, NULL, &res, { 0 }, db->pipeline };
+    lss__lock(db);
+    lss_status st = import_line(&im, copy, len, 0);
+    lss__unlock(db);
+    lss__free(copy);
+    return st;
+}

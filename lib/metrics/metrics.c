@@ -1,0 +1,888 @@
+/* Metrics as of any moment, computed from the histories every entity keeps:
+ * one pass over the deals, tickets and customers, no snapshots, no
+ * per-entity searches. The only sort is the one the percentiles need. */
+#include "metrics/metrics.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+lss_status lss_query_init(lss_query *q, unsigned int version)
+{
+    if (q == NULL)
+        return lss__fail(NULL, LSS_INVALID, "query: NULL argument");
+    if (version != LSS_QUERY_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "query: version %u is not supported (expected %d)", version,
+                         LSS_QUERY_VERSION);
+    lss_query def = LSS_QUERY_INIT;
+    *q = def;
+    return LSS_OK;
+}
+
+/* ---- exact ratios -------------------------------------------------------- */
+
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+static lss_status round_half_even(int64_t *out, int64_t num, int64_t den, int64_t scale)
+{
+    i128 n = (i128)num * scale, d = den;
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    i128 q = n / d, r = n % d; /* truncated toward zero */
+    if (r < 0) {               /* floor */
+        q -= 1;
+        r += d;
+    }
+    if (2 * r > d || (2 * r == d && (q & 1)))
+        q += 1;
+    if (q > INT64_MAX || q < INT64_MIN)
+        return LSS_OVERFLOW;
+    *out = (int64_t)q;
+    return LSS_OK;
+}
+
+lss_status lss_ratio_round(int64_t *out, lss_ratio r, int64_t scale)
+{
+    if (out == NULL || scale < 1)
+        return lss__fail(NULL, LSS_INVALID, "ratio: NULL argument or scale < 1");
+    if (r.den == 0)
+        return lss__fail(NULL, LSS_INVALID, "ratio: no value (denominator 0)");
+    if (round_half_even(out, r.num, r.den, scale))
+        return lss__fail(NULL, LSS_OVERFLOW, "ratio: %lld / %lld x %lld exceeds 64 bits", (long long)r.num,
+                         (long long)r.den, (long long)scale);
+    return LSS_OK;
+}
+
+lss_status lss_ratio_format(char *buf, size_t size, lss_ratio r, int decimals)
+{
+    if (buf == NULL || decimals < 0 || decimals > 18)
+        return lss__fail(NULL, LSS_INVALID, "ratio: NULL buffer or decimals %d out of range (0 to 18)", decimals);
+    if (size < LSS_RATIO_BUFSIZE)
+        return lss__fail(NULL, LSS_INVALID, "ratio: buffer of %zu bytes is too small (need %d)", size,
+                         LSS_RATIO_BUFSIZE);
+    if (r.den == 0)
+        return lss__fail(NULL, LSS_INVALID, "ratio: no value (denominator 0)");
+    int64_t scale = 1, v;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    if (round_half_even(&v, r.num, r.den, scale))
+        return lss__fail(NULL, LSS_OVERFLOW, "ratio: %lld / %lld at %d decimals exceeds 64 bits",
+                         (long long)r.num, (long long)r.den, decimals);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    uint64_t s = (uint64_t)scale;
+    if (decimals == 0)
+        snprintf(buf, size, "%s%llu", v < 0 ? "-" : "", (unsigned long long)u);
+    else
+        snprintf(buf, size, "%s%llu.%0*llu", v < 0 ? "-" : "", (unsigned long long)(u / s), decimals,
+                 (unsigned long long)(u % s));
+    return LSS_OK;
+}
+
+/* r x mult rounded half to even to `decimals` (0 to 6) places, in 128 bits
+ * (a quota attainment's numerator is money in minor units: x 100 does not
+ * fit 64 bits). False if buf is too small. */
+bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals, int64_t mult)
+{
+    i128 n = (i128)r.num * mult, d = r.den;
+    int64_t scale = 1;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    n *= scale; /* |num| < 2^63, mult * scale <= 10^8: below 2^90 */
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    i128 q = n / d, rem = n % d;
+    if (rem < 0) {
+        q -= 1;
+        rem += d;
+    }
+    if (2 * rem > d || (2 * rem == d && (q & 1)))
+        q += 1;
+    bool neg = q < 0;
+    u128 u = neg ? (u128)0 - (u128)q : (u128)q;
+    char digits[48];
+    int k = 0;
+    do {
+        digits[k++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u || k <= decimals);
+    size_t need = (size_t)k + (neg ? 1 : 0) + (decimals ? 1 : 0) + 1;
+    if (need > size)
+        return false;
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    for (int i = k - 1; i >= 0; i--) {
+        *o++ = digits[i];
+        if (i == decimals && decimals)
+            *o++ = '.';
+    }
+    *o = '\0';
+    return true;
+}
+
+/* ---- query resolution ---------------------------------------------------- */
+
+lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const char *ctx)
+{
+    lss_query def = LSS_QUERY_INIT;
+    if (q == NULL)
+        q = &def;
+    if (q->version != LSS_QUERY_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: query version %u is not supported (expected %d)", ctx, q->version,
+                         LSS_QUERY_VERSION);
+    memset(m, 0, sizeof *m);
+    m->from_given = q->from;
+    m->from = q->from == LSS_TIME_NONE ? 0 : q->from;
+    if (q->to != LSS_TIME_NONE)
+        m->to = q->to;
+    else if (db->last_time == LSS_TIME_NONE)
+        m->to = 1;
+    else
+        m->to = db->last_time < LSS_TIME_MAX ? db->last_time + 1 : LSS_TIME_MAX;
+    if (m->from < 0 || m->to < 1 || m->to > LSS_TIME_MAX || m->from >= m->to)
+        return lss__fail(db, LSS_INVALID, "%s: window [%lld, %lld) is empty or out of range (0 to %lld)", ctx,
+                         (long long)m->from, (long long)m->to, (long long)LSS_TIME_MAX);
+    if (q->member && (m->member = lss__entity_get(db, LSS__REF_MEMBER, q->member)) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: filter member \"%.128s\" does not exist", ctx, q->member);
+    if (q->channel != LSS_CHANNEL_ANY && lss_channel_name(q->channel) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: filter channel %d is not a channel", ctx, q->channel);
+    m->channel = q->channel;
+    /* interned: a team or segment nobody has matches nothing ("" is never interned) */
+    if (q->team && (m->team = lss__intern_find(&db->teams, q->team)) == NULL)
+        m->team = "";
+    if (q->segment && (m->segment = lss__intern_find(&db->segments, q->segment)) == NULL)
+        m->segment = "";
+    return LSS_OK;
+}
+
+static bool in_window(lss_time t, const lss__mq *m)
+{
+    return t != LSS_TIME_NONE && t >= m->from && t < m->to;
+}
+
+/* Member and team filters: does the deal owner / ticket assignee / agent match? */
+static bool person_match(const lss__mq *m, const lss_member *p)
+{
+    if (m->member && p != m->member)
+        return false;
+    if (m->team && (p == NULL || p->team != m->team))
+        return false;
+    return true;
+}
+
+static bool segment_match(const lss__mq *m, const lss_customer *c)
+{
+    return m->segment == NULL || lss_customer_segment_at(c, m->to) == m->segment;
+}
+
+/* ---- sales --------------------------------------------------------------- */
+
+/* A deal as it was at `to`: the replay of its history entries with at < to. */
+typedef struct deal_asof {
+    bool exists;
+    uint8_t stage, furthest;
+    lss_money amount;
+    const lss_member *owner;
+    lss_time won_at, lost_at;
+} deal_asof;
+
+static void deal_at(const lss_deal *d, lss_time to, deal_asof *s)
+{
+    memset(s, 0, sizeof *s);
+    s->won_at = s->lost_at = LSS_TIME_NONE;
+    uint32_t i = 0;
+    for (; i < d->hist.count; i++) {
+        const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
+        lss_time at = lss__w_at(x->w);
+        if (at >= to)
+            break; /* a deal's events are in time order */
+        if (!s->exists)
+            s->furthest = LSS_STAGE_PROSPECT;
+        s->exists = true;
+        unsigned kind = LSS__DC_KIND(x), stage = LSS__DC_STAGE(x);
+        s->stage = (uint8_t)stage;
+        if (lss__dc_has_amount(kind))
+            s->amount = x->v.amount;
+        if (stage <= LSS_STAGE_WON && stage > s->furthest)
+            s->furthest = (uint8_t)stage;
+        if (kind == LSS_DEAL_WON)
+            s->won_at = at;
+        if (kind == LSS_DEAL_LOST)
+            s->lost_at = at;
+    }
+    if (s->exists)
+        s->owner = lss__deal_owner_after(d, i - 1);
+}
+
+static void set_ratio(lss_ratio *r, int64_t num, int64_t den)
+{
+    r->num = num;
+    r->den = den;
+}
+
+/* The customer pass: relationship metrics and lead conversion (segment only). */
+lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m)
+{
+    lss_relationship_metrics r;
+    memset(&r, 0, sizeof r);
+    r.from = m->from_given;
+    r.to = m->to;
+    int64_t lead_num = 0, ret_num = 0, ret_den = 0, buyers = 0, repeat = 0, value = 0;
+    bool overflow = false;
+    for (uint32_t i = 0; i < db->customers.count; i++) {
+        const lss_customer *c = lss__slab_get(&db->customers, i);
+        if (LSS__ADDED_AT(c) >= m->to || !segment_match(m, c))
+            continue;
+        int64_t wins = 0;
+        lss_time first_win = LSS_TIME_NONE;
+        const lss_deal *d;
+        LSS__EACH(d, c, last_deal) {
+            lss_time won = LSS__DEAL_WON_AT(d);
+            if (won == LSS_TIME_NONE || won >= m->to)
+                continue; /* won is final: a deal won before `to` is won as of `to` */
+            wins++;
+            overflow |= __builtin_add_overflow(value, LSS__DEAL_AMOUNT(d), &value);
+            if (first_win == LSS_TIME_NONE || won < first_win)
+                first_win = won;
+        }
+        if (in_window(LSS__ADDED_AT(c), m)) {
+            r.customers_added++;
+            r.referrals += c->referred_by != NULL;
+            lead_num += wins > 0;
+        }
+        r.customers_converted += in_window(first_win, m);
+        bool active = lss_customer_state_at(c, m->to) == LSS_CUSTOMER_STATE_ACTIVE;
+        r.active_customers += active;
+        if (m->from_given != LSS_TIME_NONE && lss_customer_state_at(c, m->from) == LSS_CUSTOMER_STATE_ACTIVE) {
+            ret_den++;
+            ret_num += active;
+        }
+        buyers += wins > 0;
+        repeat += wins > 1;
+    }
+    if (overflow)
+        return lss__fail(db, LSS_OVERFLOW, "relationship metrics: a sum exceeds the 64-bit range of minor units");
+    set_ratio(&r.retention_rate, ret_num, ret_den);
+    set_ratio(&r.repeat_purchase_rate, repeat, buyers);
+    set_ratio(&r.avg_customer_value, value, buyers);
+    if (lead)
+        set_ratio(lead, lead_num, r.customers_added);
+    if (out)
+        *out = r;
+    return LSS_OK;
+}
+
+lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m, bool with_lead)
+{
+    lss_sales_metrics s;
+    memset(&s, 0, sizeof s);
+    s.from = m->from_given;
+    s.to = m->to;
+    int64_t cycle = 0, weighted = 0;
+    int pct[LSS_STAGE_NEGOTIATED + 1];
+    for (int k = 0; k <= LSS_STAGE_NEGOTIATED; k++)
+        pct[k] = lss_stage_probability_at(db, (lss_stage)k, m->to);
+    bool overflow = false;
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        lss_time opened = LSS__DEAL_OPENED_AT(d);
+        if (opened >= m->to)
+            continue;
+        deal_asof a;
+        deal_at(d, m->to, &a);
+        if (!person_match(m, a.owner) || !segment_match(m, d->customer))
+            continue;
+        if (in_window(opened, m)) {
+            s.deals_opened++;
+            for (unsigned k = 0; k <= a.furthest && k < LSS_FUNNEL_STAGES; k++)
+                s.funnel_reached[k]++;
+        }
+        if (a.stage == LSS_STAGE_WON && in_window(a.won_at, m)) {
+            s.won++;
+            overflow |= __builtin_add_overflow(s.revenue, a.amount, &s.revenue);
+            overflow |= __builtin_add_overflow(cycle, a.won_at - opened, &cycle);
+        }
+        if (a.stage == LSS_STAGE_LOST && in_window(a.lost_at, m))
+            s.lost++;
+        if (a.stage <= LSS_STAGE_NEGOTIATED) {
+            int64_t part;
+            overflow |= __builtin_add_overflow(s.open_pipeline, a.amount, &s.open_pipeline);
+            overflow |= __builtin_mul_overflow(a.amount, (int64_t)pct[a.stage], &part);
+            overflow |= __builtin_add_overflow(weighted, part, &weighted);
+        }
+    }
+    if (overflow)
+        return lss__fail(db, LSS_OVERFLOW, "sales metrics: a sum exceeds the 64-bit range of minor units");
+    set_ratio(&s.win_rate, s.won, s.won + s.lost);
+    set_ratio(&s.avg_deal_size, s.revenue, s.won);
+    set_ratio(&s.avg_sales_cycle_days, cycle, s.won * 86400);
+    set_ratio(&s.weighted_pipeline, weighted, 100);
+    set_ratio(&s.funnel_conversion[0], 0, 0);
+    for (int k = 1; k < LSS_FUNNEL_STAGES; k++)
+        set_ratio(&s.funnel_conversion[k], s.funnel_reached[k], s.funnel_reached[k - 1]);
+    lss_status st = with_lead ? lss__relationship_compute(NULL, &s.lead_conversion_rate, db, m) : LSS_OK;
+    if (st == LSS_OK)
+        *out = s;
+    return st;
+}
+
+
+/* ---- service ------------------------------------------------------------- */
+
+/* A ticket as it was at `to`. */
+typedef struct ticket_asof {
+    uint8_t state;
+    const lss_member *assignee;
+    lss_time first_contact, first_resolve, rated_at;
+    uint32_t contacts_before_resolve;
+    bool reopened;
+    uint8_t score;
+} ticket_asof;
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Mean and nearest-rank percentiles; sorts v. */
+static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64_t sum)
+{
+    memset(out, 0, sizeof *out);
+    out->count = n;
+    set_ratio(&out->mean, sum, n);
+    if (n == 0)
+        return;
+    qsort(v, (size_t)n, sizeof *v, cmp_i64);
+    /* rank ceil(p/100 n), 1-based */
+    set_ratio(&out->median, v[(n + 1) / 2 - 1], 1);
+    set_ratio(&out->p90, v[(9 * n + 9) / 10 - 1], 1);
+}
+
+lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m)
+{
+    lss_service_metrics s;
+    memset(&s, 0, sizeof s);
+    s.from = m->from_given;
+    s.to = m->to;
+    int64_t *resp = NULL, *reso = NULL, nresp = 0, nreso = 0, sum_resp = 0, sum_reso = 0;
+    if (db->tickets.count) {
+        resp = lss__malloc(sizeof *resp * db->tickets.count);
+        reso = lss__malloc(sizeof *reso * db->tickets.count);
+        if (resp == NULL || reso == NULL) {
+            lss__free(resp);
+            lss__free(reso);
+            return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for %u durations", db->tickets.count);
+        }
+    }
+    int64_t fcr = 0, aht_sum = 0, aht_n = 0, ratings = 0, good = 0, score_sum = 0;
+    int64_t reopen_num = 0, reopen_den = 0, sla_num = 0, sla_den = 0;
+    for (uint32_t i = 0; i < db->tickets.count; i++) {
+        const lss_ticket *t = lss__slab_get(&db->tickets, i);
+        lss_time opened = LSS__TICKET_OPENED_AT(t);
+        if (opened >= m->to)
+            continue;
+        if (m->channel != LSS_CHANNEL_ANY && t->channel != m->channel)
+            continue;
+        if (!segment_match(m, t->customer))
+            continue;
+        ticket_asof a = { LSS_TICKET_NEW, NULL, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false, 0 };
+        for (uint32_t k = 0; k < t->hist.count; k++) {
+            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
+            lss_time at = lss__w_at(x->w);
+            if (at >= m->to)
+                break; /* a ticket's events are in time order */
+            a.state = (uint8_t)LSS__TC_STATE(x);
+            switch (LSS__TC_KIND(x)) {
+            case LSS_TICKET_EV_ASSIGN:
+                a.assignee = x->v.agent;
+                break;
+            case LSS_TICKET_EV_CONTACT:
+                if (a.first_contact == LSS_TIME_NONE)
+                    a.first_contact = at;
+                if (a.first_resolve == LSS_TIME_NONE)
+                    a.contacts_before_resolve++;
+                /* handle time: contacts made by the filtered member (team) */
+                if (in_window(at, m) && person_match(m, x->v.agent)) {
+                    aht_sum += x->duration; /* <= 31536000 each: no overflow below 2^38 contacts */
+                    aht_n++;
+                }
+                break;
+            case LSS_TICKET_EV_RESOLVE:
+                if (a.first_resolve == LSS_TIME_NONE)
+                    a.first_resolve = at;
+                break;
+            case LSS_TICKET_EV_REOPEN:
+                a.reopened = true;
+                break;
+            case LSS_TICKET_EV_RATE:
+                a.rated_at = at;
+                a.score = (int)LSS__TC_SCORE(x);
+                break;
+            default:
+                break;
+            }
+        }
+        if (!person_match(m, a.assignee))
+            continue;
+        if (a.state == LSS_TICKET_NEW || a.state == LSS_TICKET_OPEN || a.state == LSS_TICKET_PENDING)
+            s.backlog++;
+        if (in_window(a.rated_at, m)) {
+            ratings++;
+            good += a.score >= 4;
+            score_sum += a.score;
+        }
+        if (!in_window(opened, m))
+            continue;
+        s.tickets_opened++;
+        if (a.state == LSS_TICKET_RESOLVED || a.state == LSS_TICKET_CLOSED) {
+            s.resolved++;
+            fcr += a.contacts_before_resolve <= 1 && !a.reopened;
+        }
+        if (a.first_contact != LSS_TIME_NONE) {
+            resp[nresp++] = a.first_contact - opened;
+            sum_resp += a.first_contact - opened;
+        }
+        if (a.first_resolve != LSS_TIME_NONE) {
+            reso[nreso++] = a.first_resolve - opened;
+            sum_reso += a.first_resolve - opened;
+            reopen_den++;
+            reopen_num += a.reopened;
+        }
+        lss_sla_outcome o1, o2;
+        lss__ticket_sla_outcomes(t, m->to, a.first_contact, a.first_resolve, &o1, &o2);
+        if (o1 == LSS_SLA_MISSED || o2 == LSS_SLA_MISSED || (o1 != LSS_SLA_UNDECIDED && o2 != LSS_SLA_UNDECIDED)) {
+            sla_den++;
+            sla_num += o1 == LSS_SLA_MET && o2 == LSS_SLA_MET;
+        }
+    }
+    set_ratio(&s.resolution_rate, s.resolved, s.tickets_opened);
+    set_ratio(&s.fcr_rate, fcr, s.resolved);
+    set_ratio(&s.aht_seconds, aht_sum, aht_n);
+    set_ratio(&s.csat_percent, 100 * good, ratings);
+    set_ratio(&s.csat_mean, score_sum, ratings);
+    duration_stats(&s.first_response_seconds, resp, nresp, sum_resp);
+    duration_stats(&s.resolution_seconds, reso, nreso, sum_reso);
+    set_ratio(&s.reopen_rate, reopen_num, reopen_den);
+    set_ratio(&s.sla_compliance, sla_num, sla_den);
+    lss__free(resp);
+    lss__free(reso);
+    *out = s;
+    return LSS_OK;
+}
+
+/* ---- quotas -------------------------------------------------------------- */
+
+/* Index of the quota.set that holds member m's target for the period of
+ * entry i as of `to`: the latest set of that period before `to`; -1 when
+ * entry i is not the first set of its period before `to` (or not before `to`). */
+static int64_t quota_latest(const lss_member *m, uint32_t i, lss_time to)
+{
+    const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss__quota, i).q;
+    if (q->set_at >= to)
+        return -1;
+    for (uint32_t k = 0; k < i; k++) {
+        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss__quota, k).q;
+        if (p->from == q->from && p->to == q->to && p->set_at < to)
+            return -1;
+    }
+    int64_t latest = i;
+    for (uint32_t k = i + 1; k < m->quotas.count; k++) {
+        const lss_quota *p = &LSS__VEC_AT(&m->quotas, lss__quota, k).q;
+        if (p->from == q->from && p->to == q->to && p->set_at < to)
+            latest = k;
+    }
+    return latest;
+}
+
+static int cmp_row(const void *pa, const void *pb)
+{
+    const lss_quota_row *a = pa, *b = pb;
+    int c = strcmp(a->member->key, b->member->key);
+    if (c)
+        return c;
+    if (a->from != b->from)
+        return a->from < b->from ? -1 : 1;
+    return a->to < b->to ? -1 : a->to > b->to;
+}
+
+/* Achieved amounts of rows (sorted by member), from one pass over the deals.
+ * first[member id] is the member's first row or LSS__NONE. */
+static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *first, lss_db *db, const lss__mq *m)
+{
+    bool overflow = false;
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        lss_time won = LSS__DEAL_WON_AT(d);
+        if (won == LSS_TIME_NONE || won >= m->to || first[d->owner->id] == LSS__NONE)
+            continue; /* the owner cannot change after the win: d->owner is the owner at win time */
+        if (!segment_match(m, d->customer))
+            continue;
+        lss_money amount = LSS__DEAL_AMOUNT(d);
+        for (uint32_t r = first[d->owner->id]; r < n && rows[r].member == d->owner; r++)
+            if (won >= rows[r].from && won < rows[r].to)
+                overflow |= __builtin_add_overflow(rows[r].achieved, amount, &rows[r].achieved);
+    }
+    for (uint32_t r = 0; r < n; r++)
+        set_ratio(&rows[r].attainment, rows[r].achieved, rows[r].target);
+    return overflow;
+}
+
+lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < db->members.count; i++) {
+        const lss_member *p = lss__slab_get(&db->members, i);
+        if (!person_match(m, p))
+            continue;
+        for (uint32_t k = 0; k < p->quotas.count; k++) {
+            const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss__quota, k).q;
+            n += q->from < m->to && q->to > m->from && quota_latest(p, k, m->to) >= 0;
+        }
+    }
+    *out = NULL;
+    *count = 0;
+    if (n == 0)
+        return LSS_OK;
+    lss_quota_row *rows = lss__malloc(sizeof *rows * n);
+    uint32_t *first = lss__malloc(sizeof *first * db->members.count);
+    if (rows == NULL || first == NULL) {
+        lss__free(rows);
+        lss__free(first);
+        return lss__fail(db, LSS_NOMEM, "quota attainment: out of memory for %u rows", n);
+    }
+    uint32_t r = 0;
+    for (uint32_t i = 0; i < db->members.count; i++) {
+        lss_member *p = lss__slab_get(&db->members, i);
+        first[i] = LSS__NONE;
+        if (!person_match(m, p))
+            continue;
+        for (uint32_t k = 0; k < p->quotas.count; k++) {
+            const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss__quota, k).q;
+            int64_t latest;
+            if (!(q->from < m->to && q->to > m->from) || (latest = quota_latest(p, k, m->to)) < 0)
+                continue;
+            lss_quota_row row = { p, q->from, q->to, LSS__VEC_AT(&p->quotas, lss__quota, latest).q.target, 0, { 0, 0 } };
+            rows[r++] = row;
+        }
+    }
+    qsort(rows, n, sizeof *rows, cmp_row);
+    for (uint32_t i = n; i-- > 0;)
+        first[rows[i].member->id] = i;
+    bool overflow = quota_achieved(rows, n, first, db, m);
+    lss__free(first);
+    if (overflow) {
+        lss__free(rows);
+        return lss__fail(db, LSS_OVERFLOW, "quota attainment: a sum exceeds the 64-bit range of minor units");
+    }
+    *out = rows;
+    *count = n;
+    return LSS_OK;
+}
+
+/* One period's attainment for a member (team == NULL) or a team's members. */
+static lss_status quota_one(lss_quota_row *out, lss_db *db, const char *member, const char *team, lss_time from,
+                            lss_time to, lss_time as_of)
+{
+    const char *ctx = team ? "team quota attainment" : "quota attainment";
+    if (out == NULL || db == NULL || (member == NULL && team == NULL))
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    lss_query q = LSS_QUERY_INIT;
+    q.to = as_of;
+    q.member = member;
+    q.team = team;
+    lss__lock(db);
+    lss__mq m;
+    lss_quota_row *rows = NULL;
+    uint32_t n = 0;
+    lss_status st = LSS_OK;
+    if (member && lss__entity_get(db, LSS__REF_MEMBER, member) == NULL)
+        st = lss__fail(db, LSS_NOT_FOUND, "%s: member \"%.128s\" does not exist", ctx, member);
+    if (st == LSS_OK)
+        st = lss__mq_resolve(&m, db, &q, ctx);
+    if (st == LSS_OK)
+        st = lss__quota_compute(&rows, &n, db, &m);
+    if (st == LSS_OK) {
+        lss_quota_row sum = { member ? m.member : NULL, from, to, 0, 0, { 0, 0 } };
+        bool found = false, overflow = false;
+        for (uint32_t i = 0; i < n; i++) {
+            if (rows[i].from != from || rows[i].to != to)
+                continue;
+            found = true;
+            overflow |= __builtin_add_overflow(sum.target, rows[i].target, &sum.target);
+            overflow |= __builtin_add_overflow(sum.achieved, rows[i].achieved, &sum.achieved);
+        }
+        set_ratio(&sum.attainment, sum.achieved, sum.target);
+        char a[LSS_TIME_BUFSIZE], b[LSS_TIME_BUFSIZE];
+        lss__fmt_time(a, from);
+        lss__fmt_time(b, to);
+        if (!found)
+            st = lss__fail(db, LSS_NOT_FOUND, "%s: %s \"%.128s\" has no quota for [%s, %s) as of the given time", ctx,
+                           team ? "team" : "member", team ? team : member, a, b);
+        else if (overflow)
+            st = lss__fail(db, LSS_OVERFLOW, "%s: a sum exceeds the 64-bit range of minor units", ctx);
+        else
+            *out = sum;
+    }
+    lss__free(rows);
+    lss__unlock(db);
+    return st;
+}
+
+lss_status lss_quota_attainment(lss_quota_row *out, lss_db *db, const char *member, lss_time from, lss_time to,
+                                lss_time as_of)
+{
+    return quota_one(out, db, member, NULL, from, to, as_of);
+}
+
+lss_status lss_team_quota_attainment(lss_quota_row *out, lss_db *db, const char *team, lss_time from, lss_time to,
+                                     lss_time as_of)
+{
+    return quota_one(out, db, NULL, team, from, to, as_of);
+}
+
+/* ---- the parts and the per-metric functions ---------------------------- */
+
+typedef lss_status (*part_fn)(void *out, lss_db *db, const lss__mq *m);
+
+static lss_status part_get(void *out, lss_db *db, const lss_query *q, part_fn fn, const char *ctx)
+{
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    lss__lock(db);
+    lss__mq m;
+    lss_status st = lss__mq_resolve(&m, db, q, ctx);
+    if (st == LSS_OK)
+        st = fn(out, db, &m);
+    lss__unlock(db);
+    return st;
+}
+
+static lss_status sales_fn(void *out, lss_db *db, const lss__mq *m) { return lss__sales_compute(out, db, m, true); }
+static lss_status service_fn(void *out, lss_db *db, const lss__mq *m) { return lss__service_compute(out, db, m); }
+static lss_status rel_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__relationship_compute(out, NULL, db, m);
+}
+
+lss_status lss_sales_metrics_get(lss_sales_metrics *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, sales_fn, "sales metrics");
+}
+
+lss_status lss_service_metrics_get(lss_service_metrics *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, service_fn, "service metrics");
+}
+
+lss_status lss_relationship_metrics_get(lss_relationship_metrics *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, rel_fn, "relationship metrics");
+}
+
+/* One function per metric: compute its part, hand out one field. */
+enum { PART_SALES, PART_SERVICE, PART_REL };
+
+static lss_status metric(void *out, size_t size, lss_db *db, const lss_query *q, int part, size_t off,
+                         const char *name)
+{
+    if (out == NULL)
+        return lss__fail(db, LSS_INVALID, "metric %s: NULL argument", name);
+    union {
+        lss_sales_metrics sales;
+        lss_service_metrics service;
+        lss_relationship_metrics rel;
+    } p;
+    lss_status st = part == PART_SALES     ? lss_sales_metrics_get(&p.sales, db, q)
+                    : part == PART_SERVICE ? lss_service_metrics_get(&p.service, db, q)
+                                           : lss_relationship_metrics_get(&p.rel, db, q);
+    if (st == LSS_OK)
+        memcpy(out, (const char *)&p + off, size);
+    return st;
+}
+
+
+
+
+
+lss_status lss_metric_deals_opened(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, deals_opened), "deals_opened");
+}
+
+lss_status lss_metric_won(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, won), "won");
+}
+
+lss_status lss_metric_lost(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, lost), "lost");
+}
+
+lss_status lss_metric_revenue(lss_money *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, revenue), "revenue");
+}
+
+lss_status lss_metric_win_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, win_rate), "win_rate");
+}
+
+lss_status lss_metric_avg_deal_size(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, avg_deal_size), "avg_deal_size");
+}
+
+lss_status lss_metric_avg_sales_cycle_days(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES,
+                  offsetof(lss_sales_metrics, avg_sales_cycle_days), "avg_sales_cycle_days");
+}
+
+lss_status lss_metric_open_pipeline(lss_money *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, open_pipeline), "open_pipeline");
+}
+
+lss_status lss_metric_weighted_pipeline(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SALES,
+                  offsetof(lss_sales_metrics, weighted_pipeline), "weighted_pipeline");
+}
+
+lss_status lss_metric_tickets_opened(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, tickets_opened), "tickets_opened");
+}
+
+lss_status lss_metric_resolved(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, resolved), "resolved");
+}
+
+lss_status lss_metric_resolution_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, resolution_rate), "resolution_rate");
+}
+
+lss_status lss_metric_fcr_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, fcr_rate), "fcr_rate");
+}
+
+lss_status lss_metric_aht_seconds(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, aht_seconds), "aht_seconds");
+}
+
+lss_status lss_metric_csat_percent(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, csat_percent), "csat_percent");
+}
+
+lss_status lss_metric_csat_mean(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, csat_mean), "csat_mean");
+}
+
+lss_status lss_metric_first_response_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, first_response_seconds), "first_response_seconds");
+}
+
+lss_status lss_metric_resolution_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, resolution_seconds), "resolution_seconds");
+}
+
+lss_status lss_metric_reopen_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, reopen_rate), "reopen_rate");
+}
+
+lss_status lss_metric_backlog(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, backlog), "backlog");
+}
+
+lss_status lss_metric_sla_compliance(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_SERVICE,
+                  offsetof(lss_service_metrics, sla_compliance), "sla_compliance");
+}
+
+lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, customers_added), "customers_added");
+}
+
+lss_status lss_metric_customers_converted(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, customers_converted), "customers_converted");
+}
+
+lss_status lss_metric_active_customers(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, active_customers), "active_customers");
+}
+
+lss_status lss_metric_retention_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, retention_rate), "retention_rate");
+}
+
+lss_status lss_metric_repeat_purchase_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, repeat_purchase_rate), "repeat_purchase_rate");
+}
+
+lss_status lss_metric_referrals(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, referrals), "referrals");
+}
+
+lss_status lss_metric_avg_customer_value(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, sizeof *out, db, q, PART_REL,
+                  offsetof(lss_relationship_metrics, avg_customer_value), "avg_customer_value");
+}
+
+static lss_status lead_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__relationship_compute(NULL, out, db, m);
+}
+
+lss_status lss_metric_lead_conversion_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, lead_fn, "metric lead_conversion_rate");
+}
+
+lss_status lss_metric_funnel(int64_t reached[LSS_FUNNEL_STAGES], lss_ratio conversion[LSS_FUNNEL_STAGES], lss_db *db,
+                             const lss_query *q)
+{
+    lss_sales_metrics p;
+    lss_status st = lss_sales_metrics_get(&p, db, q);
+    if (st != LSS_OK)
+        return st;
+    if (reached)
+        memcpy(reached, p.funnel_reached, sizeof p.funnel_reached);
+    if (conversion)
+        memcpy(conversion, p.funnel_conversion, sizeof p.funnel_conversion);
+    return LSS_OK;
+}

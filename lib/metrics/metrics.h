@@ -1,0 +1,35 @@
+/* Private interface between the metric passes (metrics.c) and the report (report.c). */
+#ifndef LSS_METRICS_INTERNAL_H
+#define LSS_METRICS_INTERNAL_H
+
+#include "domain/domain.h"
+
+/* A query resolved against a database: the window with defaults applied and
+ * the filters as handles and interned pointers. */
+typedef struct lss__mq {
+    lss_time from_given;  /* as asked: LSS_TIME_NONE for the beginning of time */
+    lss_time from, to;    /* the window actually used */
+    const lss_member *member;
+    const char *team;     /* interned; "" matches nothing; NULL: no filter */
+    const char *segment;  /* interned; "" matches nothing; NULL: no filter */
+    int channel;
+} lss__mq;
+
+/* r x mult as text with `decimals` (0 to 6) places, rounded half to even,
+ * exact for any ratio (128-bit arithmetic). False if `size` is too small. */
+bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals, int64_t mult);
+
+/* All of these run with the database locked and report through lss__fail. */
+lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const char *ctx);
+/* with_lead: also lead_conversion_rate, which takes a pass over the customers
+ * (the report gets it from its relationship pass instead). */
+lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m, bool with_lead);
+lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m);
+/* The customer pass: the relationship metrics (out may be NULL) and, if lead
+ * is not NULL, the lead conversion rate (narrowed by segment only). */
+lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m);
+/* Quota rows overlapping the window, sorted by member key and period;
+ * *out is allocated with lss__malloc (NULL when *count is 0). */
+lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m);
+
+#endif

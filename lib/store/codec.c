@@ -1,0 +1,76 @@
+/* The binary form of an event (store.h): the journal's payload. */
+#include "store/store.h"
+
+/* ---- binary form --------------------------------------------------------- */
+
+#define ABSENT UINT32_MAX
+
+size_t lss__event_size(const lss__event *ev)
+{
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    size_t n = 8 + 8u * d->ni + 4u * d->ns;
+    for (unsigned k = 0; k < d->ns; k++)
+        if (ev->s[k] && !d->sref[k])
+            n += strlen(ev->s[k]);
+    return n;
+}
+
+void lss__event_encode(const lss__event *ev, unsigned char *p)
+{
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    lss__put_u64(p, (uint64_t)ev->at);
+    p += 8;
+    for (unsigned k = 0; k < d->ns; k++) {
+        if (ev->s[k] == NULL) {
+            lss__put_u32(p, ABSENT);
+            p += 4;
+        } else if (d->sref[k]) {
+            lss__put_u32(p, ev->ref[k]); /* an existing entity: its id */
+            p += 4;
+        } else {
+            size_t len = strlen(ev->s[k]);
+            lss__put_u32(p, (uint32_t)len);
+            memcpy(p + 4, ev->s[k], len);
+            p += 4 + len;
+        }
+    }
+    for (unsigned k = 0; k < d->ni; k++, p += 8)
+        lss__put_u64(p, (uint64_t)ev->i[k]);
+}
+
+bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, size_t len, char *scratch)
+{
+    if (kind == LSS__EV_NONE || kind >= LSS__EV_COUNT)
+        return false;
+    const lss__ev_desc *d = &lss__ev_descs[kind];
+    const unsigned char *end = p + len;
+    lss__event_clear(ev, kind);
+    if (len < 8)
+        return false;
+    ev->at = (lss_time)lss__get_u64(p);
+    p += 8;
+    for (unsigned k = 0; k < d->ns; k++) {
+        if (end - p < 4)
+            return false;
+        uint32_t n = lss__get_u32(p);
+        p += 4;
+        if (n == ABSENT)
+            continue;
+        if (d->sref[k]) {
+            ev->ref[k] = n; /* lss__replay finds the entity and its key */
+            continue;
+        }
+        if ((size_t)(end - p) < n)
+            return false; /* (a NUL inside cannot come from the API, whose strings are C strings) */
+        memcpy(scratch, p, n);
+        scratch[n] = '\0';
+        ev->s[k] = scratch;
+        scratch += n + 1;
+        p += n;
+    }
+    if ((size_t)(end - p) != 8u * d->ni)
+        return false;
+    for (unsigned k = 0; k < d->ni; k++, p += 8)
+        ev->i[k] = (int64_t)lss__get_u64(p);
+    return true;
+}

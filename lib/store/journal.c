@@ -1,0 +1,841 @@
+/* The journal: an append-only file of records, one per event, that a
+ * durable database is the replay of. Format, recovery and sync rules are in
+ * docs/durability.md. */
+#define _GNU_SOURCE 1 /* fdatasync, O_CLOEXEC, flock */
+#include "store/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- I/O ------------------------------------------------------------------ */
+
+static int posix_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
+const lss__io lss__io_posix = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock };
+lss__io lss__io_ops = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock };
+
+struct lss__journal {
+    lss_db *db;              /* the handle it belongs to: its lock (the flusher) and its message */
+    int fd;
+    char *path;
+    char *dir;
+    lss_sync_mode sync;
+    bool read_only;
+    uint32_t salt;
+    lss__jheader hdr;        /* the settings its header holds */
+    lss_status poisoned;     /* LSS_OK, or the I/O error that stops every later write */
+    uint64_t size;           /* bytes of valid journal: where the next record goes */
+    unsigned char *buf;      /* records being written; in a transaction, all of them */
+    size_t len, cap;
+    uint32_t tx_events;
+    bool dirty;              /* written, not synced (normal and off modes) */
+    lss_recovery rec;
+    /* normal mode: a thread that syncs at least once a second */
+    pthread_t flusher;
+    bool has_flusher, stop;
+    pthread_mutex_t fmu;
+    pthread_cond_t fcv;
+};
+
+static lss_status io_fail(lss_db *db, const char *what, const char *path)
+{
+    return lss__fail(db, LSS_IO, "journal \"%.200s\": %s: %s", path, what, strerror(errno));
+}
+
+/* Write all of buf (short writes are continued; EINTR retried). */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = lss__io_ops.write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static lss_status buf_reserve(struct lss__journal *j, size_t more)
+{
+    return lss__bytes_reserve(&j->buf, &j->cap, j->len, more, 4096);
+}
+
+/* Append one record to j->buf. */
+static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__event *ev, uint64_t seq,
+                             uint32_t commit_count)
+{
+    size_t plen = ev ? lss__event_size(ev) : 4;
+    if (plen > LSS__J_PAYLOAD_MAX || buf_reserve(j, LSS__J_RECORD + plen))
+        return LSS_NOMEM;
+    unsigned char *r = j->buf + j->len;
+    lss__put_u32(r + 4, (uint32_t)plen);
+    r[8] = type;
+    r[9] = ev ? ev->kind : 0;
+    r[10] = r[11] = 0;
+    lss__put_u32(r + 12, j->salt);
+    lss__put_u64(r + 16, seq);
+    if (ev)
+        lss__event_encode(ev, r + LSS__J_RECORD);
+    else
+        lss__put_u32(r + LSS__J_RECORD, commit_count);
+    lss__put_u32(r, lss__crc_mask(lss__crc32c(0, r + 4, LSS__J_RECORD - 4 + plen)));
+    j->len += LSS__J_RECORD + plen;
+    return LSS_OK;
+}
+
+
+/* Write j->buf at the end of the file and sync per mode. On failure cut the
+ * file back to its last good size and poison the handle: a failed
+ * fdatasync is never retried and believed (the kernel may have dropped the
+ * dirty pages and cleared the error), so the records it covered are cut off
+ * and the handle refuses every later change until it is reopened. */
+static lss_status flush(lss__journal *j, bool sync_now)
+{
+    lss_db *db = j->db;
+    if (write_all(j->fd, j->buf, j->len) != 0) {
+        lss_status st = io_fail(db, "write failed", j->path);
+        if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0) {
+            /* a torn record: the next open finds and cuts it */
+        }
+        j->poisoned = LSS_IO;
+        j->len = 0;
+        return st;
+    }
+    if (sync_now && lss__io_ops.fdatasync(j->fd) != 0) {
+        int e = errno;
+        bool cut = lss__io_ops.ftruncate(j->fd, (off_t)j->size) == 0;
+        if (cut)
+            (void)lss__io_ops.fdatasync(j->fd); /* best effort: the handle is poisoned whatever it says */
+        errno = e;
+        j->poisoned = LSS_IO;
+        j->len = 0;
+        return io_fail(db,
+                       cut ? "fdatasync failed; the change was cut off the journal (the handle refuses further "
+                             "changes; reopen it)"
+                           : "fdatasync failed, and cutting the change off the journal failed too, so it may "
+                             "reappear when the journal is reopened (the handle refuses further changes)",
+                       j->path);
+    }
+    j->size += j->len;
+    j->len = 0;
+    j->dirty = !sync_now;
+    return LSS_OK;
+}
+
+lss_status lss__journal_append(lss__journal *j, const lss__event *ev, uint64_t seq, bool in_tx)
+{
+    size_t mark = j->len;
+    if (put_record(j, in_tx ? LSS__R_TX_EVENT : LSS__R_EVENT, ev, seq, 0)) {
+        j->len = mark;
+        return lss__fail(j->db, LSS_NOMEM, "journal: out of memory for a record");
+    }
+    if (in_tx) {
+        j->tx_events++;
+        return LSS_OK;
+    }
+    return flush(j, j->sync == LSS_SYNC_FULL);
+}
+
+void lss__journal_tx_reset(lss__journal *j)
+{
+    if (j) {
+        j->len = 0;
+        j->tx_events = 0;
+    }
+}
+
+lss_status lss__journal_tx_commit(lss__journal *j, uint64_t last_seq)
+{
+    if (j == NULL || j->tx_events == 0)
+        return LSS_OK;
+    if (put_record(j, LSS__R_TX_COMMIT, NULL, last_seq, j->tx_events)) {
+        j->len = 0;
+        return lss__fail(j->db, LSS_NOMEM, "journal: out of memory for a commit record");
+    }
+    j->tx_events = 0;
+    return flush(j, j->sync == LSS_SYNC_FULL);
+}
+
+bool lss__journal_read_only(const lss__journal *j) { return j && j->read_only; }
+lss_status lss__journal_poisoned(const lss__journal *j) { return j ? j->poisoned : LSS_OK; }
+const char *lss__journal_path(const lss__journal *j) { return j ? j->path : NULL; }
+
+void lss__journal_recovery(const lss__journal *j, lss_recovery *out)
+{
+    if (j)
+        *out = j->rec;
+    else
+        memset(out, 0, sizeof *out);
+}
+
+static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const char *what);
+
+lss_status lss__journal_rewrite_header(lss__journal *j, const lss__jheader *h)
+{
+    if (j == NULL)
+        return LSS_OK;
+    if (j->size != LSS__J_HEADER)
+        return lss__fail(j->db, LSS_MISUSE, "journal: the header can change only while the journal is empty");
+    lss__jheader old = j->hdr;
+    j->hdr = *h;
+    lss_status st = write_header(j, j->fd, false, "cannot write the journal header");
+    if (st != LSS_OK) {
+        j->hdr = old;
+        j->poisoned = LSS_IO;
+    }
+    return st;
+}
+
+/* ---- normal mode: the flusher ------------------------------------------------ */
+
+static void *flusher_main(void *arg)
+{
+    lss__journal *j = arg;
+    lss_db *db = j->db;
+    pthread_mutex_lock(&j->fmu);
+    while (!j->stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&j->fcv, &j->fmu, &ts);
+        if (j->stop)
+            break;
+        pthread_mutex_unlock(&j->fmu);
+        lss__lock(db);
+        if (j->dirty && !j->poisoned) {
+            if (lss__io_ops.fdatasync(j->fd) != 0)
+                j->poisoned = LSS_IO;
+            else
+                j->dirty = false;
+        }
+        lss__unlock(db);
+        pthread_mutex_lock(&j->fmu);
+    }
+    pthread_mutex_unlock(&j->fmu);
+    return NULL;
+}
+
+lss_status lss__journal_sync(lss__journal *j)
+{
+    if (j == NULL || j->read_only)
+        return LSS_OK;
+    if (j->poisoned)
+        return lss__fail(j->db, j->poisoned, "sync: the database refuses changes after an earlier I/O error");
+    if (lss__io_ops.fdatasync(j->fd) != 0) {
+        j->poisoned = LSS_IO;
+        return io_fail(j->db, "fdatasync failed", j->path);
+    }
+    j->dirty = false;
+    return LSS_OK;
+}
+
+/* ---- open and replay -------------------------------------------------------------- */
+
+static uint32_t new_salt(void)
+{
+    uint32_t s = 0;
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (read(fd, &s, sizeof s) != (ssize_t)sizeof s)
+            s = 0;
+        close(fd);
+    }
+    if (s == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        s = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid() << 16;
+    }
+    return s ? s : 1;
+}
+
+static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const char *currency, int pipeline)
+{
+    memset(h, 0, LSS__J_HEADER);
+    memcpy(h, LSS__J_MAGIC, 8);
+    lss__put_u32(h + 8, LSS__J_VERSION);
+    lss__put_u32(h + 12, salt);
+    memcpy(h + 16, currency, 3);
+    h[19] = (unsigned char)pipeline;
+    lss__put_u64(h + 20, 1);
+    lss__put_u32(h + 28, lss__crc_mask(lss__crc32c(0, h, 28)));
+}
+
+/* Write a fresh header to fd (at offset 0, file emptied first) and sync it,
+ * and the directory when the file is new there. */
+static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const char *what)
+{
+    unsigned char h[LSS__J_HEADER];
+    make_header(h, j->salt, j->hdr.currency, (int)j->hdr.pipeline);
+    if (lss__io_ops.ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, h, sizeof h) != 0 ||
+        lss__io_ops.fdatasync(fd) != 0 || (sync_dir && lss__io_ops.fsync_dir(j->dir) != 0))
+        return io_fail(j->db, what, j->path);
+    return LSS_OK;
+}
+
+/* Is there a record that checks out at p (used to tell a torn tail from
+ * damage in the middle)? */
+static bool record_ok(const unsigned char *p, size_t avail, uint32_t salt)
+{
+    if (avail < LSS__J_RECORD)
+        return false;
+    uint32_t len = lss__get_u32(p + 4);
+    if (len > LSS__J_PAYLOAD_MAX || avail - LSS__J_RECORD < len || lss__get_u32(p + 12) != salt ||
+        p[8] < LSS__R_EVENT || p[8] > LSS__R_TX_COMMIT)
+        return false;
+    return lss__get_u32(p) == lss__crc_mask(lss__crc32c(0, p + 4, LSS__J_RECORD - 4 + len));
+}
+
+static bool valid_record_after(const unsigned char *data, size_t size, size_t from, uint32_t salt)
+{
+    for (size_t p = from; p + LSS__J_RECORD <= size; p++)
+        if (record_ok(data + p, size - p, salt))
+            return true;
+    return false;
+}
+
+/* The journal's bytes: mapped (read-only, private) when the system allows,
+ * else read into memory. Release with unmap_file. */
+static lss_status read_file(lss__journal *j, unsigned char **out, size_t *size, bool *mapped)
+{
+    lss_db *db = j->db;
+    struct stat sb;
+    if (fstat(j->fd, &sb) != 0)
+        return io_fail(db, "fstat failed", j->path);
+    size_t n = (size_t)sb.st_size;
+    *mapped = false;
+    if (n >= LSS__J_HEADER) {
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, j->fd, 0);
+        if (m != MAP_FAILED) {
+            *out = m;
+            *size = n;
+            *mapped = true;
+            return LSS_OK;
+        }
+    }
+    unsigned char *data = lss__malloc(n + 1);
+    if (data == NULL)
+        return lss__fail(db, LSS_NOMEM, "journal \"%.200s\": out of memory for %zu bytes", j->path, n);
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(j->fd, data + got, n - got, (off_t)got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            lss__free(data);
+            if (r == 0)
+                errno = EIO;
+            return io_fail(db, "read failed", j->path);
+        }
+        got += (size_t)r;
+    }
+    *out = data;
+    *size = n;
+    return LSS_OK;
+}
+
+/* The check of records' frames (length, checksum, salt, sequence,
+ * transaction structure), done a window ahead of applying them so that the
+ * bytes are still in cache when they are decoded. */
+typedef struct scanner {
+    const unsigned char *data;
+    size_t size, off;     /* checked up to off */
+    size_t good;          /* the good records end here (never inside a transaction) */
+    uint64_t seq_last, good_events, tx_count;
+    uint32_t salt;
+    bool in_tx;
+    const char *why;      /* set when checking stopped at a bad record */
+    bool torn;            /* ... and that record is cut short by the end of the file */
+} scanner;
+
+/* Check records until `limit` bytes past the current good end are checked
+ * and a good end is reached, or the file ends, or a record is bad. */
+static void scan(scanner *sc, size_t limit)
+{
+    size_t target = sc->good + limit;
+    while (sc->off < sc->size && (sc->off < target || sc->in_tx)) {
+        const unsigned char *p = sc->data + sc->off;
+        size_t avail = sc->size - sc->off;
+        if (avail < LSS__J_RECORD) {
+            sc->why = "a record header is cut short";
+            sc->torn = true;
+            return;
+        }
+        uint32_t len = lss__get_u32(p + 4);
+        if (len <= LSS__J_PAYLOAD_MAX && avail - LSS__J_RECORD < len) {
+            sc->why = "a record is cut short by the end of the file";
+            sc->torn = true;
+            return;
+        }
+        uint8_t type = p[8];
+        uint64_t seq = lss__get_u64(p + 16);
+        if (!record_ok(p, avail, sc->salt)) {
+            sc->why = "the record's checksum, length or salt does not match";
+            return;
+        }
+        if (seq != (type == LSS__R_TX_COMMIT ? sc->seq_last : sc->seq_last + 1)) {
+            sc->why = "the record's sequence number is out of order";
+            return;
+        }
+        if (type == LSS__R_TX_COMMIT) {
+            if (!sc->in_tx || len != 4 || lss__get_u32(p + LSS__J_RECORD) != sc->tx_count) {
+                sc->why = "a commit record does not close the transaction before it";
+                return;
+            }
+            sc->in_tx = false;
+        } else {
+            if (sc->in_tx && type == LSS__R_EVENT) {
+                sc->why = "a transaction's records are interrupted";
+                return;
+            }
+            if (type == LSS__R_TX_EVENT && !sc->in_tx) {
+                sc->in_tx = true;
+                sc->tx_count = 0;
+            }
+            sc->tx_count += sc->in_tx;
+            sc->seq_last = seq;
+        }
+        sc->off += LSS__J_RECORD + len;
+        if (!sc->in_tx) {
+            sc->good = sc->off;
+            sc->good_events = sc->seq_last;
+        }
+    }
+}
+
+/* Apply the checked records in [from, to): each is known whole, so nothing
+ * needs undoing. */
+static lss_status apply_range(lss__journal *j, const lss__journal_reader *rd, const unsigned char *data, size_t from,
+                              size_t to, char *scratch)
+{
+    lss_db *db = j->db;
+    for (size_t off = from; off < to;) {
+        const unsigned char *p = data + off;
+        uint32_t len = lss__get_u32(p + 4);
+        if (p[8] != LSS__R_TX_COMMIT) {
+            lss__event ev;
+            lss_status st;
+            if (!lss__event_decode(&ev, p[9], p + LSS__J_RECORD, len, scratch))
+                return lss__fail(db, LSS_CORRUPT,
+                                 "journal \"%.200s\": the record at offset %zu (event %llu) does not decode", j->path,
+                                 off, (unsigned long long)lss__get_u64(p + 16));
+            if ((st = rd->event(rd->ctx, &ev)) != LSS_OK) {
+                char msg[LSS__MSG_MAX];
+                snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+                return lss__fail(db, st == LSS_NOMEM ? LSS_NOMEM : LSS_CORRUPT,
+                                 "journal \"%.200s\": the record at offset %zu (event %llu) does not apply: %s",
+                                 j->path, off, (unsigned long long)lss__get_u64(p + 16), msg);
+            }
+            j->rec.events++;
+        }
+        off += LSS__J_RECORD + len;
+    }
+    return LSS_OK;
+}
+
+static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const unsigned char *data, size_t size,
+                         unsigned flags)
+{
+    lss_db *db = j->db;
+    lss_recovery *rec = &j->rec;
+    scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL, false };
+    char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
+    if (scratch == NULL)
+        return lss__fail(db, LSS_NOMEM, "journal: out of memory");
+    lss_status st = LSS_OK;
+    size_t applied = LSS__J_HEADER;
+    bool dropped_damage = false;
+    for (;;) {
+        scan(&sc, 64 * 1024);
+        /* A record cut short by the end of the file is a torn write: it was
+         * never acknowledged, and is cut off. A whole record that does not
+         * check out (checksum, salt, sequence, transaction structure), or a
+         * short one with valid records after it, is damage: a write that was
+         * acknowledged may be in it, so it is never dropped unasked. */
+        bool after = sc.why && valid_record_after(data, size, sc.off + 1, j->salt);
+        if (sc.why && (after || !sc.torn)) {
+            if (flags & LSS_OPEN_TO_DAMAGE) {
+                rec->damage_offset = sc.off;
+            } else if ((flags & LSS_OPEN_DROP_DAMAGED_TAIL) && !after) {
+                rec->damage_offset = sc.off;
+                dropped_damage = true;
+            } else if (after) {
+                st = lss__fail(db, LSS_CORRUPT,
+                               "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s, and valid "
+                               "records follow, so this is not a torn write; open it with LSS_OPEN_READ_ONLY | "
+                               "LSS_OPEN_TO_DAMAGE to read what comes before",
+                               j->path, sc.off, (unsigned long long)sc.seq_last, sc.why);
+                break;
+            } else {
+                st = lss__fail(db, LSS_CORRUPT,
+                               "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s in the last "
+                               "record, which is whole, so this is not a torn write and may hold acknowledged "
+                               "changes; open it with LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE to read what comes "
+                               "before, or with LSS_OPEN_DROP_DAMAGED_TAIL to cut the damaged record off",
+                               j->path, sc.off, (unsigned long long)sc.seq_last, sc.why);
+                break;
+            }
+        }
+        if ((st = apply_range(j, rd, data, applied, sc.good, scratch)) != LSS_OK)
+            break;
+        applied = sc.good;
+        if (sc.why || sc.off >= size)
+            break;
+    }
+    lss__free(scratch);
+    if (st != LSS_OK)
+        return st;
+    if ((st = rd->end(rd->ctx)) != LSS_OK) {
+        char msg[LSS__MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+        return lss__fail(db, st, "journal \"%.200s\": %s", j->path, msg);
+    }
+    rec->tx_events_dropped = sc.in_tx ? sc.tx_count : 0;
+    rec->last_seq = rec->events;
+    if ((rec->damage_offset == 0 || dropped_damage) && sc.good < size) {
+        rec->tail_offset = sc.good;
+        rec->bytes_dropped = size - sc.good;
+    }
+    j->size = sc.good;
+    return LSS_OK;
+}
+
+static void release(unsigned char *data, size_t size, bool mapped)
+{
+    if (mapped)
+        munmap(data, size);
+    else
+        lss__free(data);
+}
+
+static void journal_free(struct lss__journal *j)
+{
+    if (j == NULL)
+        return;
+    if (j->fd >= 0)
+        close(j->fd);
+    lss__free(j->path);
+    lss__free(j->dir);
+    lss__free(j->buf);
+    lss__free(j);
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = lss__malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        return dup_str(".");
+    if (slash == path)
+        return dup_str("/");
+    size_t n = (size_t)(slash - path);
+    char *d = lss__malloc(n + 1);
+    if (d) {
+        memcpy(d, path, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* Open the journal's file and lock it (shared for reading, exclusive for
+ * writing). The lock is on the inode: if the path was renamed over between
+ * open and flock (a compaction by the process that held the lock), the
+ * descriptor names a file that is no journal any more, so the path is
+ * opened again until the locked file is the one the path names. */
+static lss_status open_locked(struct lss__journal *j, const char *path, bool ro)
+{
+    for (int tries = 0;; tries++) {
+        j->fd = open(path, ro ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (j->fd < 0)
+            return lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno));
+        if (lss__io_ops.flock(j->fd, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0)
+            return errno == EWOULDBLOCK
+                       ? lss__fail(NULL, LSS_LOCKED,
+                                   "open \"%.200s\": the journal is in use by another handle or process", path)
+                       : lss__fail(NULL, LSS_IO, "open \"%.200s\": lock: %s", path, strerror(errno));
+        struct stat held, named;
+        if (fstat(j->fd, &held) != 0)
+            return lss__fail(NULL, LSS_IO, "open \"%.200s\": fstat: %s", path, strerror(errno));
+        if (stat(path, &named) == 0 && named.st_dev == held.st_dev && named.st_ino == held.st_ino)
+            return LSS_OK;
+        close(j->fd);
+        j->fd = -1;
+        if (tries == 100)
+            return lss__fail(NULL, LSS_IO, "open \"%.200s\": the file keeps being replaced while it is opened",
+                             path);
+    }
+}
+
+/* Can a file of `size` (< LSS__J_HEADER) bytes be a journal whose creation
+ * was cut short? Only if it is empty or a prefix of a header (magic, then
+ * the format version); anything else is somebody else's file. */
+static bool header_prefix(const unsigned char *data, size_t size)
+{
+    unsigned char h[12];
+    memcpy(h, LSS__J_MAGIC, 8);
+    lss__put_u32(h + 8, LSS__J_VERSION);
+    return memcmp(data, h, size < sizeof h ? size : sizeof h) == 0;
+}
+
+/* The header of an existing journal (at least LSS__J_HEADER bytes): its
+ * magic, checksum, format version and settings, into j. */
+static lss_status read_header(lss__journal *j, const unsigned char *data, const char *path)
+{
+    if (memcmp(data, LSS__J_MAGIC, 8) != 0)
+        return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": not a libsalesservice journal", path);
+    if (lss__get_u32(data + 28) != lss__crc_mask(lss__crc32c(0, data, 28)))
+        return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header is damaged (checksum)", path);
+    if (lss__get_u32(data + 8) != LSS__J_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open \"%.200s\": journal format %u is not supported (this is %u)", path,
+                         lss__get_u32(data + 8), LSS__J_VERSION);
+    char cur[4] = { (char)data[16], (char)data[17], (char)data[18], '\0' };
+    if (!lss__currency_valid(cur) ||
+        lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1)
+        return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
+    memcpy(j->hdr.currency, cur, 4);
+    j->hdr.pipeline = (lss_pipeline_mode)data[19];
+    j->salt = lss__get_u32(data + 12);
+    return LSS_OK;
+}
+
+lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
+                             const lss__jheader *fresh, const lss__journal_reader *rd)
+{
+    bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
+    if ((opts->flags & LSS_OPEN_TO_DAMAGE) && !(opts->flags & LSS_OPEN_READ_ONLY))
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": LSS_OPEN_TO_DAMAGE needs LSS_OPEN_READ_ONLY", path);
+    if ((opts->flags & LSS_OPEN_DROP_DAMAGED_TAIL) && ro)
+        return lss__fail(NULL, LSS_INVALID,
+                         "open \"%.200s\": LSS_OPEN_DROP_DAMAGED_TAIL cuts the file, so it excludes LSS_OPEN_READ_ONLY",
+                         path);
+    const unsigned known = LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL;
+    if (opts->flags & ~known)
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path, opts->flags & ~known);
+    if (lss_sync_mode_name((int)opts->sync) == NULL)
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": sync mode %d is not full (0), normal (1) or off (2)",
+                         path, (int)opts->sync);
+    struct lss__journal *j = lss__malloc(sizeof *j);
+    if (j == NULL)
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
+    memset(j, 0, sizeof *j);
+    j->db = db;
+    j->hdr = *fresh;
+    j->fd = -1;
+    j->sync = opts->sync;
+    j->read_only = ro;
+    j->path = dup_str(path);
+    j->dir = dir_of(path);
+    if (j->path == NULL || j->dir == NULL) {
+        journal_free(j);
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
+    }
+    lss_status st = LSS_OK;
+    unsigned char *data = NULL;
+    size_t size = 0;
+    bool mapped = false;
+    if ((st = open_locked(j, path, ro)))
+        goto fail;
+    if ((st = read_file(j, &data, &size, &mapped)))
+        goto fail;
+    j->rec.file_size = size;
+    if (size < LSS__J_HEADER) {
+        /* a new file, or one whose creation was cut short: nothing was ever acknowledged in it */
+        if (!header_prefix(data, size)) {
+            st = lss__fail(NULL, LSS_CORRUPT,
+                           "open \"%.200s\": not a libsalesservice journal (%zu bytes that do not begin a journal "
+                           "header); the file is left as it is",
+                           path, size);
+            goto fail;
+        }
+        if (ro) {
+            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": %zu bytes is too short for a journal", path, size);
+            goto fail;
+        }
+        j->salt = new_salt();
+        if ((st = write_header(j, j->fd, true, "cannot create the journal")))
+            goto fail;
+        j->rec.bytes_dropped = size;
+        j->size = LSS__J_HEADER;
+    } else {
+        if ((st = read_header(j, data, path)) || (st = rd->header(rd->ctx, &j->hdr)) ||
+            (st = replay(j, rd, data, size, opts->flags)))
+            goto fail;
+        if (!ro && j->rec.bytes_dropped) {
+            if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0 || lss__io_ops.fdatasync(j->fd) != 0) {
+                st = io_fail(db, "cannot cut the torn tail", path);
+                goto fail;
+            }
+        }
+    }
+    release(data, size, mapped);
+    data = NULL;
+    if (!ro && lseek(j->fd, (off_t)j->size, SEEK_SET) < 0) {
+        st = io_fail(db, "seek failed", path);
+        goto fail;
+    }
+    if (!ro && j->sync == LSS_SYNC_NORMAL) {
+        pthread_mutex_init(&j->fmu, NULL);
+        pthread_cond_init(&j->fcv, NULL);
+        if (pthread_create(&j->flusher, NULL, flusher_main, j) != 0) {
+            pthread_cond_destroy(&j->fcv);
+            pthread_mutex_destroy(&j->fmu);
+            st = lss__fail(NULL, LSS_NOMEM, "open \"%.200s\": cannot start the sync thread", path);
+            goto fail;
+        }
+        j->has_flusher = true;
+    }
+    *out = j;
+    return LSS_OK;
+fail:
+    release(data, size, mapped);
+    journal_free(j);
+    return st;
+}
+
+void lss__journal_close(lss__journal *j)
+{
+    if (j == NULL)
+        return;
+    if (j->has_flusher) {
+        pthread_mutex_lock(&j->fmu);
+        j->stop = true;
+        pthread_cond_signal(&j->fcv);
+        pthread_mutex_unlock(&j->fmu);
+        pthread_join(j->flusher, NULL); /* the caller does not hold the database lock */
+        pthread_cond_destroy(&j->fcv);
+        pthread_mutex_destroy(&j->fmu);
+    }
+    if (!j->read_only && j->dirty && !j->poisoned)
+        (void)lss__io_ops.fdatasync(j->fd);
+    journal_free(j);
+}
+
+/* ---- compaction -------------------------------------------------------------------- */
+
+/* Every event the source gives, numbered from 1, as records after the
+ * header of the compacted file nj (fd), in writes of about 1 MiB; *size
+ * grows by what was written. */
+static lss_status write_events(lss__journal *nj, int fd, const lss__journal_source *src, uint64_t *size)
+{
+    for (uint64_t k = 0; k < src->count; k++) {
+        lss__event ev;
+        src->event(src->ctx, k, &ev);
+        if (put_record(nj, LSS__R_EVENT, &ev, k + 1, 0))
+            return lss__fail(nj->db, LSS_NOMEM, "compact: out of memory");
+        if (nj->len >= (1u << 20) || k + 1 == src->count) {
+            if (write_all(fd, nj->buf, nj->len) != 0)
+                return io_fail(nj->db, "cannot write the compacted file", nj->path);
+            *size += nj->len;
+            nj->len = 0;
+        }
+    }
+    return LSS_OK;
+}
+
+lss_status lss__journal_compact(lss__journal *j, const lss__journal_source *src)
+{
+    static const char ctx[] = "compact";
+    lss_db *db = j->db;
+    lss_status st = LSS_OK;
+    int fd = -1;
+    struct lss__journal nj;
+    bool owned = false;
+    memset(&nj, 0, sizeof nj);
+    size_t plen = strlen(j->path);
+    char *tmp = lss__malloc(plen + sizeof ".compact");
+    if (tmp == NULL)
+        return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+    memcpy(tmp, j->path, plen);
+    memcpy(tmp + plen, ".compact", sizeof ".compact");
+    /* PATH.compact is ours only if it is empty or a journal (one a compaction
+     * cut short left behind): anything else is left as it is */
+    fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    owned = fd >= 0; /* created here */
+    if (fd < 0 && errno == EEXIST)
+        fd = open(tmp, O_RDWR | O_CLOEXEC);
+    if (fd < 0 || lss__io_ops.flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        st = io_fail(db, "cannot create the compacted file", tmp);
+        goto done;
+    }
+    unsigned char head[12];
+    ssize_t got = pread(fd, head, sizeof head, 0);
+    if (got < 0) {
+        st = io_fail(db, "cannot read the compacted file", tmp);
+        goto done;
+    }
+    if (!owned && !header_prefix(head, (size_t)got)) {
+        st = lss__fail(db, LSS_IO,
+                       "%s: \"%.200s\" exists and is not a journal; it is left as it is (move it away to compact)",
+                       ctx, tmp);
+        goto done;
+    }
+    owned = true;
+    nj.db = db;
+    nj.hdr = j->hdr;
+    nj.salt = new_salt();
+    nj.dir = j->dir;
+    nj.path = tmp;
+    if ((st = write_header(&nj, fd, false, "cannot write the compacted file")))
+        goto done;
+    uint64_t size = LSS__J_HEADER;
+    if ((st = write_events(&nj, fd, src, &size)))
+        goto done;
+    if (lss__io_ops.fdatasync(fd) != 0) {
+        st = io_fail(db, "cannot sync the compacted file", tmp);
+        goto done;
+    }
+    if (lss__io_ops.rename(tmp, j->path) != 0) {
+        st = io_fail(db, "cannot rename the compacted file over the journal", tmp);
+        goto done;
+    }
+    /* the new file is the journal now: switch to it before the directory sync */
+    close(j->fd);
+    j->fd = fd;
+    fd = -1;
+    j->salt = nj.salt;
+    j->size = size;
+    j->dirty = false;
+    if (lseek(j->fd, (off_t)size, SEEK_SET) < 0 || lss__io_ops.fsync_dir(j->dir) != 0) {
+        j->poisoned = LSS_IO;
+        st = io_fail(db, "cannot sync the directory after the rename (the handle refuses further changes)",
+                     j->path);
+    }
+done:
+    if (fd >= 0) {
+        close(fd);
+        if (owned)
+            unlink(tmp);
+    }
+    lss__free(nj.buf);
+    lss__free(tmp);
+    return st;
+}

@@ -1,0 +1,99 @@
+/* The store layer (lib/store/): the binary form of an event (codec.c) and
+ * the journal, the file a durable database is the replay of (journal.c),
+ * with the I/O calls it makes behind a table tests can replace. It knows
+ * bytes and events, never the database. */
+#ifndef LSS_STORE_H
+#define LSS_STORE_H
+
+#include "domain/schema.h"
+
+#include <sys/types.h>
+
+/* File layout (docs/durability.md): a 32-byte header, then records of a
+ * 24-byte header and a payload. */
+#define LSS__J_MAGIC "LSSJ\r\n\x1a\n"
+#define LSS__J_VERSION 1u
+#define LSS__J_HEADER 32u
+#define LSS__J_RECORD 24u
+#define LSS__J_PAYLOAD_MAX (1u << 20)
+enum { LSS__R_EVENT = 1, LSS__R_TX_EVENT = 2, LSS__R_TX_COMMIT = 3 };
+
+/* The I/O the journal does that can fail in ways tests must reach. */
+typedef struct lss__io {
+    ssize_t (*write)(int fd, const void *buf, size_t n);
+    int (*fdatasync)(int fd);
+    int (*ftruncate)(int fd, off_t len);
+    int (*rename)(const char *from, const char *to);
+    int (*fsync_dir)(const char *dir);
+    int (*flock)(int fd, int op);
+} lss__io;
+extern lss__io lss__io_ops;
+/* The real calls, for tests that wrap them. */
+extern const lss__io lss__io_posix;
+
+/* Binary form (the journal's payload): the time as a little-endian i64, each
+ * string as a u32 length (0xFFFFFFFF: absent) and its bytes, followed, for a
+ * field that names an existing entity, by that entity's u32 id; each integer
+ * as a little-endian i64. */
+size_t lss__event_size(const lss__event *ev);
+void lss__event_encode(const lss__event *ev, unsigned char *out);
+/* Decode `len` bytes of payload for `kind`; the strings are copied, each
+ * with its NUL, into `scratch` (at least len + LSS__EV_STRS bytes), which
+ * must outlive the event. Returns false when the payload does not fit. */
+bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *buf, size_t len, char *scratch);
+
+
+/* A journal knows bytes and events, never the database: it reports its
+ * failures as the message of the handle it belongs to (an opaque pointer)
+ * and takes its lock only in the normal-mode flusher. */
+typedef struct lss__journal lss__journal;
+
+/* The settings a journal's header holds. */
+typedef struct lss__jheader {
+    char currency[4];
+    lss_pipeline_mode pipeline;
+} lss__jheader;
+
+/* What opening an existing journal hands on: its header's settings, then
+ * each event of its good records in order, then the end (whose failure, like
+ * an event's, fails the open). */
+typedef struct lss__journal_reader {
+    lss_status (*header)(void *ctx, const lss__jheader *h);
+    lss_status (*event)(void *ctx, const lss__event *ev);
+    lss_status (*end)(void *ctx);
+    void *ctx;
+} lss__journal_reader;
+
+/* Open the journal at path for the handle db (created with the settings
+ * `fresh` if missing or empty; an existing one is read through rd). */
+lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
+                             const lss__jheader *fresh, const lss__journal_reader *rd);
+/* Sync and close (the caller does not hold the handle's lock). NULL: nothing. */
+void lss__journal_close(lss__journal *j);
+/* Write (or, in a transaction, buffer) the event numbered seq. On failure
+ * nothing is kept of it; a write or sync failure poisons the journal. */
+lss_status lss__journal_append(lss__journal *j, const lss__event *ev, uint64_t seq, bool in_tx);
+/* Transactions: write the buffer and its commit (last_seq: the last event
+ * in it); forget the buffer (at the start and on rollback). */
+lss_status lss__journal_tx_commit(lss__journal *j, uint64_t last_seq);
+void lss__journal_tx_reset(lss__journal *j);
+/* fdatasync now (lss_db_sync); LSS_OK for NULL or read-only. */
+lss_status lss__journal_sync(lss__journal *j);
+/* While the journal holds no record: write its header again with h. */
+lss_status lss__journal_rewrite_header(lss__journal *j, const lss__jheader *h);
+/* What the events of a compacted journal come from: event k (from 0) of count. */
+typedef struct lss__journal_source {
+    uint64_t count;
+    void (*event)(void *ctx, uint64_t k, lss__event *ev);
+    void *ctx;
+} lss__journal_source;
+/* Write the source's events to PATH.compact and rename it over the journal. */
+lss_status lss__journal_compact(lss__journal *j, const lss__journal_source *src);
+/* For NULL (in memory): false, LSS_OK, NULL, a zeroed report. */
+bool lss__journal_read_only(const lss__journal *j);
+/* LSS_OK, or the I/O error after which the journal refuses every write. */
+lss_status lss__journal_poisoned(const lss__journal *j);
+const char *lss__journal_path(const lss__journal *j);
+void lss__journal_recovery(const lss__journal *j, lss_recovery *out);
+
+#endif

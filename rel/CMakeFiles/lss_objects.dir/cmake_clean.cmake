@@ -1,0 +1,43 @@
+file(REMOVE_RECURSE
+  "CMakeFiles/lss_objects.dir/lib/alloc.c.o"
+  "CMakeFiles/lss_objects.dir/lib/alloc.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/command.c.o"
+  "CMakeFiles/lss_objects.dir/lib/command.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/customer.c.o"
+  "CMakeFiles/lss_objects.dir/lib/customer.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/db.c.o"
+  "CMakeFiles/lss_objects.dir/lib/db.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/enums.c.o"
+  "CMakeFiles/lss_objects.dir/lib/enums.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/error.c.o"
+  "CMakeFiles/lss_objects.dir/lib/error.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/event.c.o"
+  "CMakeFiles/lss_objects.dir/lib/event.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/generate.c.o"
+  "CMakeFiles/lss_objects.dir/lib/generate.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/index.c.o"
+  "CMakeFiles/lss_objects.dir/lib/index.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/interchange.c.o"
+  "CMakeFiles/lss_objects.dir/lib/interchange.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/journal.c.o"
+  "CMakeFiles/lss_objects.dir/lib/journal.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/metrics.c.o"
+  "CMakeFiles/lss_objects.dir/lib/metrics.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/pipeline.c.o"
+  "CMakeFiles/lss_objects.dir/lib/pipeline.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/report.c.o"
+  "CMakeFiles/lss_objects.dir/lib/report.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/team.c.o"
+  "CMakeFiles/lss_objects.dir/lib/team.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/text.c.o"
+  "CMakeFiles/lss_objects.dir/lib/text.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/ticket.c.o"
+  "CMakeFiles/lss_objects.dir/lib/ticket.c.o.d"
+  "CMakeFiles/lss_objects.dir/lib/undo.c.o"
+  "CMakeFiles/lss_objects.dir/lib/undo.c.o.d"
+)
+
+# Per-language clean rules from dependency scanning.
+foreach(lang C)
+  include(CMakeFiles/lss_objects.dir/cmake_clean_${lang}.cmake OPTIONAL)
+endforeach()

@@ -1,0 +1,2 @@
+# Empty dependencies file for lss_testutil.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,21 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/tests/test_metrics_service.c" "tests/CMakeFiles/test_metrics_service.dir/test_metrics_service.c.o" "gcc" "tests/CMakeFiles/test_metrics_service.dir/test_metrics_service.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/main/rel/tests/CMakeFiles/lss_testutil.dir/DependInfo.cmake"
+  "/work/main/rel/CMakeFiles/salesservice_static.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

@@ -1,0 +1,2 @@
+#include <salesservice/common.h>
+int lss_hdr_salesservice_common_h_cpp;

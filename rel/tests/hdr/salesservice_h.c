@@ -1,0 +1,2 @@
+#include <salesservice.h>
+int lss_hdr_salesservice_h_c;

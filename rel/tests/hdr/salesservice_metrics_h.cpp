@@ -1,0 +1,2 @@
+#include <salesservice/metrics.h>
+int lss_hdr_salesservice_metrics_h_cpp;

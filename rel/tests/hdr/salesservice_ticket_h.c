@@ -1,0 +1,2 @@
+#include <salesservice/ticket.h>
+int lss_hdr_salesservice_ticket_h_c;

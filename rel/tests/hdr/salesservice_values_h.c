@@ -1,0 +1,2 @@
+#include <salesservice/values.h>
+int lss_hdr_salesservice_values_h_c;
