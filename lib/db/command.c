@@ -136,18 +136,24 @@ lss_status lss__command(lss_db *db, lss__cmd *c, const void **out)
     return st;
 }
 
+lss_status lss__call(lss_db *db, const void **out, uint8_t kind, lss_time at, const char *const *s, const int64_t *i)
+{
+    lss__cmd c;
+    lss__cmd_init(&c, kind, at);
+    if (s)
+        memcpy(c.ev.s, s, sizeof c.ev.s);
+    if (i)
+        memcpy(c.ev.i, i, sizeof c.ev.i);
+    return lss__command(db, &c, out);
+}
+
 lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created)
 {
-    if (ev->kind == LSS__EV_NONE || ev->kind >= LSS__EV_COUNT) {
-        if (created)
-            *created = NULL;
-        return lss__fail(db, LSS_INVALID, "event: kind %u is not an event", ev->kind);
-    }
-    lss__cmd c;
-    lss__cmd_init(&c, ev->kind, ev->at);
-    memcpy(c.ev.s, ev->s, sizeof c.ev.s); /* entities by key: ids a caller gives are not trusted */
-    memcpy(c.ev.i, ev->i, sizeof c.ev.i);
-    return lss__command(db, &c, created);
+    if (ev->kind != LSS__EV_NONE && ev->kind < LSS__EV_COUNT) /* entities by key: ids a caller gives are not trusted */
+        return lss__call(db, created, ev->kind, ev->at, ev->s, ev->i);
+    if (created)
+        *created = NULL;
+    return lss__fail(db, LSS_INVALID, "event: kind %u is not an event", ev->kind);
 }
 
 lss_status lss__replay(lss_db *db, const lss__event *ev)

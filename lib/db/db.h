@@ -12,6 +12,9 @@
 lss_status lss__command(lss_db *db, lss__cmd *c, const void **out);
 /* Run an event decoded from the database's own journal. */
 lss_status lss__replay(lss_db *db, const lss__event *ev);
+/* Run the command of `kind` at `at` with the texts s[LSS__EV_STRS] and the
+ * integers i[LSS__EV_INTS] (NULL: all absent); *out as lss__command's. */
+lss_status lss__call(lss_db *db, const void **out, uint8_t kind, lss_time at, const char *const *s, const int64_t *i);
 /* Run an event that names entities by key (import, generate, tests): the
  * command of its kind. *created as lss__command's out. */
 lss_status lss__event_apply(lss_db *db, const lss__event *ev, const void **created);

@@ -194,13 +194,12 @@ int lss_customer_is_erased(const lss_customer *c) { return c ? LSS__ERASED(c) : 
 
 lss_status lss_customer_find(const lss_customer **out, const lss_db *db, const char *key)
 {
-    return lss__find((const void **)out, db, db ? &db->customers_by_key : NULL, db ? &db->customers : NULL, key,
-                     "customer");
+    return lss__find((const void **)out, db, LSS__REF_CUSTOMER, key);
 }
 
 lss_status lss_customer_by_id(const lss_customer **out, const lss_db *db, uint32_t id)
 {
-    return lss__by_id((const void **)out, db, db ? &db->customers : NULL, id, "customer");
+    return lss__by_id((const void **)out, db, LSS__REF_CUSTOMER, id);
 }
 
 uint32_t lss_customer_count(const lss_db *db) { return db ? db->customers.count : 0; }
@@ -337,7 +336,7 @@ uint32_t lss_activity_count(const lss_db *db) { return db ? db->activities.count
 
 lss_status lss_activity_by_id(const lss_activity **out, const lss_db *db, uint32_t id)
 {
-    return lss__by_id((const void **)out, db, db ? &db->activities : NULL, id, "activity");
+    return lss__by_id((const void **)out, db, LSS__REF_ACTIVITY, id);
 }
 
 uint32_t lss_activity_id(const lss_activity *a) { return a ? a->id : LSS__NONE; }

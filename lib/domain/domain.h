@@ -315,11 +315,9 @@ lss__slab *lss__slab_of(const lss_db *db, unsigned ref);
 lss__keyindex *lss__index_of(const lss_db *db, unsigned ref);
 uint32_t lss__entity_id(unsigned ref, const void *e);
 const char *lss__ref_noun(unsigned ref);
-/* lss_<noun>_find over an entity kind's key table and slab. */
-lss_status lss__find(const void **out, const lss_db *db, const lss__keyindex *ix, const lss__slab *s, const char *key,
-                     const char *noun);
-/* lss_<noun>_by_id over an entity kind's slab. */
-lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what);
+/* lss_<noun>_find and lss_<noun>_by_id of entity kind `ref`. */
+lss_status lss__find(const void **out, const lss_db *db, unsigned ref, const char *key);
+lss_status lss__by_id(const void **out, const lss_db *db, unsigned ref, uint32_t id);
 
 /* A customer's lists (deals, tickets, activities: `last` is last_deal,
  * last_ticket or last_activity): the first item, the item after x (NULL at

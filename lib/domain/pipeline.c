@@ -288,13 +288,12 @@ int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t)
 
 lss_status lss_deal_find(const lss_deal **out, const lss_db *db, const char *key)
 {
-    return lss__find((const void **)out, db, db ? &db->deals_by_key : NULL, db ? &db->deals : NULL, key,
-                     "deal");
+    return lss__find((const void **)out, db, LSS__REF_DEAL, key);
 }
 
 lss_status lss_deal_by_id(const lss_deal **out, const lss_db *db, uint32_t id)
 {
-    return lss__by_id((const void **)out, db, db ? &db->deals : NULL, id, "deal");
+    return lss__by_id((const void **)out, db, LSS__REF_DEAL, id);
 }
 
 uint32_t lss_deal_count(const lss_db *db) { return db ? db->deals.count : 0; }

@@ -76,58 +76,48 @@ KEY_FIRST(struct lss_customer);
 KEY_FIRST(struct lss_deal);
 KEY_FIRST(struct lss_ticket);
 
-/* Index one entity kind; a key that two entities share (a journal no writer
- * of this library wrote: every add checks that its key is new) is damage. */
-static lss_status index_slab(lss_db *db, const lss__slab *s, size_t key_off, lss__keyindex *ix, const char *what)
+/* Index every keyed kind (the key first in each entity). A key that two
+ * entities share (a journal no writer of this library wrote: every add
+ * checks that its key is new) is damage. */
+lss_status lss__index_build(lss_db *db)
 {
-    for (uint32_t i = 0; i < s->count; i++) {
-        const char *key = *(const char *const *)((const char *)lss__slab_get(s, i) + key_off);
-        uint32_t dup;
-        int r = lss__keyindex_add_unique(ix, s, key_off, lss__key_hash(key), i, &dup);
-        if (r < 0)
-            return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
-        if (r > 0)
-            return lss__fail(db, LSS_CORRUPT, "%s \"%.128s\" is added twice (as the %s of ids %u and %u)", what, key,
-                             what, dup, i);
+    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_TICKET; ref++) {
+        const lss__slab *s = lss__slab_of(db, ref);
+        for (uint32_t i = 0, dup; i < s->count; i++) {
+            const char *key = *(const char *const *)lss__slab_get(s, i);
+            int r = lss__keyindex_add_unique(lss__index_of(db, ref), s, 0, lss__key_hash(key), i, &dup);
+            if (r == 0)
+                continue;
+            for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_TICKET; k++)
+                lss__keyindex_clear(lss__index_of(db, k));
+            if (r < 0)
+                return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
+            return lss__fail(db, LSS_CORRUPT, "%s \"%.128s\" is added twice (as the %s of ids %u and %u)", nouns[ref],
+                             key, nouns[ref], dup, i);
+        }
     }
     return LSS_OK;
 }
 
-lss_status lss__index_build(lss_db *db)
-{
-    lss_status st;
-    if ((st = index_slab(db, &db->members, offsetof(lss_member, key), &db->members_by_key, "member")) == LSS_OK &&
-        (st = index_slab(db, &db->customers, offsetof(lss_customer, key), &db->customers_by_key, "customer")) ==
-            LSS_OK &&
-        (st = index_slab(db, &db->deals, offsetof(lss_deal, key), &db->deals_by_key, "deal")) == LSS_OK &&
-        (st = index_slab(db, &db->tickets, offsetof(lss_ticket, key), &db->tickets_by_key, "ticket")) == LSS_OK)
-        return LSS_OK;
-    lss__keyindex_clear(&db->members_by_key);
-    lss__keyindex_clear(&db->customers_by_key);
-    lss__keyindex_clear(&db->deals_by_key);
-    lss__keyindex_clear(&db->tickets_by_key);
-    return st;
-}
-
-lss_status lss__find(const void **out, const lss_db *db, const lss__keyindex *ix, const lss__slab *s, const char *key,
-                     const char *noun)
+lss_status lss__find(const void **out, const lss_db *db, unsigned ref, const char *key)
 {
     if (out == NULL || db == NULL || key == NULL)
-        return lss__fail(db, LSS_INVALID, "%s: NULL argument", noun);
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", nouns[ref]);
     lss__lock(db);
     lss_status st = LSS_OK;
-    uint32_t id = lss__keyindex_find(ix, s, 0, key); /* entities with keys have the key first */
-    *out = id == LSS__NONE ? NULL : lss__slab_get(s, id);
+    *out = lss__entity_get(db, ref, key);
     if (*out == NULL)
-        st = lss__fail(db, LSS_NOT_FOUND, "%s \"%.128s\" does not exist", noun, key);
+        st = lss__fail(db, LSS_NOT_FOUND, "%s \"%.128s\" does not exist", nouns[ref], key);
     lss__unlock(db);
     return st;
 }
 
-lss_status lss__by_id(const void **out, const lss_db *db, const lss__slab *s, uint32_t id, const char *what)
+lss_status lss__by_id(const void **out, const lss_db *db, unsigned ref, uint32_t id)
 {
+    const char *what = nouns[ref];
     if (out == NULL || db == NULL)
         return lss__fail(db, LSS_INVALID, "%s: NULL argument", what);
+    const lss__slab *s = lss__slab_of(db, ref);
     lss__lock(db);
     lss_status st = LSS_OK;
     *out = NULL;

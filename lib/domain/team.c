@@ -72,13 +72,12 @@ void lss__quota_set_apply(lss_db *db, lss__cmd *c)
 
 lss_status lss_member_find(const lss_member **out, const lss_db *db, const char *key)
 {
-    return lss__find((const void **)out, db, db ? &db->members_by_key : NULL, db ? &db->members : NULL, key,
-                     "member");
+    return lss__find((const void **)out, db, LSS__REF_MEMBER, key);
 }
 
 lss_status lss_member_by_id(const lss_member **out, const lss_db *db, uint32_t id)
 {
-    return lss__by_id((const void **)out, db, db ? &db->members : NULL, id, "member");
+    return lss__by_id((const void **)out, db, LSS__REF_MEMBER, id);
 }
 
 uint32_t lss_member_count(const lss_db *db) { return db ? db->members.count : 0; }

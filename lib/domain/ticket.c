@@ -388,13 +388,12 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
 
 lss_status lss_ticket_find(const lss_ticket **out, const lss_db *db, const char *key)
 {
-    return lss__find((const void **)out, db, db ? &db->tickets_by_key : NULL, db ? &db->tickets : NULL, key,
-                     "ticket");
+    return lss__find((const void **)out, db, LSS__REF_TICKET, key);
 }
 
 lss_status lss_ticket_by_id(const lss_ticket **out, const lss_db *db, uint32_t id)
 {
-    return lss__by_id((const void **)out, db, db ? &db->tickets : NULL, id, "ticket");
+    return lss__by_id((const void **)out, db, LSS__REF_TICKET, id);
 }
 
 uint32_t lss_ticket_count(const lss_db *db) { return db ? db->tickets.count : 0; }
