@@ -225,30 +225,10 @@ static void ticket_event_of(const lss__evref *r, lss__event *ev)
     }
 }
 
-void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
+/* A customer's event: its customer.add, change r->idx, or activity r->obj. */
+static void customer_event_of(const lss__evref *r, lss__event *ev)
 {
-    lss__event_clear(ev, r->kind);
     switch (r->kind) {
-    case LSS__EV_MEMBER_ADD: {
-        const lss_member *m = r->obj;
-        ev->at = m->added_at;
-        ev->s[0] = m->key;
-        ev->s[1] = m->name;
-        ev->s[2] = m->team;
-        ev->i[0] = m->role;
-        break;
-    }
-    case LSS__EV_QUOTA_SET: {
-        const lss_member *m = r->obj;
-        const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss__quota, r->idx).q;
-        ev->at = q->set_at;
-        ev->s[0] = m->key;
-        ev->ref[0] = m->id;
-        ev->i[0] = q->from;
-        ev->i[1] = q->to;
-        ev->i[2] = q->target;
-        break;
-    }
     case LSS__EV_CUSTOMER_ADD: {
         const lss_customer *c = r->obj;
         ev->at = LSS__ADDED_AT(c);
@@ -291,6 +271,35 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         ev->i[2] = a->duration;
         break;
     }
+    default:
+        break;
+    }
+}
+
+void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
+{
+    lss__event_clear(ev, r->kind);
+    switch (r->kind) {
+    case LSS__EV_MEMBER_ADD: {
+        const lss_member *m = r->obj;
+        ev->at = m->added_at;
+        ev->s[0] = m->key;
+        ev->s[1] = m->name;
+        ev->s[2] = m->team;
+        ev->i[0] = m->role;
+        break;
+    }
+    case LSS__EV_QUOTA_SET: {
+        const lss_member *m = r->obj;
+        const lss_quota *q = &LSS__VEC_AT(&m->quotas, lss__quota, r->idx).q;
+        ev->at = q->set_at;
+        ev->s[0] = m->key;
+        ev->ref[0] = m->id;
+        ev->i[0] = q->from;
+        ev->i[1] = q->to;
+        ev->i[2] = q->target;
+        break;
+    }
     case LSS__EV_SLA_SET: {
         const lss__sla_change *x = &LSS__VEC_AT(&db->sla, lss__sla_change, r->idx);
         ev->at = x->at;
@@ -311,6 +320,8 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
             deal_event_of(r, ev);
         else if (r->kind >= LSS__EV_TICKET_OPEN && r->kind <= LSS__EV_TICKET_RATE)
             ticket_event_of(r, ev);
+        else
+            customer_event_of(r, ev);
         break;
     }
 }

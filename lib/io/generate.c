@@ -89,7 +89,8 @@ static const char *text(story *s, const char *fmt, ...)
 
 /* A new event at `at`, or NULL when it would fall after the period (the
  * caller then stops that thread of the story). */
-static lss__event *add(story *s, uint8_t kind, lss_time at)
+/* The next event of the story: `kind` at `at` on the entity `key`. */
+static lss__event *add(story *s, uint8_t kind, lss_time at, const char *key)
 {
     /* a full story (a very long period) simply ends: an event never lacks room for its texts */
     if (at >= s->end || s->n == MAXEV || s->used > POOL - 4096) {
@@ -102,6 +103,7 @@ static lss__event *add(story *s, uint8_t kind, lss_time at)
         e->ref[k] = LSS__NONE;
     e->kind = kind;
     e->at = at;
+    e->s[0] = key;
     s->order[s->n] = (uint32_t)s->n;
     s->n++;
     return e;
@@ -140,11 +142,10 @@ static bool contact(company *c, const char *key, const char *agent, int channel,
 {
     *t += wait;
     *clock += wait;
-    lss__event *e = add(c->s, LSS__EV_TICKET_CONTACT, *t);
+    lss__event *e = add(c->s, LSS__EV_TICKET_CONTACT, *t, key);
     if (e == NULL)
         return false;
     double d = lognormal(&c->r, HANDLE_MIN[channel] * MIN, 0.6);
-    e->s[0] = key;
     e->s[1] = agent;
     e->i[0] = d > LSS__DURATION_MAX ? LSS__DURATION_MAX : (int64_t)d;
     e->i[1] = via;
@@ -160,13 +161,12 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
     static const double prw[4] = { 20, 50, 22, 8 };
     int channel = pick(r, chw, 6), prio = pick(r, prw, 4);
     const char *key = text(s, "t-%06u", ++c->tickets);
-    lss__event *e = add(s, LSS__EV_TICKET_OPEN, at);
+    lss__event *e = add(s, LSS__EV_TICKET_OPEN, at, key);
     if (e == NULL || key == NULL)
         return;
     static const char *const SUBJ[7] = { "Question before ordering", "Installation of %s", "Maintenance of %s",
                                          "%s stopped working", "Unhappy with %s", "Training on %s",
                                          "How do I use %s?" };
-    e->s[0] = key;
     e->s[1] = cust;
     e->s[2] = text(s, SUBJ[kind], PRODUCT[below(r, 8)]);
     e->s[3] = deal;
@@ -176,9 +176,8 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
     /* queue: faster for urgent work; the clock runs while new or open */
     lss_time t = at + expo(r, (double)SLA_RESP[prio] * 0.45), clock = t - at, first_resp = clock;
     const char *agent = agent_key(c, below(r, 1000));
-    if ((e = add(s, LSS__EV_TICKET_ASSIGN, t)) == NULL)
+    if ((e = add(s, LSS__EV_TICKET_ASSIGN, t, key)) == NULL)
         return;
-    e->s[0] = key;
     e->s[1] = agent;
     int contacts = 0;
     bool reopened = false;
@@ -188,14 +187,12 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
             return;
         contacts++;
         if (chance(r, 0.25)) { /* waiting on the customer */
-            if ((e = add(s, LSS__EV_TICKET_WAIT, t + 10 * MIN)) == NULL)
+            if ((e = add(s, LSS__EV_TICKET_WAIT, t + 10 * MIN, key)) == NULL)
                 return;
-            e->s[0] = key;
             t += 10 * MIN + expo(r, 1.5 * DAY);
             clock += 10 * MIN;
-            if ((e = add(s, LSS__EV_TICKET_RESUME, t)) == NULL)
+            if ((e = add(s, LSS__EV_TICKET_RESUME, t, key)) == NULL)
                 return;
-            e->s[0] = key;
             if (!contact(c, key, agent, channel, expo(r, 2 * HOUR), chance(r, 0.2) ? LSS_CHANNEL_PHONE : -1, &t,
                          &clock))
                 return;
@@ -209,17 +206,15 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
         dt = expo(r, (double)SLA_RES[prio] * 0.3);
         t += dt;
         clock += dt;
-        if ((e = add(s, LSS__EV_TICKET_RESOLVE, t)) == NULL)
+        if ((e = add(s, LSS__EV_TICKET_RESOLVE, t, key)) == NULL)
             return;
-        e->s[0] = key;
         e->s[1] = chance(r, 0.5) ? text(s, "fixed: %s", chance(r, 0.5) ? "configuration" : "part replaced") : NULL;
         if (round == 1 || !chance(r, 0.08))
             break;
         reopened = true; /* it came back */
         t += expo(r, 2 * DAY);
-        if ((e = add(s, LSS__EV_TICKET_REOPEN, t)) == NULL)
+        if ((e = add(s, LSS__EV_TICKET_REOPEN, t, key)) == NULL)
             return;
-        e->s[0] = key;
     }
     /* the rating follows the service: speed against the targets, reopens, back-and-forth */
     if (chance(r, 0.6)) {
@@ -233,15 +228,14 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
         score -= 0.35 * (contacts - 1);
         int sc = (int)lround(score);
         sc = sc < 1 ? 1 : sc > 5 ? 5 : sc;
-        if ((e = add(s, LSS__EV_TICKET_RATE, t + expo(r, DAY))) == NULL)
+        if ((e = add(s, LSS__EV_TICKET_RATE, t + expo(r, DAY), key)) == NULL)
             return;
-        e->s[0] = key;
         e->s[1] = sc <= 2 && chance(r, 0.5) ? text(s, "%s", reopened ? "had to call twice" : "too slow") : NULL;
         e->i[0] = sc;
         t = e->at;
     }
-    if (chance(r, 0.8) && (e = add(s, LSS__EV_TICKET_CLOSE, t + 3 * DAY + expo(r, 2 * DAY))) != NULL)
-        e->s[0] = key;
+    if (chance(r, 0.8))
+        (void)add(s, LSS__EV_TICKET_CLOSE, t + 3 * DAY + expo(r, 2 * DAY), key);
 }
 
 /* A deal's whole life; returns its win time or LSS_TIME_NONE. */
@@ -252,11 +246,10 @@ static lss_time deal(company *c, const char *cust, int segment, lss_time at, uin
     static const double median[3] = { 6000, 25000, 90000 }; /* smb, mid, enterprise, in currency units */
     const char *key = text(s, "d-%06u", ++c->deals);
     const char *owner = rep_key(c, rep);
-    lss__event *e = add(s, LSS__EV_DEAL_OPEN, at);
+    lss__event *e = add(s, LSS__EV_DEAL_OPEN, at, key);
     if (e == NULL || key == NULL)
         return LSS_TIME_NONE;
     int64_t amount = (int64_t)(lognormal(r, median[segment], 0.7) * 100) / 100 * 100;
-    e->s[0] = key;
     e->s[1] = cust;
     e->s[2] = owner;
     e->s[3] = text(s, "%u %s", 2 + below(r, 40), PRODUCT[below(r, 8)]);
@@ -272,33 +265,29 @@ static lss_time deal(company *c, const char *cust, int segment, lss_time at, uin
     for (int stage = 0; stage < 4; stage++) {
         t += expo(r, step_days[stage] * DAY);
         if (stage == 1 && chance(r, 0.05)) { /* handed to a colleague */
-            if ((e = add(s, LSS__EV_DEAL_ASSIGN, t)) == NULL)
+            if ((e = add(s, LSS__EV_DEAL_ASSIGN, t, key)) == NULL)
                 return LSS_TIME_NONE;
-            e->s[0] = key;
             e->s[1] = owner = rep_key(c, rep + 1);
             t += HOUR;
         }
         if (!chance(r, step_p[stage])) {
             if (chance(r, 0.25))
                 return LSS_TIME_NONE; /* still open when the period ends */
-            if ((e = add(s, LSS__EV_DEAL_LOSE, t)) == NULL)
+            if ((e = add(s, LSS__EV_DEAL_LOSE, t, key)) == NULL)
                 return LSS_TIME_NONE;
-            e->s[0] = key;
             e->i[0] = pick(r, reasonw, 6);
             e->s[1] = chance(r, 0.4) ? text(s, "%s", e->i[0] == 0 ? "too expensive" : "went elsewhere") : NULL;
             if (!chance(r, 0.06))
                 return LSS_TIME_NONE;
             t += expo(r, 30 * DAY); /* they came back */
-            if ((e = add(s, LSS__EV_DEAL_REOPEN, t)) == NULL)
+            if ((e = add(s, LSS__EV_DEAL_REOPEN, t, key)) == NULL)
                 return LSS_TIME_NONE;
-            e->s[0] = key;
         }
         static const uint8_t act[4] = { LSS_ACTIVITY_CALL, LSS_ACTIVITY_DEMO, LSS_ACTIVITY_NEGOTIATION,
                                         LSS_ACTIVITY_MEETING };
         /* a call, demo or meeting shortly before the step (never before the deal) */
         lss_time before = t - at > 2 * HOUR ? HOUR : (t - at) / 2;
-        if ((e = add(s, LSS__EV_ACTIVITY_LOG, t - before)) != NULL) {
-            e->s[0] = cust;
+        if ((e = add(s, LSS__EV_ACTIVITY_LOG, t - before, cust)) != NULL) {
             e->s[1] = owner;
             e->s[2] = key;
             e->s[3] = chance(r, 0.3) ? text(s, "stage %d talk", stage + 1) : NULL;
@@ -307,19 +296,16 @@ static lss_time deal(company *c, const char *cust, int segment, lss_time at, uin
             e->i[2] = (int64_t)lognormal(r, 30 * MIN, 0.5);
         }
         if (stage == 3) {
-            if (chance(r, 0.3) && (e = add(s, LSS__EV_DEAL_AMOUNT, t)) != NULL) {
-                e->s[0] = key;
+            if (chance(r, 0.3) && (e = add(s, LSS__EV_DEAL_AMOUNT, t, key)) != NULL) {
                 e->i[0] = amount = amount * (85 + below(r, 20)) / 100 / 100 * 100; /* a revised quote */
             }
-            if ((e = add(s, LSS__EV_DEAL_WIN, t)) == NULL)
+            if ((e = add(s, LSS__EV_DEAL_WIN, t, key)) == NULL)
                 return LSS_TIME_NONE;
-            e->s[0] = key;
             e->i[0] = -1;
             return t;
         }
-        if ((e = add(s, LSS__EV_DEAL_ADVANCE, t)) == NULL)
+        if ((e = add(s, LSS__EV_DEAL_ADVANCE, t, key)) == NULL)
             return LSS_TIME_NONE;
-        e->s[0] = key;
         e->i[0] = stage + 1;
     }
     return LSS_TIME_NONE;
@@ -337,10 +323,9 @@ static void customer(company *c, uint32_t i)
     int source = pick(r, srcw, 6), segment = pick(r, segw, 3);
     static const char *const SEGMENT[3] = { "smb", "mid", "enterprise" };
     const char *key = text(s, "c-%06u", i + 1);
-    lss__event *e = add(s, LSS__EV_CUSTOMER_ADD, at);
+    lss__event *e = add(s, LSS__EV_CUSTOMER_ADD, at, key);
     if (e == NULL || key == NULL)
         return;
-    e->s[0] = key;
     e->s[1] = text(s, "%s%s %s", FIRST[below(r, 16)], SECOND[below(r, 14)], SUFFIX[below(r, 8)]);
     e->s[2] = chance(r, 0.7) ? text(s, "contact@%s.example", key) : NULL;
     e->s[4] = SEGMENT[segment];
@@ -373,10 +358,9 @@ static void customer(company *c, uint32_t i)
         }
         t = last_win;
     }
-    if (last_win != LSS_TIME_NONE && chance(r, 0.12) && (e = add(s, LSS__EV_CUSTOMER_CHURN, t + 90 * DAY + expo(r, 120 * DAY))))
-        e->s[0] = key;
-    if (chance(r, 0.1) && (e = add(s, LSS__EV_CUSTOMER_UPDATE, at + expo(r, 60 * DAY)))) {
-        e->s[0] = key;
+    if (last_win != LSS_TIME_NONE && chance(r, 0.12))
+        (void)add(s, LSS__EV_CUSTOMER_CHURN, t + 90 * DAY + expo(r, 120 * DAY), key);
+    if (chance(r, 0.1) && (e = add(s, LSS__EV_CUSTOMER_UPDATE, at + expo(r, 60 * DAY), key))) {
         e->s[3] = text(s, "%s Holding", FIRST[below(r, 16)]);
     }
 }

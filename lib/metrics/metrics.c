@@ -342,6 +342,7 @@ typedef struct ticket_asof {
     uint32_t contacts_before_resolve;
     bool reopened;
     uint8_t score;
+    int64_t aht_sum, aht_n; /* handle time: contacts made by the filtered member (team) in the window */
 } ticket_asof;
 
 static int cmp_i64(const void *a, const void *b)
@@ -362,6 +363,48 @@ static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64
     /* rank ceil(p/100 n), 1-based */
     set_ratio(&out->median, v[(n + 1) / 2 - 1], 1);
     set_ratio(&out->p90, v[(9 * n + 9) / 10 - 1], 1);
+}
+
+/* Fold t's history up to m->to; the handle time of the contacts in the
+ * window by the filtered people. */
+static void ticket_as_of(ticket_asof *a, const lss_ticket *t, const lss__mq *m)
+{
+    *a = (ticket_asof){ LSS_TICKET_NEW, NULL, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false, 0, 0, 0 };
+    for (uint32_t k = 0; k < t->hist.count; k++) {
+        const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
+        lss_time at = lss__w_at(x->w);
+        if (at >= m->to)
+            break; /* a ticket's events are in time order */
+        a->state = (uint8_t)LSS__TC_STATE(x);
+        switch (LSS__TC_KIND(x)) {
+        case LSS_TICKET_EV_ASSIGN:
+            a->assignee = x->v.agent;
+            break;
+        case LSS_TICKET_EV_CONTACT:
+            if (a->first_contact == LSS_TIME_NONE)
+                a->first_contact = at;
+            if (a->first_resolve == LSS_TIME_NONE)
+                a->contacts_before_resolve++;
+            if (in_window(at, m) && person_match(m, x->v.agent)) {
+                a->aht_sum += x->duration; /* <= 31536000 each: no overflow below 2^38 contacts */
+                a->aht_n++;
+            }
+            break;
+        case LSS_TICKET_EV_RESOLVE:
+            if (a->first_resolve == LSS_TIME_NONE)
+                a->first_resolve = at;
+            break;
+        case LSS_TICKET_EV_REOPEN:
+            a->reopened = true;
+            break;
+        case LSS_TICKET_EV_RATE:
+            a->rated_at = at;
+            a->score = (int)LSS__TC_SCORE(x);
+            break;
+        default:
+            break;
+        }
+    }
 }
 
 lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m)
@@ -391,43 +434,10 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
             continue;
         if (!segment_match(m, t->customer))
             continue;
-        ticket_asof a = { LSS_TICKET_NEW, NULL, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false, 0 };
-        for (uint32_t k = 0; k < t->hist.count; k++) {
-            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
-            lss_time at = lss__w_at(x->w);
-            if (at >= m->to)
-                break; /* a ticket's events are in time order */
-            a.state = (uint8_t)LSS__TC_STATE(x);
-            switch (LSS__TC_KIND(x)) {
-            case LSS_TICKET_EV_ASSIGN:
-                a.assignee = x->v.agent;
-                break;
-            case LSS_TICKET_EV_CONTACT:
-                if (a.first_contact == LSS_TIME_NONE)
-                    a.first_contact = at;
-                if (a.first_resolve == LSS_TIME_NONE)
-                    a.contacts_before_resolve++;
-                /* handle time: contacts made by the filtered member (team) */
-                if (in_window(at, m) && person_match(m, x->v.agent)) {
-                    aht_sum += x->duration; /* <= 31536000 each: no overflow below 2^38 contacts */
-                    aht_n++;
-                }
-                break;
-            case LSS_TICKET_EV_RESOLVE:
-                if (a.first_resolve == LSS_TIME_NONE)
-                    a.first_resolve = at;
-                break;
-            case LSS_TICKET_EV_REOPEN:
-                a.reopened = true;
-                break;
-            case LSS_TICKET_EV_RATE:
-                a.rated_at = at;
-                a.score = (int)LSS__TC_SCORE(x);
-                break;
-            default:
-                break;
-            }
-        }
+        ticket_asof a;
+        ticket_as_of(&a, t, m);
+        aht_sum += a.aht_sum;
+        aht_n += a.aht_n;
         if (!person_match(m, a.assignee))
             continue;
         if (a.state == LSS_TICKET_NEW || a.state == LSS_TICKET_OPEN || a.state == LSS_TICKET_PENDING)
