@@ -152,6 +152,31 @@ static bool contact(company *c, const char *key, const char *agent, int channel,
     return true;
 }
 
+/* The rating follows the service: speed against the targets, reopens,
+ * back-and-forth. */
+static int score_of(rng *r, bool late_response, bool late_resolution, bool reopened, int contacts)
+{
+    double score = 4.6 + (uni(r) - 0.5) * 1.2;
+    score -= late_response ? 1.3 : 0;
+    score -= late_resolution ? 1.0 : 0;
+    score -= reopened ? 1.0 : 0;
+    score -= 0.35 * (contacts - 1);
+    int sc = (int)lround(score);
+    return sc < 1 ? 1 : sc > 5 ? 5 : sc;
+}
+
+/* Rate the ticket `key` a while after *t (which becomes the rating's time). */
+static bool rate(company *c, const char *key, lss_time *t, int sc, bool reopened)
+{
+    lss__event *e = add(c->s, LSS__EV_TICKET_RATE, *t + expo(&c->r, DAY), key);
+    if (e == NULL)
+        return false;
+    e->s[1] = sc <= 2 && chance(&c->r, 0.5) ? text(c->s, "%s", reopened ? "had to call twice" : "too slow") : NULL;
+    e->i[0] = sc;
+    *t = e->at;
+    return true;
+}
+
 /* A ticket's whole life; `deal` may be NULL. */
 static void ticket(company *c, const char *cust, const char *deal, lss_time at, int kind)
 {
@@ -216,24 +241,10 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
         if ((e = add(s, LSS__EV_TICKET_REOPEN, t, key)) == NULL)
             return;
     }
-    /* the rating follows the service: speed against the targets, reopens, back-and-forth */
-    if (chance(r, 0.6)) {
-        double score = 4.6 + (uni(r) - 0.5) * 1.2;
-        if (first_resp > SLA_RESP[prio])
-            score -= 1.3;
-        if (clock > SLA_RES[prio])
-            score -= 1.0;
-        if (reopened)
-            score -= 1.0;
-        score -= 0.35 * (contacts - 1);
-        int sc = (int)lround(score);
-        sc = sc < 1 ? 1 : sc > 5 ? 5 : sc;
-        if ((e = add(s, LSS__EV_TICKET_RATE, t + expo(r, DAY), key)) == NULL)
-            return;
-        e->s[1] = sc <= 2 && chance(r, 0.5) ? text(s, "%s", reopened ? "had to call twice" : "too slow") : NULL;
-        e->i[0] = sc;
-        t = e->at;
-    }
+    if (chance(r, 0.6) &&
+        !rate(c, key, &t, score_of(r, first_resp > SLA_RESP[prio], clock > SLA_RES[prio], reopened, contacts),
+              reopened))
+        return;
     if (chance(r, 0.8))
         (void)add(s, LSS__EV_TICKET_CLOSE, t + 3 * DAY + expo(r, 2 * DAY), key);
 }

@@ -419,6 +419,43 @@ static lss_status import_line(importer *im, char *line, size_t len, uint64_t lin
     return st;
 }
 
+/* How many bytes are left to read in f (0 if it cannot seek). */
+static uint64_t bytes_left(FILE *f)
+{
+    uint64_t total = 0;
+    long pos = ftell(f);
+    if (pos >= 0 && fseek(f, 0, SEEK_END) == 0) {
+        long end = ftell(f);
+        total = end > pos ? (uint64_t)(end - pos) : 0;
+        if (fseek(f, pos, SEEK_SET) != 0)
+            total = 0;
+    }
+    return total;
+}
+
+/* Commit the import's transaction (st: LSS_OK), or roll it back with the
+ * failure's message kept, and a db.config it applied undone. */
+static lss_status import_end(importer *im, lss_status st)
+{
+    lss_db *db = im->db;
+    if (st == LSS_OK) {
+        if ((st = lss_tx_commit(db)) != LSS_OK)
+            im->res->applied = 0;
+        return st;
+    }
+    char msg[LSS__MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+    lss_tx_rollback(db);
+    im->res->applied = 0;
+    if (db->events == 0 && (memcmp(db->currency, im->currency0, 4) != 0 || db->pipeline != im->pipeline0)) {
+        /* if the header cannot be written back the handle is poisoned */
+        (void)lss__db_configure(db, im->currency0, (int)im->pipeline0, "");
+        memcpy(db->currency, im->currency0, 4);
+        db->pipeline = im->pipeline0;
+    }
+    return lss__fail(db, st, "%s", msg);
+}
+
 lss_status lss_import_stream(lss_db *db, FILE *in, const lss_import_options *opts, lss_import_result *result)
 {
     static const char ctx[] = "import";
@@ -449,14 +486,7 @@ lss_status lss_import_stream(lss_db *db, FILE *in, const lss_import_options *opt
     importer im = { db, opts, result, { 0 }, db->pipeline };
     memcpy(im.currency0, db->currency, 4);
     bool keep_going = (opts->flags & LSS_IMPORT_KEEP_GOING) != 0;
-    uint64_t total = 0, done = 0, next_report = 65536;
-    long pos = ftell(in);
-    if (pos >= 0 && fseek(in, 0, SEEK_END) == 0) {
-        long end = ftell(in);
-        total = end > pos ? (uint64_t)(end - pos) : 0;
-        if (fseek(in, pos, SEEK_SET) != 0)
-            total = 0;
-    }
+    uint64_t total = bytes_left(in), done = 0, next_report = 65536;
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -485,23 +515,7 @@ lss_status lss_import_stream(lss_db *db, FILE *in, const lss_import_options *opt
         st = lss__fail(db, LSS_IO, "%s: read failed after line %llu: %s", ctx, (unsigned long long)result->lines,
                        strerror(errno ? errno : EIO));
     free(line);
-    if (st == LSS_OK) {
-        st = lss_tx_commit(db);
-        if (st != LSS_OK)
-            result->applied = 0;
-    } else {
-        char msg[LSS__MSG_MAX];
-        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
-        lss_tx_rollback(db);
-        result->applied = 0;
-        if (db->events == 0 && (memcmp(db->currency, im.currency0, 4) != 0 || db->pipeline != im.pipeline0)) {
-            /* undo a db.config; if the header cannot be written back the handle is poisoned */
-            (void)lss__db_configure(db, im.currency0, (int)im.pipeline0, "");
-            memcpy(db->currency, im.currency0, 4);
-            db->pipeline = im.pipeline0;
-        }
-        lss__fail(db, st, "%s", msg);
-    }
+    st = import_end(&im, st);
     if (st == LSS_OK && opts->progress)
         opts->progress(opts->progress_ctx, done, total ? total : done);
     lss__unlock(db);

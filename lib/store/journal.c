@@ -627,10 +627,29 @@ static lss_status read_header(lss__journal *j, const unsigned char *data, const 
     return LSS_OK;
 }
 
-lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
-                             const lss__jheader *fresh, const lss__journal_reader *rd)
+/* A new file, or one whose creation was cut short (fewer bytes than a
+ * header: nothing was ever acknowledged in it): write the header. */
+static lss_status create(lss__journal *j, const unsigned char *data, size_t size)
 {
-    bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
+    if (!header_prefix(data, size))
+        return lss__fail(NULL, LSS_CORRUPT,
+                         "open \"%.200s\": not a libsalesservice journal (%zu bytes that do not begin a journal "
+                         "header); the file is left as it is",
+                         j->path, size);
+    if (j->read_only)
+        return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": %zu bytes is too short for a journal", j->path, size);
+    j->salt = new_salt();
+    lss_status st = write_header(j, j->fd, true, "cannot create the journal");
+    if (st == LSS_OK) {
+        j->rec.bytes_dropped = size;
+        j->size = LSS__J_HEADER;
+    }
+    return st;
+}
+
+/* The open options a journal takes (ro: reading only). */
+static lss_status check_options(const char *path, const lss_open_options *opts, bool ro)
+{
     if ((opts->flags & LSS_OPEN_TO_DAMAGE) && !(opts->flags & LSS_OPEN_READ_ONLY))
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": LSS_OPEN_TO_DAMAGE needs LSS_OPEN_READ_ONLY", path);
     if ((opts->flags & LSS_OPEN_DROP_DAMAGED_TAIL) && ro)
@@ -643,6 +662,16 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
     if (lss_sync_mode_name((int)opts->sync) == NULL)
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": sync mode %d is not full (0), normal (1) or off (2)",
                          path, (int)opts->sync);
+    return LSS_OK;
+}
+
+lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
+                             const lss__jheader *fresh, const lss__journal_reader *rd)
+{
+    bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
+    lss_status st = check_options(path, opts, ro);
+    if (st)
+        return st;
     struct lss__journal *j = lss__malloc(sizeof *j);
     if (j == NULL)
         return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
@@ -658,7 +687,6 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
         journal_free(j);
         return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
     }
-    lss_status st = LSS_OK;
     unsigned char *data = NULL;
     size_t size = 0;
     bool mapped = false;
@@ -668,23 +696,8 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
         goto fail;
     j->rec.file_size = size;
     if (size < LSS__J_HEADER) {
-        /* a new file, or one whose creation was cut short: nothing was ever acknowledged in it */
-        if (!header_prefix(data, size)) {
-            st = lss__fail(NULL, LSS_CORRUPT,
-                           "open \"%.200s\": not a libsalesservice journal (%zu bytes that do not begin a journal "
-                           "header); the file is left as it is",
-                           path, size);
+        if ((st = create(j, data, size)))
             goto fail;
-        }
-        if (ro) {
-            st = lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": %zu bytes is too short for a journal", path, size);
-            goto fail;
-        }
-        j->salt = new_salt();
-        if ((st = write_header(j, j->fd, true, "cannot create the journal")))
-            goto fail;
-        j->rec.bytes_dropped = size;
-        j->size = LSS__J_HEADER;
     } else {
         if ((st = read_header(j, data, path)) || (st = rd->header(rd->ctx, &j->hdr)) ||
             (st = replay(j, rd, data, size, opts->flags)))
