@@ -58,7 +58,6 @@ static void crc_init(void)
             crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFF];
 }
 
-
 /* The CRC once the tables and the CPU check are ready (crc_init has run). */
 static uint32_t crc32c_ready(uint32_t crc, const void *buf, size_t n)
 {

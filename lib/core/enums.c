@@ -82,12 +82,16 @@ lss_status lss__enum_read(lss__enum_id e, const char *text, int *out)
                      lss__enums[e].noun, expected);
 }
 
-/* One public parse: the output checked, then the spelling. */
-static lss_status parse(lss__enum_id e, int *v, const void *out, const char *text)
+/* One public parse: the output checked, then the spelling; the value, or
+ * -1 after the failure (LSS_INVALID) is reported. */
+static int parse(lss__enum_id e, const void *out, const char *text)
 {
+    int v = -1;
     if (out == NULL)
-        return lss__fail(NULL, LSS_INVALID, "%s: NULL output", lss__enums[e].noun);
-    return lss__enum_read(e, text, v);
+        lss__fail(NULL, LSS_INVALID, "%s: NULL output", lss__enums[e].noun);
+    else if (lss__enum_read(e, text, &v) != LSS_OK)
+        v = -1;
+    return v;
 }
 
 const char *lss_pipeline_mode_name(int v) { return lss__enum_spell(LSS__E_PIPELINE_MODE, v); }
@@ -108,99 +112,66 @@ const char *lss_sla_outcome_name(int v) { return lss__enum_spell(LSS__E_SLA_OUTC
 
 lss_status lss_pipeline_mode_parse(lss_pipeline_mode *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_PIPELINE_MODE, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_pipeline_mode)v;
-    return st;
+    int v = parse(LSS__E_PIPELINE_MODE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_pipeline_mode)v, LSS_OK);
 }
 
 lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_SYNC_MODE, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_sync_mode)v;
-    return st;
+    int v = parse(LSS__E_SYNC_MODE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_sync_mode)v, LSS_OK);
 }
 
 lss_status lss_role_parse(lss_role *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_ROLE, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_role)v;
-    return st;
+    int v = parse(LSS__E_ROLE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_role)v, LSS_OK);
 }
 
 lss_status lss_source_parse(lss_source *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_SOURCE, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_source)v;
-    return st;
+    int v = parse(LSS__E_SOURCE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_source)v, LSS_OK);
 }
 
 lss_status lss_channel_parse(lss_channel *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_CHANNEL, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_channel)v;
-    return st;
+    int v = parse(LSS__E_CHANNEL, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_channel)v, LSS_OK);
 }
 
 lss_status lss_activity_kind_parse(lss_activity_kind *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_ACTIVITY_KIND, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_activity_kind)v;
-    return st;
+    int v = parse(LSS__E_ACTIVITY_KIND, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_activity_kind)v, LSS_OK);
 }
 
 lss_status lss_stage_parse(lss_stage *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_STAGE, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_stage)v;
-    return st;
+    int v = parse(LSS__E_STAGE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_stage)v, LSS_OK);
 }
 
 lss_status lss_loss_reason_parse(lss_loss_reason *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_LOSS_REASON, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_loss_reason)v;
-    return st;
+    int v = parse(LSS__E_LOSS_REASON, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_loss_reason)v, LSS_OK);
 }
 
 lss_status lss_ticket_state_parse(lss_ticket_state *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_TICKET_STATE, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_ticket_state)v;
-    return st;
+    int v = parse(LSS__E_TICKET_STATE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_ticket_state)v, LSS_OK);
 }
 
 lss_status lss_ticket_kind_parse(lss_ticket_kind *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_TICKET_KIND, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_ticket_kind)v;
-    return st;
+    int v = parse(LSS__E_TICKET_KIND, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_ticket_kind)v, LSS_OK);
 }
 
 lss_status lss_priority_parse(lss_priority *out, const char *text)
 {
-    int v = 0;
-    lss_status st = parse(LSS__E_PRIORITY, &v, out, text);
-    if (st == LSS_OK)
-        *out = (lss_priority)v;
-    return st;
+    int v = parse(LSS__E_PRIORITY, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_priority)v, LSS_OK);
 }

@@ -298,4 +298,3 @@ lss_status lss__check_money(lss_db *db, const char *ctx, const char *field, lss_
     return LSS_OK;
 }
 
-

@@ -19,7 +19,6 @@ lss_status lss_open_options_init(lss_open_options *opts, unsigned int version)
     return LSS_OK;
 }
 
-
 /* The replay of an existing journal: its settings, its events, then the
  * key index, which replay does not keep (lss__index_build). */
 static lss_status replay_header(void *ctx, const lss__jheader *h)

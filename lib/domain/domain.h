@@ -79,7 +79,6 @@ static inline uint32_t lss__changes_count(const lss_customer *c) { return c->cha
 /* Room for one more change (nothing changes on failure). */
 lss_status lss__changes_reserve(lss_customer *c);
 
-
 /* History entries are 24 bytes: the packed word, the sequence number, and
  * one 8-byte value whose meaning depends on the kind. */
 
@@ -305,7 +304,6 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp);
 /* The change is made: count it. */
 void lss__counted(lss_db *db, lss_time at);
 
-
 /* The entity of kind `ref` (LSS__REF_MEMBER, _CUSTOMER, _DEAL, _TICKET)
  * with `key`, or NULL. */
 void *lss__entity_get(const lss_db *db, unsigned ref, const char *key);
@@ -370,6 +368,5 @@ void lss__tickets_free(lss_db *db);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);
 void lss__team_free(lss_db *db);
-
 
 #endif /* LSS_DOMAIN_H */

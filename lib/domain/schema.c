@@ -140,7 +140,6 @@ static const char *key_or_null(const char *const *key) { return key ? *key : NUL
 #define KEY(p) key_or_null((p) ? &(p)->key : NULL)
 #define ID(p) ((p) ? (p)->id : LSS__NONE)
 
-
 /* A deal event: history entry r->idx of deal r->obj (and the owner after it). */
 static void deal_event_of(const lss__evref *r, lss__event *ev)
 {

@@ -52,7 +52,6 @@ typedef struct lss__event {
     uint32_t ref[LSS__EV_STRS]; /* for a field naming an existing entity: its id (LSS__NONE: unknown) */
 } lss__event;
 
-
 /* An event of `kind`, every field absent. */
 static inline void lss__event_clear(lss__event *e, uint8_t kind)
 {

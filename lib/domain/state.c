@@ -129,4 +129,3 @@ lss_status lss__by_id(const void **out, const lss_db *db, unsigned ref, uint32_t
     return st;
 }
 
-

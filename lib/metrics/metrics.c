@@ -331,7 +331,6 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
     return st;
 }
 
-
 /* ---- service ------------------------------------------------------------- */
 
 /* A ticket as it was at `to`. */
@@ -715,10 +714,6 @@ static lss_status metric(void *out, size_t size, lss_db *db, const lss_query *q,
         memcpy(out, (const char *)&p + off, size);
     return st;
 }
-
-
-
-
 
 lss_status lss_metric_deals_opened(int64_t *out, lss_db *db, const lss_query *q)
 {

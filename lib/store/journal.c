@@ -105,7 +105,6 @@ static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__ev
     return LSS_OK;
 }
 
-
 /* Write j->buf at the end of the file and sync per mode. On failure cut the
  * file back to its last good size and poison the handle: a failed
  * fdatasync is never retried and believed (the kernel may have dropped the

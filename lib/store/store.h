@@ -42,7 +42,6 @@ void lss__event_encode(const lss__event *ev, unsigned char *out);
  * must outlive the event. Returns false when the payload does not fit. */
 bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *buf, size_t len, char *scratch);
 
-
 /* A journal knows bytes and events, never the database: it reports its
  * failures as the message of the handle it belongs to (an opaque pointer)
  * and takes its lock only in the normal-mode flusher. */
