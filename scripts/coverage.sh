@@ -20,10 +20,11 @@ ctest --test-dir build-cov -j"$(nproc)" --output-on-failure -E 'exported_symbols
     exit 1
 }
 tail -n 3 build-cov/ctest.log
-objdir=build-cov/CMakeFiles/lss_objects.dir/lib
+objdir=build-cov/CMakeFiles/lss_objects.dir
 printf '%-22s %8s %8s %8s %8s\n' file lines "line %" branches "branch %"
-for src in lib/*.c; do
-    gcov -b -n -o "$objdir/$(basename "$src").o" "$src" 2> /dev/null | awk -v f="$(basename "$src")" '
+for src in lib/*/*.c; do
+    rel=${src#lib/}
+    gcov -b -n -o "$objdir/$src.o" "$src" 2> /dev/null | awk -v f="$rel" '
         /^File / { cur = $2 }
         cur ~ ("lib/" f "\047$") && /^Lines executed:/ { split($2, a, ":"); lp = a[2]; ln = $4 }
         cur ~ ("lib/" f "\047$") && /^Taken at least once:/ { split($4, b, ":"); bp = b[2]; bn = $6 }
