@@ -229,7 +229,8 @@ typedef struct lss__prob_change {
 typedef struct lss__savepoint {
     uint64_t events;
     lss_time last_time;
-    uint32_t members, customers, deals, activities, tickets, teams, segments, prob, sla;
+    uint32_t entities[LSS__REF_ACTIVITY + 1]; /* how many of each kind (LSS__REF_*) */
+    uint32_t teams, segments, prob, sla;
     lss__arena_mark text;
     uint32_t undo_count;
     size_t undo_bytes;

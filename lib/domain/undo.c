@@ -29,11 +29,8 @@ void lss__savepoint_take(const lss_db *db, lss__savepoint *sp)
 {
     sp->events = db->events;
     sp->last_time = db->last_time;
-    sp->members = db->members.count;
-    sp->customers = db->customers.count;
-    sp->deals = db->deals.count;
-    sp->activities = db->activities.count;
-    sp->tickets = db->tickets.count;
+    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_ACTIVITY; ref++)
+        sp->entities[ref] = lss__slab_of(db, ref)->count;
     sp->teams = db->teams.entries.count;
     sp->segments = db->segments.entries.count;
     sp->prob = db->prob.count;
@@ -48,18 +45,18 @@ lss_status lss__undo_reserve_saves(lss_db *db, uint32_t saves)
     return lss__undo_reserve(db, saves + 1, (saves + 1) * (UNDO_ENTITY_MAX));
 }
 
+_Static_assert(LSS__REF_MEMBER + LSS__U_CUSTOMER == LSS__REF_CUSTOMER && LSS__REF_MEMBER + LSS__U_DEAL == LSS__REF_DEAL &&
+                   LSS__REF_MEMBER + LSS__U_TICKET == LSS__REF_TICKET,
+               "the entity undo types in the order of the entity kinds");
+
 /* An entity created since the transaction began needs no copy: the
  * rollback removes it. */
 static bool created_since(const lss_db *db, int type, const void *obj)
 {
-    const lss__savepoint *sp = &db->tx_sp;
-    switch (type) {
-    case LSS__U_MEMBER: return ((const lss_member *)obj)->id >= sp->members;
-    case LSS__U_CUSTOMER: return ((const lss_customer *)obj)->id >= sp->customers;
-    case LSS__U_DEAL: return ((const lss_deal *)obj)->id >= sp->deals;
-    case LSS__U_TICKET: return ((const lss_ticket *)obj)->id >= sp->tickets;
-    default: return false;
-    }
+    if (type > LSS__U_TICKET)
+        return false;
+    unsigned ref = LSS__REF_MEMBER + (unsigned)type; /* LSS__U_MEMBER .. _TICKET in the order of the refs */
+    return lss__entity_id(ref, obj) >= db->tx_sp.entities[ref];
 }
 
 /* Where the pointer an LSS__U_*_PTR entry saved is now (NULL if its element
@@ -170,38 +167,34 @@ static void undo_one(lss_db *db, const lss__undo_entry *e, uint64_t events)
     }
 }
 
+/* Remove the newest entity of kind ref: its key, its own memory, its place. */
+static void drop_last(lss_db *db, unsigned ref)
+{
+    lss__slab *s = lss__slab_of(db, ref);
+    void *e = lss__slab_get(s, s->count - 1);
+    if (ref != LSS__REF_ACTIVITY) /* the keyed kinds have the key first */
+        lss__keyindex_remove(lss__index_of(db, ref), lss__key_hash(*(const char *const *)e), s->count - 1);
+    if (ref == LSS__REF_TICKET)
+        lss__vec_free(&((lss_ticket *)e)->hist);
+    else if (ref == LSS__REF_DEAL)
+        lss__vec_free(&((lss_deal *)e)->hist);
+    else if (ref == LSS__REF_MEMBER)
+        lss__vec_free(&((lss_member *)e)->quotas);
+    else if (ref == LSS__REF_CUSTOMER) {
+        lss__free(((lss_customer *)e)->changes);
+        ((lss_customer *)e)->changes = NULL;
+    }
+    lss__slab_pop(s);
+}
+
 void lss__rollback(lss_db *db, const lss__savepoint *sp)
 {
     while (db->undo.count > sp->undo_count)
         undo_one(db, &LSS__VEC_AT(&db->undo, lss__undo_entry, --db->undo.count), sp->events);
     db->undo_len = sp->undo_bytes;
-    while (db->tickets.count > sp->tickets) {
-        lss_ticket *t = lss__slab_get(&db->tickets, db->tickets.count - 1);
-        lss__keyindex_remove(&db->tickets_by_key, lss__key_hash(t->key), t->id);
-        lss__vec_free(&t->hist);
-        lss__slab_pop(&db->tickets);
-    }
-    while (db->activities.count > sp->activities)
-        lss__slab_pop(&db->activities);
-    while (db->deals.count > sp->deals) {
-        lss_deal *d = lss__slab_get(&db->deals, db->deals.count - 1);
-        lss__keyindex_remove(&db->deals_by_key, lss__key_hash(d->key), d->id);
-        lss__vec_free(&d->hist);
-        lss__slab_pop(&db->deals);
-    }
-    while (db->customers.count > sp->customers) {
-        lss_customer *c = lss__slab_get(&db->customers, db->customers.count - 1);
-        lss__keyindex_remove(&db->customers_by_key, lss__key_hash(c->key), c->id);
-        lss__free(c->changes);
-        c->changes = NULL;
-        lss__slab_pop(&db->customers);
-    }
-    while (db->members.count > sp->members) {
-        lss_member *m = lss__slab_get(&db->members, db->members.count - 1);
-        lss__keyindex_remove(&db->members_by_key, lss__key_hash(m->key), m->id);
-        lss__vec_free(&m->quotas);
-        lss__slab_pop(&db->members);
-    }
+    for (unsigned ref = LSS__REF_ACTIVITY; ref >= LSS__REF_MEMBER; ref--)
+        while (lss__slab_of(db, ref)->count > sp->entities[ref])
+            drop_last(db, ref);
     while (db->teams.entries.count > sp->teams)
         lss__intern_undo(&db->teams);
     while (db->segments.entries.count > sp->segments)

@@ -69,276 +69,336 @@ include CMakeFiles/lss_objects.dir/progress.make
 # Include the compile flags for this target's objects.
 include CMakeFiles/lss_objects.dir/flags.make
 
-CMakeFiles/lss_objects.dir/lib/alloc.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/alloc.c.o: /work/main/lib/alloc.c
-CMakeFiles/lss_objects.dir/lib/alloc.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/lss_objects.dir/lib/alloc.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/alloc.c.o -MF CMakeFiles/lss_objects.dir/lib/alloc.c.o.d -o CMakeFiles/lss_objects.dir/lib/alloc.c.o -c /work/main/lib/alloc.c
+CMakeFiles/lss_objects.dir/lib/core/alloc.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/core/alloc.c.o: /work/main/lib/core/alloc.c
+CMakeFiles/lss_objects.dir/lib/core/alloc.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Building C object CMakeFiles/lss_objects.dir/lib/core/alloc.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/core/alloc.c.o -MF CMakeFiles/lss_objects.dir/lib/core/alloc.c.o.d -o CMakeFiles/lss_objects.dir/lib/core/alloc.c.o -c /work/main/lib/core/alloc.c
 
-CMakeFiles/lss_objects.dir/lib/alloc.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/alloc.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/alloc.c > CMakeFiles/lss_objects.dir/lib/alloc.c.i
+CMakeFiles/lss_objects.dir/lib/core/alloc.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/core/alloc.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/core/alloc.c > CMakeFiles/lss_objects.dir/lib/core/alloc.c.i
 
-CMakeFiles/lss_objects.dir/lib/alloc.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/alloc.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/alloc.c -o CMakeFiles/lss_objects.dir/lib/alloc.c.s
+CMakeFiles/lss_objects.dir/lib/core/alloc.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/core/alloc.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/core/alloc.c -o CMakeFiles/lss_objects.dir/lib/core/alloc.c.s
 
-CMakeFiles/lss_objects.dir/lib/index.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/index.c.o: /work/main/lib/index.c
-CMakeFiles/lss_objects.dir/lib/index.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building C object CMakeFiles/lss_objects.dir/lib/index.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/index.c.o -MF CMakeFiles/lss_objects.dir/lib/index.c.o.d -o CMakeFiles/lss_objects.dir/lib/index.c.o -c /work/main/lib/index.c
+CMakeFiles/lss_objects.dir/lib/core/index.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/core/index.c.o: /work/main/lib/core/index.c
+CMakeFiles/lss_objects.dir/lib/core/index.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_2) "Building C object CMakeFiles/lss_objects.dir/lib/core/index.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/core/index.c.o -MF CMakeFiles/lss_objects.dir/lib/core/index.c.o.d -o CMakeFiles/lss_objects.dir/lib/core/index.c.o -c /work/main/lib/core/index.c
 
-CMakeFiles/lss_objects.dir/lib/index.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/index.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/index.c > CMakeFiles/lss_objects.dir/lib/index.c.i
+CMakeFiles/lss_objects.dir/lib/core/index.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/core/index.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/core/index.c > CMakeFiles/lss_objects.dir/lib/core/index.c.i
 
-CMakeFiles/lss_objects.dir/lib/index.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/index.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/index.c -o CMakeFiles/lss_objects.dir/lib/index.c.s
+CMakeFiles/lss_objects.dir/lib/core/index.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/core/index.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/core/index.c -o CMakeFiles/lss_objects.dir/lib/core/index.c.s
 
-CMakeFiles/lss_objects.dir/lib/error.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/error.c.o: /work/main/lib/error.c
-CMakeFiles/lss_objects.dir/lib/error.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/lss_objects.dir/lib/error.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/error.c.o -MF CMakeFiles/lss_objects.dir/lib/error.c.o.d -o CMakeFiles/lss_objects.dir/lib/error.c.o -c /work/main/lib/error.c
+CMakeFiles/lss_objects.dir/lib/core/error.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/core/error.c.o: /work/main/lib/core/error.c
+CMakeFiles/lss_objects.dir/lib/core/error.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building C object CMakeFiles/lss_objects.dir/lib/core/error.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/core/error.c.o -MF CMakeFiles/lss_objects.dir/lib/core/error.c.o.d -o CMakeFiles/lss_objects.dir/lib/core/error.c.o -c /work/main/lib/core/error.c
 
-CMakeFiles/lss_objects.dir/lib/error.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/error.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/error.c > CMakeFiles/lss_objects.dir/lib/error.c.i
+CMakeFiles/lss_objects.dir/lib/core/error.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/core/error.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/core/error.c > CMakeFiles/lss_objects.dir/lib/core/error.c.i
 
-CMakeFiles/lss_objects.dir/lib/error.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/error.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/error.c -o CMakeFiles/lss_objects.dir/lib/error.c.s
+CMakeFiles/lss_objects.dir/lib/core/error.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/core/error.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/core/error.c -o CMakeFiles/lss_objects.dir/lib/core/error.c.s
 
-CMakeFiles/lss_objects.dir/lib/enums.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/enums.c.o: /work/main/lib/enums.c
-CMakeFiles/lss_objects.dir/lib/enums.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/lss_objects.dir/lib/enums.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/enums.c.o -MF CMakeFiles/lss_objects.dir/lib/enums.c.o.d -o CMakeFiles/lss_objects.dir/lib/enums.c.o -c /work/main/lib/enums.c
+CMakeFiles/lss_objects.dir/lib/core/enums.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/core/enums.c.o: /work/main/lib/core/enums.c
+CMakeFiles/lss_objects.dir/lib/core/enums.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building C object CMakeFiles/lss_objects.dir/lib/core/enums.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/core/enums.c.o -MF CMakeFiles/lss_objects.dir/lib/core/enums.c.o.d -o CMakeFiles/lss_objects.dir/lib/core/enums.c.o -c /work/main/lib/core/enums.c
 
-CMakeFiles/lss_objects.dir/lib/enums.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/enums.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/enums.c > CMakeFiles/lss_objects.dir/lib/enums.c.i
+CMakeFiles/lss_objects.dir/lib/core/enums.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/core/enums.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/core/enums.c > CMakeFiles/lss_objects.dir/lib/core/enums.c.i
 
-CMakeFiles/lss_objects.dir/lib/enums.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/enums.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/enums.c -o CMakeFiles/lss_objects.dir/lib/enums.c.s
+CMakeFiles/lss_objects.dir/lib/core/enums.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/core/enums.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/core/enums.c -o CMakeFiles/lss_objects.dir/lib/core/enums.c.s
 
-CMakeFiles/lss_objects.dir/lib/text.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/text.c.o: /work/main/lib/text.c
-CMakeFiles/lss_objects.dir/lib/text.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/lss_objects.dir/lib/text.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/text.c.o -MF CMakeFiles/lss_objects.dir/lib/text.c.o.d -o CMakeFiles/lss_objects.dir/lib/text.c.o -c /work/main/lib/text.c
+CMakeFiles/lss_objects.dir/lib/core/text.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/core/text.c.o: /work/main/lib/core/text.c
+CMakeFiles/lss_objects.dir/lib/core/text.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building C object CMakeFiles/lss_objects.dir/lib/core/text.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/core/text.c.o -MF CMakeFiles/lss_objects.dir/lib/core/text.c.o.d -o CMakeFiles/lss_objects.dir/lib/core/text.c.o -c /work/main/lib/core/text.c
 
-CMakeFiles/lss_objects.dir/lib/text.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/text.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/text.c > CMakeFiles/lss_objects.dir/lib/text.c.i
+CMakeFiles/lss_objects.dir/lib/core/text.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/core/text.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/core/text.c > CMakeFiles/lss_objects.dir/lib/core/text.c.i
 
-CMakeFiles/lss_objects.dir/lib/text.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/text.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/text.c -o CMakeFiles/lss_objects.dir/lib/text.c.s
+CMakeFiles/lss_objects.dir/lib/core/text.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/core/text.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/core/text.c -o CMakeFiles/lss_objects.dir/lib/core/text.c.s
 
-CMakeFiles/lss_objects.dir/lib/db.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/db.c.o: /work/main/lib/db.c
-CMakeFiles/lss_objects.dir/lib/db.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/lss_objects.dir/lib/db.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/db.c.o -MF CMakeFiles/lss_objects.dir/lib/db.c.o.d -o CMakeFiles/lss_objects.dir/lib/db.c.o -c /work/main/lib/db.c
+CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o: /work/main/lib/core/crc32c.c
+CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building C object CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o -MF CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o.d -o CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o -c /work/main/lib/core/crc32c.c
 
-CMakeFiles/lss_objects.dir/lib/db.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/db.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/db.c > CMakeFiles/lss_objects.dir/lib/db.c.i
+CMakeFiles/lss_objects.dir/lib/core/crc32c.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/core/crc32c.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/core/crc32c.c > CMakeFiles/lss_objects.dir/lib/core/crc32c.c.i
 
-CMakeFiles/lss_objects.dir/lib/db.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/db.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/db.c -o CMakeFiles/lss_objects.dir/lib/db.c.s
+CMakeFiles/lss_objects.dir/lib/core/crc32c.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/core/crc32c.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/core/crc32c.c -o CMakeFiles/lss_objects.dir/lib/core/crc32c.c.s
 
-CMakeFiles/lss_objects.dir/lib/team.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/team.c.o: /work/main/lib/team.c
-CMakeFiles/lss_objects.dir/lib/team.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/lss_objects.dir/lib/team.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/team.c.o -MF CMakeFiles/lss_objects.dir/lib/team.c.o.d -o CMakeFiles/lss_objects.dir/lib/team.c.o -c /work/main/lib/team.c
+CMakeFiles/lss_objects.dir/lib/domain/schema.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/domain/schema.c.o: /work/main/lib/domain/schema.c
+CMakeFiles/lss_objects.dir/lib/domain/schema.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Building C object CMakeFiles/lss_objects.dir/lib/domain/schema.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/domain/schema.c.o -MF CMakeFiles/lss_objects.dir/lib/domain/schema.c.o.d -o CMakeFiles/lss_objects.dir/lib/domain/schema.c.o -c /work/main/lib/domain/schema.c
 
-CMakeFiles/lss_objects.dir/lib/team.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/team.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/team.c > CMakeFiles/lss_objects.dir/lib/team.c.i
+CMakeFiles/lss_objects.dir/lib/domain/schema.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/domain/schema.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/domain/schema.c > CMakeFiles/lss_objects.dir/lib/domain/schema.c.i
 
-CMakeFiles/lss_objects.dir/lib/team.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/team.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/team.c -o CMakeFiles/lss_objects.dir/lib/team.c.s
+CMakeFiles/lss_objects.dir/lib/domain/schema.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/domain/schema.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/domain/schema.c -o CMakeFiles/lss_objects.dir/lib/domain/schema.c.s
 
-CMakeFiles/lss_objects.dir/lib/customer.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/customer.c.o: /work/main/lib/customer.c
-CMakeFiles/lss_objects.dir/lib/customer.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/lss_objects.dir/lib/customer.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/customer.c.o -MF CMakeFiles/lss_objects.dir/lib/customer.c.o.d -o CMakeFiles/lss_objects.dir/lib/customer.c.o -c /work/main/lib/customer.c
+CMakeFiles/lss_objects.dir/lib/domain/state.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/domain/state.c.o: /work/main/lib/domain/state.c
+CMakeFiles/lss_objects.dir/lib/domain/state.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_8) "Building C object CMakeFiles/lss_objects.dir/lib/domain/state.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/domain/state.c.o -MF CMakeFiles/lss_objects.dir/lib/domain/state.c.o.d -o CMakeFiles/lss_objects.dir/lib/domain/state.c.o -c /work/main/lib/domain/state.c
 
-CMakeFiles/lss_objects.dir/lib/customer.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/customer.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/customer.c > CMakeFiles/lss_objects.dir/lib/customer.c.i
+CMakeFiles/lss_objects.dir/lib/domain/state.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/domain/state.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/domain/state.c > CMakeFiles/lss_objects.dir/lib/domain/state.c.i
 
-CMakeFiles/lss_objects.dir/lib/customer.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/customer.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/customer.c -o CMakeFiles/lss_objects.dir/lib/customer.c.s
+CMakeFiles/lss_objects.dir/lib/domain/state.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/domain/state.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/domain/state.c -o CMakeFiles/lss_objects.dir/lib/domain/state.c.s
 
-CMakeFiles/lss_objects.dir/lib/pipeline.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/pipeline.c.o: /work/main/lib/pipeline.c
-CMakeFiles/lss_objects.dir/lib/pipeline.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/lss_objects.dir/lib/pipeline.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/pipeline.c.o -MF CMakeFiles/lss_objects.dir/lib/pipeline.c.o.d -o CMakeFiles/lss_objects.dir/lib/pipeline.c.o -c /work/main/lib/pipeline.c
+CMakeFiles/lss_objects.dir/lib/domain/undo.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/domain/undo.c.o: /work/main/lib/domain/undo.c
+CMakeFiles/lss_objects.dir/lib/domain/undo.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_9) "Building C object CMakeFiles/lss_objects.dir/lib/domain/undo.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/domain/undo.c.o -MF CMakeFiles/lss_objects.dir/lib/domain/undo.c.o.d -o CMakeFiles/lss_objects.dir/lib/domain/undo.c.o -c /work/main/lib/domain/undo.c
 
-CMakeFiles/lss_objects.dir/lib/pipeline.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/pipeline.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/pipeline.c > CMakeFiles/lss_objects.dir/lib/pipeline.c.i
+CMakeFiles/lss_objects.dir/lib/domain/undo.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/domain/undo.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/domain/undo.c > CMakeFiles/lss_objects.dir/lib/domain/undo.c.i
 
-CMakeFiles/lss_objects.dir/lib/pipeline.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/pipeline.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/pipeline.c -o CMakeFiles/lss_objects.dir/lib/pipeline.c.s
+CMakeFiles/lss_objects.dir/lib/domain/undo.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/domain/undo.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/domain/undo.c -o CMakeFiles/lss_objects.dir/lib/domain/undo.c.s
 
-CMakeFiles/lss_objects.dir/lib/ticket.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/ticket.c.o: /work/main/lib/ticket.c
-CMakeFiles/lss_objects.dir/lib/ticket.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/lss_objects.dir/lib/ticket.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/ticket.c.o -MF CMakeFiles/lss_objects.dir/lib/ticket.c.o.d -o CMakeFiles/lss_objects.dir/lib/ticket.c.o -c /work/main/lib/ticket.c
+CMakeFiles/lss_objects.dir/lib/domain/team.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/domain/team.c.o: /work/main/lib/domain/team.c
+CMakeFiles/lss_objects.dir/lib/domain/team.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_10) "Building C object CMakeFiles/lss_objects.dir/lib/domain/team.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/domain/team.c.o -MF CMakeFiles/lss_objects.dir/lib/domain/team.c.o.d -o CMakeFiles/lss_objects.dir/lib/domain/team.c.o -c /work/main/lib/domain/team.c
 
-CMakeFiles/lss_objects.dir/lib/ticket.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/ticket.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/ticket.c > CMakeFiles/lss_objects.dir/lib/ticket.c.i
+CMakeFiles/lss_objects.dir/lib/domain/team.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/domain/team.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/domain/team.c > CMakeFiles/lss_objects.dir/lib/domain/team.c.i
 
-CMakeFiles/lss_objects.dir/lib/ticket.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/ticket.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/ticket.c -o CMakeFiles/lss_objects.dir/lib/ticket.c.s
+CMakeFiles/lss_objects.dir/lib/domain/team.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/domain/team.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/domain/team.c -o CMakeFiles/lss_objects.dir/lib/domain/team.c.s
 
-CMakeFiles/lss_objects.dir/lib/metrics.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/metrics.c.o: /work/main/lib/metrics.c
-CMakeFiles/lss_objects.dir/lib/metrics.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/lss_objects.dir/lib/metrics.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/metrics.c.o -MF CMakeFiles/lss_objects.dir/lib/metrics.c.o.d -o CMakeFiles/lss_objects.dir/lib/metrics.c.o -c /work/main/lib/metrics.c
+CMakeFiles/lss_objects.dir/lib/domain/customer.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/domain/customer.c.o: /work/main/lib/domain/customer.c
+CMakeFiles/lss_objects.dir/lib/domain/customer.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_11) "Building C object CMakeFiles/lss_objects.dir/lib/domain/customer.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/domain/customer.c.o -MF CMakeFiles/lss_objects.dir/lib/domain/customer.c.o.d -o CMakeFiles/lss_objects.dir/lib/domain/customer.c.o -c /work/main/lib/domain/customer.c
 
-CMakeFiles/lss_objects.dir/lib/metrics.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/metrics.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/metrics.c > CMakeFiles/lss_objects.dir/lib/metrics.c.i
+CMakeFiles/lss_objects.dir/lib/domain/customer.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/domain/customer.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/domain/customer.c > CMakeFiles/lss_objects.dir/lib/domain/customer.c.i
 
-CMakeFiles/lss_objects.dir/lib/metrics.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/metrics.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/metrics.c -o CMakeFiles/lss_objects.dir/lib/metrics.c.s
+CMakeFiles/lss_objects.dir/lib/domain/customer.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/domain/customer.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/domain/customer.c -o CMakeFiles/lss_objects.dir/lib/domain/customer.c.s
 
-CMakeFiles/lss_objects.dir/lib/report.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/report.c.o: /work/main/lib/report.c
-CMakeFiles/lss_objects.dir/lib/report.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/lss_objects.dir/lib/report.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/report.c.o -MF CMakeFiles/lss_objects.dir/lib/report.c.o.d -o CMakeFiles/lss_objects.dir/lib/report.c.o -c /work/main/lib/report.c
+CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o: /work/main/lib/domain/pipeline.c
+CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_12) "Building C object CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o -MF CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o.d -o CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o -c /work/main/lib/domain/pipeline.c
 
-CMakeFiles/lss_objects.dir/lib/report.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/report.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/report.c > CMakeFiles/lss_objects.dir/lib/report.c.i
+CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/domain/pipeline.c > CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.i
 
-CMakeFiles/lss_objects.dir/lib/report.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/report.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/report.c -o CMakeFiles/lss_objects.dir/lib/report.c.s
+CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/domain/pipeline.c -o CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.s
 
-CMakeFiles/lss_objects.dir/lib/event.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/event.c.o: /work/main/lib/event.c
-CMakeFiles/lss_objects.dir/lib/event.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/lss_objects.dir/lib/event.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/event.c.o -MF CMakeFiles/lss_objects.dir/lib/event.c.o.d -o CMakeFiles/lss_objects.dir/lib/event.c.o -c /work/main/lib/event.c
+CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o: /work/main/lib/domain/ticket.c
+CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_13) "Building C object CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o -MF CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o.d -o CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o -c /work/main/lib/domain/ticket.c
 
-CMakeFiles/lss_objects.dir/lib/event.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/event.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/event.c > CMakeFiles/lss_objects.dir/lib/event.c.i
+CMakeFiles/lss_objects.dir/lib/domain/ticket.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/domain/ticket.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/domain/ticket.c > CMakeFiles/lss_objects.dir/lib/domain/ticket.c.i
 
-CMakeFiles/lss_objects.dir/lib/event.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/event.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/event.c -o CMakeFiles/lss_objects.dir/lib/event.c.s
+CMakeFiles/lss_objects.dir/lib/domain/ticket.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/domain/ticket.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/domain/ticket.c -o CMakeFiles/lss_objects.dir/lib/domain/ticket.c.s
 
-CMakeFiles/lss_objects.dir/lib/undo.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/undo.c.o: /work/main/lib/undo.c
-CMakeFiles/lss_objects.dir/lib/undo.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/lss_objects.dir/lib/undo.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/undo.c.o -MF CMakeFiles/lss_objects.dir/lib/undo.c.o.d -o CMakeFiles/lss_objects.dir/lib/undo.c.o -c /work/main/lib/undo.c
+CMakeFiles/lss_objects.dir/lib/store/codec.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/store/codec.c.o: /work/main/lib/store/codec.c
+CMakeFiles/lss_objects.dir/lib/store/codec.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_14) "Building C object CMakeFiles/lss_objects.dir/lib/store/codec.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/store/codec.c.o -MF CMakeFiles/lss_objects.dir/lib/store/codec.c.o.d -o CMakeFiles/lss_objects.dir/lib/store/codec.c.o -c /work/main/lib/store/codec.c
 
-CMakeFiles/lss_objects.dir/lib/undo.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/undo.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/undo.c > CMakeFiles/lss_objects.dir/lib/undo.c.i
+CMakeFiles/lss_objects.dir/lib/store/codec.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/store/codec.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/store/codec.c > CMakeFiles/lss_objects.dir/lib/store/codec.c.i
 
-CMakeFiles/lss_objects.dir/lib/undo.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/undo.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/undo.c -o CMakeFiles/lss_objects.dir/lib/undo.c.s
+CMakeFiles/lss_objects.dir/lib/store/codec.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/store/codec.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/store/codec.c -o CMakeFiles/lss_objects.dir/lib/store/codec.c.s
 
-CMakeFiles/lss_objects.dir/lib/journal.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/journal.c.o: /work/main/lib/journal.c
-CMakeFiles/lss_objects.dir/lib/journal.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/lss_objects.dir/lib/journal.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/journal.c.o -MF CMakeFiles/lss_objects.dir/lib/journal.c.o.d -o CMakeFiles/lss_objects.dir/lib/journal.c.o -c /work/main/lib/journal.c
+CMakeFiles/lss_objects.dir/lib/store/journal.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/store/journal.c.o: /work/main/lib/store/journal.c
+CMakeFiles/lss_objects.dir/lib/store/journal.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_15) "Building C object CMakeFiles/lss_objects.dir/lib/store/journal.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/store/journal.c.o -MF CMakeFiles/lss_objects.dir/lib/store/journal.c.o.d -o CMakeFiles/lss_objects.dir/lib/store/journal.c.o -c /work/main/lib/store/journal.c
 
-CMakeFiles/lss_objects.dir/lib/journal.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/journal.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/journal.c > CMakeFiles/lss_objects.dir/lib/journal.c.i
+CMakeFiles/lss_objects.dir/lib/store/journal.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/store/journal.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/store/journal.c > CMakeFiles/lss_objects.dir/lib/store/journal.c.i
 
-CMakeFiles/lss_objects.dir/lib/journal.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/journal.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/journal.c -o CMakeFiles/lss_objects.dir/lib/journal.c.s
+CMakeFiles/lss_objects.dir/lib/store/journal.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/store/journal.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/store/journal.c -o CMakeFiles/lss_objects.dir/lib/store/journal.c.s
 
-CMakeFiles/lss_objects.dir/lib/interchange.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/interchange.c.o: /work/main/lib/interchange.c
-CMakeFiles/lss_objects.dir/lib/interchange.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/lss_objects.dir/lib/interchange.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/interchange.c.o -MF CMakeFiles/lss_objects.dir/lib/interchange.c.o.d -o CMakeFiles/lss_objects.dir/lib/interchange.c.o -c /work/main/lib/interchange.c
+CMakeFiles/lss_objects.dir/lib/db/db.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/db/db.c.o: /work/main/lib/db/db.c
+CMakeFiles/lss_objects.dir/lib/db/db.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_16) "Building C object CMakeFiles/lss_objects.dir/lib/db/db.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/db/db.c.o -MF CMakeFiles/lss_objects.dir/lib/db/db.c.o.d -o CMakeFiles/lss_objects.dir/lib/db/db.c.o -c /work/main/lib/db/db.c
 
-CMakeFiles/lss_objects.dir/lib/interchange.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/interchange.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/interchange.c > CMakeFiles/lss_objects.dir/lib/interchange.c.i
+CMakeFiles/lss_objects.dir/lib/db/db.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/db/db.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/db/db.c > CMakeFiles/lss_objects.dir/lib/db/db.c.i
 
-CMakeFiles/lss_objects.dir/lib/interchange.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/interchange.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/interchange.c -o CMakeFiles/lss_objects.dir/lib/interchange.c.s
+CMakeFiles/lss_objects.dir/lib/db/db.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/db/db.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/db/db.c -o CMakeFiles/lss_objects.dir/lib/db/db.c.s
 
-CMakeFiles/lss_objects.dir/lib/generate.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/generate.c.o: /work/main/lib/generate.c
-CMakeFiles/lss_objects.dir/lib/generate.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/lss_objects.dir/lib/generate.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/generate.c.o -MF CMakeFiles/lss_objects.dir/lib/generate.c.o.d -o CMakeFiles/lss_objects.dir/lib/generate.c.o -c /work/main/lib/generate.c
+CMakeFiles/lss_objects.dir/lib/db/command.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/db/command.c.o: /work/main/lib/db/command.c
+CMakeFiles/lss_objects.dir/lib/db/command.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_17) "Building C object CMakeFiles/lss_objects.dir/lib/db/command.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/db/command.c.o -MF CMakeFiles/lss_objects.dir/lib/db/command.c.o.d -o CMakeFiles/lss_objects.dir/lib/db/command.c.o -c /work/main/lib/db/command.c
 
-CMakeFiles/lss_objects.dir/lib/generate.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/generate.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/generate.c > CMakeFiles/lss_objects.dir/lib/generate.c.i
+CMakeFiles/lss_objects.dir/lib/db/command.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/db/command.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/db/command.c > CMakeFiles/lss_objects.dir/lib/db/command.c.i
 
-CMakeFiles/lss_objects.dir/lib/generate.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/generate.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/generate.c -o CMakeFiles/lss_objects.dir/lib/generate.c.s
+CMakeFiles/lss_objects.dir/lib/db/command.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/db/command.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/db/command.c -o CMakeFiles/lss_objects.dir/lib/db/command.c.s
 
-CMakeFiles/lss_objects.dir/lib/command.c.o: CMakeFiles/lss_objects.dir/flags.make
-CMakeFiles/lss_objects.dir/lib/command.c.o: /work/main/lib/command.c
-CMakeFiles/lss_objects.dir/lib/command.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/lss_objects.dir/lib/command.c.o"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/command.c.o -MF CMakeFiles/lss_objects.dir/lib/command.c.o.d -o CMakeFiles/lss_objects.dir/lib/command.c.o -c /work/main/lib/command.c
+CMakeFiles/lss_objects.dir/lib/db/calls.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/db/calls.c.o: /work/main/lib/db/calls.c
+CMakeFiles/lss_objects.dir/lib/db/calls.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_18) "Building C object CMakeFiles/lss_objects.dir/lib/db/calls.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/db/calls.c.o -MF CMakeFiles/lss_objects.dir/lib/db/calls.c.o.d -o CMakeFiles/lss_objects.dir/lib/db/calls.c.o -c /work/main/lib/db/calls.c
 
-CMakeFiles/lss_objects.dir/lib/command.c.i: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/command.c.i"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/command.c > CMakeFiles/lss_objects.dir/lib/command.c.i
+CMakeFiles/lss_objects.dir/lib/db/calls.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/db/calls.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/db/calls.c > CMakeFiles/lss_objects.dir/lib/db/calls.c.i
 
-CMakeFiles/lss_objects.dir/lib/command.c.s: cmake_force
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/command.c.s"
-	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/command.c -o CMakeFiles/lss_objects.dir/lib/command.c.s
+CMakeFiles/lss_objects.dir/lib/db/calls.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/db/calls.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/db/calls.c -o CMakeFiles/lss_objects.dir/lib/db/calls.c.s
 
-lss_objects: CMakeFiles/lss_objects.dir/lib/alloc.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/index.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/error.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/enums.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/text.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/db.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/team.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/customer.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/pipeline.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/ticket.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/metrics.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/report.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/event.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/undo.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/journal.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/interchange.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/generate.c.o
-lss_objects: CMakeFiles/lss_objects.dir/lib/command.c.o
+CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o: /work/main/lib/metrics/metrics.c
+CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_19) "Building C object CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o -MF CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o.d -o CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o -c /work/main/lib/metrics/metrics.c
+
+CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/metrics/metrics.c > CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.i
+
+CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/metrics/metrics.c -o CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.s
+
+CMakeFiles/lss_objects.dir/lib/metrics/report.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/metrics/report.c.o: /work/main/lib/metrics/report.c
+CMakeFiles/lss_objects.dir/lib/metrics/report.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_20) "Building C object CMakeFiles/lss_objects.dir/lib/metrics/report.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/metrics/report.c.o -MF CMakeFiles/lss_objects.dir/lib/metrics/report.c.o.d -o CMakeFiles/lss_objects.dir/lib/metrics/report.c.o -c /work/main/lib/metrics/report.c
+
+CMakeFiles/lss_objects.dir/lib/metrics/report.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/metrics/report.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/metrics/report.c > CMakeFiles/lss_objects.dir/lib/metrics/report.c.i
+
+CMakeFiles/lss_objects.dir/lib/metrics/report.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/metrics/report.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/metrics/report.c -o CMakeFiles/lss_objects.dir/lib/metrics/report.c.s
+
+CMakeFiles/lss_objects.dir/lib/io/interchange.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/io/interchange.c.o: /work/main/lib/io/interchange.c
+CMakeFiles/lss_objects.dir/lib/io/interchange.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_21) "Building C object CMakeFiles/lss_objects.dir/lib/io/interchange.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/io/interchange.c.o -MF CMakeFiles/lss_objects.dir/lib/io/interchange.c.o.d -o CMakeFiles/lss_objects.dir/lib/io/interchange.c.o -c /work/main/lib/io/interchange.c
+
+CMakeFiles/lss_objects.dir/lib/io/interchange.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/io/interchange.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/io/interchange.c > CMakeFiles/lss_objects.dir/lib/io/interchange.c.i
+
+CMakeFiles/lss_objects.dir/lib/io/interchange.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/io/interchange.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/io/interchange.c -o CMakeFiles/lss_objects.dir/lib/io/interchange.c.s
+
+CMakeFiles/lss_objects.dir/lib/io/generate.c.o: CMakeFiles/lss_objects.dir/flags.make
+CMakeFiles/lss_objects.dir/lib/io/generate.c.o: /work/main/lib/io/generate.c
+CMakeFiles/lss_objects.dir/lib/io/generate.c.o: CMakeFiles/lss_objects.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_22) "Building C object CMakeFiles/lss_objects.dir/lib/io/generate.c.o"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -MD -MT CMakeFiles/lss_objects.dir/lib/io/generate.c.o -MF CMakeFiles/lss_objects.dir/lib/io/generate.c.o.d -o CMakeFiles/lss_objects.dir/lib/io/generate.c.o -c /work/main/lib/io/generate.c
+
+CMakeFiles/lss_objects.dir/lib/io/generate.c.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing C source to CMakeFiles/lss_objects.dir/lib/io/generate.c.i"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -E /work/main/lib/io/generate.c > CMakeFiles/lss_objects.dir/lib/io/generate.c.i
+
+CMakeFiles/lss_objects.dir/lib/io/generate.c.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling C source to assembly CMakeFiles/lss_objects.dir/lib/io/generate.c.s"
+	/usr/bin/cc $(C_DEFINES) $(C_INCLUDES) $(C_FLAGS) -S /work/main/lib/io/generate.c -o CMakeFiles/lss_objects.dir/lib/io/generate.c.s
+
+lss_objects: CMakeFiles/lss_objects.dir/lib/core/alloc.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/core/index.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/core/error.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/core/enums.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/core/text.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/domain/schema.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/domain/state.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/domain/undo.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/domain/team.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/domain/customer.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/store/codec.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/store/journal.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/db/db.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/db/command.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/db/calls.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/metrics/report.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/io/interchange.c.o
+lss_objects: CMakeFiles/lss_objects.dir/lib/io/generate.c.o
 lss_objects: CMakeFiles/lss_objects.dir/build.make
 .PHONY : lss_objects
 

@@ -4,7 +4,7 @@
 # compile C with /usr/bin/cc
 C_DEFINES = -DLSS_SHARED_BUILD -D_POSIX_C_SOURCE=200809L
 
-C_INCLUDES = -I/work/main/include
+C_INCLUDES = -I/work/main/include -I/work/main/lib
 
 C_FLAGS = -O3 -DNDEBUG -fPIC -fvisibility=hidden -Wall -Wextra -pedantic -Wstrict-prototypes -Wmissing-prototypes -Wshadow -std=c11
 

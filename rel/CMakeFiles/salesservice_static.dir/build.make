@@ -74,43 +74,51 @@ salesservice_static_OBJECTS =
 
 # External object files for target salesservice_static
 salesservice_static_EXTERNAL_OBJECTS = \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/alloc.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/index.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/error.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/enums.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/text.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/db.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/team.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/customer.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/pipeline.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/ticket.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/metrics.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/report.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/event.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/undo.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/journal.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/interchange.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/generate.c.o" \
-"/work/main/rel/CMakeFiles/lss_objects.dir/lib/command.c.o"
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/core/alloc.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/core/index.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/core/error.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/core/enums.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/core/text.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/domain/schema.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/domain/state.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/domain/undo.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/domain/team.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/domain/customer.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/store/codec.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/store/journal.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/db/db.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/db/command.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/db/calls.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/metrics/report.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/io/interchange.c.o" \
+"/work/main/rel/CMakeFiles/lss_objects.dir/lib/io/generate.c.o"
 
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/alloc.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/index.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/error.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/enums.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/text.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/db.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/team.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/customer.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/pipeline.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/ticket.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/metrics.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/report.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/event.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/undo.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/journal.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/interchange.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/generate.c.o
-libsalesservice.a: CMakeFiles/lss_objects.dir/lib/command.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/core/alloc.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/core/index.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/core/error.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/core/enums.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/core/text.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/core/crc32c.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/domain/schema.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/domain/state.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/domain/undo.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/domain/team.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/domain/customer.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/domain/pipeline.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/domain/ticket.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/store/codec.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/store/journal.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/db/db.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/db/command.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/db/calls.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/metrics/metrics.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/metrics/report.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/io/interchange.c.o
+libsalesservice.a: CMakeFiles/lss_objects.dir/lib/io/generate.c.o
 libsalesservice.a: CMakeFiles/salesservice_static.dir/build.make
 libsalesservice.a: CMakeFiles/salesservice_static.dir/link.txt
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/rel/CMakeFiles --progress-num=$(CMAKE_PROGRESS_1) "Linking C static library libsalesservice.a"

@@ -1,6 +1,7 @@
 bench/CMakeFiles/bench_memory.dir/bench_memory.c.o: \
  /work/main/bench/bench_memory.c /usr/include/stdc-predef.h \
- /work/main/lib/internal.h /work/main/include/salesservice.h \
+ /work/main/lib/domain/domain.h /work/main/lib/core/core.h \
+ /work/main/include/salesservice.h \
  /work/main/include/salesservice/common.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h /usr/include/stdint.h \

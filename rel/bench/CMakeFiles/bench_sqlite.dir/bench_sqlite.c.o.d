@@ -1,7 +1,8 @@
 bench/CMakeFiles/bench_sqlite.dir/bench_sqlite.c.o: \
  /work/main/bench/bench_sqlite.c /usr/include/stdc-predef.h \
- /work/main/lib/command.h /work/main/lib/event.h \
- /work/main/lib/internal.h /work/main/include/salesservice.h \
+ /work/main/lib/db/db.h /work/main/lib/domain/rules.h \
+ /work/main/lib/domain/domain.h /work/main/lib/core/core.h \
+ /work/main/include/salesservice.h \
  /work/main/include/salesservice/common.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h /usr/include/stdint.h \
@@ -87,6 +88,7 @@ bench/CMakeFiles/bench_sqlite.dir/bench_sqlite.c.o: \
  /usr/include/alloca.h \
  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+ /work/main/lib/domain/schema.h /work/main/lib/store/store.h \
  /work/main/bench/workload.h /usr/include/sqlite3.h \
  /usr/include/x86_64-linux-gnu/sys/wait.h /usr/include/signal.h \
  /usr/include/x86_64-linux-gnu/bits/signum-generic.h \

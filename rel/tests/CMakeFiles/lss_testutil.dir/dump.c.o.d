@@ -1,6 +1,6 @@
 tests/CMakeFiles/lss_testutil.dir/dump.c.o: /work/main/tests/dump.c \
- /usr/include/stdc-predef.h /work/main/lib/internal.h \
- /work/main/include/salesservice.h \
+ /usr/include/stdc-predef.h /work/main/lib/domain/domain.h \
+ /work/main/lib/core/core.h /work/main/include/salesservice.h \
  /work/main/include/salesservice/common.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
  /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h /usr/include/stdint.h \

@@ -22,7 +22,8 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: \
  /usr/include/x86_64-linux-gnu/bits/wchar.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h /usr/include/cmocka.h \
- /work/main/lib/internal.h /work/main/include/salesservice.h \
+ /work/main/lib/domain/domain.h /work/main/lib/core/core.h \
+ /work/main/include/salesservice.h \
  /work/main/include/salesservice/common.h \
  /work/main/include/salesservice/version.h \
  /work/main/include/salesservice/common.h \
@@ -88,10 +89,9 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: \
  /usr/include/alloca.h \
  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
  /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
- /work/main/lib/journal.h /work/main/lib/event.h \
- /work/main/lib/internal.h /usr/include/errno.h \
- /usr/include/x86_64-linux-gnu/bits/errno.h /usr/include/linux/errno.h \
- /usr/include/x86_64-linux-gnu/asm/errno.h \
+ /work/main/lib/store/store.h /work/main/lib/domain/schema.h \
+ /usr/include/errno.h /usr/include/x86_64-linux-gnu/bits/errno.h \
+ /usr/include/linux/errno.h /usr/include/x86_64-linux-gnu/asm/errno.h \
  /usr/include/asm-generic/errno.h /usr/include/asm-generic/errno-base.h \
  /usr/include/x86_64-linux-gnu/bits/types/error_t.h /usr/include/signal.h \
  /usr/include/x86_64-linux-gnu/bits/signum-generic.h \

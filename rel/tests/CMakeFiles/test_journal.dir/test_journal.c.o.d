@@ -22,7 +22,8 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: \
  /usr/include/x86_64-linux-gnu/bits/wchar.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h /usr/include/cmocka.h \
- /work/main/lib/internal.h /work/main/include/salesservice.h \
+ /work/main/lib/domain/domain.h /work/main/lib/core/core.h \
+ /work/main/include/salesservice.h \
  /work/main/include/salesservice/common.h \
  /work/main/include/salesservice/version.h \
  /work/main/include/salesservice/common.h \
@@ -87,9 +88,9 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: \
  /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h \
  /usr/include/alloca.h \
  /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
- /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
- /work/main/lib/command.h /work/main/lib/event.h \
- /work/main/lib/internal.h /work/main/lib/journal.h /usr/include/fcntl.h \
+ /usr/include/x86_64-linux-gnu/bits/stdlib-float.h /work/main/lib/db/db.h \
+ /work/main/lib/domain/rules.h /work/main/lib/domain/schema.h \
+ /work/main/lib/store/store.h /usr/include/fcntl.h \
  /usr/include/x86_64-linux-gnu/bits/fcntl.h \
  /usr/include/x86_64-linux-gnu/bits/fcntl-linux.h \
  /usr/include/x86_64-linux-gnu/bits/types/struct_iovec.h \

@@ -21,7 +21,8 @@ tests/CMakeFiles/test_report.dir/test_report.c.o: \
  /usr/include/x86_64-linux-gnu/bits/wchar.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h /usr/include/cmocka.h \
- /work/main/lib/internal.h /work/main/include/salesservice.h \
+ /work/main/lib/domain/domain.h /work/main/lib/core/core.h \
+ /work/main/include/salesservice.h \
  /work/main/include/salesservice/common.h \
  /work/main/include/salesservice/version.h \
  /work/main/include/salesservice/common.h \

@@ -21,7 +21,8 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: \
  /usr/include/x86_64-linux-gnu/bits/wchar.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
  /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h /usr/include/cmocka.h \
- /work/main/lib/internal.h /work/main/include/salesservice.h \
+ /work/main/lib/domain/domain.h /work/main/lib/core/core.h \
+ /work/main/include/salesservice.h \
  /work/main/include/salesservice/common.h \
  /work/main/include/salesservice/version.h \
  /work/main/include/salesservice/common.h \
@@ -98,6 +99,6 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: \
  /usr/include/x86_64-linux-gnu/bits/confname.h \
  /usr/include/x86_64-linux-gnu/bits/getopt_posix.h \
  /usr/include/x86_64-linux-gnu/bits/getopt_core.h \
- /usr/include/x86_64-linux-gnu/bits/unistd_ext.h /work/main/lib/journal.h \
- /work/main/lib/event.h /work/main/lib/internal.h \
+ /usr/include/x86_64-linux-gnu/bits/unistd_ext.h \
+ /work/main/lib/store/store.h /work/main/lib/domain/schema.h \
  /usr/include/x86_64-linux-gnu/sys/types.h
