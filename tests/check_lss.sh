@@ -56,6 +56,13 @@ expect 0 "$lss" generate --customers 400 --seed 5; cmp -s out.txt a.jsonl || fai
 expect 0 "$lss" generate --customers 400 --seed 6 -o b.jsonl
 cmp -s a.jsonl b.jsonl && fail "another seed gave the same company"
 head -1 a.jsonl | grep -q '"type":"db.config"' || fail "generate does not start with db.config"
+# --order time: the same events, in time order
+expect 0 "$lss" generate --customers 400 --seed 5 --order time -o t.jsonl
+cmp -s a.jsonl t.jsonl && fail "generate --order time wrote the order by customer"
+sort a.jsonl > a.sorted; sort t.jsonl > t.sorted
+cmp -s a.sorted t.sorted || fail "generate --order time wrote other events"
+sed 's/.*"at":"\([^"]*\)".*/\1/' t.jsonl | sort -c || fail "generate --order time is not in time order"
+expect 2 "$lss" generate --order random;      contains err.txt "is not a generate order (expected customer or time)"
 
 # import -> export is the same file; stats and check
 expect 0 "$lss" import co.lss a.jsonl;       contains err.txt "events imported from"

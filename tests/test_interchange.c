@@ -529,6 +529,131 @@ static void test_generator_is_deterministic_and_follows_the_rules(void **state)
     lss_db_close(c);
 }
 
+static int cmp_line(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The export's lines sorted (the same events in any order give the same). */
+static char *sorted_lines(char *text, size_t *count)
+{
+    size_t n = 0, cap = 1024, len = strlen(text);
+    char **lines = malloc(cap * sizeof *lines);
+    for (char *p = strtok(text, "\n"); p; p = strtok(NULL, "\n")) {
+        if (n == cap)
+            lines = realloc(lines, (cap *= 2) * sizeof *lines);
+        lines[n++] = p;
+    }
+    qsort(lines, n, sizeof *lines, cmp_line);
+    char *out = malloc(len + 2), *q = out;
+    for (size_t k = 0; k < n; k++)
+        q += sprintf(q, "%s\n", lines[k]);
+    *q = '\0';
+    free(lines);
+    *count = n;
+    return out;
+}
+
+/* Are the export's "at" times non-decreasing? */
+static bool in_time_order(const char *text)
+{
+    char last[32] = "";
+    for (const char *p = strstr(text, "\"at\":\""); p; p = strstr(p + 1, "\"at\":\"")) {
+        char at[32];
+        memcpy(at, p + 6, 20);
+        at[20] = '\0';
+        if (strcmp(at, last) < 0)
+            return false;
+        memcpy(last, at, sizeof at);
+        p = strchr(p, '\n'); /* one "at" per line: the event's time first */
+        if (p == NULL)
+            break;
+    }
+    return true;
+}
+
+static char *report_json(lss_db *db, lss_time from, lss_time to)
+{
+    lss_query q = LSS_QUERY_INIT;
+    q.from = from;
+    q.to = to;
+    lss_report *r;
+    char *json;
+    assert_int_equal(lss_report_run(&r, db, &q), LSS_OK);
+    assert_int_equal(lss_report_render(&json, NULL, r, LSS_REPORT_JSON), LSS_OK);
+    lss_report_free(r);
+    return json;
+}
+
+static uint64_t order_progress_last, order_progress_total;
+static void on_order_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    (void)ctx;
+    assert_true(done >= order_progress_last && done <= total);
+    order_progress_last = done;
+    order_progress_total = total;
+}
+
+/* By time and by customer, the generator writes the same events: the same
+ * state and the same reports, as of the end and of any moment; by time the
+ * events are in time order and the stories interleave. */
+static void test_generator_orders_give_the_same_company(void **state)
+{
+    (void)state;
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 800;
+    lss_db *a = open_db(LSS_PIPELINE_STRICT), *b = open_db(LSS_PIPELINE_STRICT);
+    assert_int_equal(lss_generate(a, &g), LSS_OK);
+    g.order = LSS_GENERATE_BY_TIME;
+    g.progress = on_order_progress;
+    assert_int_equal(lss_generate(b, &g), LSS_OK);
+    assert_int_equal(order_progress_total, 2u * g.customers);
+    assert_int_equal(order_progress_last, order_progress_total);
+    assert_int_equal(lss_db_event_count(a), lss_db_event_count(b));
+    assert_int_equal(lss_deal_count(a), lss_deal_count(b));
+    assert_int_equal(lss_ticket_count(a), lss_ticket_count(b));
+    char *ea = export_text(a), *eb = export_text(b);
+    assert_string_not_equal(ea, eb);
+    assert_false(in_time_order(ea));
+    assert_true(in_time_order(eb));
+    size_t na, nb;
+    char *sa = sorted_lines(ea, &na), *sb = sorted_lines(eb, &nb);
+    assert_int_equal(na, lss_db_event_count(a) + 1); /* and the db.config line */
+    assert_int_equal(na, nb);
+    assert_string_equal(sa, sb);
+    lss_time end = g.start + (lss_time)g.days * 86400;
+    for (lss_time to = g.start + 30 * 86400; to <= end; to += 167 * 86400) {
+        char *ra = report_json(a, g.start, to), *rb = report_json(b, g.start, to);
+        assert_string_equal(ra, rb);
+        lss_free(ra);
+        lss_free(rb);
+    }
+    /* the order option: checked, and not read from version-1 options */
+    lss_db *c = open_db(LSS_PIPELINE_STRICT);
+    g.progress = NULL;
+    g.order = (lss_generate_order)7;
+    assert_status_msg(c, lss_generate(c, &g), LSS_INVALID, "order 7 is not by customer (0) or by time (1)");
+    assert_int_equal(lss_db_event_count(c), 0);
+    g.version = 3;
+    assert_status_msg(c, lss_generate(c, &g), LSS_VERSION, "version 3 is not supported");
+    g.version = 1;
+    g.customers = 50;
+    assert_int_equal(lss_generate(c, &g), LSS_OK); /* version 1: by customer, whatever follows the struct */
+    lss_generate_order o;
+    assert_int_equal(lss_generate_order_parse(&o, "time"), LSS_OK);
+    assert_int_equal(o, LSS_GENERATE_BY_TIME);
+    assert_int_equal(lss_generate_order_parse(&o, "customer"), LSS_OK);
+    assert_int_equal(o, LSS_GENERATE_BY_CUSTOMER);
+    assert_int_equal(lss_generate_order_parse(&o, "random"), LSS_INVALID);
+    assert_non_null(strstr(lss_errmsg(), "expected customer or time"));
+    assert_string_equal(lss_generate_order_name(LSS_GENERATE_BY_TIME), "time");
+    assert_null(lss_generate_order_name(2));
+    free(sa);
+    free(sb);
+    free(ea);
+    free(eb);
+    lss_db_close(a);
+    lss_db_close(b);
+    lss_db_close(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_spellings_blank_lines_crlf_callbacks),
         cmocka_unit_test(test_db_config_and_single_events),
         cmocka_unit_test(test_generator_is_deterministic_and_follows_the_rules),
+        cmocka_unit_test(test_generator_orders_give_the_same_company),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -176,16 +176,19 @@ static int cmd_report(int argc, char **argv)
 
 static const char GENERATE_HELP[] =
     "usage: lss generate [--customers N] [--seed S] [--start DATE] [--days D]\n"
-    "                    [--reps N] [--agents N] [-o FILE]\n"
+    "                    [--reps N] [--agents N] [--order customer|time] [-o FILE]\n"
     "Write a generated company as JSON Lines (to standard output, or FILE):\n"
     "a sales and a service team, leads from several sources (some referred),\n"
     "deals through the pipeline, quotas per quarter, activities, tickets with\n"
     "contacts, pending spells, reopens and ratings, repeat purchases and churn.\n"
-    "The same options and seed always give the same file.\n"
+    "The same options and seed always give the same file. --order time writes\n"
+    "every event in time order, as a live system would (the stories interleave);\n"
+    "--order customer, the default, one customer's story after another.\n"
     "Defaults: 3000 customers, seed 1, start 2025-01-01, 365 days, 6 reps, 5 agents.\n";
 
 static const char DEMO_HELP[] =
-    "usage: lss demo [--customers N] [--seed S] [--days D] [--format text|json]\n"
+    "usage: lss demo [--customers N] [--seed S] [--days D] [--order customer|time]\n"
+    "                [--format text|json]\n"
     "Generate a company into an in-memory database (as lss generate) and print its\n"
     "report for the whole period.\n";
 
@@ -196,7 +199,7 @@ static int gen_options(int argc, char **argv, const char *help, bool demo, lss_g
                                            { "start", 1, 0, 'b' },     { "days", 1, 0, 'd' },
                                            { "reps", 1, 0, 'r' },      { "agents", 1, 0, 'a' },
                                            { "format", 1, 0, 'F' },    { "help", 0, 0, 'h' },
-                                           { 0, 0, 0, 0 } };
+                                           { "order", 1, 0, 'O' },     { 0, 0, 0, 0 } };
     int c, rc = OK;
     while ((c = getopt_long(argc, argv, demo ? "h" : "ho:", longs, NULL)) != -1) {
         uint32_t v;
@@ -214,6 +217,10 @@ static int gen_options(int argc, char **argv, const char *help, bool demo, lss_g
         case 'r': if ((rc = parse_u32(help, "--reps", optarg, &v, 1, 1000))) return rc; g->sales_reps = v; break;
         case 'a': if ((rc = parse_u32(help, "--agents", optarg, &v, 1, 1000))) return rc; g->agents = v; break;
         case 'o': *outfile = optarg; break;
+        case 'O':
+            if (lss_generate_order_parse(&g->order, optarg) != LSS_OK)
+                return usage_error(help, "--order: %s", lss_errmsg());
+            break;
         case 'F':
             if (!demo)
                 return usage_error(help, "unknown option --format");

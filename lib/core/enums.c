@@ -23,6 +23,7 @@ static const char *const priorities[] = { "low", "normal", "high", "urgent" };
 static const char *const ticket_changes[] = { "opened",   "assigned", "contacted", "waiting", "resumed",
                                               "resolved", "reopened", "closed",    "rated" };
 static const char *const sla_outcomes[] = { "undecided", "met", "missed" };
+static const char *const generate_orders[] = { "customer", "time" };
 
 #define TABLE(noun, names) { noun, names, (int)(sizeof(names) / sizeof *(names)) }
 const lss__enum lss__enums[LSS__E_COUNT] = {
@@ -41,6 +42,7 @@ const lss__enum lss__enums[LSS__E_COUNT] = {
     [LSS__E_PRIORITY] = TABLE("priority", priorities),
     [LSS__E_TICKET_CHANGE] = TABLE("ticket change", ticket_changes),
     [LSS__E_SLA_OUTCOME] = TABLE("SLA outcome", sla_outcomes),
+    [LSS__E_GENERATE_ORDER] = TABLE("generate order", generate_orders),
 };
 
 const char *lss__enum_spell(lss__enum_id e, int v)
@@ -109,6 +111,7 @@ const char *lss_ticket_kind_name(int v) { return lss__enum_spell(LSS__E_TICKET_K
 const char *lss_priority_name(int v) { return lss__enum_spell(LSS__E_PRIORITY, v); }
 const char *lss_ticket_change_kind_name(int v) { return lss__enum_spell(LSS__E_TICKET_CHANGE, v); }
 const char *lss_sla_outcome_name(int v) { return lss__enum_spell(LSS__E_SLA_OUTCOME, v); }
+const char *lss_generate_order_name(int v) { return lss__enum_spell(LSS__E_GENERATE_ORDER, v); }
 
 lss_status lss_pipeline_mode_parse(lss_pipeline_mode *out, const char *text)
 {
@@ -174,4 +177,10 @@ lss_status lss_priority_parse(lss_priority *out, const char *text)
 {
     int v = parse(LSS__E_PRIORITY, out, text);
     return v < 0 ? LSS_INVALID : (*out = (lss_priority)v, LSS_OK);
+}
+
+lss_status lss_generate_order_parse(lss_generate_order *out, const char *text)
+{
+    int v = parse(LSS__E_GENERATE_ORDER, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_generate_order)v, LSS_OK);
 }

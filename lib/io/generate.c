@@ -87,9 +87,9 @@ static const char *text(story *s, const char *fmt, ...)
     return p;
 }
 
-/* A new event at `at`, or NULL when it would fall after the period (the
- * caller then stops that thread of the story). */
-/* The next event of the story: `kind` at `at` on the entity `key`. */
+/* The next event of the story: `kind` at `at` on the entity `key`; NULL
+ * when it would fall after the period (the caller then stops that thread
+ * of the story). */
 static lss__event *add(story *s, uint8_t kind, lss_time at, const char *key)
 {
     /* a full story (a very long period) simply ends: an event never lacks room for its texts */
@@ -426,6 +426,187 @@ static lss_status team(lss_db *db, const lss_generate_options *o)
     return LSS_OK;
 }
 
+/* Write customer i's story into c->s, in time order (s->order). */
+static void write_story(company *c, uint32_t i)
+{
+    story *s = c->s;
+    s->n = 0;
+    s->used = 0;
+    s->end = c->end;
+    s->full = false;
+    customer(c, i);
+    /* an entity's own events are already in order */
+    sort_story(s);
+}
+
+/* Apply ev, the k-th event of the order; a failure names it. */
+static lss_status apply(lss_db *db, const lss__event *ev, uint64_t k, uint32_t customer)
+{
+    lss_status st = lss__event_apply(db, ev, NULL);
+    if (st != LSS_OK) {
+        char msg[LSS__MSG_MAX], who[48] = "";
+        snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+        if (customer)
+            snprintf(who, sizeof who, "customer %u, ", customer);
+        st = lss__fail(db, st, "generate: %sevent %llu (%s): %s", who, (unsigned long long)k,
+                       lss__ev_descs[ev->kind].name, msg);
+    }
+    return st;
+}
+
+/* One story after another, in transactions of a thousand customers. */
+static lss_status by_customer(lss_db *db, company *c)
+{
+    const lss_generate_options *o = c->o;
+    lss_status st = LSS_OK;
+    for (uint32_t i = 0; st == LSS_OK && i < o->customers; i++) {
+        if (i % 1000 == 0 && (st = lss_tx_begin(db)))
+            break;
+        write_story(c, i);
+        for (int k = 0; k < c->s->n && st == LSS_OK; k++)
+            st = apply(db, &c->s->ev[c->s->order[k]], (uint64_t)k, i + 1);
+        if (st == LSS_OK && (i % 1000 == 999 || i + 1 == o->customers)) {
+            st = lss_tx_commit(db);
+            if (o->progress)
+                o->progress(o->progress_ctx, i + 1, o->customers);
+        }
+    }
+    return st;
+}
+
+/* An event held until the sort: its time, then each text (a u32 length,
+ * UINT32_MAX for none, and its bytes; keys as keys: the entities do not
+ * exist yet), then each integer (the journal's form names entities by id,
+ * so it cannot serve). */
+static size_t held_size(const lss__event *ev)
+{
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    size_t n = 8 + 8u * d->ni + 4u * d->ns;
+    for (unsigned k = 0; k < d->ns; k++)
+        n += ev->s[k] ? strlen(ev->s[k]) : 0;
+    return n;
+}
+
+static void hold(const lss__event *ev, unsigned char *p)
+{
+    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
+    lss__put_u64(p, (uint64_t)ev->at);
+    p += 8;
+    for (unsigned k = 0; k < d->ns; k++) {
+        size_t len = ev->s[k] ? strlen(ev->s[k]) : 0;
+        lss__put_u32(p, ev->s[k] ? (uint32_t)len : UINT32_MAX);
+        memcpy(p + 4, ev->s[k] ? ev->s[k] : "", len);
+        p += 4 + len;
+    }
+    for (unsigned k = 0; k < d->ni; k++, p += 8)
+        lss__put_u64(p, (uint64_t)ev->i[k]);
+}
+
+/* The event hold() wrote at p; its texts are copied to scratch (room for
+ * the held size and a NUL per text). */
+static void unhold(lss__event *ev, uint8_t kind, const unsigned char *p, char *scratch)
+{
+    const lss__ev_desc *d = &lss__ev_descs[kind];
+    lss__event_clear(ev, kind);
+    ev->at = (lss_time)lss__get_u64(p);
+    p += 8;
+    for (unsigned k = 0; k < d->ns; k++) {
+        uint32_t n = lss__get_u32(p);
+        p += 4;
+        if (n == UINT32_MAX)
+            continue;
+        memcpy(scratch, p, n);
+        scratch[n] = '\0';
+        ev->s[k] = scratch;
+        scratch += n + 1;
+        p += n;
+    }
+    for (unsigned k = 0; k < d->ni; k++, p += 8)
+        ev->i[k] = (int64_t)lss__get_u64(p);
+}
+
+/* Where an event of the whole company is, held, until the sort. */
+typedef struct placed {
+    lss_time at;
+    uint64_t off; /* in the buffer: the order of writing, customer by customer */
+    uint32_t len;
+    uint8_t kind;
+} placed;
+
+static int cmp_placed(const void *pa, const void *pb)
+{
+    const placed *a = pa, *b = pb;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    return a->off < b->off ? -1 : a->off > b->off;
+}
+
+typedef struct placement {
+    unsigned char *bytes;
+    size_t len, cap;
+    placed *ev;
+    size_t n, ncap; /* ncap in bytes */
+    uint32_t max_len;
+} placement;
+
+/* Hold every event of every story (the first half of the progress). */
+static lss_status place_all(company *c, placement *p)
+{
+    const lss_generate_options *o = c->o;
+    for (uint32_t i = 0; i < o->customers; i++) {
+        write_story(c, i);
+        for (int k = 0; k < c->s->n; k++) {
+            const lss__event *ev = &c->s->ev[c->s->order[k]];
+            size_t n = held_size(ev);
+            if (lss__bytes_reserve(&p->ev, &p->ncap, p->n * sizeof *p->ev, sizeof *p->ev, 4096 * sizeof *p->ev))
+                return LSS_NOMEM;
+            if (lss__bytes_reserve(&p->bytes, &p->cap, p->len, n, 1u << 20))
+                return LSS_NOMEM;
+            hold(ev, p->bytes + p->len);
+            p->ev[p->n++] = (placed){ ev->at, p->len, (uint32_t)n, ev->kind };
+            p->len += n;
+            p->max_len = n > p->max_len ? (uint32_t)n : p->max_len;
+        }
+        if (o->progress && (i % 1000 == 999 || i + 1 == o->customers))
+            o->progress(o->progress_ctx, i + 1, 2ull * o->customers);
+    }
+    return LSS_OK;
+}
+
+/* Every event of the company sorted by time, in transactions of ten
+ * thousand events. */
+static lss_status by_time(lss_db *db, company *c)
+{
+    const lss_generate_options *o = c->o;
+    placement p = { 0 };
+    char *scratch = NULL;
+    lss_status st = place_all(c, &p);
+    if (st == LSS_OK) {
+        qsort(p.ev, p.n, sizeof *p.ev, cmp_placed);
+        if ((scratch = lss__malloc(p.max_len + LSS__EV_STRS + 1)) == NULL)
+            st = LSS_NOMEM;
+    }
+    if (st == LSS_NOMEM)
+        st = lss__fail(db, LSS_NOMEM, "generate: out of memory for the events of %u customers", o->customers);
+    for (size_t k = 0; st == LSS_OK && k < p.n; k++) {
+        lss__event ev;
+        if (k % 10000 == 0 && (st = lss_tx_begin(db)))
+            break;
+        unhold(&ev, p.ev[k].kind, p.bytes + p.ev[k].off, scratch);
+        st = apply(db, &ev, k, 0);
+        if (st == LSS_OK && (k % 10000 == 9999 || k + 1 == p.n)) {
+            st = lss_tx_commit(db);
+            if (o->progress)
+                o->progress(o->progress_ctx, o->customers + (uint64_t)o->customers * (k + 1) / p.n,
+                            2ull * o->customers);
+        }
+    }
+    lss__free(scratch);
+    lss__free(p.bytes);
+    lss__free(p.ev);
+    return st;
+}
+
 lss_status lss_generate(lss_db *db, const lss_generate_options *opts)
 {
     static const char ctx[] = "generate";
@@ -434,9 +615,10 @@ lss_status lss_generate(lss_db *db, const lss_generate_options *opts)
         return lss__fail(NULL, LSS_INVALID, "%s: NULL database", ctx);
     if (opts == NULL)
         opts = &def;
-    if (opts->version != LSS_GENERATE_OPTIONS_VERSION)
-        return lss__fail(db, LSS_VERSION, "%s: options version %u is not supported (expected %d)", ctx,
+    if (opts->version != 1 && opts->version != LSS_GENERATE_OPTIONS_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: options version %u is not supported (expected 1 or %d)", ctx,
                          opts->version, LSS_GENERATE_OPTIONS_VERSION);
+    lss_generate_order order = opts->version >= 2 ? opts->order : LSS_GENERATE_BY_CUSTOMER;
     if (opts->customers < 1 || opts->customers > 10000000 || opts->days < 1 || opts->days > 3650 ||
         opts->sales_reps < 1 || opts->sales_reps > 1000 || opts->agents < 1 || opts->agents > 1000 ||
         opts->start < 0 || opts->start + (lss_time)opts->days * DAY > LSS_TIME_MAX)
@@ -444,6 +626,8 @@ lss_status lss_generate(lss_db *db, const lss_generate_options *opts)
                          "%s: options out of range (customers 1 to 10,000,000, days 1 to 3650, sales reps and "
                          "agents 1 to 1000, the period within years 1970-9999)",
                          ctx);
+    if (lss_generate_order_name((int)order) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: order %d is not by customer (0) or by time (1)", ctx, (int)order);
     lss__lock(db);
     if (db->events != 0 || db->tx_active) {
         lss__unlock(db);
@@ -460,31 +644,8 @@ lss_status lss_generate(lss_db *db, const lss_generate_options *opts)
         st = lss_tx_commit(db);
     else if (db->tx_active)
         lss_tx_rollback(db);
-    for (uint32_t i = 0; st == LSS_OK && i < opts->customers; i++) {
-        if (i % 1000 == 0 && (st = lss_tx_begin(db)))
-            break;
-        s->n = 0;
-        s->used = 0;
-        s->end = c.end;
-        s->full = false;
-        customer(&c, i);
-        /* one story in time order; an entity's own events are already in order */
-        sort_story(s);
-        for (int k = 0; k < s->n && st == LSS_OK; k++) {
-            st = lss__event_apply(db, &s->ev[s->order[k]], NULL);
-            if (st != LSS_OK) {
-                char msg[LSS__MSG_MAX];
-                snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
-                st = lss__fail(db, st, "%s: customer %u, event %d (%s): %s", ctx, i + 1, k,
-                               lss__ev_descs[s->ev[s->order[k]].kind].name, msg);
-            }
-        }
-        if (st == LSS_OK && (i % 1000 == 999 || i + 1 == opts->customers)) {
-            st = lss_tx_commit(db);
-            if (opts->progress)
-                opts->progress(opts->progress_ctx, i + 1, opts->customers);
-        }
-    }
+    if (st == LSS_OK)
+        st = order == LSS_GENERATE_BY_TIME ? by_time(db, &c) : by_customer(db, &c);
     if (st != LSS_OK && db->tx_active)
         lss_tx_rollback(db);
     lss__free(s);

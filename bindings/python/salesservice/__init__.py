@@ -170,7 +170,8 @@ class _ImportOptions(ctypes.Structure):
 class _GenerateOptions(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint), ("seed", ctypes.c_uint64), ("customers", ctypes.c_uint32),
                 ("start", ctypes.c_int64), ("days", ctypes.c_uint32), ("sales_reps", ctypes.c_uint32),
-                ("agents", ctypes.c_uint32), ("progress", ctypes.c_void_p), ("progress_ctx", ctypes.c_void_p)]
+                ("agents", ctypes.c_uint32), ("progress", ctypes.c_void_p), ("progress_ctx", ctypes.c_void_p),
+                ("order", ctypes.c_int)]
 
 
 _REJECT = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p)
@@ -186,7 +187,7 @@ def _declare(lib):
     i, s, u32, i64, p = ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32, ctypes.c_int64, ctypes.c_void_p
     f("lss_version", s)
     # the spellings of the enums a Database takes as text: the C library's own (one table, lib/core/enums.c)
-    for e in ("pipeline_mode", "sync_mode", "channel"):
+    for e in ("pipeline_mode", "sync_mode", "channel", "generate_order"):
         f("lss_%s_parse" % e, i, ctypes.POINTER(ctypes.c_int), s)
     f("lss_status_name", s, i)
     f("lss_errmsg", s)
@@ -823,11 +824,15 @@ class Database:
         """Write every event as JSON Lines (the canonical form) to path."""
         self._check(self._lib.lss_export_file(self._live(), _cstr(os.fspath(path), "path"), None))
 
-    def generate(self, customers=3000, seed=1, start="2025-01-01", days=365, sales_reps=6, agents=5):
-        """Fill this empty database with a generated company (lss_generate)."""
-        o = _GenerateOptions(1, _cint(seed, "seed", _UINT64), _cint(customers, "customers", _UINT32), self._t(start),
+    def generate(self, customers=3000, seed=1, start="2025-01-01", days=365, sales_reps=6, agents=5,
+                 order="customer"):
+        """Fill this empty database with a generated company (lss_generate).
+
+        order "customer" writes one customer's story after another; "time" every
+        event of the company in time order, as a live system writes them."""
+        o = _GenerateOptions(2, _cint(seed, "seed", _UINT64), _cint(customers, "customers", _UINT32), self._t(start),
                              _cint(days, "days", _UINT32), _cint(sales_reps, "sales_reps", _UINT32),
-                             _cint(agents, "agents", _UINT32), None, None)
+                             _cint(agents, "agents", _UINT32), None, None, self._enum("generate_order", order))
         self._check(self._lib.lss_generate(self._live(), ctypes.byref(o)))
 
     # metrics

@@ -285,6 +285,16 @@ class Boundaries(unittest.TestCase):
             self.assertIn("customers", str(cm.exception))
             self.assertEqual(db.event_count, 0)
 
+    def test_generate_in_time_order_gives_the_same_company(self):
+        with lss.Database() as a, lss.Database() as b:
+            a.generate(customers=300, seed=9)
+            b.generate(customers=300, seed=9, order="time")
+            self.assertEqual(a.event_count, b.event_count)
+            self.assertEqual(a.report(), b.report())
+            with self.assertRaises(lss.InvalidError) as cm:
+                b.generate(order="random")
+            self.assertIn("expected customer or time", str(cm.exception))
+
 
 class Lifetime(unittest.TestCase):
     def test_handles_die_with_their_database(self):
