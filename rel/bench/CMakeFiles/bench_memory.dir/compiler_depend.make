@@ -3,7 +3,8 @@
 
 bench/CMakeFiles/bench_memory.dir/bench_memory.c.o: /work/main/bench/bench_memory.c \
   /usr/include/stdc-predef.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
@@ -182,10 +183,6 @@ bench/CMakeFiles/bench_memory.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
 
-/usr/include/x86_64-linux-gnu/bits/resource.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/timer_t.h:
@@ -215,10 +212,6 @@ bench/CMakeFiles/bench_memory.dir/workload.c.o: /work/main/bench/workload.c \
 /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h:
 
 /usr/include/x86_64-linux-gnu/bits/endianness.h:
-
-/usr/include/x86_64-linux-gnu/bits/floatn-common.h:
-
-/work/main/include/salesservice/team.h:
 
 /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h:
 
@@ -254,15 +247,13 @@ bench/CMakeFiles/bench_memory.dir/workload.c.o: /work/main/bench/workload.c \
 
 /work/main/include/salesservice/metrics.h:
 
-/work/main/lib/internal.h:
-
 /usr/include/x86_64-linux-gnu/bits/waitflags.h:
 
 /work/main/include/salesservice/errors.h:
 
-/usr/include/stdint.h:
-
 /usr/include/x86_64-linux-gnu/bits/timesize.h:
+
+/usr/include/stdint.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h:
 
@@ -284,9 +275,19 @@ bench/CMakeFiles/bench_memory.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
 
+/usr/include/x86_64-linux-gnu/bits/resource.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/domain/domain.h:
+
 /usr/include/features.h:
 
 /usr/include/features-time64.h:
+
+/usr/include/x86_64-linux-gnu/bits/floatn-common.h:
+
+/work/main/include/salesservice/team.h:
 
 /work/main/include/salesservice/customer.h:
 
@@ -309,6 +310,8 @@ bench/CMakeFiles/bench_memory.dir/workload.c.o: /work/main/bench/workload.c \
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
 
 /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/work/main/lib/core/core.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/time_t.h:
 

@@ -3,9 +3,10 @@
 
 bench/CMakeFiles/bench_sqlite.dir/bench_sqlite.c.o: /work/main/bench/bench_sqlite.c \
   /usr/include/stdc-predef.h \
-  /work/main/lib/command.h \
-  /work/main/lib/event.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/db/db.h \
+  /work/main/lib/domain/rules.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
@@ -102,6 +103,8 @@ bench/CMakeFiles/bench_sqlite.dir/bench_sqlite.c.o: /work/main/bench/bench_sqlit
   /usr/include/alloca.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
+  /work/main/lib/domain/schema.h \
+  /work/main/lib/store/store.h \
   /work/main/bench/workload.h \
   /usr/include/sqlite3.h \
   /usr/include/x86_64-linux-gnu/sys/wait.h \
@@ -218,13 +221,15 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /work/main/bench/workload.c:
 
-/usr/include/x86_64-linux-gnu/bits/types/idtype_t.h:
-
 /usr/include/x86_64-linux-gnu/bits/signal_ext.h:
 
 /usr/include/x86_64-linux-gnu/bits/sigthread.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_sigstack.h:
+
+/usr/include/linux/close_range.h:
+
+/usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
 
 /usr/include/x86_64-linux-gnu/bits/sched.h:
 
@@ -239,10 +244,6 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 /usr/include/x86_64-linux-gnu/bits/types/__FILE.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/clock_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
 
 /usr/include/stdio.h:
 
@@ -274,15 +275,7 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /work/main/include/salesservice/db.h:
 
-/usr/include/features-time64.h:
-
-/work/main/include/salesservice/customer.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h:
-
-/usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
-
-/usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
+/work/main/include/salesservice/alloc.h:
 
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdint.h:
 
@@ -290,9 +283,27 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h:
 
+/usr/include/features-time64.h:
+
+/work/main/include/salesservice/customer.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthread_stack_min-dynamic.h:
+
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/locale_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/work/main/lib/domain/domain.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/core/core.h:
+
+/usr/include/features.h:
 
 /work/main/include/salesservice/common.h:
 
@@ -304,21 +315,33 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/bits/timesize.h:
 
+/usr/include/x86_64-linux-gnu/bits/getopt_core.h:
+
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h:
 
 /usr/include/x86_64-linux-gnu/bits/waitflags.h:
 
-/work/main/lib/internal.h:
+/work/main/lib/domain/rules.h:
 
-/usr/include/features.h:
+/usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h:
 
-/usr/include/x86_64-linux-gnu/bits/getopt_core.h:
+/usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
 
-/work/main/lib/event.h:
+/usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
 
-/work/main/include/salesservice/version.h:
+/usr/include/x86_64-linux-gnu/bits/types/idtype_t.h:
 
-/work/main/lib/command.h:
+/work/main/lib/db/db.h:
+
+/usr/include/x86_64-linux-gnu/bits/endian.h:
+
+/usr/include/x86_64-linux-gnu/gnu/stubs.h:
+
+/usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h:
+
+/usr/include/x86_64-linux-gnu/bits/long-double.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
 
 /work/main/include/salesservice/metrics.h:
 
@@ -332,8 +355,6 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h:
 
-/usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h:
-
 /work/main/include/salesservice/interchange.h:
 
 /work/main/bench/workload.h:
@@ -345,20 +366,6 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 /usr/include/x86_64-linux-gnu/bits/time64.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/cpu-set.h:
-
-/work/main/include/salesservice.h:
-
-/usr/include/x86_64-linux-gnu/bits/long-double.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/endian.h:
-
-/usr/include/x86_64-linux-gnu/gnu/stubs.h:
-
-/usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h:
 
 /usr/include/x86_64-linux-gnu/bits/endianness.h:
 
@@ -392,7 +399,11 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/bits/stdint-intn.h:
 
-/work/main/include/salesservice/alloc.h:
+/work/main/include/salesservice/version.h:
+
+/work/main/include/salesservice.h:
+
+/usr/include/x86_64-linux-gnu/bits/cpu-set.h:
 
 /usr/include/x86_64-linux-gnu/bits/time.h:
 
@@ -401,8 +412,6 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 /usr/include/x86_64-linux-gnu/bits/floatn.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
 
 /usr/include/x86_64-linux-gnu/bits/struct_mutex.h:
 
@@ -416,17 +425,11 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/sys/types.h:
 
-/usr/include/x86_64-linux-gnu/bits/stdlib-float.h:
-
 /usr/include/x86_64-linux-gnu/bits/ss_flags.h:
 
+/usr/include/x86_64-linux-gnu/bits/stdlib-float.h:
+
 /usr/include/x86_64-linux-gnu/bits/uintn-identity.h:
-
-/usr/include/unistd.h:
-
-/usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
-
-/usr/include/x86_64-linux-gnu/sys/select.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/FILE.h:
 
@@ -439,6 +442,12 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 /usr/include/x86_64-linux-gnu/bits/select.h:
 
 /usr/include/alloca.h:
+
+/work/main/lib/domain/schema.h:
+
+/usr/include/x86_64-linux-gnu/bits/sigstack.h:
+
+/work/main/lib/store/store.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h:
 
@@ -472,12 +481,12 @@ bench/CMakeFiles/bench_sqlite.dir/workload.c.o: /work/main/bench/workload.c \
 
 /usr/include/x86_64-linux-gnu/sys/ucontext.h:
 
-/usr/include/x86_64-linux-gnu/bits/sigstack.h:
-
 /usr/include/x86_64-linux-gnu/bits/sigstksz.h:
 
+/usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
+
+/usr/include/x86_64-linux-gnu/sys/select.h:
+
+/usr/include/unistd.h:
+
 /usr/include/x86_64-linux-gnu/bits/posix_opt.h:
-
-/usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
-
-/usr/include/linux/close_range.h:

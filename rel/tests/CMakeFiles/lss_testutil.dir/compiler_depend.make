@@ -3,7 +3,8 @@
 
 tests/CMakeFiles/lss_testutil.dir/dump.c.o: /work/main/tests/dump.c \
   /usr/include/stdc-predef.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /usr/lib/gcc/x86_64-linux-gnu/12/include/stddef.h \
@@ -119,7 +120,8 @@ tests/CMakeFiles/lss_testutil.dir/randevents.c.o: /work/main/tests/randevents.c 
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -209,7 +211,8 @@ tests/CMakeFiles/lss_testutil.dir/testutil.c.o: /work/main/tests/testutil.c \
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -286,6 +289,8 @@ tests/CMakeFiles/lss_testutil.dir/testutil.c.o: /work/main/tests/testutil.c \
 
 /usr/include/x86_64-linux-gnu/bits/posix_opt.h:
 
+/usr/include/unistd.h:
+
 /usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
 
 /work/main/tests/randevents.h:
@@ -303,8 +308,6 @@ tests/CMakeFiles/lss_testutil.dir/testutil.c.o: /work/main/tests/testutil.c \
 /usr/include/x86_64-linux-gnu/bits/struct_mutex.h:
 
 /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
@@ -335,10 +338,6 @@ tests/CMakeFiles/lss_testutil.dir/testutil.c.o: /work/main/tests/testutil.c \
 /usr/include/x86_64-linux-gnu/bits/typesizes.h:
 
 /usr/include/x86_64-linux-gnu/bits/endianness.h:
-
-/usr/include/x86_64-linux-gnu/bits/floatn-common.h:
-
-/work/main/include/salesservice/team.h:
 
 /work/main/tests/randevents.c:
 
@@ -374,19 +373,15 @@ tests/CMakeFiles/lss_testutil.dir/testutil.c.o: /work/main/tests/testutil.c \
 
 /work/main/tests/dump.c:
 
-/usr/include/unistd.h:
-
-/work/main/lib/internal.h:
-
 /usr/include/x86_64-linux-gnu/bits/waitflags.h:
 
 /work/main/include/salesservice/errors.h:
 
-/usr/include/stdint.h:
-
 /usr/include/x86_64-linux-gnu/bits/getopt_core.h:
 
 /usr/include/x86_64-linux-gnu/bits/timesize.h:
+
+/usr/include/stdint.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct___jmp_buf_tag.h:
 
@@ -408,9 +403,17 @@ tests/CMakeFiles/lss_testutil.dir/testutil.c.o: /work/main/tests/testutil.c \
 
 /usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
 
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/domain/domain.h:
+
 /usr/include/features.h:
 
 /usr/include/features-time64.h:
+
+/usr/include/x86_64-linux-gnu/bits/floatn-common.h:
+
+/work/main/include/salesservice/team.h:
 
 /work/main/include/salesservice/customer.h:
 
@@ -439,6 +442,8 @@ tests/CMakeFiles/lss_testutil.dir/testutil.c.o: /work/main/tests/testutil.c \
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
 
 /usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/work/main/lib/core/core.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/time_t.h:
 

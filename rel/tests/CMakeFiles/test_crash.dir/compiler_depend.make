@@ -29,7 +29,8 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -104,9 +105,8 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
   /usr/include/alloca.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
-  /work/main/lib/journal.h \
-  /work/main/lib/event.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/store/store.h \
+  /work/main/lib/domain/schema.h \
   /usr/include/errno.h \
   /usr/include/x86_64-linux-gnu/bits/errno.h \
   /usr/include/linux/errno.h \
@@ -213,13 +213,13 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 
 /usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
 
+/usr/include/x86_64-linux-gnu/bits/getopt_core.h:
+
 /usr/include/x86_64-linux-gnu/bits/getopt_posix.h:
 
 /usr/include/x86_64-linux-gnu/bits/environments.h:
 
 /usr/include/x86_64-linux-gnu/bits/posix_opt.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h:
 
 /usr/include/pthread.h:
 
@@ -249,7 +249,19 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h:
 
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/usr/include/x86_64-linux-gnu/asm/bitsperlong.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/work/main/lib/core/core.h:
+
 /usr/include/features.h:
+
+/work/main/lib/domain/domain.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
 
 /usr/include/x86_64-linux-gnu/bits/long-double.h:
 
@@ -292,6 +304,8 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 /usr/include/x86_64-linux-gnu/bits/time64.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h:
 
 /usr/include/asm-generic/posix_types.h:
 
@@ -347,12 +361,6 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 
 /work/main/tests/randevents.h:
 
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
-
-/usr/include/x86_64-linux-gnu/asm/bitsperlong.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
-
 /usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
 
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
@@ -367,15 +375,9 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 
 /work/main/include/salesservice/version.h:
 
-/usr/include/x86_64-linux-gnu/bits/getopt_core.h:
-
-/work/main/lib/event.h:
-
 /usr/include/x86_64-linux-gnu/bits/types.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-intn.h:
-
-/work/main/lib/internal.h:
 
 /usr/include/x86_64-linux-gnu/gnu/stubs.h:
 
@@ -407,8 +409,6 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
 /usr/include/x86_64-linux-gnu/bits/struct_mutex.h:
 
 /usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
@@ -433,11 +433,11 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 
 /usr/include/x86_64-linux-gnu/bits/uintn-identity.h:
 
+/usr/include/unistd.h:
+
 /usr/include/setjmp.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
-
-/usr/include/unistd.h:
 
 /usr/include/x86_64-linux-gnu/sys/select.h:
 
@@ -453,7 +453,11 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 
 /usr/include/alloca.h:
 
-/work/main/lib/journal.h:
+/work/main/lib/store/store.h:
+
+/work/main/lib/domain/schema.h:
+
+/usr/include/x86_64-linux-gnu/bits/sigstack.h:
 
 /work/main/include/salesservice/customer.h:
 
@@ -498,7 +502,5 @@ tests/CMakeFiles/test_crash.dir/test_crash.c.o: /work/main/tests/test_crash.c \
 /usr/include/x86_64-linux-gnu/bits/sigaction.h:
 
 /usr/include/x86_64-linux-gnu/sys/ucontext.h:
-
-/usr/include/x86_64-linux-gnu/bits/sigstack.h:
 
 /usr/include/x86_64-linux-gnu/bits/sigstksz.h:

@@ -28,7 +28,8 @@ tests/CMakeFiles/test_customer.dir/test_customer.c.o: /work/main/tests/test_cust
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -102,8 +103,6 @@ tests/CMakeFiles/test_customer.dir/test_customer.c.o: /work/main/tests/test_cust
 
 /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
 
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
 /usr/include/x86_64-linux-gnu/bits/time.h:
@@ -114,11 +113,7 @@ tests/CMakeFiles/test_customer.dir/test_customer.c.o: /work/main/tests/test_cust
 
 /usr/include/x86_64-linux-gnu/bits/sched.h:
 
-/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
-
-/work/main/include/salesservice.h:
-
-/work/main/lib/internal.h:
+/usr/include/x86_64-linux-gnu/bits/endianness.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
 
@@ -134,17 +129,7 @@ tests/CMakeFiles/test_customer.dir/test_customer.c.o: /work/main/tests/test_cust
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h:
 
-/usr/include/x86_64-linux-gnu/bits/endianness.h:
-
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/long-double.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
 
@@ -180,6 +165,10 @@ tests/CMakeFiles/test_customer.dir/test_customer.c.o: /work/main/tests/test_cust
 
 /work/main/tests/test_customer.c:
 
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/domain/domain.h:
+
 /usr/include/cmocka.h:
 
 /usr/include/x86_64-linux-gnu/gnu/stubs.h:
@@ -209,6 +198,20 @@ tests/CMakeFiles/test_customer.dir/test_customer.c.o: /work/main/tests/test_cust
 /usr/include/x86_64-linux-gnu/bits/types/timer_t.h:
 
 /work/main/tests/testutil.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/long-double.h:
+
+/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
+
+/work/main/include/salesservice.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/work/main/lib/core/core.h:
 
 /usr/include/features.h:
 

@@ -28,7 +28,8 @@ tests/CMakeFiles/test_db.dir/test_db.c.o: /work/main/tests/test_db.c \
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -102,8 +103,6 @@ tests/CMakeFiles/test_db.dir/test_db.c.o: /work/main/tests/test_db.c \
 
 /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
 
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
 /usr/include/x86_64-linux-gnu/bits/time.h:
@@ -114,11 +113,7 @@ tests/CMakeFiles/test_db.dir/test_db.c.o: /work/main/tests/test_db.c \
 
 /usr/include/x86_64-linux-gnu/bits/sched.h:
 
-/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
-
-/work/main/include/salesservice.h:
-
-/work/main/lib/internal.h:
+/usr/include/x86_64-linux-gnu/bits/endianness.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
 
@@ -132,17 +127,7 @@ tests/CMakeFiles/test_db.dir/test_db.c.o: /work/main/tests/test_db.c \
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h:
 
-/usr/include/x86_64-linux-gnu/bits/endianness.h:
-
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/long-double.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h:
 
@@ -153,6 +138,14 @@ tests/CMakeFiles/test_db.dir/test_db.c.o: /work/main/tests/test_db.c \
 /usr/include/x86_64-linux-gnu/gnu/stubs.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdio_lim.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/long-double.h:
+
+/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
+
+/work/main/include/salesservice.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/timer_t.h:
 
@@ -209,6 +202,16 @@ tests/CMakeFiles/test_db.dir/test_db.c.o: /work/main/tests/test_db.c \
 /usr/include/x86_64-linux-gnu/bits/wordsize.h:
 
 /work/main/include/salesservice/values.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/work/main/lib/core/core.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/domain/domain.h:
 
 /usr/include/features.h:
 

@@ -29,7 +29,8 @@ tests/CMakeFiles/test_interchange.dir/test_interchange.c.o: /work/main/tests/tes
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -106,6 +107,8 @@ tests/CMakeFiles/test_interchange.dir/test_interchange.c.o: /work/main/tests/tes
 
 /usr/include/x86_64-linux-gnu/bits/posix_opt.h:
 
+/usr/include/unistd.h:
+
 /usr/include/x86_64-linux-gnu/bits/waitstatus.h:
 
 /usr/include/stdlib.h:
@@ -115,8 +118,6 @@ tests/CMakeFiles/test_interchange.dir/test_interchange.c.o: /work/main/tests/tes
 /usr/include/x86_64-linux-gnu/bits/struct_mutex.h:
 
 /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
@@ -130,9 +131,9 @@ tests/CMakeFiles/test_interchange.dir/test_interchange.c.o: /work/main/tests/tes
 
 /usr/include/x86_64-linux-gnu/bits/endianness.h:
 
-/usr/include/unistd.h:
+/usr/include/string.h:
 
-/work/main/lib/internal.h:
+/usr/include/x86_64-linux-gnu/bits/endian.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
 
@@ -149,10 +150,6 @@ tests/CMakeFiles/test_interchange.dir/test_interchange.c.o: /work/main/tests/tes
 /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h:
 
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
 
@@ -238,7 +235,17 @@ tests/CMakeFiles/test_interchange.dir/test_interchange.c.o: /work/main/tests/tes
 
 /work/main/include/salesservice.h:
 
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/domain/domain.h:
+
 /usr/include/features.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/work/main/lib/core/core.h:
 
 /work/main/include/salesservice/alloc.h:
 
@@ -281,7 +288,3 @@ tests/CMakeFiles/test_interchange.dir/test_interchange.c.o: /work/main/tests/tes
 /usr/include/x86_64-linux-gnu/bits/types/__fpos64_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h:
-
-/usr/include/string.h:
-
-/usr/include/x86_64-linux-gnu/bits/endian.h:

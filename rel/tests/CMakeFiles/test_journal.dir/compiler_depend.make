@@ -29,7 +29,8 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -104,10 +105,10 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
   /usr/include/alloca.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-bsearch.h \
   /usr/include/x86_64-linux-gnu/bits/stdlib-float.h \
-  /work/main/lib/command.h \
-  /work/main/lib/event.h \
-  /work/main/lib/internal.h \
-  /work/main/lib/journal.h \
+  /work/main/lib/db/db.h \
+  /work/main/lib/domain/rules.h \
+  /work/main/lib/domain/schema.h \
+  /work/main/lib/store/store.h \
   /usr/include/fcntl.h \
   /usr/include/x86_64-linux-gnu/bits/fcntl.h \
   /usr/include/x86_64-linux-gnu/bits/fcntl-linux.h \
@@ -146,6 +147,8 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 
 /usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
 
+/usr/include/x86_64-linux-gnu/bits/getopt_core.h:
+
 /usr/include/x86_64-linux-gnu/bits/getopt_posix.h:
 
 /usr/include/x86_64-linux-gnu/bits/confname.h:
@@ -153,8 +156,6 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 /usr/include/x86_64-linux-gnu/bits/environments.h:
 
 /usr/include/x86_64-linux-gnu/bits/posix_opt.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h:
 
 /usr/include/pthread.h:
 
@@ -190,7 +191,15 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 
 /usr/include/x86_64-linux-gnu/bits/types/clockid_t.h:
 
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/work/main/lib/core/core.h:
+
 /usr/include/features.h:
+
+/work/main/lib/domain/domain.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
 
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdbool.h:
 
@@ -206,13 +215,13 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_timeval.h:
 
-/work/main/lib/command.h:
-
 /work/main/include/salesservice/metrics.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/__mbstate_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/__fpos_t.h:
+
+/work/main/lib/domain/rules.h:
 
 /work/main/include/salesservice/interchange.h:
 
@@ -221,6 +230,8 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 /usr/include/x86_64-linux-gnu/bits/time64.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/sigset_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/struct_timespec.h:
 
 /usr/include/x86_64-linux-gnu/asm/posix_types.h:
 
@@ -276,13 +287,9 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 
 /usr/include/x86_64-linux-gnu/bits/stat.h:
 
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
 /work/main/tests/test_journal.c:
 
 /work/main/tests/randevents.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/libc-header-start.h:
 
@@ -298,10 +305,6 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 
 /work/main/include/salesservice/version.h:
 
-/usr/include/x86_64-linux-gnu/bits/getopt_core.h:
-
-/work/main/lib/event.h:
-
 /usr/include/x86_64-linux-gnu/bits/types.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-intn.h:
@@ -311,8 +314,6 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 /usr/include/x86_64-linux-gnu/bits/types/cookie_io_functions_t.h:
 
 /usr/include/x86_64-linux-gnu/bits/wchar.h:
-
-/work/main/lib/internal.h:
 
 /usr/include/x86_64-linux-gnu/gnu/stubs.h:
 
@@ -366,23 +367,31 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 
 /usr/include/stdlib.h:
 
+/usr/include/x86_64-linux-gnu/bits/types/struct_statx.h:
+
+/usr/include/x86_64-linux-gnu/bits/waitstatus.h:
+
 /usr/include/x86_64-linux-gnu/sys/types.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdlib-float.h:
 
 /usr/include/x86_64-linux-gnu/bits/uintn-identity.h:
 
+/usr/include/unistd.h:
+
 /usr/include/setjmp.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
-
-/usr/include/unistd.h:
 
 /usr/include/x86_64-linux-gnu/sys/select.h:
 
 /usr/include/alloca.h:
 
-/work/main/lib/journal.h:
+/work/main/lib/db/db.h:
+
+/work/main/lib/domain/schema.h:
+
+/work/main/lib/store/store.h:
 
 /usr/include/fcntl.h:
 
@@ -405,7 +414,3 @@ tests/CMakeFiles/test_journal.dir/test_journal.c.o: /work/main/tests/test_journa
 /usr/include/linux/posix_types.h:
 
 /usr/include/x86_64-linux-gnu/bits/statx-generic.h:
-
-/usr/include/x86_64-linux-gnu/bits/waitstatus.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/struct_statx.h:

@@ -28,7 +28,8 @@ tests/CMakeFiles/test_report.dir/test_report.c.o: /work/main/tests/test_report.c
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -107,8 +108,6 @@ tests/CMakeFiles/test_report.dir/test_report.c.o: /work/main/tests/test_report.c
 
 /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
 
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
 /usr/include/x86_64-linux-gnu/bits/time.h:
@@ -119,11 +118,7 @@ tests/CMakeFiles/test_report.dir/test_report.c.o: /work/main/tests/test_report.c
 
 /usr/include/x86_64-linux-gnu/bits/sched.h:
 
-/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
-
-/work/main/include/salesservice.h:
-
-/work/main/lib/internal.h:
+/usr/include/x86_64-linux-gnu/bits/endianness.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
 
@@ -139,19 +134,7 @@ tests/CMakeFiles/test_report.dir/test_report.c.o: /work/main/tests/test_report.c
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h:
 
-/usr/include/x86_64-linux-gnu/bits/endianness.h:
-
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
-
-/usr/include/x86_64-linux-gnu/bits/long-double.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
-
-/work/main/tests/test_report.c:
 
 /usr/include/x86_64-linux-gnu/bits/atomic_wide_counter.h:
 
@@ -162,6 +145,14 @@ tests/CMakeFiles/test_report.dir/test_report.c.o: /work/main/tests/test_report.c
 /usr/include/x86_64-linux-gnu/gnu/stubs.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdio_lim.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/long-double.h:
+
+/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
+
+/work/main/include/salesservice.h:
 
 /usr/include/x86_64-linux-gnu/bits/types/timer_t.h:
 
@@ -218,6 +209,18 @@ tests/CMakeFiles/test_report.dir/test_report.c.o: /work/main/tests/test_report.c
 /usr/include/jansson_config.h:
 
 /work/main/include/salesservice/values.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/work/main/tests/test_report.c:
+
+/work/main/lib/core/core.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/domain/domain.h:
 
 /usr/include/features.h:
 

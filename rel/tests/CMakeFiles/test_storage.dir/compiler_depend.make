@@ -28,7 +28,8 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: /work/main/tests/test_storag
   /usr/include/x86_64-linux-gnu/bits/stdint-intn.h \
   /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h \
   /usr/include/cmocka.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/domain/domain.h \
+  /work/main/lib/core/core.h \
   /work/main/include/salesservice.h \
   /work/main/include/salesservice/common.h \
   /work/main/include/salesservice/version.h \
@@ -115,19 +116,22 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: /work/main/tests/test_storag
   /usr/include/x86_64-linux-gnu/bits/getopt_posix.h \
   /usr/include/x86_64-linux-gnu/bits/getopt_core.h \
   /usr/include/x86_64-linux-gnu/bits/unistd_ext.h \
-  /work/main/lib/journal.h \
-  /work/main/lib/event.h \
-  /work/main/lib/internal.h \
+  /work/main/lib/store/store.h \
+  /work/main/lib/domain/schema.h \
   /usr/include/x86_64-linux-gnu/sys/types.h
 
 
 /usr/include/x86_64-linux-gnu/sys/types.h:
 
-/work/main/lib/journal.h:
+/work/main/lib/domain/schema.h:
+
+/work/main/lib/store/store.h:
 
 /usr/include/x86_64-linux-gnu/bits/unistd_ext.h:
 
 /usr/include/x86_64-linux-gnu/bits/posix_opt.h:
+
+/usr/include/unistd.h:
 
 /usr/include/x86_64-linux-gnu/bits/signal_ext.h:
 
@@ -167,8 +171,6 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: /work/main/tests/test_storag
 
 /usr/include/x86_64-linux-gnu/bits/thread-shared-types.h:
 
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
-
 /usr/include/x86_64-linux-gnu/bits/types/struct_itimerspec.h:
 
 /usr/include/x86_64-linux-gnu/bits/time.h:
@@ -179,13 +181,7 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: /work/main/tests/test_storag
 
 /usr/include/x86_64-linux-gnu/bits/sched.h:
 
-/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
-
-/work/main/include/salesservice.h:
-
-/usr/include/unistd.h:
-
-/work/main/lib/internal.h:
+/usr/include/x86_64-linux-gnu/bits/endianness.h:
 
 /usr/include/x86_64-linux-gnu/bits/stdint-uintn.h:
 
@@ -195,8 +191,6 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: /work/main/tests/test_storag
 
 /usr/include/x86_64-linux-gnu/bits/stdint-intn.h:
 
-/work/main/lib/event.h:
-
 /work/main/include/salesservice/version.h:
 
 /usr/include/x86_64-linux-gnu/bits/typesizes.h:
@@ -205,17 +199,7 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: /work/main/tests/test_storag
 
 /usr/include/x86_64-linux-gnu/bits/types/struct_FILE.h:
 
-/usr/include/x86_64-linux-gnu/bits/endianness.h:
-
 /usr/lib/gcc/x86_64-linux-gnu/12/include/stdarg.h:
-
-/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
-
-/usr/include/x86_64-linux-gnu/bits/long-double.h:
-
-/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
 
 /work/main/tests/test_storage.c:
 
@@ -290,6 +274,24 @@ tests/CMakeFiles/test_storage.dir/test_storage.c.o: /work/main/tests/test_storag
 /usr/include/x86_64-linux-gnu/bits/types/timer_t.h:
 
 /work/main/tests/testutil.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/__sigset_t.h:
+
+/usr/include/x86_64-linux-gnu/bits/long-double.h:
+
+/usr/include/x86_64-linux-gnu/bits/struct_rwlock.h:
+
+/work/main/include/salesservice.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes-arch.h:
+
+/usr/include/x86_64-linux-gnu/bits/types/time_t.h:
+
+/work/main/lib/core/core.h:
+
+/usr/include/x86_64-linux-gnu/bits/pthreadtypes.h:
+
+/work/main/lib/domain/domain.h:
 
 /usr/include/features.h:
 
