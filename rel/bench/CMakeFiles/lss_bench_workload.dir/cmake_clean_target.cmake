@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "liblss_bench_workload.a"
-)

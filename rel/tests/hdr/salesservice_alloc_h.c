@@ -1,2 +1,0 @@
-#include <salesservice/alloc.h>
-int lss_hdr_salesservice_alloc_h_c;

@@ -1,2 +1,0 @@
-#include <salesservice/common.h>
-int lss_hdr_salesservice_common_h_c;

@@ -1,2 +1,0 @@
-#include <salesservice/errors.h>
-int lss_hdr_salesservice_errors_h_cpp;

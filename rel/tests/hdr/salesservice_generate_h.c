@@ -1,2 +1,0 @@
-#include <salesservice/generate.h>
-int lss_hdr_salesservice_generate_h_c;

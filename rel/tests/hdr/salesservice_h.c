@@ -1,2 +1,0 @@
-#include <salesservice.h>
-int lss_hdr_salesservice_h_c;

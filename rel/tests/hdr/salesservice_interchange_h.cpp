@@ -1,2 +1,0 @@
-#include <salesservice/interchange.h>
-int lss_hdr_salesservice_interchange_h_cpp;

@@ -1,2 +1,0 @@
-#include <salesservice/metrics.h>
-int lss_hdr_salesservice_metrics_h_cpp;

@@ -1,2 +1,0 @@
-#include <salesservice/pipeline.h>
-int lss_hdr_salesservice_pipeline_h_cpp;

@@ -1,2 +1,0 @@
-#include <salesservice/version.h>
-int lss_hdr_salesservice_version_h_c;
