@@ -474,57 +474,6 @@ static lss_status by_customer(lss_db *db, company *c)
     return st;
 }
 
-/* An event held until the sort: its time, then each text (a u32 length,
- * UINT32_MAX for none, and its bytes; keys as keys: the entities do not
- * exist yet), then each integer (the journal's form names entities by id,
- * so it cannot serve). */
-static size_t held_size(const lss__event *ev)
-{
-    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
-    size_t n = 8 + 8u * d->ni + 4u * d->ns;
-    for (unsigned k = 0; k < d->ns; k++)
-        n += ev->s[k] ? strlen(ev->s[k]) : 0;
-    return n;
-}
-
-static void hold(const lss__event *ev, unsigned char *p)
-{
-    const lss__ev_desc *d = &lss__ev_descs[ev->kind];
-    lss__put_u64(p, (uint64_t)ev->at);
-    p += 8;
-    for (unsigned k = 0; k < d->ns; k++) {
-        size_t len = ev->s[k] ? strlen(ev->s[k]) : 0;
-        lss__put_u32(p, ev->s[k] ? (uint32_t)len : UINT32_MAX);
-        memcpy(p + 4, ev->s[k] ? ev->s[k] : "", len);
-        p += 4 + len;
-    }
-    for (unsigned k = 0; k < d->ni; k++, p += 8)
-        lss__put_u64(p, (uint64_t)ev->i[k]);
-}
-
-/* The event hold() wrote at p; its texts are copied to scratch (room for
- * the held size and a NUL per text). */
-static void unhold(lss__event *ev, uint8_t kind, const unsigned char *p, char *scratch)
-{
-    const lss__ev_desc *d = &lss__ev_descs[kind];
-    lss__event_clear(ev, kind);
-    ev->at = (lss_time)lss__get_u64(p);
-    p += 8;
-    for (unsigned k = 0; k < d->ns; k++) {
-        uint32_t n = lss__get_u32(p);
-        p += 4;
-        if (n == UINT32_MAX)
-            continue;
-        memcpy(scratch, p, n);
-        scratch[n] = '\0';
-        ev->s[k] = scratch;
-        scratch += n + 1;
-        p += n;
-    }
-    for (unsigned k = 0; k < d->ni; k++, p += 8)
-        ev->i[k] = (int64_t)lss__get_u64(p);
-}
-
 /* Where an event of the whole company is, held, until the sort. */
 typedef struct placed {
     lss_time at;
@@ -557,12 +506,12 @@ static lss_status place_all(company *c, placement *p)
         write_story(c, i);
         for (int k = 0; k < c->s->n; k++) {
             const lss__event *ev = &c->s->ev[c->s->order[k]];
-            size_t n = held_size(ev);
+            size_t n = lss__event_size(ev, true); /* keys as keys: the entities do not exist yet */
             if (lss__bytes_reserve(&p->ev, &p->ncap, p->n * sizeof *p->ev, sizeof *p->ev, 4096 * sizeof *p->ev))
                 return LSS_NOMEM;
             if (lss__bytes_reserve(&p->bytes, &p->cap, p->len, n, 1u << 20))
                 return LSS_NOMEM;
-            hold(ev, p->bytes + p->len);
+            lss__event_encode(ev, p->bytes + p->len, true);
             p->ev[p->n++] = (placed){ ev->at, p->len, (uint32_t)n, ev->kind };
             p->len += n;
             p->max_len = n > p->max_len ? (uint32_t)n : p->max_len;
@@ -592,8 +541,10 @@ static lss_status by_time(lss_db *db, company *c)
         lss__event ev;
         if (k % 10000 == 0 && (st = lss_tx_begin(db)))
             break;
-        unhold(&ev, p.ev[k].kind, p.bytes + p.ev[k].off, scratch);
-        st = apply(db, &ev, k, 0);
+        if (!lss__event_decode(&ev, p.ev[k].kind, p.bytes + p.ev[k].off, p.ev[k].len, scratch, true))
+            st = lss__fail(db, LSS_CORRUPT, "generate: held event %zu does not decode", k); /* cannot happen */
+        else
+            st = apply(db, &ev, k, 0);
         if (st == LSS_OK && (k % 10000 == 9999 || k + 1 == p.n)) {
             st = lss_tx_commit(db);
             if (o->progress)

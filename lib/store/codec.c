@@ -5,17 +5,17 @@
 
 #define ABSENT UINT32_MAX
 
-size_t lss__event_size(const lss__event *ev)
+size_t lss__event_size(const lss__event *ev, bool keys)
 {
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
     size_t n = 8 + 8u * d->ni + 4u * d->ns;
     for (unsigned k = 0; k < d->ns; k++)
-        if (ev->s[k] && !d->sref[k])
+        if (ev->s[k] && (keys || !d->sref[k]))
             n += strlen(ev->s[k]);
     return n;
 }
 
-void lss__event_encode(const lss__event *ev, unsigned char *p)
+void lss__event_encode(const lss__event *ev, unsigned char *p, bool keys)
 {
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
     lss__put_u64(p, (uint64_t)ev->at);
@@ -24,7 +24,7 @@ void lss__event_encode(const lss__event *ev, unsigned char *p)
         if (ev->s[k] == NULL) {
             lss__put_u32(p, ABSENT);
             p += 4;
-        } else if (d->sref[k]) {
+        } else if (d->sref[k] && !keys) {
             lss__put_u32(p, ev->ref[k]); /* an existing entity: its id */
             p += 4;
         } else {
@@ -38,7 +38,7 @@ void lss__event_encode(const lss__event *ev, unsigned char *p)
         lss__put_u64(p, (uint64_t)ev->i[k]);
 }
 
-bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, size_t len, char *scratch)
+bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, size_t len, char *scratch, bool keys)
 {
     if (kind == LSS__EV_NONE || kind >= LSS__EV_COUNT)
         return false;
@@ -56,7 +56,7 @@ bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, siz
         p += 4;
         if (n == ABSENT)
             continue;
-        if (d->sref[k]) {
+        if (d->sref[k] && !keys) {
             ev->ref[k] = n; /* lss__replay finds the entity and its key */
             continue;
         }

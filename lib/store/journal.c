@@ -86,7 +86,7 @@ static lss_status buf_reserve(struct lss__journal *j, size_t more)
 static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__event *ev, uint64_t seq,
                              uint32_t commit_count)
 {
-    size_t plen = ev ? lss__event_size(ev) : 4;
+    size_t plen = ev ? lss__event_size(ev, false) : 4;
     if (plen > LSS__J_PAYLOAD_MAX || buf_reserve(j, LSS__J_RECORD + plen))
         return LSS_NOMEM;
     unsigned char *r = j->buf + j->len;
@@ -97,7 +97,7 @@ static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__ev
     lss__put_u32(r + 12, j->salt);
     lss__put_u64(r + 16, seq);
     if (ev)
-        lss__event_encode(ev, r + LSS__J_RECORD);
+        lss__event_encode(ev, r + LSS__J_RECORD, false);
     else
         lss__put_u32(r + LSS__J_RECORD, commit_count);
     lss__put_u32(r, lss__crc_mask(lss__crc32c(0, r + 4, LSS__J_RECORD - 4 + plen)));
@@ -435,7 +435,7 @@ static lss_status apply_range(lss__journal *j, const lss__journal_reader *rd, co
         if (p[8] != LSS__R_TX_COMMIT) {
             lss__event ev;
             lss_status st;
-            if (!lss__event_decode(&ev, p[9], p + LSS__J_RECORD, len, scratch))
+            if (!lss__event_decode(&ev, p[9], p + LSS__J_RECORD, len, scratch, false))
                 return lss__fail(db, LSS_CORRUPT,
                                  "journal \"%.200s\": the record at offset %zu (event %llu) does not decode", j->path,
                                  off, (unsigned long long)lss__get_u64(p + 16));

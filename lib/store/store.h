@@ -32,15 +32,20 @@ extern lss__io lss__io_ops;
 extern const lss__io lss__io_posix;
 
 /* Binary form (the journal's payload): the time as a little-endian i64, each
- * string as a u32 length (0xFFFFFFFF: absent) and its bytes, followed, for a
- * field that names an existing entity, by that entity's u32 id; each integer
- * as a little-endian i64. */
-size_t lss__event_size(const lss__event *ev);
-void lss__event_encode(const lss__event *ev, unsigned char *out);
-/* Decode `len` bytes of payload for `kind`; the strings are copied, each
- * with its NUL, into `scratch` (at least len + LSS__EV_STRS bytes), which
- * must outlive the event. Returns false when the payload does not fit. */
-bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *buf, size_t len, char *scratch);
+ * string as a u32 length (0xFFFFFFFF: absent) and its bytes, except that a
+ * field naming an existing entity is that entity's u32 id (ev->ref[k]); each
+ * integer as a little-endian i64. With `keys` such a field is written as its
+ * key instead, a string like the others: the form of events whose entities
+ * do not exist yet (lss_generate holds a company's events so until it has
+ * sorted them). */
+size_t lss__event_size(const lss__event *ev, bool keys);
+void lss__event_encode(const lss__event *ev, unsigned char *out, bool keys);
+/* Decode `len` bytes of payload for `kind` (written with the same `keys`);
+ * the strings are copied, each with its NUL, into `scratch` (at least
+ * len + LSS__EV_STRS bytes), which must outlive the event. Returns false
+ * when the payload does not fit. */
+bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *buf, size_t len, char *scratch,
+                       bool keys);
 
 /* A journal knows bytes and events, never the database: it reports its
  * failures as the message of the handle it belongs to (an opaque pointer)
