@@ -161,16 +161,8 @@ lss_status lss__replay(lss_db *db, const lss__event *ev)
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
     lss__cmd c;
     lss_status st;
-    /* as lss__cmd_init, field by field: replay runs this for every record,
-     * and a memset of the whole command is a slow `rep stos` on x86 */
     c.ev = *ev;
-    for (unsigned k = 0; k < LSS__EV_STRS; k++) {
-        c.e[k] = NULL;
-        c.txt[k] = NULL;
-    }
-    c.hist = (lss__vec){ 0 };
-    c.created = NULL;
-    c.replay = true;
+    lss__cmd_clear(&c, true);
     /* the entities the record names by id; their keys for the messages */
     for (unsigned k = 0; k < d->ns; k++) {
         if (!d->sref[k] || ev->ref[k] == LSS__NONE)

@@ -30,12 +30,26 @@ typedef struct lss__cmd {
     bool replay;                   /* from the database's own journal */
 } lss__cmd;
 
+/* Everything of a command but its event: nothing found, reserved or made
+ * yet. Field by field: replay starts a command for every record, and a
+ * memset of the whole command is a slow `rep stos` on x86. */
+static inline void lss__cmd_clear(lss__cmd *c, bool replay)
+{
+    for (unsigned k = 0; k < LSS__EV_STRS; k++) {
+        c->e[k] = NULL;
+        c->txt[k] = NULL;
+    }
+    c->hist = (lss__vec){ 0 };
+    c->created = NULL;
+    c->replay = replay;
+}
+
 /* A command of `kind` at `at`, every field absent. */
 static inline void lss__cmd_init(lss__cmd *c, uint8_t kind, lss_time at)
 {
-    memset(c, 0, sizeof *c);
-    c->ev.kind = kind;
+    lss__event_clear(&c->ev, kind);
     c->ev.at = at;
+    lss__cmd_clear(c, false);
 }
 
 /* For the checks. The context of messages is the kind's name. */
