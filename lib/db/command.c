@@ -49,11 +49,7 @@ typedef struct held {
 
 static void give_back(lss_db *db, lss__cmd *c, const held *h)
 {
-    while (db->teams.entries.count > h->teams)
-        lss__intern_undo(&db->teams);
-    while (db->segments.entries.count > h->segments)
-        lss__intern_undo(&db->segments);
-    lss__arena_reset(&db->text, h->text);
+    lss__texts_back(db, h->teams, h->segments, h->text);
     lss__vec_free(&c->hist);
 }
 

@@ -302,6 +302,9 @@ lss_status lss__undo_reserve_saves(lss_db *db, uint32_t saves);
 /* Take a savepoint; put memory back to one. */
 void lss__savepoint_take(const lss_db *db, lss__savepoint *sp);
 void lss__rollback(lss_db *db, const lss__savepoint *sp);
+/* Forget the interned teams and segments beyond the counts given and the
+ * text stored since the mark (a rollback; a command that went no further). */
+void lss__texts_back(lss_db *db, uint32_t teams, uint32_t segments, lss__arena_mark text);
 /* The change is made: count it. */
 void lss__counted(lss_db *db, lss_time at);
 

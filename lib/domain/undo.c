@@ -195,15 +195,20 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
     for (unsigned ref = LSS__REF_ACTIVITY; ref >= LSS__REF_MEMBER; ref--)
         while (lss__slab_of(db, ref)->count > sp->entities[ref])
             drop_last(db, ref);
-    while (db->teams.entries.count > sp->teams)
-        lss__intern_undo(&db->teams);
-    while (db->segments.entries.count > sp->segments)
-        lss__intern_undo(&db->segments);
+    lss__texts_back(db, sp->teams, sp->segments, sp->text);
     db->prob.count = sp->prob;
     db->sla.count = sp->sla;
     db->events = sp->events;
     db->last_time = sp->last_time;
-    lss__arena_reset(&db->text, sp->text);
+}
+
+void lss__texts_back(lss_db *db, uint32_t teams, uint32_t segments, lss__arena_mark text)
+{
+    while (db->teams.entries.count > teams)
+        lss__intern_undo(&db->teams);
+    while (db->segments.entries.count > segments)
+        lss__intern_undo(&db->segments);
+    lss__arena_reset(&db->text, text);
 }
 
 void lss__counted(lss_db *db, lss_time at)
