@@ -394,6 +394,53 @@ static void test_report_as_of_equals_report_of_the_prefix(void **state)
     assert_int_equal(compared, 12 * 6 * 6);
 }
 
+/* Each one-metric function hands out the same value as its part's getter. */
+static void test_one_metric_alone_equals_the_part(void **state)
+{
+    (void)state;
+    lss_db *db = company();
+    lss_query q = LSS_QUERY_INIT;
+    lss_sales_metrics s;
+    lss_relationship_metrics c;
+    assert_int_equal(lss_sales_metrics_get(&s, db, &q), LSS_OK);
+    assert_int_equal(lss_relationship_metrics_get(&c, db, &q), LSS_OK);
+    int64_t n;
+    lss_money v;
+    lss_ratio r;
+#define SAME(fn, out, field)                                                                         \
+    do {                                                                                             \
+        memset(&out, 0x5a, sizeof out);                                                              \
+        assert_int_equal(fn(&out, db, &q), LSS_OK);                                                  \
+        assert_memory_equal(&out, &field, sizeof out);                                               \
+    } while (0)
+    SAME(lss_metric_deals_opened, n, s.deals_opened);
+    SAME(lss_metric_won, n, s.won);
+    SAME(lss_metric_lost, n, s.lost);
+    SAME(lss_metric_revenue, v, s.revenue);
+    SAME(lss_metric_win_rate, r, s.win_rate);
+    SAME(lss_metric_avg_deal_size, r, s.avg_deal_size);
+    SAME(lss_metric_avg_sales_cycle_days, r, s.avg_sales_cycle_days);
+    SAME(lss_metric_open_pipeline, v, s.open_pipeline);
+    SAME(lss_metric_weighted_pipeline, r, s.weighted_pipeline);
+    SAME(lss_metric_lead_conversion_rate, r, s.lead_conversion_rate);
+    SAME(lss_metric_customers_added, n, c.customers_added);
+    SAME(lss_metric_customers_converted, n, c.customers_converted);
+    SAME(lss_metric_active_customers, n, c.active_customers);
+    SAME(lss_metric_retention_rate, r, c.retention_rate);
+    SAME(lss_metric_repeat_purchase_rate, r, c.repeat_purchase_rate);
+    SAME(lss_metric_referrals, n, c.referrals);
+    SAME(lss_metric_avg_customer_value, r, c.avg_customer_value);
+#undef SAME
+    /* not vacuous: the company has figures of these kinds */
+    assert_int_equal(s.deals_opened, 3);
+    assert_int_equal(s.won, 2);
+    assert_int_equal(c.customers_added, 2);
+    assert_int_equal(c.referrals, 1);
+    assert_int_equal(lss_metric_revenue(NULL, db, &q), LSS_INVALID);
+    assert_string_equal(lss_db_errmsg(db), "metric revenue: NULL argument");
+    lss_db_close(db);
+}
+
 /* ---- allocation failure --------------------------------------------------- */
 
 static void test_report_out_of_memory(void **state)
@@ -450,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_text_rendering),
         cmocka_unit_test(test_report_errors_and_accessors),
         cmocka_unit_test(test_report_as_of_equals_report_of_the_prefix),
+        cmocka_unit_test(test_one_metric_alone_equals_the_part),
         cmocka_unit_test(test_report_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

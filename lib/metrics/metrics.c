@@ -24,9 +24,9 @@ lss_status lss_query_init(lss_query *q, unsigned int version)
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
-static lss_status round_half_even(int64_t *out, int64_t num, int64_t den, int64_t scale)
+/* n / d rounded half to even (d != 0). */
+static i128 div_half_even(i128 n, i128 d)
 {
-    i128 n = (i128)num * scale, d = den;
     if (d < 0) {
         n = -n;
         d = -d;
@@ -36,8 +36,12 @@ static lss_status round_half_even(int64_t *out, int64_t num, int64_t den, int64_
         q -= 1;
         r += d;
     }
-    if (2 * r > d || (2 * r == d && (q & 1)))
-        q += 1;
+    return 2 * r > d || (2 * r == d && (q & 1)) ? q + 1 : q;
+}
+
+static lss_status round_half_even(int64_t *out, int64_t num, int64_t den, int64_t scale)
+{
+    i128 q = div_half_even((i128)num * scale, den);
     if (q > INT64_MAX || q < INT64_MIN)
         return LSS_OVERFLOW;
     *out = (int64_t)q;
@@ -86,22 +90,10 @@ lss_status lss_ratio_format(char *buf, size_t size, lss_ratio r, int decimals)
  * fit 64 bits). False if buf is too small. */
 bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals, int64_t mult)
 {
-    i128 n = (i128)r.num * mult, d = r.den;
     int64_t scale = 1;
     for (int i = 0; i < decimals; i++)
         scale *= 10;
-    n *= scale; /* |num| < 2^63, mult * scale <= 10^8: below 2^90 */
-    if (d < 0) {
-        n = -n;
-        d = -d;
-    }
-    i128 q = n / d, rem = n % d;
-    if (rem < 0) {
-        q -= 1;
-        rem += d;
-    }
-    if (2 * rem > d || (2 * rem == d && (q & 1)))
-        q += 1;
+    i128 q = div_half_even((i128)r.num * mult * scale, r.den); /* |num| < 2^63, mult * scale <= 10^8: below 2^90 */
     bool neg = q < 0;
     u128 u = neg ? (u128)0 - (u128)q : (u128)q;
     char digits[48];
@@ -697,7 +689,13 @@ lss_status lss_relationship_metrics_get(lss_relationship_metrics *out, lss_db *d
 /* One function per metric: compute its part, hand out one field. */
 enum { PART_SALES, PART_SERVICE, PART_REL };
 
-static lss_status metric(void *out, size_t size, lss_db *db, const lss_query *q, int part, size_t off,
+/* The size, part, offset and name of a field of a part. */
+#define FIELD(part, type, f) sizeof(((type *)0)->f), part, offsetof(type, f), #f
+#define SALES(f) FIELD(PART_SALES, lss_sales_metrics, f)
+#define SERVICE(f) FIELD(PART_SERVICE, lss_service_metrics, f)
+#define REL(f) FIELD(PART_REL, lss_relationship_metrics, f)
+
+static lss_status metric(void *out, lss_db *db, const lss_query *q, size_t size, int part, size_t off,
                          const char *name)
 {
     if (out == NULL)
@@ -717,155 +715,109 @@ static lss_status metric(void *out, size_t size, lss_db *db, const lss_query *q,
 
 lss_status lss_metric_deals_opened(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, deals_opened), "deals_opened");
+    return metric(out, db, q, SALES(deals_opened));
 }
-
-lss_status lss_metric_won(int64_t *out, lss_db *db, const lss_query *q)
-{
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, won), "won");
-}
-
-lss_status lss_metric_lost(int64_t *out, lss_db *db, const lss_query *q)
-{
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, lost), "lost");
-}
-
+lss_status lss_metric_won(int64_t *out, lss_db *db, const lss_query *q) { return metric(out, db, q, SALES(won)); }
+lss_status lss_metric_lost(int64_t *out, lss_db *db, const lss_query *q) { return metric(out, db, q, SALES(lost)); }
 lss_status lss_metric_revenue(lss_money *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, revenue), "revenue");
+    return metric(out, db, q, SALES(revenue));
 }
-
 lss_status lss_metric_win_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, win_rate), "win_rate");
+    return metric(out, db, q, SALES(win_rate));
 }
-
 lss_status lss_metric_avg_deal_size(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, avg_deal_size), "avg_deal_size");
+    return metric(out, db, q, SALES(avg_deal_size));
 }
-
 lss_status lss_metric_avg_sales_cycle_days(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES,
-                  offsetof(lss_sales_metrics, avg_sales_cycle_days), "avg_sales_cycle_days");
+    return metric(out, db, q, SALES(avg_sales_cycle_days));
 }
-
 lss_status lss_metric_open_pipeline(lss_money *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES, offsetof(lss_sales_metrics, open_pipeline), "open_pipeline");
+    return metric(out, db, q, SALES(open_pipeline));
 }
-
 lss_status lss_metric_weighted_pipeline(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SALES,
-                  offsetof(lss_sales_metrics, weighted_pipeline), "weighted_pipeline");
+    return metric(out, db, q, SALES(weighted_pipeline));
 }
-
 lss_status lss_metric_tickets_opened(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE,
-                  offsetof(lss_service_metrics, tickets_opened), "tickets_opened");
+    return metric(out, db, q, SERVICE(tickets_opened));
 }
-
 lss_status lss_metric_resolved(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, resolved), "resolved");
+    return metric(out, db, q, SERVICE(resolved));
 }
-
 lss_status lss_metric_resolution_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE,
-                  offsetof(lss_service_metrics, resolution_rate), "resolution_rate");
+    return metric(out, db, q, SERVICE(resolution_rate));
 }
-
 lss_status lss_metric_fcr_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, fcr_rate), "fcr_rate");
+    return metric(out, db, q, SERVICE(fcr_rate));
 }
-
 lss_status lss_metric_aht_seconds(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, aht_seconds), "aht_seconds");
+    return metric(out, db, q, SERVICE(aht_seconds));
 }
-
 lss_status lss_metric_csat_percent(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, csat_percent), "csat_percent");
+    return metric(out, db, q, SERVICE(csat_percent));
 }
-
 lss_status lss_metric_csat_mean(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, csat_mean), "csat_mean");
+    return metric(out, db, q, SERVICE(csat_mean));
 }
-
 lss_status lss_metric_first_response_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE,
-                  offsetof(lss_service_metrics, first_response_seconds), "first_response_seconds");
+    return metric(out, db, q, SERVICE(first_response_seconds));
 }
-
 lss_status lss_metric_resolution_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE,
-                  offsetof(lss_service_metrics, resolution_seconds), "resolution_seconds");
+    return metric(out, db, q, SERVICE(resolution_seconds));
 }
-
 lss_status lss_metric_reopen_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, reopen_rate), "reopen_rate");
+    return metric(out, db, q, SERVICE(reopen_rate));
 }
-
 lss_status lss_metric_backlog(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE, offsetof(lss_service_metrics, backlog), "backlog");
+    return metric(out, db, q, SERVICE(backlog));
 }
-
 lss_status lss_metric_sla_compliance(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_SERVICE,
-                  offsetof(lss_service_metrics, sla_compliance), "sla_compliance");
+    return metric(out, db, q, SERVICE(sla_compliance));
 }
-
 lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL,
-                  offsetof(lss_relationship_metrics, customers_added), "customers_added");
+    return metric(out, db, q, REL(customers_added));
 }
-
 lss_status lss_metric_customers_converted(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL,
-                  offsetof(lss_relationship_metrics, customers_converted), "customers_converted");
+    return metric(out, db, q, REL(customers_converted));
 }
-
 lss_status lss_metric_active_customers(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL,
-                  offsetof(lss_relationship_metrics, active_customers), "active_customers");
+    return metric(out, db, q, REL(active_customers));
 }
-
 lss_status lss_metric_retention_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL,
-                  offsetof(lss_relationship_metrics, retention_rate), "retention_rate");
+    return metric(out, db, q, REL(retention_rate));
 }
-
 lss_status lss_metric_repeat_purchase_rate(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL,
-                  offsetof(lss_relationship_metrics, repeat_purchase_rate), "repeat_purchase_rate");
+    return metric(out, db, q, REL(repeat_purchase_rate));
 }
-
 lss_status lss_metric_referrals(int64_t *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL, offsetof(lss_relationship_metrics, referrals), "referrals");
+    return metric(out, db, q, REL(referrals));
 }
-
 lss_status lss_metric_avg_customer_value(lss_ratio *out, lss_db *db, const lss_query *q)
 {
-    return metric(out, sizeof *out, db, q, PART_REL,
-                  offsetof(lss_relationship_metrics, avg_customer_value), "avg_customer_value");
+    return metric(out, db, q, REL(avg_customer_value));
 }
 
 static lss_status lead_fn(void *out, lss_db *db, const lss__mq *m)

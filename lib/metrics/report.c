@@ -211,73 +211,135 @@ static void put_num(buf *b, lss_ratio r, bool json, int scale100)
         puts_(b, " %");
 }
 
-static void put_stats_json(buf *b, const char *name, const lss_duration_stats *d)
-{
-    putf(b, ",\"%s\":{\"mean\":", name);
-    put_num(b, d->mean, true, 0);
-    puts_(b, ",\"median\":");
-    if (d->count)
-        putf(b, "%lld", (long long)d->median.num);
-    else
-        puts_(b, "null");
-    puts_(b, ",\"p90\":");
-    if (d->count)
-        putf(b, "%lld", (long long)d->p90.num);
-    else
-        puts_(b, "null");
-    puts_(b, "}");
-}
+/* ---- the report's shape -------------------------------------------------- */
 
+/* One table gives both renderings their fields, in the order of the metrics
+ * spec's report (docs/metrics.md): the JSON key, the text label and how the
+ * value is written. */
+enum { SALES, SERVICE, REL };
+typedef enum {
+    COUNT,     /* int64_t */
+    MONEY,     /* lss_money */
+    MONEY_AVG, /* lss_ratio of money, rounded to the minor unit */
+    RATE,      /* lss_ratio; text shows a percentage */
+    NUM,       /* lss_ratio; text adds the unit */
+    PERCENT,   /* lss_ratio already x 100 */
+    STATS,     /* lss_duration_stats: mean, median, p90 */
+    FUNNEL,    /* the funnel stages */
+    QUOTA      /* the quota rows */
+} kind;
+
+typedef struct field {
+    uint8_t part, kind;
+    const char *key, *label, *unit;
+    size_t off;
+} field;
+
+#define F(part_, type, kind_, name, label, unit) { part_, kind_, #name, label, unit, offsetof(type, name) }
+#define S(kind_, name, label) F(SALES, lss_sales_metrics, kind_, name, label, NULL)
+#define V(kind_, name, label, unit) F(SERVICE, lss_service_metrics, kind_, name, label, unit)
+#define R(kind_, name, label) F(REL, lss_relationship_metrics, kind_, name, label, NULL)
+
+static const field fields[] = {
+    S(COUNT, deals_opened, "deals opened"),
+    S(COUNT, won, "won"),
+    S(COUNT, lost, "lost"),
+    S(MONEY, revenue, "revenue"),
+    S(RATE, win_rate, "win rate"),
+    S(MONEY_AVG, avg_deal_size, "average deal size"),
+    F(SALES, lss_sales_metrics, NUM, avg_sales_cycle_days, "average sales cycle", " days"),
+    S(RATE, lead_conversion_rate, "lead conversion rate"),
+    { SALES, FUNNEL, "funnel", "funnel", NULL, 0 },
+    S(MONEY, open_pipeline, "open pipeline"),
+    S(MONEY_AVG, weighted_pipeline, "weighted pipeline"),
+    { SALES, QUOTA, "quota", "Quota", NULL, 0 },
+    V(COUNT, tickets_opened, "tickets opened", NULL),
+    V(COUNT, resolved, "resolved", NULL),
+    V(RATE, resolution_rate, "resolution rate", NULL),
+    V(RATE, fcr_rate, "first-contact resolution", NULL),
+    V(NUM, aht_seconds, "average handle time", " s"),
+    V(PERCENT, csat_percent, "CSAT", NULL),
+    V(NUM, csat_mean, "CSAT mean score", " / 5"),
+    V(STATS, first_response_seconds, "first response", " s"),
+    V(STATS, resolution_seconds, "resolution", " s"),
+    V(RATE, reopen_rate, "reopen rate", NULL),
+    V(COUNT, backlog, "backlog", NULL),
+    V(RATE, sla_compliance, "SLA compliance", NULL),
+    R(COUNT, customers_added, "customers added"),
+    R(COUNT, customers_converted, "customers converted"),
+    R(COUNT, active_customers, "active customers"),
+    R(RATE, retention_rate, "retention rate"),
+    R(RATE, repeat_purchase_rate, "repeat purchase rate"),
+    R(COUNT, referrals, "referrals"),
+    R(MONEY_AVG, avg_customer_value, "average customer value"),
+};
+
+static const char *const part_key[] = { "sales", "service", "relationship" };
+static const char *const part_label[] = { "Sales", "Service", "Relationship" };
 static const char *const funnel_names[LSS_FUNNEL_STAGES] = { "prospect", "qualified", "presented", "negotiated",
                                                              "won" };
 
-/* The report as JSON, in the order and shape of the metrics spec's report
- * (docs/metrics.md). Long on purpose: one field after another, so that the
- * function reads like the spec it must match; splitting it would scatter
- * the shape over helpers. */
-static void render_json(buf *b, const lss_report *r)
+static const void *value_of(const lss_report *r, const field *f)
 {
-    const lss_sales_metrics *s = &r->sales;
-    const lss_service_metrics *v = &r->service;
-    const lss_relationship_metrics *c = &r->rel;
-    puts_(b, "{\"window\":{\"from\":");
-    put_time(b, s->from, true);
-    puts_(b, ",\"to\":");
-    put_time(b, s->to, true);
-    puts_(b, "},\"currency\":");
-    put_jstr(b, r->currency);
-    puts_(b, ",\"filter\":{\"member\":");
-    put_jstr(b, r->member);
-    puts_(b, ",\"team\":");
-    put_jstr(b, r->team);
-    puts_(b, ",\"channel\":");
-    put_jstr(b, r->channel == LSS_CHANNEL_ANY ? NULL : lss_channel_name(r->channel));
-    puts_(b, ",\"segment\":");
-    put_jstr(b, r->segment);
+    const char *part = f->part == SALES ? (const char *)&r->sales
+                       : f->part == SERVICE ? (const char *)&r->service
+                                            : (const char *)&r->rel;
+    return part + f->off;
+}
 
-    putf(b, "},\"sales\":{\"deals_opened\":%lld,\"won\":%lld,\"lost\":%lld,\"revenue\":", (long long)s->deals_opened,
-         (long long)s->won, (long long)s->lost);
-    put_money(b, s->revenue, true);
-    puts_(b, ",\"win_rate\":");
-    put_num(b, s->win_rate, true, 0);
-    puts_(b, ",\"avg_deal_size\":");
-    put_money_ratio(b, s->avg_deal_size, true);
-    puts_(b, ",\"avg_sales_cycle_days\":");
-    put_num(b, s->avg_sales_cycle_days, true, 0);
-    puts_(b, ",\"lead_conversion_rate\":");
-    put_num(b, s->lead_conversion_rate, true, 0);
-    puts_(b, ",\"funnel\":[");
+/* A scalar field's value: JSON's number or string, or the text's cell. */
+static void put_value(buf *b, const field *f, const void *p, bool json)
+{
+    lss_ratio v = f->kind == COUNT || f->kind == MONEY ? (lss_ratio){ 0, 0 } : *(const lss_ratio *)p;
+    switch (f->kind) {
+    case COUNT:
+        putf(b, "%lld", (long long)*(const int64_t *)p);
+        break;
+    case MONEY:
+        put_money(b, *(const lss_money *)p, json);
+        break;
+    case MONEY_AVG:
+        put_money_ratio(b, v, json);
+        break;
+    case PERCENT:
+        if (!json && v.den)
+            v.num /= 100; /* text shows every rate x 100 */
+        /* fall through */
+    case RATE:
+        put_num(b, v, json, !json);
+        break;
+    default: /* NUM */
+        put_num(b, v, json, 0);
+        if (!json && v.den && f->unit)
+            puts_(b, f->unit);
+    }
+}
+
+static void json_stats(buf *b, const lss_duration_stats *d)
+{
+    puts_(b, "{\"mean\":");
+    put_num(b, d->mean, true, 0);
+    if (d->count)
+        putf(b, ",\"median\":%lld,\"p90\":%lld}", (long long)d->median.num, (long long)d->p90.num);
+    else
+        puts_(b, ",\"median\":null,\"p90\":null}");
+}
+
+static void json_funnel(buf *b, const lss_sales_metrics *s)
+{
+    puts_(b, "[");
     for (int k = 0; k < LSS_FUNNEL_STAGES; k++) {
         putf(b, "%s{\"stage\":\"%s\",\"reached\":%lld,\"conversion\":", k ? "," : "", funnel_names[k],
              (long long)s->funnel_reached[k]);
         put_num(b, s->funnel_conversion[k], true, 0);
         puts_(b, "}");
     }
-    puts_(b, "],\"open_pipeline\":");
-    put_money(b, s->open_pipeline, true);
-    puts_(b, ",\"weighted_pipeline\":");
-    put_money_ratio(b, s->weighted_pipeline, true);
-    puts_(b, ",\"quota\":[");
+    puts_(b, "]");
+}
+
+static void json_quota(buf *b, const lss_report *r)
+{
+    puts_(b, "[");
     for (uint32_t i = 0; i < r->nquota; i++) {
         const lss_quota_row *q = &r->quota[i];
         puts_(b, i ? ",{\"member\":" : "{\"member\":");
@@ -294,33 +356,41 @@ static void render_json(buf *b, const lss_report *r)
         put_num(b, q->attainment, true, 0);
         puts_(b, "}");
     }
+    puts_(b, "]");
+}
 
-    putf(b, "]},\"service\":{\"tickets_opened\":%lld,\"resolved\":%lld,\"resolution_rate\":",
-         (long long)v->tickets_opened, (long long)v->resolved);
-    put_num(b, v->resolution_rate, true, 0);
-    puts_(b, ",\"fcr_rate\":");
-    put_num(b, v->fcr_rate, true, 0);
-    puts_(b, ",\"aht_seconds\":");
-    put_num(b, v->aht_seconds, true, 0);
-    puts_(b, ",\"csat_percent\":");
-    put_num(b, v->csat_percent, true, 0);
-    puts_(b, ",\"csat_mean\":");
-    put_num(b, v->csat_mean, true, 0);
-    put_stats_json(b, "first_response_seconds", &v->first_response_seconds);
-    put_stats_json(b, "resolution_seconds", &v->resolution_seconds);
-    puts_(b, ",\"reopen_rate\":");
-    put_num(b, v->reopen_rate, true, 0);
-    putf(b, ",\"backlog\":%lld,\"sla_compliance\":", (long long)v->backlog);
-    put_num(b, v->sla_compliance, true, 0);
-
-    putf(b, "},\"relationship\":{\"customers_added\":%lld,\"customers_converted\":%lld,\"active_customers\":%lld",
-         (long long)c->customers_added, (long long)c->customers_converted, (long long)c->active_customers);
-    puts_(b, ",\"retention_rate\":");
-    put_num(b, c->retention_rate, true, 0);
-    puts_(b, ",\"repeat_purchase_rate\":");
-    put_num(b, c->repeat_purchase_rate, true, 0);
-    putf(b, ",\"referrals\":%lld,\"avg_customer_value\":", (long long)c->referrals);
-    put_money_ratio(b, c->avg_customer_value, true);
+static void render_json(buf *b, const lss_report *r)
+{
+    puts_(b, "{\"window\":{\"from\":");
+    put_time(b, r->sales.from, true);
+    puts_(b, ",\"to\":");
+    put_time(b, r->sales.to, true);
+    puts_(b, "},\"currency\":");
+    put_jstr(b, r->currency);
+    puts_(b, ",\"filter\":{\"member\":");
+    put_jstr(b, r->member);
+    puts_(b, ",\"team\":");
+    put_jstr(b, r->team);
+    puts_(b, ",\"channel\":");
+    put_jstr(b, r->channel == LSS_CHANNEL_ANY ? NULL : lss_channel_name(r->channel));
+    puts_(b, ",\"segment\":");
+    put_jstr(b, r->segment);
+    int part = -1;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const field *f = &fields[i];
+        if (f->part != part)
+            putf(b, "},\"%s\":{\"%s\":", part_key[part = f->part], f->key); /* closes the previous object */
+        else
+            putf(b, ",\"%s\":", f->key);
+        if (f->kind == STATS)
+            json_stats(b, value_of(r, f));
+        else if (f->kind == FUNNEL)
+            json_funnel(b, &r->sales);
+        else if (f->kind == QUOTA)
+            json_quota(b, r);
+        else
+            put_value(b, f, value_of(r, f), true);
+    }
     puts_(b, "}}");
 }
 
@@ -328,8 +398,6 @@ static void render_json(buf *b, const lss_report *r)
 
 #define LABEL_W 26
 #define VALUE_W 18
-
-static void row_begin(buf *b, const char *label) { putf(b, "  %-*s", LABEL_W, label); }
 
 /* Right-align whatever was written since `start` to `width` columns. */
 static void align(buf *b, size_t start, size_t width)
@@ -352,73 +420,65 @@ static void row_end(buf *b, size_t start)
     puts_(b, "\n");
 }
 
-static void row_count(buf *b, const char *label, int64_t v)
+static void text_row(buf *b, const field *f, const char *label, const void *p)
 {
-    row_begin(b, label);
+    putf(b, "  %-*s", LABEL_W, label);
     size_t at = b->len;
-    putf(b, "%lld", (long long)v);
+    put_value(b, f, p, false);
     row_end(b, at);
 }
 
-static void row_money(buf *b, const char *label, lss_money v)
+static void text_stats(buf *b, const field *f, const lss_duration_stats *d)
 {
-    row_begin(b, label);
-    size_t at = b->len;
-    put_money(b, v, false);
-    row_end(b, at);
+    static const char *const names[] = { "mean", "median", "p90" };
+    const lss_ratio *v[] = { &d->mean, &d->median, &d->p90 };
+    field num = *f;
+    num.kind = NUM;
+    for (int k = 0; k < 3; k++) {
+        char label[64];
+        snprintf(label, sizeof label, "%s %s", f->label, names[k]);
+        text_row(b, &num, label, v[k]);
+    }
 }
 
-static void row_money_ratio(buf *b, const char *label, lss_ratio v)
+/* The text shows the funnel as a table after the sales rows, then the quota
+ * rows as a section of their own (when there are any). */
+static void text_funnel_quota(buf *b, const lss_report *r)
 {
-    row_begin(b, label);
-    size_t at = b->len;
-    put_money_ratio(b, v, false);
-    row_end(b, at);
+    putf(b, "  %-*s%*s%*s\n", LABEL_W, "funnel", VALUE_W, "reached", VALUE_W, "conversion");
+    for (int k = 0; k < LSS_FUNNEL_STAGES; k++) {
+        putf(b, "    %-*s%*lld", LABEL_W - 2, funnel_names[k], VALUE_W, (long long)r->sales.funnel_reached[k]);
+        size_t at = b->len;
+        put_num(b, r->sales.funnel_conversion[k], false, 1);
+        row_end(b, at);
+    }
+    if (r->nquota == 0)
+        return;
+    putf(b, "\nQuota\n  %-20s %-10s %-10s %16s %16s %11s\n", "member", "from", "to", "target", "achieved",
+         "attainment");
+    for (uint32_t i = 0; i < r->nquota; i++) {
+        const lss_quota_row *q = &r->quota[i];
+        char f[LSS_TIME_BUFSIZE], t[LSS_TIME_BUFSIZE], tg[LSS_MONEY_BUFSIZE], ac[LSS_MONEY_BUFSIZE];
+        lss__fmt_time(f, q->from);
+        lss__fmt_time(t, q->to);
+        f[10] = t[10] = '\0'; /* the date is enough to read a period */
+        lss_money_format(tg, sizeof tg, q->target);
+        lss_money_format(ac, sizeof ac, q->achieved);
+        putf(b, "  %-20.20s %-10s %-10s %16s %16s ", q->member->key, f, t, tg, ac);
+        size_t at = b->len;
+        put_num(b, q->attainment, false, 1);
+        align(b, at, 11);
+        puts_(b, "\n");
+    }
 }
 
-static void row_rate(buf *b, const char *label, lss_ratio v)
-{
-    row_begin(b, label);
-    size_t at = b->len;
-    put_num(b, v, false, 1);
-    row_end(b, at);
-}
-
-static void row_num(buf *b, const char *label, lss_ratio v, const char *unit)
-{
-    row_begin(b, label);
-    size_t at = b->len;
-    put_num(b, v, false, 0);
-    if (v.den)
-        puts_(b, unit);
-    row_end(b, at);
-}
-
-static void row_stats(buf *b, const char *label, const lss_duration_stats *d)
-{
-    char l[64];
-    snprintf(l, sizeof l, "%s mean", label);
-    row_num(b, l, d->mean, " s");
-    snprintf(l, sizeof l, "%s median", label);
-    row_num(b, l, d->median, " s");
-    snprintf(l, sizeof l, "%s p90", label);
-    row_num(b, l, d->p90, " s");
-}
-
-/* The report as text: one section after another, as render_json (long for
- * the same reason). */
 static void render_text(buf *b, const lss_report *r)
 {
-    const lss_sales_metrics *s = &r->sales;
-    const lss_service_metrics *v = &r->service;
-    const lss_relationship_metrics *c = &r->rel;
     puts_(b, "Report\n  window  ");
-    put_time(b, s->from, false);
+    put_time(b, r->sales.from, false);
     puts_(b, " .. ");
-    put_time(b, s->to, false);
-    puts_(b, " (end exclusive)\n  currency  ");
-    puts_(b, r->currency);
-    puts_(b, "\n  filter  member=");
+    put_time(b, r->sales.to, false);
+    putf(b, " (end exclusive)\n  currency  %s\n  filter  member=", r->currency);
     puts_(b, r->member ? r->member : "-");
     puts_(b, " team=");
     puts_(b, r->team ? r->team : "-");
@@ -426,67 +486,19 @@ static void render_text(buf *b, const lss_report *r)
     puts_(b, r->channel == LSS_CHANNEL_ANY ? "-" : lss_channel_name(r->channel));
     puts_(b, " segment=");
     puts_(b, r->segment ? r->segment : "-");
-
-    puts_(b, "\n\nSales\n");
-    row_count(b, "deals opened", s->deals_opened);
-    row_count(b, "won", s->won);
-    row_count(b, "lost", s->lost);
-    row_money(b, "revenue", s->revenue);
-    row_rate(b, "win rate", s->win_rate);
-    row_money_ratio(b, "average deal size", s->avg_deal_size);
-    row_num(b, "average sales cycle", s->avg_sales_cycle_days, " days");
-    row_rate(b, "lead conversion rate", s->lead_conversion_rate);
-    row_money(b, "open pipeline", s->open_pipeline);
-    row_money_ratio(b, "weighted pipeline", s->weighted_pipeline);
-    putf(b, "  %-*s%*s%*s\n", LABEL_W, "funnel", VALUE_W, "reached", VALUE_W, "conversion");
-    for (int k = 0; k < LSS_FUNNEL_STAGES; k++) {
-        putf(b, "    %-*s%*lld", LABEL_W - 2, funnel_names[k], VALUE_W, (long long)s->funnel_reached[k]);
-        size_t at = b->len;
-        put_num(b, s->funnel_conversion[k], false, 1);
-        row_end(b, at);
+    puts_(b, "\n");
+    int part = -1;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const field *f = &fields[i];
+        if (f->part != part)
+            putf(b, "\n%s\n", part_label[part = f->part]);
+        if (f->kind == STATS)
+            text_stats(b, f, value_of(r, f));
+        else if (f->kind == QUOTA)
+            text_funnel_quota(b, r);
+        else if (f->kind != FUNNEL)
+            text_row(b, f, f->label, value_of(r, f));
     }
-    if (r->nquota) {
-        putf(b, "\nQuota\n  %-20s %-10s %-10s %16s %16s %11s\n", "member", "from", "to", "target", "achieved",
-             "attainment");
-        for (uint32_t i = 0; i < r->nquota; i++) {
-            const lss_quota_row *q = &r->quota[i];
-            char f[LSS_TIME_BUFSIZE], t[LSS_TIME_BUFSIZE], tg[LSS_MONEY_BUFSIZE], ac[LSS_MONEY_BUFSIZE];
-            lss__fmt_time(f, q->from);
-            lss__fmt_time(t, q->to);
-            f[10] = t[10] = '\0'; /* the date is enough to read a period */
-            lss_money_format(tg, sizeof tg, q->target);
-            lss_money_format(ac, sizeof ac, q->achieved);
-            putf(b, "  %-20.20s %-10s %-10s %16s %16s ", q->member->key, f, t, tg, ac);
-            size_t at = b->len;
-            put_num(b, q->attainment, false, 1);
-            align(b, at, 11);
-            puts_(b, "\n");
-        }
-    }
-
-    puts_(b, "\nService\n");
-    row_count(b, "tickets opened", v->tickets_opened);
-    row_count(b, "resolved", v->resolved);
-    row_rate(b, "resolution rate", v->resolution_rate);
-    row_rate(b, "first-contact resolution", v->fcr_rate);
-    row_num(b, "average handle time", v->aht_seconds, " s");
-    row_rate(b, "CSAT", v->csat_percent.den ? (lss_ratio){ v->csat_percent.num / 100, v->csat_percent.den }
-                                            : v->csat_percent);
-    row_num(b, "CSAT mean score", v->csat_mean, " / 5");
-    row_stats(b, "first response", &v->first_response_seconds);
-    row_stats(b, "resolution", &v->resolution_seconds);
-    row_rate(b, "reopen rate", v->reopen_rate);
-    row_count(b, "backlog", v->backlog);
-    row_rate(b, "SLA compliance", v->sla_compliance);
-
-    puts_(b, "\nRelationship\n");
-    row_count(b, "customers added", c->customers_added);
-    row_count(b, "customers converted", c->customers_converted);
-    row_count(b, "active customers", c->active_customers);
-    row_rate(b, "retention rate", c->retention_rate);
-    row_rate(b, "repeat purchase rate", c->repeat_purchase_rate);
-    row_count(b, "referrals", c->referrals);
-    row_money_ratio(b, "average customer value", c->avg_customer_value);
 }
 
 lss_status lss_report_render(char **out, size_t *len, const lss_report *r, lss_report_format format)
