@@ -123,7 +123,7 @@ char *lss__dump(const lss_db *db)
         put(&b, "ticket %u key=%s subject=%s customer=%s deal=%s assignee=%s opened=%lld last=%lld fr=%lld fres=%lld "
                 "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%d next=%s\n",
             t->id, t->key, S(t->subject), t->customer->key, t->deal ? t->deal->key : "-",
-            lss__ticket_assignee(t) ? lss__ticket_assignee(t)->key : "-", (long long)LSS__TICKET_OPENED_AT(t), (long long)LSS__TICKET_LAST_AT(t),
+            t->assignee ? t->assignee->key : "-", (long long)LSS__TICKET_OPENED_AT(t), (long long)LSS__TICKET_LAST_AT(t),
             (long long)mk.first_response, (long long)mk.first_resolution, (long long)mk.rated_at,
             (long long)t->sla_response, (long long)t->sla_resolution, mk.reopens, mk.contacts, t->state, t->kind,
             t->channel, t->priority, mk.score, LSS__NEXT(t, last_ticket) ? LSS__NEXT(t, last_ticket)->key : "-");

@@ -262,6 +262,53 @@ static void test_percentiles_nearest_rank(void **state)
     lss_db_close(db);
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The percentiles are found by selection, not a sort: on inputs that trouble
+ * a pivot (sorted, reversed, all equal, a few distinct values, organ pipe,
+ * pseudo-random) they must be the values a sort puts at the nearest ranks,
+ * for every count from 1 to 40 and for 1,001. */
+static void test_percentiles_match_a_sort(void **state)
+{
+    (void)state;
+    enum { MAX = 1001 };
+    static int64_t sorted[MAX];
+    for (int pattern = 0; pattern < 6; pattern++) {
+        for (int n = 1; n <= 41; n++) {
+            int count = n == 41 ? MAX : n;
+            lss_db *db = open_db(LSS_PIPELINE_STRICT);
+            assert_int_equal(lss_member_add(NULL, db, 0, "a", "A", LSS_ROLE_SERVICE, NULL), LSS_OK);
+            assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+            uint64_t r = 7;
+            for (int i = 0; i < count; i++) {
+                r = r * 6364136223846793005u + 1442695040888963407u;
+                int64_t d = pattern == 0   ? i + 1
+                            : pattern == 1 ? count - i
+                            : pattern == 2 ? 42
+                            : pattern == 3 ? 1 + (int64_t)(r >> 33) % 3
+                            : pattern == 4 ? 1 + (i < count / 2 ? i : count - i)
+                                           : 1 + (int64_t)(r >> 40) % 100000;
+                sorted[i] = d;
+                char key[16];
+                snprintf(key, sizeof key, "t%d", i);
+                assert_int_equal(lss_ticket_open(NULL, db, 1000, key, "c", LSS_TICKET_QUESTION, LSS_CHANNEL_WEB,
+                                                 LSS_PRIORITY_LOW, NULL, NULL), LSS_OK);
+                assert_int_equal(lss_ticket_contact(db, 1000 + d, key, "a", 1, -1), LSS_OK);
+            }
+            qsort(sorted, (size_t)count, sizeof *sorted, cmp_i64);
+            lss_service_metrics m = get(db, LSS_TIME_NONE, 200000, NOFILTER);
+            assert_int_equal(m.first_response_seconds.count, count);
+            assert_ratio(m.first_response_seconds.median, sorted[(count + 1) / 2 - 1], 1);
+            assert_ratio(m.first_response_seconds.p90, sorted[(9 * count + 9) / 10 - 1], 1);
+            lss_db_close(db);
+        }
+    }
+}
+
 static void test_one_metric_alone_equals_the_part(void **state)
 {
     (void)state;
@@ -308,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_as_of_earlier_moments),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_percentiles_nearest_rank),
+        cmocka_unit_test(test_percentiles_match_a_sort),
         cmocka_unit_test(test_one_metric_alone_equals_the_part),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,6 +110,9 @@ static inline bool lss__dc_has_amount(unsigned kind)
     return kind == LSS_DEAL_OPENED || kind == LSS_DEAL_AMOUNT || kind == LSS_DEAL_WON;
 }
 
+/* stage, furthest, owner, amount and last_at are the deal after its latest
+ * history entry: as of any moment after last_at the record alone says what
+ * the deal was (the report reads no history for it). */
 struct lss_deal {
     const char *key;
     const char *title;
@@ -117,6 +120,8 @@ struct lss_deal {
     const lss_member *owner;
     lss_deal *next_of_customer;
     lss_time expected_close;
+    lss_time opened_at, last_at; /* the first and the latest history entries' times */
+    lss_money amount;            /* set by the latest entry that has one (the opening does) */
     uint32_t id;
     uint8_t stage, lost_from, furthest;
     lss__vec hist; /* lss__deal_change; the opening first, times in order */
@@ -164,26 +169,38 @@ static inline bool lss__tc_has_text(unsigned kind)
     return kind == LSS_TICKET_EV_RESOLVE || kind == LSS_TICKET_EV_RATE;
 }
 
+/* state, assignee, last_at and the marks are what the history says up to
+ * its latest entry, kept by every change: as of any moment after last_at the
+ * report reads the record alone (unless LSS__TM_WALK: a mark did not fit).
+ * Marks are seconds after the opening; LSS__MARK_NONE: not yet. */
 struct lss_ticket {
     const char *key;
     const char *subject;
     lss_customer *customer;
     const lss_deal *deal;
     lss_ticket *next_of_customer;
+    const lss_member *assignee;           /* the latest assign's agent; NULL = none */
+    lss_time opened_at, last_at;          /* the first and the latest history entries' times */
     int32_t sla_response, sla_resolution; /* targets captured at opening (<= LSS__DURATION_MAX) */
+    uint32_t contact_after, resolve_after, rated_after; /* first contact, first resolve, latest rating */
+    uint32_t handle_sum, contacts;        /* seconds of all contacts; how many */
     uint32_t id;
     uint8_t state, kind, channel, priority;
+    uint8_t contacts_before_resolve;      /* contacts before the first resolve (saturates at 255) */
+    uint8_t score;                        /* of the latest rating */
+    uint8_t reopened;                     /* reopened at least once */
+    uint8_t marks;                        /* LSS__TM_* */
     lss__vec hist; /* lss__ticket_change; the opening first, times in order */
 };
+#define LSS__MARK_NONE UINT32_MAX
+enum {
+    LSS__TM_RESPONSE_MISSED = 1,   /* the first contact came after the response target */
+    LSS__TM_RESOLUTION_MISSED = 2, /* the first resolve came after the resolution target */
+    LSS__TM_WALK = 4               /* a mark or the handle time does not fit: read the history */
+};
 
-/* Times read from the histories. */
-static inline lss_time lss__hist_first_at(const lss__vec *h) { return lss__w_at(*(const uint64_t *)h->data); }
-static inline lss_time lss__hist_last_at(const lss__vec *h, size_t elem)
-{
-    return lss__w_at(*(const uint64_t *)((const char *)h->data + (h->count - 1u) * elem));
-}
-#define LSS__DEAL_OPENED_AT(d) lss__hist_first_at(&(d)->hist)
-#define LSS__DEAL_LAST_AT(d) lss__hist_last_at(&(d)->hist, sizeof(lss__deal_change))
+#define LSS__DEAL_OPENED_AT(d) ((d)->opened_at)
+#define LSS__DEAL_LAST_AT(d) ((d)->last_at)
 /* won is final: a won deal's last entry is its win */
 #define LSS__DEAL_WON_AT(d) ((d)->stage == LSS_STAGE_WON ? LSS__DEAL_LAST_AT(d) : LSS_TIME_NONE)
 /* The amount of d after history entry i: the latest entry up to i that sets
@@ -195,18 +212,14 @@ static inline lss_money lss__deal_amount_after(const lss_deal *d, uint32_t i)
         i--;
     return h[i].v.amount;
 }
-#define LSS__DEAL_AMOUNT(d) lss__deal_amount_after((d), (d)->hist.count - 1u)
-/* The assignee of t: the latest assign's agent, or NULL. */
-static inline const lss_member *lss__ticket_assignee(const lss_ticket *t)
+#define LSS__DEAL_AMOUNT(d) ((d)->amount)
+#define LSS__TICKET_OPENED_AT(t) ((t)->opened_at)
+#define LSS__TICKET_LAST_AT(t) ((t)->last_at)
+/* Mark m of t as a time (LSS_TIME_NONE for none). */
+static inline lss_time lss__ticket_mark(const lss_ticket *t, uint32_t m)
 {
-    const lss__ticket_change *h = (const lss__ticket_change *)t->hist.data;
-    for (uint32_t i = t->hist.count; i-- > 1;)
-        if (LSS__TC_KIND(&h[i]) == LSS_TICKET_EV_ASSIGN)
-            return h[i].v.agent;
-    return NULL;
+    return m == LSS__MARK_NONE ? LSS_TIME_NONE : t->opened_at + (lss_time)m;
 }
-#define LSS__TICKET_OPENED_AT(t) lss__hist_first_at(&(t)->hist)
-#define LSS__TICKET_LAST_AT(t) lss__hist_last_at(&(t)->hist, sizeof(lss__ticket_change))
 
 typedef struct lss__sla_change {
     lss_time at;

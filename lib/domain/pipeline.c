@@ -94,6 +94,8 @@ void lss__deal_open_apply(lss_db *db, lss__cmd *c)
     d->customer = c->e[1];
     d->owner = c->e[2];
     d->expected_close = c->ev.i[1];
+    d->opened_at = d->last_at = c->ev.at;
+    d->amount = c->ev.i[0];
     d->id = db->deals.count - 1;
     d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
     d->hist = c->hist;
@@ -231,6 +233,9 @@ void lss__deal_change_apply(lss_db *db, lss__cmd *c)
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
     note_stage(d, (uint8_t)stage);
     d->owner = owner;
+    d->last_at = c->ev.at;
+    if (lss__dc_has_amount((unsigned)kind))
+        d->amount = ch.v.amount;
     /* a won deal is final and a lost one mostly stays lost: no room for more history */
     if (kind == LSS_DEAL_WON || kind == LSS_DEAL_LOST)
         lss__vec_shrink(&d->hist, sizeof(lss__deal_change));

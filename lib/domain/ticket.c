@@ -159,6 +159,11 @@ void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
     t->kind = (uint8_t)c->ev.i[0];
     t->channel = (uint8_t)channel;
     t->priority = (uint8_t)priority;
+    t->assignee = NULL;
+    t->opened_at = t->last_at = c->ev.at;
+    t->contact_after = t->resolve_after = t->rated_after = LSS__MARK_NONE;
+    t->handle_sum = t->contacts = 0;
+    t->contacts_before_resolve = t->score = t->reopened = t->marks = 0;
     t->hist = c->hist;
     c->hist = (lss__vec){ 0 };
     lss__ticket_change ch = { lss__tc_word(c->ev.at, LSS_TICKET_EV_OPEN, LSS_TICKET_NEW, LSS_TICKET_NEW, channel, 0),
@@ -169,6 +174,50 @@ void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
 }
 
 /* ---- the other events ------------------------------------------------------------- */
+
+static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running);
+
+/* Keep t's marks as the change of `kind` at `at` (not yet in the history) makes them. */
+static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, const lss__cmd *c)
+{
+    uint32_t after = at - t->opened_at < (lss_time)LSS__MARK_NONE ? (uint32_t)(at - t->opened_at) : LSS__MARK_NONE;
+    if (after == LSS__MARK_NONE)
+        t->marks |= LSS__TM_WALK;
+    t->last_at = at;
+    switch (kind) {
+    case LSS_TICKET_EV_ASSIGN:
+        t->assignee = c->e[1];
+        break;
+    case LSS_TICKET_EV_CONTACT:
+        if (t->contact_after == LSS__MARK_NONE) {
+            t->contact_after = after;
+            if (sla_clock(t, at, NULL) > t->sla_response)
+                t->marks |= LSS__TM_RESPONSE_MISSED;
+        }
+        if (t->resolve_after == LSS__MARK_NONE && t->contacts_before_resolve < UINT8_MAX)
+            t->contacts_before_resolve++;
+        if (__builtin_add_overflow(t->handle_sum, (uint32_t)c->ev.i[0], &t->handle_sum))
+            t->marks |= LSS__TM_WALK;
+        t->contacts++;
+        break;
+    case LSS_TICKET_EV_RESOLVE:
+        if (t->resolve_after == LSS__MARK_NONE) {
+            t->resolve_after = after;
+            if (sla_clock(t, at, NULL) > t->sla_resolution)
+                t->marks |= LSS__TM_RESOLUTION_MISSED;
+        }
+        break;
+    case LSS_TICKET_EV_REOPEN:
+        t->reopened = 1;
+        break;
+    case LSS_TICKET_EV_RATE:
+        t->rated_after = after;
+        t->score = (uint8_t)c->ev.i[0];
+        break;
+    default:
+        break;
+    }
+}
 
 static lss_ticket_change_kind change_kind(const lss__cmd *c)
 {
@@ -259,6 +308,7 @@ void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
         ch.v.text = c->txt[1];
     ch.w = lss__tc_word(c->ev.at, (unsigned)kind, state, t->state, channel, score);
     lss__undo_save(db, LSS__U_TICKET, t);
+    note_marks(t, kind, c->ev.at, c);
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     t->state = (uint8_t)state;
     if (kind == LSS_TICKET_EV_CLOSE) /* closed is final */
@@ -358,6 +408,14 @@ void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m)
 void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time first_response,
                               lss_time first_resolution, lss_sla_outcome *response, lss_sla_outcome *resolution)
 {
+    bool responded = first_response != LSS_TIME_NONE && first_response < as_of;
+    bool resolved = first_resolution != LSS_TIME_NONE && first_resolution < as_of;
+    if (as_of > t->last_at && !(t->marks & LSS__TM_WALK) && responded && resolved) {
+        /* both decided, and the record's marks are the history's */
+        *response = t->marks & LSS__TM_RESPONSE_MISSED ? LSS_SLA_MISSED : LSS_SLA_MET;
+        *resolution = t->marks & LSS__TM_RESOLUTION_MISSED ? LSS_SLA_MISSED : LSS_SLA_MET;
+        return;
+    }
     int64_t now = sla_clock(t, as_of, NULL);
     *response = outcome(t, first_response, t->sla_response, now, as_of);
     *resolution = outcome(t, first_resolution, t->sla_resolution, now, as_of);
@@ -402,7 +460,7 @@ const char *lss_ticket_key(const lss_ticket *t) { return t ? t->key : NULL; }
 const char *lss_ticket_subject(const lss_ticket *t) { return t ? t->subject : NULL; }
 const lss_customer *lss_ticket_customer(const lss_ticket *t) { return t ? t->customer : NULL; }
 const lss_deal *lss_ticket_deal(const lss_ticket *t) { return t ? t->deal : NULL; }
-const lss_member *lss_ticket_assignee(const lss_ticket *t) { return t ? lss__ticket_assignee(t) : NULL; }
+const lss_member *lss_ticket_assignee(const lss_ticket *t) { return t ? t->assignee : NULL; }
 lss_ticket_state lss_ticket_state_of(const lss_ticket *t)
 {
     return t ? (lss_ticket_state)t->state : (lss_ticket_state)-1;

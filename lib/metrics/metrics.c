@@ -185,6 +185,16 @@ typedef struct deal_asof {
 
 static void deal_at(const lss_deal *d, lss_time to, deal_asof *s)
 {
+    if (d->last_at < to) { /* nothing happened to it since: the record says it */
+        s->exists = true;
+        s->stage = d->stage;
+        s->furthest = d->furthest;
+        s->amount = d->amount;
+        s->owner = d->owner;
+        s->won_at = d->stage == LSS_STAGE_WON ? d->last_at : LSS_TIME_NONE;
+        s->lost_at = d->stage == LSS_STAGE_LOST ? d->last_at : LSS_TIME_NONE;
+        return;
+    }
     memset(s, 0, sizeof *s);
     s->won_at = s->lost_at = LSS_TIME_NONE;
     uint32_t i = 0;
@@ -342,7 +352,44 @@ static int cmp_i64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Mean and nearest-rank percentiles; sorts v. */
+/* Reorder v[lo..hi] so that v[k] is the value a sort would put there, with
+ * nothing greater before it and nothing smaller after it: quickselect with
+ * Hoare's partition around the median of three, in linear time on average;
+ * after 2 log2 n rounds (an input that defeats the pivot) it sorts the
+ * range left. */
+static void select_kth(int64_t *v, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k)
+{
+    int rounds = 2 * (64 - __builtin_clzll((unsigned long long)(hi - lo + 1)));
+    while (hi > lo) {
+        if (rounds-- == 0) {
+            qsort(v + lo, (size_t)(hi - lo + 1), sizeof *v, cmp_i64);
+            return;
+        }
+        int64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+        int64_t p = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < p)
+                i++;
+            while (v[j] > p)
+                j--;
+            if (i <= j) {
+                int64_t x = v[i];
+                v[i++] = v[j];
+                v[j--] = x;
+            }
+        }
+        /* v[lo..j] <= p, v[i..hi] >= p, and what lies between equals p */
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
+/* Mean and nearest-rank percentiles (rank ceil(p/100 n), 1-based); reorders v. */
 static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64_t sum)
 {
     memset(out, 0, sizeof *out);
@@ -350,16 +397,38 @@ static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64
     set_ratio(&out->mean, sum, n);
     if (n == 0)
         return;
-    qsort(v, (size_t)n, sizeof *v, cmp_i64);
-    /* rank ceil(p/100 n), 1-based */
-    set_ratio(&out->median, v[(n + 1) / 2 - 1], 1);
-    set_ratio(&out->p90, v[(9 * n + 9) / 10 - 1], 1);
+    ptrdiff_t median = (ptrdiff_t)((n + 1) / 2 - 1), p90 = (ptrdiff_t)((9 * n + 9) / 10 - 1);
+    select_kth(v, 0, (ptrdiff_t)n - 1, median);
+    select_kth(v, median, (ptrdiff_t)n - 1, p90); /* p90 >= median: what follows v[median] is not smaller */
+    set_ratio(&out->median, v[median], 1);
+    set_ratio(&out->p90, v[p90], 1);
 }
 
 /* Fold t's history up to m->to; the handle time of the contacts in the
  * window by the filtered people. */
 static void ticket_as_of(ticket_asof *a, const lss_ticket *t, const lss__mq *m)
 {
+    if (t->last_at < m->to && !(t->marks & LSS__TM_WALK)) { /* nothing happened to it since: the record says it */
+        *a = (ticket_asof){ t->state, t->assignee, lss__ticket_mark(t, t->contact_after),
+                            lss__ticket_mark(t, t->resolve_after), lss__ticket_mark(t, t->rated_after),
+                            t->contacts_before_resolve, t->reopened, t->score, 0, 0 };
+        if (t->contacts == 0)
+            return;
+        if (m->member == NULL && m->team == NULL && t->opened_at >= m->from) { /* every contact counts */
+            a->aht_sum = t->handle_sum;
+            a->aht_n = t->contacts;
+            return;
+        }
+        for (uint32_t k = 1; k < t->hist.count; k++) {
+            const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
+            if (LSS__TC_KIND(x) == LSS_TICKET_EV_CONTACT && in_window(lss__w_at(x->w), m) &&
+                person_match(m, x->v.agent)) {
+                a->aht_sum += x->duration;
+                a->aht_n++;
+            }
+        }
+        return;
+    }
     *a = (ticket_asof){ LSS_TICKET_NEW, NULL, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false, 0, 0, 0 };
     for (uint32_t k = 0; k < t->hist.count; k++) {
         const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
