@@ -50,6 +50,53 @@ static void put(dbuf *b, const char *fmt, ...)
 
 #define S(x) ((x) ? (x) : "-")
 
+/* What a deal's or ticket's history says of the fields its record keeps
+ * current (domain.h): a dump of a record whose fields disagree names them,
+ * so every test that compares dumps (replay, rollback, import, compaction,
+ * random events) also proves the record's fields equal to its history. */
+static void check_deal(dbuf *b, const lss_deal *d)
+{
+    const lss__deal_change *h = d->hist.data;
+    lss_money amount = lss__deal_amount_after(d, d->hist.count - 1);
+    if (d->opened_at != lss__w_at(h[0].w) || d->last_at != lss__w_at(h[d->hist.count - 1].w) || d->amount != amount)
+        put(b, "DEAL %s RECORD DISAGREES WITH ITS HISTORY: opened %lld last %lld amount %lld\n", d->key,
+            (long long)d->opened_at, (long long)d->last_at, (long long)d->amount);
+}
+
+static void check_ticket(dbuf *b, const lss_ticket *t)
+{
+    const lss__ticket_change *h = t->hist.data;
+    lss__ticket_marks mk;
+    lss__ticket_marks_get(t, &mk);
+    const lss_member *assignee = NULL;
+    uint64_t handle = 0;
+    unsigned before_resolve = 0;
+    for (uint32_t k = 1; k < t->hist.count; k++) {
+        unsigned kind = LSS__TC_KIND(&h[k]);
+        if (kind == LSS_TICKET_EV_ASSIGN)
+            assignee = h[k].v.agent;
+        if (kind == LSS_TICKET_EV_CONTACT) {
+            handle += (uint64_t)h[k].duration;
+            before_resolve += mk.first_resolution == LSS_TIME_NONE || lss__w_at(h[k].w) < mk.first_resolution;
+        }
+    }
+    bool walk = (t->marks & LSS__TM_WALK) != 0;
+    bool resp_missed = mk.first_response != LSS_TIME_NONE &&
+                       lss_ticket_sla_clock(t, mk.first_response) > t->sla_response;
+    bool reso_missed = mk.first_resolution != LSS_TIME_NONE &&
+                       lss_ticket_sla_clock(t, mk.first_resolution) > t->sla_resolution;
+    if (t->opened_at != lss__w_at(h[0].w) || t->last_at != lss__w_at(h[t->hist.count - 1].w) ||
+        t->assignee != assignee ||
+        (!walk && (lss__ticket_mark(t, t->contact_after) != mk.first_response ||
+                   lss__ticket_mark(t, t->resolve_after) != mk.first_resolution ||
+                   lss__ticket_mark(t, t->rated_after) != mk.rated_at || t->handle_sum != handle ||
+                   t->contacts != mk.contacts || t->score != mk.score || t->reopened != (mk.reopens > 0) ||
+                   t->contacts_before_resolve != (before_resolve < 255 ? before_resolve : 255) ||
+                   !(t->marks & LSS__TM_RESPONSE_MISSED) != !resp_missed ||
+                   !(t->marks & LSS__TM_RESOLUTION_MISSED) != !reso_missed)))
+        put(b, "TICKET %s RECORD DISAGREES WITH ITS HISTORY\n", t->key);
+}
+
 char *lss__dump(const lss_db *db)
 {
     dbuf b = { 0 };
@@ -90,6 +137,7 @@ char *lss__dump(const lss_db *db)
     }
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
+        check_deal(&b, d);
         put(&b, "deal %u key=%s title=%s customer=%s owner=%s opened=%lld close=%lld last=%lld amount=%lld stage=%u "
                 "lost_from=%u furthest=%u next=%s\n",
             d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)LSS__DEAL_OPENED_AT(d),
@@ -120,6 +168,7 @@ char *lss__dump(const lss_db *db)
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
         lss__ticket_marks mk;
         lss__ticket_marks_get(t, &mk);
+        check_ticket(&b, t);
         put(&b, "ticket %u key=%s subject=%s customer=%s deal=%s assignee=%s opened=%lld last=%lld fr=%lld fres=%lld "
                 "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%d next=%s\n",
             t->id, t->key, S(t->subject), t->customer->key, t->deal ? t->deal->key : "-",
