@@ -394,6 +394,50 @@ static void test_report_as_of_equals_report_of_the_prefix(void **state)
     assert_int_equal(compared, 12 * 6 * 6);
 }
 
+/* A report with the ticket pass on a second thread (a database above the
+ * threshold, threads 0) equals the one computed in the calling thread
+ * (threads 1), for whole and partial windows, with and without filters;
+ * version 1 queries (no threads field) still work, and are not written past. */
+static void test_report_threads_give_the_same_report(void **state)
+{
+    (void)state;
+    lss_db *db;
+    assert_int_equal(lss_db_open(&db, NULL, NULL), LSS_OK);
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 16000;
+    g.order = LSS_GENERATE_BY_TIME;
+    assert_int_equal(lss_generate(db, &g), LSS_OK);
+    assert_true(lss_deal_count(db) + lss_ticket_count(db) >= 20000);
+    for (int k = 0; k < 5; k++) {
+        lss_query q = LSS_QUERY_INIT;
+        q.from = k == 0 ? LSS_TIME_NONE : g.start + k * 40 * 86400;
+        q.to = k == 0 ? LSS_TIME_NONE : q.from + k * 30 * 86400;
+        if (k == 3)
+            q.team = "Support";
+        if (k == 4)
+            q.segment = "mid";
+        q.threads = 0;
+        char *a = render(db, &q, LSS_REPORT_JSON);
+        q.threads = 1;
+        char *b = render(db, &q, LSS_REPORT_JSON);
+        assert_string_equal(a, b);
+        lss_free(a);
+        lss_free(b);
+    }
+    lss_query v1;
+    memset(&v1, 0xAB, sizeof v1);
+    assert_int_equal(lss_query_init(&v1, 1), LSS_OK);
+    assert_int_equal(v1.version, 1);
+    assert_int_equal(v1.threads, 0xABABABABu); /* a version 1 struct ends before it */
+    lss_report *r;
+    assert_int_equal(lss_report_run(&r, db, &v1), LSS_OK);
+    lss_report_free(r);
+    lss_query bad = LSS_QUERY_INIT;
+    bad.threads = 65;
+    assert_status_msg(db, lss_report_run(&r, db, &bad), LSS_INVALID, "threads 65 is out of range (0 to 64)");
+    lss_db_close(db);
+}
+
 /* Each one-metric function hands out the same value as its part's getter. */
 static void test_one_metric_alone_equals_the_part(void **state)
 {
@@ -497,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_text_rendering),
         cmocka_unit_test(test_report_errors_and_accessors),
         cmocka_unit_test(test_report_as_of_equals_report_of_the_prefix),
+        cmocka_unit_test(test_report_threads_give_the_same_report),
         cmocka_unit_test(test_one_metric_alone_equals_the_part),
         cmocka_unit_test(test_report_out_of_memory),
     };

@@ -58,8 +58,9 @@ LSS_API lss_status lss_ratio_format(char *buf, size_t size, lss_ratio r, int dec
 /** Buffer size that holds any text of lss_ratio_format(). */
 #define LSS_RATIO_BUFSIZE 48
 
-/** Version of #lss_query this header describes. */
-#define LSS_QUERY_VERSION 1
+/** Version of #lss_query this header describes (version 1, without
+ *  lss_query::threads, is still accepted). */
+#define LSS_QUERY_VERSION 2
 
 /** No channel filter (the value of lss_query::channel). */
 #define LSS_CHANNEL_ANY (-1)
@@ -79,10 +80,16 @@ typedef struct lss_query {
                                  are not narrowed); #LSS_CHANNEL_ANY: no filter */
     const char *segment;    /**< customers whose segment as of `to` is this, with their deals and
                                  tickets; NULL: no filter */
+    unsigned int threads;   /**< version 2: threads lss_report_run() may use: 0 (default) lets the
+                                 library decide (the ticket pass on a second thread, started and
+                                 joined within the call, when the database holds 20,000 deals and
+                                 tickets or more); 1: the calling thread only (0 to 64; the
+                                 passes use at most 2 today). The single metric functions always
+                                 run in the calling thread. */
 } lss_query;
 
 /** Static initialiser: the whole history, no filter. */
-#define LSS_QUERY_INIT { LSS_QUERY_VERSION, LSS_TIME_NONE, LSS_TIME_NONE, NULL, NULL, LSS_CHANNEL_ANY, NULL }
+#define LSS_QUERY_INIT { LSS_QUERY_VERSION, LSS_TIME_NONE, LSS_TIME_NONE, NULL, NULL, LSS_CHANNEL_ANY, NULL, 0u }
 
 /** Set @p q to #LSS_QUERY_INIT. @return #LSS_OK, #LSS_INVALID, #LSS_VERSION. */
 LSS_API lss_status lss_query_init(lss_query *q, unsigned int version);

@@ -11,11 +11,13 @@ lss_status lss_query_init(lss_query *q, unsigned int version)
 {
     if (q == NULL)
         return lss__fail(NULL, LSS_INVALID, "query: NULL argument");
-    if (version != LSS_QUERY_VERSION)
-        return lss__fail(NULL, LSS_VERSION, "query: version %u is not supported (expected %d)", version,
+    if (version != 1 && version != LSS_QUERY_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "query: version %u is not supported (expected 1 to %d)", version,
                          LSS_QUERY_VERSION);
     lss_query def = LSS_QUERY_INIT;
-    *q = def;
+    def.version = version;
+    /* a version 1 struct ends before threads */
+    memcpy(q, &def, version == 1 ? offsetof(lss_query, threads) : sizeof def);
     return LSS_OK;
 }
 
@@ -124,10 +126,13 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
     lss_query def = LSS_QUERY_INIT;
     if (q == NULL)
         q = &def;
-    if (q->version != LSS_QUERY_VERSION)
-        return lss__fail(db, LSS_VERSION, "%s: query version %u is not supported (expected %d)", ctx, q->version,
-                         LSS_QUERY_VERSION);
+    if (q->version != 1 && q->version != LSS_QUERY_VERSION)
+        return lss__fail(db, LSS_VERSION, "%s: query version %u is not supported (expected 1 to %d)", ctx,
+                         q->version, LSS_QUERY_VERSION);
     memset(m, 0, sizeof *m);
+    m->threads = q->version >= 2 ? q->threads : 0; /* version 1 has no such field */
+    if (m->threads > 64)
+        return lss__fail(db, LSS_INVALID, "%s: threads %u is out of range (0 to 64)", ctx, m->threads);
     m->from_given = q->from;
     m->from = q->from == LSS_TIME_NONE ? 0 : q->from;
     if (q->to != LSS_TIME_NONE)
@@ -227,6 +232,29 @@ static void set_ratio(lss_ratio *r, int64_t num, int64_t den)
     r->den = den;
 }
 
+/* A customer's wins before `to` (won is final: a deal won before `to` is won
+ * as of `to`), gathered by one pass over the deals in the order they sit in
+ * memory, so that the customer pass reads no deal. */
+typedef struct cust_wins {
+    int64_t value;
+    lss_time first, last, last_before_from; /* LSS_TIME_NONE: none */
+    uint32_t n;
+    bool overflow; /* value exceeds 64 bits */
+} cust_wins;
+
+/* The customer's state at t (lss_customer_state_at) given its latest win before t. */
+static bool active_at(const lss_customer *c, lss_time t, lss_time last_win)
+{
+    if (LSS__ADDED_AT(c) >= t || last_win == LSS_TIME_NONE)
+        return false;
+    for (uint32_t i = 0; i < lss__changes_count(c); i++) {
+        const lss__customer_change *x = LSS__CHANGE(c, i);
+        if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at >= last_win)
+            return false; /* a win strictly after the latest churn makes the customer active again */
+    }
+    return true;
+}
+
 /* The customer pass: relationship metrics and lead conversion (segment only). */
 lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m)
 {
@@ -234,39 +262,50 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
     memset(&r, 0, sizeof r);
     r.from = m->from_given;
     r.to = m->to;
+    cust_wins *cw = NULL;
+    if (db->customers.count && (cw = lss__malloc(sizeof *cw * db->customers.count)) == NULL)
+        return lss__fail(db, LSS_NOMEM, "relationship metrics: out of memory for %u customers", db->customers.count);
+    for (uint32_t i = 0; i < db->customers.count; i++)
+        cw[i] = (cust_wins){ 0, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false };
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        lss_time won = LSS__DEAL_WON_AT(d);
+        if (won == LSS_TIME_NONE || won >= m->to)
+            continue;
+        cust_wins *w = &cw[d->customer->id];
+        w->n++;
+        w->overflow |= __builtin_add_overflow(w->value, LSS__DEAL_AMOUNT(d), &w->value);
+        if (w->first == LSS_TIME_NONE || won < w->first)
+            w->first = won;
+        if (w->last == LSS_TIME_NONE || won > w->last)
+            w->last = won;
+        if (won < m->from && (w->last_before_from == LSS_TIME_NONE || won > w->last_before_from))
+            w->last_before_from = won;
+    }
     int64_t lead_num = 0, ret_num = 0, ret_den = 0, buyers = 0, repeat = 0, value = 0;
     bool overflow = false;
-    for (uint32_t i = 0; i < db->customers.count; i++) {
+    for (uint32_t i = 0; i < db->customers.count && !overflow; i++) {
         const lss_customer *c = lss__slab_get(&db->customers, i);
         if (LSS__ADDED_AT(c) >= m->to || !segment_match(m, c))
             continue;
-        int64_t wins = 0;
-        lss_time first_win = LSS_TIME_NONE;
-        const lss_deal *d;
-        LSS__EACH(d, c, last_deal) {
-            lss_time won = LSS__DEAL_WON_AT(d);
-            if (won == LSS_TIME_NONE || won >= m->to)
-                continue; /* won is final: a deal won before `to` is won as of `to` */
-            wins++;
-            overflow |= __builtin_add_overflow(value, LSS__DEAL_AMOUNT(d), &value);
-            if (first_win == LSS_TIME_NONE || won < first_win)
-                first_win = won;
-        }
+        const cust_wins *w = &cw[i];
+        overflow |= w->overflow || __builtin_add_overflow(value, w->value, &value);
         if (in_window(LSS__ADDED_AT(c), m)) {
             r.customers_added++;
             r.referrals += c->referred_by != NULL;
-            lead_num += wins > 0;
+            lead_num += w->n > 0;
         }
-        r.customers_converted += in_window(first_win, m);
-        bool active = lss_customer_state_at(c, m->to) == LSS_CUSTOMER_STATE_ACTIVE;
+        r.customers_converted += in_window(w->first, m);
+        bool active = active_at(c, m->to, w->last);
         r.active_customers += active;
-        if (m->from_given != LSS_TIME_NONE && lss_customer_state_at(c, m->from) == LSS_CUSTOMER_STATE_ACTIVE) {
+        if (m->from_given != LSS_TIME_NONE && active_at(c, m->from, w->last_before_from)) {
             ret_den++;
             ret_num += active;
         }
-        buyers += wins > 0;
-        repeat += wins > 1;
+        buyers += w->n > 0;
+        repeat += w->n > 1;
     }
+    lss__free(cw);
     if (overflow)
         return lss__fail(db, LSS_OVERFLOW, "relationship metrics: a sum exceeds the 64-bit range of minor units");
     set_ratio(&r.retention_rate, ret_num, ret_den);
@@ -467,22 +506,40 @@ static void ticket_as_of(ticket_asof *a, const lss_ticket *t, const lss__mq *m)
     }
 }
 
-lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m)
+/* Room for the durations of the service pass: one per ticket of each kind. */
+typedef struct service_room {
+    int64_t *resp, *reso;
+} service_room;
+
+static lss_status service_room_get(service_room *r, lss_db *db)
+{
+    r->resp = r->reso = NULL;
+    if (db->tickets.count == 0)
+        return LSS_OK;
+    r->resp = lss__malloc(sizeof *r->resp * db->tickets.count);
+    r->reso = lss__malloc(sizeof *r->reso * db->tickets.count);
+    if (r->resp == NULL || r->reso == NULL) {
+        lss__free(r->resp);
+        lss__free(r->reso);
+        return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for %u durations", db->tickets.count);
+    }
+    return LSS_OK;
+}
+
+static void service_room_free(service_room *r)
+{
+    lss__free(r->resp);
+    lss__free(r->reso);
+}
+
+/* The ticket pass; it cannot fail (it may run in a second thread). */
+static void service_pass(lss_service_metrics *out, const lss_db *db, const lss__mq *m, const service_room *room)
 {
     lss_service_metrics s;
     memset(&s, 0, sizeof s);
     s.from = m->from_given;
     s.to = m->to;
-    int64_t *resp = NULL, *reso = NULL, nresp = 0, nreso = 0, sum_resp = 0, sum_reso = 0;
-    if (db->tickets.count) {
-        resp = lss__malloc(sizeof *resp * db->tickets.count);
-        reso = lss__malloc(sizeof *reso * db->tickets.count);
-        if (resp == NULL || reso == NULL) {
-            lss__free(resp);
-            lss__free(reso);
-            return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for %u durations", db->tickets.count);
-        }
-    }
+    int64_t *resp = room->resp, *reso = room->reso, nresp = 0, nreso = 0, sum_resp = 0, sum_reso = 0;
     int64_t fcr = 0, aht_sum = 0, aht_n = 0, ratings = 0, good = 0, score_sum = 0;
     int64_t reopen_num = 0, reopen_den = 0, sla_num = 0, sla_den = 0;
     for (uint32_t i = 0; i < db->tickets.count; i++) {
@@ -540,10 +597,63 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
     duration_stats(&s.resolution_seconds, reso, nreso, sum_reso);
     set_ratio(&s.reopen_rate, reopen_num, reopen_den);
     set_ratio(&s.sla_compliance, sla_num, sla_den);
-    lss__free(resp);
-    lss__free(reso);
     *out = s;
-    return LSS_OK;
+}
+
+lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m)
+{
+    service_room room;
+    lss_status st = service_room_get(&room, db);
+    if (st == LSS_OK)
+        service_pass(out, db, m, &room);
+    service_room_free(&room);
+    return st;
+}
+
+/* ---- the report's passes, on up to two threads ----------------------------- */
+
+/* Below this many deals and tickets a second thread costs more than it saves. */
+#define THREAD_MIN_ENTITIES 20000u
+
+typedef struct service_job {
+    lss_service_metrics *out;
+    const lss_db *db;
+    const lss__mq *m;
+    const service_room *room;
+} service_job;
+
+static void *service_thread(void *arg)
+{
+    const service_job *j = arg;
+    service_pass(j->out, j->db, j->m, j->room);
+    return NULL;
+}
+
+lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_relationship_metrics *rel,
+                               lss_quota_row **quota, uint32_t *nquota, lss_db *db, const lss__mq *m)
+{
+    *quota = NULL;
+    *nquota = 0;
+    service_room room;
+    lss_status st = service_room_get(&room, db);
+    if (st != LSS_OK)
+        return st;
+    /* the ticket pass reads what the others read and writes only its own output and room */
+    service_job job = { service, db, m, &room };
+    pthread_t worker;
+    bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
+                    pthread_create(&worker, NULL, service_thread, &job) == 0;
+    if (!threaded)
+        service_pass(service, db, m, &room);
+    st = lss__sales_compute(sales, db, m, false);
+    if (st == LSS_OK) /* one customer pass for both */
+        st = lss__relationship_compute(rel, &sales->lead_conversion_rate, db, m);
+    if (st == LSS_OK)
+        st = lss__quota_compute(quota, nquota, db, m);
+    if (threaded)
+        pthread_join(worker, NULL);
+    service_room_free(&room);
+    return st;
 }
 
 /* ---- quotas -------------------------------------------------------------- */

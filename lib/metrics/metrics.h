@@ -13,6 +13,7 @@ typedef struct lss__mq {
     const char *team;     /* interned; "" matches nothing; NULL: no filter */
     const char *segment;  /* interned; "" matches nothing; NULL: no filter */
     int channel;
+    unsigned threads;     /* lss_query::threads */
 } lss__mq;
 
 /* r x mult as text with `decimals` (0 to 6) places, rounded half to even,
@@ -28,6 +29,11 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
 /* The customer pass: the relationship metrics (out may be NULL) and, if lead
  * is not NULL, the lead conversion rate (narrowed by segment only). */
 lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m);
+/* Every part of a report: sales with lead conversion, service, relationship,
+ * quota rows; the ticket pass on a second thread unless m->threads is 1 or
+ * the database is small. */
+lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_relationship_metrics *rel,
+                               lss_quota_row **quota, uint32_t *nquota, lss_db *db, const lss__mq *m);
 /* Quota rows overlapping the window, sorted by member key and period;
  * *out is allocated with lss__malloc (NULL when *count is 0). */
 lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m);

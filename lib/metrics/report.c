@@ -64,13 +64,7 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
             st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
     }
     if (st == LSS_OK)
-        st = lss__sales_compute(&r->sales, db, &m, false);
-    if (st == LSS_OK)
-        st = lss__service_compute(&r->service, db, &m);
-    if (st == LSS_OK)
-        st = lss__relationship_compute(&r->rel, &r->sales.lead_conversion_rate, db, &m); /* one customer pass */
-    if (st == LSS_OK)
-        st = lss__quota_compute(&r->quota, &r->nquota, db, &m);
+        st = lss__report_compute(&r->sales, &r->service, &r->rel, &r->quota, &r->nquota, db, &m);
     lss__unlock(db);
     if (st != LSS_OK) {
         lss_report_free(r);
