@@ -4,6 +4,7 @@
  * the database's own bookkeeping, next to the total the hook counted.
  *
  * Usage: bench_memory [N ...]     (default: 10000 100000)
+ *        environment BENCH_ORDER: customer (the default) or time
  * Not a test: it prints figures. It reads the library's internal structures,
  * so it links the static library and must be rebuilt with it. */
 #include "domain/domain.h"
@@ -34,6 +35,11 @@ static void measure(uint32_t customers)
     size_t l0 = bench_live_bytes();
     lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
     g.customers = customers;
+    const char *order = getenv("BENCH_ORDER");
+    if (order && lss_generate_order_parse(&g.order, order) != LSS_OK) {
+        fprintf(stderr, "bench_memory: BENCH_ORDER: customer or time\n");
+        exit(2);
+    }
     bench_check(lss_generate(db, &g), "generate");
     double total = (double)(bench_live_bytes() - l0), n = customers;
     double dh = 0, th = 0, dspare = 0, tspare = 0, ch = 0, text = 0;
@@ -61,9 +67,9 @@ static void measure(uint32_t customers)
         index += ix[k]->cap * 8.0;
     double parts = slab_bytes(&db->customers) + slab_bytes(&db->deals) + slab_bytes(&db->tickets) +
                    slab_bytes(&db->activities) + dh + dspare + th + tspare + ch + text + index;
-    printf("N = %u customers: %llu events (%.2f per customer); %.2f deals, %.2f tickets, %.2f activities per "
+    printf("N = %u customers, events by %s: %llu events (%.2f per customer); %.2f deals, %.2f tickets, %.2f activities per "
            "customer\n",
-           customers, (unsigned long long)db->events, db->events / n, db->deals.count / n, db->tickets.count / n,
+           customers, lss_generate_order_name(g.order), (unsigned long long)db->events, db->events / n, db->deals.count / n, db->tickets.count / n,
            db->activities.count / n);
     printf("  %-58s %8s\n", "", "B/cust");
     char what[128];

@@ -243,7 +243,8 @@ static void test_every_mutation_survives_allocation_failure(void **state)
     (void)state;
     fail_alloc_install();
     int failures = 0;
-    size_t block = lss__arena_block;
+    size_t block = lss__arena_block, pool_chunk = lss__pool_chunk;
+    lss__pool_chunk = 1; /* every history block the free lists cannot give is an allocation */
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         sweep(ops[i].name, ops[i].fn, ops[i].setup, &failures);
     /* again with every slab full and one arena block per string */
@@ -260,6 +261,7 @@ static void test_every_mutation_survives_allocation_failure(void **state)
             sweep(ops[i].name, ops[i].fn, SMALL, &failures);
     unlink(journal);
     journal[0] = '\0';
+    lss__pool_chunk = pool_chunk;
     fail_alloc_uninstall();
     print_message("%d allocation failures injected, all clean\n", failures);
     assert_true(failures >= (int)(sizeof ops / sizeof *ops)); /* at least one per call */

@@ -232,6 +232,57 @@ static void test_crc32c_in_software_and_hardware(void **state)
         assert_int_equal(lss__crc32c(0, buf + k % 8, (size_t)k * 4 + k % 5), soft[k]);
 }
 
+/* The pool of small vectors: many vectors growing side by side (as
+ * histories do when stories interleave) keep their contents through every
+ * move between capacities, the pool and malloc'd storage (beyond
+ * LSS__POOL_MAX), shrinking and release; released blocks are reused. */
+static void test_pool_keeps_contents_through_growth_shrink_and_reuse(void **state)
+{
+    (void)state;
+    enum { N = 500 };
+    typedef struct { uint64_t a, b, c; } entry; /* 24 bytes, as history entries */
+    lss__pool p;
+    lss__pool_init(&p, sizeof(entry));
+    static lss__vec v[N];
+    memset(v, 0, sizeof v);
+    for (uint32_t round = 0; round < 40; round++) {
+        for (uint32_t i = 0; i < N; i++) {
+            if ((i + round) % 7 == 0)
+                continue; /* not every vector grows every round */
+            assert_int_equal(lss__pool_reserve(&p, &v[i], 1), LSS_OK);
+            entry e = { i, v[i].count, (uint64_t)i * 1000003u + v[i].count };
+            LSS__VEC_AT(&v[i], entry, v[i].count++) = e;
+            assert_true(v[i].cap >= v[i].count);
+            assert_true(v[i].cap <= LSS__POOL_MAX || v[i].count > LSS__POOL_MAX / 2);
+        }
+        if (round % 10 == 9)
+            for (uint32_t i = 0; i < N; i += 3)
+                lss__pool_shrink(&p, &v[i]);
+    }
+    for (uint32_t i = 0; i < N; i++) {
+        for (uint32_t k = 0; k < v[i].count; k++) {
+            entry e = LSS__VEC_AT(&v[i], entry, k);
+            assert_true(e.a == i && e.b == k && e.c == (uint64_t)i * 1000003u + k);
+        }
+        if (i % 3 == 0)
+            assert_int_equal(v[i].cap, v[i].count); /* shrunk last round: exact */
+    }
+    /* a released block of a capacity comes back for the next vector of it */
+    lss__vec a = { 0 }, b = { 0 };
+    assert_int_equal(lss__pool_reserve(&p, &a, 5), LSS_OK);
+    void *where = a.data;
+    lss__pool_release(&p, &a);
+    assert_null(a.data);
+    assert_int_equal(a.cap, 0);
+    assert_int_equal(lss__pool_reserve(&p, &b, 5), LSS_OK);
+    assert_ptr_equal(b.data, where);
+    lss__pool_release(&p, &b);
+    for (uint32_t i = 0; i < N; i++)
+        lss__pool_release(&p, &v[i]);
+    lss__pool_free(&p);
+    assert_null(p.chunks);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_one_probe_run_wraps_and_survives_removals),
         cmocka_unit_test(test_failed_growth_changes_nothing),
         cmocka_unit_test(test_slab_chunks_and_stable_addresses),
+        cmocka_unit_test(test_pool_keeps_contents_through_growth_shrink_and_reuse),
         cmocka_unit_test(test_crc32c_in_software_and_hardware),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

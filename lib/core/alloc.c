@@ -94,6 +94,118 @@ void lss__vec_free(lss__vec *v)
     v->count = v->cap = 0;
 }
 
+/* ---- pool of small vectors ----------------------------------------------- */
+
+size_t lss__pool_chunk = (size_t)64 * 1024;
+
+struct lss__pool_chunk {
+    struct lss__pool_chunk *next;
+    max_align_t data[];
+};
+
+void lss__pool_init(lss__pool *p, size_t elem)
+{
+    memset(p, 0, sizeof *p);
+    p->elem = elem;
+}
+
+/* A block for cap elements (1 <= cap <= LSS__POOL_MAX), or NULL. */
+static void *pool_take(lss__pool *p, uint32_t cap)
+{
+    void *b = lss__pool_chunk > 1 ? p->free[cap] : NULL; /* (the tests' setting takes every block new) */
+    if (b) {
+        p->free[cap] = *(void **)b;
+        return b;
+    }
+    size_t n = cap * p->elem; /* a multiple of 8: the elements are */
+    if (p->left < n) {
+        size_t size = lss__pool_chunk > n ? lss__pool_chunk : n;
+        struct lss__pool_chunk *c = lss__malloc(sizeof *c + size);
+        if (c == NULL)
+            return NULL;
+        c->next = p->chunks;
+        p->chunks = c;
+        p->cur = (char *)c->data;
+        p->left = size; /* the tail of the previous chunk, smaller than one block, is left */
+    }
+    b = p->cur;
+    p->cur += n;
+    p->left -= n;
+    return b;
+}
+
+static void pool_put(lss__pool *p, void *data, uint32_t cap)
+{
+    if (cap == 0)
+        return;
+    if (cap > LSS__POOL_MAX) {
+        lss__free(data);
+        return;
+    }
+    *(void **)data = p->free[cap];
+    p->free[cap] = data;
+}
+
+/* Move v's elements to storage for cap elements; false (v unchanged) if there is no memory. */
+static bool pool_move(lss__pool *p, lss__vec *v, uint32_t cap)
+{
+    void *d;
+    if (cap > LSS__POOL_MAX && v->cap > LSS__POOL_MAX) {
+        d = lss__realloc(v->data, (size_t)cap * p->elem);
+    } else {
+        d = cap <= LSS__POOL_MAX ? pool_take(p, cap) : lss__malloc((size_t)cap * p->elem);
+        if (d) {
+            if (v->count)
+                memcpy(d, v->data, (size_t)v->count * p->elem);
+            pool_put(p, v->data, v->cap);
+        }
+    }
+    if (d == NULL)
+        return false;
+    v->data = d;
+    v->cap = cap;
+    return true;
+}
+
+lss_status lss__pool_reserve(lss__pool *p, lss__vec *v, uint32_t extra)
+{
+    if (v->cap - v->count >= extra)
+        return LSS_OK;
+    uint64_t need = (uint64_t)v->count + extra;
+    if (need > UINT32_MAX / 2)
+        return LSS_NOMEM;
+    /* the first block is what the caller asks for (at least 2); then doubling */
+    uint32_t cap = v->cap ? v->cap : need < 2 ? 2 : (uint32_t)need;
+    while (cap < need)
+        cap *= 2;
+    return pool_move(p, v, cap) ? LSS_OK : LSS_NOMEM;
+}
+
+void lss__pool_shrink(lss__pool *p, lss__vec *v)
+{
+    if (v->count == 0 || v->cap == v->count)
+        return;
+    (void)pool_move(p, v, v->count); /* without memory it keeps its room */
+}
+
+void lss__pool_release(lss__pool *p, lss__vec *v)
+{
+    pool_put(p, v->data, v->cap);
+    v->data = NULL;
+    v->count = v->cap = 0;
+}
+
+void lss__pool_free(lss__pool *p)
+{
+    struct lss__pool_chunk *c = p->chunks;
+    while (c) {
+        struct lss__pool_chunk *next = c->next;
+        lss__free(c);
+        c = next;
+    }
+    lss__pool_init(p, p->elem);
+}
+
 /* ---- slab --------------------------------------------------------------- */
 
 void lss__slab_init(lss__slab *s, size_t elem)

@@ -52,6 +52,33 @@ lss_status lss__bytes_reserve(void *p, size_t *cap, size_t len, size_t more, siz
 void lss__vec_free(lss__vec *v);
 #define LSS__VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
+/* Storage for many small vectors of one element size (the deals' and the
+ * tickets' histories, a few entries each): a vector of up to LSS__POOL_MAX
+ * elements lives in a block carved from the pool's chunks, recycled through
+ * a free list per capacity, instead of a malloc of its own (no allocator call
+ * in the common case, no per-block header); a larger one in lss__malloc'd
+ * memory. A vector holds pool storage exactly when 0 < cap <= LSS__POOL_MAX.
+ * Functions as lss__vec_reserve, _shrink and _free; lss__pool_free gives back
+ * every chunk at once. */
+#define LSS__POOL_MAX 16u
+struct lss__pool_chunk;
+typedef struct lss__pool {
+    size_t elem;                     /* at least sizeof(void *) */
+    void *free[LSS__POOL_MAX + 1];   /* free blocks of each capacity, linked through their first word */
+    struct lss__pool_chunk *chunks;
+    char *cur;                       /* the unused end of the newest chunk */
+    size_t left;
+} lss__pool;
+void lss__pool_init(lss__pool *p, size_t elem);
+lss_status lss__pool_reserve(lss__pool *p, lss__vec *v, uint32_t extra);
+void lss__pool_shrink(lss__pool *p, lss__vec *v);
+void lss__pool_release(lss__pool *p, lss__vec *v);
+void lss__pool_free(lss__pool *p);
+/* Bytes of a new pool chunk (at least one block); tests set 1, which also
+ * leaves the free lists unused, so that every block is an allocation that
+ * can fail. */
+extern size_t lss__pool_chunk;
+
 /* Chunked array: dense ids, stable addresses (handles never move). The
  * first 256 elements live in chunks of 16, 16, 32, 64 and 128 (a small
  * database stays small); every later chunk holds 256 (at most 255 unused

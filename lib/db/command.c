@@ -50,7 +50,7 @@ typedef struct held {
 static void give_back(lss_db *db, lss__cmd *c, const held *h)
 {
     lss__texts_back(db, h->teams, h->segments, h->text);
-    lss__vec_free(&c->hist);
+    lss__pool_release(&db->hist, &c->hist);
 }
 
 /* Memory for the change: the new entity's place (and its key's, outside

@@ -29,6 +29,7 @@ static lss_status replay_header(void *ctx, const lss__jheader *h)
     return LSS_OK;
 }
 static lss_status replay_event(void *ctx, const lss__event *ev) { return lss__replay(ctx, ev); }
+
 static lss_status lss__index_build_cb(void *ctx) { return lss__index_build(ctx); }
 
 lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
@@ -73,6 +74,7 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     lss__slab_init(&db->members, sizeof(lss_member));
     lss__slab_init(&db->customers, sizeof(lss_customer));
     lss__slab_init(&db->deals, sizeof(lss_deal));
+    lss__pool_init(&db->hist, sizeof(lss__deal_change));
     lss__slab_init(&db->activities, sizeof(lss_activity));
     lss__slab_init(&db->tickets, sizeof(lss_ticket));
     lss__db_opened();
@@ -107,6 +109,7 @@ void lss_db_close(lss_db *db)
     lss__free(db->undo_bytes);
     lss__tickets_free(db);
     lss__pipeline_free(db);
+    lss__pool_free(&db->hist);
     lss__customers_free(db);
     lss__team_free(db);
     lss__intern_free(&db->teams);
@@ -119,6 +122,7 @@ void lss_db_close(lss_db *db)
 }
 
 _Static_assert(offsetof(lss_db, h) == 0, "a handle begins with its lss__handle");
+_Static_assert(sizeof(lss__deal_change) == sizeof(lss__ticket_change), "one pool holds both kinds of history");
 void lss_db_lock(lss_db *db) { if (db) lss__lock(db); }
 void lss_db_unlock(lss_db *db) { if (db) lss__unlock(db); }
 

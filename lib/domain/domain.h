@@ -284,6 +284,7 @@ struct lss_db {
     lss__arena text;
     lss__intern teams, segments;
     lss__slab members, customers, deals, activities, tickets;
+    lss__pool hist; /* the deals' and tickets' histories (24-byte entries both) */
     lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key;
     lss__vec prob; /* lss__prob_change */
     lss__vec sla;  /* lss__sla_change */

@@ -82,8 +82,7 @@ lss_status lss__deal_open_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__deal_open_reserve(lss_db *db, lss__cmd *c)
 {
-    (void)db;
-    return lss__vec_reserve(&c->hist, sizeof(lss__deal_change), 2);
+    return lss__pool_reserve(&db->hist, &c->hist, 2);
 }
 
 void lss__deal_open_apply(lss_db *db, lss__cmd *c)
@@ -189,8 +188,7 @@ lss_status lss__deal_change_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__deal_change_reserve(lss_db *db, lss__cmd *c)
 {
-    (void)db;
-    return lss__vec_reserve(&((lss_deal *)c->e[0])->hist, sizeof(lss__deal_change), 1);
+    return lss__pool_reserve(&db->hist, &((lss_deal *)c->e[0])->hist, 1);
 }
 
 void lss__deal_change_apply(lss_db *db, lss__cmd *c)
@@ -238,7 +236,7 @@ void lss__deal_change_apply(lss_db *db, lss__cmd *c)
         d->amount = ch.v.amount;
     /* a won deal is final and a lost one mostly stays lost: no room for more history */
     if (kind == LSS_DEAL_WON || kind == LSS_DEAL_LOST)
-        lss__vec_shrink(&d->hist, sizeof(lss__deal_change));
+        lss__pool_shrink(&db->hist, &d->hist);
 }
 
 /* ---- forecast probabilities ------------------------------------------------ */
@@ -379,8 +377,11 @@ lss_status lss_deal_stage_entered(lss_time *at, const lss_deal *d, lss_stage sta
 void lss__pipeline_free(lss_db *db)
 {
     lss__keyindex_clear(&db->deals_by_key);
-    for (uint32_t i = 0; i < db->deals.count; i++)
-        lss__vec_free(&((lss_deal *)lss__slab_get(&db->deals, i))->hist);
+    for (uint32_t i = 0; i < db->deals.count; i++) { /* the pool's blocks go with the pool */
+        lss__vec *h = &((lss_deal *)lss__slab_get(&db->deals, i))->hist;
+        if (h->cap > LSS__POOL_MAX)
+            lss__vec_free(h);
+    }
     lss__slab_free(&db->deals);
     lss__vec_free(&db->prob);
 }

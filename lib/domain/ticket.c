@@ -138,8 +138,7 @@ lss_status lss__ticket_open_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__ticket_open_reserve(lss_db *db, lss__cmd *c)
 {
-    (void)db;
-    return lss__vec_reserve(&c->hist, sizeof(lss__ticket_change), 6);
+    return lss__pool_reserve(&db->hist, &c->hist, 6);
 }
 
 void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
@@ -283,8 +282,7 @@ lss_status lss__ticket_change_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__ticket_change_reserve(lss_db *db, lss__cmd *c)
 {
-    (void)db;
-    return lss__vec_reserve(&((lss_ticket *)c->e[0])->hist, sizeof(lss__ticket_change), 1);
+    return lss__pool_reserve(&db->hist, &((lss_ticket *)c->e[0])->hist, 1);
 }
 
 void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
@@ -312,7 +310,7 @@ void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     t->state = (uint8_t)state;
     if (kind == LSS_TICKET_EV_CLOSE) /* closed is final */
-        lss__vec_shrink(&t->hist, sizeof(lss__ticket_change));
+        lss__pool_shrink(&db->hist, &t->hist);
 }
 
 /* ---- the SLA clock: a pure function of the state history ------------------------ */
@@ -518,8 +516,11 @@ void lss__ticket_change_get(lss_ticket_change *out, const lss_ticket *t, uint32_
 void lss__tickets_free(lss_db *db)
 {
     lss__keyindex_clear(&db->tickets_by_key);
-    for (uint32_t i = 0; i < db->tickets.count; i++)
-        lss__vec_free(&((lss_ticket *)lss__slab_get(&db->tickets, i))->hist);
+    for (uint32_t i = 0; i < db->tickets.count; i++) { /* the pool's blocks go with the pool */
+        lss__vec *h = &((lss_ticket *)lss__slab_get(&db->tickets, i))->hist;
+        if (h->cap > LSS__POOL_MAX)
+            lss__vec_free(h);
+    }
     lss__slab_free(&db->tickets);
     lss__vec_free(&db->sla);
 }
