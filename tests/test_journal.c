@@ -1071,6 +1071,113 @@ static void test_erase_then_compact_removes_the_texts_and_keeps_every_figure(voi
     lss_db_close(m);
 }
 
+/* ---- the check on a second thread ------------------------------------------------- */
+
+typedef struct opened {
+    lss_status st;
+    char msg[512];
+    uint64_t events, hash;
+    lss_recovery rec;
+} opened;
+
+static opened open_with(const char *path, unsigned flags, size_t ahead_min)
+{
+    size_t saved = lss__scan_ahead_min;
+    lss__scan_ahead_min = ahead_min;
+    opened o;
+    memset(&o, 0, sizeof o);
+    lss_open_options opts = LSS_OPEN_OPTIONS_INIT;
+    opts.sync = LSS_SYNC_OFF;
+    opts.flags = flags;
+    lss_db *d = NULL;
+    o.st = lss_db_open(&d, path, &opts);
+    snprintf(o.msg, sizeof o.msg, "%s", o.st == LSS_OK ? "" : lss_errmsg());
+    if (d) {
+        o.events = lss_db_event_count(d);
+        o.hash = dump_hash(d);
+        lss_db_recovery(&o.rec, d);
+        lss_db_close(d);
+    }
+    lss__scan_ahead_min = saved;
+    return o;
+}
+
+/* A large journal (several chunks of the check, with transactions) is
+ * checked on a second thread ahead of the replay: whole, cut short, or with
+ * a flipped bit in its first records, in those across the first chunk
+ * edges, in the middle and in its last record, under each open mode, it
+ * opens exactly as when checked on the replay's own thread: the same status,
+ * message, events, state and recovery. */
+static void test_the_check_ahead_finds_what_the_check_in_line_finds(void **state)
+{
+    (void)state;
+    const char *full = path_of("ahead.lss");
+    unlink(full);
+    lss_db *db = open_journal(full, LSS_SYNC_OFF);
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 1500;
+    g.order = LSS_GENERATE_BY_TIME; /* in transactions of 10,000 events */
+    assert_int_equal(lss_generate(db, &g), LSS_OK);
+    uint64_t events = lss_db_event_count(db);
+    lss_db_close(db);
+    size_t n;
+    unsigned char *bytes = read_all(full, &n);
+    assert_true(n > 8 * 64 * 1024);
+    static size_t ends[40000];
+    size_t nrec = record_ends(bytes, n, ends, 40000);
+    assert_true(nrec > events && nrec < 40000); /* the events and the commit records */
+    size_t picks[16];
+    int np = 0;
+    picks[np++] = 0;
+    picks[np++] = 1;
+    picks[np++] = nrec / 7;
+    picks[np++] = nrec / 2;
+    picks[np++] = nrec - 2;
+    picks[np++] = nrec - 1;
+    for (size_t edge = 1; edge <= 3; edge++) { /* the record that crosses the edge of a chunk */
+        size_t i = 0;
+        while (ends[i] <= edge * 64 * 1024)
+            i++;
+        picks[np++] = i;
+    }
+    static const unsigned modes[] = { 0, LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE, LSS_OPEN_DROP_DAMAGED_TAIL };
+    const char *bad = path_of("ahead-bad.lss");
+    unsigned char *copy = malloc(n);
+    int compared = 0;
+    for (int change = 0; change < 3; change++) {
+        for (int k = 0; k < (change == 0 ? 1 : np); k++) {
+            size_t i = picks[k], start = i ? ends[i - 1] : LSS__J_HEADER, len = n;
+            memcpy(copy, bytes, n);
+            if (change == 1)
+                copy[start + (ends[i] - start) / 2] ^= 0x10;
+            else if (change == 2)
+                len = start + (ends[i] - start) / 2;
+            for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
+                write_all_file(bad, copy, len);
+                opened in_line = open_with(bad, modes[m], SIZE_MAX);
+                write_all_file(bad, copy, len); /* the open may have cut a torn tail off */
+                opened ahead = open_with(bad, modes[m], 0);
+                if (in_line.st != ahead.st || strcmp(in_line.msg, ahead.msg) != 0 || in_line.events != ahead.events ||
+                    in_line.hash != ahead.hash || memcmp(&in_line.rec, &ahead.rec, sizeof in_line.rec) != 0)
+                    fail_msg("change %d at record %zu, mode %u: in line %s, %llu events, \"%s\"; ahead %s, %llu "
+                             "events, \"%s\"",
+                             change, i, modes[m], lss_status_name(in_line.st), (unsigned long long)in_line.events,
+                             in_line.msg, lss_status_name(ahead.st), (unsigned long long)ahead.events, ahead.msg);
+                if (change == 0) {
+                    assert_int_equal(ahead.st, LSS_OK);
+                    assert_int_equal(ahead.events, events);
+                }
+                compared++;
+            }
+        }
+    }
+    assert_int_equal(compared, 3 + 2 * np * 3);
+    free(copy);
+    free(bytes);
+    unlink(full);
+    unlink(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1089,6 +1196,7 @@ int main(void)
         cmocka_unit_test(test_a_transaction_cut_short_is_dropped_whole),
         cmocka_unit_test(test_transaction_in_memory_and_misuse),
         cmocka_unit_test(test_erase_then_compact_removes_the_texts_and_keeps_every_figure),
+        cmocka_unit_test(test_the_check_ahead_finds_what_the_check_in_line_finds),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -5,6 +5,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,6 +454,61 @@ static lss_status apply_range(lss__journal *j, const lss__journal_reader *rd, co
     return LSS_OK;
 }
 
+/* The check of a large journal runs on a second thread, a chunk ahead of
+ * the replay: the scanner is a pure function of the bytes, so it needs
+ * nothing of the database. It hands over its state after each chunk through
+ * a ring; the replay takes them in order. */
+#define SCAN_CHUNK (64u * 1024u)
+size_t lss__scan_ahead_min = (size_t)1 << 20; /* smaller journals are checked on the replay's thread */
+#define SCAN_RING 32u
+
+typedef struct scan_ahead {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    scanner ring[SCAN_RING];
+    unsigned made, taken; /* states handed over and taken (the ring holds made - taken) */
+    bool stop, done;      /* the replay needs no more; the scanner has reached the end or a bad record */
+    scanner sc;
+} scan_ahead;
+
+static void *scan_thread(void *arg)
+{
+    scan_ahead *a = arg;
+    for (;;) {
+        scan(&a->sc, SCAN_CHUNK);
+        bool last = a->sc.why || a->sc.off >= a->sc.size;
+        pthread_mutex_lock(&a->mu);
+        while (a->made - a->taken == SCAN_RING && !a->stop)
+            pthread_cond_wait(&a->cv, &a->mu);
+        bool stop = a->stop;
+        if (!stop) {
+            a->ring[a->made % SCAN_RING] = a->sc;
+            a->made++;
+            a->done = last;
+            pthread_cond_broadcast(&a->cv);
+        }
+        pthread_mutex_unlock(&a->mu);
+        if (stop || last)
+            return NULL;
+    }
+}
+
+/* The next state of the scan: from the scanner thread if there is one, else scanned here. */
+static void scan_next(scan_ahead *a, bool threaded, scanner *sc)
+{
+    if (!threaded) {
+        scan(sc, SCAN_CHUNK);
+        return;
+    }
+    pthread_mutex_lock(&a->mu);
+    while (a->made == a->taken)
+        pthread_cond_wait(&a->cv, &a->mu);
+    *sc = a->ring[a->taken % SCAN_RING];
+    a->taken++;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+}
+
 static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const unsigned char *data, size_t size,
                          unsigned flags)
 {
@@ -460,13 +516,32 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
     lss_recovery *rec = &j->rec;
     scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL, false };
     char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
-    if (scratch == NULL)
+    bool big = size >= lss__scan_ahead_min;
+    scan_ahead *ahead = big && scratch ? lss__malloc(sizeof *ahead) : NULL;
+    if (scratch == NULL || (big && ahead == NULL)) {
+        lss__free(scratch);
         return lss__fail(db, LSS_NOMEM, "journal: out of memory");
+    }
+    pthread_t scanner_thread;
+    bool threaded = false;
+    if (ahead) {
+        memset(ahead, 0, sizeof *ahead);
+        ahead->sc = sc;
+        if (pthread_mutex_init(&ahead->mu, NULL) == 0) {
+            if (pthread_cond_init(&ahead->cv, NULL) == 0) {
+                threaded = pthread_create(&scanner_thread, NULL, scan_thread, ahead) == 0;
+                if (!threaded)
+                    pthread_cond_destroy(&ahead->cv);
+            }
+            if (!threaded)
+                pthread_mutex_destroy(&ahead->mu);
+        }
+    }
     lss_status st = LSS_OK;
     size_t applied = LSS__J_HEADER;
     bool dropped_damage = false;
     for (;;) {
-        scan(&sc, 64 * 1024);
+        scan_next(ahead, threaded, &sc);
         /* A record cut short by the end of the file is a torn write: it was
          * never acknowledged, and is cut off. A whole record that does not
          * check out (checksum, salt, sequence, transaction structure), or a
@@ -502,6 +577,16 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
         if (sc.why || sc.off >= size)
             break;
     }
+    if (threaded) {
+        pthread_mutex_lock(&ahead->mu);
+        ahead->stop = true;
+        pthread_cond_broadcast(&ahead->cv);
+        pthread_mutex_unlock(&ahead->mu);
+        pthread_join(scanner_thread, NULL);
+        pthread_cond_destroy(&ahead->cv);
+        pthread_mutex_destroy(&ahead->mu);
+    }
+    lss__free(ahead);
     lss__free(scratch);
     if (st != LSS_OK)
         return st;

@@ -68,6 +68,10 @@ typedef struct lss__journal_reader {
     void *ctx;
 } lss__journal_reader;
 
+/* Journals of at least this many bytes are checked on a second thread, a
+ * chunk ahead of the replay (tests set 0 or SIZE_MAX to compare the two). */
+extern size_t lss__scan_ahead_min;
+
 /* Open the journal at path for the handle db (created with the settings
  * `fresh` if missing or empty; an existing one is read through rd). */
 lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
