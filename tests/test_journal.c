@@ -668,14 +668,22 @@ static void test_replay_refuses_content_a_writer_would_refuse(void **state)
         lss_db_close(db);
         craft(p, cases[k].from, cases[k].to);
         long size = file_size(p);
-        for (int ro = 0; ro < 2; ro++) {
+        for (int run = 0; run < 4; run++) {
+            /* read-write and read-only; checked and indexed on this thread, then on second threads */
+            bool ro = run % 2, threads = run >= 2;
             lss_open_options o = LSS_OPEN_OPTIONS_INIT;
             o.flags = ro ? LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE : 0;
             lss_db *d = NULL;
+            size_t scan_min = lss__scan_ahead_min;
+            uint32_t index_min = lss__index_thread_min;
+            if (threads)
+                lss__scan_ahead_min = lss__index_thread_min = 0;
             lss_status st = lss_db_open(&d, p, &o);
+            lss__scan_ahead_min = scan_min;
+            lss__index_thread_min = index_min;
             if (st != LSS_CORRUPT || strstr(lss_errmsg(), cases[k].why) == NULL || strstr(lss_errmsg(), p) == NULL)
-                fail_msg("case %zu (%s), %s: %s: %s", k, cases[k].why, ro ? "read-only" : "read-write",
-                         lss_status_name(st), lss_errmsg());
+                fail_msg("case %zu (%s), %s%s: %s: %s", k, cases[k].why, ro ? "read-only" : "read-write",
+                         threads ? " on second threads" : "", lss_status_name(st), lss_errmsg());
             assert_null(d);
         }
         assert_int_equal(file_size(p), size); /* refused, not repaired */

@@ -192,6 +192,9 @@ uint32_t lss__key_hash(const char *key);
 uint32_t lss__keyindex_find(const lss__keyindex *ix, const lss__slab *s, size_t key_off, const char *key);
 /* Room for one more entry: false on OOM (nothing changed). */
 bool lss__keyindex_reserve(lss__keyindex *ix);
+/* Room for n entries in all, in one allocation (the table as the growth
+ * series would make it): false on OOM (nothing changed). */
+bool lss__keyindex_presize(lss__keyindex *ix, uint32_t n);
 /* Add an entry; only after a successful reserve. */
 void lss__keyindex_put(lss__keyindex *ix, uint32_t hash, uint32_t id);
 /* Both: false on OOM (nothing changed). */

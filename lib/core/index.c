@@ -64,12 +64,9 @@ static void put(uint64_t *slots, uint32_t cap, uint64_t v)
     slots[i] = v;
 }
 
-/* Room for one more entry (the table grows by half when it would pass 0.8). */
-bool lss__keyindex_reserve(lss__keyindex *ix)
+/* A table of at least `want` slots with the entries rehashed into it. */
+static bool regrow(lss__keyindex *ix, uint64_t want)
 {
-    if ((uint64_t)(ix->count + 1u) * 5u <= (uint64_t)ix->cap * 4u)
-        return true;
-    uint64_t want = ix->cap ? (uint64_t)ix->cap + ix->cap / 2u : MIN_CAP;
     if (want > UINT32_MAX || want > SIZE_MAX / sizeof(uint64_t))
         return false;
     uint32_t cap = (uint32_t)want;
@@ -84,6 +81,22 @@ bool lss__keyindex_reserve(lss__keyindex *ix)
     ix->slots = slots;
     ix->cap = cap;
     return true;
+}
+
+/* Room for one more entry (the table grows by half when it would pass 0.8). */
+bool lss__keyindex_reserve(lss__keyindex *ix)
+{
+    if ((uint64_t)(ix->count + 1u) * 5u <= (uint64_t)ix->cap * 4u)
+        return true;
+    return regrow(ix, ix->cap ? (uint64_t)ix->cap + ix->cap / 2u : MIN_CAP);
+}
+
+bool lss__keyindex_presize(lss__keyindex *ix, uint32_t n)
+{
+    uint64_t cap = ix->cap ? ix->cap : MIN_CAP;
+    while ((uint64_t)n * 5u > cap * 4u)
+        cap += cap / 2u;
+    return cap == ix->cap || regrow(ix, cap);
 }
 
 void lss__keyindex_put(lss__keyindex *ix, uint32_t hash, uint32_t id)

@@ -362,6 +362,9 @@ lss_status lss__by_id(const void **out, const lss_db *db, unsigned ref, uint32_t
  * the end of the replay, refusing a key that two entities share
  * (LSS_CORRUPT), and the calls keep it from then on. */
 lss_status lss__index_build(lss_db *db);
+/* From this many keyed entities on, the customers are indexed on a second
+ * thread (below it a thread costs more than it saves; tests set 0). */
+extern uint32_t lss__index_thread_min;
 
 /* Entry i of a deal's history as the public struct (with the amount and
  * owner after it); of a ticket's. No range check. */

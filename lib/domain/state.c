@@ -76,25 +76,74 @@ KEY_FIRST(struct lss_customer);
 KEY_FIRST(struct lss_deal);
 KEY_FIRST(struct lss_ticket);
 
+/* The index of one kind, into a table sized for it (no allocation): the
+ * first key found twice stops it (its ids in dup and at). */
+typedef struct index_job {
+    lss_db *db;
+    unsigned ref;
+    bool twice;
+    uint32_t dup, at;
+} index_job;
+
+static void index_kind(index_job *j)
+{
+    const lss__slab *s = lss__slab_of(j->db, j->ref);
+    lss__keyindex *ix = lss__index_of(j->db, j->ref);
+    for (uint32_t i = 0; i < s->count; i++) {
+        const char *key = *(const char *const *)lss__slab_get(s, i);
+        if (lss__keyindex_add_unique(ix, s, 0, lss__key_hash(key), i, &j->dup) != 0) {
+            j->twice = true;
+            j->at = i;
+            return;
+        }
+    }
+}
+
+static void *index_thread(void *arg)
+{
+    index_kind(arg);
+    return NULL;
+}
+
+uint32_t lss__index_thread_min = 50000u;
+
 /* Index every keyed kind (the key first in each entity). A key that two
  * entities share (a journal no writer of this library wrote: every add
- * checks that its key is new) is damage. */
+ * checks that its key is new) is damage. The tables are sized first, so
+ * the customers (a second thread, for a large database) and the other kinds
+ * (this one) are indexed without allocating, and every failure is reported
+ * here. */
 lss_status lss__index_build(lss_db *db)
 {
+    index_job jobs[LSS__REF_TICKET + 1];
+    uint64_t total = 0;
     for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_TICKET; ref++) {
-        const lss__slab *s = lss__slab_of(db, ref);
-        for (uint32_t i = 0, dup; i < s->count; i++) {
-            const char *key = *(const char *const *)lss__slab_get(s, i);
-            int r = lss__keyindex_add_unique(lss__index_of(db, ref), s, 0, lss__key_hash(key), i, &dup);
-            if (r == 0)
-                continue;
+        jobs[ref] = (index_job){ db, ref, false, 0, 0 };
+        uint32_t n = lss__slab_of(db, ref)->count;
+        total += n;
+        if (!lss__keyindex_presize(lss__index_of(db, ref), n)) {
             for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_TICKET; k++)
                 lss__keyindex_clear(lss__index_of(db, k));
-            if (r < 0)
-                return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
-            return lss__fail(db, LSS_CORRUPT, "%s \"%.128s\" is added twice (as the %s of ids %u and %u)", nouns[ref],
-                             key, nouns[ref], dup, i);
+            return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
         }
+    }
+    pthread_t worker;
+    bool threaded = total >= lss__index_thread_min &&
+                    pthread_create(&worker, NULL, index_thread, &jobs[LSS__REF_CUSTOMER]) == 0;
+    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_TICKET; ref++)
+        if (ref != LSS__REF_CUSTOMER || !threaded)
+            index_kind(&jobs[ref]);
+    if (threaded)
+        pthread_join(worker, NULL);
+    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_TICKET; ref++) {
+        const index_job *j = &jobs[ref];
+        if (!j->twice)
+            continue;
+        const char *key = *(const char *const *)lss__slab_get(lss__slab_of(db, ref), j->at);
+        for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_TICKET; k++)
+            lss__keyindex_clear(lss__index_of(db, k));
+        return lss__fail(db, LSS_CORRUPT, "%s \"%.128s\" is added twice (as the %s of ids %u and %u)", nouns[ref],
+                         key, nouns[ref], j->dup, j->at);
     }
     return LSS_OK;
 }
