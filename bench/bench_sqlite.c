@@ -1437,7 +1437,9 @@ int main(int argc, char **argv)
         for (int k = 1; k < argc && nsizes < 8; k++)
             sizes[nsizes++] = (uint32_t)atol(argv[k]);
     }
-    printf("libsalesservice %s against SQLite %s, one core; durable files in %s\n\n", lss_version(),
+    printf("libsalesservice %s against SQLite %s; SQLite on one core, the library on what it chooses (its report\n"
+           "and its reopen use a second thread on large databases; \"the calling thread only\" is one core);\n"
+           "durable files in %s\n\n", lss_version(),
            sqlite3_libversion(), dir);
     const char *orders[2] = { "customer", "time" };
     int norders = 2;
