@@ -159,6 +159,13 @@ class Metrics(unittest.TestCase):
                 row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
             self.assertEqual(mine, theirs)
             self.assertGreater(mine["sales"]["deals_opened"], 10)
+            with lss.Database() as big:  # large enough for the report's second thread
+                big.generate(customers=16000, seed=5, order="time")
+                self.assertEqual(big.report(threads=0), big.report(threads=1))
+                with self.assertRaises(OverflowError):
+                    big.report(threads=65)
+                with self.assertRaises(TypeError):
+                    big.report(threads="2")
             with lss.Database(path, read_only=True) as db:
                 deals = list(db.deals())
                 self.assertEqual(len(deals), db.count("deal"))
