@@ -41,17 +41,26 @@ void lss_free(void *ptr) { lss__free(ptr); }
 
 /* ---- vec ---------------------------------------------------------------- */
 
+/* The capacity v needs for `extra` more elements: what the caller asks for
+ * first (at least 2), then doubling; 0 if that passes UINT32_MAX / 2. */
+static uint32_t grown_cap(const lss__vec *v, uint32_t extra)
+{
+    uint64_t need = (uint64_t)v->count + extra;
+    if (need > UINT32_MAX / 2)
+        return 0;
+    uint32_t cap = v->cap ? v->cap : need < 2 ? 2 : (uint32_t)need;
+    while (cap < need)
+        cap *= 2;
+    return cap;
+}
+
 lss_status lss__vec_reserve(lss__vec *v, size_t elem, uint32_t extra)
 {
     if (v->cap - v->count >= extra)
         return LSS_OK;
-    uint64_t need = (uint64_t)v->count + extra;
-    if (need > UINT32_MAX / 2)
+    uint32_t cap = grown_cap(v, extra);
+    if (cap == 0)
         return LSS_NOMEM;
-    /* the first allocation is what the caller asks for (at least 2); then doubling */
-    uint32_t cap = v->cap ? v->cap : need < 2 ? 2 : (uint32_t)need;
-    while (cap < need)
-        cap *= 2;
     void *p = lss__realloc(v->data, (size_t)cap * elem);
     if (p == NULL)
         return LSS_NOMEM;
@@ -171,14 +180,8 @@ lss_status lss__pool_reserve(lss__pool *p, lss__vec *v, uint32_t extra)
 {
     if (v->cap - v->count >= extra)
         return LSS_OK;
-    uint64_t need = (uint64_t)v->count + extra;
-    if (need > UINT32_MAX / 2)
-        return LSS_NOMEM;
-    /* the first block is what the caller asks for (at least 2); then doubling */
-    uint32_t cap = v->cap ? v->cap : need < 2 ? 2 : (uint32_t)need;
-    while (cap < need)
-        cap *= 2;
-    return pool_move(p, v, cap) ? LSS_OK : LSS_NOMEM;
+    uint32_t cap = grown_cap(v, extra);
+    return cap && pool_move(p, v, cap) ? LSS_OK : LSS_NOMEM;
 }
 
 void lss__pool_shrink(lss__pool *p, lss__vec *v)

@@ -29,7 +29,6 @@ static lss_status replay_header(void *ctx, const lss__jheader *h)
     return LSS_OK;
 }
 static lss_status replay_event(void *ctx, const lss__event *ev) { return lss__replay(ctx, ev); }
-
 static lss_status lss__index_build_cb(void *ctx) { return lss__index_build(ctx); }
 
 lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
