@@ -672,12 +672,20 @@ static sqlite3_stmt *q_run(sqlite3 *db, const char *sql, lss_time from, lss_time
 
 static int64_t col(sqlite3_stmt *st, int k) { return sqlite3_column_int64(st, k); }
 
-static void sq_report(sqlite3 *db, lss_time from, lss_time to, bool from_given, figs *f)
+/* The figures of each part, in lib_figs' order, from a row of the SQL whose
+ * columns both reports (as of `to` from the histories, and over the current
+ * rows) lay out alike. */
+static sqlite3_stmt *row(sqlite3 *db, const char *sql, lss_time from, lss_time to, int64_t p3, const char *what)
 {
-    f->n = 0;
-    sqlite3_stmt *st = q_run(db, SALES_SQL, from, to, 0);
+    sqlite3_stmt *st = q_run(db, sql, from, to, p3);
     if (sqlite3_step(st) != SQLITE_ROW)
-        die("sales", sqlite3_errmsg(db));
+        die(what, sqlite3_errmsg(db));
+    return st;
+}
+
+/* won, revenue, cycle seconds, lost, open pipeline, weighted x 100 */
+static void sales_figs(figs *f, sqlite3_stmt *st)
+{
     int64_t won = col(st, 0), rev = col(st, 1), cycle = col(st, 2), lost = col(st, 3);
     fig(f, "won", won, 1);
     fig(f, "lost", lost, 1);
@@ -687,21 +695,31 @@ static void sq_report(sqlite3 *db, lss_time from, lss_time to, bool from_given, 
     fig(f, "avg_sales_cycle_days", cycle, won * DAY);
     fig(f, "open_pipeline", col(st, 4), 1);
     fig(f, "weighted_pipeline", col(st, 5), 100);
-    sqlite3_finalize(st);
-    st = q_run(db, FUNNEL_SQL, from, to, 0);
-    sqlite3_step(st);
+}
+
+/* deals opened, then reached qualified .. won, from column `first` on */
+static void funnel_figs(figs *f, sqlite3_stmt *st, int first)
+{
     static const char *const FN[5] = { "funnel prospect", "funnel qualified", "funnel presented",
                                        "funnel negotiated", "funnel won" };
-    fig(f, "deals_opened", col(st, 0), 1);
-    for (int k = 0; k < 5; k++)
-        fig(f, FN[k], col(st, k), 1);
-    sqlite3_finalize(st);
-    st = q_run(db, QUOTA_SQL, from, to, 0);
+    fig(f, "deals_opened", col(st, first), 1);
+    fig(f, FN[0], col(st, first), 1);
+    for (int k = 1; k < 5; k++)
+        fig(f, FN[k], col(st, first + k), 1);
+}
+
+/* one row per quota: target, achieved */
+static void quota_figs(figs *f, sqlite3 *db, const char *sql, lss_time from, lss_time to)
+{
+    sqlite3_stmt *st = q_run(db, sql, from, to, 0);
     while (sqlite3_step(st) == SQLITE_ROW)
         fig(f, "quota attainment", col(st, 1), col(st, 0));
     sqlite3_finalize(st);
-    st = q_run(db, SERVICE_SQL, from, to, 0);
-    sqlite3_step(st);
+}
+
+/* opened, resolved, first-contact resolutions, first resolved, of those reopened, backlog */
+static void ticket_figs(figs *f, sqlite3_stmt *st)
+{
     int64_t opened = col(st, 0), resolved = col(st, 1);
     fig(f, "tickets_opened", opened, 1);
     fig(f, "resolved", resolved, 1);
@@ -709,36 +727,26 @@ static void sq_report(sqlite3 *db, lss_time from, lss_time to, bool from_given, 
     fig(f, "fcr_rate", col(st, 2), resolved);
     fig(f, "reopen_rate", col(st, 4), col(st, 3));
     fig(f, "backlog", col(st, 5), 1);
-    sqlite3_finalize(st);
-    st = q_run(db, AHT_SQL, from, to, 0);
-    sqlite3_step(st);
-    fig(f, "aht_seconds", col(st, 0), col(st, 1));
-    sqlite3_finalize(st);
-    st = q_run(db, CSAT_SQL, from, to, 0);
-    sqlite3_step(st);
-    fig(f, "csat_percent", 100 * col(st, 1), col(st, 0));
-    fig(f, "csat_mean", col(st, 2), col(st, 0));
-    sqlite3_finalize(st);
+}
+
+/* count, sum, median, p90 of the first responses (k 0) or resolutions (k 1) */
+static void duration_figs(figs *f, sqlite3_stmt *st, int k)
+{
     static const char *const DN[2][4] = { { "first_response count", "first_response mean", "first_response median",
                                             "first_response p90" },
                                           { "resolution count", "resolution mean", "resolution median",
                                             "resolution p90" } };
-    for (int k = 0; k < 2; k++) {
-        st = q_run(db, DURATION_SQL, from, to, k ? 5 : 2);
-        sqlite3_step(st);
-        int64_t n = col(st, 0);
-        fig(f, DN[k][0], n, 1);
-        fig(f, DN[k][1], col(st, 1), n);
-        fig(f, DN[k][2], col(st, 2), n ? 1 : 0);
-        fig(f, DN[k][3], col(st, 3), n ? 1 : 0);
-        sqlite3_finalize(st);
-    }
-    st = q_run(db, SLA_SQL, from, to, 0);
-    sqlite3_step(st);
-    fig(f, "sla_compliance", col(st, 1), col(st, 0));
-    sqlite3_finalize(st);
-    st = q_run(db, REL_SQL, from, to, 0);
-    sqlite3_step(st);
+    int64_t n = col(st, 0);
+    fig(f, DN[k][0], n, 1);
+    fig(f, DN[k][1], col(st, 1), n);
+    fig(f, DN[k][2], col(st, 2), n ? 1 : 0);
+    fig(f, DN[k][3], col(st, 3), n ? 1 : 0);
+}
+
+/* added, of those converted as leads, converted in W, active, buyers, repeat buyers, referrals, value;
+ * retention as given */
+static void rel_figs(figs *f, sqlite3_stmt *st, int64_t ret_num, int64_t ret_den)
+{
     int64_t added = col(st, 0), buyers = col(st, 4);
     fig(f, "lead_conversion_rate", col(st, 1), added);
     fig(f, "customers_added", added, 1);
@@ -747,7 +755,39 @@ static void sq_report(sqlite3 *db, lss_time from, lss_time to, bool from_given, 
     fig(f, "repeat_purchase_rate", col(st, 5), buyers);
     fig(f, "referrals", col(st, 6), 1);
     fig(f, "avg_customer_value", col(st, 7), buyers);
-    fig(f, "retention_rate", col(st, 9), from_given ? col(st, 8) : 0);
+    fig(f, "retention_rate", ret_num, ret_den);
+}
+
+static void sq_report(sqlite3 *db, lss_time from, lss_time to, bool from_given, figs *f)
+{
+    f->n = 0;
+    sqlite3_stmt *st = row(db, SALES_SQL, from, to, 0, "sales");
+    sales_figs(f, st);
+    sqlite3_finalize(st);
+    st = row(db, FUNNEL_SQL, from, to, 0, "funnel");
+    funnel_figs(f, st, 0);
+    sqlite3_finalize(st);
+    quota_figs(f, db, QUOTA_SQL, from, to);
+    st = row(db, SERVICE_SQL, from, to, 0, "service");
+    ticket_figs(f, st);
+    sqlite3_finalize(st);
+    st = row(db, AHT_SQL, from, to, 0, "handle time");
+    fig(f, "aht_seconds", col(st, 0), col(st, 1));
+    sqlite3_finalize(st);
+    st = row(db, CSAT_SQL, from, to, 0, "csat");
+    fig(f, "csat_percent", 100 * col(st, 1), col(st, 0));
+    fig(f, "csat_mean", col(st, 2), col(st, 0));
+    sqlite3_finalize(st);
+    for (int k = 0; k < 2; k++) {
+        st = row(db, DURATION_SQL, from, to, k ? 5 : 2, "durations");
+        duration_figs(f, st, k);
+        sqlite3_finalize(st);
+    }
+    st = row(db, SLA_SQL, from, to, 0, "sla");
+    fig(f, "sla_compliance", col(st, 1), col(st, 0));
+    sqlite3_finalize(st);
+    st = row(db, REL_SQL, from, to, 0, "relationship");
+    rel_figs(f, st, col(st, 9), from_given ? col(st, 8) : 0);
     sqlite3_finalize(st);
 }
 
@@ -916,65 +956,29 @@ static const char CUR_REL_SQL[] =
 static void sq_report_current(sqlite3 *db, lss_time from, lss_time to, figs *f)
 {
     f->n = 0;
-    sqlite3_stmt *st = q_run(db, CUR_SALES_SQL, from, to, 0);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        die("current sales", sqlite3_errmsg(db));
-    int64_t won = col(st, 0), rev = col(st, 1), cycle = col(st, 2), lost = col(st, 3);
-    fig(f, "won", won, 1);
-    fig(f, "lost", lost, 1);
-    fig(f, "revenue", rev, 1);
-    fig(f, "win_rate", won, won + lost);
-    fig(f, "avg_deal_size", rev, won);
-    fig(f, "avg_sales_cycle_days", cycle, won * DAY);
-    fig(f, "open_pipeline", col(st, 4), 1);
-    fig(f, "weighted_pipeline", col(st, 5), 100);
-    for (int k = 0; k < 6; k++)
-        fig(f, "deals_opened/funnel", col(st, 6 + (k ? k - 1 : 0)), 1);
+    sqlite3_stmt *st = row(db, CUR_SALES_SQL, from, to, 0, "current sales");
+    sales_figs(f, st);
+    funnel_figs(f, st, 6);
     sqlite3_finalize(st);
-    st = q_run(db, CUR_QUOTA_SQL, from, to, 0);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        fig(f, "quota attainment", col(st, 1), col(st, 0));
-    sqlite3_finalize(st);
-    st = q_run(db, CUR_SERVICE_SQL, from, to, 0);
-    sqlite3_step(st);
-    int64_t opened = col(st, 0), resolved = col(st, 1);
-    fig(f, "tickets_opened", opened, 1);
-    fig(f, "resolved", resolved, 1);
-    fig(f, "resolution_rate", resolved, opened);
-    fig(f, "fcr_rate", col(st, 2), resolved);
-    fig(f, "reopen_rate", col(st, 4), col(st, 3));
-    fig(f, "backlog", col(st, 5), 1);
+    quota_figs(f, db, CUR_QUOTA_SQL, from, to);
+    st = row(db, CUR_SERVICE_SQL, from, to, 0, "current service");
+    ticket_figs(f, st);
     fig(f, "aht_seconds", col(st, 6), col(st, 7));
     fig(f, "csat_percent", 100 * col(st, 9), col(st, 8));
     fig(f, "csat_mean", col(st, 10), col(st, 8));
     sqlite3_finalize(st);
     for (int k = 0; k < 2; k++) {
-        st = q_run(db, CUR_DURATION_SQL, from, to, k);
-        sqlite3_step(st);
-        int64_t n = col(st, 0);
-        fig(f, "duration count", n, 1);
-        fig(f, "duration mean", col(st, 1), n);
-        fig(f, "duration median", col(st, 2), n ? 1 : 0);
-        fig(f, "duration p90", col(st, 3), n ? 1 : 0);
+        st = row(db, CUR_DURATION_SQL, from, to, k, "current durations");
+        duration_figs(f, st, k);
         sqlite3_finalize(st);
     }
-    st = q_run(db, CUR_SLA_SQL, from, to, 0);
-    sqlite3_step(st);
+    st = row(db, CUR_SLA_SQL, from, to, 0, "current sla");
     fig(f, "sla_compliance", col(st, 1), col(st, 0));
     sqlite3_finalize(st);
-    st = q_run(db, CUR_REL_SQL, from, to, 0);
-    sqlite3_step(st);
+    st = row(db, CUR_REL_SQL, from, to, 0, "current relationship");
     if (col(st, 8) != 0)
         die("current rows", "the window must start before every customer");
-    int64_t added = col(st, 0), buyers = col(st, 4);
-    fig(f, "lead_conversion_rate", col(st, 1), added);
-    fig(f, "customers_added", added, 1);
-    fig(f, "customers_converted", col(st, 2), 1);
-    fig(f, "active_customers", col(st, 3), 1);
-    fig(f, "repeat_purchase_rate", col(st, 5), buyers);
-    fig(f, "referrals", col(st, 6), 1);
-    fig(f, "avg_customer_value", col(st, 7), buyers);
-    fig(f, "retention_rate", 0, 0); /* nobody was a customer at `from` */
+    rel_figs(f, st, 0, 0); /* nobody was a customer at `from` */
     sqlite3_finalize(st);
 }
 

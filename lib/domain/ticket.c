@@ -176,6 +176,18 @@ void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
 
 static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running);
 
+/* Set a first mark (first contact, first resolve) unless it is set: its
+ * seconds after the opening, and `missed` if the SLA clock had passed
+ * `target` by then. */
+static void first_mark(lss_ticket *t, uint32_t *mark, uint32_t after, lss_time at, int64_t target, unsigned missed)
+{
+    if (*mark != LSS__MARK_NONE)
+        return;
+    *mark = after;
+    if (sla_clock(t, at, NULL) > target)
+        t->marks |= (uint8_t)missed;
+}
+
 /* Keep t's marks as the change of `kind` at `at` (not yet in the history) makes them. */
 static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, const lss__cmd *c)
 {
@@ -188,11 +200,7 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
         t->assignee = c->e[1];
         break;
     case LSS_TICKET_EV_CONTACT:
-        if (t->contact_after == LSS__MARK_NONE) {
-            t->contact_after = after;
-            if (sla_clock(t, at, NULL) > t->sla_response)
-                t->marks |= LSS__TM_RESPONSE_MISSED;
-        }
+        first_mark(t, &t->contact_after, after, at, t->sla_response, LSS__TM_RESPONSE_MISSED);
         if (t->resolve_after == LSS__MARK_NONE && t->contacts_before_resolve < UINT8_MAX)
             t->contacts_before_resolve++;
         if (__builtin_add_overflow(t->handle_sum, (uint32_t)c->ev.i[0], &t->handle_sum))
@@ -200,11 +208,7 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
         t->contacts++;
         break;
     case LSS_TICKET_EV_RESOLVE:
-        if (t->resolve_after == LSS__MARK_NONE) {
-            t->resolve_after = after;
-            if (sla_clock(t, at, NULL) > t->sla_resolution)
-                t->marks |= LSS__TM_RESOLUTION_MISSED;
-        }
+        first_mark(t, &t->resolve_after, after, at, t->sla_resolution, LSS__TM_RESOLUTION_MISSED);
         break;
     case LSS_TICKET_EV_REOPEN:
         t->reopened = 1;
