@@ -386,7 +386,7 @@ lss_status lss__changes_reserve(lss_customer *c)
 
 lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
 {
-    lss_time last_win = LSS_TIME_NONE, last_churn = LSS_TIME_NONE;
+    lss_time last_win = LSS_TIME_NONE;
     if (c == NULL)
         return (lss_customer_state)-1;
     if (LSS__ADDED_AT(c) >= t)
@@ -397,6 +397,14 @@ lss_customer_state lss_customer_state_at(const lss_customer *c, lss_time t)
         if (won != LSS_TIME_NONE && won < t && won > last_win)
             last_win = won;
     }
+    return lss__customer_state_given(c, t, last_win);
+}
+
+lss_customer_state lss__customer_state_given(const lss_customer *c, lss_time t, lss_time last_win)
+{
+    lss_time last_churn = LSS_TIME_NONE;
+    if (LSS__ADDED_AT(c) >= t)
+        return LSS_CUSTOMER_STATE_PROSPECT;
     for (uint32_t i = 0; i < lss__changes_count(c); i++) {
         const lss__customer_change *x = LSS__CHANGE(c, i);
         if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at > last_churn)

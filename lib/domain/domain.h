@@ -385,6 +385,9 @@ void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m);
  * count). */
 void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time first_response,
                               lss_time first_resolution, lss_sla_outcome *response, lss_sla_outcome *resolution);
+/* lss_customer_state_at(c, t) given the time of c's latest win before t
+ * (LSS_TIME_NONE: none), for a pass that has gathered the wins itself. */
+lss_customer_state lss__customer_state_given(const lss_customer *c, lss_time t, lss_time last_win);
 void lss__tickets_free(lss_db *db);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);

@@ -242,18 +242,6 @@ typedef struct cust_wins {
     bool overflow; /* value exceeds 64 bits */
 } cust_wins;
 
-/* The customer's state at t (lss_customer_state_at) given its latest win before t. */
-static bool active_at(const lss_customer *c, lss_time t, lss_time last_win)
-{
-    if (LSS__ADDED_AT(c) >= t || last_win == LSS_TIME_NONE)
-        return false;
-    for (uint32_t i = 0; i < lss__changes_count(c); i++) {
-        const lss__customer_change *x = LSS__CHANGE(c, i);
-        if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at >= last_win)
-            return false; /* a win strictly after the latest churn makes the customer active again */
-    }
-    return true;
-}
 
 /* The customer pass: relationship metrics and lead conversion (segment only). */
 lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m)
@@ -296,9 +284,10 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
             lead_num += w->n > 0;
         }
         r.customers_converted += in_window(w->first, m);
-        bool active = active_at(c, m->to, w->last);
+        bool active = lss__customer_state_given(c, m->to, w->last) == LSS_CUSTOMER_STATE_ACTIVE;
         r.active_customers += active;
-        if (m->from_given != LSS_TIME_NONE && active_at(c, m->from, w->last_before_from)) {
+        if (m->from_given != LSS_TIME_NONE &&
+            lss__customer_state_given(c, m->from, w->last_before_from) == LSS_CUSTOMER_STATE_ACTIVE) {
             ret_den++;
             ret_num += active;
         }
