@@ -85,17 +85,6 @@ lss_status lss__bytes_reserve(void *pp, size_t *cap, size_t len, size_t more, si
     return LSS_OK;
 }
 
-void lss__vec_shrink(lss__vec *v, size_t elem)
-{
-    if (v->count == 0 || v->cap == v->count)
-        return;
-    void *p = lss__realloc(v->data, (size_t)v->count * elem);
-    if (p != NULL) {
-        v->data = p;
-        v->cap = v->count;
-    }
-}
-
 void lss__vec_free(lss__vec *v)
 {
     lss__free(v->data);

@@ -43,9 +43,6 @@ typedef struct lss__vec {
     uint32_t cap;
 } lss__vec;
 lss_status lss__vec_reserve(lss__vec *v, size_t elem, uint32_t extra);
-/* Give back the room beyond count (a history that is final, or nearly so);
- * keeps the vector as it is if the allocator says no. */
-void lss__vec_shrink(lss__vec *v, size_t elem);
 /* A growable byte buffer *p of *cap bytes holding len: make room for `more`
  * (doubling from `first`). On failure nothing changes. */
 lss_status lss__bytes_reserve(void *p, size_t *cap, size_t len, size_t more, size_t first);
@@ -58,8 +55,10 @@ void lss__vec_free(lss__vec *v);
  * a free list per capacity, instead of a malloc of its own (no allocator call
  * in the common case, no per-block header); a larger one in lss__malloc'd
  * memory. A vector holds pool storage exactly when 0 < cap <= LSS__POOL_MAX.
- * Functions as lss__vec_reserve, _shrink and _free; lss__pool_free gives back
- * every chunk at once. */
+ * lss__pool_reserve works as lss__vec_reserve; lss__pool_shrink gives back the
+ * room beyond count (a history that is final; without memory it keeps it);
+ * lss__pool_release as lss__vec_free; lss__pool_free gives back every chunk
+ * at once. */
 #define LSS__POOL_MAX 16u
 struct lss__pool_chunk;
 typedef struct lss__pool {

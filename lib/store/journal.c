@@ -467,8 +467,9 @@ typedef struct scan_ahead {
     pthread_cond_t cv;
     scanner ring[SCAN_RING];
     unsigned made, taken; /* states handed over and taken (the ring holds made - taken) */
-    bool stop, done;      /* the replay needs no more; the scanner has reached the end or a bad record */
+    bool stop;            /* the replay needs no more */
     scanner sc;
+    pthread_t thread;
 } scan_ahead;
 
 static void *scan_thread(void *arg)
@@ -484,13 +485,41 @@ static void *scan_thread(void *arg)
         if (!stop) {
             a->ring[a->made % SCAN_RING] = a->sc;
             a->made++;
-            a->done = last;
             pthread_cond_broadcast(&a->cv);
         }
         pthread_mutex_unlock(&a->mu);
         if (stop || last)
             return NULL;
     }
+}
+
+/* Start the scanner on a second thread from state sc; false (nothing to
+ * undo) if the system gives no mutex, condition or thread. */
+static bool scan_ahead_start(scan_ahead *a, const scanner *sc)
+{
+    memset(a, 0, sizeof *a);
+    a->sc = *sc;
+    if (pthread_mutex_init(&a->mu, NULL) != 0)
+        return false;
+    if (pthread_cond_init(&a->cv, NULL) == 0) {
+        if (pthread_create(&a->thread, NULL, scan_thread, a) == 0)
+            return true;
+        pthread_cond_destroy(&a->cv);
+    }
+    pthread_mutex_destroy(&a->mu);
+    return false;
+}
+
+/* Stop the scanner wherever it is and wait for it. */
+static void scan_ahead_stop(scan_ahead *a)
+{
+    pthread_mutex_lock(&a->mu);
+    a->stop = true;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+    pthread_join(a->thread, NULL);
+    pthread_cond_destroy(&a->cv);
+    pthread_mutex_destroy(&a->mu);
 }
 
 /* The next state of the scan: from the scanner thread if there is one, else scanned here. */
@@ -522,21 +551,7 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
         lss__free(scratch);
         return lss__fail(db, LSS_NOMEM, "journal: out of memory");
     }
-    pthread_t scanner_thread;
-    bool threaded = false;
-    if (ahead) {
-        memset(ahead, 0, sizeof *ahead);
-        ahead->sc = sc;
-        if (pthread_mutex_init(&ahead->mu, NULL) == 0) {
-            if (pthread_cond_init(&ahead->cv, NULL) == 0) {
-                threaded = pthread_create(&scanner_thread, NULL, scan_thread, ahead) == 0;
-                if (!threaded)
-                    pthread_cond_destroy(&ahead->cv);
-            }
-            if (!threaded)
-                pthread_mutex_destroy(&ahead->mu);
-        }
-    }
+    bool threaded = ahead && scan_ahead_start(ahead, &sc);
     lss_status st = LSS_OK;
     size_t applied = LSS__J_HEADER;
     bool dropped_damage = false;
@@ -577,15 +592,8 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
         if (sc.why || sc.off >= size)
             break;
     }
-    if (threaded) {
-        pthread_mutex_lock(&ahead->mu);
-        ahead->stop = true;
-        pthread_cond_broadcast(&ahead->cv);
-        pthread_mutex_unlock(&ahead->mu);
-        pthread_join(scanner_thread, NULL);
-        pthread_cond_destroy(&ahead->cv);
-        pthread_mutex_destroy(&ahead->mu);
-    }
+    if (threaded)
+        scan_ahead_stop(ahead);
     lss__free(ahead);
     lss__free(scratch);
     if (st != LSS_OK)
