@@ -647,8 +647,8 @@ static void test_open_options_and_allocator(void **state)
     o.pipeline = (lss_pipeline_mode)5;
     EXPECT(lss_db_open(&db, NULL, &o), LSS_INVALID, "pipeline mode 5");
     o = (lss_open_options)LSS_OPEN_OPTIONS_INIT;
-    o.version = 2;
-    EXPECT(lss_db_open(&db, NULL, &o), LSS_VERSION, "options version 2");
+    o.version = 3;
+    EXPECT(lss_db_open(&db, NULL, &o), LSS_VERSION, "options version 3");
     EXPECT(lss_open_options_init(&o, 3), LSS_VERSION, "version 3");
     lss_allocator a = { LSS_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL };
     EXPECT(lss_set_allocator(&a), LSS_INVALID, "must all be set");

@@ -124,7 +124,8 @@ lss_status lss__command(lss_db *db, lss__cmd *c, const void **out)
     if (!(st = gate(db, d->name, d->saves)) && !(st = lss__check_time(db, d->name, "at", c->ev.at)) &&
         !(st = d->check(db, c))) {
         name_ids(c, d);
-        st = run(db, c, d);
+        if ((st = run(db, c, d)) == LSS_OK)
+            lss__ckpt_auto(db);
     }
     lss__unlock(db);
     if (st == LSS_OK && out)

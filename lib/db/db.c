@@ -1,5 +1,7 @@
 /* Opening, closing and locking a database; version; the test dump. */
-#include "db/db.h"
+#include "db/checkpoint.h"
+
+#include <stdatomic.h>
 
 #include <stddef.h>
 #include <stdio.h>
@@ -7,16 +9,51 @@
 const char *lss_version(void) { return LSS_VERSION_STRING; }
 int lss_version_number(void) { return LSS_VERSION_NUMBER; }
 
+/* Bytes of lss_open_options as version 1 knew it. */
+#define OPTIONS_V1_SIZE offsetof(lss_open_options, checkpoint_bytes)
+
 lss_status lss_open_options_init(lss_open_options *opts, unsigned int version)
 {
     if (opts == NULL)
         return lss__fail(NULL, LSS_INVALID, "open options: NULL argument");
-    if (version != LSS_OPEN_OPTIONS_VERSION)
-        return lss__fail(NULL, LSS_VERSION, "open options: version %u is not supported (expected %d)", version,
-                         LSS_OPEN_OPTIONS_VERSION);
+    if (version != 1 && version != LSS_OPEN_OPTIONS_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open options: version %u is not supported (expected 1 or %d)",
+                         version, LSS_OPEN_OPTIONS_VERSION);
     lss_open_options def = LSS_OPEN_OPTIONS_INIT;
-    *opts = def;
+    def.version = version;
+    memcpy(opts, &def, version == 1 ? OPTIONS_V1_SIZE : sizeof def); /* a version 1 struct is shorter */
     return LSS_OK;
+}
+
+/* ---- the state ------------------------------------------------------------ */
+
+static void state_init(lss_db *db)
+{
+    db->events = 0;
+    db->last_time = LSS_TIME_NONE;
+    memset(&db->text, 0, sizeof db->text);
+    lss__intern_init(&db->teams);
+    lss__intern_init(&db->segments);
+    lss__slab_init(&db->members, sizeof(lss_member));
+    lss__slab_init(&db->customers, sizeof(lss_customer));
+    lss__slab_init(&db->deals, sizeof(lss_deal));
+    lss__pool_init(&db->hist, sizeof(lss__deal_change));
+    lss__slab_init(&db->activities, sizeof(lss_activity));
+    lss__slab_init(&db->tickets, sizeof(lss_ticket));
+    memset(&db->prob, 0, sizeof db->prob);
+    memset(&db->sla, 0, sizeof db->sla);
+}
+
+static void state_free(lss_db *db)
+{
+    lss__tickets_free(db);
+    lss__pipeline_free(db);
+    lss__pool_free(&db->hist);
+    lss__customers_free(db);
+    lss__team_free(db);
+    lss__intern_free(&db->teams);
+    lss__intern_free(&db->segments);
+    lss__arena_free(&db->text);
 }
 
 /* The replay of an existing journal: its settings, its events, then the
@@ -29,19 +66,44 @@ static lss_status replay_header(void *ctx, const lss__jheader *h)
     return LSS_OK;
 }
 static lss_status replay_event(void *ctx, const lss__event *ev) { return lss__replay(ctx, ev); }
+static lss_status replay_resume(void *ctx, uint32_t salt, uint64_t size, lss__jresume *at, char *note,
+                                size_t note_size)
+{
+    lss_db *db = ctx;
+    bool used;
+    lss_status st = lss__ckpt_load(db, db->ckpt_path, salt, size, at, note, note_size, &used);
+    db->ckpt_base = used ? at->offset : 0; /* without one, the whole journal counts as grown */
+    if (st != LSS_OK || !used) {
+        state_free(db);
+        state_init(db);
+    }
+    return st;
+}
+static void replay_discard(void *ctx)
+{
+    lss_db *db = ctx;
+    state_free(db);
+    state_init(db);
+    db->ckpt_base = 0;
+}
 static lss_status lss__index_build_cb(void *ctx) { return lss__index_build(ctx); }
 
-lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
+static lss_status open_db(lss_db **out, const char *path, const lss_open_options *given, unsigned internal)
 {
-    lss_open_options def = LSS_OPEN_OPTIONS_INIT;
+    lss_open_options def = LSS_OPEN_OPTIONS_INIT, o = def;
+    const lss_open_options *opts = &o;
     if (out == NULL)
         return lss__fail(NULL, LSS_INVALID, "open: NULL output");
     *out = NULL;
-    if (opts == NULL)
-        opts = &def;
-    if (opts->version != LSS_OPEN_OPTIONS_VERSION)
-        return lss__fail(NULL, LSS_VERSION, "open: options version %u is not supported (expected %d)",
-                         opts->version, LSS_OPEN_OPTIONS_VERSION);
+    if (given && given->version != 1 && given->version != LSS_OPEN_OPTIONS_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open: options version %u is not supported (expected 1 or %d)",
+                         given->version, LSS_OPEN_OPTIONS_VERSION);
+    if (given)
+        memcpy(&o, given, given->version == 1 ? OPTIONS_V1_SIZE : sizeof o);
+    if ((o.flags & LSS__OPEN_UNLOCKED) && !internal)
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path ? path : "",
+                         LSS__OPEN_UNLOCKED);
+    o.flags |= internal;
     char currency[4];
     memcpy(currency, opts->currency, sizeof currency);
     if (currency[0] == '\0')
@@ -67,30 +129,36 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     pthread_mutexattr_destroy(&attr);
     memcpy(db->currency, currency, 4);
     db->pipeline = opts->pipeline;
-    db->last_time = LSS_TIME_NONE;
-    lss__intern_init(&db->teams);
-    lss__intern_init(&db->segments);
-    lss__slab_init(&db->members, sizeof(lss_member));
-    lss__slab_init(&db->customers, sizeof(lss_customer));
-    lss__slab_init(&db->deals, sizeof(lss_deal));
-    lss__pool_init(&db->hist, sizeof(lss__deal_change));
-    lss__slab_init(&db->activities, sizeof(lss_activity));
-    lss__slab_init(&db->tickets, sizeof(lss_ticket));
+    state_init(db);
     lss__db_opened();
     lss__schema_init();
     if (path != NULL) {
         lss__jheader fresh;
         memcpy(fresh.currency, currency, 4);
         fresh.pipeline = opts->pipeline;
-        lss__journal_reader rd = { replay_header, replay_event, lss__index_build_cb, db };
+        lss__journal_reader rd = { replay_header, replay_resume, replay_discard, replay_event,
+                                   lss__index_build_cb, db };
+        db->ckpt_path = path;
         lss_status st = lss__journal_open(&db->journal, db, path, opts, &fresh, &rd);
+        db->ckpt_path = NULL;
         if (st != LSS_OK) {
             lss_db_close(db);
             return st;
         }
+        lss_recovery rec;
+        lss__journal_recovery(db->journal, &rec);
+        bool ro = lss__journal_read_only(db->journal);
+        db->ckpt_every = ro ? 0 : o.checkpoint_bytes;
+        if (!ro && rec.checkpoint_note[0])
+            (void)lss__ckpt_remove(db, path); /* a writer clears away a checkpoint it left aside */
     }
     *out = db;
     return LSS_OK;
+}
+
+lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
+{
+    return open_db(out, path, opts, 0);
 }
 
 void lss_db_close(lss_db *db)
@@ -102,18 +170,12 @@ void lss_db_close(lss_db *db)
         db->tx_active = 0;
         lss__unlock(db); /* the lock lss_tx_begin took */
     }
+    lss__ckpt_reap(db, true);
     lss__journal_close(db->journal);
     db->journal = NULL;
     lss__free(db->undo.data);
     lss__free(db->undo_bytes);
-    lss__tickets_free(db);
-    lss__pipeline_free(db);
-    lss__pool_free(&db->hist);
-    lss__customers_free(db);
-    lss__team_free(db);
-    lss__intern_free(&db->teams);
-    lss__intern_free(&db->segments);
-    lss__arena_free(&db->text);
+    state_free(db);
     pthread_mutex_destroy(&db->h.mu);
     lss__errmsg_forget(db);
     lss__free(db);
@@ -211,10 +273,147 @@ lss_status lss_db_compact(lss_db *db)
     } else if (!(st = lss__db_writable(db, ctx)) && !(st = lss__event_refs(db, &refs, &n))) {
         compaction cp = { db, refs };
         lss__journal_source src = { n, compacted_event, &cp };
-        st = lss__journal_compact(db->journal, &src);
+        /* the checkpoint goes first: it may hold what customer.erase took away */
+        lss__ckpt_reap(db, true);
+        if (!(st = lss__ckpt_remove(db, lss__journal_path(db->journal))) &&
+            !(st = lss__journal_compact(db->journal, &src)))
+            db->ckpt_base = lss__journal_size(db->journal);
     }
     lss__free(refs);
     lss__unlock(db);
+    return st;
+}
+
+/* ---- checkpoints -------------------------------------------------------- */
+
+/* An automatic checkpoint: the copy taken under the lock, written by a
+ * thread of its own while changes go on. */
+typedef struct lss__ckpt_job {
+    pthread_t thread;
+    lss__ckpt *img;
+    char *path;
+    atomic_bool done;
+} ckpt_job;
+
+static void *ckpt_main(void *arg)
+{
+    ckpt_job *j = arg;
+    (void)lss__ckpt_write(NULL, j->path, j->img); /* a failure leaves the previous one: the journal is the truth */
+    atomic_store(&j->done, true);
+    return NULL;
+}
+
+void lss__ckpt_reap(lss_db *db, bool wait)
+{
+    ckpt_job *j = db->ckpt_job;
+    if (j == NULL || (!wait && !atomic_load(&j->done)))
+        return;
+    pthread_join(j->thread, NULL);
+    lss__ckpt_free(j->img);
+    lss__free(j->path);
+    lss__free(j);
+    db->ckpt_job = NULL;
+}
+
+/* The copy of the state and the journal position it covers (the caller
+ * holds the lock). */
+static lss_status ckpt_copy(lss_db *db, lss__ckpt **out)
+{
+    lss__jresume at;
+    uint32_t salt;
+    lss_status st = lss__journal_anchor(db->journal, db->events, &salt, &at);
+    if (st == LSS_OK && (st = lss__ckpt_take(db, out)) == LSS_OK)
+        lss__ckpt_set_position(*out, salt, &at);
+    return st;
+}
+
+void lss__ckpt_auto(lss_db *db)
+{
+    if (db->ckpt_every == 0 || db->tx_active || db->journal == NULL ||
+        lss__journal_size(db->journal) - db->ckpt_base < db->ckpt_every)
+        return;
+    lss__ckpt_reap(db, false);
+    if (db->ckpt_job)
+        return; /* the previous one is still being written */
+    db->ckpt_base = lss__journal_size(db->journal); /* tried once per threshold, whatever comes of it */
+    ckpt_job *j = lss__malloc(sizeof *j);
+    const char *jp = lss__journal_path(db->journal);
+    if (j == NULL)
+        return;
+    memset(j, 0, sizeof *j);
+    atomic_init(&j->done, false);
+    j->path = lss__malloc(strlen(jp) + 1);
+    if (j->path == NULL || ckpt_copy(db, &j->img) != LSS_OK) {
+        lss__free(j->path);
+        lss__free(j);
+        lss__errmsg_forget(db); /* nothing failed that the caller asked for */
+        return;
+    }
+    strcpy(j->path, jp);
+    if (pthread_create(&j->thread, NULL, ckpt_main, j) != 0) {
+        lss__ckpt_free(j->img);
+        lss__free(j->path);
+        lss__free(j);
+        return;
+    }
+    db->ckpt_job = j;
+}
+
+/* In memory, read-only or in a transaction: the reason, else NULL. */
+static const char *ckpt_misuse(const lss_db *db)
+{
+    return db->journal == NULL                    ? "an in-memory database has no journal"
+           : lss__journal_read_only(db->journal) ? "the database is open read-only"
+           : db->tx_active                       ? "a transaction is open"
+                                                 : NULL;
+}
+
+lss_status lss_db_checkpoint(lss_db *db)
+{
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "checkpoint: NULL database");
+    lss__lock(db);
+    const char *why = ckpt_misuse(db);
+    lss__ckpt *img = NULL;
+    lss_status st = why ? lss__fail(db, LSS_MISUSE, "checkpoint: %s", why) : lss__db_writable(db, "checkpoint");
+    if (st == LSS_OK) {
+        lss__ckpt_reap(db, true);
+        if ((st = ckpt_copy(db, &img)) == LSS_OK)
+            db->ckpt_base = lss__journal_size(db->journal);
+    }
+    lss__unlock(db);
+    if (st == LSS_OK) {
+        st = lss__ckpt_write(db, lss__journal_path(db->journal), img);
+        lss__ckpt_free(img);
+    }
+    return st;
+}
+
+lss_status lss_db_verify_state(lss_db *db)
+{
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "verify: NULL database");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    lss__ckpt *mine = NULL, *theirs = NULL;
+    lss_db *other = NULL;
+    if (db->journal == NULL || db->tx_active) {
+        st = lss__fail(db, LSS_MISUSE, "verify: %s",
+                       db->journal == NULL ? "an in-memory database has no journal" : "a transaction is open");
+    } else if ((st = lss__ckpt_take(db, &mine)) == LSS_OK) {
+        lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+        o.flags = LSS_OPEN_READ_ONLY;
+        if ((st = open_db(&other, lss__journal_path(db->journal), &o, LSS__OPEN_UNLOCKED)) != LSS_OK)
+            st = lss__fail(db, st, "verify: the journal replayed from the start: %s", lss_errmsg());
+        else if ((st = lss__ckpt_take(other, &theirs)) != LSS_OK)
+            st = lss__fail(db, st, "verify: %s", lss_db_errmsg(other));
+        else
+            st = lss__ckpt_compare(db, mine, theirs);
+    }
+    lss__unlock(db);
+    lss__ckpt_free(mine);
+    lss__ckpt_free(theirs);
+    lss_db_close(other);
     return st;
 }
 
@@ -273,6 +472,9 @@ lss_status lss_tx_commit(lss_db *db)
     st = lss__journal_tx_commit(db->journal, db->events);
     if (st != LSS_OK)
         lss__rollback(db, &db->tx_sp);
+    db->tx_active = 0;
+    if (st == LSS_OK)
+        lss__ckpt_auto(db);
     tx_end(db);
     return st;
 }

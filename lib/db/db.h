@@ -26,4 +26,10 @@ lss_status lss__db_writable(lss_db *db, const char *ctx);
  * journal's header is rewritten); `where` prefixes the messages. */
 lss_status lss__db_configure(lss_db *db, const char *currency, int pipeline, const char *where);
 
+/* After a change outside a transaction (or a commit), with the lock held:
+ * start an automatic checkpoint if the journal has grown enough. */
+void lss__ckpt_auto(lss_db *db);
+/* Finish an automatic checkpoint's thread (wait: even if still writing). */
+void lss__ckpt_reap(lss_db *db, bool wait);
+
 #endif

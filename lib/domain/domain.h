@@ -297,6 +297,11 @@ struct lss_db {
     lss__vec undo;                /* lss__undo_entry */
     unsigned char *undo_bytes;
     size_t undo_len, undo_cap;
+    /* checkpoints (lib/db/checkpoint.c) */
+    uint64_t ckpt_every;           /* write one by itself after this many journal bytes (0: never) */
+    uint64_t ckpt_base;            /* the journal's size at the latest checkpoint, or at the open */
+    struct lss__ckpt_job *ckpt_job; /* the one being written on its own thread, or NULL */
+    const char *ckpt_path;         /* while opening: the journal's path */
 };
 
 /* The sequence number the change being made will get. */
@@ -358,8 +363,10 @@ lss_status lss__by_id(const void **out, const lss_db *db, unsigned ref, uint32_t
     } while (0)
 
 /* The key index (the four hash tables). While the journal is replayed it is
- * not kept (the records name entities by id); lss__index_build builds it at
- * the end of the replay, refusing a key that two entities share
+ * not kept (the records name entities by id); lss__index_build adds the
+ * entities it lacks at the end of the replay (all of them, or those after a
+ * checkpoint, which holds the index of its own), refusing a key that two
+ * entities share
  * (LSS_CORRUPT), and the calls keep it from then on. */
 lss_status lss__index_build(lss_db *db);
 /* From this many keyed entities on, the customers are indexed on a second

@@ -18,6 +18,7 @@ static const size_t index_off[] = {
 static const size_t id_off[] = {
     [LSS__REF_MEMBER] = offsetof(lss_member, id), [LSS__REF_CUSTOMER] = offsetof(lss_customer, id),
     [LSS__REF_DEAL] = offsetof(lss_deal, id),     [LSS__REF_TICKET] = offsetof(lss_ticket, id),
+    [LSS__REF_ACTIVITY] = offsetof(lss_activity, id),
 };
 static const char *const nouns[] = { NULL, "member", "customer", "deal", "ticket", "activity" };
 
@@ -89,7 +90,7 @@ static void index_kind(index_job *j)
 {
     const lss__slab *s = lss__slab_of(j->db, j->ref);
     lss__keyindex *ix = lss__index_of(j->db, j->ref);
-    for (uint32_t i = 0; i < s->count; i++) {
+    for (uint32_t i = ix->count; i < s->count; i++) { /* ids below count are indexed (a checkpoint's) */
         const char *key = *(const char *const *)lss__slab_get(s, i);
         if (lss__keyindex_add_unique(ix, s, 0, lss__key_hash(key), i, &j->dup) != 0) {
             j->twice = true;

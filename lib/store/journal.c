@@ -192,6 +192,35 @@ void lss__journal_recovery(const lss__journal *j, lss_recovery *out)
 
 static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const char *what);
 
+uint64_t lss__journal_size(const lss__journal *j) { return j ? j->size : 0; }
+
+lss_status lss__journal_anchor(lss__journal *j, uint64_t events, uint32_t *salt, lss__jresume *out)
+{
+    lss_status st = lss__journal_sync(j);
+    if (st != LSS_OK)
+        return st;
+    memset(out, 0, sizeof *out);
+    out->offset = j->size;
+    out->events = events;
+    out->tail_len = (uint32_t)(j->size - LSS__J_HEADER < LSS__J_TAIL ? j->size - LSS__J_HEADER : LSS__J_TAIL);
+    unsigned char tail[LSS__J_TAIL];
+    size_t got = 0;
+    while (got < out->tail_len) {
+        ssize_t r = pread(j->fd, tail + got, out->tail_len - got, (off_t)(j->size - out->tail_len + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = EIO;
+            return io_fail(j->db, "read failed", j->path);
+        }
+        got += (size_t)r;
+    }
+    out->tail_crc = lss__crc32c(0, tail, out->tail_len);
+    *salt = j->salt;
+    return LSS_OK;
+}
+
 lss_status lss__journal_rewrite_header(lss__journal *j, const lss__jheader *h)
 {
     if (j == NULL)
@@ -326,7 +355,7 @@ static lss_status read_file(lss__journal *j, unsigned char **out, size_t *size, 
     size_t n = (size_t)sb.st_size;
     *mapped = false;
     if (n >= LSS__J_HEADER) {
-        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, j->fd, 0);
+        void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, j->fd, 0); /* the replay populates what it reads */
         if (m != MAP_FAILED) {
             *out = m;
             *size = n;
@@ -538,12 +567,47 @@ static void scan_next(scan_ahead *a, bool threaded, scanner *sc)
     pthread_mutex_unlock(&a->mu);
 }
 
+/* Why the journal's bytes do not continue the state a checkpoint holds
+ * (NULL: they do): the position must be inside the file, the bytes before it
+ * must be the ones the checkpoint saw, and the record at it, if any, must be
+ * the next event. */
+static const char *resume_why(const unsigned char *data, size_t size, uint32_t salt, const lss__jresume *at)
+{
+    if (at->offset > size)
+        return "it covers more of the journal than the file holds";
+    if (at->offset < LSS__J_HEADER + (uint64_t)at->tail_len || at->tail_len > LSS__J_TAIL ||
+        (at->offset > LSS__J_HEADER && at->tail_len == 0) ||
+        lss__crc32c(0, data + at->offset - at->tail_len, at->tail_len) != at->tail_crc)
+        return "the journal before the position it covers is not the one it was taken from";
+    if (at->offset < size) {
+        const unsigned char *p = data + at->offset;
+        if (!record_ok(p, size - at->offset, salt) || p[8] == LSS__R_TX_COMMIT ||
+            lss__get_u64(p + 16) != at->events + 1)
+            return "the journal after the position it covers does not continue it";
+    }
+    return NULL;
+}
+
+/* Fault in the pages of data[from, size) ahead of reading them. */
+static void populate(const unsigned char *data, size_t from, size_t size, bool mapped)
+{
+#ifdef MADV_POPULATE_READ
+    if (mapped && from < size) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE), start = from / page * page;
+        (void)madvise((void *)(uintptr_t)(data + start), size - start, MADV_POPULATE_READ);
+    }
+#else
+    (void)data, (void)from, (void)size, (void)mapped;
+#endif
+}
+
 static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const unsigned char *data, size_t size,
-                         unsigned flags)
+                         unsigned flags, const lss__jresume *from)
 {
     lss_db *db = j->db;
     lss_recovery *rec = &j->rec;
-    scanner sc = { data, size, LSS__J_HEADER, LSS__J_HEADER, 0, 0, 0, j->salt, false, NULL, false };
+    size_t start = from->offset ? (size_t)from->offset : LSS__J_HEADER;
+    scanner sc = { data, size, start, start, from->events, from->events, 0, j->salt, false, NULL, false };
     char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
     bool big = size >= lss__scan_ahead_min;
     scan_ahead *ahead = big && scratch ? lss__malloc(sizeof *ahead) : NULL;
@@ -553,7 +617,7 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
     }
     bool threaded = ahead && scan_ahead_start(ahead, &sc);
     lss_status st = LSS_OK;
-    size_t applied = LSS__J_HEADER;
+    size_t applied = start;
     bool dropped_damage = false;
     for (;;) {
         scan_next(ahead, threaded, &sc);
@@ -604,7 +668,7 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
         return lss__fail(db, st, "journal \"%.200s\": %s", j->path, msg);
     }
     rec->tx_events_dropped = sc.in_tx ? sc.tx_count : 0;
-    rec->last_seq = rec->events;
+    rec->last_seq = from->events + rec->events;
     if ((rec->damage_offset == 0 || dropped_damage) && sc.good < size) {
         rec->tail_offset = sc.good;
         rec->bytes_dropped = size - sc.good;
@@ -748,7 +812,8 @@ static lss_status check_options(const char *path, const lss_open_options *opts, 
         return lss__fail(NULL, LSS_INVALID,
                          "open \"%.200s\": LSS_OPEN_DROP_DAMAGED_TAIL cuts the file, so it excludes LSS_OPEN_READ_ONLY",
                          path);
-    const unsigned known = LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL;
+    const unsigned known = LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL |
+                           LSS_OPEN_NO_CHECKPOINT | LSS__OPEN_UNLOCKED;
     if (opts->flags & ~known)
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path, opts->flags & ~known);
     if (lss_sync_mode_name((int)opts->sync) == NULL)
@@ -760,7 +825,7 @@ static lss_status check_options(const char *path, const lss_open_options *opts, 
 lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, const lss_open_options *opts,
                              const lss__jheader *fresh, const lss__journal_reader *rd)
 {
-    bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE)) != 0;
+    bool ro = (opts->flags & (LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE | LSS__OPEN_UNLOCKED)) != 0;
     lss_status st = check_options(path, opts, ro);
     if (st)
         return st;
@@ -782,7 +847,10 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
     unsigned char *data = NULL;
     size_t size = 0;
     bool mapped = false;
-    if ((st = open_locked(j, path, ro)))
+    if ((opts->flags & LSS__OPEN_UNLOCKED) ? (j->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0
+                                            ? (st = lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno)))
+                                            : LSS_OK
+                                        : (st = open_locked(j, path, ro)))
         goto fail;
     if ((st = read_file(j, &data, &size, &mapped)))
         goto fail;
@@ -791,8 +859,26 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
         if ((st = create(j, data, size)))
             goto fail;
     } else {
-        if ((st = read_header(j, data, path)) || (st = rd->header(rd->ctx, &j->hdr)) ||
-            (st = replay(j, rd, data, size, opts->flags)))
+        lss__jresume at = { 0, 0, 0, 0 };
+        if ((st = read_header(j, data, path)) || (st = rd->header(rd->ctx, &j->hdr)))
+            goto fail;
+        /* a recovery open (to the damage, or cutting it) reads the whole journal */
+        if (rd->resume && !(opts->flags & (LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL | LSS_OPEN_NO_CHECKPOINT |
+                                           LSS__OPEN_UNLOCKED))) {
+            if ((st = rd->resume(rd->ctx, j->salt, size, &at, j->rec.checkpoint_note,
+                                 sizeof j->rec.checkpoint_note)))
+                goto fail;
+            const char *why = at.offset ? resume_why(data, size, j->salt, &at) : NULL;
+            if (why) {
+                rd->discard(rd->ctx);
+                snprintf(j->rec.checkpoint_note, sizeof j->rec.checkpoint_note,
+                         "checkpoint ignored: %s; the whole journal was replayed", why);
+                memset(&at, 0, sizeof at);
+            }
+            j->rec.checkpoint_events = at.events;
+        }
+        populate(data, at.offset ? (size_t)at.offset : 0, size, mapped);
+        if ((st = replay(j, rd, data, size, opts->flags, &at)))
             goto fail;
         if (!ro && j->rec.bytes_dropped) {
             if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0 || lss__io_ops.fdatasync(j->fd) != 0) {

@@ -61,8 +61,26 @@ typedef struct lss__jheader {
 /* What opening an existing journal hands on: its header's settings, then
  * each event of its good records in order, then the end (whose failure, like
  * an event's, fails the open). */
+/* Where a checkpoint took the journal up to: the end of its last covered
+ * record (never inside a transaction), the events before it, and a checksum
+ * of the tail_len bytes before offset, which tells this journal from another
+ * of the same salt and size. */
+typedef struct lss__jresume {
+    uint64_t offset, events;
+    uint32_t tail_crc, tail_len;
+} lss__jresume;
+#define LSS__J_TAIL 4096u
+
 typedef struct lss__journal_reader {
     lss_status (*header)(void *ctx, const lss__jheader *h);
+    /* Optional: before the records, the reader may load a state that covers
+     * the journal up to a position (a checkpoint) and say where in *at
+     * (offset 0: from the start). The journal checks the position against
+     * its bytes; when they disagree it calls discard, after which the reader
+     * holds no state, and replays from the start. Why a checkpoint was not
+ * used goes in note (lss_recovery::checkpoint_note). */
+    lss_status (*resume)(void *ctx, uint32_t salt, uint64_t size, lss__jresume *at, char *note, size_t note_size);
+    void (*discard)(void *ctx);
     lss_status (*event)(void *ctx, const lss__event *ev);
     lss_status (*end)(void *ctx);
     void *ctx;
@@ -103,5 +121,14 @@ bool lss__journal_read_only(const lss__journal *j);
 lss_status lss__journal_poisoned(const lss__journal *j);
 const char *lss__journal_path(const lss__journal *j);
 void lss__journal_recovery(const lss__journal *j, lss_recovery *out);
+/* The journal's position now, for a checkpoint of a state holding `events`
+ * events (synced first: a checkpoint never covers what the journal might
+ * lose). Not in a transaction. */
+lss_status lss__journal_anchor(lss__journal *j, uint64_t events, uint32_t *salt, lss__jresume *out);
+/* Bytes of valid journal now. */
+uint64_t lss__journal_size(const lss__journal *j);
+/* Open flag for a second, read-only look at a journal this process already
+ * holds (lss_db_verify_state): no lock, no checkpoint. */
+#define LSS__OPEN_UNLOCKED (1u << 30)
 
 #endif

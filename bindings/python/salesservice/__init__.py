@@ -106,7 +106,7 @@ c_entity = ctypes.c_void_p
 
 class _OpenOptions(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint), ("currency", ctypes.c_char * 4), ("pipeline", ctypes.c_int),
-                ("sync", ctypes.c_int), ("flags", ctypes.c_uint)]
+                ("sync", ctypes.c_int), ("flags", ctypes.c_uint), ("checkpoint_bytes", ctypes.c_uint64)]
 
 
 class _Query(ctypes.Structure):
@@ -154,7 +154,8 @@ class _QuotaRow(ctypes.Structure):
 
 class _Recovery(ctypes.Structure):
     _fields_ = [(n, ctypes.c_uint64) for n in ("events", "last_seq", "file_size", "bytes_dropped", "tail_offset",
-                                               "tx_events_dropped", "damage_offset")]
+                                               "tx_events_dropped", "damage_offset", "checkpoint_events")] + \
+        [("checkpoint_note", ctypes.c_char * 256)]
 
 
 class _ImportResult(ctypes.Structure):
@@ -238,6 +239,8 @@ def _declare(lib):
     f("lss_ticket_sla", i, ctypes.POINTER(_SlaState), c_entity, i64)
     f("lss_sla_outcome_name", s, i)
     f("lss_db_recovery", i, ctypes.POINTER(_Recovery), c_db)
+    f("lss_db_checkpoint", i, c_db)
+    f("lss_db_verify_state", i, c_db)
     f("lss_quota_attainment", i, ctypes.POINTER(_QuotaRow), c_db, s, i64, i64, i64)
     f("lss_team_quota_attainment", i, ctypes.POINTER(_QuotaRow), c_db, s, i64, i64, i64)
     for fn in ("name", "email", "company", "segment"):
@@ -601,11 +604,13 @@ class Database:
             self._raise(st, _text(self._lib.lss_errmsg()))
         return v.value
 
-    def __init__(self, path=None, currency="EUR", pipeline="strict", sync="full", read_only=False, library=None):
+    def __init__(self, path=None, currency="EUR", pipeline="strict", sync="full", read_only=False, library=None,
+                 checkpoint_bytes=64 << 20, use_checkpoint=True):
         self._lib = load_library(library)
         self._db = None
-        o = _OpenOptions(1, _cstr(currency, "currency"), self._enum("pipeline_mode", pipeline),
-                         self._enum("sync_mode", sync), 1 if read_only else 0)
+        o = _OpenOptions(2, _cstr(currency, "currency"), self._enum("pipeline_mode", pipeline),
+                         self._enum("sync_mode", sync), (1 if read_only else 0) | (0 if use_checkpoint else 8),
+                         checkpoint_bytes)
         h = c_db()
         st = self._lib.lss_db_open(ctypes.byref(h), _cstr(os.fspath(path), "path") if path else None,
                                    ctypes.byref(o))
@@ -796,7 +801,17 @@ class Database:
         """What opening the journal found (all zero in memory): events, bytes dropped, damage ..."""
         r = _Recovery()
         self._check(self._lib.lss_db_recovery(ctypes.byref(r), self._live()))
-        return {n: getattr(r, n) for n, _ in _Recovery._fields_}
+        out = {n: getattr(r, n) for n, _ in _Recovery._fields_}
+        out["checkpoint_note"] = _text(r.checkpoint_note)
+        return out
+
+    def checkpoint(self):
+        """Write the state beside the journal (PATH.checkpoint), so that the next open replays only what follows."""
+        self._check(self._lib.lss_db_checkpoint(self._live()))
+
+    def verify_state(self):
+        """Replay the whole journal privately and compare it with this state; raises CorruptError if they differ."""
+        self._check(self._lib.lss_db_verify_state(self._live()))
 
     def sync(self):
         self._check(self._lib.lss_db_sync(self._live()))

@@ -1,0 +1,1199 @@
+/* Checkpoints (docs/durability.md, "Checkpoints"): the state of a database
+ * written beside its journal, so that an open loads it and replays only the
+ * journal after it. A checkpoint is a cache of the journal, never the truth:
+ * whatever does not check out is left aside and the journal replayed.
+ *
+ * The file holds the records of each entity kind as they lie in memory,
+ * with every pointer replaced by a code (an entity by its id + 1, a text by
+ * its offset + 1 in the text section, an interned team or segment by its id,
+ * a history by its first entry's index): the layout is this build's, so the
+ * header carries a fingerprint of it and a checkpoint of another layout is
+ * left aside like a damaged one. One function per record kind turns its
+ * pointers into codes (writing) and back (loading), so the two directions
+ * cannot drift apart; loading checks every code, so that no file can make a
+ * pointer that leads outside the state. */
+#include "db/checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CK_MAGIC "LSSK\r\n\x1a\n"
+#define CK_VERSION 1u
+#define CK_SEC_HEAD 24u
+
+enum {
+    S_META,
+    S_TEXT,
+    S_TEAMS,
+    S_SEGMENTS,
+    S_MEMBERS,
+    S_QUOTAS,
+    S_CUSTOMERS,
+    S_CHANGES,
+    S_DEALS,
+    S_DEAL_HIST,
+    S_ACTIVITIES,
+    S_TICKETS,
+    S_TICKET_HIST,
+    S_PROB,
+    S_SLA,
+    S_IX_MEMBERS,
+    S_IX_CUSTOMERS,
+    S_IX_DEALS,
+    S_IX_TICKETS,
+    S_COUNT
+};
+static const char *const sec_names[S_COUNT] = { "settings",  "texts",           "teams",     "segments",
+                                                "members",   "quotas",          "customers", "customer changes",
+                                                "deals",     "deal histories",  "activities", "tickets",
+                                                "ticket histories", "stage probabilities", "SLA targets",
+                                                "member keys", "customer keys", "deal keys", "ticket keys" };
+#define HEAD_SIZE (56u + S_COUNT * CK_SEC_HEAD + 4u)
+
+/* The settings section: the scalars of the state. */
+typedef struct ck_meta {
+    uint64_t events;
+    int64_t last_time;
+    uint32_t ix_cap[4], ix_count[4];
+    char currency[4];
+    uint32_t pipeline;
+} ck_meta;
+
+/* What a section holds: its bytes (data, or the chunks of a slab), the
+ * number of elements, and the element size. */
+typedef struct ck_section {
+    unsigned char *data;
+    size_t len, cap;
+    uint32_t count;
+    uint32_t crc;
+} ck_section;
+
+struct lss__ckpt {
+    lss__jresume at;
+    uint32_t salt;
+    ck_section sec[S_COUNT];
+};
+
+/* ---- the layout fingerprint ----------------------------------------------- */
+
+static uint32_t layout(void)
+{
+    static const size_t v[] = {
+        sizeof(void *), sizeof(size_t), sizeof(lss_member), sizeof(lss_customer), sizeof(lss_deal),
+        sizeof(lss_activity), sizeof(lss_ticket), sizeof(lss__deal_change), sizeof(lss__ticket_change),
+        sizeof(lss__customer_change), sizeof(lss__changes), sizeof(lss__quota), sizeof(lss__prob_change),
+        sizeof(lss__sla_change), sizeof(ck_meta), offsetof(lss_member, team), offsetof(lss_member, quotas),
+        offsetof(lss_customer, segment), offsetof(lss_customer, referred_by), offsetof(lss_customer, changes),
+        offsetof(lss_customer, last_ticket), offsetof(lss_deal, customer), offsetof(lss_deal, owner),
+        offsetof(lss_deal, next_of_customer), offsetof(lss_deal, hist), offsetof(lss_activity, note),
+        offsetof(lss_activity, deal), offsetof(lss_activity, next_of_customer), offsetof(lss_ticket, deal),
+        offsetof(lss_ticket, assignee), offsetof(lss_ticket, hist), offsetof(lss__deal_change, v),
+        offsetof(lss__ticket_change, v), offsetof(lss__customer_change, segment), 0x01020304u
+    };
+    uint32_t crc = lss__crc32c(0, LSS_VERSION_STRING, sizeof LSS_VERSION_STRING);
+    return lss__crc32c(crc, v, sizeof v);
+}
+
+/* ---- codes: one function per record kind, both directions ------------------ */
+
+typedef struct ck {
+    lss_db *db;
+    bool load;
+    bool bad;                        /* loading: a code that names nothing, or a value out of range */
+    bool nomem;                      /* writing: no room for a text */
+    lss__ckpt *img;                  /* writing: the sections being built */
+    const char *text;                /* loading: the text section */
+    size_t text_len;
+    const lss__intern_entry *last_seg; /* writing: the latest segment looked up */
+} ck;
+
+static uintptr_t code_of(const void *slot)
+{
+    uintptr_t c;
+    memcpy(&c, slot, sizeof c);
+    return c;
+}
+static void set_code(void *slot, uintptr_t c) { memcpy(slot, &c, sizeof c); }
+static void *ptr_of(const void *slot)
+{
+    void *p;
+    memcpy(&p, slot, sizeof p);
+    return p;
+}
+static void set_ptr(void *slot, const void *p) { memcpy(slot, &p, sizeof p); }
+
+static void put_bytes(ck *k, int s, const void *p, size_t n)
+{
+    ck_section *sec = &k->img->sec[s];
+    if (n == 0)
+        return;
+    if (lss__bytes_reserve(&sec->data, &sec->cap, sec->len, n, 4096) != LSS_OK) {
+        k->nomem = true;
+        return;
+    }
+    memcpy(sec->data + sec->len, p, n);
+    sec->len += n;
+}
+
+/* A text (a const char * at slot). */
+static void fx_text(ck *k, void *slot)
+{
+    if (k->load) {
+        uintptr_t c = code_of(slot);
+        if (c != 0 && c - 1 >= k->text_len)
+            k->bad = true;
+        set_ptr(slot, c == 0 || c - 1 >= k->text_len ? NULL : k->text + (c - 1));
+        return;
+    }
+    const char *s = ptr_of(slot);
+    uintptr_t c = 0;
+    if (s) {
+        c = (uintptr_t)k->img->sec[S_TEXT].len + 1;
+        put_bytes(k, S_TEXT, s, strlen(s) + 1);
+    }
+    set_code(slot, c);
+}
+
+/* An entity of kind ref. */
+static void fx_ent(ck *k, void *slot, unsigned ref)
+{
+    const lss__slab *s = lss__slab_of(k->db, ref);
+    if (k->load) {
+        uintptr_t c = code_of(slot);
+        if (c != 0 && c - 1 >= s->count)
+            k->bad = true;
+        set_ptr(slot, c == 0 || c - 1 >= s->count ? NULL : lss__slab_get(s, (uint32_t)(c - 1)));
+        return;
+    }
+    const void *e = ptr_of(slot);
+    set_code(slot, e ? (uintptr_t)lss__entity_id(ref, e) + 1 : 0);
+}
+
+/* An interned text of t. */
+static void fx_intern(ck *k, void *slot, lss__intern *t)
+{
+    if (k->load) {
+        uintptr_t c = code_of(slot);
+        if (c != 0 && c > t->entries.count)
+            k->bad = true;
+        set_ptr(slot, c == 0 || c > t->entries.count
+                          ? NULL
+                          : ((const lss__intern_entry *)lss__slab_get(&t->entries, (uint32_t)(c - 1)))->s);
+        return;
+    }
+    const char *s = ptr_of(slot);
+    const lss__intern_entry *e = k->last_seg && k->last_seg->s == s ? k->last_seg : NULL;
+    if (s && e == NULL) {
+        lss__intern_entry *f = NULL;
+        HASH_FIND_STR(t->by_name, s, f);
+        e = f;
+        k->last_seg = f;
+    }
+    set_code(slot, e ? e->id : 0);
+}
+
+static void fx_range(ck *k, bool ok)
+{
+    if (!ok)
+        k->bad = true;
+}
+
+static void fx_member(ck *k, lss_member *m)
+{
+    fx_text(k, &m->key);
+    fx_text(k, &m->name);
+    fx_intern(k, &m->team, &k->db->teams);
+    if (k->load)
+        fx_range(k, m->key != NULL && lss_role_name(m->role) != NULL);
+}
+
+static void fx_change(ck *k, lss__customer_change *x)
+{
+    fx_text(k, &x->name);
+    fx_text(k, &x->email);
+    fx_text(k, &x->company);
+    fx_intern(k, &x->segment, &k->db->segments);
+}
+
+static void fx_customer(ck *k, lss_customer *c)
+{
+    fx_text(k, &c->key);
+    fx_text(k, &c->name);
+    fx_text(k, &c->email);
+    fx_text(k, &c->company);
+    fx_intern(k, &c->segment, &k->db->segments);
+    fx_ent(k, &c->referred_by, LSS__REF_CUSTOMER);
+    fx_ent(k, &c->last_deal, LSS__REF_DEAL);
+    fx_ent(k, &c->last_activity, LSS__REF_ACTIVITY);
+    fx_ent(k, &c->last_ticket, LSS__REF_TICKET);
+    if (k->load)
+        fx_range(k, c->key != NULL && lss_source_name((int)LSS__SOURCE(c)) != NULL);
+}
+
+static void fx_deal_change(ck *k, lss__deal_change *x)
+{
+    unsigned kind = LSS__DC_KIND(x);
+    if (kind == LSS_DEAL_ASSIGNED)
+        fx_ent(k, &x->v.from_owner, LSS__REF_MEMBER);
+    else if (kind == LSS_DEAL_LOST)
+        fx_text(k, &x->v.note);
+    if (k->load)
+        fx_range(k, lss_deal_change_kind_name((int)kind) && lss_stage_name((int)LSS__DC_STAGE(x)) &&
+                        lss_stage_name((int)LSS__DC_FROM(x)) && lss_loss_reason_name((int)LSS__DC_REASON(x)));
+}
+
+static void fx_deal(ck *k, lss_deal *d)
+{
+    fx_text(k, &d->key);
+    fx_text(k, &d->title);
+    fx_ent(k, &d->customer, LSS__REF_CUSTOMER);
+    fx_ent(k, &d->owner, LSS__REF_MEMBER);
+    fx_ent(k, &d->next_of_customer, LSS__REF_DEAL);
+    if (k->load)
+        fx_range(k, d->key != NULL && d->customer != NULL && lss_stage_name(d->stage) &&
+                        lss_stage_name(d->lost_from) && lss_stage_name(d->furthest));
+}
+
+static void fx_activity(ck *k, lss_activity *a)
+{
+    fx_text(k, &a->note);
+    fx_ent(k, &a->customer, LSS__REF_CUSTOMER);
+    fx_ent(k, &a->member, LSS__REF_MEMBER);
+    fx_ent(k, &a->deal, LSS__REF_DEAL);
+    fx_ent(k, &a->next_of_customer, LSS__REF_ACTIVITY);
+    if (k->load)
+        fx_range(k, a->customer != NULL && lss_activity_kind_name(a->kind) && lss_channel_name(a->channel));
+}
+
+static void fx_ticket_change(ck *k, lss__ticket_change *x)
+{
+    unsigned kind = LSS__TC_KIND(x);
+    if (kind == LSS_TICKET_EV_ASSIGN || kind == LSS_TICKET_EV_CONTACT)
+        fx_ent(k, &x->v.agent, LSS__REF_MEMBER);
+    else if (lss__tc_has_text(kind))
+        fx_text(k, &x->v.text);
+    if (k->load)
+        fx_range(k, lss_ticket_change_kind_name((int)kind) && lss_ticket_state_name((int)LSS__TC_STATE(x)) &&
+                        lss_ticket_state_name((int)LSS__TC_FROM(x)) &&
+                        lss_channel_name((int)LSS__TC_CHANNEL(x)) && LSS__TC_SCORE(x) <= 5);
+}
+
+static void fx_ticket(ck *k, lss_ticket *t)
+{
+    fx_text(k, &t->key);
+    fx_text(k, &t->subject);
+    fx_ent(k, &t->customer, LSS__REF_CUSTOMER);
+    fx_ent(k, &t->deal, LSS__REF_DEAL);
+    fx_ent(k, &t->next_of_customer, LSS__REF_TICKET);
+    fx_ent(k, &t->assignee, LSS__REF_MEMBER);
+    if (k->load)
+        fx_range(k, t->key != NULL && t->customer != NULL && lss_ticket_state_name(t->state) &&
+                        lss_ticket_kind_name(t->kind) && lss_channel_name(t->channel) &&
+                        lss_priority_name(t->priority) && t->score <= 5);
+}
+
+/* ---- writing ----------------------------------------------------------------- */
+
+/* The small records, field by field into zeroed ones: their padding is
+ * whatever the stack held when they were made, and a checkpoint must hold
+ * nothing of that (and compare equal for equal states). */
+static void clean_quota(lss__quota *d, const lss__quota *x)
+{
+    memset(d, 0, sizeof *d);
+    d->q.set_at = x->q.set_at, d->q.from = x->q.from, d->q.to = x->q.to, d->q.target = x->q.target;
+    d->seq = x->seq;
+}
+static void clean_change(lss__customer_change *d, const lss__customer_change *x)
+{
+    memset(d, 0, sizeof *d);
+    d->at = x->at, d->name = x->name, d->email = x->email, d->company = x->company, d->segment = x->segment;
+    d->seq = x->seq, d->kind = x->kind;
+}
+static void clean_deal_change(lss__deal_change *d, const lss__deal_change *x)
+{
+    memset(d, 0, sizeof *d);
+    d->w = x->w, d->seq = x->seq;
+    memcpy(&d->v, &x->v, sizeof d->v);
+}
+static void clean_prob(lss__prob_change *d, const lss__prob_change *x)
+{
+    memset(d, 0, sizeof *d);
+    d->at = x->at, d->seq = x->seq, d->stage = x->stage, d->percent = x->percent;
+}
+static void clean_sla(lss__sla_change *d, const lss__sla_change *x)
+{
+    memset(d, 0, sizeof *d);
+    d->at = x->at, d->response = x->response, d->resolution = x->resolution, d->seq = x->seq;
+    d->priority = x->priority;
+}
+
+/* A vector's place in a section of elements: its first index (kept in the
+ * data pointer's slot; the capacity is not kept). */
+static void quotas_out(ck *k, lss__vec *v, int s)
+{
+    uintptr_t first = k->img->sec[s].count;
+    for (uint32_t i = 0; i < v->count; i++) {
+        lss__quota q;
+        clean_quota(&q, &LSS__VEC_AT(v, lss__quota, i));
+        put_bytes(k, s, &q, sizeof q);
+    }
+    k->img->sec[s].count += v->count;
+    set_code(&v->data, first);
+    v->cap = 0;
+}
+
+static unsigned char *sec_tail(ck *k, int s, size_t n)
+{
+    ck_section *sec = &k->img->sec[s];
+    if (lss__bytes_reserve(&sec->data, &sec->cap, sec->len, n, 4096) != LSS_OK) {
+        k->nomem = true;
+        return NULL;
+    }
+    return sec->data + sec->len;
+}
+
+static void image_free(lss__ckpt *img)
+{
+    if (img == NULL)
+        return;
+    for (int s = 0; s < S_COUNT; s++)
+        lss__free(img->sec[s].data);
+    lss__free(img);
+}
+void lss__ckpt_free(lss__ckpt *img) { image_free(img); }
+
+/* Each record of slab `ref` copied into section s, its pointers coded. */
+static void records_out(ck *k, unsigned ref, int s)
+{
+    const lss__slab *sl = lss__slab_of(k->db, ref);
+    size_t elem = sl->elem;
+    unsigned char *base = sec_tail(k, s, (size_t)sl->count * elem);
+    if (base == NULL)
+        return;
+    k->img->sec[s].len += (size_t)sl->count * elem;
+    k->img->sec[s].count = sl->count;
+    for (uint32_t i = 0; i < sl->count && !k->nomem; i++) {
+        void *r = base + (size_t)i * elem;
+        memcpy(r, lss__slab_get(sl, i), elem);
+        switch (ref) {
+        case LSS__REF_MEMBER:
+            fx_member(k, r);
+            quotas_out(k, &((lss_member *)r)->quotas, S_QUOTAS);
+            break;
+        case LSS__REF_CUSTOMER: {
+            lss_customer *c = r;
+            uint64_t code = 0;
+            if (c->changes) {
+                uint32_t first = k->img->sec[S_CHANGES].count, n = c->changes->count;
+                for (uint32_t j = 0; j < n; j++) {
+                    lss__customer_change x;
+                    clean_change(&x, &c->changes->e[j]);
+                    fx_change(k, &x);
+                    put_bytes(k, S_CHANGES, &x, sizeof x);
+                }
+                k->img->sec[S_CHANGES].count += n;
+                code = (uint64_t)n << 32 | first; /* n >= 1: never 0 */
+            }
+            fx_customer(k, c);
+            memcpy(&c->changes, &code, sizeof code);
+            break;
+        }
+        case LSS__REF_DEAL: {
+            lss_deal *d = r;
+            fx_deal(k, d);
+            lss__deal_change *h = (lss__deal_change *)sec_tail(k, S_DEAL_HIST, (size_t)d->hist.count * sizeof *h);
+            if (h == NULL)
+                break;
+            for (uint32_t j = 0; j < d->hist.count; j++) {
+                clean_deal_change(&h[j], &((const lss__deal_change *)d->hist.data)[j]);
+                fx_deal_change(k, &h[j]);
+            }
+            k->img->sec[S_DEAL_HIST].len += (size_t)d->hist.count * sizeof *h;
+            set_code(&d->hist.data, k->img->sec[S_DEAL_HIST].count);
+            k->img->sec[S_DEAL_HIST].count += d->hist.count;
+            d->hist.cap = 0;
+            break;
+        }
+        case LSS__REF_ACTIVITY:
+            fx_activity(k, r);
+            break;
+        case LSS__REF_TICKET: {
+            lss_ticket *t = r;
+            fx_ticket(k, t);
+            lss__ticket_change *h =
+                (lss__ticket_change *)sec_tail(k, S_TICKET_HIST, (size_t)t->hist.count * sizeof *h);
+            if (h == NULL)
+                break;
+            for (uint32_t j = 0; j < t->hist.count; j++) {
+                h[j] = ((const lss__ticket_change *)t->hist.data)[j];
+                fx_ticket_change(k, &h[j]);
+            }
+            k->img->sec[S_TICKET_HIST].len += (size_t)t->hist.count * sizeof *h;
+            set_code(&t->hist.data, k->img->sec[S_TICKET_HIST].count);
+            k->img->sec[S_TICKET_HIST].count += t->hist.count;
+            t->hist.cap = 0;
+            break;
+        }
+        }
+    }
+}
+
+static void interned_out(ck *k, const lss__intern *t, int s)
+{
+    for (uint32_t i = 0; i < t->entries.count; i++) {
+        const char *str = ((const lss__intern_entry *)lss__slab_get(&t->entries, i))->s;
+        put_bytes(k, s, str, strlen(str) + 1);
+    }
+    k->img->sec[s].count = t->entries.count;
+}
+
+lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
+{
+    *out = NULL;
+    lss__ckpt *img = lss__malloc(sizeof *img);
+    if (img == NULL)
+        return lss__fail(db, LSS_NOMEM, "checkpoint: out of memory");
+    memset(img, 0, sizeof *img);
+    ck k = { db, false, false, false, img, NULL, 0, NULL };
+    ck_meta m;
+    memset(&m, 0, sizeof m);
+    m.events = db->events;
+    m.last_time = db->last_time;
+    memcpy(m.currency, db->currency, 4);
+    m.pipeline = (uint32_t)db->pipeline;
+    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++) {
+        const lss__keyindex *ix = lss__index_of(db, r);
+        m.ix_cap[r - 1] = ix->cap;
+        m.ix_count[r - 1] = ix->count;
+        put_bytes(&k, S_IX_MEMBERS + (int)r - 1, ix->slots, (size_t)ix->cap * sizeof *ix->slots);
+        img->sec[S_IX_MEMBERS + r - 1].count = ix->cap;
+    }
+    put_bytes(&k, S_META, &m, sizeof m);
+    img->sec[S_META].count = 1;
+    interned_out(&k, &db->teams, S_TEAMS);
+    interned_out(&k, &db->segments, S_SEGMENTS);
+    records_out(&k, LSS__REF_MEMBER, S_MEMBERS);
+    records_out(&k, LSS__REF_CUSTOMER, S_CUSTOMERS);
+    records_out(&k, LSS__REF_DEAL, S_DEALS);
+    records_out(&k, LSS__REF_ACTIVITY, S_ACTIVITIES);
+    records_out(&k, LSS__REF_TICKET, S_TICKETS);
+    for (uint32_t i = 0; i < db->prob.count; i++) {
+        lss__prob_change x;
+        clean_prob(&x, &LSS__VEC_AT(&db->prob, lss__prob_change, i));
+        put_bytes(&k, S_PROB, &x, sizeof x);
+    }
+    img->sec[S_PROB].count = db->prob.count;
+    for (uint32_t i = 0; i < db->sla.count; i++) {
+        lss__sla_change x;
+        clean_sla(&x, &LSS__VEC_AT(&db->sla, lss__sla_change, i));
+        put_bytes(&k, S_SLA, &x, sizeof x);
+    }
+    img->sec[S_SLA].count = db->sla.count;
+    img->sec[S_TEXT].count = 1;
+    if (k.nomem) {
+        image_free(img);
+        return lss__fail(db, LSS_NOMEM, "checkpoint: out of memory for the copy of the state");
+    }
+    for (int s = 0; s < S_COUNT; s++)
+        img->sec[s].crc = lss__crc32c(0, img->sec[s].data, img->sec[s].len);
+    *out = img;
+    return LSS_OK;
+}
+
+uint64_t lss__ckpt_bytes(const lss__ckpt *img)
+{
+    uint64_t n = HEAD_SIZE;
+    for (int s = 0; s < S_COUNT; s++)
+        n += img->sec[s].len;
+    return n;
+}
+
+void lss__ckpt_set_position(lss__ckpt *img, uint32_t salt, const lss__jresume *at)
+{
+    img->salt = salt;
+    img->at = *at;
+}
+
+static void make_head(const lss__ckpt *img, unsigned char *h)
+{
+    memset(h, 0, HEAD_SIZE);
+    memcpy(h, CK_MAGIC, 8);
+    lss__put_u32(h + 8, CK_VERSION);
+    lss__put_u32(h + 12, layout());
+    lss__put_u32(h + 16, img->salt);
+    lss__put_u32(h + 20, S_COUNT);
+    lss__put_u64(h + 24, img->at.offset);
+    lss__put_u64(h + 32, img->at.events);
+    lss__put_u32(h + 40, img->at.tail_crc);
+    lss__put_u32(h + 44, img->at.tail_len);
+    unsigned char *p = h + 56;
+    for (int s = 0; s < S_COUNT; s++, p += CK_SEC_HEAD) {
+        lss__put_u32(p, (uint32_t)s);
+        lss__put_u32(p + 4, img->sec[s].count);
+        lss__put_u64(p + 8, img->sec[s].len);
+        lss__put_u32(p + 16, lss__crc_mask(img->sec[s].crc));
+    }
+    lss__put_u32(h + HEAD_SIZE - 4, lss__crc_mask(lss__crc32c(0, h, HEAD_SIZE - 4)));
+}
+
+/* ---- the file ------------------------------------------------------------------ */
+
+static char *path_with(const char *jpath, const char *suffix)
+{
+    size_t a = strlen(jpath), b = strlen(suffix);
+    char *p = lss__malloc(a + b + 1);
+    if (p) {
+        memcpy(p, jpath, a);
+        memcpy(p + a, suffix, b + 1);
+    }
+    return p;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n > 0) {
+        size_t chunk = n < ((size_t)1 << 24) ? n : (size_t)1 << 24;
+        ssize_t w = lss__io_ops.write(fd, p, chunk);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (w == 0)
+                errno = EIO;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Is the file at fd empty or a checkpoint (by its magic)? */
+static bool ours(int fd)
+{
+    unsigned char m[8];
+    ssize_t got = pread(fd, m, sizeof m, 0);
+    return got == 0 || (got == (ssize_t)sizeof m && memcmp(m, CK_MAGIC, 8) == 0);
+}
+
+static bool path_ours(const char *path, bool *exists)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    *exists = fd >= 0 || errno != ENOENT;
+    if (fd < 0)
+        return !*exists;
+    bool r = ours(fd);
+    close(fd);
+    return r;
+}
+
+static lss_status ck_io_fail(const lss_db *db, const char *what, const char *path)
+{
+    return lss__fail(db, LSS_IO, "checkpoint \"%.200s\": %s: %s", path, what, strerror(errno));
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *d = lss__malloc(slash ? (size_t)(slash - path) + 2 : 2);
+    if (d == NULL)
+        return NULL;
+    if (slash == NULL)
+        strcpy(d, ".");
+    else if (slash == path)
+        strcpy(d, "/");
+    else {
+        memcpy(d, path, (size_t)(slash - path));
+        d[slash - path] = '\0';
+    }
+    return d;
+}
+
+lss_status lss__ckpt_write(const lss_db *db, const char *jpath, const lss__ckpt *img)
+{
+    lss_status st = LSS_OK;
+    char *path = path_with(jpath, ".checkpoint"), *tmp = path_with(jpath, ".checkpoint.tmp"), *dir = dir_of(jpath);
+    int fd = -1;
+    bool exists, made = false;
+    if (path == NULL || tmp == NULL || dir == NULL) {
+        st = lss__fail(db, LSS_NOMEM, "checkpoint: out of memory");
+        goto done;
+    }
+    if (!path_ours(path, &exists)) {
+        st = lss__fail(db, LSS_IO, "checkpoint: \"%.200s\" exists and is not a checkpoint; it is left as it is",
+                       path);
+        goto done;
+    }
+    fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    made = fd >= 0;
+    if (fd < 0 && errno == EEXIST) {
+        fd = open(tmp, O_RDWR | O_CLOEXEC);
+        if (fd >= 0 && !ours(fd)) {
+            st = lss__fail(db, LSS_IO,
+                           "checkpoint: \"%.200s\" exists and is not a checkpoint; it is left as it is", tmp);
+            goto done;
+        }
+        made = fd >= 0;
+    }
+    if (fd < 0 || lss__io_ops.flock(fd, LOCK_EX | LOCK_NB) != 0 || lss__io_ops.ftruncate(fd, 0) != 0) {
+        st = ck_io_fail(db, "cannot create the temporary file", tmp);
+        goto done;
+    }
+    unsigned char head[HEAD_SIZE];
+    make_head(img, head);
+    if (write_all(fd, head, sizeof head) != 0) {
+        st = ck_io_fail(db, "write failed", tmp);
+        goto done;
+    }
+    for (int s = 0; s < S_COUNT; s++)
+        if (write_all(fd, img->sec[s].data, img->sec[s].len) != 0) {
+            st = ck_io_fail(db, "write failed", tmp);
+            goto done;
+        }
+    if (lss__io_ops.fdatasync(fd) != 0) {
+        st = ck_io_fail(db, "fdatasync failed", tmp);
+        goto done;
+    }
+    if (lss__io_ops.rename(tmp, path) != 0) {
+        st = ck_io_fail(db, "cannot rename the temporary file over the checkpoint", tmp);
+        goto done;
+    }
+    made = false;
+    if (lss__io_ops.fsync_dir(dir) != 0)
+        st = ck_io_fail(db, "cannot sync the directory after the rename", path); /* the journal is the truth */
+done:
+    if (fd >= 0)
+        close(fd);
+    if (made)
+        unlink(tmp);
+    lss__free(path);
+    lss__free(tmp);
+    lss__free(dir);
+    return st;
+}
+
+lss_status lss__ckpt_remove(const lss_db *db, const char *jpath)
+{
+    char *path = path_with(jpath, ".checkpoint");
+    if (path == NULL)
+        return lss__fail(db, LSS_NOMEM, "checkpoint: out of memory");
+    bool exists;
+    lss_status st = LSS_OK;
+    if (path_ours(path, &exists) && exists && unlink(path) != 0 && errno != ENOENT)
+        st = ck_io_fail(db, "cannot remove the checkpoint", path);
+    lss__free(path);
+    return st;
+}
+
+/* ---- loading --------------------------------------------------------------------- */
+
+/* Read n bytes at off of fd into p, folding them into *crc. */
+static bool read_at(int fd, void *p, size_t n, uint64_t *off, uint32_t *crc)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, (char *)p + got, n - got, (off_t)(*off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        got += (size_t)r;
+    }
+    *off += n;
+    *crc = lss__crc32c(*crc, p, n);
+    return true;
+}
+
+/* Room for `count` elements in an empty slab (every chunk allocated). */
+static bool slab_room(lss__slab *s, uint32_t count)
+{
+    if (count == 0)
+        return true;
+    uint32_t off, last = lss__slab_chunk_of(count - 1, &off), n = last + 1, cap = 1;
+    while (cap < n)
+        cap *= 2;
+    s->chunks = lss__malloc(cap * sizeof *s->chunks);
+    if (s->chunks == NULL)
+        return false;
+    for (uint32_t c = 0; c < n; c++) {
+        s->chunks[c] = lss__malloc(s->elem * lss__slab_chunk_size(c));
+        if (s->chunks[c] == NULL)
+            return false;
+        s->nchunks++;
+    }
+    return true;
+}
+
+/* Read a section of count records into slab s, chunk by chunk. */
+static bool slab_read(int fd, lss__slab *s, uint32_t count, uint64_t *off, uint32_t *crc)
+{
+    for (uint32_t id = 0; id < count;) {
+        uint32_t in, c = lss__slab_chunk_of(id, &in);
+        uint32_t n = (uint32_t)lss__slab_chunk_size(c);
+        if (n > count - id)
+            n = count - id;
+        if (!read_at(fd, s->chunks[c], (size_t)n * s->elem, off, crc))
+            return false;
+        id += n;
+    }
+    s->count = count;
+    return true;
+}
+
+/* Each customer's list of deals, tickets or activities must run from its
+ * first to its last item through items of that customer in the order they
+ * were added (ids increasing): so no list can loop. */
+#define LIST_OK(type, slab, last, bad)                                                           \
+    do {                                                                                         \
+        for (uint32_t i_ = 0; i_ < (slab)->count && !(bad); i_++) {                              \
+            type *x_ = lss__slab_get((slab), i_);                                                \
+            const lss_customer *c_ = x_->customer;                                               \
+            if (c_->last == NULL || x_->next_of_customer == NULL) {                              \
+                (bad) = true;                                                                    \
+                break;                                                                           \
+            }                                                                                    \
+            bool is_last_ = c_->last == x_;                                                      \
+            const type *n_ = x_->next_of_customer;                                               \
+            if (n_->customer != c_ || (is_last_ ? n_->id > x_->id : n_->id <= x_->id))           \
+                (bad) = true;                                                                    \
+        }                                                                                        \
+    } while (0)
+
+typedef struct ck_head {
+    uint32_t salt, layout, version;
+    lss__jresume at;
+    uint32_t count[S_COUNT], crc[S_COUNT];
+    uint64_t len[S_COUNT];
+} ck_head;
+
+static const char *head_why(const unsigned char *h, ck_head *o)
+{
+    if (memcmp(h, CK_MAGIC, 8) != 0)
+        return "it is not a checkpoint";
+    if (lss__get_u32(h + HEAD_SIZE - 4) != lss__crc_mask(lss__crc32c(0, h, HEAD_SIZE - 4)))
+        return "its header is damaged (checksum)";
+    o->version = lss__get_u32(h + 8);
+    if (o->version != CK_VERSION)
+        return "it was written in another format version";
+    if (lss__get_u32(h + 12) != layout())
+        return "it was written by another build of the library (memory layout)";
+    if (lss__get_u32(h + 20) != S_COUNT)
+        return "its header is damaged (sections)";
+    o->salt = lss__get_u32(h + 16);
+    o->at.offset = lss__get_u64(h + 24);
+    o->at.events = lss__get_u64(h + 32);
+    o->at.tail_crc = lss__get_u32(h + 40);
+    o->at.tail_len = lss__get_u32(h + 44);
+    const unsigned char *p = h + 56;
+    for (int s = 0; s < S_COUNT; s++, p += CK_SEC_HEAD) {
+        if (lss__get_u32(p) != (uint32_t)s)
+            return "its header is damaged (sections)";
+        o->count[s] = lss__get_u32(p + 4);
+        o->len[s] = lss__get_u64(p + 8);
+        o->crc[s] = lss__get_u32(p + 16);
+    }
+    return NULL;
+}
+
+/* The section sizes a header gives must be what their counts make. */
+static bool sizes_ok(const ck_head *o)
+{
+    static const size_t elem[S_COUNT] = { sizeof(ck_meta), 0, 0, 0, sizeof(lss_member), sizeof(lss__quota),
+                                          sizeof(lss_customer), sizeof(lss__customer_change), sizeof(lss_deal),
+                                          sizeof(lss__deal_change), sizeof(lss_activity), sizeof(lss_ticket),
+                                          sizeof(lss__ticket_change), sizeof(lss__prob_change),
+                                          sizeof(lss__sla_change), 8, 8, 8, 8 };
+    for (int s = 0; s < S_COUNT; s++)
+        if (elem[s] && o->len[s] != (uint64_t)o->count[s] * elem[s])
+            return false;
+    return o->count[S_META] == 1 && o->count[S_TEXT] == 1;
+}
+
+typedef struct loader {
+    int fd;
+    uint64_t off;
+    ck_head h;
+    unsigned char *small[S_COUNT]; /* sections read whole into a buffer */
+    const char *why;
+    char why_buf[80];
+    bool nomem;
+} loader;
+
+static bool crc_ok(loader *l, int s, uint32_t crc)
+{
+    if (lss__crc_mask(crc) == l->h.crc[s])
+        return true;
+    snprintf(l->why_buf, sizeof l->why_buf, "its %s are damaged (checksum)", sec_names[s]);
+    l->why = l->why_buf;
+    return false;
+}
+
+static bool read_small(loader *l, int s)
+{
+    uint32_t crc = 0;
+    l->small[s] = lss__malloc((size_t)l->h.len[s] + 1);
+    if (l->small[s] == NULL) {
+        l->nomem = true;
+        return false;
+    }
+    if (!read_at(l->fd, l->small[s], (size_t)l->h.len[s], &l->off, &crc)) {
+        l->why = "it is cut short";
+        return false;
+    }
+    return crc_ok(l, s, crc);
+}
+
+/* Sections that go straight into the state's own storage. */
+static bool read_slab(loader *l, int s, lss__slab *sl)
+{
+    uint32_t crc = 0;
+    if (!slab_room(sl, l->h.count[s])) {
+        l->nomem = true;
+        return false;
+    }
+    if (!slab_read(l->fd, sl, l->h.count[s], &l->off, &crc)) {
+        l->why = "it is cut short";
+        return false;
+    }
+    return crc_ok(l, s, crc);
+}
+
+static bool interned_in(loader *l, lss_db *db, int s, lss__intern *t)
+{
+    const char *p = (const char *)l->small[s], *end = p + l->h.len[s];
+    for (uint32_t i = 0; i < l->h.count[s]; i++) {
+        const char *z = memchr(p, '\0', (size_t)(end - p));
+        const char *out;
+        bool added;
+        if (z == NULL || lss__intern_put(t, &db->text, p, &out, &added) != LSS_OK || !added) {
+            if (z && !added)
+                l->why = "its teams or segments repeat";
+            else if (z)
+                l->nomem = true;
+            return false;
+        }
+        p = z + 1;
+    }
+    return p == end;
+}
+
+/* Histories into the pool: a block of exactly their entries each (as a
+ * final history has), or their own allocation beyond the pool's largest. */
+static bool hist_in(ck *k, lss__vec *v, const unsigned char *sec, uint32_t total, size_t elem)
+{
+    uintptr_t first = code_of(&v->data);
+    uint32_t n = v->count;
+    v->data = NULL;
+    v->count = v->cap = 0;
+    if (n == 0 || first > total || total - first < n) {
+        k->bad = true;
+        return true;
+    }
+    if (lss__pool_reserve(&k->db->hist, v, n) != LSS_OK)
+        return false;
+    memcpy(v->data, sec + first * elem, (size_t)n * elem);
+    v->count = n;
+    return true;
+}
+
+static void loader_free(loader *l)
+{
+    for (int s = 0; s < S_COUNT; s++)
+        lss__free(l->small[s]);
+}
+
+/* The text section becomes the arena's first chunk. */
+static bool text_in(loader *l, lss_db *db, ck *k)
+{
+    size_t n = (size_t)l->h.len[S_TEXT];
+    lss__arena_chunk *c = lss__malloc(sizeof *c + n + 1);
+    uint32_t crc = 0;
+    if (c == NULL) {
+        l->nomem = true;
+        return false;
+    }
+    c->next = NULL;
+    c->cap = n + 1;
+    c->used = n + 1;
+    c->data[n] = '\0'; /* whatever a code points at ends inside the chunk */
+    db->text.head = db->text.cur = c;
+    if (!read_at(l->fd, c->data, n, &l->off, &crc)) {
+        l->why = "it is cut short";
+        return false;
+    }
+    if (!crc_ok(l, S_TEXT, crc))
+        return false;
+    k->text = c->data;
+    k->text_len = n;
+    return true;
+}
+
+/* Build the state from the file; false with l->why (or l->nomem) on the
+ * first thing that does not check out, the state then half built. */
+static bool load(loader *l, lss_db *db)
+{
+    ck k = { db, true, false, false, NULL, NULL, 0, NULL };
+    l->off = HEAD_SIZE;
+    if (!read_small(l, S_META))
+        return false;
+    ck_meta m;
+    memcpy(&m, l->small[S_META], sizeof m);
+    if (memcmp(m.currency, db->currency, 4) != 0 || m.pipeline != (uint32_t)db->pipeline ||
+        m.events != l->h.at.events || (m.last_time != LSS_TIME_NONE && !lss__time_fits(m.last_time))) {
+        l->why = "its settings are not the journal's";
+        return false;
+    }
+    db->events = m.events;
+    db->last_time = m.last_time;
+    if (!text_in(l, db, &k) || !read_small(l, S_TEAMS) || !read_small(l, S_SEGMENTS) ||
+        !interned_in(l, db, S_TEAMS, &db->teams) || !interned_in(l, db, S_SEGMENTS, &db->segments) ||
+        !read_slab(l, S_MEMBERS, &db->members) || !read_small(l, S_QUOTAS) ||
+        !read_slab(l, S_CUSTOMERS, &db->customers) || !read_small(l, S_CHANGES) ||
+        !read_slab(l, S_DEALS, &db->deals) || !read_small(l, S_DEAL_HIST) ||
+        !read_slab(l, S_ACTIVITIES, &db->activities) || !read_slab(l, S_TICKETS, &db->tickets) ||
+        !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA))
+        return false;
+    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++) {
+        int s = S_IX_MEMBERS + (int)r - 1;
+        lss__keyindex *ix = lss__index_of(db, r);
+        uint32_t entities = lss__slab_of(db, r)->count, used = 0;
+        if (m.ix_cap[r - 1] != l->h.count[s] || m.ix_count[r - 1] != entities ||
+            (m.ix_cap[r - 1] ? m.ix_count[r - 1] >= m.ix_cap[r - 1] : m.ix_count[r - 1] != 0)) {
+            l->why = "its key index does not fit its entities";
+            return false;
+        }
+        if (!read_small(l, s))
+            return false;
+        ix->slots = (uint64_t *)(void *)l->small[s]; /* malloc'd: aligned for uint64_t */
+        l->small[s] = NULL;
+        ix->cap = m.ix_cap[r - 1];
+        ix->count = m.ix_count[r - 1];
+        for (uint32_t i = 0; i < ix->cap; i++) { /* the slots must name entities, and leave one free */
+            used += ix->slots[i] != 0;
+            if (ix->slots[i] && (uint32_t)ix->slots[i] - 1u >= entities) {
+                l->why = "its key index names entities that do not exist";
+                return false;
+            }
+        }
+        if (used != ix->count) {
+            l->why = "its key index does not fit its entities";
+            return false;
+        }
+    }
+    /* every pointer, from its code */
+    for (uint32_t i = 0; i < db->members.count && !k.bad; i++) {
+        lss_member *x = lss__slab_get(&db->members, i);
+        fx_member(&k, x);
+        uintptr_t first = code_of(&x->quotas.data);
+        uint32_t n = x->quotas.count, total = l->h.count[S_QUOTAS];
+        x->quotas.data = NULL;
+        x->quotas.count = x->quotas.cap = 0;
+        if (first > total || total - first < n || x->id != i)
+            k.bad = true;
+        else if (n && lss__vec_reserve(&x->quotas, sizeof(lss__quota), n) != LSS_OK)
+            return l->nomem = true, false;
+        else if (n) {
+            memcpy(x->quotas.data, l->small[S_QUOTAS] + first * sizeof(lss__quota), n * sizeof(lss__quota));
+            x->quotas.count = n;
+        }
+    }
+    for (uint32_t i = 0; i < db->customers.count && !k.bad; i++) {
+        lss_customer *x = lss__slab_get(&db->customers, i);
+        uint64_t code;
+        memcpy(&code, &x->changes, sizeof code);
+        x->changes = NULL;
+        fx_customer(&k, x);
+        if (x->id != i)
+            k.bad = true;
+        if (code == 0 || k.bad)
+            continue;
+        uint32_t first = (uint32_t)code, n = (uint32_t)(code >> 32), total = l->h.count[S_CHANGES];
+        if (n == 0 || first > total || total - first < n) {
+            k.bad = true;
+            break;
+        }
+        x->changes = lss__malloc(sizeof *x->changes + (size_t)n * sizeof x->changes->e[0]);
+        if (x->changes == NULL)
+            return l->nomem = true, false;
+        x->changes->count = x->changes->cap = n;
+        memcpy(x->changes->e, l->small[S_CHANGES] + (size_t)first * sizeof x->changes->e[0],
+               (size_t)n * sizeof x->changes->e[0]);
+        for (uint32_t j = 0; j < n; j++)
+            fx_change(&k, &x->changes->e[j]);
+    }
+    for (uint32_t i = 0; i < db->deals.count && !k.bad; i++) {
+        lss_deal *x = lss__slab_get(&db->deals, i);
+        fx_deal(&k, x);
+        if (x->id != i)
+            k.bad = true;
+        if (!hist_in(&k, &x->hist, l->small[S_DEAL_HIST], l->h.count[S_DEAL_HIST], sizeof(lss__deal_change)))
+            return l->nomem = true, false;
+        for (uint32_t j = 0; j < x->hist.count && !k.bad; j++)
+            fx_deal_change(&k, &((lss__deal_change *)x->hist.data)[j]);
+    }
+    for (uint32_t i = 0; i < db->activities.count && !k.bad; i++) {
+        lss_activity *x = lss__slab_get(&db->activities, i);
+        fx_activity(&k, x);
+        if (x->id != i)
+            k.bad = true;
+    }
+    for (uint32_t i = 0; i < db->tickets.count && !k.bad; i++) {
+        lss_ticket *x = lss__slab_get(&db->tickets, i);
+        fx_ticket(&k, x);
+        if (x->id != i)
+            k.bad = true;
+        if (!hist_in(&k, &x->hist, l->small[S_TICKET_HIST], l->h.count[S_TICKET_HIST],
+                     sizeof(lss__ticket_change)))
+            return l->nomem = true, false;
+        for (uint32_t j = 0; j < x->hist.count && !k.bad; j++)
+            fx_ticket_change(&k, &((lss__ticket_change *)x->hist.data)[j]);
+    }
+    if (!k.bad)
+        LIST_OK(lss_deal, &db->deals, last_deal, k.bad);
+    if (!k.bad)
+        LIST_OK(lss_ticket, &db->tickets, last_ticket, k.bad);
+    if (!k.bad)
+        LIST_OK(lss_activity, &db->activities, last_activity, k.bad);
+    if (k.bad) {
+        l->why = "a record names something that is not there, or holds a value out of range";
+        return false;
+    }
+    if (lss__vec_reserve(&db->prob, sizeof(lss__prob_change), l->h.count[S_PROB]) != LSS_OK ||
+        lss__vec_reserve(&db->sla, sizeof(lss__sla_change), l->h.count[S_SLA]) != LSS_OK)
+        return l->nomem = true, false;
+    if (l->h.count[S_PROB])
+        memcpy(db->prob.data, l->small[S_PROB], (size_t)l->h.len[S_PROB]);
+    if (l->h.count[S_SLA])
+        memcpy(db->sla.data, l->small[S_SLA], (size_t)l->h.len[S_SLA]);
+    db->prob.count = l->h.count[S_PROB];
+    db->sla.count = l->h.count[S_SLA];
+    return true;
+}
+
+lss_status lss__ckpt_load(lss_db *db, const char *jpath, uint32_t salt, uint64_t jsize, lss__jresume *at,
+                          char *note, size_t note_size, bool *used)
+{
+    *used = false;
+    memset(at, 0, sizeof *at);
+    char *path = path_with(jpath, ".checkpoint");
+    if (path == NULL)
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            snprintf(note, note_size, "checkpoint ignored: it cannot be opened (%s); the whole journal was replayed",
+                     strerror(errno));
+        lss__free(path);
+        return LSS_OK;
+    }
+    lss__free(path);
+    loader l;
+    memset(&l, 0, sizeof l);
+    l.fd = fd;
+    unsigned char head[HEAD_SIZE];
+    uint32_t crc = 0;
+    uint64_t off = 0;
+    struct stat sb;
+    uint64_t total = HEAD_SIZE;
+    if (fstat(fd, &sb) != 0 || !read_at(fd, head, sizeof head, &off, &crc))
+        l.why = "it is cut short";
+    else if ((l.why = head_why(head, &l.h)) == NULL) {
+        for (int s = 0; s < S_COUNT; s++)
+            total += l.h.len[s];
+        if (!sizes_ok(&l.h) || total != (uint64_t)sb.st_size)
+            l.why = total > (uint64_t)sb.st_size ? "it is cut short" : "its header is damaged (sizes)";
+        else if (l.h.salt != salt)
+            l.why = "it belongs to another journal (one compacted or made since)";
+        else if (l.h.at.offset > jsize)
+            l.why = "it covers more of the journal than the file holds";
+        else if (load(&l, db)) {
+            *at = l.h.at;
+            *used = true;
+        }
+    }
+    close(fd);
+    loader_free(&l);
+    if (l.nomem)
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory for the checkpoint");
+    if (!*used)
+        snprintf(note, note_size, "checkpoint ignored: %s; the whole journal was replayed", l.why);
+    return LSS_OK;
+}
+
+/* ---- comparison ------------------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A key index's entries, sorted: two tables that hold the same entries may
+ * place them differently (the order they were added in, their growth). */
+static bool index_entries(const ck_section *sec, uint64_t **out, size_t *n)
+{
+    size_t cap = sec->len / 8;
+    *n = 0;
+    *out = lss__malloc(cap * 8 + 8);
+    if (*out == NULL)
+        return false;
+    for (size_t i = 0; i < cap; i++) {
+        uint64_t v;
+        memcpy(&v, sec->data + i * 8, 8);
+        if (v)
+            (*out)[(*n)++] = v;
+    }
+    qsort(*out, *n, 8, cmp_u64);
+    return true;
+}
+
+static lss_status compare_index(const lss_db *db, int s, const ck_section *x, const ck_section *y)
+{
+    uint64_t *ex = NULL, *ey = NULL;
+    size_t nx, ny;
+    lss_status st = LSS_OK;
+    if (!index_entries(x, &ex, &nx) || !index_entries(y, &ey, &ny))
+        st = lss__fail(db, LSS_NOMEM, "verify: out of memory");
+    else if (nx != ny || memcmp(ex, ey, nx * 8) != 0)
+        st = lss__fail(db, LSS_CORRUPT, "verify: the %s differ from the journal replayed", sec_names[s]);
+    lss__free(ex);
+    lss__free(ey);
+    return st;
+}
+
+lss_status lss__ckpt_compare(const lss_db *db, const lss__ckpt *a, const lss__ckpt *b)
+{
+    for (int s = 0; s < S_COUNT; s++) {
+        const ck_section *x = &a->sec[s], *y = &b->sec[s];
+        if (s >= S_IX_MEMBERS) {
+            lss_status st = compare_index(db, s, x, y);
+            if (st != LSS_OK)
+                return st;
+            continue;
+        }
+        if (s == S_META) { /* the tables' sizes may differ (compare_index) */
+            ck_meta mx, my;
+            memcpy(&mx, x->data, sizeof mx);
+            memcpy(&my, y->data, sizeof my);
+            memset(mx.ix_cap, 0, sizeof mx.ix_cap);
+            memset(my.ix_cap, 0, sizeof my.ix_cap);
+            if (memcmp(&mx, &my, sizeof mx) != 0)
+                return lss__fail(db, LSS_CORRUPT, "verify: the %s differ from the journal replayed", sec_names[s]);
+            continue;
+        }
+        if (x->count != y->count || x->len != y->len)
+            return lss__fail(db, LSS_CORRUPT, "verify: the %s differ: %u against %u (the journal replayed)",
+                             sec_names[s], x->count, y->count);
+        if (x->len && memcmp(x->data, y->data, x->len) != 0) {
+            size_t i = 0;
+            while (x->data[i] == y->data[i])
+                i++;
+            return lss__fail(db, LSS_CORRUPT, "verify: the %s differ from the journal replayed, at byte %zu",
+                             sec_names[s], i);
+        }
+    }
+    return LSS_OK;
+}
