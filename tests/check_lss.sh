@@ -22,7 +22,7 @@ expect 0 "$lss" --help;          contains out.txt "usage: lss COMMAND"
 expect 0 "$lss" --version;       contains out.txt "lss 0."
 expect 2 "$lss";                 contains err.txt "expected a command"
 expect 2 "$lss" frobnicate;      contains err.txt '"frobnicate" is not a command'
-for c in demo generate import export report check stats; do
+for c in demo generate import export report check stats checkpoint; do
     expect 0 "$lss" $c --help;   contains out.txt "usage: lss $c"
 done
 expect 2 "$lss" report;                      contains err.txt "expected one database path"
@@ -35,12 +35,15 @@ expect 2 "$lss" import only-one-arg.lss;     contains err.txt "expected a databa
 expect 2 "$lss" import a.lss b.jsonl --sync sometimes; contains err.txt '"sometimes" is not full, normal or off'
 expect 2 "$lss" stats;                       contains err.txt "expected one database path"
 expect 2 "$lss" check;                       contains err.txt "expected one database path"
+expect 2 "$lss" checkpoint;                  contains err.txt "expected one database path"
 
 # missing files: failure with the cause
 expect 1 "$lss" report missing.lss;          contains err.txt "missing.lss: no such database"
 expect 1 "$lss" stats missing.lss;           contains err.txt "no such database"
 expect 1 "$lss" check missing.lss;           contains err.txt "no such database"
 expect 1 "$lss" export missing.lss;          contains err.txt "no such database"
+expect 1 "$lss" checkpoint missing.lss;      contains err.txt "no such database"
+[ -e missing.lss ] && fail "checkpoint created missing.lss"
 expect 1 "$lss" import new.lss missing.jsonl; contains err.txt "cannot open \"missing.jsonl\""
 
 # demo: the report of a generated company, as text and as JSON
@@ -140,6 +143,32 @@ expect 1 "$lss" check ctl.lss;               contains err.txt "control character
 printf 'my notes\n' > notes.txt
 expect 1 "$lss" import notes.txt /dev/null;  contains err.txt "not a libsalesservice journal"
 [ "$(cat notes.txt)" = "my notes" ] || fail "import overwrote notes.txt"
+
+# checkpoint: written, used by the next open, checked against the journal
+cp co.lss ck.lss
+expect 0 "$lss" stats ck.lss;                contains out.txt "checkpoint  none"
+expect 0 "$lss" checkpoint ck.lss;           contains out.txt "ck.lss.checkpoint: $((events + 2)) events"
+[ -s ck.lss.checkpoint ] || fail "checkpoint wrote no ck.lss.checkpoint"
+expect 0 "$lss" stats ck.lss;                contains out.txt "checkpoint  $((events + 2)) events (and 0 replayed after it)"
+expect 0 "$lss" report ck.lss;               cp out.txt ck-report.txt
+expect 0 "$lss" report co.lss;               cmp -s out.txt ck-report.txt || fail "the report from a checkpoint differs"
+printf '%s\n' '{"type":"customer.churn","at":"2025-12-31","customer":"c-000002"}' | "$lss" import ck.lss - 2> err.txt \
+    || fail "import after a checkpoint failed: $(cat err.txt)"
+expect 0 "$lss" stats ck.lss;                contains out.txt "(and 1 replayed after it)"
+expect 0 "$lss" check ck.lss;                contains out.txt "the same state as the journal replayed from the start"
+# a damaged checkpoint is left aside (and check says so); the journal is the truth
+printf 'XXXX' | dd of=ck.lss.checkpoint bs=1 seek=3000 conv=notrunc 2> /dev/null
+expect 0 "$lss" stats ck.lss;                contains out.txt "checkpoint  checkpoint ignored: its"
+contains out.txt "events      $((events + 3))"
+expect 0 "$lss" check ck.lss;                contains out.txt "checkpoint ignored"
+# a file in the checkpoint's place that is not one is never overwritten
+cp co.lss ck2.lss
+printf 'my notes\n' > ck2.lss.checkpoint
+expect 1 "$lss" checkpoint ck2.lss;          contains err.txt "is not a checkpoint; it is left as it is"
+[ "$(cat ck2.lss.checkpoint)" = "my notes" ] || fail "checkpoint overwrote ck2.lss.checkpoint"
+expect 0 "$lss" stats ck2.lss;               contains out.txt "checkpoint ignored: the file is not a checkpoint"
+printf 'LSSK\r\n\032\n' > ck2.lss.checkpoint
+expect 0 "$lss" stats ck2.lss;               contains out.txt "checkpoint ignored: it is cut short"
 
 # not a journal
 echo "hello, this is not a journal at all, but long enough" > text.lss

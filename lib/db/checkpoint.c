@@ -820,6 +820,7 @@ typedef struct loader {
     const char *why;
     char why_buf[80];
     bool nomem;
+    uint32_t fixed[LSS__REF_ACTIVITY + 1]; /* records of each kind whose own storage is theirs (not codes) */
 } loader;
 
 static bool crc_ok(loader *l, int s, uint32_t crc)
@@ -897,6 +898,20 @@ static bool hist_in(ck *k, lss__vec *v, const unsigned char *sec, uint32_t total
     memcpy(v->data, sec + first * elem, (size_t)n * elem);
     v->count = n;
     return true;
+}
+
+/* After a failed load: the records whose own storage is still a code from
+ * the file hold none, so that the state can be freed as any other. */
+static void unload(const loader *l, lss_db *db)
+{
+    for (uint32_t i = l->fixed[LSS__REF_MEMBER]; i < db->members.count; i++)
+        memset(&((lss_member *)lss__slab_get(&db->members, i))->quotas, 0, sizeof(lss__vec));
+    for (uint32_t i = l->fixed[LSS__REF_CUSTOMER]; i < db->customers.count; i++)
+        ((lss_customer *)lss__slab_get(&db->customers, i))->changes = NULL;
+    for (uint32_t i = l->fixed[LSS__REF_DEAL]; i < db->deals.count; i++)
+        memset(&((lss_deal *)lss__slab_get(&db->deals, i))->hist, 0, sizeof(lss__vec));
+    for (uint32_t i = l->fixed[LSS__REF_TICKET]; i < db->tickets.count; i++)
+        memset(&((lss_ticket *)lss__slab_get(&db->tickets, i))->hist, 0, sizeof(lss__vec));
 }
 
 static void loader_free(loader *l)
@@ -991,6 +1006,7 @@ static bool load(loader *l, lss_db *db)
         uint32_t n = x->quotas.count, total = l->h.count[S_QUOTAS];
         x->quotas.data = NULL;
         x->quotas.count = x->quotas.cap = 0;
+        l->fixed[LSS__REF_MEMBER] = i + 1;
         if (first > total || total - first < n || x->id != i)
             k.bad = true;
         else if (n && lss__vec_reserve(&x->quotas, sizeof(lss__quota), n) != LSS_OK)
@@ -1005,6 +1021,7 @@ static bool load(loader *l, lss_db *db)
         uint64_t code;
         memcpy(&code, &x->changes, sizeof code);
         x->changes = NULL;
+        l->fixed[LSS__REF_CUSTOMER] = i + 1;
         fx_customer(&k, x);
         if (x->id != i)
             k.bad = true;
@@ -1029,6 +1046,7 @@ static bool load(loader *l, lss_db *db)
         fx_deal(&k, x);
         if (x->id != i)
             k.bad = true;
+        l->fixed[LSS__REF_DEAL] = i + 1;
         if (!hist_in(&k, &x->hist, l->small[S_DEAL_HIST], l->h.count[S_DEAL_HIST], sizeof(lss__deal_change)))
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k.bad; j++)
@@ -1045,6 +1063,7 @@ static bool load(loader *l, lss_db *db)
         fx_ticket(&k, x);
         if (x->id != i)
             k.bad = true;
+        l->fixed[LSS__REF_TICKET] = i + 1;
         if (!hist_in(&k, &x->hist, l->small[S_TICKET_HIST], l->h.count[S_TICKET_HIST],
                      sizeof(lss__ticket_change)))
             return l->nomem = true, false;
@@ -1098,7 +1117,10 @@ lss_status lss__ckpt_load(lss_db *db, const char *jpath, uint32_t salt, uint64_t
     uint64_t off = 0;
     struct stat sb;
     uint64_t total = HEAD_SIZE;
-    if (fstat(fd, &sb) != 0 || !read_at(fd, head, sizeof head, &off, &crc))
+    ssize_t got = pread(fd, head, 8, 0);
+    if (got != 8 || memcmp(head, CK_MAGIC, 8) != 0)
+        l.why = "the file is not a checkpoint (it is left as it is)";
+    else if (fstat(fd, &sb) != 0 || !read_at(fd, head, sizeof head, &off, &crc))
         l.why = "it is cut short";
     else if ((l.why = head_why(head, &l.h)) == NULL) {
         for (int s = 0; s < S_COUNT; s++)
@@ -1112,6 +1134,8 @@ lss_status lss__ckpt_load(lss_db *db, const char *jpath, uint32_t salt, uint64_t
         else if (load(&l, db)) {
             *at = l.h.at;
             *used = true;
+        } else {
+            unload(&l, db);
         }
     }
     close(fd);
