@@ -8,7 +8,7 @@ set -eu
 lss=$1 out=$2 data=${3:-}
 src=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf "$out"
-mkdir -p "$out/import" "$out/journal" "$out/api"
+mkdir -p "$out/import" "$out/journal" "$out/api" "$out/checkpoint"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -50,6 +50,15 @@ for j in "$tmp"/*.lss; do
     { printf '\001'; cat "$j"; } > "$out/journal/$b-repair"
 done
 
+# checkpoint: the checkpoint of the first generated company (fuzz_checkpoint's
+# journal is the same company), as is and marked for repair, and cut short
+"$lss" import "$tmp/ck.lss" "$tmp/gen1.jsonl" 2> /dev/null
+"$lss" checkpoint "$tmp/ck.lss" > /dev/null
+{ printf '\000'; cat "$tmp/ck.lss.checkpoint"; } > "$out/checkpoint/gen1-raw"
+{ printf '\001'; cat "$tmp/ck.lss.checkpoint"; } > "$out/checkpoint/gen1-repair"
+{ printf '\001'; head -c 2000 "$tmp/ck.lss.checkpoint"; } > "$out/checkpoint/gen1-short"
+rm -f "$tmp/ck.lss" "$tmp/ck.lss.checkpoint"
+
 # api: call sequences (any bytes are one; these are a few of each shape)
 python3 - "$out/api" <<'PY'
 import random, sys
@@ -59,4 +68,4 @@ for k in range(24):
     data = bytes([k % 4]) + bytes(r.randrange(256) for _ in range(n))
     open("%s/seq%02d" % (sys.argv[1], k), "wb").write(data)
 PY
-echo "corpus: $(ls "$out/import" | wc -l) import, $(ls "$out/journal" | wc -l) journal, $(ls "$out/api" | wc -l) api seeds in $out"
+echo "corpus: $(ls "$out/import" | wc -l) import, $(ls "$out/journal" | wc -l) journal, $(ls "$out/api" | wc -l) api, $(ls "$out/checkpoint" | wc -l) checkpoint seeds in $out"

@@ -6,6 +6,7 @@
  * never overwritten. */
 #define _GNU_SOURCE 1
 #include "randevents.h"
+#include "db/checkpoint.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -229,6 +230,7 @@ static void test_every_bit_flip_leaves_the_checkpoint_aside(void **state)
     char *want = replayed(p);
     int tried = 0;
     for (long i = 0; i < n; i += i < 600 ? 1 : 37) { /* every byte of the header, then a sample */
+        lss__ckpt_check_thread_min = i % 2 ? 0 : SIZE_MAX; /* the check on a second thread, or inline */
         good[i] ^= (unsigned char)(1u << (i % 8));
         spit(ck, good, n);
         good[i] ^= (unsigned char)(1u << (i % 8));
@@ -246,6 +248,7 @@ static void test_every_bit_flip_leaves_the_checkpoint_aside(void **state)
     }
     assert_true(tried > 600);
     spit(ck, good, n); /* and the good one is used again */
+    lss__ckpt_check_thread_min = (size_t)1 << 20;
     lss_recovery rec;
     open_equals_replay(p, &rec);
     assert_true(rec.checkpoint_events > 0);

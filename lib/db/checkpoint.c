@@ -16,8 +16,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,7 +111,18 @@ typedef struct ck {
     const char *text;                /* loading: the text section */
     size_t text_len;
     const lss__intern_entry *last_seg; /* writing: the latest segment looked up */
+    const lss__slab *slab[LSS__REF_ACTIVITY + 1]; /* where each kind lives */
 } ck;
+
+static void ck_init(ck *k, lss_db *db, bool load, lss__ckpt *img)
+{
+    memset(k, 0, sizeof *k);
+    k->db = db;
+    k->load = load;
+    k->img = img;
+    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_ACTIVITY; r++)
+        k->slab[r] = lss__slab_of(db, r);
+}
 
 static uintptr_t code_of(const void *slot)
 {
@@ -140,7 +153,7 @@ static void put_bytes(ck *k, int s, const void *p, size_t n)
 }
 
 /* A text (a const char * at slot). */
-static void fx_text(ck *k, void *slot)
+static inline void fx_text(ck *k, void *slot)
 {
     if (k->load) {
         uintptr_t c = code_of(slot);
@@ -159,9 +172,9 @@ static void fx_text(ck *k, void *slot)
 }
 
 /* An entity of kind ref. */
-static void fx_ent(ck *k, void *slot, unsigned ref)
+static inline void fx_ent(ck *k, void *slot, unsigned ref)
 {
-    const lss__slab *s = lss__slab_of(k->db, ref);
+    const lss__slab *s = k->slab[ref];
     if (k->load) {
         uintptr_t c = code_of(slot);
         if (c != 0 && c - 1 >= s->count)
@@ -458,7 +471,8 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
     if (img == NULL)
         return lss__fail(db, LSS_NOMEM, "checkpoint: out of memory");
     memset(img, 0, sizeof *img);
-    ck k = { db, false, false, false, img, NULL, 0, NULL };
+    ck k;
+    ck_init(&k, db, false, img);
     ck_meta m;
     memset(&m, 0, sizeof m);
     m.events = db->events;
@@ -703,7 +717,8 @@ static bool read_at(int fd, void *p, size_t n, uint64_t *off, uint32_t *crc)
         got += (size_t)r;
     }
     *off += n;
-    *crc = lss__crc32c(*crc, p, n);
+    if (crc)
+        *crc = lss__crc32c(*crc, p, n);
     return true;
 }
 
@@ -742,25 +757,6 @@ static bool slab_read(int fd, lss__slab *s, uint32_t count, uint64_t *off, uint3
     s->count = count;
     return true;
 }
-
-/* Each customer's list of deals, tickets or activities must run from its
- * first to its last item through items of that customer in the order they
- * were added (ids increasing): so no list can loop. */
-#define LIST_OK(type, slab, last, bad)                                                           \
-    do {                                                                                         \
-        for (uint32_t i_ = 0; i_ < (slab)->count && !(bad); i_++) {                              \
-            type *x_ = lss__slab_get((slab), i_);                                                \
-            const lss_customer *c_ = x_->customer;                                               \
-            if (c_->last == NULL || x_->next_of_customer == NULL) {                              \
-                (bad) = true;                                                                    \
-                break;                                                                           \
-            }                                                                                    \
-            bool is_last_ = c_->last == x_;                                                      \
-            const type *n_ = x_->next_of_customer;                                               \
-            if (n_->customer != c_ || (is_last_ ? n_->id > x_->id : n_->id <= x_->id))           \
-                (bad) = true;                                                                    \
-        }                                                                                        \
-    } while (0)
 
 typedef struct ck_head {
     uint32_t salt, layout, version;
@@ -812,6 +808,109 @@ static bool sizes_ok(const ck_head *o)
     return o->count[S_META] == 1 && o->count[S_TEXT] == 1;
 }
 
+/* ---- the check: every section's checksum, and the customers' lists ----------
+ *
+ * It reads the file's own bytes (mapped), so that it can run on a second
+ * thread while the load copies and decodes them: the load trusts no code
+ * (each is range-checked), and the state is used only if the check passes
+ * too. */
+
+typedef struct ck_check {
+    const unsigned char *map;
+    size_t size;
+    const ck_head *h;
+    uint64_t off[S_COUNT];
+    const char *why;
+    char why_buf[80];
+    pthread_t thread;
+} ck_check;
+
+size_t lss__ckpt_check_thread_min = (size_t)1 << 20;
+
+static uintptr_t code_at(const unsigned char *rec, size_t field)
+{
+    uintptr_t c;
+    memcpy(&c, rec + field, sizeof c);
+    return c;
+}
+
+/* A customer's list of deals, tickets or activities runs from its first to
+ * its last item through items of that customer in the order they were added
+ * (ids increasing), so that no walk of it can loop: checked on the codes,
+ * item i of size `elem` in section s, its customer and next at those
+ * offsets, the customer's last at `last`. */
+static bool lists_ok(const ck_check *c, int s, size_t elem, size_t cust, size_t next, size_t last)
+{
+    const unsigned char *items = c->map + c->off[s], *custs = c->map + c->off[S_CUSTOMERS];
+    uint32_t n = c->h->count[s], nc = c->h->count[S_CUSTOMERS];
+    for (uint32_t i = 0; i < n; i++) {
+        const unsigned char *x = items + (size_t)i * elem;
+        uintptr_t cu = code_at(x, cust), nx = code_at(x, next);
+        if (cu == 0 || cu > nc || nx == 0 || nx > n)
+            return false;
+        uintptr_t l = code_at(custs + (size_t)(cu - 1) * sizeof(lss_customer), last);
+        if (l == 0 || l > n || code_at(items + (size_t)(nx - 1) * elem, cust) != cu)
+            return false;
+        if (l == (uintptr_t)i + 1 ? nx > (uintptr_t)i + 1 : nx <= (uintptr_t)i + 1)
+            return false;
+    }
+    for (uint32_t i = 0; i < nc; i++) { /* a customer's last item is its own */
+        uintptr_t l = code_at(custs + (size_t)i * sizeof(lss_customer), last);
+        if (l != 0 && (l > n || code_at(items + (size_t)(l - 1) * elem, cust) != (uintptr_t)i + 1))
+            return false;
+    }
+    return true;
+}
+
+static void *check_main(void *arg)
+{
+    ck_check *c = arg;
+    for (int s = 0; s < S_COUNT && c->why == NULL; s++)
+        if (lss__crc_mask(lss__crc32c(0, c->map + c->off[s], (size_t)c->h->len[s])) != c->h->crc[s]) {
+            snprintf(c->why_buf, sizeof c->why_buf, "its %s are damaged (checksum)", sec_names[s]);
+            c->why = c->why_buf;
+        }
+    if (c->why == NULL &&
+        (!lists_ok(c, S_DEALS, sizeof(lss_deal), offsetof(lss_deal, customer), offsetof(lss_deal, next_of_customer),
+                   offsetof(lss_customer, last_deal)) ||
+         !lists_ok(c, S_TICKETS, sizeof(lss_ticket), offsetof(lss_ticket, customer),
+                   offsetof(lss_ticket, next_of_customer), offsetof(lss_customer, last_ticket)) ||
+         !lists_ok(c, S_ACTIVITIES, sizeof(lss_activity), offsetof(lss_activity, customer),
+                   offsetof(lss_activity, next_of_customer), offsetof(lss_customer, last_activity))))
+        c->why = "a customer's list of deals, tickets or activities is broken";
+    return NULL;
+}
+
+/* Start the check of the file at fd (size bytes, header h): on a thread of
+ * its own for a large file, else here. false: it cannot be read. */
+static bool check_start(ck_check *c, int fd, size_t size, const ck_head *h, bool *threaded)
+{
+    memset(c, 0, sizeof *c);
+    c->h = h;
+    c->size = size;
+    uint64_t off = HEAD_SIZE;
+    for (int s = 0; s < S_COUNT; s++) {
+        c->off[s] = off;
+        off += h->len[s];
+    }
+    void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED)
+        return false;
+    c->map = m;
+    *threaded = size >= lss__ckpt_check_thread_min && pthread_create(&c->thread, NULL, check_main, c) == 0;
+    if (!*threaded)
+        check_main(c);
+    return true;
+}
+
+static const char *check_end(ck_check *c, bool threaded)
+{
+    if (threaded)
+        pthread_join(c->thread, NULL);
+    munmap((void *)(uintptr_t)c->map, c->size);
+    return c->why;
+}
+
 typedef struct loader {
     int fd;
     uint64_t off;
@@ -823,43 +922,32 @@ typedef struct loader {
     uint32_t fixed[LSS__REF_ACTIVITY + 1]; /* records of each kind whose own storage is theirs (not codes) */
 } loader;
 
-static bool crc_ok(loader *l, int s, uint32_t crc)
-{
-    if (lss__crc_mask(crc) == l->h.crc[s])
-        return true;
-    snprintf(l->why_buf, sizeof l->why_buf, "its %s are damaged (checksum)", sec_names[s]);
-    l->why = l->why_buf;
-    return false;
-}
-
 static bool read_small(loader *l, int s)
 {
-    uint32_t crc = 0;
     l->small[s] = lss__malloc((size_t)l->h.len[s] + 1);
     if (l->small[s] == NULL) {
         l->nomem = true;
         return false;
     }
-    if (!read_at(l->fd, l->small[s], (size_t)l->h.len[s], &l->off, &crc)) {
+    if (!read_at(l->fd, l->small[s], (size_t)l->h.len[s], &l->off, NULL)) {
         l->why = "it is cut short";
         return false;
     }
-    return crc_ok(l, s, crc);
+    return true;
 }
 
 /* Sections that go straight into the state's own storage. */
 static bool read_slab(loader *l, int s, lss__slab *sl)
 {
-    uint32_t crc = 0;
     if (!slab_room(sl, l->h.count[s])) {
         l->nomem = true;
         return false;
     }
-    if (!slab_read(l->fd, sl, l->h.count[s], &l->off, &crc)) {
+    if (!slab_read(l->fd, sl, l->h.count[s], &l->off, NULL)) {
         l->why = "it is cut short";
         return false;
     }
-    return crc_ok(l, s, crc);
+    return true;
 }
 
 static bool interned_in(loader *l, lss_db *db, int s, lss__intern *t)
@@ -925,7 +1013,6 @@ static bool text_in(loader *l, lss_db *db, ck *k)
 {
     size_t n = (size_t)l->h.len[S_TEXT];
     lss__arena_chunk *c = lss__malloc(sizeof *c + n + 1);
-    uint32_t crc = 0;
     if (c == NULL) {
         l->nomem = true;
         return false;
@@ -935,12 +1022,10 @@ static bool text_in(loader *l, lss_db *db, ck *k)
     c->used = n + 1;
     c->data[n] = '\0'; /* whatever a code points at ends inside the chunk */
     db->text.head = db->text.cur = c;
-    if (!read_at(l->fd, c->data, n, &l->off, &crc)) {
+    if (!read_at(l->fd, c->data, n, &l->off, NULL)) {
         l->why = "it is cut short";
         return false;
     }
-    if (!crc_ok(l, S_TEXT, crc))
-        return false;
     k->text = c->data;
     k->text_len = n;
     return true;
@@ -950,7 +1035,8 @@ static bool text_in(loader *l, lss_db *db, ck *k)
  * first thing that does not check out, the state then half built. */
 static bool load(loader *l, lss_db *db)
 {
-    ck k = { db, true, false, false, NULL, NULL, 0, NULL };
+    ck k;
+    ck_init(&k, db, true, NULL);
     l->off = HEAD_SIZE;
     if (!read_small(l, S_META))
         return false;
@@ -1070,12 +1156,6 @@ static bool load(loader *l, lss_db *db)
         for (uint32_t j = 0; j < x->hist.count && !k.bad; j++)
             fx_ticket_change(&k, &((lss__ticket_change *)x->hist.data)[j]);
     }
-    if (!k.bad)
-        LIST_OK(lss_deal, &db->deals, last_deal, k.bad);
-    if (!k.bad)
-        LIST_OK(lss_ticket, &db->tickets, last_ticket, k.bad);
-    if (!k.bad)
-        LIST_OK(lss_activity, &db->activities, last_activity, k.bad);
     if (k.bad) {
         l->why = "a record names something that is not there, or holds a value out of range";
         return false;
@@ -1131,11 +1211,25 @@ lss_status lss__ckpt_load(lss_db *db, const char *jpath, uint32_t salt, uint64_t
             l.why = "it belongs to another journal (one compacted or made since)";
         else if (l.h.at.offset > jsize)
             l.why = "it covers more of the journal than the file holds";
-        else if (load(&l, db)) {
-            *at = l.h.at;
-            *used = true;
-        } else {
-            unload(&l, db);
+        else {
+            ck_check chk;
+            bool threaded = false;
+            if (!check_start(&chk, fd, (size_t)total, &l.h, &threaded)) {
+                l.why = "it cannot be mapped to be checked";
+            } else {
+                bool loaded = load(&l, db);
+                const char *bad = check_end(&chk, threaded);
+                if (bad) {
+                    snprintf(l.why_buf, sizeof l.why_buf, "%s", bad);
+                    l.why = l.why_buf;
+                    l.nomem = false; /* the file is the cause, whatever else failed */
+                } else if (loaded) {
+                    *at = l.h.at;
+                    *used = true;
+                }
+            }
+            if (!*used)
+                unload(&l, db);
         }
     }
     close(fd);

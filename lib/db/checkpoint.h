@@ -25,6 +25,9 @@ lss_status lss__ckpt_remove(const lss_db *db, const char *jpath);
  * it (the caller empties it). LSS_NOMEM only for a lack of memory. */
 lss_status lss__ckpt_load(lss_db *db, const char *jpath, uint32_t salt, uint64_t jsize, lss__jresume *at,
                           char *note, size_t note_size, bool *used);
+/* Checkpoints of at least this many bytes are checked (checksums, lists) on
+ * a second thread while they load (tests set 0 or SIZE_MAX to compare). */
+extern size_t lss__ckpt_check_thread_min;
 /* LSS_OK if the two copies are the same state, else LSS_CORRUPT naming the
  * first part that differs (a: db's, b: the journal's). */
 lss_status lss__ckpt_compare(const lss_db *db, const lss__ckpt *a, const lss__ckpt *b);
