@@ -822,6 +822,8 @@ typedef struct ck_check {
     uint64_t off[S_COUNT];
     const char *why;
     char why_buf[80];
+    uint32_t *work; /* lists_ok's arrays */
+    bool nomem;
     pthread_t thread;
 } ck_check;
 
@@ -836,28 +838,35 @@ static uintptr_t code_at(const unsigned char *rec, size_t field)
 
 /* A customer's list of deals, tickets or activities runs from its first to
  * its last item through items of that customer in the order they were added
- * (ids increasing), so that no walk of it can loop: checked on the codes,
- * item i of size `elem` in section s, its customer and next at those
- * offsets, the customer's last at `last`. */
+ * (ids increasing), and from the last back to the first, so that no walk of
+ * it can loop. Checked on the codes in one pass over the items in id order,
+ * remembering per customer its first item, its latest, and the next that
+ * the latest names (c->work: three arrays of a u32 per customer), never
+ * reading a record out of order: item i of size `elem` in section s, its
+ * customer and next at those offsets, the customer's last at `last`. */
 static bool lists_ok(const ck_check *c, int s, size_t elem, size_t cust, size_t next, size_t last)
 {
     const unsigned char *items = c->map + c->off[s], *custs = c->map + c->off[S_CUSTOMERS];
     uint32_t n = c->h->count[s], nc = c->h->count[S_CUSTOMERS];
+    uint32_t *first = c->work, *latest = first + nc, *want = latest + nc;
+    memset(first, 0, (size_t)nc * sizeof *first); /* 0: none yet; else id + 1, as the codes */
     for (uint32_t i = 0; i < n; i++) {
         const unsigned char *x = items + (size_t)i * elem;
         uintptr_t cu = code_at(x, cust), nx = code_at(x, next);
         if (cu == 0 || cu > nc || nx == 0 || nx > n)
             return false;
-        uintptr_t l = code_at(custs + (size_t)(cu - 1) * sizeof(lss_customer), last);
-        if (l == 0 || l > n || code_at(items + (size_t)(nx - 1) * elem, cust) != cu)
-            return false;
-        if (l == (uintptr_t)i + 1 ? nx > (uintptr_t)i + 1 : nx <= (uintptr_t)i + 1)
-            return false;
+        uint32_t k = (uint32_t)(cu - 1);
+        if (first[k] == 0)
+            first[k] = i + 1;
+        else if (want[k] != i + 1)
+            return false; /* the previous item of this customer does not lead here */
+        latest[k] = i + 1;
+        want[k] = (uint32_t)nx;
     }
-    for (uint32_t i = 0; i < nc; i++) { /* a customer's last item is its own */
-        uintptr_t l = code_at(custs + (size_t)i * sizeof(lss_customer), last);
-        if (l != 0 && (l > n || code_at(items + (size_t)(l - 1) * elem, cust) != (uintptr_t)i + 1))
-            return false;
+    for (uint32_t k = 0; k < nc; k++) {
+        uintptr_t l = code_at(custs + (size_t)k * sizeof(lss_customer), last);
+        if (first[k] == 0 ? l != 0 : l != latest[k] || want[k] != first[k])
+            return false; /* its last is its latest item, which leads back to its first */
     }
     return true;
 }
@@ -893,9 +902,16 @@ static bool check_start(ck_check *c, int fd, size_t size, const ck_head *h, bool
         c->off[s] = off;
         off += h->len[s];
     }
-    void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (m == MAP_FAILED)
+    c->work = lss__malloc(3 * ((size_t)h->count[S_CUSTOMERS] + 1) * sizeof *c->work);
+    if (c->work == NULL) {
+        c->nomem = true;
         return false;
+    }
+    void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m == MAP_FAILED) {
+        lss__free(c->work);
+        return false;
+    }
     c->map = m;
     *threaded = size >= lss__ckpt_check_thread_min && pthread_create(&c->thread, NULL, check_main, c) == 0;
     if (!*threaded)
@@ -908,6 +924,7 @@ static const char *check_end(ck_check *c, bool threaded)
     if (threaded)
         pthread_join(c->thread, NULL);
     munmap((void *)(uintptr_t)c->map, c->size);
+    lss__free(c->work);
     return c->why;
 }
 
@@ -1215,6 +1232,7 @@ lss_status lss__ckpt_load(lss_db *db, const char *jpath, uint32_t salt, uint64_t
             ck_check chk;
             bool threaded = false;
             if (!check_start(&chk, fd, (size_t)total, &l.h, &threaded)) {
+                l.nomem = chk.nomem;
                 l.why = "it cannot be mapped to be checked";
             } else {
                 bool loaded = load(&l, db);
