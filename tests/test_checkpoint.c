@@ -291,6 +291,75 @@ static void test_another_format_or_build_is_left_aside(void **state)
     free(good);
 }
 
+/* Change the word at `field` of record `id` (of `elem` bytes) in section
+ * `sec` to v, with the section's and the header's checksums fixed, as a
+ * file written that way would be. */
+static void patch_record(const char *ck, int sec, size_t elem, uint32_t id, size_t field, uintptr_t v)
+{
+    long n;
+    unsigned char *b = slurp(ck, &n);
+    long head = 56 + 19 * 24 + 4, off = head;
+    for (int s = 0; s < sec; s++)
+        off += (long)lss__get_u64(b + 56 + s * 24 + 8);
+    long len = (long)lss__get_u64(b + 56 + sec * 24 + 8);
+    assert_true((long)((id + 1) * elem) <= len);
+    memcpy(b + off + (long)(id * elem) + (long)field, &v, sizeof v);
+    lss__put_u32(b + 56 + sec * 24 + 16, lss__crc_mask(lss__crc32c(0, b + off, (size_t)len)));
+    lss__put_u32(b + head - 4, lss__crc_mask(lss__crc32c(0, b, (size_t)head - 4)));
+    spit(ck, b, n);
+    free(b);
+}
+
+static void test_codes_that_lead_nowhere_are_refused(void **state)
+{
+    (void)state;
+    const char *p = tmp_path("codes.lss");
+    write_journal(p, 0, 600);
+    checkpoint(p);
+    char ck[400];
+    snprintf(ck, sizeof ck, "%s", ck_path(p));
+    long n;
+    unsigned char *good = slurp(ck, &n);
+    lss_db *db = open_with(p, LSS_OPEN_READ_ONLY, 0);
+    assert_true(lss_deal_count(db) > 3 && lss_ticket_count(db) > 1);
+    const lss_deal *d0, *dj = NULL;
+    assert_int_equal(lss_deal_by_id(&d0, db, 0), LSS_OK);
+    uint32_t c0 = lss_customer_id(lss_deal_customer(d0)), j = 1;
+    for (; j < lss_deal_count(db); j++) { /* a deal of another customer */
+        assert_int_equal(lss_deal_by_id(&dj, db, j), LSS_OK);
+        if (lss_customer_id(lss_deal_customer(dj)) != c0)
+            break;
+    }
+    assert_true(j < lss_deal_count(db));
+    lss_db_close(db);
+    for (int threaded = 0; threaded < 2; threaded++) {
+        lss__ckpt_check_thread_min = threaded ? 0 : SIZE_MAX;
+        /* a deal whose next is another customer's deal; a customer with deals and no last one */
+        patch_record(ck, 8, sizeof(lss_deal), 0, offsetof(lss_deal, next_of_customer), (uintptr_t)j + 1);
+        expect_left_aside(p, "a customer's list of deals, tickets or activities is broken");
+        spit(ck, good, n);
+        patch_record(ck, 6, sizeof(lss_customer), c0, offsetof(lss_customer, last_deal), 0);
+        expect_left_aside(p, "a customer's list of deals, tickets or activities is broken");
+        spit(ck, good, n);
+        /* a ticket of a customer that does not exist */
+        patch_record(ck, 11, sizeof(lss_ticket), 0, offsetof(lss_ticket, customer), 1u << 30);
+        expect_left_aside(p, "checkpoint ignored");
+        spit(ck, good, n);
+        /* a deal's owner out of range; a text beyond the texts */
+        patch_record(ck, 8, sizeof(lss_deal), 0, offsetof(lss_deal, owner), 999);
+        expect_left_aside(p, "names something that is not there");
+        spit(ck, good, n);
+        patch_record(ck, 8, sizeof(lss_deal), 0, offsetof(lss_deal, title), (uintptr_t)1 << 40);
+        expect_left_aside(p, "names something that is not there");
+        spit(ck, good, n);
+    }
+    lss__ckpt_check_thread_min = (size_t)1 << 20;
+    free(good);
+    lss_recovery rec;
+    open_equals_replay(p, &rec);
+    assert_true(rec.checkpoint_events > 0);
+}
+
 static void test_a_stale_checkpoint_is_left_aside_and_cleared_by_a_writer(void **state)
 {
     (void)state;
@@ -644,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_the_journal_after_a_checkpoint_is_replayed),
         cmocka_unit_test(test_every_bit_flip_leaves_the_checkpoint_aside),
         cmocka_unit_test(test_another_format_or_build_is_left_aside),
+        cmocka_unit_test(test_codes_that_lead_nowhere_are_refused),
         cmocka_unit_test(test_a_stale_checkpoint_is_left_aside_and_cleared_by_a_writer),
         cmocka_unit_test(test_a_journal_that_differs_before_the_position_is_noticed),
         cmocka_unit_test(test_a_file_that_is_not_a_checkpoint_is_never_overwritten),
