@@ -240,6 +240,32 @@ class Durability(unittest.TestCase):
                 self.assertEqual(rejected[0][:2], (2, "LSS_INVALID"))
 
 
+    def test_checkpoint_then_reopen(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "crm.lss")
+            with lss.Database(path, checkpoint_bytes=0) as db:
+                team(db)
+                db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", 100)
+                db.checkpoint()
+                db.deal("d-1").advance("2025-01-07", "qualified")
+            self.assertTrue(os.path.exists(path + ".checkpoint"))
+            with lss.Database(path, read_only=True) as db:
+                r = db.recovery()
+                self.assertEqual((r["checkpoint_events"], r["events"], r["checkpoint_note"]), (4, 1, ""))
+                self.assertEqual(db.deal("d-1").stage, "qualified")
+                db.verify_state()
+                with self.assertRaises(lss.MisuseError):
+                    db.checkpoint()  # read-only
+            with lss.Database(path, read_only=True, use_checkpoint=False) as db:
+                self.assertEqual((db.recovery()["checkpoint_events"], db.recovery()["events"]), (0, 5))
+            with open(path + ".checkpoint", "r+b") as f:
+                f.seek(600)
+                f.write(b"\xff\xff")
+            with lss.Database(path, read_only=True) as db:
+                self.assertIn("checkpoint ignored", db.recovery()["checkpoint_note"])
+                self.assertEqual(db.deal("d-1").stage, "qualified")
+
+
 class Boundaries(unittest.TestCase):
     """What C would cut or wrap raises, and changes nothing."""
 
