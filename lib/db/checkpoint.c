@@ -739,6 +739,7 @@ static bool slab_room(lss__slab *s, uint32_t count)
             return false;
         s->nchunks++;
     }
+    s->count = count; /* the records come later (their codes are checked as they are decoded) */
     return true;
 }
 
@@ -754,7 +755,6 @@ static bool slab_read(int fd, lss__slab *s, uint32_t count, uint64_t *off, uint3
             return false;
         id += n;
     }
-    s->count = count;
     return true;
 }
 
@@ -930,7 +930,7 @@ static const char *check_end(ck_check *c, bool threaded)
 
 typedef struct loader {
     int fd;
-    uint64_t off;
+    uint64_t sec_off[S_COUNT]; /* where each section starts */
     ck_head h;
     unsigned char *small[S_COUNT]; /* sections read whole into a buffer */
     const char *why;
@@ -946,7 +946,8 @@ static bool read_small(loader *l, int s)
         l->nomem = true;
         return false;
     }
-    if (!read_at(l->fd, l->small[s], (size_t)l->h.len[s], &l->off, NULL)) {
+    uint64_t off = l->sec_off[s];
+    if (!read_at(l->fd, l->small[s], (size_t)l->h.len[s], &off, NULL)) {
         l->why = "it is cut short";
         return false;
     }
@@ -956,11 +957,8 @@ static bool read_small(loader *l, int s)
 /* Sections that go straight into the state's own storage. */
 static bool read_slab(loader *l, int s, lss__slab *sl)
 {
-    if (!slab_room(sl, l->h.count[s])) {
-        l->nomem = true;
-        return false;
-    }
-    if (!slab_read(l->fd, sl, l->h.count[s], &l->off, NULL)) {
+    uint64_t off = l->sec_off[s];
+    if (!slab_read(l->fd, sl, l->h.count[s], &off, NULL)) {
         l->why = "it is cut short";
         return false;
     }
@@ -1039,12 +1037,171 @@ static bool text_in(loader *l, lss_db *db, ck *k)
     c->used = n + 1;
     c->data[n] = '\0'; /* whatever a code points at ends inside the chunk */
     db->text.head = db->text.cur = c;
-    if (!read_at(l->fd, c->data, n, &l->off, NULL)) {
+    uint64_t off = l->sec_off[S_TEXT];
+    if (!read_at(l->fd, c->data, n, &off, NULL)) {
         l->why = "it is cut short";
         return false;
     }
     k->text = c->data;
     k->text_len = n;
+    return true;
+}
+
+/* The customers and the activities, read and decoded on a second thread
+ * (for a large checkpoint) while the load does the rest: the slabs of every
+ * kind are allocated first, so that the codes of both sides can be turned
+ * into addresses, and the side allocates nothing. A customer's changes stay
+ * a code until the load is back (their storage is allocated). */
+typedef struct side {
+    loader *l;
+    ck k;
+    const char *why;
+    pthread_t thread;
+} side;
+
+static void *side_main(void *arg)
+{
+    side *sd = arg;
+    loader *l = sd->l;
+    lss_db *db = sd->k.db;
+    if (!read_slab(l, S_CUSTOMERS, &db->customers) || !read_slab(l, S_ACTIVITIES, &db->activities)) {
+        sd->why = "it is cut short";
+        return NULL;
+    }
+    for (uint32_t i = 0; i < db->customers.count && !sd->k.bad; i++) {
+        lss_customer *x = lss__slab_get(&db->customers, i);
+        fx_customer(&sd->k, x);
+        if (x->id != i)
+            sd->k.bad = true;
+    }
+    for (uint32_t i = 0; i < db->activities.count && !sd->k.bad; i++) {
+        lss_activity *x = lss__slab_get(&db->activities, i);
+        fx_activity(&sd->k, x);
+        if (x->id != i)
+            sd->k.bad = true;
+    }
+    return NULL;
+}
+
+/* The key index of kind r from its section (its entities' slab allocated). */
+static bool index_in(loader *l, lss_db *db, const ck_meta *m, unsigned r)
+{
+    int s = S_IX_MEMBERS + (int)r - 1;
+    lss__keyindex *ix = lss__index_of(db, r);
+    uint32_t entities = lss__slab_of(db, r)->count, used = 0;
+    if (m->ix_cap[r - 1] != l->h.count[s] || m->ix_count[r - 1] != entities ||
+        (m->ix_cap[r - 1] ? m->ix_count[r - 1] >= m->ix_cap[r - 1] : m->ix_count[r - 1] != 0)) {
+        l->why = "its key index does not fit its entities";
+        return false;
+    }
+    if (!read_small(l, s))
+        return false;
+    ix->slots = (uint64_t *)(void *)l->small[s]; /* malloc'd: aligned for uint64_t */
+    l->small[s] = NULL;
+    ix->cap = m->ix_cap[r - 1];
+    ix->count = m->ix_count[r - 1];
+    for (uint32_t i = 0; i < ix->cap; i++) { /* the slots must name entities, and leave one free */
+        used += ix->slots[i] != 0;
+        if (ix->slots[i] && (uint32_t)ix->slots[i] - 1u >= entities) {
+            l->why = "its key index names entities that do not exist";
+            return false;
+        }
+    }
+    if (used != ix->count) {
+        l->why = "its key index does not fit its entities";
+        return false;
+    }
+    return true;
+}
+
+/* The members, deals and tickets (with their quotas and histories), and the
+ * key indexes: the load's own part while the side decodes. */
+static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
+{
+    if (!read_slab(l, S_MEMBERS, &db->members) || !read_small(l, S_QUOTAS) || !read_small(l, S_CHANGES) ||
+        !read_slab(l, S_DEALS, &db->deals) || !read_small(l, S_DEAL_HIST) || !read_slab(l, S_TICKETS, &db->tickets) ||
+        !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA))
+        return false;
+    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++)
+        if (!index_in(l, db, m, r))
+            return false;
+    for (uint32_t i = 0; i < db->members.count && !k->bad; i++) {
+        lss_member *x = lss__slab_get(&db->members, i);
+        fx_member(k, x);
+        uintptr_t first = code_of(&x->quotas.data);
+        uint32_t n = x->quotas.count, total = l->h.count[S_QUOTAS];
+        x->quotas.data = NULL;
+        x->quotas.count = x->quotas.cap = 0;
+        l->fixed[LSS__REF_MEMBER] = i + 1;
+        if (first > total || total - first < n || x->id != i)
+            k->bad = true;
+        else if (n && lss__vec_reserve(&x->quotas, sizeof(lss__quota), n) != LSS_OK)
+            return l->nomem = true, false;
+        else if (n) {
+            memcpy(x->quotas.data, l->small[S_QUOTAS] + first * sizeof(lss__quota), n * sizeof(lss__quota));
+            x->quotas.count = n;
+        }
+    }
+    for (uint32_t i = 0; i < db->deals.count && !k->bad; i++) {
+        lss_deal *x = lss__slab_get(&db->deals, i);
+        fx_deal(k, x);
+        if (x->id != i)
+            k->bad = true;
+        l->fixed[LSS__REF_DEAL] = i + 1;
+        if (!hist_in(k, &x->hist, l->small[S_DEAL_HIST], l->h.count[S_DEAL_HIST], sizeof(lss__deal_change)))
+            return l->nomem = true, false;
+        for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
+            fx_deal_change(k, &((lss__deal_change *)x->hist.data)[j]);
+    }
+    for (uint32_t i = 0; i < db->tickets.count && !k->bad; i++) {
+        lss_ticket *x = lss__slab_get(&db->tickets, i);
+        fx_ticket(k, x);
+        if (x->id != i)
+            k->bad = true;
+        l->fixed[LSS__REF_TICKET] = i + 1;
+        if (!hist_in(k, &x->hist, l->small[S_TICKET_HIST], l->h.count[S_TICKET_HIST],
+                     sizeof(lss__ticket_change)))
+            return l->nomem = true, false;
+        for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
+            fx_ticket_change(k, &((lss__ticket_change *)x->hist.data)[j]);
+    }
+    if (lss__vec_reserve(&db->prob, sizeof(lss__prob_change), l->h.count[S_PROB]) != LSS_OK ||
+        lss__vec_reserve(&db->sla, sizeof(lss__sla_change), l->h.count[S_SLA]) != LSS_OK)
+        return l->nomem = true, false;
+    if (l->h.count[S_PROB])
+        memcpy(db->prob.data, l->small[S_PROB], (size_t)l->h.len[S_PROB]);
+    if (l->h.count[S_SLA])
+        memcpy(db->sla.data, l->small[S_SLA], (size_t)l->h.len[S_SLA]);
+    db->prob.count = l->h.count[S_PROB];
+    db->sla.count = l->h.count[S_SLA];
+    return true;
+}
+
+/* The customers' changes, from their codes, once the side is done. */
+static bool changes_in(loader *l, lss_db *db, ck *k)
+{
+    for (uint32_t i = 0; i < db->customers.count && !k->bad; i++) {
+        lss_customer *x = lss__slab_get(&db->customers, i);
+        uint64_t code;
+        memcpy(&code, &x->changes, sizeof code);
+        x->changes = NULL;
+        l->fixed[LSS__REF_CUSTOMER] = i + 1;
+        if (code == 0)
+            continue;
+        uint32_t first = (uint32_t)code, n = (uint32_t)(code >> 32), total = l->h.count[S_CHANGES];
+        if (n == 0 || first > total || total - first < n) {
+            k->bad = true;
+            break;
+        }
+        x->changes = lss__malloc(sizeof *x->changes + (size_t)n * sizeof x->changes->e[0]);
+        if (x->changes == NULL)
+            return l->nomem = true, false;
+        x->changes->count = x->changes->cap = n;
+        memcpy(x->changes->e, l->small[S_CHANGES] + (size_t)first * sizeof x->changes->e[0],
+               (size_t)n * sizeof x->changes->e[0]);
+        for (uint32_t j = 0; j < n; j++)
+            fx_change(k, &x->changes->e[j]);
+    }
     return true;
 }
 
@@ -1054,7 +1211,6 @@ static bool load(loader *l, lss_db *db)
 {
     ck k;
     ck_init(&k, db, true, NULL);
-    l->off = HEAD_SIZE;
     if (!read_small(l, S_META))
         return false;
     ck_meta m;
@@ -1067,125 +1223,35 @@ static bool load(loader *l, lss_db *db)
     db->events = m.events;
     db->last_time = m.last_time;
     if (!text_in(l, db, &k) || !read_small(l, S_TEAMS) || !read_small(l, S_SEGMENTS) ||
-        !interned_in(l, db, S_TEAMS, &db->teams) || !interned_in(l, db, S_SEGMENTS, &db->segments) ||
-        !read_slab(l, S_MEMBERS, &db->members) || !read_small(l, S_QUOTAS) ||
-        !read_slab(l, S_CUSTOMERS, &db->customers) || !read_small(l, S_CHANGES) ||
-        !read_slab(l, S_DEALS, &db->deals) || !read_small(l, S_DEAL_HIST) ||
-        !read_slab(l, S_ACTIVITIES, &db->activities) || !read_slab(l, S_TICKETS, &db->tickets) ||
-        !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA))
+        !interned_in(l, db, S_TEAMS, &db->teams) || !interned_in(l, db, S_SEGMENTS, &db->segments))
         return false;
-    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++) {
-        int s = S_IX_MEMBERS + (int)r - 1;
-        lss__keyindex *ix = lss__index_of(db, r);
-        uint32_t entities = lss__slab_of(db, r)->count, used = 0;
-        if (m.ix_cap[r - 1] != l->h.count[s] || m.ix_count[r - 1] != entities ||
-            (m.ix_cap[r - 1] ? m.ix_count[r - 1] >= m.ix_cap[r - 1] : m.ix_count[r - 1] != 0)) {
-            l->why = "its key index does not fit its entities";
-            return false;
-        }
-        if (!read_small(l, s))
-            return false;
-        ix->slots = (uint64_t *)(void *)l->small[s]; /* malloc'd: aligned for uint64_t */
-        l->small[s] = NULL;
-        ix->cap = m.ix_cap[r - 1];
-        ix->count = m.ix_count[r - 1];
-        for (uint32_t i = 0; i < ix->cap; i++) { /* the slots must name entities, and leave one free */
-            used += ix->slots[i] != 0;
-            if (ix->slots[i] && (uint32_t)ix->slots[i] - 1u >= entities) {
-                l->why = "its key index names entities that do not exist";
-                return false;
-            }
-        }
-        if (used != ix->count) {
-            l->why = "its key index does not fit its entities";
-            return false;
-        }
+    if (!slab_room(&db->members, l->h.count[S_MEMBERS]) || !slab_room(&db->customers, l->h.count[S_CUSTOMERS]) ||
+        !slab_room(&db->deals, l->h.count[S_DEALS]) || !slab_room(&db->activities, l->h.count[S_ACTIVITIES]) ||
+        !slab_room(&db->tickets, l->h.count[S_TICKETS]))
+        return l->nomem = true, false;
+    side sd;
+    memset(&sd, 0, sizeof sd);
+    sd.l = l;
+    sd.k = k;
+    bool threaded = l->h.len[S_CUSTOMERS] + l->h.len[S_ACTIVITIES] >= lss__ckpt_check_thread_min &&
+                    pthread_create(&sd.thread, NULL, side_main, &sd) == 0;
+    bool ok = main_part(l, db, &k, &m);
+    if (threaded)
+        pthread_join(sd.thread, NULL);
+    else if (ok)
+        side_main(&sd);
+    if (!ok)
+        return false;
+    if (sd.why) {
+        l->why = sd.why;
+        return false;
     }
-    /* every pointer, from its code */
-    for (uint32_t i = 0; i < db->members.count && !k.bad; i++) {
-        lss_member *x = lss__slab_get(&db->members, i);
-        fx_member(&k, x);
-        uintptr_t first = code_of(&x->quotas.data);
-        uint32_t n = x->quotas.count, total = l->h.count[S_QUOTAS];
-        x->quotas.data = NULL;
-        x->quotas.count = x->quotas.cap = 0;
-        l->fixed[LSS__REF_MEMBER] = i + 1;
-        if (first > total || total - first < n || x->id != i)
-            k.bad = true;
-        else if (n && lss__vec_reserve(&x->quotas, sizeof(lss__quota), n) != LSS_OK)
-            return l->nomem = true, false;
-        else if (n) {
-            memcpy(x->quotas.data, l->small[S_QUOTAS] + first * sizeof(lss__quota), n * sizeof(lss__quota));
-            x->quotas.count = n;
-        }
-    }
-    for (uint32_t i = 0; i < db->customers.count && !k.bad; i++) {
-        lss_customer *x = lss__slab_get(&db->customers, i);
-        uint64_t code;
-        memcpy(&code, &x->changes, sizeof code);
-        x->changes = NULL;
-        l->fixed[LSS__REF_CUSTOMER] = i + 1;
-        fx_customer(&k, x);
-        if (x->id != i)
-            k.bad = true;
-        if (code == 0 || k.bad)
-            continue;
-        uint32_t first = (uint32_t)code, n = (uint32_t)(code >> 32), total = l->h.count[S_CHANGES];
-        if (n == 0 || first > total || total - first < n) {
-            k.bad = true;
-            break;
-        }
-        x->changes = lss__malloc(sizeof *x->changes + (size_t)n * sizeof x->changes->e[0]);
-        if (x->changes == NULL)
-            return l->nomem = true, false;
-        x->changes->count = x->changes->cap = n;
-        memcpy(x->changes->e, l->small[S_CHANGES] + (size_t)first * sizeof x->changes->e[0],
-               (size_t)n * sizeof x->changes->e[0]);
-        for (uint32_t j = 0; j < n; j++)
-            fx_change(&k, &x->changes->e[j]);
-    }
-    for (uint32_t i = 0; i < db->deals.count && !k.bad; i++) {
-        lss_deal *x = lss__slab_get(&db->deals, i);
-        fx_deal(&k, x);
-        if (x->id != i)
-            k.bad = true;
-        l->fixed[LSS__REF_DEAL] = i + 1;
-        if (!hist_in(&k, &x->hist, l->small[S_DEAL_HIST], l->h.count[S_DEAL_HIST], sizeof(lss__deal_change)))
-            return l->nomem = true, false;
-        for (uint32_t j = 0; j < x->hist.count && !k.bad; j++)
-            fx_deal_change(&k, &((lss__deal_change *)x->hist.data)[j]);
-    }
-    for (uint32_t i = 0; i < db->activities.count && !k.bad; i++) {
-        lss_activity *x = lss__slab_get(&db->activities, i);
-        fx_activity(&k, x);
-        if (x->id != i)
-            k.bad = true;
-    }
-    for (uint32_t i = 0; i < db->tickets.count && !k.bad; i++) {
-        lss_ticket *x = lss__slab_get(&db->tickets, i);
-        fx_ticket(&k, x);
-        if (x->id != i)
-            k.bad = true;
-        l->fixed[LSS__REF_TICKET] = i + 1;
-        if (!hist_in(&k, &x->hist, l->small[S_TICKET_HIST], l->h.count[S_TICKET_HIST],
-                     sizeof(lss__ticket_change)))
-            return l->nomem = true, false;
-        for (uint32_t j = 0; j < x->hist.count && !k.bad; j++)
-            fx_ticket_change(&k, &((lss__ticket_change *)x->hist.data)[j]);
-    }
-    if (k.bad) {
+    if (!changes_in(l, db, &k))
+        return false;
+    if (k.bad || sd.k.bad) {
         l->why = "a record names something that is not there, or holds a value out of range";
         return false;
     }
-    if (lss__vec_reserve(&db->prob, sizeof(lss__prob_change), l->h.count[S_PROB]) != LSS_OK ||
-        lss__vec_reserve(&db->sla, sizeof(lss__sla_change), l->h.count[S_SLA]) != LSS_OK)
-        return l->nomem = true, false;
-    if (l->h.count[S_PROB])
-        memcpy(db->prob.data, l->small[S_PROB], (size_t)l->h.len[S_PROB]);
-    if (l->h.count[S_SLA])
-        memcpy(db->sla.data, l->small[S_SLA], (size_t)l->h.len[S_SLA]);
-    db->prob.count = l->h.count[S_PROB];
-    db->sla.count = l->h.count[S_SLA];
     return true;
 }
 
@@ -1220,8 +1286,10 @@ lss_status lss__ckpt_load(lss_db *db, const char *jpath, uint32_t salt, uint64_t
     else if (fstat(fd, &sb) != 0 || !read_at(fd, head, sizeof head, &off, &crc))
         l.why = "it is cut short";
     else if ((l.why = head_why(head, &l.h)) == NULL) {
-        for (int s = 0; s < S_COUNT; s++)
+        for (int s = 0; s < S_COUNT; s++) {
+            l.sec_off[s] = total;
             total += l.h.len[s];
+        }
         if (!sizes_ok(&l.h) || total != (uint64_t)sb.st_size)
             l.why = total > (uint64_t)sb.st_size ? "it is cut short" : "its header is damaged (sizes)";
         else if (l.h.salt != salt)
