@@ -1153,6 +1153,7 @@ typedef struct result {
     double lib_report, sq_report, lib_report12, sq_report12, lib_reopen, sq_reopen, lib_replay_rate;
     double lib_report1, sq_report_current, memory_read; /* one thread; SQL over current rows; bytes/s */
     double lib_reopen_ck, sq_reopen_current, ckpt_write; /* from a checkpoint; SQL over current rows; s */
+    double ckpt_wait, ckpt_plain; /* a change that starts an automatic checkpoint, one that does not; s */
     long long ckpt_bytes;
     long lib_rss, sq_rss, lib_peak, sq_peak; /* KiB; peak -1: not measured */
     int64_t lib_own, sq_own;
@@ -1376,6 +1377,30 @@ static void bench(uint32_t customers, const char *dir, result *res)
         dt = bench_now() - t0;
         res->sq_reopen = dt < res->sq_reopen ? dt : res->sq_reopen;
     }
+    /* how long an automatic checkpoint holds up the change that starts it (the copy under the lock), against
+     * the same change without one */
+    for (int k = 0; k < 2; k++) {
+        wo.checkpoint_bytes = k ? 1 : 0;
+        bench_check(lss_db_open(&dl, lpath, &wo), "open");
+        char key[32];
+        snprintf(key, sizeof key, "bench-ckpt-%d", k);
+        t0 = bench_now();
+        bench_check(lss_member_add(NULL, dl, w.end, key, "Checkpoint", LSS_ROLE_SALES, NULL), "change");
+        double dt = bench_now() - t0;
+        if (k)
+            res->ckpt_wait = dt;
+        else
+            res->ckpt_plain = dt;
+        lss_db_close(dl);
+    }
+    lss_open_options ro = LSS_OPEN_OPTIONS_INIT;
+    ro.flags = LSS_OPEN_READ_ONLY;
+    bench_check(lss_db_open(&dl, lpath, &ro), "reopen");
+    lss_recovery rec0;
+    lss_db_recovery(&rec0, dl);
+    if (rec0.checkpoint_events != w.n + 2)
+        die("automatic checkpoint", "the reopen did not use it");
+    lss_db_close(dl);
     unlink(lpath);
     unlink(ckpath);
     unlink(spath);
@@ -1426,6 +1451,8 @@ static int run_sizes(const uint32_t *sizes, int nsizes, const char *dir)
         printf("  %-44s %12.4f   (%.0f MB, %.0f MB/s; %.2f x the library's bytes in memory)\n",
                "checkpoint: write, s", r->ckpt_write, r->ckpt_bytes / 1e6, r->ckpt_bytes / 1e6 / r->ckpt_write,
                (double)r->ckpt_bytes / (double)r->lib_own);
+        printf("  %-44s %12.4f   (the same change without one: %.6f s)\n",
+               "the change that starts an automatic one, s", r->ckpt_wait, r->ckpt_plain);
         printf("  %-44s %12.2f   (one core reading the same %.0f MB in order: %.2f GB/s)\n",
                "report's scan: library bytes / report time, GB/s", (double)r->lib_own / r->lib_report / 1e9,
                (double)r->lib_own / 1e6, r->memory_read / 1e9);

@@ -128,6 +128,13 @@ static inline uint32_t lss__slab_chunk_of(uint32_t id, uint32_t *off)
     *off = id - (1u << lg);
     return lg - 3u;
 }
+/* A hint to fetch the cache line at p for a read soon. */
+#if defined(__GNUC__) || defined(__clang__)
+#define LSS__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define LSS__PREFETCH(p) ((void)(p))
+#endif
+
 static inline void *lss__slab_get(const lss__slab *s, uint32_t id)
 {
     uint32_t off, chunk = lss__slab_chunk_of(id, &off);
