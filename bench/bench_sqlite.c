@@ -1319,7 +1319,11 @@ static void bench(uint32_t customers, const char *dir, result *res)
     t0 = bench_now();
     sq_ingest(&sfile, &w);
     res->sq_durable = bench_now() - t0;
-    sq_build_current(&sfile); /* the summary columns an application would keep (untimed) */
+    /* the summary columns an application would keep (untimed): with a cache that holds the whole rewrite, so that
+     * the big transaction does not spill the same pages into the WAL again and again (the close folds the WAL into
+     * the file) */
+    exec(sfile.db, "PRAGMA cache_size=-4000000");
+    sq_build_current(&sfile);
     sq_close(&sfile);
 
     /* a checkpoint of the journal */
