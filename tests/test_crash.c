@@ -703,11 +703,15 @@ static void test_one_writer_per_file(void **state)
     (void)state;
     const char *p = path_of("lock.lss");
     lss_db *a = open_journal(p, LSS_SYNC_FULL), *b = NULL;
-    assert_status_msg(NULL, lss_db_open(&b, p, NULL), LSS_LOCKED, "in use by another handle or process");
+    char me[64];
+    snprintf(me, sizeof me, "open for writing by process %ld", (long)getpid());
+    assert_status_msg(NULL, lss_db_open(&b, p, NULL), LSS_LOCKED, me);
     assert_null(b);
+    /* readers open beside the writer: they take no lock */
     lss_open_options ro = LSS_OPEN_OPTIONS_INIT;
     ro.flags = LSS_OPEN_READ_ONLY;
-    assert_int_equal(lss_db_open(&b, p, &ro), LSS_LOCKED);
+    assert_int_equal(lss_db_open(&b, p, &ro), LSS_OK);
+    lss_db_close(b);
     /* another process */
     pid_t pid = fork();
     if (pid == 0) {
@@ -719,7 +723,7 @@ static void test_one_writer_per_file(void **state)
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), LSS_LOCKED);
     lss_db_close(a);
-    /* the other way round: a child holds it */
+    /* the other way round: a child holds it, and lets go after 300 ms */
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     pid = fork();
@@ -728,25 +732,54 @@ static void test_one_writer_per_file(void **state)
         char ok = lss_db_open(&c, p, NULL) == LSS_OK ? 'y' : 'n';
         if (write(fds[1], &ok, 1) != 1)
             _exit(2);
-        pause();
+        struct timespec ts = { 0, 300 * 1000000L };
+        nanosleep(&ts, NULL);
+        lss_db_close(c);
         _exit(0);
     }
     char ok = 0;
     assert_int_equal(read(fds[0], &ok, 1), 1);
     assert_int_equal(ok, 'y');
-    assert_int_equal(lss_db_open(&b, p, NULL), LSS_LOCKED);
-    kill(pid, SIGKILL);
+    char child[64];
+    snprintf(child, sizeof child, "open for writing by process %ld", (long)pid);
+    assert_status_msg(NULL, lss_db_open(&b, p, NULL), LSS_LOCKED, child);
+    /* a busy timeout shorter than the wait fails after it; a longer one gets the file */
+    lss_open_options wait = LSS_OPEN_OPTIONS_INIT;
+    wait.busy_timeout_ms = 50;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_status_msg(NULL, lss_db_open(&b, p, &wait), LSS_LOCKED, child, "waited the busy timeout");
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 50);
+    wait.busy_timeout_ms = 5000;
+    assert_int_equal(lss_db_open(&b, p, &wait), LSS_OK);
     waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     close(fds[0]);
     close(fds[1]);
-    /* the lock dies with its holder */
-    b = open_journal(p, LSS_SYNC_FULL);
-    /* readers share */
     lss_db_close(b);
+    /* a killed holder's lock dies with it */
+    pid = fork();
+    if (pid == 0) {
+        lss_db *c = NULL;
+        if (lss_db_open(&c, p, NULL) != LSS_OK)
+            _exit(2);
+        pause();
+        _exit(0);
+    }
+    wait.busy_timeout_ms = 5000;
+    struct timespec ts = { 0, 100 * 1000000L };
+    nanosleep(&ts, NULL);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    assert_int_equal(lss_db_open(&b, p, &wait), LSS_OK);
+    /* readers share, with the writer too */
     lss_db *r1 = NULL, *r2 = NULL;
     assert_int_equal(lss_db_open(&r1, p, &ro), LSS_OK);
     assert_int_equal(lss_db_open(&r2, p, &ro), LSS_OK);
-    assert_int_equal(lss_db_open(&b, p, NULL), LSS_LOCKED);
+    lss_db_close(b);
+    assert_int_equal(lss_db_open(&b, p, NULL), LSS_OK);
+    lss_db_close(b);
     lss_db_close(r1);
     lss_db_close(r2);
 }

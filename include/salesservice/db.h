@@ -103,11 +103,14 @@ typedef struct lss_open_options {
                                           once its journal has grown this many bytes past the latest checkpoint
                                           (or past its size at open, without one); 0: never by itself. Default
                                           #LSS_CHECKPOINT_BYTES_DEFAULT. */
+    unsigned int busy_timeout_ms;    /**< version 2. A writer whose file another writer holds waits up to this
+                                          many milliseconds for it, then fails with #LSS_LOCKED; default 0 (fail
+                                          at once). Readers never wait: they take no lock. */
 } lss_open_options;
 
 /** Static initialiser: version set, every option at its default. */
 #define LSS_OPEN_OPTIONS_INIT                                                                                   \
-    { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT, LSS_SYNC_FULL, 0u, LSS_CHECKPOINT_BYTES_DEFAULT }
+    { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT, LSS_SYNC_FULL, 0u, LSS_CHECKPOINT_BYTES_DEFAULT, 0u }
 
 /**
  * Set @p opts to the defaults of @p version (the twin of #LSS_OPEN_OPTIONS_INIT).
@@ -128,8 +131,12 @@ LSS_API lss_status lss_open_options_init(lss_open_options *opts, unsigned int ve
  * ask otherwise (#LSS_OPEN_TO_DAMAGE, #LSS_OPEN_DROP_DAMAGED_TAIL). A file
  * that is not a journal is never written to: an existing file is
  * initialised only when it is empty or a header cut short.
- * One writer: a second open of the same file, by this or another process,
- * fails with #LSS_LOCKED. See docs/durability.md.
+ * One writer, any number of readers: a second open for writing of the same
+ * file, by this or another process, waits up to
+ * lss_open_options::busy_timeout_ms and then fails with #LSS_LOCKED (naming
+ * the process that holds it when the system can tell); a read-only open
+ * (#LSS_OPEN_READ_ONLY) takes no lock and sees the latest commit at its
+ * open, then lss_db_refresh() brings it up to date. See docs/durability.md.
  *
  * @param[out] out   the new database; the caller owns it and closes it with
  *                   lss_db_close(). Set to NULL on failure.
@@ -177,6 +184,61 @@ LSS_API uint64_t lss_db_event_count(const lss_db *db);
 
 /** @return the largest `at` of any event applied, or #LSS_TIME_NONE for an empty database. */
 LSS_API lss_time lss_db_last_time(const lss_db *db);
+
+/**
+ * Bring a read-only handle up to the latest commit of the writer (another
+ * handle or process): read the records appended since the open or the last
+ * refresh and apply every whole committed one (never half a transaction,
+ * never a record still being written). When the file was replaced (the
+ * writer compacted it) or cut (the writer took back a write whose sync
+ * failed), the handle reopens the file instead: it loads its checkpoint and
+ * replays what follows, and every entity handle and string taken from it
+ * before is invalid (*reopened says so). Commit hooks (lss_db_on_commit())
+ * are called for the events applied.
+ * @param[out] applied  events applied (may be NULL)
+ * @param[out] reopened 1 if the file was reopened, else 0 (may be NULL)
+ * @return #LSS_OK; #LSS_MISUSE (not a read-only file handle); #LSS_IO;
+ *         #LSS_CORRUPT (a record that does not check out: the handle keeps
+ *         what it had); #LSS_NOMEM.
+ */
+LSS_API lss_status lss_db_refresh(lss_db *db, uint64_t *applied, int *reopened);
+
+/** One committed event, as the change feed gives it (docs/durability.md, "The change feed"). */
+typedef struct lss_change {
+    uint64_t seq;        /**< its sequence number: 1 for a database's first event, then one more each */
+    const char *type;    /**< its type, e.g. "deal.open" (static) */
+    lss_time at;         /**< its time */
+    const char *json;    /**< its canonical JSON (the export's line, without the newline); borrowed for the call */
+    size_t json_len;     /**< strlen(json) */
+} lss_change;
+
+/** A consumer of the feed: return 0 to go on, anything else to stop (lss_events_since() only). */
+typedef int (*lss_change_fn)(void *ctx, const lss_change *change);
+
+/**
+ * Call @p fn for every event once it is committed: after a change outside a
+ * transaction is in the journal and synced per the sync mode (before the
+ * call that made it returns), or, for a transaction, at its commit, every
+ * event in order; never for an event that was rolled back or whose write
+ * failed. A read-only handle calls it for the events lss_db_refresh()
+ * applies. In sequence order, on the thread that made the change, under the
+ * database's lock: @p fn may read the handle, and must not change it, close
+ * it or refresh it. Its return value is ignored here. One hook per handle;
+ * NULL @p fn removes it.
+ * @return #LSS_OK; #LSS_INVALID (NULL @p db); #LSS_NOMEM.
+ */
+LSS_API lss_status lss_db_on_commit(lss_db *db, lss_change_fn fn, void *ctx);
+
+/**
+ * Call @p fn for every event after sequence number @p seq, in order (0: all
+ * of them), as the database holds them now: an erased customer's personal
+ * fields are gone from every event, as in lss_export_file(). A consumer that
+ * stopped after event N resumes with `seq` = N: no gap, no duplicate. Stops
+ * early when @p fn returns nonzero.
+ * @return #LSS_OK; #LSS_INVALID (NULL argument, or @p seq beyond the last
+ *         event); #LSS_NOMEM.
+ */
+LSS_API lss_status lss_events_since(lss_db *db, uint64_t seq, lss_change_fn fn, void *ctx);
 
 /** @return the journal's path (borrowed), or NULL for an in-memory database. */
 LSS_API const char *lss_db_path(const lss_db *db);

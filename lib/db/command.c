@@ -124,8 +124,14 @@ lss_status lss__command(lss_db *db, lss__cmd *c, const void **out)
     if (!(st = gate(db, d->name, d->saves)) && !(st = lss__check_time(db, d->name, "at", c->ev.at)) &&
         !(st = d->check(db, c))) {
         name_ids(c, d);
-        if ((st = run(db, c, d)) == LSS_OK)
+        if ((st = run(db, c, d)) == LSS_OK) {
+            if (db->feed) {
+                lss__feed_note(db, &c->ev);
+                if (!db->tx_active)
+                    lss__feed_fire(db);
+            }
             lss__ckpt_auto(db);
+        }
     }
     lss__unlock(db);
     if (st == LSS_OK && out)
@@ -174,5 +180,7 @@ lss_status lss__replay(lss_db *db, const lss__event *ev)
     if ((st = ints_fit(db, &c.ev)) || (st = seq_room(db, d->name)) ||
         (st = lss__check_time(db, d->name, "at", c.ev.at)) || (st = d->check(db, &c)))
         return st;
-    return run(db, &c, d);
+    if ((st = run(db, &c, d)) == LSS_OK && db->feeding)
+        lss__feed_note(db, &c.ev);
+    return st;
 }

@@ -88,6 +88,15 @@ static void replay_discard(void *ctx)
 }
 static lss_status lss__index_build_cb(void *ctx) { return lss__index_build(ctx); }
 
+static lss_status journal_open(lss_db *db, const char *path, const lss__jheader *fresh)
+{
+    lss__journal_reader rd = { replay_header, replay_resume, replay_discard, replay_event, lss__index_build_cb, db };
+    db->ckpt_path = path;
+    lss_status st = lss__journal_open(&db->journal, db, path, &db->opts, fresh, &rd);
+    db->ckpt_path = NULL;
+    return st;
+}
+
 static lss_status open_db(lss_db **out, const char *path, const lss_open_options *given, unsigned internal)
 {
     lss_open_options def = LSS_OPEN_OPTIONS_INIT, o = def;
@@ -136,11 +145,8 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
         lss__jheader fresh;
         memcpy(fresh.currency, currency, 4);
         fresh.pipeline = opts->pipeline;
-        lss__journal_reader rd = { replay_header, replay_resume, replay_discard, replay_event,
-                                   lss__index_build_cb, db };
-        db->ckpt_path = path;
-        lss_status st = lss__journal_open(&db->journal, db, path, opts, &fresh, &rd);
-        db->ckpt_path = NULL;
+        db->opts = o;
+        lss_status st = journal_open(db, path, &fresh);
         if (st != LSS_OK) {
             lss_db_close(db);
             return st;
@@ -161,6 +167,57 @@ lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *o
     return open_db(out, path, opts, 0);
 }
 
+lss_status lss_db_refresh(lss_db *db, uint64_t *applied, int *reopened)
+{
+    uint64_t n = 0;
+    bool replaced = false;
+    if (applied)
+        *applied = 0;
+    if (reopened)
+        *reopened = 0;
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "refresh: NULL database");
+    lss__lock(db);
+    lss_status st = LSS_OK;
+    if (db->journal == NULL || !lss__journal_read_only(db->journal)) {
+        st = lss__fail(db, LSS_MISUSE, "refresh: %s",
+                       db->journal ? "the handle writes: it is always up to date" : "an in-memory database has no journal");
+    } else {
+        lss__journal_reader rd = { replay_header, NULL, NULL, replay_event, lss__index_build_cb, db };
+        db->feeding = db->feed != NULL;
+        st = lss__journal_refresh(db->journal, &rd, &n, &replaced);
+        db->feeding = false;
+        lss__feed_fire(db); /* the events applied, whatever stopped the refresh after them */
+        if (st == LSS_OK && replaced) {
+            /* the file was compacted or cut: read it again from its checkpoint and journal */
+            char *path = lss__malloc(strlen(lss__journal_path(db->journal)) + 1);
+            if (path == NULL) {
+                st = lss__fail(db, LSS_NOMEM, "refresh: out of memory");
+            } else {
+                strcpy(path, lss__journal_path(db->journal));
+                lss__journal_close(db->journal);
+                db->journal = NULL;
+                state_free(db);
+                state_init(db);
+                lss__jheader fresh;
+                memcpy(fresh.currency, db->currency, 4);
+                fresh.pipeline = db->pipeline;
+                st = journal_open(db, path, &fresh);
+                lss__free(path);
+                n = db->events;
+                if (reopened)
+                    *reopened = 1;
+                if (st != LSS_OK)
+                    n = 0; /* the handle holds nothing now: every later call says so */
+            }
+        }
+    }
+    if (applied)
+        *applied = n;
+    lss__unlock(db);
+    return st;
+}
+
 void lss_db_close(lss_db *db)
 {
     if (db == NULL)
@@ -175,6 +232,7 @@ void lss_db_close(lss_db *db)
     db->journal = NULL;
     lss__free(db->undo.data);
     lss__free(db->undo_bytes);
+    lss__feed_free(db);
     state_free(db);
     pthread_mutex_destroy(&db->h.mu);
     lss__errmsg_forget(db);
@@ -194,7 +252,7 @@ lss_status lss__db_writable(lss_db *db, const char *ctx)
         return lss__fail(db, st,
                          "%s: the database refuses changes after an earlier I/O error (%s); close and reopen it", ctx,
                          lss_status_name(st));
-    if (lss__journal_read_only(db->journal))
+    if (lss__journal_read_only(db->journal) || (db->journal == NULL && (db->opts.flags & LSS_OPEN_READ_ONLY)))
         return lss__fail(db, LSS_MISUSE, "%s: the database is open read-only", ctx);
     return LSS_OK;
 }
@@ -473,8 +531,12 @@ lss_status lss_tx_commit(lss_db *db)
     if (st != LSS_OK)
         lss__rollback(db, &db->tx_sp);
     db->tx_active = 0;
-    if (st == LSS_OK)
+    if (st == LSS_OK) {
+        lss__feed_fire(db);
         lss__ckpt_auto(db);
+    } else {
+        lss__feed_drop(db);
+    }
     tx_end(db);
     return st;
 }
@@ -486,6 +548,7 @@ lss_status lss_tx_rollback(lss_db *db)
         return st;
     lss__rollback(db, &db->tx_sp);
     lss__journal_tx_reset(db->journal);
+    lss__feed_drop(db);
     tx_end(db);
     return LSS_OK;
 }

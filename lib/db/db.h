@@ -32,4 +32,12 @@ void lss__ckpt_auto(lss_db *db);
 /* Finish an automatic checkpoint's thread (wait: even if still writing). */
 void lss__ckpt_reap(lss_db *db, bool wait);
 
+/* The change feed (feed.c): note a committed or replayed event for the hook
+ * (its sequence number: db->events, the event counted); call the hook with
+ * what is noted; forget it (a rollback, a failed commit). */
+void lss__feed_note(lss_db *db, const lss__event *ev);
+void lss__feed_fire(lss_db *db);
+void lss__feed_drop(lss_db *db);
+void lss__feed_free(lss_db *db);
+
 #endif

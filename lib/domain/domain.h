@@ -302,6 +302,9 @@ struct lss_db {
     uint64_t ckpt_base;            /* the journal's size at the latest checkpoint, or at the open */
     struct lss__ckpt_job *ckpt_job; /* the one being written on its own thread, or NULL */
     const char *ckpt_path;         /* while opening: the journal's path */
+    lss_open_options opts;         /* as opened (a reader's refresh may reopen) */
+    struct lss__feed *feed;        /* the commit hook and the events waiting for it (db/feed.c), or NULL */
+    bool feeding;                  /* a refresh: replayed events go to the hook */
 };
 
 /* The sequence number the change being made will get. */

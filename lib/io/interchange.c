@@ -11,97 +11,6 @@
 
 /* ---- export ----------------------------------------------------------------- */
 
-typedef struct writer {
-    FILE *f;
-    bool err;
-} writer;
-
-static void put_s(writer *o, const char *s)
-{
-    if (!o->err && fputs(s, o->f) == EOF)
-        o->err = true;
-}
-
-static void put_json_string(writer *o, const char *s)
-{
-    char buf[512];
-    size_t n = 0;
-    buf[n++] = '"';
-    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (n + 8 > sizeof buf) {
-            buf[n] = '\0';
-            put_s(o, buf);
-            n = 0;
-        }
-        if (*c == '"' || *c == '\\') {
-            buf[n++] = '\\';
-            buf[n++] = (char)*c;
-        } else if (*c < 0x20 || *c == 0x7F) {
-            n += (size_t)snprintf(buf + n, sizeof buf - n, "\\u%04x", *c);
-        } else {
-            buf[n++] = (char)*c;
-        }
-    }
-    buf[n++] = '"';
-    buf[n] = '\0';
-    put_s(o, buf);
-}
-
-static void put_key(writer *o, const char *name)
-{
-    put_s(o, ",\"");
-    put_s(o, name);
-    put_s(o, "\":");
-}
-
-static void put_time(writer *o, lss_time t)
-{
-    char b[LSS_TIME_BUFSIZE];
-    lss__fmt_time(b, t);
-    put_json_string(o, b);
-}
-
-static void write_event(writer *o, const lss__event *ev)
-{
-    const lss__ev_desc *t = &lss__ev_descs[ev->kind];
-    put_s(o, "{\"type\":\"");
-    put_s(o, t->name);
-    put_s(o, "\",\"at\":");
-    put_time(o, ev->at);
-    for (unsigned k = 0; k < t->nf; k++) {
-        const lss__field *f = &t->f[k];
-        char b[LSS_MONEY_BUFSIZE];
-        if (f->type == LSS__F_KEY || f->type == LSS__F_TEXT) {
-            if (ev->s[f->slot] == NULL)
-                continue;
-            put_key(o, f->name);
-            put_json_string(o, ev->s[f->slot]);
-            continue;
-        }
-        int64_t v = ev->i[f->slot];
-        if (!f->required && v == f->absent)
-            continue;
-        put_key(o, f->name);
-        switch (f->type) {
-        case LSS__F_TIME:
-            put_time(o, v);
-            break;
-        case LSS__F_MONEY:
-            lss_money_format(b, sizeof b, v);
-            put_json_string(o, b);
-            break;
-        case LSS__F_ENUM:
-            put_json_string(o, lss__enum_spell((lss__enum_id)f->spelling, (int)v));
-            break;
-        default:
-            snprintf(b, sizeof b, "%lld", (long long)v);
-            put_s(o, b);
-            break;
-        }
-    }
-    put_s(o, "}\n");
-}
-
 lss_status lss_export_stream(lss_db *db, FILE *f, const lss_export_options *opts)
 {
     static const char ctx[] = "export";
@@ -121,7 +30,8 @@ lss_status lss_export_stream(lss_db *db, FILE *f, const lss_export_options *opts
         lss__unlock(db);
         return st;
     }
-    writer o = { f, false };
+    lss__json o = { NULL, 0, 0, false };
+    bool err = false;
     /* db.config first, at the time of the first event */
     lss__event first;
     lss_time at0 = 0;
@@ -129,26 +39,29 @@ lss_status lss_export_stream(lss_db *db, FILE *f, const lss_export_options *opts
         lss__event_of(db, &refs[0], &first);
         at0 = first.at;
     }
-    put_s(&o, "{\"type\":\"db.config\",\"at\":");
-    put_time(&o, at0);
-    put_s(&o, ",\"currency\":\"");
-    put_s(&o, db->currency);
-    put_s(&o, "\",\"pipeline\":\"");
-    put_s(&o, lss_pipeline_mode_name(db->pipeline));
-    put_s(&o, "\"}\n");
-    for (uint64_t k = 0; k < n && !o.err; k++) {
+    lss__json_config(&o, at0, db->currency, lss_pipeline_mode_name(db->pipeline));
+    for (uint64_t k = 0; k < n && !err && !o.nomem; k++) {
         lss__event ev;
         lss__event_of(db, &refs[k], &ev);
-        write_event(&o, &ev);
+        lss__json_event(&o, &ev);
+        if (o.len >= (1u << 16) || k + 1 == n) { /* in writes of about 64 KiB */
+            err = fwrite(o.data, 1, o.len, f) != o.len;
+            o.len = 0;
+        }
         if (opts->progress && (k + 1) % 65536 == 0)
             opts->progress(opts->progress_ctx, k + 1, n);
     }
-    if (!o.err && fflush(f) != 0)
-        o.err = true;
-    if (o.err)
+    if (n == 0 && !o.nomem)
+        err = fwrite(o.data, 1, o.len, f) != o.len;
+    if (!err && fflush(f) != 0)
+        err = true;
+    if (o.nomem)
+        st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+    else if (err)
         st = lss__fail(db, LSS_IO, "%s: write failed: %s", ctx, strerror(errno));
     else if (opts->progress)
         opts->progress(opts->progress_ctx, n, n);
+    lss__free(o.data);
     lss__free(refs);
     lss__unlock(db);
     return st;

@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +49,9 @@ struct lss__journal {
     uint32_t tx_events;
     bool dirty;              /* written, not synced (normal and off modes) */
     lss_recovery rec;
+    /* a reader: where its replay stands, and the bytes before it (to tell that the file still holds them) */
+    uint64_t seq;
+    uint32_t tail_crc, tail_len;
     /* normal mode: a thread that syncs at least once a second */
     pthread_t flusher;
     bool has_flusher, stop;
@@ -354,7 +358,7 @@ static lss_status read_file(lss__journal *j, unsigned char **out, size_t *size, 
         return io_fail(db, "fstat failed", j->path);
     size_t n = (size_t)sb.st_size;
     *mapped = false;
-    if (n >= LSS__J_HEADER) {
+    if (n >= LSS__J_HEADER && !j->read_only) { /* a reader copies: a writer may cut the file under a mapping */
         void *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, j->fd, 0); /* the replay populates what it reads */
         if (m != MAP_FAILED) {
             *out = m;
@@ -727,17 +731,67 @@ static char *dir_of(const char *path)
  * open and flock (a compaction by the process that held the lock), the
  * descriptor names a file that is no journal any more, so the path is
  * opened again until the locked file is the one the path names. */
-static lss_status open_locked(struct lss__journal *j, const char *path, bool ro)
+/* The process that holds the writer's lock on fd's file, from /proc/locks
+ * (Linux); 0 when the system does not tell. */
+static long lock_holder(int fd)
+{
+    struct stat sb;
+    FILE *f = fstat(fd, &sb) == 0 ? fopen("/proc/locks", "r") : NULL;
+    long pid = 0;
+    if (f == NULL)
+        return 0;
+    char line[256];
+    while (pid == 0 && fgets(line, sizeof line, f)) {
+        long p;
+        unsigned maj, min;
+        unsigned long ino;
+        char kind[16], mode[16];
+        /* "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF" */
+        if (sscanf(line, "%*[^:]: %15s %*s %15s %ld %x:%x:%lu", kind, mode, &p, &maj, &min, &ino) == 6 &&
+            strcmp(kind, "FLOCK") == 0 && strcmp(mode, "WRITE") == 0 && ino == (unsigned long)sb.st_ino &&
+            maj == major(sb.st_dev) && min == minor(sb.st_dev))
+            pid = p;
+    }
+    fclose(f);
+    return pid;
+}
+
+/* The writer's lock, waiting up to busy_ms for another writer to let go. */
+static lss_status lock_writer(int fd, const char *path, unsigned busy_ms)
+{
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        if (lss__io_ops.flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return LSS_OK;
+        if (errno != EWOULDBLOCK)
+            return lss__fail(NULL, LSS_IO, "open \"%.200s\": lock: %s", path, strerror(errno));
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double waited = (double)(now.tv_sec - start.tv_sec) * 1e3 + (double)(now.tv_nsec - start.tv_nsec) / 1e6;
+        if (waited >= busy_ms) {
+            long pid = lock_holder(fd);
+            char who[64] = "another handle or process";
+            if (pid > 0)
+                snprintf(who, sizeof who, "process %ld", pid);
+            return lss__fail(NULL, LSS_LOCKED, "open \"%.200s\": the journal is open for writing by %s%s", path, who,
+                             busy_ms ? " (waited the busy timeout)" : "");
+        }
+        struct timespec ts = { 0, 5 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+}
+
+static lss_status open_locked(struct lss__journal *j, const char *path, bool ro, unsigned busy_ms)
 {
     for (int tries = 0;; tries++) {
         j->fd = open(path, ro ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (j->fd < 0)
             return lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno));
-        if (lss__io_ops.flock(j->fd, (ro ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0)
-            return errno == EWOULDBLOCK
-                       ? lss__fail(NULL, LSS_LOCKED,
-                                   "open \"%.200s\": the journal is in use by another handle or process", path)
-                       : lss__fail(NULL, LSS_IO, "open \"%.200s\": lock: %s", path, strerror(errno));
+        if (ro)
+            return LSS_OK; /* readers take no lock: they read committed records only (docs/durability.md) */
+        lss_status st = lock_writer(j->fd, path, busy_ms);
+        if (st != LSS_OK)
+            return st;
         struct stat held, named;
         if (fstat(j->fd, &held) != 0)
             return lss__fail(NULL, LSS_IO, "open \"%.200s\": fstat: %s", path, strerror(errno));
@@ -847,10 +901,7 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
     unsigned char *data = NULL;
     size_t size = 0;
     bool mapped = false;
-    if ((opts->flags & LSS__OPEN_UNLOCKED) ? (j->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0
-                                            ? (st = lss__fail(NULL, LSS_IO, "open \"%.200s\": %s", path, strerror(errno)))
-                                            : LSS_OK
-                                        : (st = open_locked(j, path, ro)))
+    if ((st = open_locked(j, path, ro, opts->version >= 2 ? opts->busy_timeout_ms : 0)))
         goto fail;
     if ((st = read_file(j, &data, &size, &mapped)))
         goto fail;
@@ -880,6 +931,9 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
         populate(data, at.offset ? (size_t)at.offset : 0, size, mapped);
         if ((st = replay(j, rd, data, size, opts->flags, &at)))
             goto fail;
+        j->seq = j->rec.last_seq;
+        j->tail_len = (uint32_t)(j->size - LSS__J_HEADER < LSS__J_TAIL ? j->size - LSS__J_HEADER : LSS__J_TAIL);
+        j->tail_crc = lss__crc32c(0, data + j->size - j->tail_len, j->tail_len);
         if (!ro && j->rec.bytes_dropped) {
             if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0 || lss__io_ops.fdatasync(j->fd) != 0) {
                 st = io_fail(db, "cannot cut the torn tail", path);
@@ -928,6 +982,109 @@ void lss__journal_close(lss__journal *j)
     if (!j->read_only && j->dirty && !j->poisoned)
         (void)lss__io_ops.fdatasync(j->fd);
     journal_free(j);
+}
+
+/* ---- a reader's refresh --------------------------------------------------------------- */
+
+/* Read n bytes at off into p; false on a short read (the file shrank) or an error (errno). */
+static bool pread_all(int fd, unsigned char *p, size_t n, uint64_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = 0;
+            return false;
+        }
+        got += (size_t)r;
+    }
+    return true;
+}
+
+lss_status lss__journal_refresh(lss__journal *j, const lss__journal_reader *rd, uint64_t *applied, bool *replaced)
+{
+    lss_db *db = j->db;
+    *applied = 0;
+    *replaced = false;
+    struct stat held, named;
+    if (fstat(j->fd, &held) != 0)
+        return io_fail(db, "fstat failed", j->path);
+    if (stat(j->path, &named) != 0 || named.st_dev != held.st_dev || named.st_ino != held.st_ino ||
+        (uint64_t)held.st_size < j->size) {
+        *replaced = true; /* compacted (renamed over), removed, or cut */
+        return LSS_OK;
+    }
+    unsigned char tail[LSS__J_TAIL];
+    if (!pread_all(j->fd, tail, j->tail_len, j->size - j->tail_len)) {
+        if (errno)
+            return io_fail(db, "read failed", j->path);
+        *replaced = true;
+        return LSS_OK;
+    }
+    if (lss__crc32c(0, tail, j->tail_len) != j->tail_crc) {
+        *replaced = true; /* cut and written again */
+        return LSS_OK;
+    }
+    size_t n = (size_t)((uint64_t)held.st_size - j->size);
+    if (n < LSS__J_RECORD)
+        return LSS_OK;
+    unsigned char *buf = lss__malloc(n);
+    char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
+    lss_status st = LSS_OK;
+    if (buf == NULL || scratch == NULL) {
+        st = lss__fail(db, LSS_NOMEM, "refresh: out of memory");
+    } else if (!pread_all(j->fd, buf, n, j->size)) {
+        if (errno)
+            st = io_fail(db, "read failed", j->path);
+        else
+            *replaced = true;
+    } else {
+        /* the bytes from j->size on, checked as at the open: a record cut short is still being written */
+        scanner sc = { buf, n, 0, 0, j->seq, j->seq, 0, j->salt, false, NULL, false };
+        scan(&sc, n);
+        if (sc.why && !sc.torn)
+            st = lss__fail(db, LSS_CORRUPT,
+                           "journal \"%.200s\" is damaged at offset %llu (after event %llu): %s; the handle keeps the "
+                           "%llu events before it",
+                           j->path, (unsigned long long)(j->size + sc.off), (unsigned long long)sc.seq_last, sc.why,
+                           (unsigned long long)sc.good_events);
+        uint64_t before = j->rec.events;
+        lss_status ast = sc.good ? apply_range(j, rd, buf, 0, sc.good, scratch) : LSS_OK;
+        if (ast == LSS_OK && sc.good && (ast = rd->end(rd->ctx)) != LSS_OK)
+            ast = lss__fail(db, ast, "refresh: %s", lss_db_errmsg(db));
+        *applied = j->rec.events - before;
+        if (ast != LSS_OK) {
+            st = ast;
+        } else if (sc.good) {
+            j->size += sc.good;
+            j->seq = sc.good_events;
+            j->rec.last_seq = j->seq;
+            size_t t = sc.good < LSS__J_TAIL ? sc.good : LSS__J_TAIL;
+            if (t < LSS__J_TAIL) { /* the new tail reaches back before what was read */
+                unsigned char *both = lss__malloc(LSS__J_TAIL);
+                size_t old = LSS__J_TAIL - t < j->tail_len ? LSS__J_TAIL - t : j->tail_len;
+                if (both) {
+                    memcpy(both, tail + j->tail_len - old, old);
+                    memcpy(both + old, buf + sc.good - t, t);
+                    j->tail_len = (uint32_t)(old + t);
+                    j->tail_crc = lss__crc32c(0, both, j->tail_len);
+                    lss__free(both);
+                } else {
+                    j->tail_len = (uint32_t)t;
+                    j->tail_crc = lss__crc32c(0, buf + sc.good - t, t);
+                }
+            } else {
+                j->tail_len = LSS__J_TAIL;
+                j->tail_crc = lss__crc32c(0, buf + sc.good - t, t);
+            }
+        }
+    }
+    lss__free(buf);
+    lss__free(scratch);
+    return st;
 }
 
 /* ---- compaction -------------------------------------------------------------------- */

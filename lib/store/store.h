@@ -47,6 +47,17 @@ void lss__event_encode(const lss__event *ev, unsigned char *out, bool keys);
 bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *buf, size_t len, char *scratch,
                        bool keys);
 
+/* The canonical JSON of an event, one line with its newline, appended to a
+ * growing buffer (json.c), kept NUL-terminated; nomem: a growth failed (what
+ * the buffer holds is then incomplete). */
+typedef struct lss__json {
+    char *data;
+    size_t len, cap;
+    bool nomem;
+} lss__json;
+void lss__json_event(lss__json *o, const lss__event *ev);
+void lss__json_config(lss__json *o, lss_time at, const char *currency, const char *pipeline);
+
 /* A journal knows bytes and events, never the database: it reports its
  * failures as the message of the handle it belongs to (an opaque pointer)
  * and takes its lock only in the normal-mode flusher. */
@@ -125,6 +136,11 @@ void lss__journal_recovery(const lss__journal *j, lss_recovery *out);
  * events (synced first: a checkpoint never covers what the journal might
  * lose). Not in a transaction. */
 lss_status lss__journal_anchor(lss__journal *j, uint64_t events, uint32_t *salt, lss__jresume *out);
+/* A reader: apply the whole committed records appended since the open or
+ * the last refresh through rd (its event and end). *replaced: the file is
+ * another now (compacted) or no longer holds what was read (cut): nothing
+ * was applied, and the caller reopens. */
+lss_status lss__journal_refresh(lss__journal *j, const lss__journal_reader *rd, uint64_t *applied, bool *replaced);
 /* Bytes of valid journal now. */
 uint64_t lss__journal_size(const lss__journal *j);
 /* Open flag for a second, read-only look at a journal this process already

@@ -106,7 +106,8 @@ c_entity = ctypes.c_void_p
 
 class _OpenOptions(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint), ("currency", ctypes.c_char * 4), ("pipeline", ctypes.c_int),
-                ("sync", ctypes.c_int), ("flags", ctypes.c_uint), ("checkpoint_bytes", ctypes.c_uint64)]
+                ("sync", ctypes.c_int), ("flags", ctypes.c_uint), ("checkpoint_bytes", ctypes.c_uint64),
+                ("busy_timeout_ms", ctypes.c_uint)]
 
 
 class _Query(ctypes.Structure):
