@@ -3,7 +3,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <salesservice.h>
 
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -326,18 +329,58 @@ static int cmd_import(int argc, char **argv)
 }
 
 static const char EXPORT_HELP[] =
-    "usage: lss export DB [-o FILE]\n"
+    "usage: lss export DB [-o FILE] [--since SEQ]\n"
     "Write every event of the database DB as JSON Lines, in the canonical form, to\n"
-    "standard output (or FILE). Importing the result gives the same database.\n";
+    "standard output (or FILE). Importing the result gives the same database.\n"
+    "  --since SEQ  only the events after sequence number SEQ (0: all), each with its\n"
+    "               number first (\"seq\"): a consumer that stopped after event N\n"
+    "               goes on with --since N, with no gap and no duplicate\n";
+
+static int parse_seq(const char *help, const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || text[0] == '-' || errno == ERANGE)
+        return usage_error(help, "--since: \"%s\" is not a sequence number (0 or more)", text);
+    *out = v;
+    return OK;
+}
+
+/* Where the feed's lines go, and the last sequence number written. */
+typedef struct feed_out {
+    FILE *f;
+    uint64_t last;
+    bool err;
+} feed_out;
+
+/* One event as a line of the feed: {"seq":N, then the event's own members. */
+static int feed_line(void *ctx, const lss_change *ch)
+{
+    feed_out *o = ctx;
+    if (o->err || fprintf(o->f, "{\"seq\":%llu,%s\n", (unsigned long long)ch->seq, ch->json + 1) < 0) {
+        o->err = true;
+        return 1;
+    }
+    o->last = ch->seq;
+    return 0;
+}
 
 static int cmd_export(int argc, char **argv)
 {
-    static const struct option longs[] = { { "help", 0, 0, 'h' }, { 0, 0, 0, 0 } };
+    static const struct option longs[] = { { "help", 0, 0, 'h' }, { "since", 1, 0, 's' }, { 0, 0, 0, 0 } };
     const char *outfile = "-";
     int c, rc = OK;
+    bool since = false;
+    uint64_t seq = 0;
     while ((c = getopt_long(argc, argv, "ho:", longs, NULL)) != -1) {
         switch (c) {
         case 'o': outfile = optarg; break;
+        case 's':
+            if ((rc = parse_seq(EXPORT_HELP, optarg, &seq)))
+                return rc;
+            since = true;
+            break;
         case 'h': fputs(EXPORT_HELP, stdout); return OK;
         default: return usage_error(EXPORT_HELP, "unknown option");
         }
@@ -347,10 +390,102 @@ static int cmd_export(int argc, char **argv)
     lss_db *db = open_db(argv[optind], true, LSS_SYNC_FULL, &rc);
     if (db == NULL)
         return rc;
-    lss_export_options e = LSS_EXPORT_OPTIONS_INIT;
-    e.progress = progress_fn();
-    e.progress_ctx = (void *)"export";
-    rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : fail("%s", lss_db_errmsg(db));
+    if (since) {
+        feed_out o = { strcmp(outfile, "-") == 0 ? stdout : fopen(outfile, "w"), 0, false };
+        if (o.f == NULL) {
+            rc = fail("cannot open \"%s\": %s", outfile, strerror(errno));
+        } else {
+            if (lss_events_since(db, seq, feed_line, &o) != LSS_OK)
+                rc = fail("%s", lss_db_errmsg(db));
+            if ((fflush(o.f) != 0 || o.err || (o.f != stdout && fclose(o.f) != 0)) && rc == OK)
+                rc = fail("%s: write failed: %s", outfile, strerror(errno));
+        }
+    } else {
+        lss_export_options e = LSS_EXPORT_OPTIONS_INIT;
+        e.progress = progress_fn();
+        e.progress_ctx = (void *)"export";
+        rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : fail("%s", lss_db_errmsg(db));
+    }
+    lss_db_close(db);
+    return rc;
+}
+
+/* ---- follow ------------------------------------------------------------------------------------ */
+
+static const char FOLLOW_HELP[] =
+    "usage: lss follow DB [--since SEQ] [--once] [--interval MS]\n"
+    "Print each event committed to the database DB as a JSON line with its sequence\n"
+    "number first (as lss export --since), as another process commits it, until\n"
+    "interrupted or standard output is closed. Without --since it starts with the\n"
+    "events committed after it starts.\n"
+    "  --since SEQ     first the events after sequence number SEQ that are there\n"
+    "  --once          print what is committed (after SEQ) and exit\n"
+    "  --interval MS   how often to look for new commits (default 100 ms)\n";
+
+static volatile sig_atomic_t stop_following;
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_following = 1;
+}
+
+static int cmd_follow(int argc, char **argv)
+{
+    static const struct option longs[] = { { "help", 0, 0, 'h' }, { "since", 1, 0, 's' }, { "once", 0, 0, 'o' },
+                                            { "interval", 1, 0, 'i' }, { 0, 0, 0, 0 } };
+    int c, rc = OK;
+    bool since = false, once = false;
+    uint64_t seq = 0;
+    uint32_t interval = 100;
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        switch (c) {
+        case 's':
+            if ((rc = parse_seq(FOLLOW_HELP, optarg, &seq)))
+                return rc;
+            since = true;
+            break;
+        case 'o': once = true; break;
+        case 'i':
+            if ((rc = parse_u32(FOLLOW_HELP, "--interval", optarg, &interval, 1, 60000)))
+                return rc;
+            break;
+        case 'h': fputs(FOLLOW_HELP, stdout); return OK;
+        default: return usage_error(FOLLOW_HELP, "unknown option");
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error(FOLLOW_HELP, "expected one database path");
+    lss_db *db = open_db(argv[optind], true, LSS_SYNC_FULL, &rc);
+    if (db == NULL)
+        return rc;
+    feed_out o = { stdout, since ? seq : lss_db_event_count(db), false };
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error: the end */
+    /* the events after o.last, each once: what the database holds now, then what each refresh adds */
+    if (lss_events_since(db, o.last, feed_line, &o) != LSS_OK) {
+        rc = fail("%s", lss_db_errmsg(db));
+        once = true;
+    }
+    fflush(stdout);
+    while (!once && !stop_following && !o.err) {
+        struct timespec ts = { (time_t)(interval / 1000), (long)(interval % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
+        uint64_t n;
+        int reopened;
+        if (lss_db_refresh(db, &n, &reopened) != LSS_OK) {
+            rc = fail("%s", lss_db_errmsg(db));
+            break;
+        }
+        if (n && lss_events_since(db, o.last, feed_line, &o) != LSS_OK) {
+            rc = fail("%s", lss_db_errmsg(db));
+            break;
+        }
+        if (n && fflush(stdout) != 0)
+            o.err = true;
+    }
+    if ((o.err || fflush(stdout) != 0) && rc == OK && errno != EPIPE)
+        rc = fail("write failed: %s", strerror(errno));
     lss_db_close(db);
     return rc;
 }
@@ -549,6 +684,7 @@ static const char HELP[] =
     "  report     print the metrics of a database file (text or JSON)\n"
     "  check      verify a database file's journal (and its checkpoint)\n"
     "  checkpoint write a database file's state beside it for fast opens\n"
+    "  follow     print each event as another process commits it\n"
     "  stats      print what a database file holds\n"
     "\n"
     "`lss COMMAND --help` describes each. Exit status: 0 success, 1 failure,\n"
@@ -589,6 +725,8 @@ int main(int argc, char **argv)
         return cmd_stats(argc, argv);
     if (strcmp(c, "checkpoint") == 0)
         return cmd_checkpoint(argc, argv);
+    if (strcmp(c, "follow") == 0)
+        return cmd_follow(argc, argv);
     cmd = "lss";
     return usage_error(HELP, "\"%s\" is not a command", c);
 }
