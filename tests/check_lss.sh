@@ -22,7 +22,7 @@ expect 0 "$lss" --help;          contains out.txt "usage: lss COMMAND"
 expect 0 "$lss" --version;       contains out.txt "lss 0."
 expect 2 "$lss";                 contains err.txt "expected a command"
 expect 2 "$lss" frobnicate;      contains err.txt '"frobnicate" is not a command'
-for c in demo generate import export report check stats checkpoint; do
+for c in demo generate import export report check stats checkpoint follow; do
     expect 0 "$lss" $c --help;   contains out.txt "usage: lss $c"
 done
 expect 2 "$lss" report;                      contains err.txt "expected one database path"
@@ -169,6 +169,48 @@ expect 1 "$lss" checkpoint ck2.lss;          contains err.txt "is not a checkpoi
 expect 0 "$lss" stats ck2.lss;               contains out.txt "checkpoint ignored: the file is not a checkpoint"
 printf 'LSSK\r\n\032\n' > ck2.lss.checkpoint
 expect 0 "$lss" stats ck2.lss;               contains out.txt "checkpoint ignored: it is cut short"
+
+# readers beside a writer: an import waiting on its input holds the file for writing
+cp co.lss live.lss
+mkfifo live.in
+"$lss" import live.lss - < live.in 2> live.err &
+importer=$!
+exec 3> live.in
+sleep 0.3
+expect 0 "$lss" stats live.lss;              contains out.txt "events      $((events + 2))"
+expect 0 "$lss" report live.lss;             contains out.txt "Sales"
+expect 0 "$lss" check live.lss;              contains out.txt "ok"
+expect 0 "$lss" export live.lss --since $events; contains out.txt '{"seq":'"$((events + 1))"','
+expect 1 "$lss" import live.lss /dev/null;   contains err.txt "open for writing by process $importer"
+printf '%s\n' '{"type":"customer.churn","at":"2025-12-31","customer":"c-000003"}' >&3
+exec 3>&-
+wait $importer || fail "the import through the fifo failed: $(cat live.err)"
+expect 0 "$lss" stats live.lss;              contains out.txt "events      $((events + 3))"
+
+# the feed: export --since and follow --once give every event once, across restarts
+expect 0 "$lss" export live.lss --since 0;   cp out.txt feed-all.txt
+[ "$(wc -l < feed-all.txt)" = "$((events + 3))" ] || fail "export --since 0 is not every event"
+head -1 feed-all.txt | grep -q '^{"seq":1,"type":"' || fail "export --since lacks the seq: $(head -c 80 feed-all.txt)"
+expect 0 "$lss" follow live.lss --since 0 --once; cmp -s out.txt feed-all.txt || fail "follow --once differs from export --since"
+half=$((events / 2))
+expect 0 "$lss" follow live.lss --since 0 --once
+head -n $half out.txt > feed-parts.txt
+last=$(tail -1 feed-parts.txt | sed 's/^{"seq":\([0-9]*\),.*/\1/')
+expect 0 "$lss" follow live.lss --since "$last" --once; cat out.txt >> feed-parts.txt
+cmp -s feed-parts.txt feed-all.txt || fail "two halves of the feed are not the whole feed once"
+expect 2 "$lss" follow live.lss --since -3;  contains err.txt "is not a sequence number"
+expect 1 "$lss" export live.lss --since 999999999; contains err.txt "beyond the last event"
+# follow, live: what another process commits while it runs, once
+"$lss" follow live.lss --interval 20 > followed.txt 2> follow.err &
+follower=$!
+sleep 0.3
+printf '%s\n' '{"type":"customer.churn","at":"2025-12-31","customer":"c-000004"}' | "$lss" import live.lss - 2> /dev/null
+printf '%s\n' '{"type":"customer.churn","at":"2025-12-31","customer":"c-000005"}' | "$lss" import live.lss - 2> /dev/null
+sleep 0.5
+kill $follower; wait $follower 2> /dev/null
+[ "$(wc -l < followed.txt)" = 2 ] || fail "follow printed $(wc -l < followed.txt) lines for 2 commits: $(cat followed.txt follow.err)"
+grep -q '"seq":'"$((events + 4))"',"type":"customer.churn"' followed.txt || fail "follow lacks the first commit: $(cat followed.txt)"
+grep -q '"customer":"c-000005"' followed.txt || fail "follow lacks the second commit"
 
 # not a journal
 echo "hello, this is not a journal at all, but long enough" > text.lss
