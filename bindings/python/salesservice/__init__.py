@@ -177,6 +177,14 @@ class _GenerateOptions(ctypes.Structure):
 
 
 _REJECT = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p)
+
+
+class _Change(ctypes.Structure):
+    _fields_ = [("seq", ctypes.c_uint64), ("type", ctypes.c_char_p), ("at", ctypes.c_int64),
+                ("json", ctypes.c_char_p), ("json_len", ctypes.c_size_t)]
+
+
+_CHANGE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(_Change))
 TIME_NONE = -(2 ** 63)
 
 
@@ -241,6 +249,8 @@ def _declare(lib):
     f("lss_sla_outcome_name", s, i)
     f("lss_db_recovery", i, ctypes.POINTER(_Recovery), c_db)
     f("lss_db_checkpoint", i, c_db)
+    f("lss_db_refresh", i, c_db, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_int))
+    f("lss_events_since", i, c_db, ctypes.c_uint64, _CHANGE, ctypes.c_void_p)
     f("lss_db_verify_state", i, c_db)
     f("lss_quota_attainment", i, ctypes.POINTER(_QuotaRow), c_db, s, i64, i64, i64)
     f("lss_team_quota_attainment", i, ctypes.POINTER(_QuotaRow), c_db, s, i64, i64, i64)
@@ -606,12 +616,12 @@ class Database:
         return v.value
 
     def __init__(self, path=None, currency="EUR", pipeline="strict", sync="full", read_only=False, library=None,
-                 checkpoint_bytes=64 << 20, use_checkpoint=True):
+                 checkpoint_bytes=64 << 20, use_checkpoint=True, busy_timeout_ms=0):
         self._lib = load_library(library)
         self._db = None
         o = _OpenOptions(2, _cstr(currency, "currency"), self._enum("pipeline_mode", pipeline),
                          self._enum("sync_mode", sync), (1 if read_only else 0) | (0 if use_checkpoint else 8),
-                         checkpoint_bytes)
+                         checkpoint_bytes, busy_timeout_ms)
         h = c_db()
         st = self._lib.lss_db_open(ctypes.byref(h), _cstr(os.fspath(path), "path") if path else None,
                                    ctypes.byref(o))
@@ -809,6 +819,24 @@ class Database:
     def checkpoint(self):
         """Write the state beside the journal (PATH.checkpoint), so that the next open replays only what follows."""
         self._check(self._lib.lss_db_checkpoint(self._live()))
+
+    def refresh(self):
+        """A read-only database: apply what the writer committed since; returns (events applied, reopened).
+        After a reopen (the writer compacted the file) entity objects taken before must not be used."""
+        n, r = ctypes.c_uint64(), ctypes.c_int()
+        self._check(self._lib.lss_db_refresh(self._live(), ctypes.byref(n), ctypes.byref(r)))
+        return n.value, bool(r.value)
+
+    def events_since(self, seq=0):
+        """Every event after sequence number seq, in order, as (seq, event dict) pairs (erased data absent)."""
+        out = []
+
+        def take(ctx, ch):
+            out.append((ch.contents.seq, json.loads(ch.contents.json.decode("utf-8"))))
+            return 0
+        cb = _CHANGE(take)
+        self._check(self._lib.lss_events_since(self._live(), seq, cb, None))
+        return out
 
     def verify_state(self):
         """Replay the whole journal privately and compare it with this state; raises CorruptError if they differ."""

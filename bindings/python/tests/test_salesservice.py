@@ -256,14 +256,22 @@ class Durability(unittest.TestCase):
                 db.verify_state()
                 with self.assertRaises(lss.MisuseError):
                     db.checkpoint()  # read-only
+            with lss.Database(path, read_only=True) as reader, lss.Database(path) as writer:
+                writer.deal("d-1").advance("2025-01-08", "presented")
+                self.assertEqual(reader.refresh(), (1, False))
+                self.assertEqual(reader.deal("d-1").stage, "presented")
+                self.assertEqual([(s, e["type"]) for s, e in reader.events_since(4)],
+                                 [(5, "deal.advance"), (6, "deal.advance")])
+                with self.assertRaises(lss.LockedError):
+                    lss.Database(path, busy_timeout_ms=30)
             with lss.Database(path, read_only=True, use_checkpoint=False) as db:
-                self.assertEqual((db.recovery()["checkpoint_events"], db.recovery()["events"]), (0, 5))
+                self.assertEqual((db.recovery()["checkpoint_events"], db.recovery()["events"]), (0, 6))
             with open(path + ".checkpoint", "r+b") as f:
                 f.seek(600)
                 f.write(b"\xff\xff")
             with lss.Database(path, read_only=True) as db:
                 self.assertIn("checkpoint ignored", db.recovery()["checkpoint_note"])
-                self.assertEqual(db.deal("d-1").stage, "qualified")
+                self.assertEqual(db.deal("d-1").stage, "presented")
 
 
 class Boundaries(unittest.TestCase):
