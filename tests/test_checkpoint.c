@@ -161,6 +161,30 @@ static void test_open_from_a_checkpoint_is_the_full_replay(void **state)
     lss_db_close(b);
 }
 
+/* The copy on a second thread writes exactly the file the copy on one
+ * thread writes. */
+static void test_the_copy_on_two_threads_writes_the_same_file(void **state)
+{
+    (void)state;
+    const char *p = tmp_path("threads.lss");
+    write_journal(p, 0, EVENTS);
+    long n1, n2;
+    lss__ckpt_check_thread_min = SIZE_MAX;
+    checkpoint(p);
+    unsigned char *one = slurp(ck_path(p), &n1);
+    lss__ckpt_check_thread_min = 0;
+    checkpoint(p);
+    unsigned char *two = slurp(ck_path(p), &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(one, two, (size_t)n1);
+    lss_recovery rec;
+    open_equals_replay(p, &rec); /* loaded on two threads too */
+    assert_true(rec.checkpoint_events > 500);
+    lss__ckpt_check_thread_min = (size_t)1 << 20;
+    free(one);
+    free(two);
+}
+
 static void test_the_journal_after_a_checkpoint_is_replayed(void **state)
 {
     (void)state;
@@ -710,6 +734,7 @@ int main(void)
     make_events();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_from_a_checkpoint_is_the_full_replay),
+        cmocka_unit_test(test_the_copy_on_two_threads_writes_the_same_file),
         cmocka_unit_test(test_the_journal_after_a_checkpoint_is_replayed),
         cmocka_unit_test(test_every_bit_flip_leaves_the_checkpoint_aside),
         cmocka_unit_test(test_another_format_or_build_is_left_aside),

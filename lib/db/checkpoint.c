@@ -78,6 +78,7 @@ struct lss__ckpt {
     lss__jresume at;
     uint32_t salt;
     ck_section sec[S_COUNT];
+    char *path, *tmp, *dir; /* the file, its temporary, their directory */
 };
 
 /* ---- the layout fingerprint ----------------------------------------------- */
@@ -107,11 +108,13 @@ typedef struct ck {
     bool load;
     bool bad;                        /* loading: a code that names nothing, or a value out of range */
     bool nomem;                      /* writing: no room for a text */
+    bool no_grow, overflow;          /* writing on the second thread: allocate nothing; a section was full */
     lss__ckpt *img;                  /* writing: the sections being built */
     const char *text;                /* loading: the text section */
     size_t text_len;
     const lss__intern_entry *last_seg; /* writing: the latest segment looked up */
     const lss__slab *slab[LSS__REF_ACTIVITY + 1]; /* where each kind lives */
+    struct ck_section *text_out;     /* writing: where the texts go */
 } ck;
 
 static void ck_init(ck *k, lss_db *db, bool load, lss__ckpt *img)
@@ -122,6 +125,8 @@ static void ck_init(ck *k, lss_db *db, bool load, lss__ckpt *img)
     k->img = img;
     for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_ACTIVITY; r++)
         k->slab[r] = lss__slab_of(db, r);
+    if (img)
+        k->text_out = &img->sec[S_TEXT];
 }
 
 static uintptr_t code_of(const void *slot)
@@ -139,15 +144,30 @@ static void *ptr_of(const void *slot)
 }
 static void set_ptr(void *slot, const void *p) { memcpy(slot, &p, sizeof p); }
 
+/* Room for n more bytes in sec. The copy's second thread allocates nothing
+ * (a custom allocator need not be thread-safe): its sections were sized
+ * before it started, and should one not suffice it stops (overflow) and the
+ * calling thread does its part again. */
+static bool room(ck *k, ck_section *sec, size_t n)
+{
+    if (sec->cap - sec->len >= n)
+        return true;
+    if (k->no_grow) {
+        k->overflow = true;
+        return false;
+    }
+    if (lss__bytes_reserve(&sec->data, &sec->cap, sec->len, n, 4096) != LSS_OK) {
+        k->nomem = true;
+        return false;
+    }
+    return true;
+}
+
 static void put_bytes(ck *k, int s, const void *p, size_t n)
 {
     ck_section *sec = &k->img->sec[s];
-    if (n == 0)
+    if (n == 0 || !room(k, sec, n))
         return;
-    if (lss__bytes_reserve(&sec->data, &sec->cap, sec->len, n, 4096) != LSS_OK) {
-        k->nomem = true;
-        return;
-    }
     memcpy(sec->data + sec->len, p, n);
     sec->len += n;
 }
@@ -165,8 +185,15 @@ static inline void fx_text(ck *k, void *slot)
     const char *s = ptr_of(slot);
     uintptr_t c = 0;
     if (s) {
-        c = (uintptr_t)k->img->sec[S_TEXT].len + 1;
-        put_bytes(k, S_TEXT, s, strlen(s) + 1);
+        ck_section *t = k->text_out;
+        size_t n = strlen(s) + 1;
+        c = (uintptr_t)t->len + 1;
+        if (!room(k, t, n)) {
+            c = 0;
+        } else {
+            memcpy(t->data + t->len, s, n);
+            t->len += n;
+        }
     }
     set_code(slot, c);
 }
@@ -362,11 +389,7 @@ static void quotas_out(ck *k, lss__vec *v, int s)
 static unsigned char *sec_tail(ck *k, int s, size_t n)
 {
     ck_section *sec = &k->img->sec[s];
-    if (lss__bytes_reserve(&sec->data, &sec->cap, sec->len, n, 4096) != LSS_OK) {
-        k->nomem = true;
-        return NULL;
-    }
-    return sec->data + sec->len;
+    return room(k, sec, n) ? sec->data + sec->len : NULL;
 }
 
 static void image_free(lss__ckpt *img)
@@ -375,6 +398,9 @@ static void image_free(lss__ckpt *img)
         return;
     for (int s = 0; s < S_COUNT; s++)
         lss__free(img->sec[s].data);
+    lss__free(img->path);
+    lss__free(img->tmp);
+    lss__free(img->dir);
     lss__free(img);
 }
 void lss__ckpt_free(lss__ckpt *img) { image_free(img); }
@@ -422,7 +448,7 @@ static void records_out(ck *k, unsigned ref, int s)
                             : ref == LSS__REF_ACTIVITY ? activity_ptrs
                             : ref == LSS__REF_TICKET ? ticket_ptrs
                                                      : NULL;
-    for (uint32_t i = 0; i < sl->count && !k->nomem; i++) {
+    for (uint32_t i = 0; i < sl->count && !k->nomem && !k->overflow; i++) {
         void *r = base + (size_t)i * elem;
         if (i + AHEAD < sl->count)
             fetch_ahead(lss__slab_get(sl, i + AHEAD), ptrs);
@@ -499,6 +525,93 @@ static void interned_out(ck *k, const lss__intern *t, int s)
     k->img->sec[s].count = t->entries.count;
 }
 
+/* The customers (and their changes) and the activities, copied on a second
+ * thread while the rest is copied on the calling one (which holds the
+ * database's lock: nothing changes meanwhile). */
+typedef struct copy_side {
+    ck k;
+    ck_section text; /* their texts */
+    pthread_t thread;
+} copy_side;
+
+static void *copy_side_main(void *arg)
+{
+    copy_side *c = arg;
+    records_out(&c->k, LSS__REF_CUSTOMER, S_CUSTOMERS);
+    records_out(&c->k, LSS__REF_ACTIVITY, S_ACTIVITIES);
+    return NULL;
+}
+
+static void shift_text(void *slot, uintptr_t by)
+{
+    uintptr_t c = code_of(slot);
+    if (c)
+        set_code(slot, c + by);
+}
+
+/* The side's texts after the others': its records' text codes move by the
+ * others' length. */
+static void texts_join(ck *k, copy_side *side)
+{
+    ck_section *t = &k->img->sec[S_TEXT];
+    uintptr_t by = t->len;
+    if (side->text.len == 0)
+        return;
+    if (lss__bytes_reserve(&t->data, &t->cap, t->len, side->text.len, 4096) != LSS_OK) {
+        k->nomem = true;
+        return;
+    }
+    memcpy(t->data + t->len, side->text.data, side->text.len);
+    t->len += side->text.len;
+    ck_section *cs = &k->img->sec[S_CUSTOMERS], *ch = &k->img->sec[S_CHANGES], *as = &k->img->sec[S_ACTIVITIES];
+    for (uint32_t i = 0; i < cs->count; i++) {
+        lss_customer *c = (lss_customer *)(void *)(cs->data + (size_t)i * sizeof *c);
+        shift_text(&c->key, by), shift_text(&c->name, by), shift_text(&c->email, by), shift_text(&c->company, by);
+    }
+    for (uint32_t i = 0; i < ch->count; i++) {
+        lss__customer_change *x = (lss__customer_change *)(void *)(ch->data + (size_t)i * sizeof *x);
+        shift_text(&x->name, by), shift_text(&x->email, by), shift_text(&x->company, by);
+    }
+    for (uint32_t i = 0; i < as->count; i++)
+        shift_text(&((lss_activity *)(void *)(as->data + (size_t)i * sizeof(lss_activity)))->note, by);
+}
+
+/* Each growing section's room, in one allocation each, from what the state
+ * holds (the texts: at most what the arena holds), so that the copy never
+ * moves a section to grow it. A failure here is only a missed shortcut:
+ * the sections then grow as they fill. */
+static bool presize(ck *k, const lss_db *db, ck_section *side_text)
+{
+    size_t text = 0, deal_hist = 0, ticket_hist = 0, changes = 0, quotas = 0;
+    for (const lss__arena_chunk *c = db->text.head; c; c = c->next)
+        text += c->used;
+    for (uint32_t i = 0; i < db->deals.count; i++)
+        deal_hist += ((const lss_deal *)lss__slab_get(&db->deals, i))->hist.count;
+    for (uint32_t i = 0; i < db->tickets.count; i++)
+        ticket_hist += ((const lss_ticket *)lss__slab_get(&db->tickets, i))->hist.count;
+    for (uint32_t i = 0; i < db->customers.count; i++)
+        changes += lss__changes_count(lss__slab_get(&db->customers, i));
+    for (uint32_t i = 0; i < db->members.count; i++)
+        quotas += ((const lss_member *)lss__slab_get(&db->members, i))->quotas.count;
+    const size_t want[S_COUNT] = {
+        [S_TEXT] = text,
+        [S_MEMBERS] = (size_t)db->members.count * sizeof(lss_member),
+        [S_QUOTAS] = quotas * sizeof(lss__quota),
+        [S_CUSTOMERS] = (size_t)db->customers.count * sizeof(lss_customer),
+        [S_CHANGES] = changes * sizeof(lss__customer_change),
+        [S_DEALS] = (size_t)db->deals.count * sizeof(lss_deal),
+        [S_DEAL_HIST] = deal_hist * sizeof(lss__deal_change),
+        [S_ACTIVITIES] = (size_t)db->activities.count * sizeof(lss_activity),
+        [S_TICKETS] = (size_t)db->tickets.count * sizeof(lss_ticket),
+        [S_TICKET_HIST] = ticket_hist * sizeof(lss__ticket_change),
+    };
+    bool all = lss__bytes_reserve(&side_text->data, &side_text->cap, 0, text + 1, text + 1) == LSS_OK;
+    for (int s = 0; s < S_COUNT; s++)
+        if (want[s])
+            all &= lss__bytes_reserve(&k->img->sec[s].data, &k->img->sec[s].cap, 0, want[s], want[s]) == LSS_OK;
+    return all;
+}
+
 lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
 {
     *out = NULL;
@@ -508,6 +621,9 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
     memset(img, 0, sizeof *img);
     ck k;
     ck_init(&k, db, false, img);
+    copy_side side;
+    memset(&side, 0, sizeof side);
+    bool sized = presize(&k, db, &side.text);
     ck_meta m;
     memset(&m, 0, sizeof m);
     m.events = db->events;
@@ -525,11 +641,32 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
     img->sec[S_META].count = 1;
     interned_out(&k, &db->teams, S_TEAMS);
     interned_out(&k, &db->segments, S_SEGMENTS);
+    /* the customers (with their changes) and the activities on a second thread for a large state, their texts
+       in a section of their own that goes after the others' */
+    ck_init(&side.k, db, false, img);
+    side.k.text_out = &side.text;
+    side.k.no_grow = true;
+    bool threaded = sized &&
+                    ((size_t)db->customers.count * sizeof(lss_customer) +
+                     (size_t)db->activities.count * sizeof(lss_activity)) >= lss__ckpt_check_thread_min &&
+                    pthread_create(&side.thread, NULL, copy_side_main, &side) == 0;
     records_out(&k, LSS__REF_MEMBER, S_MEMBERS);
-    records_out(&k, LSS__REF_CUSTOMER, S_CUSTOMERS);
     records_out(&k, LSS__REF_DEAL, S_DEALS);
-    records_out(&k, LSS__REF_ACTIVITY, S_ACTIVITIES);
     records_out(&k, LSS__REF_TICKET, S_TICKETS);
+    if (threaded)
+        pthread_join(side.thread, NULL);
+    if (!threaded || side.k.overflow) { /* here, growing as needed */
+        img->sec[S_CUSTOMERS].len = img->sec[S_CUSTOMERS].count = 0;
+        img->sec[S_CHANGES].len = img->sec[S_CHANGES].count = 0;
+        img->sec[S_ACTIVITIES].len = img->sec[S_ACTIVITIES].count = 0;
+        side.text.len = 0;
+        side.k.no_grow = side.k.overflow = false;
+        copy_side_main(&side);
+    }
+    k.nomem |= side.k.nomem;
+    if (!k.nomem)
+        texts_join(&k, &side);
+    lss__free(side.text.data);
     for (uint32_t i = 0; i < db->prob.count; i++) {
         lss__prob_change x;
         clean_prob(&x, &LSS__VEC_AT(&db->prob, lss__prob_change, i));
@@ -547,8 +684,6 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
         image_free(img);
         return lss__fail(db, LSS_NOMEM, "checkpoint: out of memory for the copy of the state");
     }
-    for (int s = 0; s < S_COUNT; s++)
-        img->sec[s].crc = lss__crc32c(0, img->sec[s].data, img->sec[s].len);
     *out = img;
     return LSS_OK;
 }
@@ -567,8 +702,12 @@ void lss__ckpt_set_position(lss__ckpt *img, uint32_t salt, const lss__jresume *a
     img->at = *at;
 }
 
-static void make_head(const lss__ckpt *img, unsigned char *h)
+/* The sections' checksums are taken when the copy is written, outside the
+ * database's lock. */
+static void make_head(lss__ckpt *img, unsigned char *h)
 {
+    for (int s = 0; s < S_COUNT; s++)
+        img->sec[s].crc = lss__crc32c(0, img->sec[s].data, img->sec[s].len);
     memset(h, 0, HEAD_SIZE);
     memcpy(h, CK_MAGIC, 8);
     lss__put_u32(h + 8, CK_VERSION);
@@ -661,16 +800,22 @@ static char *dir_of(const char *path)
     return d;
 }
 
-lss_status lss__ckpt_write(const lss_db *db, const char *jpath, const lss__ckpt *img)
+lss_status lss__ckpt_set_file(const lss_db *db, lss__ckpt *img, const char *jpath)
+{
+    img->path = path_with(jpath, ".checkpoint");
+    img->tmp = path_with(jpath, ".checkpoint.tmp");
+    img->dir = dir_of(jpath);
+    if (img->path == NULL || img->tmp == NULL || img->dir == NULL)
+        return lss__fail(db, LSS_NOMEM, "checkpoint: out of memory");
+    return LSS_OK;
+}
+
+lss_status lss__ckpt_write(const lss_db *db, lss__ckpt *img)
 {
     lss_status st = LSS_OK;
-    char *path = path_with(jpath, ".checkpoint"), *tmp = path_with(jpath, ".checkpoint.tmp"), *dir = dir_of(jpath);
+    const char *path = img->path, *tmp = img->tmp, *dir = img->dir;
     int fd = -1;
     bool exists, made = false;
-    if (path == NULL || tmp == NULL || dir == NULL) {
-        st = lss__fail(db, LSS_NOMEM, "checkpoint: out of memory");
-        goto done;
-    }
     if (!path_ours(path, &exists)) {
         st = lss__fail(db, LSS_IO, "checkpoint: \"%.200s\" exists and is not a checkpoint; it is left as it is",
                        path);
@@ -718,9 +863,6 @@ done:
         close(fd);
     if (made)
         unlink(tmp);
-    lss__free(path);
-    lss__free(tmp);
-    lss__free(dir);
     return st;
 }
 

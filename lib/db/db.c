@@ -345,18 +345,18 @@ lss_status lss_db_compact(lss_db *db)
 /* ---- checkpoints -------------------------------------------------------- */
 
 /* An automatic checkpoint: the copy taken under the lock, written by a
- * thread of its own while changes go on. */
+ * thread of its own while changes go on (it allocates and frees nothing:
+ * the image is freed here, when the thread is joined). */
 typedef struct lss__ckpt_job {
     pthread_t thread;
     lss__ckpt *img;
-    char *path;
     atomic_bool done;
 } ckpt_job;
 
 static void *ckpt_main(void *arg)
 {
     ckpt_job *j = arg;
-    (void)lss__ckpt_write(NULL, j->path, j->img); /* a failure leaves the previous one: the journal is the truth */
+    (void)lss__ckpt_write(NULL, j->img); /* a failure leaves the previous one: the journal is the truth */
     atomic_store(&j->done, true);
     return NULL;
 }
@@ -368,7 +368,6 @@ void lss__ckpt_reap(lss_db *db, bool wait)
         return;
     pthread_join(j->thread, NULL);
     lss__ckpt_free(j->img);
-    lss__free(j->path);
     lss__free(j);
     db->ckpt_job = NULL;
 }
@@ -380,8 +379,13 @@ static lss_status ckpt_copy(lss_db *db, lss__ckpt **out)
     lss__jresume at;
     uint32_t salt;
     lss_status st = lss__journal_anchor(db->journal, db->events, &salt, &at);
-    if (st == LSS_OK && (st = lss__ckpt_take(db, out)) == LSS_OK)
+    if (st == LSS_OK && (st = lss__ckpt_take(db, out)) == LSS_OK) {
         lss__ckpt_set_position(*out, salt, &at);
+        if ((st = lss__ckpt_set_file(db, *out, lss__journal_path(db->journal))) != LSS_OK) {
+            lss__ckpt_free(*out);
+            *out = NULL;
+        }
+    }
     return st;
 }
 
@@ -395,22 +399,17 @@ void lss__ckpt_auto(lss_db *db)
         return; /* the previous one is still being written */
     db->ckpt_base = lss__journal_size(db->journal); /* tried once per threshold, whatever comes of it */
     ckpt_job *j = lss__malloc(sizeof *j);
-    const char *jp = lss__journal_path(db->journal);
     if (j == NULL)
         return;
     memset(j, 0, sizeof *j);
     atomic_init(&j->done, false);
-    j->path = lss__malloc(strlen(jp) + 1);
-    if (j->path == NULL || ckpt_copy(db, &j->img) != LSS_OK) {
-        lss__free(j->path);
+    if (ckpt_copy(db, &j->img) != LSS_OK) {
         lss__free(j);
         lss__errmsg_forget(db); /* nothing failed that the caller asked for */
         return;
     }
-    strcpy(j->path, jp);
     if (pthread_create(&j->thread, NULL, ckpt_main, j) != 0) {
         lss__ckpt_free(j->img);
-        lss__free(j->path);
         lss__free(j);
         return;
     }
@@ -441,7 +440,7 @@ lss_status lss_db_checkpoint(lss_db *db)
     }
     lss__unlock(db);
     if (st == LSS_OK) {
-        st = lss__ckpt_write(db, lss__journal_path(db->journal), img);
+        st = lss__ckpt_write(db, img);
         lss__ckpt_free(img);
     }
     return st;
