@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,8 +60,26 @@ static void reference(void)
     lss_db_close(mem);
 }
 
-/* The writer: the team, then the events in the commits reference() made,
- * slowly enough that readers refresh in between. */
+/* Shared with the processes: how far each reader has seen. The writer
+ * waits, eight times on its way, until every reader has caught up, so that
+ * each reader sees the database grow several times whatever the machine's
+ * speed. */
+#define READERS 3
+static volatile uint64_t *reader_seen;
+
+static void wait_for_readers(uint64_t n)
+{
+    for (int ms = 0; ms < 30000; ms++) {
+        int behind = 0;
+        for (int k = 0; k < READERS; k++)
+            behind += reader_seen[k] < n;
+        if (!behind)
+            return;
+        usleep(1000);
+    }
+}
+
+/* The writer: the team, then the events in the commits reference() made. */
 static void writer(const char *path, int sync)
 {
     lss_db *db = NULL;
@@ -81,8 +100,10 @@ static void writer(const char *path, int sync)
             rand_apply(db, &evs[i]);
         if (len > 1 && lss_tx_commit(db) != LSS_OK)
             _exit(6);
-        if (c % 8 == 0) {
-            struct timespec ts = { 0, 500000 };
+        if (i / (EVENTS / 8) != (i - len) / (EVENTS / 8) || c % 8 == 0) {
+            if (i / (EVENTS / 8) != (i - len) / (EVENTS / 8))
+                wait_for_readers(lss_db_event_count(db));
+            struct timespec ts = { 0, 200000 };
             nanosleep(&ts, NULL);
         }
     }
@@ -117,7 +138,7 @@ static int reader_ok(const lss_db *db)
 
 /* A reader in a process of its own: refresh until the writer is done (the
  * whole reference seen), checking after every refresh. */
-static void reader_process(const char *path)
+static void reader_process(const char *path, int me)
 {
     lss_db *db = NULL;
     lss_open_options o = LSS_OPEN_OPTIONS_INIT;
@@ -137,6 +158,7 @@ static void reader_process(const char *path)
         if (bad)
             _exit(bad);
         refreshes += n > 0;
+        reader_seen[me] = lss_db_event_count(db);
         usleep(200);
     }
     if (lss_db_event_count(db) != nref)
@@ -149,22 +171,24 @@ static void run_writer_and_readers(const char *name, int sync)
 {
     const char *p = tmp_path(name);
     unlink(p);
+    for (int k = 0; k < READERS; k++)
+        reader_seen[k] = 0;
     pid_t w = fork();
     assert_true(w >= 0);
     if (w == 0)
         writer(p, sync);
-    pid_t r[3];
-    for (int k = 0; k < 3; k++) {
+    pid_t r[READERS];
+    for (int k = 0; k < READERS; k++) {
         r[k] = fork();
         assert_true(r[k] >= 0);
         if (r[k] == 0)
-            reader_process(p);
+            reader_process(p, k);
     }
     int status;
     waitpid(w, &status, 0);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < READERS; k++) {
         waitpid(r[k], &status, 0);
         assert_true(WIFEXITED(status));
         if (WEXITSTATUS(status) != 0)
@@ -370,6 +394,9 @@ static void test_the_feed_gives_every_commit_once(void **state)
 int main(void)
 {
     reference();
+    reader_seen = mmap(NULL, READERS * sizeof *reader_seen, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (reader_seen == MAP_FAILED)
+        return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_readers_in_processes_see_committed_prefixes),
         cmocka_unit_test(test_a_killed_writer_leaves_readers_the_committed_prefix),
