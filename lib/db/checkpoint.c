@@ -741,24 +741,6 @@ static char *path_with(const char *jpath, const char *suffix)
     return p;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-    while (n > 0) {
-        size_t chunk = n < ((size_t)1 << 24) ? n : (size_t)1 << 24;
-        ssize_t w = lss__io_ops.write(fd, p, chunk);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = EIO;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Is the file at fd empty or a checkpoint (by its magic)? */
 static bool ours(int fd)
 {
@@ -838,12 +820,12 @@ lss_status lss__ckpt_write(const lss_db *db, lss__ckpt *img)
     }
     unsigned char head[HEAD_SIZE];
     make_head(img, head);
-    if (write_all(fd, head, sizeof head) != 0) {
+    if (lss__write_all(fd, head, sizeof head) != 0) {
         st = ck_io_fail(db, "write failed", tmp);
         goto done;
     }
     for (int s = 0; s < S_COUNT; s++)
-        if (write_all(fd, img->sec[s].data, img->sec[s].len) != 0) {
+        if (lss__write_all(fd, img->sec[s].data, img->sec[s].len) != 0) {
             st = ck_io_fail(db, "write failed", tmp);
             goto done;
         }
@@ -881,18 +863,11 @@ lss_status lss__ckpt_remove(const lss_db *db, const char *jpath)
 
 /* ---- loading --------------------------------------------------------------------- */
 
-/* Read n bytes at off of fd into p, folding them into *crc. */
+/* Read n bytes at *off of fd into p (and on), folding them into *crc. */
 static bool read_at(int fd, void *p, size_t n, uint64_t *off, uint32_t *crc)
 {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = pread(fd, (char *)p + got, n - got, (off_t)(*off + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        got += (size_t)r;
-    }
+    if (!lss__pread_all(fd, p, n, *off))
+        return false;
     *off += n;
     if (crc)
         *crc = lss__crc32c(*crc, p, n);

@@ -64,11 +64,30 @@ static lss_status io_fail(lss_db *db, const char *what, const char *path)
     return lss__fail(db, LSS_IO, "journal \"%.200s\": %s: %s", path, what, strerror(errno));
 }
 
-/* Write all of buf (short writes are continued; EINTR retried). */
-static int write_all(int fd, const unsigned char *p, size_t n)
+bool lss__pread_all(int fd, void *buf, size_t n, uint64_t off)
 {
+    unsigned char *p = buf;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            if (r == 0)
+                errno = 0;
+            return false;
+        }
+        got += (size_t)r;
+    }
+    return true;
+}
+
+int lss__write_all(int fd, const void *buf, size_t n)
+{
+    const unsigned char *p = buf;
     while (n > 0) {
-        ssize_t w = lss__io_ops.write(fd, p, n);
+        size_t chunk = n < ((size_t)1 << 24) ? n : (size_t)1 << 24;
+        ssize_t w = lss__io_ops.write(fd, p, chunk);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
@@ -118,7 +137,7 @@ static lss_status put_record(struct lss__journal *j, uint8_t type, const lss__ev
 static lss_status flush(lss__journal *j, bool sync_now)
 {
     lss_db *db = j->db;
-    if (write_all(j->fd, j->buf, j->len) != 0) {
+    if (lss__write_all(j->fd, j->buf, j->len) != 0) {
         lss_status st = io_fail(db, "write failed", j->path);
         if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0) {
             /* a torn record: the next open finds and cuts it */
@@ -208,17 +227,10 @@ lss_status lss__journal_anchor(lss__journal *j, uint64_t events, uint32_t *salt,
     out->events = events;
     out->tail_len = (uint32_t)(j->size - LSS__J_HEADER < LSS__J_TAIL ? j->size - LSS__J_HEADER : LSS__J_TAIL);
     unsigned char tail[LSS__J_TAIL];
-    size_t got = 0;
-    while (got < out->tail_len) {
-        ssize_t r = pread(j->fd, tail + got, out->tail_len - got, (off_t)(j->size - out->tail_len + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            if (r == 0)
-                errno = EIO;
-            return io_fail(j->db, "read failed", j->path);
-        }
-        got += (size_t)r;
+    if (!lss__pread_all(j->fd, tail, out->tail_len, j->size - out->tail_len)) {
+        if (errno == 0)
+            errno = EIO;
+        return io_fail(j->db, "read failed", j->path);
     }
     out->tail_crc = lss__crc32c(0, tail, out->tail_len);
     *salt = j->salt;
@@ -321,7 +333,7 @@ static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const cha
 {
     unsigned char h[LSS__J_HEADER];
     make_header(h, j->salt, j->hdr.currency, (int)j->hdr.pipeline);
-    if (lss__io_ops.ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || write_all(fd, h, sizeof h) != 0 ||
+    if (lss__io_ops.ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || lss__write_all(fd, h, sizeof h) != 0 ||
         lss__io_ops.fdatasync(fd) != 0 || (sync_dir && lss__io_ops.fsync_dir(j->dir) != 0))
         return io_fail(j->db, what, j->path);
     return LSS_OK;
@@ -370,18 +382,21 @@ static lss_status read_file(lss__journal *j, unsigned char **out, size_t *size, 
     unsigned char *data = lss__malloc(n + 1);
     if (data == NULL)
         return lss__fail(db, LSS_NOMEM, "journal \"%.200s\": out of memory for %zu bytes", j->path, n);
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = pread(j->fd, data + got, n - got, (off_t)got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
+    if (!lss__pread_all(j->fd, data, n, 0)) {
+        if (errno != 0 || !j->read_only) {
             lss__free(data);
-            if (r == 0)
+            if (errno == 0)
                 errno = EIO;
             return io_fail(db, "read failed", j->path);
         }
-        got += (size_t)r;
+        /* a writer cut its torn tail while this reader read: what is left is the file */
+        struct stat now;
+        n = fstat(j->fd, &now) == 0 && (size_t)now.st_size < n ? (size_t)now.st_size : 0;
+        if (n < LSS__J_HEADER || !lss__pread_all(j->fd, data, n, 0)) {
+            lss__free(data);
+            errno = EIO;
+            return io_fail(db, "read failed", j->path);
+        }
     }
     *out = data;
     *size = n;
@@ -986,24 +1001,6 @@ void lss__journal_close(lss__journal *j)
 
 /* ---- a reader's refresh --------------------------------------------------------------- */
 
-/* Read n bytes at off into p; false on a short read (the file shrank) or an error (errno). */
-static bool pread_all(int fd, unsigned char *p, size_t n, uint64_t off)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            if (r == 0)
-                errno = 0;
-            return false;
-        }
-        got += (size_t)r;
-    }
-    return true;
-}
-
 lss_status lss__journal_refresh(lss__journal *j, const lss__journal_reader *rd, uint64_t *applied, bool *replaced)
 {
     lss_db *db = j->db;
@@ -1018,7 +1015,7 @@ lss_status lss__journal_refresh(lss__journal *j, const lss__journal_reader *rd, 
         return LSS_OK;
     }
     unsigned char tail[LSS__J_TAIL];
-    if (!pread_all(j->fd, tail, j->tail_len, j->size - j->tail_len)) {
+    if (!lss__pread_all(j->fd, tail, j->tail_len, j->size - j->tail_len)) {
         if (errno)
             return io_fail(db, "read failed", j->path);
         *replaced = true;
@@ -1036,7 +1033,7 @@ lss_status lss__journal_refresh(lss__journal *j, const lss__journal_reader *rd, 
     lss_status st = LSS_OK;
     if (buf == NULL || scratch == NULL) {
         st = lss__fail(db, LSS_NOMEM, "refresh: out of memory");
-    } else if (!pread_all(j->fd, buf, n, j->size)) {
+    } else if (!lss__pread_all(j->fd, buf, n, j->size)) {
         if (errno)
             st = io_fail(db, "read failed", j->path);
         else
@@ -1100,7 +1097,7 @@ static lss_status write_events(lss__journal *nj, int fd, const lss__journal_sour
         if (put_record(nj, LSS__R_EVENT, &ev, k + 1, 0))
             return lss__fail(nj->db, LSS_NOMEM, "compact: out of memory");
         if (nj->len >= (1u << 20) || k + 1 == src->count) {
-            if (write_all(fd, nj->buf, nj->len) != 0)
+            if (lss__write_all(fd, nj->buf, nj->len) != 0)
                 return io_fail(nj->db, "cannot write the compacted file", nj->path);
             *size += nj->len;
             nj->len = 0;

@@ -28,6 +28,11 @@ typedef struct lss__io {
     int (*flock)(int fd, int op);
 } lss__io;
 extern lss__io lss__io_ops;
+/* Write all of buf through lss__io_ops (short writes continued, EINTR
+ * retried): 0, or -1 with errno. Read n bytes at off: false on an error
+ * (errno) or the end of the file first (errno 0). */
+int lss__write_all(int fd, const void *buf, size_t n);
+bool lss__pread_all(int fd, void *buf, size_t n, uint64_t off);
 /* The real calls, for tests that wrap them. */
 extern const lss__io lss__io_posix;
 
