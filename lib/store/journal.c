@@ -382,25 +382,34 @@ static lss_status read_file(lss__journal *j, unsigned char **out, size_t *size, 
     unsigned char *data = lss__malloc(n + 1);
     if (data == NULL)
         return lss__fail(db, LSS_NOMEM, "journal \"%.200s\": out of memory for %zu bytes", j->path, n);
-    if (!lss__pread_all(j->fd, data, n, 0)) {
-        if (errno != 0 || !j->read_only) {
-            lss__free(data);
-            if (errno == 0)
-                errno = EIO;
-            return io_fail(db, "read failed", j->path);
-        }
-        /* a writer cut its torn tail while this reader read: what is left is the file */
-        struct stat now;
-        n = fstat(j->fd, &now) == 0 && (size_t)now.st_size < n ? (size_t)now.st_size : 0;
-        if (n < LSS__J_HEADER || !lss__pread_all(j->fd, data, n, 0)) {
-            lss__free(data);
+    /* a reader reads the header now, and the records it needs once it knows where a checkpoint leaves off
+       (fill_from): memory it never reads is never touched */
+    size_t first = j->read_only && n > LSS__J_HEADER ? LSS__J_HEADER : n;
+    if (!lss__pread_all(j->fd, data, first, 0)) {
+        lss__free(data);
+        if (errno == 0)
             errno = EIO;
-            return io_fail(db, "read failed", j->path);
-        }
+        return io_fail(db, "read failed", j->path);
     }
     *out = data;
     *size = n;
     return LSS_OK;
+}
+
+/* A reader: read the file's bytes [from, *size) into data, which read_file
+ * sized; if a writer cut the file meanwhile, what is left is the file. */
+static lss_status fill_from(lss__journal *j, unsigned char *data, size_t *size, size_t from, size_t to)
+{
+    if (from >= to || lss__pread_all(j->fd, data + from, to - from, from))
+        return LSS_OK;
+    struct stat now;
+    if (errno != 0 || fstat(j->fd, &now) != 0 || (size_t)now.st_size < from) {
+        if (errno == 0)
+            errno = EIO;
+        return io_fail(j->db, "read failed", j->path);
+    }
+    *size = (size_t)now.st_size;
+    return lss__pread_all(j->fd, data + from, *size - from, from) ? LSS_OK : io_fail(j->db, "read failed", j->path);
 }
 
 /* The check of records' frames (length, checksum, salt, sequence,
@@ -926,6 +935,7 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             goto fail;
     } else {
         lss__jresume at = { 0, 0, 0, 0 };
+        size_t filled = size; /* a reader has read the bytes from here on (and the header) */
         if ((st = read_header(j, data, path)) || (st = rd->header(rd->ctx, &j->hdr)))
             goto fail;
         /* a recovery open (to the damage, or cutting it) reads the whole journal */
@@ -934,6 +944,10 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             if ((st = rd->resume(rd->ctx, j->salt, size, &at, j->rec.checkpoint_note,
                                  sizeof j->rec.checkpoint_note)))
                 goto fail;
+            size_t from = at.offset ? (size_t)(at.offset - at.tail_len) : LSS__J_HEADER;
+            if (ro && (st = fill_from(j, data, &size, from, size)))
+                goto fail;
+            filled = from;
             const char *why = at.offset ? resume_why(data, size, j->salt, &at) : NULL;
             if (why) {
                 rd->discard(rd->ctx);
@@ -943,6 +957,8 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             }
             j->rec.checkpoint_events = at.events;
         }
+        if (ro && at.offset == 0 && (st = fill_from(j, data, &size, LSS__J_HEADER, filled < size ? filled : size)))
+            goto fail; /* no checkpoint, or one left aside: the records before where it left off too */
         populate(data, at.offset ? (size_t)at.offset : 0, size, mapped);
         if ((st = replay(j, rd, data, size, opts->flags, &at)))
             goto fail;
