@@ -52,31 +52,11 @@ static unsigned char *read_file(const char *p, size_t *n)
     return b;
 }
 
-static uint32_t crc32c(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    while (n--) {
-        c ^= *p++;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-    }
-    return ~c;
-}
-static uint32_t mask(uint32_t c) { return ((c >> 15) | (c << 17)) + 0xa282ead8u; }
-static uint32_t get32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static uint64_t get64(const unsigned char *p) { return get32(p) | (uint64_t)get32(p + 4) << 32; }
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
+static uint64_t get64(const unsigned char *p) { return fuzz_get32(p) | (uint64_t)fuzz_get32(p + 4) << 32; }
 static void put64(unsigned char *p, uint64_t v)
 {
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
+    fuzz_put32(p, (uint32_t)v);
+    fuzz_put32(p + 4, (uint32_t)(v >> 32));
 }
 
 static char *report_json(lss_db *db)
@@ -126,21 +106,21 @@ static void repair(unsigned char *p, size_t n)
     if (n < HEAD)
         return;
     memcpy(p, "LSSK\r\n\x1a\n", 8);
-    put32(p + 16, get32(journal + 12));
+    fuzz_put32(p + 16, fuzz_get32(journal + 12));
     put64(p + 24, journal_len);
     uint32_t tail = journal_len - 32 < 4096 ? (uint32_t)(journal_len - 32) : 4096u;
-    put32(p + 40, crc32c(journal + journal_len - tail, tail));
-    put32(p + 44, tail);
+    fuzz_put32(p + 40, fuzz_crc32c(journal + journal_len - tail, tail));
+    fuzz_put32(p + 44, tail);
     size_t off = HEAD;
     for (unsigned s = 0; s < SECTIONS; s++) {
         unsigned char *h = p + 56 + s * 24;
         uint64_t len = get64(h + 8);
         if (len > n - off)
             break;
-        put32(h + 16, mask(crc32c(p + off, (size_t)len)));
+        fuzz_put32(h + 16, fuzz_mask(fuzz_crc32c(p + off, (size_t)len)));
         off += (size_t)len;
     }
-    put32(p + HEAD - 4, mask(crc32c(p, HEAD - 4)));
+    fuzz_put32(p + HEAD - 4, fuzz_mask(fuzz_crc32c(p, HEAD - 4)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

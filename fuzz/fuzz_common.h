@@ -20,6 +20,29 @@
         }                                                                                           \
     } while (0)
 
+/* CRC32C and LevelDB's mask, as docs/durability.md describes the formats,
+ * and little-endian words: for the targets that repair checksums. */
+static inline uint32_t fuzz_crc32c(const unsigned char *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    while (n--) {
+        c ^= *p++;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+    }
+    return ~c;
+}
+static inline uint32_t fuzz_mask(uint32_t c) { return ((c >> 15) | (c << 17)) + 0xa282ead8u; }
+static inline uint32_t fuzz_get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline void fuzz_put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
 /* The database's export (JSON Lines), malloc'd; its length in *len. */
 static inline char *fuzz_export(lss_db *db, size_t *len)
 {

@@ -33,24 +33,6 @@ static long file_size(void)
     return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
 }
 
-/* CRC32C and LevelDB's mask, as docs/durability.md describes the format. */
-static uint32_t crc32c(const unsigned char *p, size_t n)
-{
-    uint32_t c = 0xFFFFFFFFu;
-    while (n--) {
-        c ^= *p++;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? (c >> 1) ^ 0x82F63B78u : c >> 1;
-    }
-    return ~c;
-}
-static uint32_t mask(uint32_t c) { return ((c >> 15) | (c << 17)) + 0xa282ead8u; }
-static uint32_t get32(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static void put32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
 
 /* Give the bytes a valid header and valid record checksums. */
 static void repair(unsigned char *p, size_t n)
@@ -58,16 +40,16 @@ static void repair(unsigned char *p, size_t n)
     if (n < 32)
         return;
     memcpy(p, "LSSJ\r\n\x1a\n", 8);
-    put32(p + 8, 1);
-    put32(p + 28, mask(crc32c(p, 28)));
-    uint32_t salt = get32(p + 12);
+    fuzz_put32(p + 8, 1);
+    fuzz_put32(p + 28, fuzz_mask(fuzz_crc32c(p, 28)));
+    uint32_t salt = fuzz_get32(p + 12);
     size_t off = 32;
     while (off + 24 <= n) {
-        uint32_t len = get32(p + off + 4);
+        uint32_t len = fuzz_get32(p + off + 4);
         if (len > n - off - 24)
             break;
-        put32(p + off + 12, salt);
-        put32(p + off, mask(crc32c(p + off + 4, 20 + len)));
+        fuzz_put32(p + off + 12, salt);
+        fuzz_put32(p + off, fuzz_mask(fuzz_crc32c(p + off + 4, 20 + len)));
         off += 24 + len;
     }
 }

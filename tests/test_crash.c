@@ -24,16 +24,6 @@
 
 #define CRASH_EVENTS 3000
 
-static uint64_t dump_hash(const lss_db *db)
-{
-    char *d = dump(db);
-    uint64_t h = 1469598103934665603u;
-    for (const char *c = d; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211u;
-    free(d);
-    return h;
-}
-
 /* The child: continue the sequence where the file stands (next[n] is the
  * first event after the n-th that applied), in full sync mode, sometimes in
  * transactions, and report through the pipe the event count after each

@@ -17,21 +17,6 @@
 #define path_of tmp_path
 
 
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static uint64_t dump_hash(const lss_db *db)
-{
-    char *d = dump(db);
-    uint64_t h = fnv(d);
-    free(d);
-    return h;
-}
 
 static char *report(lss_db *db)
 {

@@ -22,16 +22,6 @@ static uint64_t hashes[EVENTS + 8]; /* the state after each number of events */
 static bool boundary[EVENTS + 8];   /* a commit ends after that many events */
 static size_t nref;
 
-static uint64_t dump_hash(const lss_db *db)
-{
-    char *d = dump(db);
-    uint64_t h = 1469598103934665603u;
-    for (const char *c = d; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211u;
-    free(d);
-    return h;
-}
-
 /* The length of the next commit: one event, or a transaction of 2 to 9. */
 static int commit_len(rng *r) { return rng_pick(r, 3) == 0 ? 2 + rng_pick(r, 8) : 1; }
 

@@ -95,6 +95,16 @@ char *dump(const lss_db *db)
     return copy;
 }
 
+uint64_t dump_hash(const lss_db *db)
+{
+    char *d = dump(db);
+    uint64_t h = 1469598103934665603u;
+    for (const char *c = d; *c; c++)
+        h = (h ^ (unsigned char)*c) * 1099511628211u;
+    free(d);
+    return h;
+}
+
 void assert_status_msg_(const lss_db *db, lss_status st, lss_status expect, const char *file, int line, ...)
 {
     const char *msg = db ? lss_db_errmsg(db) : lss_errmsg();

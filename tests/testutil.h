@@ -23,6 +23,8 @@ long fail_alloc_live(void);      /* live blocks */
 
 /* Full state of a database as text (owned; free with free()). */
 char *dump(const lss_db *db);
+/* A 64-bit FNV-1a hash of dump(db): the state, to compare without keeping it. */
+uint64_t dump_hash(const lss_db *db);
 
 /* Assert that status is `expect` and the database message contains every
  * NULL-terminated fragment. */
