@@ -20,6 +20,7 @@
 #include "salesservice/pipeline.h"
 #include "salesservice/ticket.h"
 #include "salesservice/metrics.h"
+#include "salesservice/list.h"
 #include "salesservice/interchange.h"
 #include "salesservice/generate.h"
 

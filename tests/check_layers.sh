@@ -6,7 +6,7 @@
 #   exit 0: every include points down; 1: a violation (each one listed)
 set -u
 lib=${1:?usage: check_layers.sh LIBDIR}
-layers="core domain store db metrics io"   # lowest first
+layers="core domain store db metrics query io"   # lowest first
 
 rank() {
     r=0

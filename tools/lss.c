@@ -670,6 +670,392 @@ static int cmd_stats(int argc, char **argv)
     return OK;
 }
 
+/* ---- list ------------------------------------------------------------------------------------------------- */
+
+static const char LIST_HELP[] =
+    "usage: lss list deals     DB [--owner M] [--team T] [--customer C] [--pipeline P] [--stage S[,S...]] [--open]\n"
+    "                             [--closing-from T] [--closing-to T]\n"
+    "       lss list tickets   DB [--customer C] [--state S[,S...]] [--assignee M | --unassigned]\n"
+    "                             [--priority P[,P...]] [--channel CH] [--open] [--breach-before T]\n"
+    "       lss list customers DB [--segment S] [--source S] [--state S] [--search TEXT]\n"
+    "   common:                   [--as-of T] [--sort FIELD] [--desc] [--limit N] [--after KEY]\n"
+    "                             [--format text|json|csv]\n"
+    "Print a work queue: the rows that pass every filter as of --as-of (default:\n"
+    "one second after the latest event), sorted by FIELD (default key; ties by key;\n"
+    "absent values last), --limit rows after the row whose key is --after.\n"
+    "Sort fields: deals key, opened, expected_close, amount, last_at; tickets key,\n"
+    "opened, priority (urgent first), first_response_due, resolution_due;\n"
+    "customers key, added, name. Works while another process writes DB.\n"
+    "Exit status 0 (an empty list too), 1 on an error, 2 on a usage error.\n";
+
+/* One cell of a row: text (NULL: null), or a number written bare in JSON. */
+typedef struct cell {
+    char buf[LSS_TIME_BUFSIZE + LSS_MONEY_BUFSIZE];
+    const char *s;
+    bool number;
+} cell;
+
+static void cell_text(cell *c, const char *s)
+{
+    c->s = s;
+    c->number = false;
+}
+static void cell_time(cell *c, lss_time t)
+{
+    c->number = false;
+    c->s = t == LSS_TIME_NONE || lss_time_format(c->buf, sizeof c->buf, t) != LSS_OK ? NULL : c->buf;
+}
+static void cell_money(cell *c, lss_money m)
+{
+    c->number = false;
+    c->s = lss_money_format(c->buf, sizeof c->buf, m) == LSS_OK ? c->buf : NULL;
+}
+static void cell_int(cell *c, long long v)
+{
+    snprintf(c->buf, sizeof c->buf, "%lld", v);
+    c->s = c->buf;
+    c->number = true;
+}
+
+#define LIST_COLS 12
+static const char *const list_cols[3][LIST_COLS + 1] = {
+    { "key", "customer", "owner", "pipeline", "stage", "amount", "expected_close", "forecast", "probability", "opened",
+      "last_at", NULL },
+    { "key", "customer", "state", "priority", "kind", "channel", "assignee", "opened", "first_response",
+      "first_response_due", "resolution_due", "sla", NULL },
+    { "key", "name", "email", "company", "segment", "source", "state", "added", NULL },
+};
+
+static const char *member_key(const lss_member *m) { return m ? lss_member_key(m) : NULL; }
+
+static unsigned list_row(cell *c, const lss_list *l, uint32_t i)
+{
+    switch (lss_list_kind_of(l)) {
+    case LSS_LIST_DEALS: {
+        lss_deal_row r;
+        lss_list_deal(&r, l, i);
+        cell_text(&c[0], lss_deal_key(r.deal));
+        cell_text(&c[1], lss_customer_key(r.customer));
+        cell_text(&c[2], member_key(r.owner));
+        cell_text(&c[3], r.pipeline);
+        cell_text(&c[4], lss_stage_name(r.stage));
+        cell_money(&c[5], r.amount);
+        cell_time(&c[6], r.expected_close);
+        cell_text(&c[7], r.forecast);
+        cell_int(&c[8], r.probability);
+        cell_time(&c[9], r.opened);
+        cell_time(&c[10], r.last_at);
+        return 11;
+    }
+    case LSS_LIST_TICKETS: {
+        lss_ticket_row r;
+        lss_list_ticket(&r, l, i);
+        cell_text(&c[0], lss_ticket_key(r.ticket));
+        cell_text(&c[1], lss_customer_key(r.customer));
+        cell_text(&c[2], lss_ticket_state_name(r.state));
+        cell_text(&c[3], lss_priority_name(r.priority));
+        cell_text(&c[4], lss_ticket_kind_name(r.kind));
+        cell_text(&c[5], lss_channel_name(r.channel));
+        cell_text(&c[6], member_key(r.assignee));
+        cell_time(&c[7], r.opened);
+        cell_time(&c[8], r.first_response);
+        cell_time(&c[9], r.first_response_due);
+        cell_time(&c[10], r.resolution_due);
+        cell_text(&c[11], lss_sla_outcome_name(r.sla));
+        return 12;
+    }
+    case LSS_LIST_CUSTOMERS: {
+        lss_customer_row r;
+        lss_list_customer(&r, l, i);
+        cell_text(&c[0], lss_customer_key(r.customer));
+        cell_text(&c[1], r.name);
+        cell_text(&c[2], r.email);
+        cell_text(&c[3], r.company);
+        cell_text(&c[4], r.segment);
+        cell_text(&c[5], lss_source_name(r.source));
+        cell_text(&c[6], lss_customer_state_name(r.state));
+        cell_time(&c[7], r.added);
+        return 8;
+    }
+    }
+    return 0;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(f, "\\u%04x", *p);
+        else
+            fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (s == NULL)
+        return;
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Display width of UTF-8 text: its code points. */
+static size_t text_width(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+static void print_list(const lss_list *l, int format)
+{
+    const char *const *cols = list_cols[lss_list_kind_of(l)];
+    unsigned ncols = 0;
+    while (cols[ncols])
+        ncols++;
+    uint32_t n = lss_list_count(l);
+    cell c[LIST_COLS];
+    if (format == 'j') {
+        for (uint32_t i = 0; i < n; i++) {
+            list_row(c, l, i);
+            fputc('{', stdout);
+            for (unsigned k = 0; k < ncols; k++) {
+                printf("%s\"%s\":", k ? "," : "", cols[k]);
+                if (c[k].s == NULL)
+                    fputs("null", stdout);
+                else if (c[k].number)
+                    fputs(c[k].s, stdout);
+                else
+                    json_string(stdout, c[k].s);
+            }
+            fputs("}\n", stdout);
+        }
+        return;
+    }
+    if (format == 'c') {
+        for (unsigned k = 0; k < ncols; k++)
+            printf("%s%s", k ? "," : "", cols[k]);
+        fputs("\r\n", stdout);
+        for (uint32_t i = 0; i < n; i++) {
+            list_row(c, l, i);
+            for (unsigned k = 0; k < ncols; k++) {
+                if (k)
+                    fputc(',', stdout);
+                csv_field(stdout, c[k].s);
+            }
+            fputs("\r\n", stdout);
+        }
+        return;
+    }
+    size_t w[LIST_COLS];
+    for (unsigned k = 0; k < ncols; k++)
+        w[k] = strlen(cols[k]);
+    for (uint32_t i = 0; i < n; i++) {
+        list_row(c, l, i);
+        for (unsigned k = 0; k < ncols; k++) {
+            size_t x = c[k].s ? text_width(c[k].s) : 1;
+            if (x > w[k])
+                w[k] = x;
+        }
+    }
+    for (unsigned k = 0; k < ncols; k++)
+        printf("%s%-*s", k ? "  " : "", k + 1 < ncols ? (int)w[k] : 0, cols[k]);
+    fputc('\n', stdout);
+    for (uint32_t i = 0; i < n; i++) {
+        list_row(c, l, i);
+        for (unsigned k = 0; k < ncols; k++) {
+            const char *s = c[k].s ? c[k].s : "-";
+            size_t pad = k + 1 < ncols ? w[k] - text_width(s) : 0;
+            printf("%s%s%*s", k ? "  " : "", s, (int)pad, "");
+        }
+        fputc('\n', stdout);
+    }
+}
+
+/* A comma-separated set of names, each parsed by parse, into a bit mask. */
+static int parse_set(const char *opt, const char *text, unsigned *mask, lss_status (*parse)(int *, const char *),
+                     const char *what)
+{
+    char buf[256];
+    if (strlen(text) >= sizeof buf)
+        return usage_error(LIST_HELP, "%s: \"%s\" is too long", opt, text);
+    strcpy(buf, text);
+    *mask = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int v;
+        if (parse(&v, tok) != LSS_OK)
+            return usage_error(LIST_HELP, "%s: \"%s\" is not %s", opt, tok, what);
+        *mask |= 1u << v;
+    }
+    if (*mask == 0)
+        return usage_error(LIST_HELP, "%s: expected at least one value", opt);
+    return OK;
+}
+
+static lss_status p_stage(int *v, const char *t)
+{
+    lss_stage s;
+    lss_status st = lss_stage_parse(&s, t);
+    *v = (int)s;
+    return st;
+}
+static lss_status p_tstate(int *v, const char *t)
+{
+    lss_ticket_state s;
+    lss_status st = lss_ticket_state_parse(&s, t);
+    *v = (int)s;
+    return st;
+}
+static lss_status p_prio(int *v, const char *t)
+{
+    lss_priority s;
+    lss_status st = lss_priority_parse(&s, t);
+    *v = (int)s;
+    return st;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+    enum { O_OWNER = 256, O_TEAM, O_CUSTOMER, O_PIPELINE, O_STAGE, O_OPEN, O_CFROM, O_CTO, O_STATE, O_ASSIGNEE,
+           O_UNASSIGNED, O_PRIORITY, O_CHANNEL, O_BREACH, O_SEGMENT, O_SOURCE, O_SEARCH, O_ASOF, O_SORT, O_DESC,
+           O_LIMIT, O_AFTER, O_FORMAT, O_HELP };
+    static const struct option longs[] = {
+        { "owner", 1, 0, O_OWNER },           { "team", 1, 0, O_TEAM },          { "customer", 1, 0, O_CUSTOMER },
+        { "pipeline", 1, 0, O_PIPELINE },     { "stage", 1, 0, O_STAGE },        { "open", 0, 0, O_OPEN },
+        { "closing-from", 1, 0, O_CFROM },    { "closing-to", 1, 0, O_CTO },     { "state", 1, 0, O_STATE },
+        { "assignee", 1, 0, O_ASSIGNEE },     { "unassigned", 0, 0, O_UNASSIGNED },
+        { "priority", 1, 0, O_PRIORITY },     { "channel", 1, 0, O_CHANNEL },    { "breach-before", 1, 0, O_BREACH },
+        { "segment", 1, 0, O_SEGMENT },       { "source", 1, 0, O_SOURCE },      { "search", 1, 0, O_SEARCH },
+        { "as-of", 1, 0, O_ASOF },            { "sort", 1, 0, O_SORT },          { "desc", 0, 0, O_DESC },
+        { "limit", 1, 0, O_LIMIT },           { "after", 1, 0, O_AFTER },        { "format", 1, 0, O_FORMAT },
+        { "help", 0, 0, O_HELP },             { 0, 0, 0, 0 }
+    };
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(LIST_HELP, stdout);
+        return OK;
+    }
+    if (argc < 2)
+        return usage_error(LIST_HELP, "expected deals, tickets or customers");
+    lss_list_kind kind;
+    if (strcmp(argv[1], "tasks") == 0)
+        return usage_error(LIST_HELP, "tasks: follow-up tasks are not in this version of the library");
+    if (lss_list_kind_parse(&kind, argv[1]) != LSS_OK)
+        return usage_error(LIST_HELP, "\"%s\" is not deals, tickets or customers", argv[1]);
+    argc--;
+    argv++;
+    lss_list_filter f;
+    lss_list_filter_init(&f, kind);
+    int format = 't', o, rc;
+    char *end;
+    while ((o = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+        switch (o) {
+        case O_OWNER: f.owner = optarg; break;
+        case O_TEAM: f.team = optarg; break;
+        case O_CUSTOMER: f.customer = optarg; break;
+        case O_PIPELINE: f.pipeline = optarg; break;
+        case O_STAGE:
+            if ((rc = parse_set("--stage", optarg, &f.stages, p_stage, "a stage")))
+                return rc;
+            break;
+        case O_OPEN: f.open = 1; break;
+        case O_CFROM:
+            if ((rc = parse_time(LIST_HELP, "--closing-from", optarg, &f.closing_from)))
+                return rc;
+            break;
+        case O_CTO:
+            if ((rc = parse_time(LIST_HELP, "--closing-to", optarg, &f.closing_to)))
+                return rc;
+            break;
+        case O_STATE:
+            if (kind == LSS_LIST_CUSTOMERS) {
+                lss_customer_state cs;
+                if (lss_customer_state_parse(&cs, optarg) != LSS_OK)
+                    return usage_error(LIST_HELP, "--state: \"%s\" is not prospect, active or churned", optarg);
+                f.state = (int)cs;
+            } else if ((rc = parse_set("--state", optarg, &f.states, p_tstate, "a ticket state"))) {
+                return rc;
+            }
+            break;
+        case O_ASSIGNEE: f.assignee = optarg; break;
+        case O_UNASSIGNED: f.unassigned = 1; break;
+        case O_PRIORITY:
+            if ((rc = parse_set("--priority", optarg, &f.priorities, p_prio, "a priority")))
+                return rc;
+            break;
+        case O_CHANNEL: {
+            lss_channel ch;
+            if (lss_channel_parse(&ch, optarg) != LSS_OK)
+                return usage_error(LIST_HELP, "--channel: \"%s\" is not a channel", optarg);
+            f.channel = (int)ch;
+            break;
+        }
+        case O_BREACH:
+            if ((rc = parse_time(LIST_HELP, "--breach-before", optarg, &f.breach_before)))
+                return rc;
+            break;
+        case O_SEGMENT: f.segment = optarg; break;
+        case O_SOURCE: {
+            lss_source src;
+            if (lss_source_parse(&src, optarg) != LSS_OK)
+                return usage_error(LIST_HELP, "--source: \"%s\" is not a source", optarg);
+            f.source = (int)src;
+            break;
+        }
+        case O_SEARCH: f.search = optarg; break;
+        case O_ASOF:
+            if ((rc = parse_time(LIST_HELP, "--as-of", optarg, &f.as_of)))
+                return rc;
+            break;
+        case O_SORT: f.sort = optarg; break;
+        case O_DESC: f.desc = 1; break;
+        case O_LIMIT:
+            f.limit = strtoll(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || f.limit <= 0)
+                return usage_error(LIST_HELP, "--limit: \"%s\" is not a number of rows (at least 1)", optarg);
+            break;
+        case O_AFTER: f.after = optarg; break;
+        case O_FORMAT:
+            if (strcmp(optarg, "text") && strcmp(optarg, "json") && strcmp(optarg, "csv"))
+                return usage_error(LIST_HELP, "--format: \"%s\" is not text, json or csv", optarg);
+            format = optarg[0];
+            break;
+        case O_HELP: fputs(LIST_HELP, stdout); return OK;
+        default: return usage_error(LIST_HELP, "unknown option");
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error(LIST_HELP, "expected one database path");
+    lss_db *db = open_db(argv[optind], true, LSS_SYNC_FULL, &rc);
+    if (db == NULL)
+        return rc;
+    lss_list *l = NULL;
+    lss_status st = lss_list_run(&l, db, &f);
+    if (st != LSS_OK) {
+        /* a filter the library refuses is a usage error; a key that is not there is not */
+        rc = st == LSS_INVALID ? usage_error(LIST_HELP, "%s", lss_db_errmsg(db)) : fail("%s", lss_db_errmsg(db));
+        lss_db_close(db);
+        return rc;
+    }
+    print_list(l, format);
+    lss_list_free(l);
+    lss_db_close(db);
+    return fflush(stdout) == 0 ? OK : fail("write failed");
+}
+
 /* ---- main -------------------------------------------------------------------------------------- */
 
 static const char HELP[] =
@@ -685,6 +1071,7 @@ static const char HELP[] =
     "  check      verify a database file's journal (and its checkpoint)\n"
     "  checkpoint write a database file's state beside it for fast opens\n"
     "  follow     print each event as another process commits it\n"
+    "  list       print a work queue: deals, tickets or customers, as of any moment\n"
     "  stats      print what a database file holds\n"
     "\n"
     "`lss COMMAND --help` describes each. Exit status: 0 success, 1 failure,\n"
@@ -727,6 +1114,8 @@ int main(int argc, char **argv)
         return cmd_checkpoint(argc, argv);
     if (strcmp(c, "follow") == 0)
         return cmd_follow(argc, argv);
+    if (strcmp(c, "list") == 0)
+        return cmd_list(argc, argv);
     cmd = "lss";
     return usage_error(HELP, "\"%s\" is not a command", c);
 }

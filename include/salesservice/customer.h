@@ -170,6 +170,8 @@ typedef enum lss_customer_state {
 
 /** @return "prospect", "active", "churned"; NULL otherwise. */
 LSS_API const char *lss_customer_state_name(int state);
+/** Parse a customer state spelling. @return #LSS_OK or #LSS_INVALID. */
+LSS_API lss_status lss_customer_state_parse(lss_customer_state *out, const char *text);
 
 /**
  * Where @p c stands as of @p t (events with at < t). A win strictly after a

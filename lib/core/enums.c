@@ -137,6 +137,12 @@ lss_status lss_source_parse(lss_source *out, const char *text)
     return v < 0 ? LSS_INVALID : (*out = (lss_source)v, LSS_OK);
 }
 
+lss_status lss_customer_state_parse(lss_customer_state *out, const char *text)
+{
+    int v = parse(LSS__E_CUSTOMER_STATE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_customer_state)v, LSS_OK);
+}
+
 lss_status lss_channel_parse(lss_channel *out, const char *text)
 {
     int v = parse(LSS__E_CHANNEL, out, text);

@@ -46,6 +46,7 @@ static void state_init(lss_db *db)
 
 static void state_free(lss_db *db)
 {
+    lss__lx_free(db);
     lss__tickets_free(db);
     lss__pipeline_free(db);
     lss__pool_free(&db->hist);

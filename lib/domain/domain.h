@@ -305,6 +305,7 @@ struct lss_db {
     lss_open_options opts;         /* as opened (a reader's refresh may reopen) */
     struct lss__feed *feed;        /* the commit hook and the events waiting for it (db/feed.c), or NULL */
     bool feeding;                  /* a refresh: replayed events go to the hook */
+    struct lss__lx *lx;            /* the list indexes (lists.c), or NULL until the first list */
 };
 
 /* The sequence number the change being made will get. */
@@ -398,6 +399,32 @@ void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time firs
 /* lss_customer_state_at(c, t) given the time of c's latest win before t
  * (LSS_TIME_NONE: none), for a pass that has gathered the wins itself. */
 lss_customer_state lss__customer_state_given(const lss_customer *c, lss_time t, lss_time last_win);
+/* The list indexes (lists.c): a cache of the state that finds the
+ * candidates of a list as of now. lss__lx_ready builds them if absent or
+ * stale (LSS_NOMEM: none); lss__lx_stale marks them for a rebuild (a
+ * rollback); lss__lx_note (rules.h) keeps them after a change. The
+ * candidate walks call fn(ctx, id) until it returns false and return how
+ * many candidates the index holds for the question (fn NULL: only count). */
+typedef struct lss__lx lss__lx;
+typedef bool (*lss__lx_fn)(void *ctx, uint32_t id);
+lss_status lss__lx_ready(lss_db *db);
+void lss__lx_stale(lss_db *db);
+void lss__lx_free(lss_db *db);
+size_t lss__lx_bytes(const lss_db *db);
+/* deals of member (LSS__NONE: every member) in the stages of the mask */
+uint64_t lss__lx_deals_owner(const lss_db *db, uint32_t member, unsigned stages, lss__lx_fn fn, void *ctx);
+/* deals whose expected close is in [from, to) */
+void lss__lx_deals_closing(const lss_db *db, lss_time from, lss_time to, lss__lx_fn fn, void *ctx);
+/* tickets in the states and priorities of the masks */
+uint64_t lss__lx_tickets_state(const lss_db *db, unsigned states, unsigned prios, lss__lx_fn fn, void *ctx);
+/* tickets assigned to member (LSS__NONE: to nobody); only new, open, pending */
+uint64_t lss__lx_tickets_assignee(const lss_db *db, uint32_t member, bool active_only, lss__lx_fn fn, void *ctx);
+/* tickets with a target that, as of just after their latest event, falls due in [lo, hi) */
+void lss__lx_tickets_due(const lss_db *db, lss_time lo, lss_time hi, lss__lx_fn fn, void *ctx);
+/* customers by current segment (NULL: any), source and state (-1: any) */
+uint64_t lss__lx_customers(const lss_db *db, const char *segment, int source, int state, lss__lx_fn fn, void *ctx);
+/* customers whose texts may contain needle (at least 3 bytes; may repeat a customer) */
+uint64_t lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn fn, void *ctx);
 void lss__tickets_free(lss_db *db);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);

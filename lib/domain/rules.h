@@ -98,4 +98,7 @@ lss_status lss__ticket_change_reserve(lss_db *db, lss__cmd *c);
 lss_status lss__sla_set_reserve(lss_db *db, lss__cmd *c);
 lss_status lss__stage_probability_reserve(lss_db *db, lss__cmd *c);
 
+/* After a command's change: keep the list indexes current (lists.c). */
+void lss__lx_note(lss_db *db, const lss__cmd *c);
+
 #endif

@@ -189,6 +189,7 @@ static void drop_last(lss_db *db, unsigned ref)
 
 void lss__rollback(lss_db *db, const lss__savepoint *sp)
 {
+    lss__lx_stale(db);
     while (db->undo.count > sp->undo_count)
         undo_one(db, &LSS__VEC_AT(&db->undo, lss__undo_entry, --db->undo.count), sp->events);
     db->undo_len = sp->undo_bytes;
