@@ -355,18 +355,34 @@ static bool touch_customer(lss_db *db, lss__lx *x, const lss_customer *c, bool t
     lists_add(&x->customers, c->id, b);
     if (!texts || LSS__ERASED(c))
         return true;
-    uint32_t h[LSS__NAME_MAX + LSS__EMAIL_MAX + LSS__NAME_MAX], n = 0;
-    const char *s[3] = { lss_customer_name(c), lss_customer_email(c), lss_customer_company(c) };
-    for (int k = 0; k < 3; k++) {
-        size_t len = s[k] ? strlen(s[k]) : 0;
-        for (size_t i = 0; i + 3 <= len && n < sizeof h / sizeof h[0]; i++)
-            h[n++] = tri_hash((const unsigned char *)s[k] + i);
+    /* every text it ever had: a list as of a past moment finds the old names */
+    uint32_t nchanges = lss__changes_count(c);
+    size_t cap = (size_t)(nchanges + 1) * (LSS__NAME_MAX + LSS__EMAIL_MAX + LSS__NAME_MAX);
+    uint32_t stack[LSS__NAME_MAX + LSS__EMAIL_MAX + LSS__NAME_MAX], *h = stack, n = 0;
+    if (nchanges && (h = lss__malloc(cap * sizeof *h)) == NULL)
+        return false;
+    for (uint32_t v = 0; v <= nchanges; v++) {
+        const char *s[3] = { c->name, c->email, c->company };
+        if (v > 0) {
+            const lss__customer_change *ch = LSS__CHANGE(c, v - 1);
+            s[0] = ch->name;
+            s[1] = ch->email;
+            s[2] = ch->company;
+        }
+        for (int k = 0; k < 3; k++) {
+            size_t len = s[k] ? strlen(s[k]) : 0;
+            for (size_t i = 0; i + 3 <= len; i++)
+                h[n++] = tri_hash((const unsigned char *)s[k] + i);
+        }
     }
     qsort(h, n, sizeof h[0], cmp_u32);
-    for (uint32_t i = 0; i < n; i++)
-        if ((i == 0 || h[i] != h[i - 1]) && !tri_append(&x->tri[h[i]], c->id))
-            return false;
-    return true;
+    bool ok = true;
+    for (uint32_t i = 0; i < n && ok; i++)
+        if (i == 0 || h[i] != h[i - 1])
+            ok = tri_append(&x->tri[h[i]], c->id);
+    if (h != stack)
+        lss__free(h);
+    return ok;
 }
 
 static void lx_clear(lss__lx *x)

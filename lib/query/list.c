@@ -6,9 +6,12 @@
  * or every entity of the kind); each candidate's row is computed as of the
  * moment and checked against every filter (an index only narrows, it never
  * decides); the matches are sorted and the page cut. */
-#include "domain/domain.h"
+#include "query/query.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+
+bool lss__list_scan;
 
 struct lss_list {
     lss_db *db;
@@ -343,6 +346,17 @@ static uint32_t count_of(const lss_db *db, lss_list_kind k)
     return k == LSS_LIST_DEALS ? db->deals.count : k == LSS_LIST_TICKETS ? db->tickets.count : db->customers.count;
 }
 
+/* For a plan that may yield a candidate twice. */
+static bool seen_make(query *q, uint32_t n)
+{
+    if ((q->seen = lss__malloc(n / 8 + 1)) == NULL) {
+        q->st = LSS_NOMEM;
+        return false;
+    }
+    memset(q->seen, 0, n / 8 + 1);
+    return true;
+}
+
 /* Where the candidates come from. */
 static void gather(query *q)
 {
@@ -362,17 +376,14 @@ static void gather(query *q)
         }
         return;
     }
-    if (f->kind == LSS_LIST_CUSTOMERS && f->search && q->needle_len >= 3) {
+    if (f->kind == LSS_LIST_CUSTOMERS && f->search && q->needle_len >= 3 && !lss__list_scan) {
         /* names of every moment are in the text index: as of any moment */
-        if ((q->seen = lss__malloc(db->customers.count / 8 + 1)) == NULL) {
-            q->st = LSS_NOMEM;
+        if (!seen_make(q, db->customers.count))
             return;
-        }
-        memset(q->seen, 0, db->customers.count / 8 + 1);
         lss__lx_customers_text(db, f->search, candidate, q);
         return;
     }
-    if (q->now) {
+    if (q->now && !lss__list_scan) {
         switch (f->kind) {
         case LSS_LIST_DEALS:
             if (q->owner) {
@@ -400,7 +411,10 @@ static void gather(query *q)
         case LSS_LIST_TICKETS: {
             const unsigned active = 1u << LSS_TICKET_NEW | 1u << LSS_TICKET_OPEN | 1u << LSS_TICKET_PENDING;
             if (q->breach != LSS_TIME_NONE) {
-                /* a due at or before as_of is already decided; the check says exactly */
+                /* a due at or before as_of is already decided; the check says exactly.
+                 * Both targets of a ticket may fall in the range. */
+                if (!seen_make(q, db->tickets.count))
+                    return;
                 lss__lx_tickets_due(db, q->as_of - 1, q->breach, candidate, q);
                 return;
             }
