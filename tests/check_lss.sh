@@ -22,7 +22,7 @@ expect 0 "$lss" --help;          contains out.txt "usage: lss COMMAND"
 expect 0 "$lss" --version;       contains out.txt "lss 0."
 expect 2 "$lss";                 contains err.txt "expected a command"
 expect 2 "$lss" frobnicate;      contains err.txt '"frobnicate" is not a command'
-for c in demo generate import export report check stats checkpoint follow; do
+for c in demo generate import export report check stats checkpoint follow list; do
     expect 0 "$lss" $c --help;   contains out.txt "usage: lss $c"
 done
 expect 2 "$lss" report;                      contains err.txt "expected one database path"
@@ -211,6 +211,43 @@ kill $follower; wait $follower 2> /dev/null
 [ "$(wc -l < followed.txt)" = 2 ] || fail "follow printed $(wc -l < followed.txt) lines for 2 commits: $(cat followed.txt follow.err)"
 grep -q '"seq":'"$((events + 4))"',"type":"customer.churn"' followed.txt || fail "follow lacks the first commit: $(cat followed.txt)"
 grep -q '"customer":"c-000005"' followed.txt || fail "follow lacks the second commit"
+
+# list: work queues
+expect 0 "$lss" list deals co.lss --owner s-01 --open --format json
+[ -s out.txt ] || fail "list deals --owner s-01 --open is empty"
+lacks out.txt '"owner":"s-0[2-9]"'; lacks out.txt '"stage":"won"'; lacks out.txt '"stage":"lost"'
+head -1 out.txt | grep -q '^{"key":"d-[0-9]*","customer":"c-[0-9]*","owner":"s-01","pipeline":"default","stage":' ||
+    fail "list deals json row: $(head -1 out.txt)"
+n=$(wc -l < out.txt)
+expect 0 "$lss" list deals co.lss --owner s-01 --open --format csv
+head -1 out.txt | grep -q '^key,customer,owner,pipeline,stage,amount,expected_close,forecast,probability,opened,last_at' ||
+    fail "list deals csv header: $(head -1 out.txt)"
+[ "$(wc -l < out.txt)" = $((n + 1)) ] || fail "csv has $(wc -l < out.txt) lines for $n rows"
+expect 0 "$lss" list deals co.lss --owner s-01 --open
+head -1 out.txt | grep -q '^key  *customer  *owner  *pipeline' || fail "list text header: $(head -1 out.txt)"
+expect 0 "$lss" list deals co.lss --open --sort amount --desc --format json; cp out.txt all.json
+expect 0 "$lss" list deals co.lss --open --sort amount --desc --limit 5 --format json
+[ "$(wc -l < out.txt)" = 5 ] || fail "--limit 5 gave $(wc -l < out.txt) rows"
+last=$(tail -1 out.txt | sed 's/^{"key":"\([^"]*\)".*/\1/')
+expect 0 "$lss" list deals co.lss --open --sort amount --desc --limit 5 --after "$last" --format json
+sed -n 6,10p all.json | cmp -s - out.txt || fail "the page after $last is not rows 6-10"
+expect 0 "$lss" list customers co.lss --search EXAMPLE --limit 3 --format json
+[ "$(wc -l < out.txt)" = 3 ] || fail "search EXAMPLE found $(wc -l < out.txt) customers"
+expect 0 "$lss" list deals co.lss --as-of 2024-01-01;  [ "$(wc -l < out.txt)" = 1 ] || fail "a list before the first event is not empty"
+expect 2 "$lss" list;                                   contains err.txt "expected deals, tickets or customers"
+expect 2 "$lss" list tasks co.lss;                      contains err.txt "tasks"
+expect 2 "$lss" list deals co.lss --sort title;        contains err.txt 'sort: unknown field "title"'
+expect 2 "$lss" list deals co.lss --limit 0;           contains err.txt '--limit: "0"'
+expect 2 "$lss" list deals co.lss --limit -2;          contains err.txt '--limit: "-2"'
+expect 2 "$lss" list deals co.lss --stage won,closed;  contains err.txt '"closed" is not a stage'
+expect 2 "$lss" list tickets co.lss --priority high,huge; contains err.txt '"huge" is not a priority'
+expect 2 "$lss" list tickets co.lss --state waiting;   contains err.txt '"waiting" is not a ticket state'
+expect 2 "$lss" list deals co.lss --closing-from 2025-03-01 --closing-to 2025-02-01; contains err.txt "closing_from"
+expect 2 "$lss" list tickets co.lss --owner s-01;      contains err.txt "owner does not apply to tickets"
+expect 2 "$lss" list deals co.lss --format xml;        contains err.txt '"xml" is not text, json or csv'
+expect 1 "$lss" list deals co.lss --after d-nothing;   contains err.txt 'after: "d-nothing" is not a row'
+expect 1 "$lss" list deals co.lss --owner m-nobody;    contains err.txt 'owner: member "m-nobody" not found'
+expect 1 "$lss" list deals missing.lss;                contains err.txt "no such database"
 
 # not a journal
 echo "hello, this is not a journal at all, but long enough" > text.lss
