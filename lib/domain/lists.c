@@ -40,12 +40,13 @@ static bool grow_u32(uint32_t **a, uint32_t old, uint32_t cap, uint32_t fill)
     return true;
 }
 
+/* A capacity above need: an eighth more (the arrays are per entity, so
+ * doubling would leave up to half of them unused). */
 static uint32_t grown(uint32_t cap, uint32_t need)
 {
-    uint32_t n = cap ? cap : 64;
-    while (n <= need)
-        n = n > UINT32_MAX / 2 ? UINT32_MAX : n * 2;
-    return n;
+    (void)cap;
+    uint64_t n = (uint64_t)need + need / 8 + 64;
+    return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
 static bool lists_fit(lx_lists *l, uint32_t id, uint32_t bucket)
@@ -256,7 +257,7 @@ static bool tri_append(tri_list *l, uint32_t id)
     if (l->len && id == l->last)
         return true;
     if (l->cap - l->len < 10) {
-        uint32_t cap = l->cap ? l->cap * 2 : 16;
+        uint32_t cap = l->cap ? l->cap + l->cap / 4 + 16 : 16;
         uint8_t *n = lss__realloc(l->b, cap);
         if (n == NULL)
             return false;
