@@ -116,6 +116,38 @@ class _Query(ctypes.Structure):
                 ("segment", ctypes.c_char_p), ("threads", ctypes.c_uint)]
 
 
+class _ListFilter(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint), ("kind", ctypes.c_int), ("as_of", ctypes.c_int64),
+                ("sort", ctypes.c_char_p), ("desc", ctypes.c_int), ("limit", ctypes.c_int64),
+                ("after", ctypes.c_char_p), ("customer", ctypes.c_char_p), ("open", ctypes.c_int),
+                ("owner", ctypes.c_char_p), ("team", ctypes.c_char_p), ("pipeline", ctypes.c_char_p),
+                ("stages", ctypes.c_uint), ("closing_from", ctypes.c_int64), ("closing_to", ctypes.c_int64),
+                ("states", ctypes.c_uint), ("assignee", ctypes.c_char_p), ("unassigned", ctypes.c_int),
+                ("priorities", ctypes.c_uint), ("channel", ctypes.c_int), ("breach_before", ctypes.c_int64),
+                ("segment", ctypes.c_char_p), ("source", ctypes.c_int), ("state", ctypes.c_int),
+                ("search", ctypes.c_char_p)]
+
+
+class _DealRow(ctypes.Structure):
+    _fields_ = [("deal", ctypes.c_void_p), ("customer", ctypes.c_void_p), ("owner", ctypes.c_void_p),
+                ("pipeline", ctypes.c_char_p), ("stage", ctypes.c_int), ("amount", ctypes.c_int64),
+                ("expected_close", ctypes.c_int64), ("forecast", ctypes.c_char_p), ("probability", ctypes.c_int),
+                ("opened", ctypes.c_int64), ("last_at", ctypes.c_int64)]
+
+
+class _TicketRow(ctypes.Structure):
+    _fields_ = [("ticket", ctypes.c_void_p), ("customer", ctypes.c_void_p), ("state", ctypes.c_int),
+                ("priority", ctypes.c_int), ("kind", ctypes.c_int), ("channel", ctypes.c_int),
+                ("assignee", ctypes.c_void_p), ("opened", ctypes.c_int64), ("first_response", ctypes.c_int64),
+                ("first_response_due", ctypes.c_int64), ("resolution_due", ctypes.c_int64), ("sla", ctypes.c_int)]
+
+
+class _CustomerRow(ctypes.Structure):
+    _fields_ = [("customer", ctypes.c_void_p), ("name", ctypes.c_char_p), ("email", ctypes.c_char_p),
+                ("company", ctypes.c_char_p), ("segment", ctypes.c_char_p), ("source", ctypes.c_int),
+                ("state", ctypes.c_int), ("added", ctypes.c_int64)]
+
+
 class _DealChange(ctypes.Structure):
     _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("stage", ctypes.c_int),
                 ("from_stage", ctypes.c_int), ("amount", ctypes.c_int64), ("owner", c_entity),
@@ -276,8 +308,18 @@ def _declare(lib):
     f("lss_ticket_history_count", u32, c_entity)
     f("lss_ticket_history_get", i, ctypes.POINTER(_TicketChange), c_entity, u32)
     for e in ("stage", "ticket_state", "channel", "role", "customer_state", "deal_change_kind",
-              "ticket_change_kind", "loss_reason"):
+              "ticket_change_kind", "loss_reason", "priority", "ticket_kind", "source"):
         f("lss_%s_name" % e, s, i)
+    for e in ("stage", "ticket_state", "priority", "source", "customer_state"):
+        f("lss_%s_parse" % e, i, ctypes.POINTER(ctypes.c_int), s)
+    f("lss_list_run", i, ctypes.POINTER(ctypes.c_void_p), c_db, ctypes.POINTER(_ListFilter))
+    f("lss_list_count", u32, p)
+    f("lss_list_matched", u32, p)
+    f("lss_list_free", None, p)
+    f("lss_list_deal", i, ctypes.POINTER(_DealRow), p, u32)
+    f("lss_list_ticket", i, ctypes.POINTER(_TicketRow), p, u32)
+    f("lss_list_customer", i, ctypes.POINTER(_CustomerRow), p, u32)
+    f("lss_list_index_bytes", ctypes.c_size_t, c_db)
 
 
 def version():
@@ -598,6 +640,65 @@ class Ticket(_Entity):
 
 # ---- the database ------------------------------------------------------------------------
 
+class Row:
+    """One row of a list (Database.deals, tickets, customers): the values as
+    of the list's moment, as typed attributes; `entity` is the Deal, Ticket
+    or Customer itself."""
+    __slots__ = ("entity", "_fields")
+
+    def __init__(self, entity, fields):
+        self.entity = entity
+        self._fields = fields
+
+    def __getattr__(self, name):
+        try:
+            return self._fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def as_dict(self):
+        """The row's names and values, in the order of the queries spec."""
+        return dict(self._fields)
+
+    def __repr__(self):
+        return "<Row %s>" % self._fields.get("key")
+
+
+# the filters of each list: keyword -> (C field, how the value becomes C's)
+_LIST_KINDS = {"deals": 0, "tickets": 1, "customers": 2}
+
+
+class _Rows:
+    """A list's rows, a generator over the C list, which it frees when done
+    or dropped. `matched`: the rows that matched before the page was cut."""
+
+    def __init__(self, db, kind, handle):
+        self._db, self._h = db, handle
+        self.matched = db._lib.lss_list_matched(handle)
+        self._it = db._rows(kind, handle)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self._it)
+        except StopIteration:
+            self.close()
+            raise
+
+    def __len__(self):
+        return self._db._lib.lss_list_count(self._h) if self._h else 0
+
+    def close(self):
+        if self._h:
+            self._db._lib.lss_list_free(self._h)
+            self._h = None
+
+    def __del__(self):
+        self.close()
+
+
 class Database:
     """A libsalesservice database: in memory (path None) or a durable journal file.
 
@@ -764,14 +865,124 @@ class Database:
         """Every member, in the order they were added."""
         return self._all("member", Member)
 
-    def customers(self):
-        return self._all("customer", Customer)
+    def customers(self, **filters):
+        """The customers' list (docs/lists.md) as a generator of Rows: filters
+        segment, source, state, search; as_of, sort ("key", "added", "name"),
+        desc, limit, after."""
+        return self._list("customers", filters)
 
-    def deals(self):
-        return self._all("deal", Deal)
+    def deals(self, **filters):
+        """The deals' list as a generator of Rows, e.g.
+        db.deals(owner="m-anna", open=True, sort="expected_close"): filters
+        owner, team, customer, pipeline, stage (a name or a list), open,
+        closing_from, closing_to; as_of, sort, desc, limit, after."""
+        return self._list("deals", filters)
 
-    def tickets(self):
-        return self._all("ticket", Ticket)
+    def tickets(self, **filters):
+        """The tickets' list as a generator of Rows: filters customer, state
+        (a name or a list), assignee, unassigned, priority (a name or a list),
+        channel, open, breach_before; as_of, sort, desc, limit, after."""
+        return self._list("tickets", filters)
+
+    def list_index_bytes(self):
+        """Bytes the list indexes hold (0 before the first list)."""
+        return self._lib.lss_list_index_bytes(self._live())
+
+    def _lenum(self, what, v, name):
+        out = ctypes.c_int()
+        if getattr(self._lib, "lss_%s_parse" % what)(ctypes.byref(out), _cstr(v, name)):
+            raise InvalidError("%s: %r is not a %s" % (name, v, what.replace("_", " ")), "LSS_INVALID")
+        return out.value
+
+    def _mask(self, what, v, name):
+        vals = [v] if isinstance(v, str) else list(v)
+        m = 0
+        for x in vals:
+            m |= 1 << self._lenum(what, x, name)
+        if not m:
+            raise InvalidError("%s: expected at least one value" % name, "LSS_INVALID")
+        return m
+
+    def _list(self, kind, filters):
+        lib = self._lib
+        f = _ListFilter(1, _LIST_KINDS[kind], TIME_NONE, None, 0, 2 ** 63 - 1, None, None, 0, None, None, None,
+                        0, TIME_NONE, TIME_NONE, 0, None, 0, 0, -1, TIME_NONE, None, -1, -1, None)
+        keep = []  # the encoded texts live as long as the call
+        for k, v in filters.items():
+            if v is None:
+                continue
+            if k in ("sort", "after", "customer", "owner", "team", "pipeline", "assignee", "segment", "search"):
+                b = _cstr(v, k)
+                keep.append(b)
+                setattr(f, k, b)
+            elif k in ("desc", "open", "unassigned"):
+                if not isinstance(v, bool):
+                    raise TypeError("%s is True or False, not %r" % (k, v))
+                setattr(f, k, int(v))
+            elif k == "limit":
+                if isinstance(v, bool) or not isinstance(v, int):
+                    raise TypeError("limit is an int, not %r" % (v,))
+                if v < 1:
+                    raise InvalidError("limit: %r is not a number of rows (at least 1)" % (v,), "LSS_INVALID")
+                f.limit = min(v, 2 ** 63 - 1)
+            elif k in ("as_of", "closing_from", "closing_to", "breach_before"):
+                setattr(f, k, self._t(v))
+            elif k == "stage" and kind == "deals":
+                f.stages = self._mask("stage", v, k)
+            elif k == "state" and kind == "tickets":
+                f.states = self._mask("ticket_state", v, k)
+            elif k == "state" and kind == "customers":
+                f.state = self._lenum("customer_state", v, k)
+            elif k == "priority" and kind == "tickets":
+                f.priorities = self._mask("priority", v, k)
+            elif k == "channel" and kind == "tickets":
+                f.channel = self._lenum("channel", v, k)
+            elif k == "source" and kind == "customers":
+                f.source = self._lenum("source", v, k)
+            else:
+                raise TypeError("%s() got an unexpected keyword argument %r" % (kind, k))
+        out = ctypes.c_void_p()
+        self._check(lib.lss_list_run(ctypes.byref(out), self._live(), ctypes.byref(f)))
+        return _Rows(self, kind, out.value)
+
+    def _rows(self, kind, l):
+        lib = self._lib
+        name = lambda fn, h: _text(getattr(lib, fn)(h)) if h else None
+        if True:
+            for i in range(lib.lss_list_count(l)):
+                self._check_open()
+                if kind == "deals":
+                    r = _DealRow()
+                    self._check(lib.lss_list_deal(ctypes.byref(r), l, i))
+                    e = Deal(self, r.deal)
+                    yield Row(e, {"key": e.key, "customer": name("lss_customer_key", r.customer),
+                                  "owner": name("lss_member_key", r.owner), "pipeline": _text(r.pipeline),
+                                  "stage": _text(lib.lss_stage_name(r.stage)), "amount": _money_out(r.amount),
+                                  "expected_close": _time_out(r.expected_close), "forecast": _text(r.forecast),
+                                  "probability": r.probability, "opened": _time_out(r.opened),
+                                  "last_at": _time_out(r.last_at)})
+                elif kind == "tickets":
+                    r = _TicketRow()
+                    self._check(lib.lss_list_ticket(ctypes.byref(r), l, i))
+                    e = Ticket(self, r.ticket)
+                    yield Row(e, {"key": e.key, "customer": name("lss_customer_key", r.customer),
+                                  "state": _text(lib.lss_ticket_state_name(r.state)),
+                                  "priority": _text(lib.lss_priority_name(r.priority)),
+                                  "kind": _text(lib.lss_ticket_kind_name(r.kind)),
+                                  "channel": _text(lib.lss_channel_name(r.channel)),
+                                  "assignee": name("lss_member_key", r.assignee), "opened": _time_out(r.opened),
+                                  "first_response": _time_out(r.first_response),
+                                  "first_response_due": _time_out(r.first_response_due),
+                                  "resolution_due": _time_out(r.resolution_due),
+                                  "sla": _text(lib.lss_sla_outcome_name(r.sla))})
+                else:
+                    r = _CustomerRow()
+                    self._check(lib.lss_list_customer(ctypes.byref(r), l, i))
+                    e = Customer(self, r.customer)
+                    yield Row(e, {"key": e.key, "name": _text(r.name), "email": _text(r.email),
+                                  "company": _text(r.company), "segment": _text(r.segment),
+                                  "source": _text(lib.lss_source_name(r.source)),
+                                  "state": _text(lib.lss_customer_state_name(r.state)), "added": _time_out(r.added)})
 
     # transactions
     class _Tx:

@@ -20,6 +20,55 @@ def team(db):
     db.add_customer("2025-01-06", "c-17", "Kraus GmbH", email="einkauf@kraus.example", segment="smb", source="web")
 
 
+class Lists(unittest.TestCase):
+    def test_work_queues_as_generators_of_rows(self):
+        with lss.Database() as db:
+            team(db)
+            db.add_customer("2025-01-07", "c-18", "Lamm AG", segment="ent", source="web")
+            d = db.open_deal("2025-01-06T09:30:00Z", "d-17", "c-17", "m-anna", Decimal("12000.00"),
+                             expected_close="2025-03-01")
+            d.advance("2025-01-09", "qualified")
+            db.open_deal("2025-01-08", "d-18", "c-18", "m-anna", Decimal("500.00"))
+            rows = db.deals(owner="m-anna", open=True, sort="expected_close")
+            self.assertEqual(rows.matched, 2)
+            got = list(rows)
+            self.assertEqual([r.key for r in got], ["d-17", "d-18"])  # no expected close: last
+            r = got[0]
+            self.assertEqual((r.stage, r.amount, r.probability, r.owner, r.customer),
+                             ("qualified", Decimal("12000.00"), 25, "m-anna", "c-17"))
+            self.assertEqual(r.expected_close.isoformat(), "2025-03-01T00:00:00+00:00")
+            self.assertEqual(r.entity, d)
+            self.assertEqual(list(r.as_dict())[:4], ["key", "customer", "owner", "pipeline"])
+            old = list(db.deals(as_of="2025-01-09"))
+            self.assertEqual([(x.key, x.stage) for x in old], [("d-17", "prospect"), ("d-18", "prospect")])
+            self.assertEqual([x.key for x in db.deals(stage=["qualified", "won"])], ["d-17"])
+            self.assertEqual([x.key for x in db.deals(limit=1, after="d-17")], ["d-18"])
+            t = db.open_ticket("2025-02-03T08:05:00Z", "t-90", "c-17", "installation", "phone", "high")
+            [tr] = db.tickets(open=True, unassigned=True)
+            self.assertEqual((tr.state, tr.priority, tr.sla, tr.assignee), ("new", "high", "undecided", None))
+            self.assertEqual(tr.first_response_due.isoformat(), "2025-02-03T12:05:00+00:00")
+            self.assertEqual(len(list(db.tickets(breach_before="2025-02-03T12:05:00Z"))), 0)
+            self.assertEqual(len(list(db.tickets(breach_before="2025-02-03T12:05:01Z"))), 1)
+            self.assertEqual(tr.entity, t)
+            self.assertEqual([c.key for c in db.customers(search="LAMM")], ["c-18"])
+            self.assertEqual([c.key for c in db.customers(segment="smb", state="prospect")], ["c-17"])
+            self.assertGreater(db.list_index_bytes(), 0)
+            with self.assertRaises(lss.InvalidError):
+                db.deals(sort="title")
+            with self.assertRaises(lss.InvalidError):
+                db.deals(limit=0)
+            with self.assertRaises(lss.InvalidError):
+                db.tickets(state="waiting")
+            with self.assertRaises(lss.NotFoundError):
+                db.deals(owner="m-nobody")
+            with self.assertRaises(lss.NotFoundError):
+                db.deals(after="d-99")
+            with self.assertRaises(lss.InvalidError):
+                db.deals(segment="smb")  # a customers' filter: the library names it
+            with self.assertRaises(TypeError):
+                db.deals(open=1)
+
+
 class Pipeline(unittest.TestCase):
     def test_strict_path_with_history(self):
         with lss.Database() as db:
