@@ -601,9 +601,11 @@ lss_status lss_list_run(lss_list **out, lss_db *db, const lss_list_filter *f)
     }
     uint32_t first = 0;
     if (st == LSS_OK) {
-        sorting = &q;
-        qsort(q.m, q.n, sizeof q.m[0], order_cmp);
-        sorting = NULL;
+        if (q.n > 1) {
+            sorting = &q;
+            qsort(q.m, q.n, sizeof q.m[0], order_cmp);
+            sorting = NULL;
+        }
         if (f->after) {
             uint32_t i = 0;
             while (i < q.n && strcmp(q.m[i].key, f->after) != 0)
