@@ -403,28 +403,29 @@ lss_customer_state lss__customer_state_given(const lss_customer *c, lss_time t, 
  * candidates of a list as of now. lss__lx_ready builds them if absent or
  * stale (LSS_NOMEM: none); lss__lx_stale marks them for a rebuild (a
  * rollback); lss__lx_note (rules.h) keeps them after a change. The
- * candidate walks call fn(ctx, id) until it returns false and return how
- * many candidates the index holds for the question (fn NULL: only count). */
+ * candidate walks call fn(ctx, id) for each candidate until it returns
+ * false. */
 typedef struct lss__lx lss__lx;
 typedef bool (*lss__lx_fn)(void *ctx, uint32_t id);
 lss_status lss__lx_ready(lss_db *db);
 void lss__lx_stale(lss_db *db);
 void lss__lx_free(lss_db *db);
 size_t lss__lx_bytes(const lss_db *db);
-/* deals of member (LSS__NONE: every member) in the stages of the mask */
-uint64_t lss__lx_deals_owner(const lss_db *db, uint32_t member, unsigned stages, lss__lx_fn fn, void *ctx);
+/* deals of member (LSS__NONE: every member) in the stages of the mask;
+ * false when fn stopped the walk */
+bool lss__lx_deals_owner(const lss_db *db, uint32_t member, unsigned stages, lss__lx_fn fn, void *ctx);
 /* deals whose expected close is in [from, to) */
 void lss__lx_deals_closing(const lss_db *db, lss_time from, lss_time to, lss__lx_fn fn, void *ctx);
 /* tickets in the states and priorities of the masks */
-uint64_t lss__lx_tickets_state(const lss_db *db, unsigned states, unsigned prios, lss__lx_fn fn, void *ctx);
-/* tickets assigned to member (LSS__NONE: to nobody); only new, open, pending */
-uint64_t lss__lx_tickets_assignee(const lss_db *db, uint32_t member, bool active_only, lss__lx_fn fn, void *ctx);
+void lss__lx_tickets_state(const lss_db *db, unsigned states, unsigned prios, lss__lx_fn fn, void *ctx);
+/* tickets assigned to member (LSS__NONE: to nobody); active_only: only new, open, pending */
+void lss__lx_tickets_assignee(const lss_db *db, uint32_t member, bool active_only, lss__lx_fn fn, void *ctx);
 /* tickets with a target that, as of just after their latest event, falls due in [lo, hi) */
 void lss__lx_tickets_due(const lss_db *db, lss_time lo, lss_time hi, lss__lx_fn fn, void *ctx);
 /* customers by current segment (NULL: any), source and state (-1: any) */
-uint64_t lss__lx_customers(const lss_db *db, const char *segment, int source, int state, lss__lx_fn fn, void *ctx);
+void lss__lx_customers(const lss_db *db, const char *segment, int source, int state, lss__lx_fn fn, void *ctx);
 /* customers whose texts may contain needle (at least 3 bytes; may repeat a customer) */
-uint64_t lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn fn, void *ctx);
+void lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn fn, void *ctx);
 void lss__tickets_free(lss_db *db);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);

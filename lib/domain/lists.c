@@ -26,7 +26,7 @@
 
 typedef struct lx_lists {
     uint32_t *next, *prev, cap;
-    uint32_t *head, *len, nb;
+    uint32_t *head, nb;
 } lx_lists;
 
 static bool grow_u32(uint32_t **a, uint32_t old, uint32_t cap, uint32_t fill)
@@ -61,7 +61,7 @@ static bool lists_fit(lx_lists *l, uint32_t id, uint32_t bucket)
     }
     if (bucket >= l->nb) {
         uint32_t nb = grown(l->nb, bucket);
-        if (!grow_u32(&l->head, l->nb, nb, LSS__NONE) || !grow_u32(&l->len, l->nb, nb, 0))
+        if (!grow_u32(&l->head, l->nb, nb, LSS__NONE))
             return false;
         l->nb = nb;
     }
@@ -73,16 +73,10 @@ static void lists_del(lx_lists *l, uint32_t id)
     if (id >= l->cap || l->prev[id] == LSS__NONE)
         return;
     uint32_t p = l->prev[id], n = l->next[id];
-    if (p & HEAD) {
+    if (p & HEAD)
         l->head[p & ~HEAD] = n;
-        l->len[p & ~HEAD]--;
-    } else {
+    else
         l->next[p] = n;
-        uint32_t q = p;
-        while (!(l->prev[q] & HEAD)) /* the bucket's count: found at its head */
-            q = l->prev[q];
-        l->len[l->prev[q] & ~HEAD]--;
-    }
     if (n != LSS__NONE)
         l->prev[n] = p;
     l->prev[id] = l->next[id] = LSS__NONE;
@@ -96,7 +90,6 @@ static void lists_add(lx_lists *l, uint32_t id, uint32_t b)
     if (n != LSS__NONE)
         l->prev[n] = id;
     l->head[b] = id;
-    l->len[b]++;
 }
 
 static void lists_free(lx_lists *l)
@@ -104,7 +97,6 @@ static void lists_free(lx_lists *l)
     lss__free(l->next);
     lss__free(l->prev);
     lss__free(l->head);
-    lss__free(l->len);
     *l = (lx_lists){ 0 };
 }
 
@@ -303,7 +295,7 @@ static uint32_t segment_no(const lss_db *db, const char *seg)
     return e ? e->id : 0;
 }
 
-static bool touch_deal(lss_db *db, lss__lx *x, const lss_deal *d)
+static bool touch_deal(lss__lx *x, const lss_deal *d)
 {
     uint32_t b = d->owner->id * 6u + d->stage;
     if (!lists_fit(&x->deals, d->id, b) || !tree_fit(&x->closing, d->id))
@@ -311,15 +303,13 @@ static bool touch_deal(lss_db *db, lss__lx *x, const lss_deal *d)
     lists_del(&x->deals, d->id);
     lists_add(&x->deals, d->id, b);
     tree_set(&x->closing, d->id, d->expected_close);
-    (void)db;
     return true;
 }
 
 static bool active_state(unsigned s) { return s == LSS_TICKET_NEW || s == LSS_TICKET_OPEN || s == LSS_TICKET_PENDING; }
 
-static bool touch_ticket(lss_db *db, lss__lx *x, const lss_ticket *t)
+static bool touch_ticket(lss__lx *x, const lss_ticket *t)
 {
-    (void)db;
     uint32_t b = t->state * 4u + t->priority;
     uint32_t a = (t->assignee ? t->assignee->id + 1u : 0u) * 2u + active_state(t->state);
     if (t->id >= HEAD / 2 || !lists_fit(&x->tickets, t->id, b) || !lists_fit(&x->assigned, t->id, a) ||
@@ -430,10 +420,11 @@ void lss__lx_note(lss_db *db, const lss__cmd *c)
             continue;
         switch (ref) {
         case LSS__REF_CUSTOMER: ok = touch_customer(db, x, e, k == LSS__EV_STRS || c->ev.kind == LSS__EV_CUSTOMER_UPDATE); break;
-        case LSS__REF_DEAL:
-            ok = touch_deal(db, x, e) && touch_customer(db, x, ((const lss_deal *)e)->customer, false);
+        case LSS__REF_DEAL: /* a win is the one deal event that changes its customer's state */
+            ok = touch_deal(x, e) && (((const lss_deal *)e)->stage != LSS_STAGE_WON ||
+                                      touch_customer(db, x, ((const lss_deal *)e)->customer, false));
             break;
-        case LSS__REF_TICKET: ok = touch_ticket(db, x, e); break;
+        case LSS__REF_TICKET: ok = touch_ticket(x, e); break;
         default: break;
         }
     }
@@ -460,9 +451,9 @@ lss_status lss__lx_ready(lss_db *db)
     lx_clear(x);
     bool ok = true;
     for (uint32_t i = 0; i < db->deals.count && ok; i++)
-        ok = touch_deal(db, x, lss__slab_get(&db->deals, i));
+        ok = touch_deal(x, lss__slab_get(&db->deals, i));
     for (uint32_t i = 0; i < db->tickets.count && ok; i++)
-        ok = touch_ticket(db, x, lss__slab_get(&db->tickets, i));
+        ok = touch_ticket(x, lss__slab_get(&db->tickets, i));
     for (uint32_t i = 0; i < db->customers.count && ok; i++)
         ok = touch_customer(db, x, lss__slab_get(&db->customers, i), true);
     if (!ok) {
@@ -483,19 +474,14 @@ static bool each_in(const lx_lists *l, uint32_t b, lss__lx_fn fn, void *ctx)
     return true;
 }
 
-static uint32_t len_of(const lx_lists *l, uint32_t b) { return b < l->nb ? l->len[b] : 0; }
-
-uint64_t lss__lx_deals_owner(const lss_db *db, uint32_t member, unsigned stages, lss__lx_fn fn, void *ctx)
+bool lss__lx_deals_owner(const lss_db *db, uint32_t member, unsigned stages, lss__lx_fn fn, void *ctx)
 {
-    uint64_t n = 0;
-    for (uint32_t m = member == LSS__NONE ? 0 : member; m < (member == LSS__NONE ? db->members.count : member + 1); m++)
+    uint32_t lo = member == LSS__NONE ? 0 : member, hi = member == LSS__NONE ? db->members.count : member + 1;
+    for (uint32_t m = lo; m < hi; m++)
         for (unsigned s = 0; s <= LSS_STAGE_LOST; s++)
-            if (stages >> s & 1u) {
-                n += len_of(&db->lx->deals, m * 6u + s);
-                if (fn && !each_in(&db->lx->deals, m * 6u + s, fn, ctx))
-                    return n;
-            }
-    return n;
+            if ((stages >> s & 1u) && !each_in(&db->lx->deals, m * 6u + s, fn, ctx))
+                return false;
+    return true;
 }
 
 void lss__lx_deals_closing(const lss_db *db, lss_time from, lss_time to, lss__lx_fn fn, void *ctx)
@@ -503,26 +489,19 @@ void lss__lx_deals_closing(const lss_db *db, lss_time from, lss_time to, lss__lx
     tree_range(&db->lx->closing, db->lx->closing.root, from, to, fn, ctx);
 }
 
-uint64_t lss__lx_tickets_state(const lss_db *db, unsigned states, unsigned prios, lss__lx_fn fn, void *ctx)
+void lss__lx_tickets_state(const lss_db *db, unsigned states, unsigned prios, lss__lx_fn fn, void *ctx)
 {
-    uint64_t n = 0;
     for (unsigned s = 0; s <= LSS_TICKET_CLOSED; s++)
         for (unsigned p = 0; p <= LSS_PRIORITY_URGENT; p++)
-            if ((states >> s & 1u) && (prios >> p & 1u)) {
-                n += len_of(&db->lx->tickets, s * 4u + p);
-                if (fn && !each_in(&db->lx->tickets, s * 4u + p, fn, ctx))
-                    return n;
-            }
-    return n;
+            if ((states >> s & 1u) && (prios >> p & 1u) && !each_in(&db->lx->tickets, s * 4u + p, fn, ctx))
+                return;
 }
 
-uint64_t lss__lx_tickets_assignee(const lss_db *db, uint32_t member, bool active_only, lss__lx_fn fn, void *ctx)
+void lss__lx_tickets_assignee(const lss_db *db, uint32_t member, bool active_only, lss__lx_fn fn, void *ctx)
 {
     uint32_t b = (member == LSS__NONE ? 0u : member + 1u) * 2u;
-    uint64_t n = len_of(&db->lx->assigned, b + 1) + (active_only ? 0 : len_of(&db->lx->assigned, b));
-    if (fn && each_in(&db->lx->assigned, b + 1, fn, ctx) && !active_only)
+    if (each_in(&db->lx->assigned, b + 1, fn, ctx) && !active_only)
         each_in(&db->lx->assigned, b, fn, ctx);
-    return n;
 }
 
 typedef struct due_ctx {
@@ -542,28 +521,20 @@ void lss__lx_tickets_due(const lss_db *db, lss_time lo, lss_time hi, lss__lx_fn 
     tree_range(&db->lx->due, db->lx->due.root, lo, hi, due_ticket, &d);
 }
 
-uint64_t lss__lx_customers(const lss_db *db, const char *segment, int source, int state, lss__lx_fn fn, void *ctx)
+void lss__lx_customers(const lss_db *db, const char *segment, int source, int state, lss__lx_fn fn, void *ctx)
 {
-    uint64_t n = 0;
     uint32_t lo = 0, hi = db->segments.entries.count;
-    if (segment) {
-        lo = hi = segment_no(db, segment);
-        if (lo == 0)
-            return 0;
-    }
+    if (segment && (lo = hi = segment_no(db, segment)) == 0)
+        return; /* no customer ever had it */
     for (uint32_t g = lo; g <= hi; g++)
         for (int src = 0; src <= LSS_SOURCE_OTHER; src++)
             for (int st = 0; st <= LSS_CUSTOMER_STATE_CHURNED; st++)
-                if ((source < 0 || source == src) && (state < 0 || state == st)) {
-                    uint32_t b = g * 18u + (uint32_t)src * 3u + (uint32_t)st;
-                    n += len_of(&db->lx->customers, b);
-                    if (fn && !each_in(&db->lx->customers, b, fn, ctx))
-                        return n;
-                }
-    return n;
+                if ((source < 0 || source == src) && (state < 0 || state == st) &&
+                    !each_in(&db->lx->customers, g * 18u + (uint32_t)src * 3u + (uint32_t)st, fn, ctx))
+                    return;
 }
 
-uint64_t lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn fn, void *ctx)
+void lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn fn, void *ctx)
 {
     size_t len = strlen(needle);
     const tri_list *best = NULL;
@@ -572,8 +543,8 @@ uint64_t lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn
         if (best == NULL || l->len < best->len)
             best = l;
     }
-    if (best == NULL || fn == NULL)
-        return best ? best->len : 0;
+    if (best == NULL)
+        return;
     uint32_t id = 0;
     for (uint32_t i = 0; i < best->len;) {
         uint64_t z = 0;
@@ -588,7 +559,6 @@ uint64_t lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn
         if (!fn(ctx, id))
             break;
     }
-    return best->len;
 }
 
 size_t lss__lx_bytes(const lss_db *db)
@@ -599,7 +569,7 @@ size_t lss__lx_bytes(const lss_db *db)
     size_t n = sizeof *x + TRI_BUCKETS * sizeof x->tri[0];
     const lx_lists *l[] = { &x->deals, &x->tickets, &x->assigned, &x->customers };
     for (size_t i = 0; i < sizeof l / sizeof l[0]; i++)
-        n += (size_t)l[i]->cap * 8u + (size_t)l[i]->nb * 8u;
+        n += (size_t)l[i]->cap * 8u + (size_t)l[i]->nb * 4u;
     n += (size_t)x->closing.cap * 16u + (size_t)x->due.cap * 16u;
     for (uint32_t i = 0; i < TRI_BUCKETS; i++)
         n += x->tri[i].cap;

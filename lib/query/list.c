@@ -398,8 +398,8 @@ static void gather(query *q)
             if (q->team) {
                 for (uint32_t m = 0; m < db->members.count; m++) {
                     const lss_member *mb = lss__slab_get(&db->members, m);
-                    if (mb->team == q->team && lss__lx_deals_owner(db, m, q->stages, candidate, q) && q->st)
-                        return;
+                    if (mb->team == q->team && !lss__lx_deals_owner(db, m, q->stages, candidate, q))
+                        return; /* out of memory */
                 }
                 return;
             }
