@@ -104,7 +104,8 @@ static lss_status run(lss_db *db, lss__cmd *c, const lss__ev_desc *d)
         return st;
     }
     d->apply(db, c);
-    lss__lx_note(db, c);
+    if (db->lx) /* the list indexes, once a list built them */
+        lss__lx_note(db, c);
     if (d->adds && d->adds != LSS__REF_ACTIVITY && !c->replay)
         lss__keyindex_put(lss__index_of(db, d->adds), lss__key_hash(c->ev.s[0]), lss__slab_of(db, d->adds)->count - 1);
     lss__counted(db, c->ev.at);
