@@ -323,6 +323,52 @@ static void test_errors(void **state)
     lss_db_close(db);
 }
 
+/* The order by key and by name is strcmp's, for texts longer than the part
+ * a sort compares first, texts that share it, and bytes above 0x7f. */
+static void test_text_order(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {
+        "customer-0000000001-b", "customer-0000000001-a", "customer-0000000001", "customer-000000000",
+        "customer-00000000011", "c", "\xc3\x84rzte-0000000000000", "customer-0000000001-aa", "Customer",
+        "customer-0000000001-a\xc3\xa9",
+    };
+    static const char *const names[] = { "Name 0000000000 b", "Name 0000000000 a", "Name 0000000000 a", "Name",
+                                         "Name 0000000000 b", "Name 0000000000 a", "\xc3\x84", "N", "name",
+                                         "Name 0000000000 a" };
+    enum { N = sizeof keys / sizeof keys[0] };
+    lss_db *db = open_db(LSS_PIPELINE_STRICT);
+    for (int i = 0; i < N; i++)
+        assert_int_equal(lss_customer_add(NULL, db, T("2025-01-06") + i, keys[i], names[i], NULL, NULL, NULL,
+                                          LSS_SOURCE_WEB, NULL),
+                         LSS_OK);
+    for (int sort = 0; sort < 2; sort++)
+        for (int desc = 0; desc < 2; desc++) {
+            lss_list_filter f;
+            lss_list_filter_init(&f, LSS_LIST_CUSTOMERS);
+            f.sort = sort ? "name" : "key";
+            f.desc = desc;
+            lss_list *l = run(db, &f);
+            assert_int_equal(lss_list_count(l), N);
+            lss_customer_row a, b;
+            for (uint32_t i = 1; i < N; i++) {
+                assert_int_equal(lss_list_customer(&a, l, i - 1), LSS_OK);
+                assert_int_equal(lss_list_customer(&b, l, i), LSS_OK);
+                const char *ka = lss_customer_key(a.customer), *kb = lss_customer_key(b.customer);
+                int c = sort ? strcmp(a.name, b.name) : strcmp(ka, kb);
+                if (desc)
+                    c = -c;
+                if (sort && c == 0)
+                    c = strcmp(ka, kb); /* equal names: by key, ascending either way */
+                if (c >= 0)
+                    fail_msg("sort %s desc %d: row %u \"%s\" (%s) before \"%s\" (%s)", f.sort, desc, i - 1, ka,
+                             a.name, kb, b.name);
+            }
+            lss_list_free(l);
+        }
+    lss_db_close(db);
+}
+
 /* ---- the indexes against the scan ---------------------------------------- */
 
 static void random_filter(lss_list_filter *f, rng *r, lss_time now)
@@ -442,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_customers),
         cmocka_unit_test(test_order_and_pages),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_text_order),
         cmocka_unit_test(test_indexes_equal_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

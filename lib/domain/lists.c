@@ -49,6 +49,17 @@ static uint32_t grown(uint32_t cap, uint32_t need)
     return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
+/* Room for items below n, exactly (a build knows how many there are). */
+static bool lists_reserve(lx_lists *l, uint32_t n)
+{
+    if (n <= l->cap)
+        return true;
+    if (!grow_u32(&l->next, l->cap, n, LSS__NONE) || !grow_u32(&l->prev, l->cap, n, LSS__NONE))
+        return false;
+    l->cap = n;
+    return true;
+}
+
 static bool lists_fit(lx_lists *l, uint32_t id, uint32_t bucket)
 {
     if (id >= HEAD || bucket >= HEAD)
@@ -122,11 +133,10 @@ static bool before(const lx_tree *t, uint32_t a, uint32_t b)
     return t->key[a] != t->key[b] ? t->key[a] < t->key[b] : a < b;
 }
 
-static bool tree_fit(lx_tree *t, uint32_t node)
+static bool tree_reserve(lx_tree *t, uint32_t cap)
 {
-    if (node < t->cap)
+    if (cap <= t->cap)
         return true;
-    uint32_t cap = grown(t->cap, node);
     int64_t *k = lss__realloc(t->key, (size_t)cap * sizeof *k);
     if (k == NULL)
         return false;
@@ -137,6 +147,11 @@ static bool tree_fit(lx_tree *t, uint32_t node)
         return false;
     t->cap = cap;
     return true;
+}
+
+static bool tree_fit(lx_tree *t, uint32_t node)
+{
+    return node < t->cap || tree_reserve(t, grown(t->cap, node));
 }
 
 static uint32_t tree_ins(lx_tree *t, uint32_t r, uint32_t x)
@@ -449,7 +464,10 @@ lss_status lss__lx_ready(lss_db *db)
         db->lx = x;
     }
     lx_clear(x);
-    bool ok = true;
+    uint32_t nd = db->deals.count, nt = db->tickets.count, nc = db->customers.count;
+    bool ok = lists_reserve(&x->deals, nd) && tree_reserve(&x->closing, nd) && lists_reserve(&x->tickets, nt) &&
+              lists_reserve(&x->assigned, nt) && (nt >= HEAD / 2 || tree_reserve(&x->due, nt * 2u)) &&
+              lists_reserve(&x->customers, nc);
     for (uint32_t i = 0; i < db->deals.count && ok; i++)
         ok = touch_deal(x, lss__slab_get(&db->deals, i));
     for (uint32_t i = 0; i < db->tickets.count && ok; i++)
@@ -459,6 +477,15 @@ lss_status lss__lx_ready(lss_db *db)
     if (!ok) {
         lss__lx_free(db);
         return LSS_NOMEM;
+    }
+    /* the postings grew by a quarter at a time: give back what is unused */
+    for (uint32_t i = 0; i < TRI_BUCKETS; i++) {
+        tri_list *l = &x->tri[i];
+        uint8_t *b = l->len && l->cap - l->len > 16 ? lss__realloc(l->b, l->len) : NULL;
+        if (b) {
+            l->b = b;
+            l->cap = l->len;
+        }
     }
     x->stale = false;
     return LSS_OK;

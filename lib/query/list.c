@@ -180,9 +180,33 @@ typedef union row {
 typedef struct match {
     uint32_t id;
     int64_t v;      /* the sort value; LSS_TIME_NONE (INT64_MIN): absent */
-    const char *s;  /* the sort text (customers by name) */
+    uint64_t p[2];  /* the first 16 bytes of the sort text, big-endian, NUL padded */
+    const char *s;  /* the sort text: the name (customers by name), else the key */
     const char *key;
 } match;
+
+/* The text's first 16 bytes as two numbers that compare as strcmp does, so
+ * that a sort touches the text itself only when they are equal. */
+static void text_prefix(uint64_t p[2], const char *s)
+{
+    unsigned char b[16] = { 0 };
+    for (size_t i = 0; i < 16 && s[i]; i++)
+        b[i] = (unsigned char)s[i];
+    p[0] = p[1] = 0;
+    for (int i = 0; i < 8; i++) {
+        p[0] = p[0] << 8 | b[i];
+        p[1] = p[1] << 8 | b[8 + i];
+    }
+}
+
+/* strcmp of the two sort texts. */
+static int text_cmp(const match *a, const match *b)
+{
+    for (int i = 0; i < 2; i++)
+        if (a->p[i] != b->p[i])
+            return a->p[i] < b->p[i] ? -1 : 1;
+    return (a->p[1] & 0xffu) ? strcmp(a->s + 16, b->s + 16) : 0; /* both go on past the 16 bytes, or both end in them */
+}
 
 typedef struct query {
     lss_db *db;
@@ -282,11 +306,14 @@ static bool check(query *q, uint32_t id, row *r, match *mt)
                                                contains(x->company, f->search, q->needle_len))))
             return false;
         mt->v = q->sort == 1 ? x->added : 0;
-        mt->s = x->name;
+        mt->s = q->sort == 2 ? x->name : NULL;
         mt->key = c->key;
         break;
     }
     }
+    if (mt->s == NULL)
+        mt->s = mt->key;
+    text_prefix(mt->p, mt->s);
     mt->id = id;
     return true;
 }
@@ -324,7 +351,7 @@ static int order(const match *a, const match *b, const query *q)
     if (q->sort != 0) {
         int c;
         if (q->f->kind == LSS_LIST_CUSTOMERS && q->sort == 2) {
-            c = strcmp(a->s, b->s);
+            c = text_cmp(a, b);
         } else {
             bool na = a->v == LSS_TIME_NONE, nb = b->v == LSS_TIME_NONE;
             if (na != nb)
@@ -333,10 +360,9 @@ static int order(const match *a, const match *b, const query *q)
         }
         if (c)
             return q->f->desc ? -c : c;
-    } else if (q->f->desc) {
-        return strcmp(b->key, a->key);
+        return a->s == a->key ? text_cmp(a, b) : strcmp(a->key, b->key); /* ties: by key */
     }
-    return strcmp(a->key, b->key);
+    return q->f->desc ? text_cmp(b, a) : text_cmp(a, b);
 }
 
 static int order_cmp(const void *a, const void *b) { return order(a, b, sorting); }
