@@ -282,12 +282,6 @@ static bool tri_append(tri_list *l, uint32_t id)
     return true;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* ---- the indexes --------------------------------------------------------- */
 
 struct lss__lx {
@@ -361,12 +355,10 @@ static bool touch_customer(lss_db *db, lss__lx *x, const lss_customer *c, bool t
     lists_add(&x->customers, c->id, b);
     if (!texts || LSS__ERASED(c))
         return true;
-    /* every text it ever had: a list as of a past moment finds the old names */
+    /* every text it ever had: a list as of a past moment finds the old names.
+     * A bucket that already ends with this customer is not appended to again
+     * (tri_append), so a text's repeated trigrams are posted once. */
     uint32_t nchanges = lss__changes_count(c);
-    size_t cap = (size_t)(nchanges + 1) * (LSS__NAME_MAX + LSS__EMAIL_MAX + LSS__NAME_MAX);
-    uint32_t stack[LSS__NAME_MAX + LSS__EMAIL_MAX + LSS__NAME_MAX], *h = stack, n = 0;
-    if (nchanges && (h = lss__malloc(cap * sizeof *h)) == NULL)
-        return false;
     for (uint32_t v = 0; v <= nchanges; v++) {
         const char *s[3] = { c->name, c->email, c->company };
         if (v > 0) {
@@ -378,17 +370,11 @@ static bool touch_customer(lss_db *db, lss__lx *x, const lss_customer *c, bool t
         for (int k = 0; k < 3; k++) {
             size_t len = s[k] ? strlen(s[k]) : 0;
             for (size_t i = 0; i + 3 <= len; i++)
-                h[n++] = tri_hash((const unsigned char *)s[k] + i);
+                if (!tri_append(&x->tri[tri_hash((const unsigned char *)s[k] + i)], c->id))
+                    return false;
         }
     }
-    qsort(h, n, sizeof h[0], cmp_u32);
-    bool ok = true;
-    for (uint32_t i = 0; i < n && ok; i++)
-        if (i == 0 || h[i] != h[i - 1])
-            ok = tri_append(&x->tri[h[i]], c->id);
-    if (h != stack)
-        lss__free(h);
-    return ok;
+    return true;
 }
 
 static void lx_clear(lss__lx *x)
