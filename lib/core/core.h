@@ -252,6 +252,43 @@ void lss__fmt_time(char buf[LSS_TIME_BUFSIZE], lss_time t);
 /* An ISO 4217 code as the library takes it: three letters A-Z, then NUL. */
 bool lss__currency_valid(const char *c);
 static inline bool lss__time_fits(lss_time t) { return t >= 0 && t <= LSS_TIME_MAX; }
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t lss__days_from_civil(int64_t y, unsigned m, unsigned d);
+void lss__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);
+
+/* ---- time zones and business calendars (calendar.c) --------------------
+ * A zone is a TZif file's transitions and its footer's rule (RFC 8536), or
+ * a fixed offset. A calendar is a zone (borrowed from the database's cache,
+ * or its own), its weekly hours and its holidays; the database fills key
+ * and since for its own. Errors name the field, after `ctx`. */
+typedef struct lss__zone lss__zone;
+lss_status lss__zone_load(lss__zone **out, const lss_db *db, const char *ctx, const char *dir, const char *name);
+lss_status lss__zone_parse(lss__zone **out, const lss_db *db, const char *ctx, const char *name,
+                           const unsigned char *data, size_t len);
+void lss__zone_free(lss__zone *z);
+const char *lss__zone_name(const lss__zone *z);
+/* Is `name` a fixed offset ("+01:00", "UTC")? Then *off is it, in seconds. */
+bool lss__zone_fixed(const char *name, int32_t *off);
+
+struct lss_calendar {
+    lss__zone *zone;
+    bool own_zone;
+    const char *key;         /* a database's calendar, else NULL */
+    lss_time since;          /* when that definition took effect, else LSS_TIME_NONE */
+    uint32_t nhours, nholidays;
+    lss_hours *hours;        /* sorted by day, then from */
+    int64_t *wstart, *wend, *wcum; /* the hours as seconds of the local week (Monday 00:00 = 0), and the
+                                      business seconds of the week before each */
+    int64_t week;            /* business seconds of a whole week */
+    uint8_t day_first[8];    /* hours of weekday d: [day_first[d], day_first[d + 1]) */
+    lss_date *holidays;      /* sorted, no repeats */
+};
+/* Validate and build; the zone is taken (freed on failure when own). */
+lss_status lss__calendar_make(lss_calendar **out, const lss_db *db, const char *ctx, lss__zone *zone, bool own,
+                              const lss_hours *hours, size_t nhours, const lss_date *holidays, size_t nholidays);
+void lss__calendar_free(lss_calendar *c);
+int64_t lss__cal_seconds(const lss_calendar *c, lss_time a, lss_time b);
+lss_time lss__cal_add(const lss_calendar *c, lss_time a, int64_t seconds);
 
 /* Little-endian integers at any alignment (inline: the replay reads
  * several per record). */

@@ -52,7 +52,7 @@ bool lss__utf8_valid(const char *str, size_t len)
 /* ---- time --------------------------------------------------------------- */
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t lss__days_from_civil(int64_t y, unsigned m, unsigned d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -62,7 +62,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void lss__civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -136,7 +136,7 @@ lss_status lss_time_parse(lss_time *out, const char *text)
         goto range;
     if (s == 60)
         s = 59; /* a leap second is held at :59 so time never runs backwards */
-    int64_t t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - off;
+    int64_t t = lss__days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + s - off;
     if (!lss__time_fits(t))
         goto range;
     *out = t;
@@ -157,7 +157,7 @@ void lss__fmt_time(char buf[LSS_TIME_BUFSIZE], lss_time t)
     if (sec < 0)
         sec += 86400, days--;
     char tmp[64];
-    civil_from_days(days, &y, &m, &d);
+    lss__civil_from_days(days, &y, &m, &d);
     snprintf(tmp, sizeof tmp, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y, m, d, (int)(sec / 3600),
              (int)(sec / 60 % 60), (int)(sec % 60));
     memcpy(buf, tmp, LSS_TIME_BUFSIZE - 1);
