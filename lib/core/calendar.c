@@ -516,27 +516,37 @@ void lss__calendar_free(lss_calendar *c)
     lss__free(c);
 }
 
+lss_status lss__hours_valid(const lss_db *db, const char *ctx, const lss_hours *hours, size_t nhours, bool minutes)
+{
+    if (hours == NULL || nhours == 0 || nhours > LSS__HOURS_MAX)
+        return lss__fail(db, LSS_INVALID, "%sfield \"hours\": %s", ctx,
+                         nhours ? "more than 336 intervals" : "at least one interval is needed");
+    char a[8], b[8];
+    for (size_t i = 0; i < nhours; i++) {
+        const lss_hours *h = &hours[i];
+        if (lss_weekday_name((int)h->day) == NULL)
+            return lss__fail(db, LSS_INVALID, "%sfield \"hours\"[%zu]: \"day\": %d is not a weekday", ctx, i,
+                             (int)h->day);
+        if (h->from < 0 || h->to > 86400 || (minutes && (h->from % 60 || h->to % 60)))
+            return lss__fail(db, LSS_INVALID, "%sfield \"hours\"[%zu]: times are %sfrom 00:00 to 24:00", ctx, i,
+                             minutes ? "whole minutes " : "");
+        if (h->from >= h->to)
+            return lss__fail(db, LSS_INVALID, "%sfield \"hours\"[%zu]: \"from\" %s is not before \"to\" %s", ctx, i,
+                             (fmt_hm(a, h->from), a), (fmt_hm(b, h->to), b));
+    }
+    return LSS_OK;
+}
+
 lss_status lss__calendar_make(lss_calendar **out, const lss_db *db, const char *ctx, lss__zone *zone, bool own,
                               const lss_hours *hours, size_t nhours, const lss_date *holidays, size_t nholidays)
 {
     *out = NULL;
-    lss_status st = LSS_OK;
     char a[8], b[8], a2[8], b2[8];
-    if (hours == NULL || nhours == 0 || nhours > 7 * 96)
-        st = lss__fail(db, LSS_INVALID, "%sfield \"hours\": %s", ctx,
-                       nhours ? "more than 672 intervals" : "at least one interval is needed");
-    for (size_t i = 0; st == LSS_OK && i < nhours; i++) {
-        const lss_hours *h = &hours[i];
-        if (lss_weekday_name((int)h->day) == NULL)
-            st = lss__fail(db, LSS_INVALID, "%sfield \"hours\"[%zu]: \"day\": %d is not a weekday", ctx, i, (int)h->day);
-        else if (h->from < 0 || h->to > 86400)
-            st = lss__fail(db, LSS_INVALID, "%sfield \"hours\"[%zu]: times are from 00:00 to 24:00", ctx, i);
-        else if (h->from >= h->to)
-            st = lss__fail(db, LSS_INVALID, "%sfield \"hours\"[%zu]: \"from\" %s is not before \"to\" %s", ctx, i,
-                           (fmt_hm(a, h->from), a), (fmt_hm(b, h->to), b));
-    }
+    lss_status st = lss__hours_valid(db, ctx, hours, nhours, false);
     if (st == LSS_OK && nholidays && holidays == NULL)
         st = lss__fail(db, LSS_INVALID, "%sfield \"holidays\": NULL with %zu dates", ctx, nholidays);
+    if (st == LSS_OK && nholidays > LSS__HOLIDAYS_MAX)
+        st = lss__fail(db, LSS_INVALID, "%sfield \"holidays\": more than %u dates", ctx, LSS__HOLIDAYS_MAX);
     for (size_t i = 0; st == LSS_OK && i < nholidays; i++)
         if (holidays[i] < 0 || holidays[i] >= DAY_MAX)
             st = lss__fail(db, LSS_INVALID, "%sfield \"holidays\"[%zu]: %d is not a date of the years 1970-9999", ctx,
@@ -756,7 +766,7 @@ static bool run_piece(walk *w, int64_t A, int64_t B, int32_t o)
 
 static bool day_piece(walk *w, int64_t d)
 {
-    int64_t s[7 * 96], e[7 * 96];
+    int64_t s[LSS__HOURS_MAX], e[LSS__HOURS_MAX];
     uint32_t n = day_spans(w->c, d, s, e);
     for (uint32_t k = 0; k < n; k++) {
         int64_t a = s[k] > w->a ? s[k] : w->a, b = e[k];
@@ -817,6 +827,127 @@ lss_time lss__cal_add(const lss_calendar *c, lss_time a, int64_t seconds)
     walk w = { c, a, LSS_TIME_NONE, seconds, 0, LSS_TIME_NONE };
     walk_days(&w);
     return w.found != LSS_TIME_NONE && w.found <= LSS_TIME_MAX ? w.found : LSS_TIME_NONE;
+}
+
+/* ---- the texts of a calendar.set event ------------------------------------
+ * hours: "mon 09:00-17:00;tue 09:00-12:30" in the order given; holidays:
+ * "2025-12-25;2025-12-26". What the journal keeps and the JSON shows as
+ * arrays. */
+
+char *lss__hours_format(const lss_hours *h, size_t n)
+{
+    char *out = lss__malloc(n * 16 + 1), *p = out;
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char a[8], b[8];
+        p += sprintf(p, "%s%s %s-%s", i ? ";" : "", lss_weekday_name((int)h[i].day), (fmt_hm(a, h[i].from), a),
+                     (fmt_hm(b, h[i].to), b));
+    }
+    *p = 0;
+    return out;
+}
+
+/* "HH:MM", 00:00 to 24:00, into seconds; -1 if not. */
+int32_t lss__hm_parse(const char *s, size_t len)
+{
+    if (len != 5 || s[2] != ':')
+        return -1;
+    for (int i = 0; i < 5; i++)
+        if (i != 2 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0))
+        return -1;
+    return (int32_t)(h * 3600 + m * 60);
+}
+
+lss_status lss__hours_parse(const lss_db *db, const char *ctx, const char *text, lss_hours **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    size_t cap = 1;
+    for (const char *q = text; *q; q++)
+        cap += *q == ';';
+    lss_hours *h = lss__malloc(cap * sizeof *h);
+    if (h == NULL)
+        return lss__fail(db, LSS_NOMEM, "%sout of memory", ctx);
+    size_t k = 0;
+    for (const char *q = text;; k++) {
+        const char *e = strchr(q, ';');
+        size_t len = e ? (size_t)(e - q) : strlen(q);
+        char day[4] = "";
+        if (len == 15 && q[3] == ' ' && q[9] == '-') {
+            memcpy(day, q, 3);
+            day[3] = 0;
+        }
+        lss_weekday wd = LSS_MON;
+        bool ok = false;
+        for (int d = 0; day[0] && d < 7 && !ok; d++)
+            if (strcmp(day, lss_weekday_name(d)) == 0) {
+                wd = (lss_weekday)d;
+                ok = true;
+            }
+        int32_t from = ok ? lss__hm_parse(q + 4, 5) : -1, to = ok ? lss__hm_parse(q + 10, 5) : -1;
+        if (from < 0 || to < 0) {
+            lss__free(h);
+            return lss__fail(db, LSS_INVALID, "%sfield \"hours\"[%zu]: \"%.*s\" is not \"day HH:MM-HH:MM\"", ctx, k,
+                             (int)(len < 40 ? len : 40), q);
+        }
+        h[k] = (lss_hours){ wd, from, to };
+        if (e == NULL)
+            break;
+        q = e + 1;
+    }
+    *out = h;
+    *n = k + 1;
+    return LSS_OK;
+}
+
+char *lss__dates_format(const lss_date *d, size_t n)
+{
+    char *out = lss__malloc(n * 11 + 1), *p = out;
+    if (out == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        char b[11];
+        p += sprintf(p, "%s%s", i ? ";" : "", lss_date_format(b, d[i]));
+    }
+    *p = 0;
+    return out;
+}
+
+lss_status lss__dates_parse(const lss_db *db, const char *ctx, const char *text, lss_date **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (text == NULL || *text == 0)
+        return LSS_OK;
+    size_t cap = 1;
+    for (const char *q = text; *q; q++)
+        cap += *q == ';';
+    lss_date *d = lss__malloc(cap * sizeof *d);
+    if (d == NULL)
+        return lss__fail(db, LSS_NOMEM, "%sout of memory", ctx);
+    size_t k = 0;
+    for (const char *q = text;; k++) {
+        const char *e = strchr(q, ';');
+        size_t len = e ? (size_t)(e - q) : strlen(q);
+        char b[11] = "";
+        if (len == 10)
+            memcpy(b, q, 10);
+        if (lss_date_parse(&d[k], b) != LSS_OK) {
+            lss__free(d);
+            return lss__fail(db, LSS_INVALID, "%sfield \"holidays\"[%zu]: \"%.*s\" is not a date (YYYY-MM-DD)", ctx,
+                             k, (int)(len < 20 ? len : 20), q);
+        }
+        if (e == NULL)
+            break;
+        q = e + 1;
+    }
+    *out = d;
+    *n = k + 1;
+    return LSS_OK;
 }
 
 /* ---- the public functions ---------------------------------------------------- */

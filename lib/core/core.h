@@ -287,6 +287,17 @@ struct lss_calendar {
 lss_status lss__calendar_make(lss_calendar **out, const lss_db *db, const char *ctx, lss__zone *zone, bool own,
                               const lss_hours *hours, size_t nhours, const lss_date *holidays, size_t nholidays);
 void lss__calendar_free(lss_calendar *c);
+#define LSS__HOURS_MAX 336u     /* 48 intervals a day */
+#define LSS__HOLIDAYS_MAX 4000u
+/* The hours' own checks (minutes: whole minutes only, as events have them). */
+lss_status lss__hours_valid(const lss_db *db, const char *ctx, const lss_hours *h, size_t n, bool minutes);
+/* The texts of calendar.set's hours and holidays (lss__malloc'd; NULL: no memory), and back. */
+char *lss__hours_format(const lss_hours *h, size_t n);
+lss_status lss__hours_parse(const lss_db *db, const char *ctx, const char *text, lss_hours **out, size_t *n);
+char *lss__dates_format(const lss_date *d, size_t n);
+lss_status lss__dates_parse(const lss_db *db, const char *ctx, const char *text, lss_date **out, size_t *n);
+/* "HH:MM" (00:00-24:00) in seconds, or -1. */
+int32_t lss__hm_parse(const char *s, size_t len);
 int64_t lss__cal_seconds(const lss_calendar *c, lss_time a, lss_time b);
 lss_time lss__cal_add(const lss_calendar *c, lss_time a, int64_t seconds);
 
