@@ -360,6 +360,152 @@ static void test_long_spans(void **state)
     }
 }
 
+/* ---- the calendars of a database ---------------------------------------------- */
+
+static char *export_text(lss_db *db)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(lss_export_stream(db, f, NULL), LSS_OK);
+    fclose(f);
+    return buf;
+}
+
+static void test_db_calendars(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lss-test-calXXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/db.lss", dir);
+    lss_db *db;
+    assert_int_equal(lss_db_open(&db, path, NULL), LSS_OK);
+    lss_hours h[5];
+    for (int d = 0; d < 5; d++)
+        h[d] = (lss_hours){ (lss_weekday)d, 9 * H, 17 * H };
+    lss_date hol[] = { D("2025-12-25"), D("2025-12-26") };
+    assert_int_equal(lss_calendar_set(db, T("2025-01-01"), "berlin", "Europe/Berlin", h, 5, hol, 2), LSS_OK);
+    /* replaced from July on: Fridays off */
+    assert_int_equal(lss_calendar_set(db, T("2025-07-01"), "berlin", "Europe/Berlin", h, 4, NULL, 0), LSS_OK);
+    assert_int_equal(lss_apply_json(db, "{\"type\":\"calendar.set\",\"at\":\"2025-02-01\",\"key\":\"ny\","
+                                        "\"timezone\":\"America/New_York\",\"hours\":[{\"day\":\"sat\",\"from\":\"10:00\","
+                                        "\"to\":\"24:00\"}],\"holidays\":[\"2025-07-04\"]}"),
+                     LSS_OK);
+    assert_int_equal(lss_calendar_count(db), 3);
+    const lss_calendar *c;
+    assert_int_equal(lss_calendar_find(&c, db, "berlin", T("2025-03-01")), LSS_OK);
+    assert_string_equal(lss_calendar_key(c), "berlin");
+    assert_int_equal(lss_calendar_since(c), T("2025-01-01"));
+    assert_int_equal(lss_calendar_hours_count(c), 5);
+    assert_int_equal(lss_calendar_holidays_count(c), 2);
+    assert_int_equal(lss_calendar_find(&c, db, "berlin", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_calendar_hours_count(c), 4);
+    assert_int_equal(secs(c, T("2025-07-07"), T("2025-07-14")), 32 * H);
+    assert_status_msg(db, lss_calendar_find(&c, db, "berlin", T("2024-12-31")), LSS_NOT_FOUND, "berlin",
+                      "no definition");
+    assert_null(c);
+    assert_status_msg(db, lss_calendar_find(&c, db, "paris", LSS_TIME_NONE), LSS_NOT_FOUND, "\"paris\" does not exist");
+    assert_int_equal(lss_calendar_get(&c, db, 0), LSS_OK);
+    lss_calendar_free((lss_calendar *)c); /* a database's: not freed */
+    assert_int_equal(lss_calendar_hours_count(c), 5);
+    assert_int_equal(lss_calendar_get(&c, db, 3), LSS_NOT_FOUND);
+
+    /* bad definitions change nothing */
+    uint64_t before = dump_hash(db);
+    assert_status_msg(db, lss_calendar_set(db, T("2025-08-01"), "x", "Mars/Olympus", h, 5, NULL, 0), LSS_INVALID,
+                      "calendar.set: calendar \"x\": field \"timezone\"", "Mars/Olympus");
+    assert_status_msg(db, lss_calendar_set(db, T("2025-03-01"), "berlin", "Europe/Berlin", h, 5, NULL, 0),
+                      LSS_OUT_OF_ORDER, "before its latest definition");
+    lss_hours over[] = { { LSS_MON, 9 * H, 12 * H }, { LSS_MON, 11 * H, 13 * H } };
+    assert_status_msg(db, lss_calendar_set(db, T("2025-08-01"), "x", "UTC", over, 2, NULL, 0), LSS_INVALID,
+                      "overlaps");
+    lss_hours secsonly[] = { { LSS_MON, 9 * H + 30, 12 * H } };
+    assert_status_msg(db, lss_calendar_set(db, T("2025-08-01"), "x", "UTC", secsonly, 1, NULL, 0), LSS_INVALID,
+                      "whole minutes");
+    assert_status_msg(db, lss_apply_json(db, "{\"type\":\"calendar.set\",\"at\":\"2025-08-01\",\"key\":\"x\","
+                                             "\"timezone\":\"UTC\",\"hours\":[{\"day\":\"mon\",\"from\":\"9:00\",\"to\":\"17:00\"}]}"),
+                      LSS_INVALID, "field \"hours\"[0]", "\"from\"", "HH:MM");
+    assert_status_msg(db, lss_apply_json(db, "{\"type\":\"calendar.set\",\"at\":\"2025-08-01\",\"key\":\"x\","
+                                             "\"timezone\":\"UTC\",\"hours\":[{\"day\":\"mon\",\"from\":\"17:00\",\"to\":\"09:00\"}]}"),
+                      LSS_INVALID, "\"from\" 17:00 is not before \"to\" 09:00");
+    assert_status_msg(db, lss_apply_json(db, "{\"type\":\"calendar.set\",\"at\":\"2025-08-01\",\"key\":\"x\","
+                                             "\"timezone\":\"UTC\",\"hours\":[{\"day\":\"mon\",\"from\":\"09:00\",\"to\":\"17:00\"}],"
+                                             "\"holidays\":[\"2025-13-01\"]}"),
+                      LSS_INVALID, "field \"holidays\"[0]", "2025-13-01");
+    assert_status_msg(db, lss_apply_json(db, "{\"type\":\"calendar.set\",\"at\":\"2025-08-01\",\"key\":\"x\","
+                                             "\"timezone\":\"UTC\",\"hours\":[]}"),
+                      LSS_INVALID, "at least one");
+    assert_status_msg(db, lss_apply_json(db, "{\"type\":\"calendar.set\",\"at\":\"2025-08-01\",\"key\":\"x\","
+                                             "\"timezone\":\"UTC\",\"hours\":[{\"day\":\"mon\",\"from\":\"09:00\",\"to\":\"17:00\",\"tz\":1}]}"),
+                      LSS_INVALID, "unknown field \"tz\"");
+    assert_int_equal(dump_hash(db), before);
+    assert_int_equal(lss_calendar_count(db), 3);
+
+    /* a rolled-back transaction takes its definitions back */
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_calendar_set(db, T("2025-09-01"), "tokyo", "Asia/Tokyo", h, 5, NULL, 0), LSS_OK);
+    assert_int_equal(lss_calendar_count(db), 4);
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    assert_int_equal(lss_calendar_count(db), 3);
+    assert_int_equal(lss_calendar_find(&c, db, "tokyo", LSS_TIME_NONE), LSS_NOT_FOUND);
+
+    /* export, import, export: the same text; the arrays as the format has them */
+    char *a = export_text(db);
+    assert_non_null(strstr(a, "{\"type\":\"calendar.set\",\"at\":\"2025-02-01T00:00:00Z\",\"key\":\"ny\","
+                              "\"timezone\":\"America/New_York\",\"hours\":[{\"day\":\"sat\",\"from\":\"10:00\","
+                              "\"to\":\"24:00\"}],\"holidays\":[\"2025-07-04\"]}\n"));
+    assert_non_null(strstr(a, "\"key\":\"berlin\",\"timezone\":\"Europe/Berlin\",\"hours\":[{\"day\":\"mon\","
+                              "\"from\":\"09:00\",\"to\":\"17:00\"},{\"day\":\"tue\""));
+    lss_db *b;
+    assert_int_equal(lss_db_open(&b, NULL, NULL), LSS_OK);
+    FILE *in = fmemopen(a, strlen(a), "r");
+    assert_int_equal(lss_import_stream(b, in, NULL, NULL), LSS_OK);
+    fclose(in);
+    char *a2 = export_text(b);
+    assert_string_equal(a, a2);
+    free(a2);
+    lss_db_close(b);
+
+    /* the journal replays them; a checkpoint keeps them */
+    lss_db_close(db);
+    assert_int_equal(lss_db_open(&db, path, NULL), LSS_OK);
+    assert_int_equal(lss_calendar_count(db), 3);
+    assert_int_equal(dump_hash(db), before);
+    a2 = export_text(db);
+    assert_string_equal(a, a2);
+    free(a2);
+    assert_int_equal(lss_db_checkpoint(db), LSS_OK);
+    lss_db_close(db);
+    assert_int_equal(lss_db_open(&db, path, NULL), LSS_OK);
+    lss_recovery rec;
+    assert_int_equal(lss_db_recovery(&rec, db), LSS_OK);
+    assert_int_equal(rec.checkpoint_events, 3);
+    assert_int_equal(lss_calendar_find(&c, db, "berlin", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(secs(c, T("2025-07-07"), T("2025-07-14")), 32 * H);
+    assert_int_equal(lss_calendar_find(&c, db, "ny", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_calendar_holidays_count(c), 1);
+    a2 = export_text(db);
+    assert_string_equal(a, a2);
+    free(a2);
+    free(a);
+    lss_db_close(db);
+
+    /* the open option names where the zones are */
+    lss_open_options o;
+    assert_int_equal(lss_open_options_init(&o, LSS_OPEN_OPTIONS_VERSION), LSS_OK);
+    o.zoneinfo_dir = dir; /* holds no zone */
+    assert_int_equal(lss_db_open(&db, NULL, &o), LSS_OK);
+    assert_status_msg(db, lss_calendar_set(db, T("2025-01-01"), "b", "Europe/Berlin", h, 5, NULL, 0), LSS_INVALID,
+                      dir, "Europe/Berlin");
+    assert_int_equal(lss_calendar_set(db, T("2025-01-01"), "u", "UTC", h, 5, NULL, 0), LSS_OK);
+    lss_db_close(db);
+    char ck[160];
+    snprintf(ck, sizeof ck, "%s.checkpoint", path);
+    remove(ck);
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_offsets_match_libc),
         cmocka_unit_test(test_against_minutes),
         cmocka_unit_test(test_long_spans),
+        cmocka_unit_test(test_db_calendars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

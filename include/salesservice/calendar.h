@@ -133,6 +133,34 @@ LSS_API const char *lss_calendar_key(const lss_calendar *cal);
 /** @return when a database's calendar definition took effect (its `at`); #LSS_TIME_NONE otherwise. */
 LSS_API lss_time lss_calendar_since(const lss_calendar *cal);
 
+/* ---- the calendars of a database ------------------------------------------ */
+
+/**
+ * Define business calendar @p key from @p at on (event `calendar.set`): a
+ * new key makes a calendar, a known one is replaced from @p at on (tickets
+ * opened before keep the definition they opened with). Times of the hours
+ * are whole minutes. The zone comes from lss_open_options::zoneinfo_dir
+ * (default /usr/share/zoneinfo) and is read once per handle.
+ * @return #LSS_OK; #LSS_INVALID (the message names the field); #LSS_OUT_OF_ORDER (@p at before the
+ *         key's latest definition); #LSS_NOMEM; #LSS_IO; the gate's statuses (docs/api.md).
+ */
+LSS_API lss_status lss_calendar_set(lss_db *db, lss_time at, const char *key, const char *timezone,
+                                    const lss_hours *hours, size_t nhours, const lss_date *holidays,
+                                    size_t nholidays);
+
+/**
+ * The definition of calendar @p key in force at @p as_of (the latest whose
+ * `at` is at or before it; #LSS_TIME_NONE: the latest of all), borrowed
+ * from @p db.
+ * @return #LSS_OK; #LSS_NOT_FOUND (no such key, or none defined by then); #LSS_INVALID.
+ */
+LSS_API lss_status lss_calendar_find(const lss_calendar **out, const lss_db *db, const char *key,
+                                     lss_time as_of);
+/** @return the number of calendar definitions of @p db (every calendar.set). */
+LSS_API uint32_t lss_calendar_count(const lss_db *db);
+/** Definition @p i of @p db, in the order they were set. @return #LSS_OK, #LSS_NOT_FOUND or #LSS_INVALID. */
+LSS_API lss_status lss_calendar_get(const lss_calendar **out, const lss_db *db, uint32_t i);
+
 #ifdef __cplusplus
 }
 #endif

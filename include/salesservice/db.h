@@ -89,7 +89,7 @@ LSS_API lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text);
 
 /** Version of #lss_open_options this header describes (1 is still accepted: it has no checkpoint_bytes,
  *  which then takes its default). */
-#define LSS_OPEN_OPTIONS_VERSION 2
+#define LSS_OPEN_OPTIONS_VERSION 3
 
 /** Options of lss_db_open(). Initialise with #LSS_OPEN_OPTIONS_INIT or lss_open_options_init(). */
 typedef struct lss_open_options {
@@ -106,11 +106,13 @@ typedef struct lss_open_options {
     unsigned int busy_timeout_ms;    /**< version 2. A writer whose file another writer holds waits up to this
                                           many milliseconds for it, then fails with #LSS_LOCKED; default 0 (fail
                                           at once). Readers never wait: they take no lock. */
+    const char *zoneinfo_dir;        /**< version 3. Where calendars (calendar.h) read their TZif zone files;
+                                          NULL (default): /usr/share/zoneinfo. Copied at open. */
 } lss_open_options;
 
 /** Static initialiser: version set, every option at its default. */
 #define LSS_OPEN_OPTIONS_INIT                                                                                   \
-    { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT, LSS_SYNC_FULL, 0u, LSS_CHECKPOINT_BYTES_DEFAULT, 0u }
+    { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT, LSS_SYNC_FULL, 0u, LSS_CHECKPOINT_BYTES_DEFAULT, 0u, NULL }
 
 /**
  * Set @p opts to the defaults of @p version (the twin of #LSS_OPEN_OPTIONS_INIT).

@@ -3,6 +3,8 @@
  * the integers: domain/schema.c), the other fields absent. */
 #include "db/db.h"
 
+#include <stdio.h>
+
 typedef const char *texts[LSS__EV_STRS];
 typedef int64_t ints[LSS__EV_INTS];
 
@@ -95,6 +97,35 @@ lss_status lss_deal_reopen(lss_db *db, lss_time at, const char *deal)
 lss_status lss_stage_probability_set(lss_db *db, lss_time at, lss_stage stage, int percent)
 {
     return lss__call(db, NULL, LSS__EV_STAGE_PROBABILITY, at, NULL, (ints){ stage, percent });
+}
+
+/* ---- calendars ------------------------------------------------------------- */
+
+lss_status lss_calendar_set(lss_db *db, lss_time at, const char *key, const char *timezone, const lss_hours *hours,
+                            size_t nhours, const lss_date *holidays, size_t nholidays)
+{
+    char ctx[LSS__KEY_MAX + 64];
+    snprintf(ctx, sizeof ctx, "calendar.set: calendar \"%.128s\": ", key ? key : "(null)");
+    if (db == NULL)
+        return lss__fail(NULL, LSS_INVALID, "calendar.set: NULL database");
+    lss_status st = lss__hours_valid(db, ctx, hours, nhours, true);
+    if (st == LSS_OK && nholidays > LSS__HOLIDAYS_MAX)
+        st = lss__fail(db, LSS_INVALID, "%sfield \"holidays\": more than %u dates", ctx, LSS__HOLIDAYS_MAX);
+    for (size_t i = 0; st == LSS_OK && i < nholidays; i++) {
+        char b[11];
+        if (holidays == NULL || lss_date_format(b, holidays[i])[0] == 0)
+            st = lss__fail(db, LSS_INVALID, "%sfield \"holidays\"[%zu]: not a date of the years 1970-9999", ctx, i);
+    }
+    if (st != LSS_OK)
+        return st;
+    char *h = lss__hours_format(hours, nhours), *d = nholidays ? lss__dates_format(holidays, nholidays) : NULL;
+    if (h == NULL || (nholidays && d == NULL))
+        st = lss__fail(db, LSS_NOMEM, "%sout of memory", ctx);
+    else
+        st = lss__call(db, NULL, LSS__EV_CALENDAR_SET, at, (texts){ key, timezone, h, d }, NULL);
+    lss__free(h);
+    lss__free(d);
+    return st;
 }
 
 /* ---- SLA targets and tickets --------------------------------------------- */

@@ -47,13 +47,15 @@ enum {
     S_IX_CUSTOMERS,
     S_IX_DEALS,
     S_IX_TICKETS,
+    S_CALS,
     S_COUNT
 };
 static const char *const sec_names[S_COUNT] = { "settings",  "texts",           "teams",     "segments",
                                                 "members",   "quotas",          "customers", "customer changes",
                                                 "deals",     "deal histories",  "activities", "tickets",
                                                 "ticket histories", "stage probabilities", "SLA targets",
-                                                "member keys", "customer keys", "deal keys", "ticket keys" };
+                                                "member keys", "customer keys", "deal keys", "ticket keys",
+                                                "calendars" };
 #define HEAD_SIZE (56u + S_COUNT * CK_SEC_HEAD + 4u)
 
 /* The settings section: the scalars of the state. */
@@ -679,6 +681,24 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
         put_bytes(&k, S_SLA, &x, sizeof x);
     }
     img->sec[S_SLA].count = db->sla.count;
+    /* calendars as their events' fields: at, seq, then four texts (length
+     * and bytes; UINT32_MAX: absent); the load builds them again */
+    for (uint32_t i = 0; i < db->cals.count; i++) {
+        const lss__cal_def *x = &LSS__VEC_AT(&db->cals, lss__cal_def, i);
+        unsigned char b[12];
+        lss__put_u64(b, (uint64_t)x->at);
+        lss__put_u32(b + 8, x->seq);
+        put_bytes(&k, S_CALS, b, 12);
+        const char *t[4] = { x->key, x->timezone, x->hours, x->holidays };
+        for (int j = 0; j < 4; j++) {
+            uint32_t n = t[j] ? (uint32_t)strlen(t[j]) : UINT32_MAX;
+            lss__put_u32(b, n);
+            put_bytes(&k, S_CALS, b, 4);
+            if (t[j])
+                put_bytes(&k, S_CALS, t[j], n);
+        }
+    }
+    img->sec[S_CALS].count = db->cals.count;
     img->sec[S_TEXT].count = 1;
     if (k.nomem) {
         image_free(img);
@@ -953,7 +973,7 @@ static bool sizes_ok(const ck_head *o)
                                           sizeof(lss_customer), sizeof(lss__customer_change), sizeof(lss_deal),
                                           sizeof(lss__deal_change), sizeof(lss_activity), sizeof(lss_ticket),
                                           sizeof(lss__ticket_change), sizeof(lss__prob_change),
-                                          sizeof(lss__sla_change), 8, 8, 8, 8 };
+                                          sizeof(lss__sla_change), 8, 8, 8, 8, 0 };
     for (int s = 0; s < S_COUNT; s++)
         if (elem[s] && o->len[s] != (uint64_t)o->count[s] * elem[s])
             return false;
@@ -1266,13 +1286,49 @@ static bool index_in(loader *l, lss_db *db, const ck_meta *m, unsigned r)
     return true;
 }
 
+/* The calendars: each definition built again from its texts. */
+static bool cals_in(loader *l, lss_db *db)
+{
+    const unsigned char *p = (const unsigned char *)l->small[S_CALS], *end = p + l->h.len[S_CALS];
+    for (uint32_t i = 0; i < l->h.count[S_CALS]; i++) {
+        if (end - p < 12)
+            return l->why = "its calendars are cut short", false;
+        lss_time at = (lss_time)lss__get_u64(p);
+        uint32_t seq = lss__get_u32(p + 8);
+        p += 12;
+        char *t[4] = { NULL, NULL, NULL, NULL };
+        bool ok = true;
+        for (int j = 0; j < 4 && ok; j++) {
+            uint32_t n = end - p >= 4 ? lss__get_u32(p) : 0;
+            ok = end - p >= 4 && (n == UINT32_MAX || (size_t)(end - p - 4) >= n);
+            p += 4;
+            if (ok && n != UINT32_MAX) {
+                ok = (t[j] = lss__malloc((size_t)n + 1)) != NULL;
+                if (ok) {
+                    memcpy(t[j], p, n);
+                    t[j][n] = 0;
+                    p += n;
+                }
+            }
+        }
+        lss_status st = ok ? lss__calendar_restore(db, at, seq, (const char *const *)t) : LSS_INVALID;
+        for (int j = 0; j < 4; j++)
+            lss__free(t[j]);
+        if (st == LSS_NOMEM)
+            return l->nomem = true, false;
+        if (st != LSS_OK)
+            return l->why = "a calendar of it does not build (its zone file changed or is gone?)", false;
+    }
+    return p == end || (l->why = "its calendars section is longer than its calendars", false);
+}
+
 /* The members, deals and tickets (with their quotas and histories), and the
  * key indexes: the load's own part while the side decodes. */
 static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
 {
     if (!read_slab(l, S_MEMBERS, &db->members) || !read_small(l, S_QUOTAS) || !read_small(l, S_CHANGES) ||
         !read_slab(l, S_DEALS, &db->deals) || !read_small(l, S_DEAL_HIST) || !read_slab(l, S_TICKETS, &db->tickets) ||
-        !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA))
+        !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA) || !read_small(l, S_CALS))
         return false;
     for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++)
         if (!index_in(l, db, m, r))
@@ -1326,7 +1382,7 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
         memcpy(db->sla.data, l->small[S_SLA], (size_t)l->h.len[S_SLA]);
     db->prob.count = l->h.count[S_PROB];
     db->sla.count = l->h.count[S_SLA];
-    return true;
+    return cals_in(l, db);
 }
 
 /* The customers' changes, from their codes, once the side is done. */

@@ -135,6 +135,9 @@ lss_status lss__command(lss_db *db, lss__cmd *c, const void **out)
             lss__ckpt_auto(db);
         }
     }
+    if (c->made) /* built by the check, not kept */
+        lss__calendar_free(c->made);
+    c->made = NULL;
     lss__unlock(db);
     if (st == LSS_OK && out)
         *out = c->created;
@@ -184,5 +187,7 @@ lss_status lss__replay(lss_db *db, const lss__event *ev)
         return st;
     if ((st = run(db, &c, d)) == LSS_OK && db->feeding)
         lss__feed_note(db, &c.ev);
+    if (c.made)
+        lss__calendar_free(c.made);
     return st;
 }

@@ -11,17 +11,22 @@ int lss_version_number(void) { return LSS_VERSION_NUMBER; }
 
 /* Bytes of lss_open_options as version 1 knew it. */
 #define OPTIONS_V1_SIZE offsetof(lss_open_options, checkpoint_bytes)
+#define OPTIONS_V2_SIZE offsetof(lss_open_options, zoneinfo_dir)
+static size_t options_size(unsigned version)
+{
+    return version == 1 ? OPTIONS_V1_SIZE : version == 2 ? OPTIONS_V2_SIZE : sizeof(lss_open_options);
+}
 
 lss_status lss_open_options_init(lss_open_options *opts, unsigned int version)
 {
     if (opts == NULL)
         return lss__fail(NULL, LSS_INVALID, "open options: NULL argument");
-    if (version != 1 && version != LSS_OPEN_OPTIONS_VERSION)
-        return lss__fail(NULL, LSS_VERSION, "open options: version %u is not supported (expected 1 or %d)",
+    if (version < 1 || version > LSS_OPEN_OPTIONS_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open options: version %u is not supported (expected 1 to %d)",
                          version, LSS_OPEN_OPTIONS_VERSION);
     lss_open_options def = LSS_OPEN_OPTIONS_INIT;
     def.version = version;
-    memcpy(opts, &def, version == 1 ? OPTIONS_V1_SIZE : sizeof def); /* a version 1 struct is shorter */
+    memcpy(opts, &def, options_size(version)); /* an older version's struct is shorter */
     return LSS_OK;
 }
 
@@ -42,11 +47,14 @@ static void state_init(lss_db *db)
     lss__slab_init(&db->tickets, sizeof(lss_ticket));
     memset(&db->prob, 0, sizeof db->prob);
     memset(&db->sla, 0, sizeof db->sla);
+    memset(&db->cals, 0, sizeof db->cals);
+    memset(&db->zones, 0, sizeof db->zones);
 }
 
 static void state_free(lss_db *db)
 {
     lss__lx_free(db);
+    lss__calendars_free(db);
     lss__tickets_free(db);
     lss__pipeline_free(db);
     lss__pool_free(&db->hist);
@@ -105,11 +113,13 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
     if (out == NULL)
         return lss__fail(NULL, LSS_INVALID, "open: NULL output");
     *out = NULL;
-    if (given && given->version != 1 && given->version != LSS_OPEN_OPTIONS_VERSION)
-        return lss__fail(NULL, LSS_VERSION, "open: options version %u is not supported (expected 1 or %d)",
+    if (given && (given->version < 1 || given->version > LSS_OPEN_OPTIONS_VERSION))
+        return lss__fail(NULL, LSS_VERSION, "open: options version %u is not supported (expected 1 to %d)",
                          given->version, LSS_OPEN_OPTIONS_VERSION);
     if (given)
-        memcpy(&o, given, given->version == 1 ? OPTIONS_V1_SIZE : sizeof o);
+        memcpy(&o, given, options_size(given->version));
+    if (o.zoneinfo_dir && strlen(o.zoneinfo_dir) > 1024)
+        return lss__fail(NULL, LSS_INVALID, "open: zoneinfo_dir is longer than 1024 bytes");
     if ((o.flags & LSS__OPEN_UNLOCKED) && !internal)
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path ? path : "",
                          LSS__OPEN_UNLOCKED);
@@ -139,6 +149,14 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
     pthread_mutexattr_destroy(&attr);
     memcpy(db->currency, currency, 4);
     db->pipeline = opts->pipeline;
+    if (o.zoneinfo_dir && (db->zoneinfo = lss__malloc(strlen(o.zoneinfo_dir) + 1)) == NULL) {
+        pthread_mutex_destroy(&db->h.mu);
+        lss__free(db);
+        return lss__fail(NULL, LSS_NOMEM, "open: out of memory");
+    }
+    if (o.zoneinfo_dir)
+        strcpy(db->zoneinfo, o.zoneinfo_dir);
+    o.zoneinfo_dir = db->zoneinfo; /* the handle's own copy */
     state_init(db);
     lss__db_opened();
     lss__schema_init();
@@ -235,6 +253,7 @@ void lss_db_close(lss_db *db)
     lss__free(db->undo_bytes);
     lss__feed_free(db);
     state_free(db);
+    lss__free(db->zoneinfo);
     pthread_mutex_destroy(&db->h.mu);
     lss__errmsg_forget(db);
     lss__free(db);

@@ -228,6 +228,16 @@ typedef struct lss__sla_change {
     uint8_t priority;
 } lss__sla_change;
 
+/* One calendar.set: a calendar's definition from `at` on (calendar.c). The
+ * texts are the database's; cal is built from them (its zone from
+ * lss_db::zones). */
+typedef struct lss__cal_def {
+    lss_time at;
+    uint32_t seq;
+    const char *key, *timezone, *hours, *holidays; /* holidays: NULL when none */
+    lss_calendar *cal;
+} lss__cal_def;
+
 typedef struct lss__prob_change {
     lss_time at;
     uint32_t seq;
@@ -243,7 +253,7 @@ typedef struct lss__savepoint {
     uint64_t events;
     lss_time last_time;
     uint32_t entities[LSS__REF_ACTIVITY + 1]; /* how many of each kind (LSS__REF_*) */
-    uint32_t teams, segments, prob, sla;
+    uint32_t teams, segments, prob, sla, cals;
     lss__arena_mark text;
     uint32_t undo_count;
     size_t undo_bytes;
@@ -288,6 +298,8 @@ struct lss_db {
     lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key;
     lss__vec prob; /* lss__prob_change */
     lss__vec sla;  /* lss__sla_change */
+    lss__vec cals; /* lss__cal_def, in sequence order */
+    lss__vec zones; /* lss__zone *: every zone a calendar uses, read once */
     /* durability and transactions */
     struct lss__journal *journal; /* NULL: in memory */
     pthread_t tx_owner;
@@ -306,7 +318,17 @@ struct lss_db {
     struct lss__feed *feed;        /* the commit hook and the events waiting for it (db/feed.c), or NULL */
     bool feeding;                  /* a refresh: replayed events go to the hook */
     struct lss__lx *lx;            /* the list indexes (lists.c), or NULL until the first list */
+    char *zoneinfo;                /* where calendars find their zones (open option), or NULL: the system's */
 };
+
+/* Calendars (calendar.c): the definition of `key` in force at t (at <= t;
+ * LSS_TIME_NONE: the latest), or NULL; give back the definitions beyond
+ * `count` (a rollback); free them all and the zones. */
+const lss_calendar *lss__calendar_at(const lss_db *db, const char *key, lss_time t);
+void lss__calendars_back(lss_db *db, uint32_t count);
+/* A definition from a checkpoint: its event's at, sequence number and texts. */
+lss_status lss__calendar_restore(lss_db *db, lss_time at, uint32_t seq, const char *const texts[4]);
+void lss__calendars_free(lss_db *db);
 
 /* The sequence number the change being made will get. */
 static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->events + 1u; }

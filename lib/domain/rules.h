@@ -27,6 +27,8 @@ typedef struct lss__cmd {
     const char *txt[LSS__EV_STRS]; /* the database's copy of text slot k (reserved) */
     lss__vec hist;                 /* a new deal's or ticket's history (reserved) */
     const void *created;           /* the entity an adding event made (apply) */
+    lss_calendar *made;            /* what check built for apply to keep (calendar.set); freed when the
+                                      command goes no further */
     bool replay;                   /* from the database's own journal */
 } lss__cmd;
 
@@ -41,6 +43,7 @@ static inline void lss__cmd_clear(lss__cmd *c, bool replay)
     }
     c->hist = (lss__vec){ 0 };
     c->created = NULL;
+    c->made = NULL;
     c->replay = replay;
 }
 
@@ -97,6 +100,9 @@ lss_status lss__ticket_open_reserve(lss_db *db, lss__cmd *c);
 lss_status lss__ticket_change_reserve(lss_db *db, lss__cmd *c);
 lss_status lss__sla_set_reserve(lss_db *db, lss__cmd *c);
 lss_status lss__stage_probability_reserve(lss_db *db, lss__cmd *c);
+lss_status lss__calendar_set_check(lss_db *db, lss__cmd *c);
+lss_status lss__calendar_set_reserve(lss_db *db, lss__cmd *c);
+void lss__calendar_set_apply(lss_db *db, lss__cmd *c);
 
 /* After a command's change: keep the list indexes current (lists.c). */
 void lss__lx_note(lss_db *db, const lss__cmd *c);

@@ -15,6 +15,8 @@
 #define MONEY(name, slot, req) { name, LSS__F_MONEY, slot, req, 0, 0, 0, 0, 0, -1 }
 #define DUR(name, slot, req) { name, LSS__F_DURATION, slot, req, 0, 0, 0, 0, 0, -1 }
 #define INT(name, slot) { name, LSS__F_INT, slot, 1, 0, 0, 0, 0, 0, 0 }
+#define HOURS(name, slot) { name, LSS__F_HOURS, slot, 1, 0, 0, 0, 0, 0, 0 }
+#define DATES(name, slot) { name, LSS__F_DATES, slot, 0, 0, 0, 0, 0, 0, 0 }
 /* An enum: every spelling is read (the call checks the value's meaning);
  * an error lists values first..last (-1: all) as the expected ones. */
 #define ENUM(name, slot, req, absent, spelling, first, last) \
@@ -98,6 +100,10 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
                                     .nf = 2,
                                     .f = { ENUM("stage", 0, 1, 0, STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
                                            INT("percent", 1) } },
+    [LSS__EV_CALENDAR_SET] = {  RULES(calendar_set, lss__calendar_set_reserve, NONE, 0), .name = "calendar.set",
+                               .nf = 4,
+                               .f = { KEY("key", 0, NONE), TEXT("timezone", 1, 1), HOURS("hours", 2),
+                                      DATES("holidays", 3) } },
 };
 #undef RULES
 #undef KEY
@@ -109,6 +115,8 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
 #undef MONEY
 #undef DUR
 #undef INT
+#undef HOURS
+#undef DATES
 #undef ENUM
 
 static void schema_derive(void)
@@ -117,7 +125,7 @@ static void schema_derive(void)
         lss__ev_desc *d = &lss__ev_descs[k];
         for (unsigned j = 0; j < d->nf; j++) {
             const lss__field *f = &d->f[j];
-            if (f->type == LSS__F_KEY || f->type == LSS__F_TEXT) {
+            if (lss__field_is_text(f->type)) {
                 d->sname[f->slot] = f->name;
                 d->sref[f->slot] = f->ref;
                 d->sintern[f->slot] = f->intern;
@@ -307,6 +315,15 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         ev->i[2] = x->resolution;
         break;
     }
+    case LSS__EV_CALENDAR_SET: {
+        const lss__cal_def *x = &LSS__VEC_AT(&db->cals, lss__cal_def, r->idx);
+        ev->at = x->at;
+        ev->s[0] = x->key;
+        ev->s[1] = x->timezone;
+        ev->s[2] = x->hours;
+        ev->s[3] = x->holidays;
+        break;
+    }
     case LSS__EV_STAGE_PROBABILITY: {
         const lss__prob_change *x = &LSS__VEC_AT(&db->prob, lss__prob_change, r->idx);
         ev->at = x->at;
@@ -386,6 +403,8 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
     }
     for (uint32_t k = 0; k < db->sla.count; k++)
         ok &= put_ref(refs, n, LSS__VEC_AT(&db->sla, lss__sla_change, k).seq, NULL, k, LSS__EV_SLA_SET);
+    for (uint32_t k = 0; k < db->cals.count; k++)
+        ok &= put_ref(refs, n, LSS__VEC_AT(&db->cals, lss__cal_def, k).seq, NULL, k, LSS__EV_CALENDAR_SET);
     for (uint32_t k = 0; k < db->prob.count; k++)
         ok &= put_ref(refs, n, LSS__VEC_AT(&db->prob, lss__prob_change, k).seq, NULL, k, LSS__EV_STAGE_PROBABILITY);
     for (uint64_t k = 0; ok && k < n; k++)

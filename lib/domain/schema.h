@@ -35,7 +35,8 @@ typedef enum lss__ev_kind {
     LSS__EV_TICKET_RATE = 23,
     LSS__EV_SLA_SET = 24,
     LSS__EV_STAGE_PROBABILITY = 25,
-    LSS__EV_COUNT = 26
+    LSS__EV_CALENDAR_SET = 26,
+    LSS__EV_COUNT = 27
 } lss__ev_kind;
 
 #define LSS__EV_STRS 6
@@ -72,7 +73,14 @@ enum { LSS__INTERN_NONE, LSS__INTERN_TEAM, LSS__INTERN_SEGMENT };
 /* Field types: a key or a text (in s[]), or an integer (in i[]) that is a
  * time, money in minor units, a duration in seconds, a plain integer or an
  * enum's value. */
-enum { LSS__F_KEY, LSS__F_TEXT, LSS__F_TIME, LSS__F_MONEY, LSS__F_DURATION, LSS__F_INT, LSS__F_ENUM };
+enum { LSS__F_KEY, LSS__F_TEXT, LSS__F_TIME, LSS__F_MONEY, LSS__F_DURATION, LSS__F_INT, LSS__F_ENUM, LSS__F_HOURS,
+       LSS__F_DATES };
+/* Hours and dates (calendar.set) are held in s[] as the texts of
+ * lss__hours_format and lss__dates_format; JSON shows them as arrays. */
+static inline bool lss__field_is_text(unsigned type)
+{
+    return type == LSS__F_KEY || type == LSS__F_TEXT || type == LSS__F_HOURS || type == LSS__F_DATES;
+}
 
 /* One field of an event, as the event format (../shared/spec/events.md)
  * names it. */

@@ -35,6 +35,7 @@ void lss__savepoint_take(const lss_db *db, lss__savepoint *sp)
     sp->segments = db->segments.entries.count;
     sp->prob = db->prob.count;
     sp->sla = db->sla.count;
+    sp->cals = db->cals.count;
     sp->text = lss__arena_mark_get(&db->text);
     sp->undo_count = db->undo.count;
     sp->undo_bytes = db->undo_len;
@@ -199,6 +200,7 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
     lss__texts_back(db, sp->teams, sp->segments, sp->text);
     db->prob.count = sp->prob;
     db->sla.count = sp->sla;
+    lss__calendars_back(db, sp->cals);
     db->events = sp->events;
     db->last_time = sp->last_time;
 }

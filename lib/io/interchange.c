@@ -184,6 +184,76 @@ static lss_status parse_field(const lss__field *f, json_t *v, lss__event *ev, co
     return LSS_OK;
 }
 
+/* hours (an array of {"day","from","to"}) or holidays (an array of dates):
+ * checked, then put in the object in place of the array as the text the
+ * event keeps (lss__hours_format, lss__dates_format), which lives as long as
+ * the object. */
+static lss_status parse_calendar_field(json_t *obj, const lss__field *f, json_t *v, lss__event *ev, const char *type,
+                                       char *msg)
+{
+    bool hours = f->type == LSS__F_HOURS;
+    if (!json_is_array(v))
+        return FAIL("%s: field \"%s\": expected an array, got %s", type, f->name, json_kind(v));
+    size_t n = json_array_size(v), max = hours ? LSS__HOURS_MAX : LSS__HOLIDAYS_MAX;
+    if (n > max)
+        return FAIL("%s: field \"%s\": more than %zu entries", type, f->name, max);
+    if (hours && n == 0)
+        return FAIL("%s: field \"hours\": at least one interval is needed", type);
+    lss_hours *h = hours ? lss__malloc((n ? n : 1) * sizeof *h) : NULL;
+    lss_date *d = hours ? NULL : lss__malloc((n ? n : 1) * sizeof *d);
+    if (h == NULL && d == NULL)
+        return FAIL("%s: out of memory", type);
+    lss_status st = LSS_OK;
+    for (size_t i = 0; i < n && st == LSS_OK; i++) {
+        json_t *x = json_array_get(v, i);
+        if (!hours) {
+            if (!json_is_string(x) || lss_date_parse(&d[i], json_string_value(x)) != LSS_OK)
+                st = FAIL("%s: field \"holidays\"[%zu]: expected a date \"YYYY-MM-DD\" (years 1970-9999), got %s", type,
+                          i, json_is_string(x) ? json_string_value(x) : json_kind(x));
+            continue;
+        }
+        if (!json_is_object(x)) {
+            st = FAIL("%s: field \"hours\"[%zu]: expected an object {\"day\",\"from\",\"to\"}, got %s", type, i,
+                      json_kind(x));
+            continue;
+        }
+        const char *k;
+        json_t *y;
+        json_object_foreach(x, k, y)
+        {
+            if (st == LSS_OK && strcmp(k, "day") && strcmp(k, "from") && strcmp(k, "to"))
+                st = FAIL("%s: field \"hours\"[%zu]: unknown field \"%.64s\"", type, i, k);
+        }
+        json_t *day = json_object_get(x, "day"), *from = json_object_get(x, "from"), *to = json_object_get(x, "to");
+        lss_weekday wd;
+        if (st == LSS_OK && (!json_is_string(day) || lss_weekday_parse(&wd, json_string_value(day)) != LSS_OK))
+            st = FAIL("%s: field \"hours\"[%zu]: \"day\": expected mon, tue, wed, thu, fri, sat or sun", type, i);
+        const char *names[2] = { "from", "to" };
+        json_t *tv[2] = { from, to };
+        int32_t sec[2] = { 0, 0 };
+        for (int j = 0; j < 2 && st == LSS_OK; j++) {
+            sec[j] = json_is_string(tv[j]) ? lss__hm_parse(json_string_value(tv[j]), json_string_length(tv[j])) : -1;
+            if (sec[j] < 0)
+                st = FAIL("%s: field \"hours\"[%zu]: \"%s\": expected a time \"HH:MM\" from 00:00 to 24:00", type, i,
+                          names[j]);
+        }
+        if (st == LSS_OK)
+            h[i] = (lss_hours){ wd, sec[0], sec[1] };
+    }
+    char *text = NULL;
+    if (st == LSS_OK && (text = hours ? lss__hours_format(h, n) : lss__dates_format(d, n)) == NULL)
+        st = FAIL("%s: out of memory", type);
+    json_t *js = text ? json_string(text) : NULL;
+    if (st == LSS_OK && (js == NULL || json_object_set_new(obj, f->name, js) != 0))
+        st = FAIL("%s: out of memory", type);
+    if (st == LSS_OK)
+        ev->s[f->slot] = n ? json_string_value(json_object_get(obj, f->name)) : NULL;
+    lss__free(text);
+    lss__free(h);
+    lss__free(d);
+    return st;
+}
+
 /* The fields of a db.config line (the currency and pipeline of a new database). */
 static lss_status parse_config(json_t *obj, const char *type, lss__event *ev, char *currency, int *pipeline, char *msg)
 {
@@ -273,11 +343,12 @@ static lss_status parse_event(json_t *obj, lss__event *ev, bool *config, char *c
         if (v == NULL) {
             if (f->required)
                 return FAIL("%s: field \"%s\" is required", type, f->name);
-            if (f->type != LSS__F_KEY && f->type != LSS__F_TEXT)
+            if (!lss__field_is_text(f->type))
                 ev->i[f->slot] = f->absent;
             continue;
         }
-        if ((st = parse_field(f, v, ev, type, msg)))
+        if ((st = f->type == LSS__F_HOURS || f->type == LSS__F_DATES ? parse_calendar_field(obj, f, v, ev, type, msg)
+                                                                          : parse_field(f, v, ev, type, msg)))
             return st;
     }
     return LSS_OK;

@@ -66,6 +66,27 @@ void lss__json_config(lss__json *o, lss_time at, const char *currency, const cha
     put_s(o, "\"}\n");
 }
 
+/* The text of calendar.set's hours ("mon 09:00-17:00;...") or holidays
+ * ("2025-12-25;...") as the event format's array. */
+static void put_calendar_texts(lss__json *o, const char *s, bool hours)
+{
+    put_s(o, "[");
+    for (bool first = true; *s; first = false) {
+        const char *e = strchr(s, ';');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        char item[64];
+        if (hours && len == 15)
+            snprintf(item, sizeof item, "{\"day\":\"%.3s\",\"from\":\"%.5s\",\"to\":\"%.5s\"}", s, s + 4, s + 10);
+        else
+            snprintf(item, sizeof item, "\"%.*s\"", (int)(len < 40 ? len : 40), s);
+        if (!first)
+            put_s(o, ",");
+        put_s(o, item);
+        s += len + (e != NULL);
+    }
+    put_s(o, "]");
+}
+
 void lss__json_event(lss__json *o, const lss__event *ev)
 {
     const lss__ev_desc *t = &lss__ev_descs[ev->kind];
@@ -76,11 +97,14 @@ void lss__json_event(lss__json *o, const lss__event *ev)
     for (unsigned k = 0; k < t->nf; k++) {
         const lss__field *f = &t->f[k];
         char b[LSS_MONEY_BUFSIZE];
-        if (f->type == LSS__F_KEY || f->type == LSS__F_TEXT) {
+        if (lss__field_is_text(f->type)) {
             if (ev->s[f->slot] == NULL)
                 continue;
             put_key(o, f->name);
-            put_json_string(o, ev->s[f->slot]);
+            if (f->type == LSS__F_HOURS || f->type == LSS__F_DATES)
+                put_calendar_texts(o, ev->s[f->slot], f->type == LSS__F_HOURS);
+            else
+                put_json_string(o, ev->s[f->slot]);
             continue;
         }
         int64_t v = ev->i[f->slot];
