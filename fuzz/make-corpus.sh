@@ -8,7 +8,7 @@ set -eu
 lss=$1 out=$2 data=${3:-}
 src=$(cd "$(dirname "$0")/.." && pwd)
 rm -rf "$out"
-mkdir -p "$out/import" "$out/journal" "$out/api" "$out/checkpoint"
+mkdir -p "$out/import" "$out/journal" "$out/api" "$out/checkpoint" "$out/zone"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -68,4 +68,10 @@ for k in range(24):
     data = bytes([k % 4]) + bytes(r.randrange(256) for _ in range(n))
     open("%s/seq%02d" % (sys.argv[1], k), "wb").write(data)
 PY
-echo "corpus: $(ls "$out/import" | wc -l) import, $(ls "$out/journal" | wc -l) journal, $(ls "$out/api" | wc -l) api, $(ls "$out/checkpoint" | wc -l) checkpoint seeds in $out"
+# zone: real zone files (tzdata) behind a calendar's bytes: Mon-Fri 09:00-17:00, two holidays
+for z in Europe/Berlin America/New_York Australia/Sydney Asia/Kolkata America/Sao_Paulo UTC; do
+    f=/usr/share/zoneinfo/$z
+    [ -f "$f" ] || continue
+    { printf '\004\000\044\040\001\044\040\002\044\040\003\044\040\004\044\040\002\001\000\150\001\001\002\003\004\005\006\007\010'; cat "$f"; } > "$out/zone/$(echo "$z" | tr / _)"
+done
+echo "corpus: $(ls "$out/import" | wc -l) import, $(ls "$out/journal" | wc -l) journal, $(ls "$out/api" | wc -l) api, $(ls "$out/checkpoint" | wc -l) checkpoint, $(ls "$out/zone" | wc -l) zone seeds in $out"

@@ -3,12 +3,12 @@
 # run every seed and every saved regression input once, then fuzz each target
 # for FUZZ_SECONDS (default 60). Any crash, leak or broken check fails.
 # Grown corpora stay in build-fuzz/corpus/ between local runs.
-# Usage: scripts/fuzz.sh [TARGET ...]   (default: import journal api checkpoint)
+# Usage: scripts/fuzz.sh [TARGET ...]   (default: import journal api checkpoint zone)
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 seconds=${FUZZ_SECONDS:-60}
-targets=${*:-import journal api checkpoint}
+targets=${*:-import journal api checkpoint zone}
 data=""
 for d in "${LSS_DATA_DIR:-}" ../shared/data /work/shared/data; do
     if [ -n "$d" ] && [ -d "$d" ]; then data=$d; break; fi

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #define CK_MAGIC "LSSK\r\n\x1a\n"
-#define CK_VERSION 1u
+#define CK_VERSION 2u
 #define CK_SEC_HEAD 24u
 
 enum {
