@@ -82,9 +82,9 @@ static void check_ticket(dbuf *b, const lss_ticket *t)
     }
     bool walk = (t->marks & LSS__TM_WALK) != 0;
     bool resp_missed = mk.first_response != LSS_TIME_NONE &&
-                       lss_ticket_sla_clock(t, mk.first_response) > t->sla_response;
+                       lss_ticket_sla_clock(t, mk.first_response) > LSS__T_RESPONSE(t);
     bool reso_missed = mk.first_resolution != LSS_TIME_NONE &&
-                       lss_ticket_sla_clock(t, mk.first_resolution) > t->sla_resolution;
+                       lss_ticket_sla_clock(t, mk.first_resolution) > LSS__T_RESOLUTION(t);
     if (t->opened_at != lss__w_at(h[0].w) || t->last_at != lss__w_at(h[t->hist.count - 1].w) ||
         t->assignee != assignee ||
         (!walk && (lss__ticket_mark(t, t->contact_after) != mk.first_response ||
@@ -170,11 +170,12 @@ char *lss__dump(const lss_db *db)
         lss__ticket_marks_get(t, &mk);
         check_ticket(&b, t);
         put(&b, "ticket %u key=%s subject=%s customer=%s deal=%s assignee=%s opened=%lld last=%lld fr=%lld fres=%lld "
-                "rated=%lld sla=%lld/%lld reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%d next=%s\n",
+                "rated=%lld sla=%lld/%lld cal=%s reopens=%u contacts=%u state=%u kind=%u channel=%u prio=%u score=%d next=%s\n",
             t->id, t->key, S(t->subject), t->customer->key, t->deal ? t->deal->key : "-",
             t->assignee ? t->assignee->key : "-", (long long)LSS__TICKET_OPENED_AT(t), (long long)LSS__TICKET_LAST_AT(t),
             (long long)mk.first_response, (long long)mk.first_resolution, (long long)mk.rated_at,
-            (long long)t->sla_response, (long long)t->sla_resolution, mk.reopens, mk.contacts, t->state, t->kind,
+            (long long)LSS__T_RESPONSE(t), (long long)LSS__T_RESOLUTION(t),
+            LSS__T_CAL(t) ? lss_calendar_key(LSS__T_CAL(t)) : "-", mk.reopens, mk.contacts, t->state, t->kind,
             t->channel, t->priority, mk.score, LSS__NEXT(t, last_ticket) ? LSS__NEXT(t, last_ticket)->key : "-");
         for (uint32_t k = 0; k < t->hist.count; k++) {
             lss_ticket_change x;

@@ -506,6 +506,134 @@ static void test_db_calendars(void **state)
     rmdir(dir);
 }
 
+/* ---- the SLA clock in business time ------------------------------------------------ */
+
+static lss_sla_state sla_of(lss_db *db, const char *key, lss_time as_of)
+{
+    const lss_ticket *t;
+    assert_int_equal(lss_ticket_find(&t, db, key), LSS_OK);
+    lss_sla_state st;
+    assert_int_equal(lss_ticket_sla(&st, t, as_of), LSS_OK);
+    return st;
+}
+
+static void office_db(lss_db *db)
+{
+    lss_hours h[5];
+    for (int d = 0; d < 5; d++)
+        h[d] = (lss_hours){ (lss_weekday)d, 9 * H, 17 * H };
+    assert_int_equal(lss_member_add(NULL, db, T("2025-01-01"), "m-ben", "Ben", LSS_ROLE_SERVICE, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, T("2025-01-01"), "c-1", "Kraus", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL),
+                     LSS_OK);
+    assert_int_equal(lss_calendar_set(db, T("2025-01-01"), "office", "Europe/Berlin", h, 5, NULL, 0), LSS_OK);
+    assert_int_equal(lss_sla_set_calendar(db, T("2025-01-01"), LSS_PRIORITY_HIGH, 4 * H, 16 * H, "office"), LSS_OK);
+}
+
+static void open_ticket(lss_db *db, const char *key, lss_time at, lss_priority p)
+{
+    assert_int_equal(lss_ticket_open(NULL, db, at, key, "c-1", LSS_TICKET_INCIDENT, LSS_CHANNEL_PHONE, p, NULL, NULL),
+                     LSS_OK);
+}
+
+static void test_ticket_sla(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/lss-test-slaXXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/db.lss", dir);
+    lss_db *db;
+    assert_int_equal(lss_db_open(&db, path, NULL), LSS_OK);
+    office_db(db);
+    /* Friday 16:30 Berlin, 4 business hours: due Monday 12:30 local */
+    open_ticket(db, "t-1", T("2025-01-10T16:30:00+01:00"), LSS_PRIORITY_HIGH);
+    lss_sla_state st = sla_of(db, "t-1", T("2025-01-10T17:30:00+01:00"));
+    assert_int_equal(st.elapsed, 1800);
+    assert_true(st.running);
+    assert_int_equal(st.first_response_target, 4 * H);
+    assert_int_equal(st.first_response_due, T("2025-01-13T12:30:00+01:00"));
+    assert_int_equal(st.resolution_due, T("2025-01-14T16:30:00+01:00")); /* 0.5 + 8 + 7.5 hours */
+    assert_non_null(st.calendar);
+    assert_string_equal(lss_calendar_key(st.calendar), "office");
+    /* over the weekend the clock stands */
+    assert_int_equal(sla_of(db, "t-1", T("2025-01-13T09:00:00+01:00")).elapsed, 1800);
+    /* the reply Monday 12:00: 3.5 hours, met */
+    assert_int_equal(lss_ticket_contact(db, T("2025-01-13T12:00:00+01:00"), "t-1", "m-ben", 300, -1), LSS_OK);
+    /* waiting on the customer from 13:00 to Tuesday 10:00 does not count */
+    assert_int_equal(lss_ticket_wait(db, T("2025-01-13T13:00:00+01:00"), "t-1"), LSS_OK);
+    assert_int_equal(lss_ticket_resume(db, T("2025-01-14T10:00:00+01:00"), "t-1"), LSS_OK);
+    assert_int_equal(lss_ticket_resolve(db, T("2025-01-14T12:00:00+01:00"), "t-1", NULL), LSS_OK);
+    st = sla_of(db, "t-1", T("2025-02-01"));
+    assert_int_equal(st.elapsed, 4 * H + 1800 + 2 * H);
+    assert_int_equal(st.first_response, LSS_SLA_MET);
+    assert_int_equal(st.resolution, LSS_SLA_MET);
+    assert_false(st.running);
+    /* across the change to summer time: Monday 12:30 CEST */
+    open_ticket(db, "t-2", T("2025-03-28T16:30:00+01:00"), LSS_PRIORITY_HIGH);
+    assert_int_equal(sla_of(db, "t-2", T("2025-03-28T17:00:00+01:00")).first_response_due, T("2025-03-31T12:30:00+02:00"));
+    /* missed: no reply by Monday 12:30 */
+    assert_int_equal(sla_of(db, "t-2", T("2025-03-31T12:30:00+02:00")).first_response, LSS_SLA_UNDECIDED);
+    assert_int_equal(sla_of(db, "t-2", T("2025-03-31T12:30:02+02:00")).first_response, LSS_SLA_MISSED);
+    assert_int_equal(sla_of(db, "t-2", T("2025-04-02")).first_response_due, T("2025-03-31T12:30:00+02:00"));
+    /* a priority without a calendar counts around the clock */
+    open_ticket(db, "t-3", T("2025-01-10T16:30:00+01:00"), LSS_PRIORITY_NORMAL);
+    st = sla_of(db, "t-3", T("2025-01-11T16:30:00+01:00"));
+    assert_int_equal(st.elapsed, 24 * H);
+    assert_null(st.calendar);
+    /* the calendar replaced (Mondays off) after t-1 and t-2 opened: they keep theirs */
+    lss_hours h4[] = { { LSS_TUE, 9 * H, 17 * H }, { LSS_WED, 9 * H, 17 * H }, { LSS_THU, 9 * H, 17 * H },
+                       { LSS_FRI, 9 * H, 17 * H } };
+    lss_date hol[] = { D("2025-04-15") };
+    assert_int_equal(lss_calendar_set(db, T("2025-04-01"), "office", "Europe/Berlin", h4, 4, hol, 1), LSS_OK);
+    assert_int_equal(sla_of(db, "t-2", T("2025-04-02")).first_response_due, T("2025-03-31T12:30:00+02:00"));
+    /* a ticket opened after it: Friday 16:30, no Monday, Tuesday a holiday: Wednesday 12:30 */
+    open_ticket(db, "t-4", T("2025-04-11T16:30:00+02:00"), LSS_PRIORITY_HIGH);
+    assert_int_equal(sla_of(db, "t-4", T("2025-04-11T16:45:00+02:00")).first_response_due,
+                     T("2025-04-16T12:30:00+02:00"));
+    /* an unknown calendar changes nothing */
+    uint64_t before = dump_hash(db);
+    assert_status_msg(db, lss_sla_set_calendar(db, T("2025-05-01"), LSS_PRIORITY_LOW, H, 2 * H, "nowhere"),
+                      LSS_NOT_FOUND, "calendar \"nowhere\" does not exist");
+    assert_int_equal(dump_hash(db), before);
+    /* export: sla.set names its calendar; import gives the same state */
+    char *a = export_text(db);
+    assert_non_null(strstr(a, "{\"type\":\"sla.set\",\"at\":\"2025-01-01T00:00:00Z\",\"priority\":\"high\","
+                              "\"first_response\":14400,\"resolution\":57600,\"calendar\":\"office\"}\n"));
+    lss_db *b;
+    assert_int_equal(lss_db_open(&b, NULL, NULL), LSS_OK);
+    FILE *in = fmemopen(a, strlen(a), "r");
+    assert_int_equal(lss_import_stream(b, in, NULL, NULL), LSS_OK);
+    fclose(in);
+    assert_int_equal(dump_hash(b), before);
+    lss_db_close(b);
+    free(a);
+    /* the journal, and a checkpoint, give it back */
+    lss_db_close(db);
+    assert_int_equal(lss_db_open(&db, path, NULL), LSS_OK);
+    assert_int_equal(dump_hash(db), before);
+    assert_int_equal(lss_db_checkpoint(db), LSS_OK);
+    lss_db_close(db);
+    assert_int_equal(lss_db_open(&db, path, NULL), LSS_OK);
+    lss_recovery rec;
+    assert_int_equal(lss_db_recovery(&rec, db), LSS_OK);
+    assert_true(rec.checkpoint_events > 0);
+    assert_int_equal(dump_hash(db), before);
+    assert_int_equal(sla_of(db, "t-4", T("2025-04-11T16:45:00+02:00")).first_response_due,
+                     T("2025-04-16T12:30:00+02:00"));
+    /* a rolled-back transaction takes its calendar and policy back */
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_calendar_set(db, T("2025-06-01"), "night", "UTC", h4, 4, NULL, 0), LSS_OK);
+    assert_int_equal(lss_sla_set_calendar(db, T("2025-06-01"), LSS_PRIORITY_LOW, H, 2 * H, "night"), LSS_OK);
+    open_ticket(db, "t-5", T("2025-06-02"), LSS_PRIORITY_LOW);
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    assert_int_equal(dump_hash(db), before);
+    lss_db_close(db);
+    char ck[160];
+    snprintf(ck, sizeof ck, "%s.checkpoint", path);
+    remove(ck);
+    remove(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +644,7 @@ int main(void)
         cmocka_unit_test(test_against_minutes),
         cmocka_unit_test(test_long_spans),
         cmocka_unit_test(test_db_calendars),
+        cmocka_unit_test(test_ticket_sla),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

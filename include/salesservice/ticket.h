@@ -26,6 +26,7 @@
 #include "common.h"
 #include "errors.h"
 #include "customer.h"
+#include "calendar.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -194,6 +195,16 @@ LSS_API lss_status lss_sla_set(lss_db *db, lss_time at, lss_priority priority, i
                                int64_t resolution);
 
 /**
+ * lss_sla_set() with a business calendar (event `sla.set` with *calendar*):
+ * tickets of @p priority opened from @p at on count their SLA clock in the
+ * business time of calendar @p calendar (docs/calendars.md), with its
+ * definition in force at their opening. NULL: around the clock.
+ * @return as lss_sla_set(); #LSS_NOT_FOUND (no calendar of that key).
+ */
+LSS_API lss_status lss_sla_set_calendar(lss_db *db, lss_time at, lss_priority priority, int64_t first_response,
+                                        int64_t resolution, const char *calendar);
+
+/**
  * The targets in force for tickets of @p priority opened at @p t (the latest
  * sla.set with at <= t). @return #LSS_OK or #LSS_INVALID.
  */
@@ -212,7 +223,8 @@ LSS_API const char *lss_sla_outcome_name(int outcome);
 
 /** A ticket's service level as of a moment. */
 typedef struct lss_sla_state {
-    int64_t elapsed;                   /**< SLA clock: seconds spent in new or open before the moment */
+    int64_t elapsed;                   /**< SLA clock: seconds spent in new or open before the moment
+                                            (business seconds of `calendar`, when set) */
     int running;                       /**< 1 when the clock runs at the moment (new or open), else 0 */
     int64_t first_response_target;     /**< seconds, captured when the ticket was opened */
     int64_t resolution_target;         /**< seconds, captured when the ticket was opened */
@@ -223,6 +235,11 @@ typedef struct lss_sla_state {
      *  is paused below the target. */
     lss_time first_response_due;
     lss_time resolution_due;           /**< the same for the resolution target */
+    /** The business calendar the clock counts in (the one its priority had in the
+     *  SLA policy in force at the ticket's opening, with its definition then),
+     *  borrowed from the database; NULL: around the clock. Elapsed, targets and
+     *  due moments are then business seconds and their instants (calendar.h). */
+    const lss_calendar *calendar;
 } lss_sla_state;
 
 /**
@@ -232,7 +249,8 @@ typedef struct lss_sla_state {
  */
 LSS_API lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of);
 
-/** @return the SLA clock of @p t as of @p as_of: seconds in new or open before as_of. */
+/** @return the SLA clock of @p t as of @p as_of: seconds in new or open before as_of (business
+ *  seconds of its calendar, when it has one). */
 LSS_API int64_t lss_ticket_sla_clock(const lss_ticket *t, lss_time as_of);
 
 #ifdef __cplusplus

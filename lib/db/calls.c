@@ -135,6 +135,12 @@ lss_status lss_sla_set(lss_db *db, lss_time at, lss_priority priority, int64_t f
     return lss__call(db, NULL, LSS__EV_SLA_SET, at, NULL, (ints){ priority, first_response, resolution });
 }
 
+lss_status lss_sla_set_calendar(lss_db *db, lss_time at, lss_priority priority, int64_t first_response,
+                                int64_t resolution, const char *calendar)
+{
+    return lss__call(db, NULL, LSS__EV_SLA_SET, at, (texts){ calendar }, (ints){ priority, first_response, resolution });
+}
+
 lss_status lss_ticket_open(const lss_ticket **out, lss_db *db, lss_time at, const char *key, const char *customer,
                            lss_ticket_kind kind, lss_channel channel, lss_priority priority, const char *subject,
                            const char *deal)

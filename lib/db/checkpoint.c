@@ -48,6 +48,7 @@ enum {
     S_IX_DEALS,
     S_IX_TICKETS,
     S_CALS,
+    S_POLICIES,
     S_COUNT
 };
 static const char *const sec_names[S_COUNT] = { "settings",  "texts",           "teams",     "segments",
@@ -55,7 +56,7 @@ static const char *const sec_names[S_COUNT] = { "settings",  "texts",           
                                                 "deals",     "deal histories",  "activities", "tickets",
                                                 "ticket histories", "stage probabilities", "SLA targets",
                                                 "member keys", "customer keys", "deal keys", "ticket keys",
-                                                "calendars" };
+                                                "calendars", "SLA policies" };
 #define HEAD_SIZE (56u + S_COUNT * CK_SEC_HEAD + 4u)
 
 /* The settings section: the scalars of the state. */
@@ -97,7 +98,8 @@ static uint32_t layout(void)
         offsetof(lss_deal, next_of_customer), offsetof(lss_deal, hist), offsetof(lss_activity, note),
         offsetof(lss_activity, deal), offsetof(lss_activity, next_of_customer), offsetof(lss_ticket, deal),
         offsetof(lss_ticket, assignee), offsetof(lss_ticket, hist), offsetof(lss__deal_change, v),
-        offsetof(lss__ticket_change, v), offsetof(lss__customer_change, segment), 0x01020304u
+        offsetof(lss__ticket_change, v), offsetof(lss__customer_change, segment), sizeof(lss__policy),
+        offsetof(lss_ticket, policy), 0x01020304u
     };
     uint32_t crc = lss__crc32c(0, LSS_VERSION_STRING, sizeof LSS_VERSION_STRING);
     return lss__crc32c(crc, v, sizeof v);
@@ -332,6 +334,14 @@ static void fx_ticket(ck *k, lss_ticket *t)
     fx_ent(k, &t->deal, LSS__REF_DEAL);
     fx_ent(k, &t->next_of_customer, LSS__REF_TICKET);
     fx_ent(k, &t->assignee, LSS__REF_MEMBER);
+    if (k->load) {
+        uintptr_t c = code_of(&t->policy);
+        if (c == 0 || c > k->db->policies.count)
+            k->bad = true;
+        set_ptr(&t->policy, c == 0 || c > k->db->policies.count ? NULL : lss__slab_get(&k->db->policies, (uint32_t)(c - 1)));
+    } else {
+        set_code(&t->policy, t->policy ? (uintptr_t)t->policy->id + 1 : 0);
+    }
     if (k->load)
         fx_range(k, t->key != NULL && t->customer != NULL && lss_ticket_state_name(t->state) &&
                         lss_ticket_kind_name(t->kind) && lss_channel_name(t->channel) &&
@@ -370,7 +380,7 @@ static void clean_sla(lss__sla_change *d, const lss__sla_change *x)
 {
     memset(d, 0, sizeof *d);
     d->at = x->at, d->response = x->response, d->resolution = x->resolution, d->seq = x->seq;
-    d->priority = x->priority;
+    d->cal = x->cal, d->priority = x->priority;
 }
 
 /* A vector's place in a section of elements: its first index (kept in the
@@ -699,6 +709,20 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
         }
     }
     img->sec[S_CALS].count = db->cals.count;
+    /* the SLA policies, each calendar as 1 + the index of its definition */
+    for (uint32_t i = 0; i < db->policies.count; i++) {
+        lss__policy x;
+        memcpy(&x, lss__slab_get(&db->policies, i), sizeof x);
+        for (int p = 0; p < 4; p++) {
+            uintptr_t c = 0;
+            for (uint32_t j = 0; x.cal[p] && j < db->cals.count && c == 0; j++)
+                if (LSS__VEC_AT(&db->cals, lss__cal_def, j).cal == x.cal[p])
+                    c = j + 1;
+            set_code(&x.cal[p], c);
+        }
+        put_bytes(&k, S_POLICIES, &x, sizeof x);
+    }
+    img->sec[S_POLICIES].count = db->policies.count;
     img->sec[S_TEXT].count = 1;
     if (k.nomem) {
         image_free(img);
@@ -973,7 +997,7 @@ static bool sizes_ok(const ck_head *o)
                                           sizeof(lss_customer), sizeof(lss__customer_change), sizeof(lss_deal),
                                           sizeof(lss__deal_change), sizeof(lss_activity), sizeof(lss_ticket),
                                           sizeof(lss__ticket_change), sizeof(lss__prob_change),
-                                          sizeof(lss__sla_change), 8, 8, 8, 8, 0 };
+                                          sizeof(lss__sla_change), 8, 8, 8, 8, 0, sizeof(lss__policy) };
     for (int s = 0; s < S_COUNT; s++)
         if (elem[s] && o->len[s] != (uint64_t)o->count[s] * elem[s])
             return false;
@@ -1328,8 +1352,22 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
 {
     if (!read_slab(l, S_MEMBERS, &db->members) || !read_small(l, S_QUOTAS) || !read_small(l, S_CHANGES) ||
         !read_slab(l, S_DEALS, &db->deals) || !read_small(l, S_DEAL_HIST) || !read_slab(l, S_TICKETS, &db->tickets) ||
-        !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA) || !read_small(l, S_CALS))
+        !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA) || !read_small(l, S_CALS) ||
+        !read_small(l, S_POLICIES))
         return false;
+    /* the policies first (the tickets point to them); their calendars once those are built */
+    for (uint32_t i = 0; i < l->h.count[S_POLICIES]; i++) {
+        if (lss__slab_reserve(&db->policies))
+            return l->nomem = true, false;
+        lss__policy *x = lss__slab_push(&db->policies);
+        memcpy(x, l->small[S_POLICIES] + (size_t)i * sizeof *x, sizeof *x);
+        if (x->id != i)
+            k->bad = true;
+        for (int p = 0; p < 4; p++)
+            if (x->response[p] < 0 || x->response[p] > LSS__DURATION_MAX || x->resolution[p] < 0 ||
+                x->resolution[p] > LSS__DURATION_MAX)
+                k->bad = true;
+    }
     for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++)
         if (!index_in(l, db, m, r))
             return false;
@@ -1382,7 +1420,21 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
         memcpy(db->sla.data, l->small[S_SLA], (size_t)l->h.len[S_SLA]);
     db->prob.count = l->h.count[S_PROB];
     db->sla.count = l->h.count[S_SLA];
-    return cals_in(l, db);
+    if (!cals_in(l, db))
+        return false;
+    for (uint32_t i = 0; i < db->sla.count; i++)
+        if (LSS__VEC_AT(&db->sla, lss__sla_change, i).cal > db->cals.count)
+            k->bad = true;
+    for (uint32_t i = 0; i < db->policies.count; i++) {
+        lss__policy *x = lss__slab_get(&db->policies, i);
+        for (int p = 0; p < 4; p++) {
+            uintptr_t c = code_of(&x->cal[p]);
+            if (c > db->cals.count)
+                k->bad = true;
+            set_ptr(&x->cal[p], c == 0 || c > db->cals.count ? NULL : LSS__VEC_AT(&db->cals, lss__cal_def, c - 1).cal);
+        }
+    }
+    return true;
 }
 
 /* The customers' changes, from their codes, once the side is done. */

@@ -48,6 +48,7 @@ static void state_init(lss_db *db)
     memset(&db->prob, 0, sizeof db->prob);
     memset(&db->sla, 0, sizeof db->sla);
     memset(&db->cals, 0, sizeof db->cals);
+    lss__slab_init(&db->policies, sizeof(lss__policy));
     memset(&db->zones, 0, sizeof db->zones);
 }
 

@@ -173,6 +173,16 @@ static inline bool lss__tc_has_text(unsigned kind)
  * its latest entry, kept by every change: as of any moment after last_at the
  * report reads the record alone (unless LSS__TM_WALK: a mark did not fit).
  * Marks are seconds after the opening; LSS__MARK_NONE: not yet. */
+/* An SLA policy: for every priority its targets (<= LSS__DURATION_MAX) and
+ * the definition of its calendar (NULL: around the clock), as in force at a
+ * moment. A ticket keeps the one of its opening; tickets opened under the
+ * same policy share it (lss_db::policies, ticket.c). */
+typedef struct lss__policy {
+    int32_t response[4], resolution[4];
+    const lss_calendar *cal[4];
+    uint32_t id;
+} lss__policy;
+
 struct lss_ticket {
     const char *key;
     const char *subject;
@@ -181,7 +191,7 @@ struct lss_ticket {
     lss_ticket *next_of_customer;
     const lss_member *assignee;           /* the latest assign's agent; NULL = none */
     lss_time opened_at, last_at;          /* the first and the latest history entries' times */
-    int32_t sla_response, sla_resolution; /* targets captured at opening (<= LSS__DURATION_MAX) */
+    const lss__policy *policy;            /* the SLA policy in force at its opening (ticket.c) */
     uint32_t contact_after, resolve_after, rated_after; /* first contact, first resolve, latest rating */
     uint32_t handle_sum, contacts;        /* seconds of all contacts; how many */
     uint32_t id;
@@ -225,6 +235,7 @@ typedef struct lss__sla_change {
     lss_time at;
     int64_t response, resolution;
     uint32_t seq;
+    uint32_t cal; /* the calendar: 1 + the index in lss_db::cals of its key's first definition; 0: none */
     uint8_t priority;
 } lss__sla_change;
 
@@ -253,7 +264,7 @@ typedef struct lss__savepoint {
     uint64_t events;
     lss_time last_time;
     uint32_t entities[LSS__REF_ACTIVITY + 1]; /* how many of each kind (LSS__REF_*) */
-    uint32_t teams, segments, prob, sla, cals;
+    uint32_t teams, segments, prob, sla, cals, policies;
     lss__arena_mark text;
     uint32_t undo_count;
     size_t undo_bytes;
@@ -300,6 +311,7 @@ struct lss_db {
     lss__vec sla;  /* lss__sla_change */
     lss__vec cals; /* lss__cal_def, in sequence order */
     lss__vec zones; /* lss__zone *: every zone a calendar uses, read once */
+    lss__slab policies; /* lss__policy: every one a ticket keeps */
     /* durability and transactions */
     struct lss__journal *journal; /* NULL: in memory */
     pthread_t tx_owner;
@@ -329,6 +341,14 @@ void lss__calendars_back(lss_db *db, uint32_t count);
 /* A definition from a checkpoint: its event's at, sequence number and texts. */
 lss_status lss__calendar_restore(lss_db *db, lss_time at, uint32_t seq, const char *const texts[4]);
 void lss__calendars_free(lss_db *db);
+
+/* The SLA policy in force at t, one the database holds (made if new), or
+ * NULL when there is no memory for it (ticket.c). */
+const lss__policy *lss__policy_at(lss_db *db, lss_time t);
+/* The targets and calendar of ticket t's priority. */
+#define LSS__T_RESPONSE(t) ((t)->policy->response[(t)->priority])
+#define LSS__T_RESOLUTION(t) ((t)->policy->resolution[(t)->priority])
+#define LSS__T_CAL(t) ((t)->policy->cal[(t)->priority])
 
 /* The sequence number the change being made will get. */
 static inline uint32_t lss__next_seq(const lss_db *db) { return (uint32_t)db->events + 1u; }

@@ -29,6 +29,7 @@ typedef struct lss__cmd {
     const void *created;           /* the entity an adding event made (apply) */
     lss_calendar *made;            /* what check built for apply to keep (calendar.set); freed when the
                                       command goes no further */
+    const void *kept;              /* what reserve found or made for apply (ticket.open: its policy) */
     bool replay;                   /* from the database's own journal */
 } lss__cmd;
 
@@ -44,6 +45,7 @@ static inline void lss__cmd_clear(lss__cmd *c, bool replay)
     c->hist = (lss__vec){ 0 };
     c->created = NULL;
     c->made = NULL;
+    c->kept = NULL;
     c->replay = replay;
 }
 

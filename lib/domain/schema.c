@@ -93,9 +93,9 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
                               .nf = 3,
                               .f = { KEY("ticket", 0, TICKET), INT("score", 0), TEXT("comment", 1, 0) } },
     [LSS__EV_SLA_SET] = {  RULES(sla_set, lss__sla_set_reserve, NONE, 0), .name = "sla.set",
-                          .nf = 3,
+                          .nf = 4,
                           .f = { ENUM("priority", 0, 1, 0, PRIORITY, 0, -1), DUR("first_response", 1, 1),
-                                 DUR("resolution", 2, 1) } },
+                                 DUR("resolution", 2, 1), OKEY("calendar", 0, NONE) } },
     [LSS__EV_STAGE_PROBABILITY] = {  RULES(stage_probability, lss__stage_probability_reserve, NONE, 0), .name = "stage.probability",
                                     .nf = 2,
                                     .f = { ENUM("stage", 0, 1, 0, STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
@@ -313,6 +313,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         ev->i[0] = x->priority;
         ev->i[1] = x->response;
         ev->i[2] = x->resolution;
+        ev->s[0] = x->cal ? LSS__VEC_AT(&db->cals, lss__cal_def, x->cal - 1).key : NULL;
         break;
     }
     case LSS__EV_CALENDAR_SET: {

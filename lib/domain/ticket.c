@@ -48,26 +48,67 @@ static const int64_t default_sla[4][2] = {
     [LSS_PRIORITY_URGENT] = { 1 * 3600, 8 * 3600 },
 };
 
-/* The latest sla.set for the priority with at <= t (the last applied wins a tie). */
-static void sla_targets(const lss_db *db, unsigned priority, lss_time t, int64_t *resp, int64_t *res)
+/* The latest sla.set for the priority with at <= t (the last applied wins a
+ * tie): its targets and calendar (1 + its key's first definition; 0: none). */
+static void sla_targets(const lss_db *db, unsigned priority, lss_time t, int64_t *resp, int64_t *res, uint32_t *cal)
 {
     lss_time best = LSS_TIME_NONE;
     *resp = default_sla[priority][0];
     *res = default_sla[priority][1];
+    if (cal)
+        *cal = 0;
     for (uint32_t i = 0; i < db->sla.count; i++) {
         const lss__sla_change *s = &LSS__VEC_AT(&db->sla, lss__sla_change, i);
         if (s->priority == priority && s->at <= t && s->at >= best) {
             best = s->at;
             *resp = s->response;
             *res = s->resolution;
+            if (cal)
+                *cal = s->cal;
         }
     }
+}
+
+/* 1 + the index of the first definition of calendar `key`; 0: none. */
+static uint32_t calendar_id(const lss_db *db, const char *key)
+{
+    for (uint32_t i = 0; i < db->cals.count; i++)
+        if (strcmp(LSS__VEC_AT(&db->cals, lss__cal_def, i).key, key) == 0)
+            return i + 1;
+    return 0;
+}
+
+const lss__policy *lss__policy_at(lss_db *db, lss_time t)
+{
+    lss__policy p;
+    memset(&p, 0, sizeof p);
+    for (unsigned k = 0; k <= LSS_PRIORITY_URGENT; k++) {
+        int64_t resp, res;
+        uint32_t cal;
+        sla_targets(db, k, t, &resp, &res, &cal);
+        p.response[k] = (int32_t)resp; /* <= LSS__DURATION_MAX */
+        p.resolution[k] = (int32_t)res;
+        p.cal[k] = cal ? lss__calendar_at(db, LSS__VEC_AT(&db->cals, lss__cal_def, cal - 1).key, t) : NULL;
+    }
+    for (uint32_t i = db->policies.count; i-- > 0;) { /* the latest first: tickets open in time order mostly */
+        const lss__policy *q = lss__slab_get(&db->policies, i);
+        if (memcmp(q->response, p.response, sizeof p.response) == 0 &&
+            memcmp(q->resolution, p.resolution, sizeof p.resolution) == 0 && memcmp(q->cal, p.cal, sizeof p.cal) == 0)
+            return q;
+    }
+    if (lss__slab_reserve(&db->policies))
+        return NULL;
+    lss__policy *n = lss__slab_push(&db->policies);
+    *n = p;
+    n->id = db->policies.count - 1;
+    return n;
 }
 
 lss_status lss__sla_set_check(lss_db *db, lss__cmd *c)
 {
     const char *ctx = lss__cmd_ctx(c);
     int64_t priority = c->ev.i[0], first_response = c->ev.i[1], resolution = c->ev.i[2];
+    lss_status st;
     if (lss_priority_name((int)priority) == NULL)
         return lss__fail(db, LSS_INVALID, "%s: field \"priority\": %d is not a priority", ctx, (int)priority);
     bool fr = first_response < 0 || first_response > LSS__DURATION_MAX;
@@ -75,6 +116,13 @@ lss_status lss__sla_set_check(lss_db *db, lss__cmd *c)
         return lss__fail(db, LSS_INVALID, "%s: priority %s: field \"%s\": %lld is out of range (0 to %lld seconds)",
                          ctx, lss_priority_name((int)priority), fr ? "first_response" : "resolution",
                          (long long)(fr ? first_response : resolution), (long long)LSS__DURATION_MAX);
+    if (c->ev.s[0] != NULL) {
+        if ((st = lss__check_key(db, ctx, "calendar", c->ev.s[0])))
+            return st;
+        if (calendar_id(db, c->ev.s[0]) == 0)
+            return lss__fail(db, LSS_NOT_FOUND, "%s: priority %s: calendar \"%s\" does not exist", ctx,
+                             lss_priority_name((int)priority), c->ev.s[0]);
+    }
     return LSS_OK;
 }
 
@@ -86,7 +134,8 @@ lss_status lss__sla_set_reserve(lss_db *db, lss__cmd *c)
 
 void lss__sla_set_apply(lss_db *db, lss__cmd *c)
 {
-    lss__sla_change s = { c->ev.at, c->ev.i[1], c->ev.i[2], lss__next_seq(db), (uint8_t)c->ev.i[0] };
+    lss__sla_change s = { c->ev.at, c->ev.i[1], c->ev.i[2], lss__next_seq(db),
+                          c->ev.s[0] ? calendar_id(db, c->ev.s[0]) : 0u, (uint8_t)c->ev.i[0] };
     LSS__VEC_AT(&db->sla, lss__sla_change, db->sla.count++) = s;
 }
 
@@ -96,7 +145,7 @@ lss_status lss_sla_targets_at(int64_t *first_response, int64_t *resolution, cons
     if (first_response == NULL || resolution == NULL || db == NULL || lss_priority_name((int)priority) == NULL)
         return lss__fail(db, LSS_INVALID, "sla: invalid argument");
     lss__lock(db);
-    sla_targets(db, priority, t, first_response, resolution);
+    sla_targets(db, priority, t, first_response, resolution, NULL);
     lss__unlock(db);
     return LSS_OK;
 }
@@ -138,6 +187,8 @@ lss_status lss__ticket_open_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__ticket_open_reserve(lss_db *db, lss__cmd *c)
 {
+    if ((c->kept = lss__policy_at(db, c->ev.at)) == NULL)
+        return LSS_NOMEM;
     return lss__pool_reserve(&db->hist, &c->hist, 6);
 }
 
@@ -145,14 +196,11 @@ void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
 {
     lss_ticket *t = lss__slab_push(&db->tickets);
     unsigned channel = (unsigned)c->ev.i[1], priority = (unsigned)c->ev.i[2];
-    int64_t resp, reso;
     t->key = c->txt[0];
     t->subject = c->txt[2];
     t->customer = c->e[1];
     t->deal = c->e[3];
-    sla_targets(db, priority, c->ev.at, &resp, &reso);
-    t->sla_response = (int32_t)resp; /* <= LSS__DURATION_MAX */
-    t->sla_resolution = (int32_t)reso;
+    t->policy = c->kept;
     t->id = db->tickets.count - 1;
     t->state = LSS_TICKET_NEW;
     t->kind = (uint8_t)c->ev.i[0];
@@ -200,7 +248,7 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
         t->assignee = c->e[1];
         break;
     case LSS_TICKET_EV_CONTACT:
-        first_mark(t, &t->contact_after, after, at, t->sla_response, LSS__TM_RESPONSE_MISSED);
+        first_mark(t, &t->contact_after, after, at, LSS__T_RESPONSE(t), LSS__TM_RESPONSE_MISSED);
         if (t->resolve_after == LSS__MARK_NONE && t->contacts_before_resolve < UINT8_MAX)
             t->contacts_before_resolve++;
         if (__builtin_add_overflow(t->handle_sum, (uint32_t)c->ev.i[0], &t->handle_sum))
@@ -208,7 +256,7 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
         t->contacts++;
         break;
     case LSS_TICKET_EV_RESOLVE:
-        first_mark(t, &t->resolve_after, after, at, t->sla_resolution, LSS__TM_RESOLUTION_MISSED);
+        first_mark(t, &t->resolve_after, after, at, LSS__T_RESOLUTION(t), LSS__TM_RESOLUTION_MISSED);
         break;
     case LSS_TICKET_EV_REOPEN:
         t->reopened = 1;
@@ -328,6 +376,7 @@ static int64_t sla_walk(const lss_ticket *t, lss_time until, bool *running, int6
 {
     int64_t total = 0;
     bool run = false;
+    const lss_calendar *cal = LSS__T_CAL(t);
     if (reached)
         *reached = LSS_TIME_NONE;
     for (uint32_t i = 0; i < t->hist.count; i++) {
@@ -341,9 +390,10 @@ static int64_t sla_walk(const lss_ticket *t, lss_time until, bool *running, int6
         lss_time end = until;
         if (i + 1 < t->hist.count && lss__w_at(LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).w) < end)
             end = lss__w_at(LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).w);
-        if (reached && *reached == LSS_TIME_NONE && total + (end - at) >= target)
-            *reached = at + (target - total);
-        total += end - at;
+        int64_t spell = cal ? lss__cal_seconds(cal, at, end) : end - at;
+        if (reached && *reached == LSS_TIME_NONE && total + spell >= target)
+            *reached = cal ? lss__cal_add(cal, at, target - total) : at + (target - total);
+        total += spell;
     }
     if (running)
         *running = run;
@@ -375,7 +425,10 @@ static lss_time due(const lss_ticket *t, int64_t target, int64_t clock_now, bool
         sla_walk(t, as_of, NULL, target, &reached);
         return reached;
     }
-    return running ? as_of + (target - clock_now) : LSS_TIME_NONE;
+    if (!running)
+        return LSS_TIME_NONE;
+    const lss_calendar *cal = LSS__T_CAL(t);
+    return cal ? lss__cal_add(cal, as_of, target - clock_now) : as_of + (target - clock_now);
 }
 
 void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m)
@@ -419,8 +472,8 @@ void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time firs
         return;
     }
     int64_t now = sla_clock(t, as_of, NULL);
-    *response = outcome(t, first_response, t->sla_response, now, as_of);
-    *resolution = outcome(t, first_resolution, t->sla_resolution, now, as_of);
+    *response = outcome(t, first_response, LSS__T_RESPONSE(t), now, as_of);
+    *resolution = outcome(t, first_resolution, LSS__T_RESOLUTION(t), now, as_of);
 }
 
 lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of)
@@ -435,12 +488,13 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
     lss__ticket_marks_get(t, &k);
     out->elapsed = sla_clock(t, as_of, &running);
     out->running = running;
-    out->first_response_target = t->sla_response;
-    out->resolution_target = t->sla_resolution;
-    out->first_response = outcome(t, k.first_response, t->sla_response, out->elapsed, as_of);
-    out->resolution = outcome(t, k.first_resolution, t->sla_resolution, out->elapsed, as_of);
-    out->first_response_due = due(t, t->sla_response, out->elapsed, running, as_of);
-    out->resolution_due = due(t, t->sla_resolution, out->elapsed, running, as_of);
+    out->first_response_target = LSS__T_RESPONSE(t);
+    out->resolution_target = LSS__T_RESOLUTION(t);
+    out->first_response = outcome(t, k.first_response, LSS__T_RESPONSE(t), out->elapsed, as_of);
+    out->resolution = outcome(t, k.first_resolution, LSS__T_RESOLUTION(t), out->elapsed, as_of);
+    out->first_response_due = due(t, LSS__T_RESPONSE(t), out->elapsed, running, as_of);
+    out->resolution_due = due(t, LSS__T_RESOLUTION(t), out->elapsed, running, as_of);
+    out->calendar = LSS__T_CAL(t);
     return LSS_OK;
 }
 
@@ -527,4 +581,5 @@ void lss__tickets_free(lss_db *db)
     }
     lss__slab_free(&db->tickets);
     lss__vec_free(&db->sla);
+    lss__slab_free(&db->policies);
 }

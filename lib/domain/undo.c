@@ -36,6 +36,7 @@ void lss__savepoint_take(const lss_db *db, lss__savepoint *sp)
     sp->prob = db->prob.count;
     sp->sla = db->sla.count;
     sp->cals = db->cals.count;
+    sp->policies = db->policies.count;
     sp->text = lss__arena_mark_get(&db->text);
     sp->undo_count = db->undo.count;
     sp->undo_bytes = db->undo_len;
@@ -200,6 +201,8 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
     lss__texts_back(db, sp->teams, sp->segments, sp->text);
     db->prob.count = sp->prob;
     db->sla.count = sp->sla;
+    while (db->policies.count > sp->policies)
+        lss__slab_pop(&db->policies);
     lss__calendars_back(db, sp->cals);
     db->events = sp->events;
     db->last_time = sp->last_time;

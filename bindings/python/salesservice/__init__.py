@@ -173,7 +173,8 @@ class _CustomerChange(ctypes.Structure):
 class _SlaState(ctypes.Structure):
     _fields_ = [("elapsed", ctypes.c_int64), ("running", ctypes.c_int), ("first_response_target", ctypes.c_int64),
                 ("resolution_target", ctypes.c_int64), ("first_response", ctypes.c_int), ("resolution", ctypes.c_int),
-                ("first_response_due", ctypes.c_int64), ("resolution_due", ctypes.c_int64)]
+                ("first_response_due", ctypes.c_int64), ("resolution_due", ctypes.c_int64),
+                ("calendar", ctypes.c_void_p)]
 
 
 class _Ratio(ctypes.Structure):
@@ -279,6 +280,7 @@ def _declare(lib):
     f("lss_activity_kind_name", s, i)
     f("lss_ticket_sla", i, ctypes.POINTER(_SlaState), c_entity, i64)
     f("lss_sla_outcome_name", s, i)
+    f("lss_calendar_key", s, p)
     f("lss_db_recovery", i, ctypes.POINTER(_Recovery), c_db)
     f("lss_db_checkpoint", i, c_db)
     f("lss_db_refresh", i, c_db, ctypes.POINTER(ctypes.c_uint64), ctypes.POINTER(ctypes.c_int))
@@ -611,7 +613,8 @@ class Ticket(_Entity):
                 "first_response": _text(lib.lss_sla_outcome_name(st.first_response)),
                 "resolution": _text(lib.lss_sla_outcome_name(st.resolution)),
                 "first_response_due": _time_out(st.first_response_due),
-                "resolution_due": _time_out(st.resolution_due)}
+                "resolution_due": _time_out(st.resolution_due),
+                "calendar": _text(lib.lss_calendar_key(st.calendar)) if st.calendar else None}
 
     def assign(self, at, agent):
         self._db._event("ticket.assign", at, ticket=self.key, agent=agent)
@@ -826,8 +829,17 @@ class Database:
                     subject=subject, deal=deal)
         return self.ticket(key)
 
-    def set_sla(self, at, priority, first_response, resolution):
-        self._event("sla.set", at, priority=priority, first_response=first_response, resolution=resolution)
+    def set_sla(self, at, priority, first_response, resolution, calendar=None):
+        self._event("sla.set", at, priority=priority, first_response=first_response, resolution=resolution,
+                    calendar=calendar)
+
+    def set_calendar(self, at, key, timezone, hours, holidays=None):
+        """A business calendar (event calendar.set, docs/calendars.md): hours as
+        [("mon", "09:00", "17:00"), ...] or the event's objects, holidays as
+        "YYYY-MM-DD" strings or datetime.date."""
+        hours = [h if isinstance(h, dict) else {"day": h[0], "from": h[1], "to": h[2]} for h in hours]
+        days = None if holidays is None else [d if isinstance(d, str) else d.isoformat() for d in holidays]
+        self._event("calendar.set", at, key=key, timezone=timezone, hours=hours, holidays=days)
 
     def set_stage_probability(self, at, stage, percent):
         self._event("stage.probability", at, stage=stage, percent=percent)
