@@ -69,6 +69,38 @@ class Lists(unittest.TestCase):
                 db.deals(open=1)
 
 
+class Calendars(unittest.TestCase):
+    def test_sla_in_business_hours(self):
+        with lss.Database() as db:
+            team(db)
+            db.set_calendar("2025-01-01", "office", "Europe/Berlin",
+                            [(d, "09:00", "17:00") for d in ("mon", "tue", "wed", "thu", "fri")],
+                            holidays=["2025-01-14"])
+            db.set_sla("2025-01-01", "high", 4 * 3600, 16 * 3600, calendar="office")
+            t = db.open_ticket("2025-01-10T16:30:00+01:00", "t-1", "c-17", "incident", "phone", "high")
+            s = t.sla("2025-01-10T17:30:00+01:00")
+            self.assertEqual((s["elapsed"], s["running"], s["calendar"]), (1800, True, "office"))
+            self.assertEqual(s["first_response_due"].isoformat(), "2025-01-13T11:30:00+00:00")
+            # 0.5 h Friday, 8 h Monday, Tuesday a holiday, 7.5 h Wednesday
+            self.assertEqual(s["resolution_due"].isoformat(), "2025-01-15T15:30:00+00:00")
+            n = db.open_ticket("2025-01-10T16:30:00+01:00", "t-2", "c-17", "incident", "phone", "normal")
+            self.assertIsNone(n.sla("2025-01-11")["calendar"])
+            with self.assertRaises(lss.InvalidError) as e:
+                db.set_calendar("2025-02-01", "bad", "Mars/Olympus", [("mon", "09:00", "17:00")])
+            self.assertIn("Mars/Olympus", str(e.exception))
+            with self.assertRaises(lss.NotFoundError):
+                db.set_sla("2025-02-01", "low", 3600, 7200, calendar="nowhere")
+            with tempfile.TemporaryDirectory() as d:
+                path = os.path.join(d, "out.jsonl")
+                db.export_file(path)
+                with open(path) as f:
+                    lines = [json.loads(x) for x in f]
+            cal = [x for x in lines if x["type"] == "calendar.set"]
+            self.assertEqual((cal[0]["timezone"], cal[0]["hours"][4], cal[0]["holidays"]),
+                             ("Europe/Berlin", {"day": "fri", "from": "09:00", "to": "17:00"}, ["2025-01-14"]))
+            self.assertEqual([x.get("calendar") for x in lines if x["type"] == "sla.set"], ["office"])
+
+
 class Pipeline(unittest.TestCase):
     def test_strict_path_with_history(self):
         with lss.Database() as db:
