@@ -134,7 +134,7 @@ static void fuzz_list(lss_db *db, input *in, lss_time now)
 
 static lss_status call(lss_db *db, input *in, lss_time *t, int *tx, unsigned *which)
 {
-    unsigned op = next(in) % 31;
+    unsigned op = next(in) % 32;
     *which = op;
     unsigned dt = next(in);
     if (dt == 255)
@@ -200,6 +200,7 @@ static lss_status call(lss_db *db, input *in, lss_time *t, int *tx, unsigned *wh
     case 29:
         fuzz_list(db, in, *t);
         return LSS_OK;
+    case 31: return lss_ticket_set_priority(db, at, PICK(in, tickets), (lss_priority)(next(in) % 5));
     default: {
         const lss_customer *c;
         lss_status st = lss_customer_find(&c, db, PICK(in, customers));

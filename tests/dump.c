@@ -80,18 +80,23 @@ static void check_ticket(dbuf *b, const lss_ticket *t)
             before_resolve += mk.first_resolution == LSS_TIME_NONE || lss__w_at(h[k].w) < mk.first_resolution;
         }
     }
-    bool walk = (t->marks & LSS__TM_WALK) != 0;
-    bool resp_missed = mk.first_response != LSS_TIME_NONE &&
-                       lss_ticket_sla_clock(t, mk.first_response) > LSS__T_RESPONSE(t);
-    bool reso_missed = mk.first_resolution != LSS_TIME_NONE &&
-                       lss_ticket_sla_clock(t, mk.first_resolution) > LSS__T_RESOLUTION(t);
+    bool walk = (t->marks & LSS__TM_WALK) != 0, reprioritized = false;
+    for (uint32_t k = 1; k < t->hist.count; k++)
+        reprioritized |= LSS__TC_KIND(&h[k]) == LSS_TICKET_EV_PRIORITY;
+    lss__sla_fold f;
+    f.target = -1;
+    lss__ticket_sla_fold(t, t->last_at + 1, &f);
+    bool resp_missed = f.first_contact != LSS_TIME_NONE && f.clock_contact > LSS__P_RESPONSE(t, f.prio_contact);
+    bool reso_missed = f.first_resolve != LSS_TIME_NONE && f.clock_resolve > LSS__P_RESOLUTION(t, f.prio_resolve);
     if (t->opened_at != lss__w_at(h[0].w) || t->last_at != lss__w_at(h[t->hist.count - 1].w) ||
-        t->assignee != assignee ||
+        t->assignee != assignee || t->priority != f.priority || !(t->marks & LSS__TM_PRIORITY) != !reprioritized ||
         (!walk && (lss__ticket_mark(t, t->contact_after) != mk.first_response ||
                    lss__ticket_mark(t, t->resolve_after) != mk.first_resolution ||
                    lss__ticket_mark(t, t->rated_after) != mk.rated_at || t->handle_sum != handle ||
                    t->contacts != mk.contacts || t->score != mk.score || t->reopened != (mk.reopens > 0) ||
                    t->contacts_before_resolve != (before_resolve < 255 ? before_resolve : 255) ||
+                   (f.first_contact != LSS_TIME_NONE && t->clock_contact != f.clock_contact) ||
+                   (f.first_resolve != LSS_TIME_NONE && t->clock_resolve != f.clock_resolve) ||
                    !(t->marks & LSS__TM_RESPONSE_MISSED) != !resp_missed ||
                    !(t->marks & LSS__TM_RESOLUTION_MISSED) != !reso_missed)))
         put(b, "TICKET %s RECORD DISAGREES WITH ITS HISTORY\n", t->key);
@@ -181,9 +186,9 @@ char *lss__dump(const lss_db *db)
             lss_ticket_change x;
             lss__ticket_change_get(&x, t, k);
             put(&b, "  hist seq=%u at=%lld kind=%u state=%u from=%u agent=%s channel=%u duration=%lld score=%d "
-                    "text=%s\n",
+                    "text=%s priority=%d\n",
                 LSS__VEC_AT(&t->hist, lss__ticket_change, k).seq, (long long)x.at, x.kind, x.state, x.from_state,
-                x.agent ? x.agent->key : "-", x.channel, (long long)x.duration, x.score, S(x.text));
+                x.agent ? x.agent->key : "-", x.channel, (long long)x.duration, x.score, S(x.text), (int)x.priority);
         }
     }
     put(&b, "hash members=%u customers=%u deals=%u tickets=%u teams=%u segments=%u\n", db->members_by_key.count,

@@ -81,6 +81,9 @@ lss_status rand_apply(lss_db *db, const ev *e)
     case E_RATE:
         snprintf(k1, sizeof k1, "t%d", e->a);
         return lss_ticket_rate(db, e->at, k1, 1 + e->c % 5, e->c % 2 ? "a comment" : NULL);
+    case E_TPRIO:
+        snprintf(k1, sizeof k1, "t%d", e->a);
+        return lss_ticket_set_priority(db, e->at, k1, (lss_priority)(e->c % 4));
     case E_QUOTA:
         return lss_quota_set(db, e->at, RAND_SALES[e->c % 3], (lss_time)e->a * 20000, (lss_time)(e->a + 1) * 20000,
                              e->amount + 1);
@@ -165,7 +168,7 @@ void rand_events(ev *evs, int n, rng *r)
             e.a = rng_pick(r, 12);
             break;
         default:
-            if (e.kind >= E_TASSIGN && e.kind <= E_RATE)
+            if (e.kind >= E_TASSIGN && e.kind <= E_TPRIO)
                 e.a = rng_pick(r, tickets + 1);
             else
                 e.a = rng_pick(r, deals + 1);

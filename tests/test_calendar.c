@@ -589,6 +589,62 @@ static void test_ticket_sla(void **state)
     open_ticket(db, "t-4", T("2025-04-11T16:30:00+02:00"), LSS_PRIORITY_HIGH);
     assert_int_equal(sla_of(db, "t-4", T("2025-04-11T16:45:00+02:00")).first_response_due,
                      T("2025-04-16T12:30:00+02:00"));
+    /* ticket.priority: normal around the clock (8 h / 72 h), raised to high (office, 4 h / 16 h) after 2 h:
+     * the clock keeps the 2 h and counts on in office hours. Opened Tuesday 2025-04-08 (the calendar of 04-01: Tue-Fri) 07:00 Berlin. */
+    open_ticket(db, "t-6", T("2025-04-08T07:00:00+02:00"), LSS_PRIORITY_NORMAL);
+    assert_int_equal(lss_ticket_set_priority(db, T("2025-04-08T09:00:00+02:00"), "t-6", LSS_PRIORITY_HIGH), LSS_OK);
+    st = sla_of(db, "t-6", T("2025-04-08T10:00:00+02:00"));
+    assert_int_equal(st.elapsed, 3 * H); /* 2 h around the clock + 1 office hour */
+    assert_int_equal(st.priority, LSS_PRIORITY_HIGH);
+    assert_int_equal(st.first_response_target, 4 * H);
+    assert_string_equal(lss_calendar_key(st.calendar), "office");
+    assert_int_equal(st.first_response_due, T("2025-04-08T11:00:00+02:00"));
+    /* as of before the change: normal, no calendar, 8 h due at 15:00 */
+    st = sla_of(db, "t-6", T("2025-04-08T08:00:00+02:00"));
+    assert_int_equal(st.priority, LSS_PRIORITY_NORMAL);
+    assert_null(st.calendar);
+    assert_int_equal(st.first_response_due, T("2025-04-08T15:00:00+02:00"));
+    assert_int_equal((int)lss_ticket_priority_at(NULL, 0), -1);
+    const lss_ticket *t6;
+    assert_int_equal(lss_ticket_find(&t6, db, "t-6"), LSS_OK);
+    assert_int_equal(lss_ticket_priority_at(t6, T("2025-04-08T09:00:00+02:00")), LSS_PRIORITY_NORMAL);
+    assert_int_equal(lss_ticket_priority_at(t6, T("2025-04-08T09:00:01+02:00")), LSS_PRIORITY_HIGH);
+    assert_int_equal((int)lss_ticket_priority_at(t6, T("2025-04-08T07:00:00+02:00")), -1);
+    assert_int_equal(lss_ticket_priority(t6), LSS_PRIORITY_HIGH);
+    /* the reply at 11:30 (clock 4.5 h) misses the high target it is judged against, though it meets normal's 8 h */
+    assert_int_equal(lss_ticket_contact(db, T("2025-04-08T11:30:00+02:00"), "t-6", "m-ben", 60, -1), LSS_OK);
+    st = sla_of(db, "t-6", T("2025-04-08T12:00:00+02:00"));
+    assert_int_equal(st.first_response, LSS_SLA_MISSED);
+    /* lowered back to normal while pending: resolution judged against 72 h, the clock in its own time again */
+    assert_int_equal(lss_ticket_wait(db, T("2025-04-08T12:00:00+02:00"), "t-6"), LSS_OK);
+    assert_int_equal(lss_ticket_set_priority(db, T("2025-04-08T13:00:00+02:00"), "t-6", LSS_PRIORITY_NORMAL), LSS_OK);
+    assert_int_equal(lss_ticket_resume(db, T("2025-04-08T20:00:00+02:00"), "t-6"), LSS_OK);
+    st = sla_of(db, "t-6", T("2025-04-08T22:00:00+02:00"));
+    assert_int_equal(st.elapsed, 2 * H + 3 * H + 2 * H); /* 07-09 clock, 09-12 office, 20-22 clock */
+    assert_int_equal(st.resolution_target, 72 * H);
+    assert_int_equal(st.first_response, LSS_SLA_MISSED); /* decided at the contact: stays missed */
+    lss_ticket_change ch;
+    assert_int_equal(lss_ticket_history_get(&ch, t6, 1), LSS_OK);
+    assert_int_equal(ch.kind, LSS_TICKET_EV_PRIORITY);
+    assert_int_equal(ch.priority, LSS_PRIORITY_HIGH);
+    assert_int_equal(ch.state, LSS_TICKET_NEW); /* the state does not change */
+    assert_string_equal(lss_ticket_change_kind_name(ch.kind), "priority");
+    assert_int_equal(lss_ticket_history_get(&ch, t6, 0), LSS_OK);
+    assert_int_equal(ch.priority, LSS_PRIORITY_NORMAL);
+    /* the errors change nothing */
+    uint64_t h6 = dump_hash(db);
+    assert_status_msg(db, lss_ticket_set_priority(db, T("2025-04-09"), "t-6", (lss_priority)7), LSS_INVALID,
+                      "ticket.priority: ticket \"t-6\": field \"priority\": 7 is not a priority");
+    assert_status_msg(db, lss_ticket_set_priority(db, T("2025-04-09"), "t-none", LSS_PRIORITY_LOW), LSS_NOT_FOUND,
+                      "ticket.priority: ticket \"t-none\" does not exist");
+    assert_status_msg(db, lss_ticket_set_priority(db, T("2025-04-08T19:00:00+02:00"), "t-6", LSS_PRIORITY_LOW),
+                      LSS_OUT_OF_ORDER, "t-6");
+    assert_int_equal(lss_ticket_resolve(db, T("2025-04-09"), "t-6", NULL), LSS_OK);
+    h6 = dump_hash(db);
+    assert_status_msg(db, lss_ticket_set_priority(db, T("2025-04-10"), "t-6", LSS_PRIORITY_LOW), LSS_TRANSITION,
+                      "ticket \"t-6\": cannot change the priority in state resolved (the priority changes only in "
+                      "new, open or pending)");
+    assert_int_equal(dump_hash(db), h6);
     /* an unknown calendar changes nothing */
     uint64_t before = dump_hash(db);
     assert_status_msg(db, lss_sla_set_calendar(db, T("2025-05-01"), LSS_PRIORITY_LOW, H, 2 * H, "nowhere"),

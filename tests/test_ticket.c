@@ -7,17 +7,18 @@
 
 enum { NEW = LSS_TICKET_NEW, OPEN = LSS_TICKET_OPEN, PEN = LSS_TICKET_PENDING, RES = LSS_TICKET_RESOLVED,
        CLO = LSS_TICKET_CLOSED, X = -1 };
-enum { E_ASSIGN, E_CONTACT, E_WAIT, E_RESUME, E_RESOLVE, E_REOPEN, E_CLOSE, E_RATE, E_COUNT };
-static const char *const ev_names[E_COUNT] = { "assign", "contact", "wait", "resume", "resolve", "reopen", "close", "rate" };
+enum { E_ASSIGN, E_CONTACT, E_WAIT, E_RESUME, E_RESOLVE, E_REOPEN, E_CLOSE, E_RATE, E_PRIO, E_COUNT };
+static const char *const ev_names[E_COUNT] = { "assign", "contact", "wait",  "resume",  "resolve",
+                                               "reopen", "close",   "rate",  "priority" };
 
 /* expected state after [start][event], written out from the event spec */
 static const int table[5][E_COUNT] = {
-    /*          assign contact wait resume resolve reopen close rate */
-    /* NEW */ { OPEN, OPEN, X, X, X, X, X, X },
-    /* OPEN */ { OPEN, OPEN, PEN, X, RES, X, X, X },
-    /* PEN */ { PEN, PEN, X, OPEN, RES, X, X, X },
-    /* RES */ { RES, X, X, X, X, OPEN, CLO, RES },
-    /* CLO */ { X, X, X, X, X, X, X, CLO },
+    /*          assign contact wait resume resolve reopen close rate priority */
+    /* NEW */ { OPEN, OPEN, X, X, X, X, X, X, NEW },
+    /* OPEN */ { OPEN, OPEN, PEN, X, RES, X, X, X, OPEN },
+    /* PEN */ { PEN, PEN, X, OPEN, RES, X, X, X, PEN },
+    /* RES */ { RES, X, X, X, X, OPEN, CLO, RES, X },
+    /* CLO */ { X, X, X, X, X, X, X, CLO, X },
 };
 
 static lss_db *base(void)
@@ -59,6 +60,7 @@ static lss_status apply(lss_db *db, int e, lss_time at)
     case E_REOPEN: return lss_ticket_reopen(db, at, "t");
     case E_CLOSE: return lss_ticket_close(db, at, "t");
     case E_RATE: return lss_ticket_rate(db, at, "t", 4, "quick");
+    case E_PRIO: return lss_ticket_set_priority(db, at, "t", LSS_PRIORITY_URGENT);
     }
     return LSS_INVALID;
 }
@@ -68,7 +70,7 @@ static void test_ticket_events_from_every_state(void **state)
     (void)state;
     static const lss_ticket_change_kind kinds[E_COUNT] = {
         LSS_TICKET_EV_ASSIGN, LSS_TICKET_EV_CONTACT, LSS_TICKET_EV_WAIT, LSS_TICKET_EV_RESUME,
-        LSS_TICKET_EV_RESOLVE, LSS_TICKET_EV_REOPEN, LSS_TICKET_EV_CLOSE, LSS_TICKET_EV_RATE,
+        LSS_TICKET_EV_RESOLVE, LSS_TICKET_EV_REOPEN, LSS_TICKET_EV_CLOSE, LSS_TICKET_EV_RATE, LSS_TICKET_EV_PRIORITY,
     };
     for (int s = NEW; s <= CLO; s++) {
         for (int e = 0; e < E_COUNT; e++) {
@@ -114,6 +116,16 @@ static void test_ticket_events_from_every_state(void **state)
                 }
                 if (e == E_REOPEN)
                     assert_int_equal(lss_ticket_reopen_count(t), 1);
+                assert_int_equal(ch.priority, e == E_PRIO ? LSS_PRIORITY_URGENT : LSS_PRIORITY_HIGH);
+                assert_int_equal(lss_ticket_priority(t), e == E_PRIO ? LSS_PRIORITY_URGENT : LSS_PRIORITY_HIGH);
+                if (e == E_PRIO) { /* the urgent targets of the policy kept from the opening: 1 h / 8 h */
+                    lss_sla_state sla;
+                    assert_int_equal(lss_ticket_sla(&sla, t, 101), LSS_OK);
+                    assert_int_equal(sla.first_response_target, 3600);
+                    assert_int_equal(sla.priority, LSS_PRIORITY_URGENT);
+                    assert_int_equal(lss_ticket_sla(&sla, t, 100), LSS_OK);
+                    assert_int_equal(sla.first_response_target, 4 * 3600);
+                }
                 if (e == E_RATE) {
                     assert_int_equal(lss_ticket_score(t), 4);
                     assert_int_equal(lss_ticket_rated_at(t), 100);

@@ -159,10 +159,12 @@ typedef enum lss_ticket_change_kind {
     LSS_TICKET_EV_RESOLVE = 5,
     LSS_TICKET_EV_REOPEN = 6,
     LSS_TICKET_EV_CLOSE = 7,
-    LSS_TICKET_EV_RATE = 8
+    LSS_TICKET_EV_RATE = 8,
+    LSS_TICKET_EV_PRIORITY = 9     /**< event `ticket.priority`: lss_ticket_change::priority is the new one */
 } lss_ticket_change_kind;
 
-/** @return "opened", "assigned", "contacted", "waiting", "resumed", "resolved", "reopened", "closed", "rated". */
+/** @return "opened", "assigned", "contacted", "waiting", "resumed", "resolved", "reopened", "closed", "rated",
+ *  "priority". */
 LSS_API const char *lss_ticket_change_kind_name(int kind);
 
 /** One entry of a ticket's history: the event and the state right after it. */
@@ -176,6 +178,7 @@ typedef struct lss_ticket_change {
     int64_t duration;               /**< contact duration in seconds (contact); else -1 */
     int score;                      /**< rating (rate); else 0 */
     const char *text;               /**< resolve note or rating comment, or NULL (borrowed) */
+    lss_priority priority;          /**< the ticket's priority after the event (every kind) */
 } lss_ticket_change;
 
 /** @return the number of history entries of @p t (>= 1: its opening). */
@@ -226,9 +229,12 @@ typedef struct lss_sla_state {
     int64_t elapsed;                   /**< SLA clock: seconds spent in new or open before the moment
                                             (business seconds of `calendar`, when set) */
     int running;                       /**< 1 when the clock runs at the moment (new or open), else 0 */
-    int64_t first_response_target;     /**< seconds, captured when the ticket was opened */
-    int64_t resolution_target;         /**< seconds, captured when the ticket was opened */
-    lss_sla_outcome first_response;    /**< outcome of the first-response target */
+    int64_t first_response_target;     /**< seconds: the target of its priority as of the moment, in the
+                                            SLA policy captured when the ticket was opened */
+    int64_t resolution_target;         /**< the same for resolution */
+    lss_sla_outcome first_response;    /**< outcome of the first-response target, judged against the
+                                            target of the priority at the first contact (or, before
+                                            it, as of the moment) */
     lss_sla_outcome resolution;        /**< outcome of the resolution target */
     /** When the clock reaches (or reached) the first-response target: exact if
      *  already reached, projected if the clock is running, #LSS_TIME_NONE if it
@@ -240,6 +246,9 @@ typedef struct lss_sla_state {
      *  borrowed from the database; NULL: around the clock. Elapsed, targets and
      *  due moments are then business seconds and their instants (calendar.h). */
     const lss_calendar *calendar;
+    /** The ticket's priority as of the moment (ticket.priority changes it): the targets,
+     *  the calendar and the due moments are that priority's. */
+    lss_priority priority;
 } lss_sla_state;
 
 /**
@@ -248,6 +257,20 @@ typedef struct lss_sla_state {
  * @return #LSS_OK; #LSS_INVALID (NULL argument, as_of out of range).
  */
 LSS_API lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of);
+
+/**
+ * Change a ticket's priority (event `ticket.priority`), in new, open or
+ * pending; the state does not change. Its SLA targets and calendar become
+ * the new priority's in the policy it kept from its opening; the clock keeps
+ * what it counted and counts on in the new priority's calendar.
+ * @return #LSS_OK; #LSS_NOT_FOUND; #LSS_INVALID (not a priority);
+ *         #LSS_TRANSITION (resolved or closed); #LSS_OUT_OF_ORDER.
+ */
+LSS_API lss_status lss_ticket_set_priority(lss_db *db, lss_time at, const char *ticket, lss_priority priority);
+
+/** @return @p t's priority as of @p as_of (events with at < as_of), or -1 when it was not
+ *  open yet or @p t is NULL. lss_ticket_priority() is the latest. */
+LSS_API lss_priority lss_ticket_priority_at(const lss_ticket *t, lss_time as_of);
 
 /** @return the SLA clock of @p t as of @p as_of: seconds in new or open before as_of (business
  *  seconds of its calendar, when it has one). */

@@ -21,7 +21,8 @@ static const char *const ticket_kinds[] = { "presales", "installation", "mainten
                                             "complaint", "training",     "question" };
 static const char *const priorities[] = { "low", "normal", "high", "urgent" };
 static const char *const ticket_changes[] = { "opened",   "assigned", "contacted", "waiting", "resumed",
-                                              "resolved", "reopened", "closed",    "rated" };
+                                              "resolved", "reopened", "closed",    "rated",
+                                              "priority" };
 static const char *const sla_outcomes[] = { "undecided", "met", "missed" };
 static const char *const generate_orders[] = { "customer", "time" };
 

@@ -185,6 +185,11 @@ lss_status lss_ticket_close(lss_db *db, lss_time at, const char *ticket)
     return lss__call(db, NULL, LSS__EV_TICKET_CLOSE, at, (texts){ ticket }, NULL);
 }
 
+lss_status lss_ticket_set_priority(lss_db *db, lss_time at, const char *ticket, lss_priority priority)
+{
+    return lss__call(db, NULL, LSS__EV_TICKET_PRIORITY, at, (texts){ ticket }, (ints){ priority });
+}
+
 lss_status lss_ticket_rate(lss_db *db, lss_time at, const char *ticket, int score, const char *comment)
 {
     return lss__call(db, NULL, LSS__EV_TICKET_RATE, at, (texts){ ticket, comment }, (ints){ score });

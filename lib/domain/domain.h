@@ -142,8 +142,9 @@ struct lss_activity {
 
 /* A ticket's history entry. w: at | kind << 38 | state << 42 | from_state << 45
  * | channel << 48 (contact: its channel; else the ticket's) | score << 51
- * (rate; else 0). v by kind: assign, contact: the agent; resolve: the note;
- * rate: the comment (each may be NULL); otherwise NULL. */
+ * (rate: the score; priority: the new priority; else 0). v by kind: assign,
+ * contact: the agent; resolve: the note; rate: the comment (each may be
+ * NULL); priority: the priority before it; otherwise NULL. */
 typedef struct lss__ticket_change {
     uint64_t w;
     uint32_t seq;
@@ -151,6 +152,7 @@ typedef struct lss__ticket_change {
     union {
         const lss_member *agent;
         const char *text;
+        uint64_t before;
     } v;
 } lss__ticket_change;
 static inline uint64_t lss__tc_word(lss_time at, unsigned kind, unsigned state, unsigned from, unsigned channel,
@@ -193,6 +195,7 @@ struct lss_ticket {
     lss_time opened_at, last_at;          /* the first and the latest history entries' times */
     const lss__policy *policy;            /* the SLA policy in force at its opening (ticket.c) */
     uint32_t contact_after, resolve_after, rated_after; /* first contact, first resolve, latest rating */
+    uint32_t clock_contact, clock_resolve; /* the SLA clock at the first contact, first resolve */
     uint32_t handle_sum, contacts;        /* seconds of all contacts; how many */
     uint32_t id;
     uint8_t state, kind, channel, priority;
@@ -206,7 +209,8 @@ struct lss_ticket {
 enum {
     LSS__TM_RESPONSE_MISSED = 1,   /* the first contact came after the response target */
     LSS__TM_RESOLUTION_MISSED = 2, /* the first resolve came after the resolution target */
-    LSS__TM_WALK = 4               /* a mark or the handle time does not fit: read the history */
+    LSS__TM_WALK = 4,              /* a mark or the handle time does not fit: read the history */
+    LSS__TM_PRIORITY = 8           /* its priority changed (ticket.priority): t->priority is the latest */
 };
 
 #define LSS__DEAL_OPENED_AT(d) ((d)->opened_at)
@@ -345,7 +349,29 @@ void lss__calendars_free(lss_db *db);
 /* The SLA policy in force at t, one the database holds (made if new), or
  * NULL when there is no memory for it (ticket.c). */
 const lss__policy *lss__policy_at(lss_db *db, lss_time t);
-/* The targets and calendar of ticket t's priority. */
+/* What a ticket's history says of its service level up to a moment
+ * (lss__ticket_sla_fold): the SLA clock, whether it runs, the priority; the
+ * first contact and first resolve before the moment (LSS_TIME_NONE: none),
+ * the clock and the priority at each; the latest resolve; and, when asked,
+ * the moment the clock reached `target` (LSS_TIME_NONE: not yet). */
+typedef struct lss__sla_fold {
+    int64_t clock;
+    bool running;
+    uint8_t priority, prio_contact, prio_resolve;
+    lss_time first_contact, first_resolve, last_resolve;
+    int64_t clock_contact, clock_resolve;
+    int64_t target;
+    lss_time reached;
+} lss__sla_fold;
+/* Fold t's history up to `until` (entries with at < until); f->target is
+ * read (a negative one: none). */
+void lss__ticket_sla_fold(const lss_ticket *t, lss_time until, lss__sla_fold *f);
+/* The priority t was opened with. */
+unsigned lss__ticket_opening_priority(const lss_ticket *t);
+/* The targets of priority p in t's policy. */
+#define LSS__P_RESPONSE(t, p) ((t)->policy->response[(p)])
+#define LSS__P_RESOLUTION(t, p) ((t)->policy->resolution[(p)])
+/* The targets and calendar of ticket t's current priority. */
 #define LSS__T_RESPONSE(t) ((t)->policy->response[(t)->priority])
 #define LSS__T_RESOLUTION(t) ((t)->policy->resolution[(t)->priority])
 #define LSS__T_CAL(t) ((t)->policy->cal[(t)->priority])
@@ -433,11 +459,14 @@ typedef struct lss__ticket_marks {
     int score;
 } lss__ticket_marks;
 void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m);
-/* The two SLA outcomes of t as of as_of (no range check), given its first
- * contact and first resolve (LSS_TIME_NONE if none; only times before as_of
- * count). */
-void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time first_response,
-                              lss_time first_resolution, lss_sla_outcome *response, lss_sla_outcome *resolution);
+/* The two SLA outcomes of t as of as_of (no range check): from the
+ * record's marks when both are decided and nothing happened since, else
+ * from a fold of the history. */
+void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
+                              lss_sla_outcome *resolution);
+/* The two outcomes a fold says. */
+void lss__sla_fold_outcomes(const lss_ticket *t, const lss__sla_fold *f, lss_sla_outcome *response,
+                            lss_sla_outcome *resolution);
 /* lss_customer_state_at(c, t) given the time of c's latest win before t
  * (LSS_TIME_NONE: none), for a pass that has gathered the wins itself. */
 lss_customer_state lss__customer_state_given(const lss_customer *c, lss_time t, lss_time last_win);

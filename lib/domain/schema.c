@@ -104,6 +104,9 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
                                .nf = 4,
                                .f = { KEY("key", 0, NONE), TEXT("timezone", 1, 1), HOURS("hours", 2),
                                       DATES("holidays", 3) } },
+    [LSS__EV_TICKET_PRIORITY] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.priority",
+                                  .nf = 2,
+                                  .f = { KEY("ticket", 0, TICKET), ENUM("priority", 0, 1, 0, PRIORITY, 0, -1) } },
 };
 #undef RULES
 #undef KEY
@@ -208,7 +211,7 @@ static void ticket_event_of(const lss__evref *r, lss__event *ev)
         ev->ref[3] = ID(t->deal);
         ev->i[0] = t->kind;
         ev->i[1] = t->channel;
-        ev->i[2] = t->priority;
+        ev->i[2] = lss__ticket_opening_priority(t);
         break;
     case LSS__EV_TICKET_ASSIGN:
         ev->s[1] = x->v.agent->key;
@@ -225,6 +228,9 @@ static void ticket_event_of(const lss__evref *r, lss__event *ev)
         break;
     case LSS__EV_TICKET_RATE:
         ev->s[1] = x->v.text;
+        ev->i[0] = LSS__TC_SCORE(x);
+        break;
+    case LSS__EV_TICKET_PRIORITY:
         ev->i[0] = LSS__TC_SCORE(x);
         break;
     default:
@@ -335,7 +341,7 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
     default:
         if (r->kind >= LSS__EV_DEAL_OPEN && r->kind <= LSS__EV_DEAL_REOPEN)
             deal_event_of(r, ev);
-        else if (r->kind >= LSS__EV_TICKET_OPEN && r->kind <= LSS__EV_TICKET_RATE)
+        else if (lss__ticket_change_of(r->kind) != 0xFFu)
             ticket_event_of(r, ev);
         else
             customer_event_of(r, ev);
@@ -399,7 +405,7 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
         for (uint32_t k = 0; k < t->hist.count; k++) {
             const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
-            ok &= put_ref(refs, n, x->seq, t, k, (uint8_t)(LSS__EV_TICKET_OPEN + LSS__TC_KIND(x)));
+            ok &= put_ref(refs, n, x->seq, t, k, lss__ticket_ev(LSS__TC_KIND(x)));
         }
     }
     for (uint32_t k = 0; k < db->sla.count; k++)

@@ -24,7 +24,7 @@ typedef enum lss__ev_kind {
     LSS__EV_DEAL_LOSE = 12,
     LSS__EV_DEAL_REOPEN = 13,
     LSS__EV_ACTIVITY_LOG = 14,
-    LSS__EV_TICKET_OPEN = 15,   /* + lss_ticket_change_kind: 15 .. 23 */
+    LSS__EV_TICKET_OPEN = 15,   /* + lss_ticket_change_kind: 15 .. 23; priority: 27 */
     LSS__EV_TICKET_ASSIGN = 16,
     LSS__EV_TICKET_CONTACT = 17,
     LSS__EV_TICKET_WAIT = 18,
@@ -36,8 +36,22 @@ typedef enum lss__ev_kind {
     LSS__EV_SLA_SET = 24,
     LSS__EV_STAGE_PROBABILITY = 25,
     LSS__EV_CALENDAR_SET = 26,
-    LSS__EV_COUNT = 27
+    LSS__EV_TICKET_PRIORITY = 27, /* lss_ticket_change_kind 9 (lss__ticket_ev) */
+    LSS__EV_COUNT = 28
 } lss__ev_kind;
+
+/* The event kind of a ticket history entry's kind, and back (0xFF: not a
+ * ticket event). */
+static inline uint8_t lss__ticket_ev(unsigned change)
+{
+    return change == LSS_TICKET_EV_PRIORITY ? (uint8_t)LSS__EV_TICKET_PRIORITY : (uint8_t)(LSS__EV_TICKET_OPEN + change);
+}
+static inline unsigned lss__ticket_change_of(unsigned kind)
+{
+    return kind == LSS__EV_TICKET_PRIORITY                             ? (unsigned)LSS_TICKET_EV_PRIORITY
+           : kind >= LSS__EV_TICKET_OPEN && kind <= LSS__EV_TICKET_RATE ? kind - LSS__EV_TICKET_OPEN
+                                                                     : 0xFFu;
+}
 
 #define LSS__EV_STRS 6
 #define LSS__EV_INTS 4

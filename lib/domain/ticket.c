@@ -37,6 +37,9 @@ static const struct ticket_rule {
                                "close only from resolved" },
     [LSS_TICKET_EV_RATE] = { "ticket.rate", "rate", BIT(LSS_TICKET_RESOLVED) | BIT(LSS_TICKET_CLOSED), KEEP, 0,
                            "rate only once resolved or closed" },
+    [LSS_TICKET_EV_PRIORITY] = { "ticket.priority", "change the priority",
+                                 BIT(LSS_TICKET_NEW) | BIT(LSS_TICKET_OPEN) | BIT(LSS_TICKET_PENDING), KEEP,
+                                 LSS_TICKET_NEW, "the priority changes only in new, open or pending" },
 };
 
 /* ---- SLA targets ------------------------------------------------------------ */
@@ -209,6 +212,7 @@ void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
     t->assignee = NULL;
     t->opened_at = t->last_at = c->ev.at;
     t->contact_after = t->resolve_after = t->rated_after = LSS__MARK_NONE;
+    t->clock_contact = t->clock_resolve = LSS__MARK_NONE;
     t->handle_sum = t->contacts = 0;
     t->contacts_before_resolve = t->score = t->reopened = t->marks = 0;
     t->hist = c->hist;
@@ -225,14 +229,20 @@ void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
 static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running);
 
 /* Set a first mark (first contact, first resolve) unless it is set: its
- * seconds after the opening, and `missed` if the SLA clock had passed
- * `target` by then. */
-static void first_mark(lss_ticket *t, uint32_t *mark, uint32_t after, lss_time at, int64_t target, unsigned missed)
+ * seconds after the opening, the SLA clock then, and `missed` if the clock
+ * had passed `target` (the current priority's) by then. */
+static void first_mark(lss_ticket *t, uint32_t *mark, uint32_t *clock_mark, uint32_t after, lss_time at,
+                       int64_t target, unsigned missed)
 {
     if (*mark != LSS__MARK_NONE)
         return;
     *mark = after;
-    if (sla_clock(t, at, NULL) > target)
+    int64_t clock = sla_clock(t, at, NULL);
+    if (clock >= (int64_t)LSS__MARK_NONE)
+        t->marks |= LSS__TM_WALK;
+    else
+        *clock_mark = (uint32_t)clock;
+    if (clock > target)
         t->marks |= (uint8_t)missed;
 }
 
@@ -248,7 +258,7 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
         t->assignee = c->e[1];
         break;
     case LSS_TICKET_EV_CONTACT:
-        first_mark(t, &t->contact_after, after, at, LSS__T_RESPONSE(t), LSS__TM_RESPONSE_MISSED);
+        first_mark(t, &t->contact_after, &t->clock_contact, after, at, LSS__T_RESPONSE(t), LSS__TM_RESPONSE_MISSED);
         if (t->resolve_after == LSS__MARK_NONE && t->contacts_before_resolve < UINT8_MAX)
             t->contacts_before_resolve++;
         if (__builtin_add_overflow(t->handle_sum, (uint32_t)c->ev.i[0], &t->handle_sum))
@@ -256,7 +266,8 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
         t->contacts++;
         break;
     case LSS_TICKET_EV_RESOLVE:
-        first_mark(t, &t->resolve_after, after, at, LSS__T_RESOLUTION(t), LSS__TM_RESOLUTION_MISSED);
+        first_mark(t, &t->resolve_after, &t->clock_resolve, after, at, LSS__T_RESOLUTION(t),
+                   LSS__TM_RESOLUTION_MISSED);
         break;
     case LSS_TICKET_EV_REOPEN:
         t->reopened = 1;
@@ -265,6 +276,10 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
         t->rated_after = after;
         t->score = (uint8_t)c->ev.i[0];
         break;
+    case LSS_TICKET_EV_PRIORITY:
+        t->priority = (uint8_t)c->ev.i[0];
+        t->marks |= LSS__TM_PRIORITY;
+        break;
     default:
         break;
     }
@@ -272,7 +287,7 @@ static void note_marks(lss_ticket *t, lss_ticket_change_kind kind, lss_time at, 
 
 static lss_ticket_change_kind change_kind(const lss__cmd *c)
 {
-    return (lss_ticket_change_kind)(c->ev.kind - LSS__EV_TICKET_OPEN);
+    return (lss_ticket_change_kind)lss__ticket_change_of(c->ev.kind);
 }
 
 /* The fields of a ticket event (its agent found), in the order of the event's fields. */
@@ -296,6 +311,9 @@ static lss_status check_fields(lss_db *db, lss__cmd *c, const lss_ticket *t, con
         if (i[1] == t->channel) /* the ticket's own: the journal says none */
             i[1] = -1;
     }
+    if (kind == LSS_TICKET_EV_PRIORITY && lss_priority_name((int)i[0]) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"priority\": %d is not a priority", ctx, key,
+                         (int)i[0]);
     if (kind == LSS_TICKET_EV_RATE && (i[0] < 1 || i[0] > 5))
         return lss__fail(db, LSS_INVALID, "%s: ticket \"%s\": field \"score\": %d is out of range (1 to 5)", ctx, key,
                          (int)i[0]);
@@ -351,9 +369,11 @@ void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
         ch.duration = (int32_t)c->ev.i[0];
         if (c->ev.i[1] != -1)
             channel = (unsigned)c->ev.i[1];
-    } else if (kind == LSS_TICKET_EV_RATE) {
+    } else if (kind == LSS_TICKET_EV_RATE || kind == LSS_TICKET_EV_PRIORITY) {
         score = (unsigned)c->ev.i[0];
     }
+    if (kind == LSS_TICKET_EV_PRIORITY)
+        ch.v.before = t->priority;
     if (lss__tc_has_text((unsigned)kind))
         ch.v.text = c->txt[1];
     ch.w = lss__tc_word(c->ev.at, (unsigned)kind, state, t->state, channel, score);
@@ -369,40 +389,87 @@ void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
 
 static bool clock_runs(unsigned state) { return state == LSS_TICKET_NEW || state == LSS_TICKET_OPEN; }
 
-/* Walk the state history up to `until`: the seconds spent in new or open,
- * whether the clock runs at `until`, and (when `reached` is given) the
- * moment the clock reached `target`, or LSS_TIME_NONE if it has not. */
-static int64_t sla_walk(const lss_ticket *t, lss_time until, bool *running, int64_t target, lss_time *reached)
+unsigned lss__ticket_opening_priority(const lss_ticket *t)
 {
+    if (!(t->marks & LSS__TM_PRIORITY))
+        return t->priority;
+    for (uint32_t i = 1; i < t->hist.count; i++) {
+        const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
+        if (LSS__TC_KIND(x) == LSS_TICKET_EV_PRIORITY)
+            return (unsigned)x->v.before;
+    }
+    return t->priority;
+}
+
+/* A spell [a, b) of running clock in priority p's calendar: the clock after
+ * it, and the moment it reached f->target if it did in this spell. */
+static int64_t spell(const lss_ticket *t, unsigned p, lss_time a, lss_time b, int64_t total, lss__sla_fold *f)
+{
+    const lss_calendar *cal = t->policy->cal[p];
+    int64_t n = cal ? lss__cal_seconds(cal, a, b) : b - a;
+    if (f->target >= 0 && f->reached == LSS_TIME_NONE && total + n >= f->target)
+        f->reached = cal ? lss__cal_add(cal, a, f->target - total) : a + (f->target - total);
+    return total + n;
+}
+
+/* The clock counts the time in new or open, each spell in the calendar of
+ * the priority the ticket had then (the priorities' calendars of the policy
+ * it kept from its opening). */
+void lss__ticket_sla_fold(const lss_ticket *t, lss_time until, lss__sla_fold *f)
+{
+    unsigned prio = lss__ticket_opening_priority(t), state = LSS_TICKET_NEW;
+    lss_time since = LSS_TIME_NONE;
     int64_t total = 0;
-    bool run = false;
-    const lss_calendar *cal = LSS__T_CAL(t);
-    if (reached)
-        *reached = LSS_TIME_NONE;
+    f->first_contact = f->first_resolve = f->last_resolve = f->reached = LSS_TIME_NONE;
+    f->clock_contact = f->clock_resolve = 0;
+    f->prio_contact = f->prio_resolve = (uint8_t)prio;
     for (uint32_t i = 0; i < t->hist.count; i++) {
         const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, i);
         lss_time at = lss__w_at(x->w);
         if (at >= until)
+            break; /* a ticket's events are in time order */
+        if (since != LSS_TIME_NONE && clock_runs(state))
+            total = spell(t, prio, since, at, total, f);
+        switch (LSS__TC_KIND(x)) {
+        case LSS_TICKET_EV_CONTACT:
+            if (f->first_contact == LSS_TIME_NONE) {
+                f->first_contact = at;
+                f->clock_contact = total;
+                f->prio_contact = (uint8_t)prio;
+            }
             break;
-        run = clock_runs(LSS__TC_STATE(x));
-        if (!run)
-            continue;
-        lss_time end = until;
-        if (i + 1 < t->hist.count && lss__w_at(LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).w) < end)
-            end = lss__w_at(LSS__VEC_AT(&t->hist, lss__ticket_change, i + 1).w);
-        int64_t spell = cal ? lss__cal_seconds(cal, at, end) : end - at;
-        if (reached && *reached == LSS_TIME_NONE && total + spell >= target)
-            *reached = cal ? lss__cal_add(cal, at, target - total) : at + (target - total);
-        total += spell;
+        case LSS_TICKET_EV_RESOLVE:
+            if (f->first_resolve == LSS_TIME_NONE) {
+                f->first_resolve = at;
+                f->clock_resolve = total;
+                f->prio_resolve = (uint8_t)prio;
+            }
+            f->last_resolve = at;
+            break;
+        case LSS_TICKET_EV_PRIORITY:
+            prio = LSS__TC_SCORE(x);
+            break;
+        default:
+            break;
+        }
+        state = LSS__TC_STATE(x);
+        since = at;
     }
-    if (running)
-        *running = run;
-    return total;
+    f->running = since != LSS_TIME_NONE && clock_runs(state);
+    if (f->running)
+        total = spell(t, prio, since, until, total, f);
+    f->clock = total;
+    f->priority = (uint8_t)prio;
 }
 
 static int64_t sla_clock(const lss_ticket *t, lss_time until, bool *running)
 {
-    return sla_walk(t, until, running, 0, NULL);
+    lss__sla_fold f;
+    f.target = -1;
+    lss__ticket_sla_fold(t, until, &f);
+    if (running)
+        *running = f.running;
+    return f.clock;
 }
 
 int64_t lss_ticket_sla_clock(const lss_ticket *t, lss_time as_of)
@@ -410,25 +477,50 @@ int64_t lss_ticket_sla_clock(const lss_ticket *t, lss_time as_of)
     return t ? sla_clock(t, as_of, NULL) : 0;
 }
 
-static lss_sla_outcome outcome(const lss_ticket *t, lss_time event_at, int64_t target, int64_t clock_now,
-                               lss_time as_of)
+lss_priority lss_ticket_priority_at(const lss_ticket *t, lss_time as_of)
 {
-    if (event_at != LSS_TIME_NONE && event_at < as_of)
-        return sla_clock(t, event_at, NULL) <= target ? LSS_SLA_MET : LSS_SLA_MISSED;
-    return clock_now > target ? LSS_SLA_MISSED : LSS_SLA_UNDECIDED;
+    if (t == NULL || as_of <= t->opened_at)
+        return (lss_priority)-1;
+    if (as_of > t->last_at || !(t->marks & LSS__TM_PRIORITY))
+        return (lss_priority)t->priority;
+    lss__sla_fold f;
+    f.target = -1;
+    lss__ticket_sla_fold(t, as_of, &f);
+    return (lss_priority)f.priority;
 }
 
-static lss_time due(const lss_ticket *t, int64_t target, int64_t clock_now, bool running, lss_time as_of)
+/* A target judged at its event (the clock and the priority then), or, with
+ * no such event yet, against the clock and the priority as of the moment. */
+static lss_sla_outcome outcome(lss_time event_at, int64_t clock_then, int64_t target_then, int64_t clock_now,
+                               int64_t target_now)
 {
-    if (clock_now >= target) {
-        lss_time reached;
-        sla_walk(t, as_of, NULL, target, &reached);
-        return reached;
+    if (event_at != LSS_TIME_NONE)
+        return clock_then <= target_then ? LSS_SLA_MET : LSS_SLA_MISSED;
+    return clock_now > target_now ? LSS_SLA_MISSED : LSS_SLA_UNDECIDED;
+}
+
+void lss__sla_fold_outcomes(const lss_ticket *t, const lss__sla_fold *f, lss_sla_outcome *response,
+                            lss_sla_outcome *resolution)
+{
+    *response = outcome(f->first_contact, f->clock_contact, LSS__P_RESPONSE(t, f->prio_contact), f->clock,
+                        LSS__P_RESPONSE(t, f->priority));
+    *resolution = outcome(f->first_resolve, f->clock_resolve, LSS__P_RESOLUTION(t, f->prio_resolve), f->clock,
+                          LSS__P_RESOLUTION(t, f->priority));
+}
+
+/* When the clock reaches (reached) `target` in the priority of the fold. */
+static lss_time due(const lss_ticket *t, const lss__sla_fold *f, int64_t target, lss_time as_of)
+{
+    if (f->clock >= target) {
+        lss__sla_fold g;
+        g.target = target;
+        lss__ticket_sla_fold(t, as_of, &g);
+        return g.reached;
     }
-    if (!running)
+    if (!f->running)
         return LSS_TIME_NONE;
-    const lss_calendar *cal = LSS__T_CAL(t);
-    return cal ? lss__cal_add(cal, as_of, target - clock_now) : as_of + (target - clock_now);
+    const lss_calendar *cal = t->policy->cal[f->priority];
+    return cal ? lss__cal_add(cal, as_of, target - f->clock) : as_of + (target - f->clock);
 }
 
 void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m)
@@ -460,20 +552,20 @@ void lss__ticket_marks_get(const lss_ticket *t, lss__ticket_marks *m)
     }
 }
 
-void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_time first_response,
-                              lss_time first_resolution, lss_sla_outcome *response, lss_sla_outcome *resolution)
+void lss__ticket_sla_outcomes(const lss_ticket *t, lss_time as_of, lss_sla_outcome *response,
+                              lss_sla_outcome *resolution)
 {
-    bool responded = first_response != LSS_TIME_NONE && first_response < as_of;
-    bool resolved = first_resolution != LSS_TIME_NONE && first_resolution < as_of;
-    if (as_of > t->last_at && !(t->marks & LSS__TM_WALK) && responded && resolved) {
+    if (as_of > t->last_at && !(t->marks & LSS__TM_WALK) && t->contact_after != LSS__MARK_NONE &&
+        t->resolve_after != LSS__MARK_NONE) {
         /* both decided, and the record's marks are the history's */
         *response = t->marks & LSS__TM_RESPONSE_MISSED ? LSS_SLA_MISSED : LSS_SLA_MET;
         *resolution = t->marks & LSS__TM_RESOLUTION_MISSED ? LSS_SLA_MISSED : LSS_SLA_MET;
         return;
     }
-    int64_t now = sla_clock(t, as_of, NULL);
-    *response = outcome(t, first_response, LSS__T_RESPONSE(t), now, as_of);
-    *resolution = outcome(t, first_resolution, LSS__T_RESOLUTION(t), now, as_of);
+    lss__sla_fold f;
+    f.target = -1;
+    lss__ticket_sla_fold(t, as_of, &f);
+    lss__sla_fold_outcomes(t, &f, response, resolution);
 }
 
 lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_of)
@@ -483,18 +575,18 @@ lss_status lss_ticket_sla(lss_sla_state *out, const lss_ticket *t, lss_time as_o
     if (!lss__time_fits(as_of))
         return lss__fail(NULL, LSS_INVALID, "ticket \"%s\": as-of time %lld is out of range", t->key,
                          (long long)as_of);
-    bool running;
-    lss__ticket_marks k;
-    lss__ticket_marks_get(t, &k);
-    out->elapsed = sla_clock(t, as_of, &running);
-    out->running = running;
-    out->first_response_target = LSS__T_RESPONSE(t);
-    out->resolution_target = LSS__T_RESOLUTION(t);
-    out->first_response = outcome(t, k.first_response, LSS__T_RESPONSE(t), out->elapsed, as_of);
-    out->resolution = outcome(t, k.first_resolution, LSS__T_RESOLUTION(t), out->elapsed, as_of);
-    out->first_response_due = due(t, LSS__T_RESPONSE(t), out->elapsed, running, as_of);
-    out->resolution_due = due(t, LSS__T_RESOLUTION(t), out->elapsed, running, as_of);
-    out->calendar = LSS__T_CAL(t);
+    lss__sla_fold f;
+    f.target = -1;
+    lss__ticket_sla_fold(t, as_of, &f);
+    out->elapsed = f.clock;
+    out->running = f.running;
+    out->first_response_target = LSS__P_RESPONSE(t, f.priority);
+    out->resolution_target = LSS__P_RESOLUTION(t, f.priority);
+    lss__sla_fold_outcomes(t, &f, &out->first_response, &out->resolution);
+    out->first_response_due = due(t, &f, out->first_response_target, as_of);
+    out->resolution_due = due(t, &f, out->resolution_target, as_of);
+    out->calendar = t->policy->cal[f.priority];
+    out->priority = (lss_priority)f.priority;
     return LSS_OK;
 }
 
@@ -569,6 +661,16 @@ void lss__ticket_change_get(lss_ticket_change *out, const lss_ticket *t, uint32_
     out->duration = x->duration;
     out->score = (int)LSS__TC_SCORE(x);
     out->text = lss__tc_has_text(kind) ? x->v.text : NULL;
+    unsigned p = t->priority;
+    if (t->marks & LSS__TM_PRIORITY) { /* the latest priority change up to entry i */
+        p = lss__ticket_opening_priority(t);
+        for (uint32_t k = 1; k <= i; k++) {
+            const lss__ticket_change *y = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
+            if (LSS__TC_KIND(y) == LSS_TICKET_EV_PRIORITY)
+                p = LSS__TC_SCORE(y);
+        }
+    }
+    out->priority = (lss_priority)p;
 }
 
 void lss__tickets_free(lss_db *db)

@@ -571,7 +571,7 @@ static void service_pass(lss_service_metrics *out, const lss_db *db, const lss__
             reopen_num += a.reopened;
         }
         lss_sla_outcome o1, o2;
-        lss__ticket_sla_outcomes(t, m->to, a.first_contact, a.first_resolve, &o1, &o2);
+        lss__ticket_sla_outcomes(t, m->to, &o1, &o2);
         if (o1 == LSS_SLA_MISSED || o2 == LSS_SLA_MISSED || (o1 != LSS_SLA_UNDECIDED && o2 != LSS_SLA_UNDECIDED)) {
             sla_den++;
             sla_num += o1 == LSS_SLA_MET && o2 == LSS_SLA_MET;

@@ -105,7 +105,6 @@ static bool ticket_row(lss_ticket_row *r, const lss_ticket *t, lss_time as_of)
         return false;
     r->ticket = t;
     r->customer = t->customer;
-    r->priority = (lss_priority)t->priority;
     r->kind = (lss_ticket_kind)t->kind;
     r->channel = (lss_channel)t->channel;
     r->opened = t->opened_at;
@@ -129,6 +128,7 @@ static bool ticket_row(lss_ticket_row *r, const lss_ticket *t, lss_time as_of)
     lss_sla_state s;
     if (lss_ticket_sla(&s, t, as_of) != LSS_OK)
         return false;
+    r->priority = s.priority; /* as of the moment: ticket.priority changes it */
     r->first_response_due = s.running && s.first_response == LSS_SLA_UNDECIDED ? s.first_response_due : LSS_TIME_NONE;
     r->resolution_due = s.running && s.resolution == LSS_SLA_UNDECIDED ? s.resolution_due : LSS_TIME_NONE;
     r->sla = s.first_response == LSS_SLA_MISSED || s.resolution == LSS_SLA_MISSED ? LSS_SLA_MISSED

@@ -157,7 +157,8 @@ class _DealChange(ctypes.Structure):
 class _TicketChange(ctypes.Structure):
     _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("state", ctypes.c_int),
                 ("from_state", ctypes.c_int), ("agent", c_entity), ("channel", ctypes.c_int),
-                ("duration", ctypes.c_int64), ("score", ctypes.c_int), ("text", ctypes.c_char_p)]
+                ("duration", ctypes.c_int64), ("score", ctypes.c_int), ("text", ctypes.c_char_p),
+                ("priority", ctypes.c_int)]
 
 
 class _Quota(ctypes.Structure):
@@ -174,7 +175,7 @@ class _SlaState(ctypes.Structure):
     _fields_ = [("elapsed", ctypes.c_int64), ("running", ctypes.c_int), ("first_response_target", ctypes.c_int64),
                 ("resolution_target", ctypes.c_int64), ("first_response", ctypes.c_int), ("resolution", ctypes.c_int),
                 ("first_response_due", ctypes.c_int64), ("resolution_due", ctypes.c_int64),
-                ("calendar", ctypes.c_void_p)]
+                ("calendar", ctypes.c_void_p), ("priority", ctypes.c_int)]
 
 
 class _Ratio(ctypes.Structure):
@@ -590,7 +591,8 @@ class Ticket(_Entity):
 
     @property
     def history(self):
-        """Every change, oldest first: dicts of at, kind, state, from_state, agent, channel, duration, score, text."""
+        """Every change, oldest first: dicts of at, kind, state, from_state, agent, channel, duration, score, text,
+        priority (the ticket's after the change)."""
         lib, h, out = self._db._lib, self._handle(), []
         for k in range(lib.lss_ticket_history_count(h)):
             c = _TicketChange()
@@ -601,7 +603,7 @@ class Ticket(_Entity):
                         "agent": Member(self._db, c.agent).key if c.agent else None,
                         "channel": _text(lib.lss_channel_name(c.channel)),
                         "duration": c.duration if c.duration >= 0 else None, "score": c.score or None,
-                        "text": _text(c.text)})
+                        "text": _text(c.text), "priority": _text(lib.lss_priority_name(c.priority))})
         return out
 
     def sla(self, as_of):
@@ -614,10 +616,16 @@ class Ticket(_Entity):
                 "resolution": _text(lib.lss_sla_outcome_name(st.resolution)),
                 "first_response_due": _time_out(st.first_response_due),
                 "resolution_due": _time_out(st.resolution_due),
-                "calendar": _text(lib.lss_calendar_key(st.calendar)) if st.calendar else None}
+                "calendar": _text(lib.lss_calendar_key(st.calendar)) if st.calendar else None,
+                "priority": _text(lib.lss_priority_name(st.priority))}
 
     def assign(self, at, agent):
         self._db._event("ticket.assign", at, ticket=self.key, agent=agent)
+
+    def set_priority(self, at, priority):
+        """Change the priority (event ticket.priority) in new, open or pending: the SLA targets and calendar
+        become the new priority's in the policy the ticket kept from its opening; the clock keeps its count."""
+        self._db._event("ticket.priority", at, ticket=self.key, priority=priority)
 
     def contact(self, at, agent, duration, channel=None):
         self._db._event("ticket.contact", at, ticket=self.key, agent=agent, duration=duration, channel=channel)
