@@ -50,7 +50,7 @@ expect 1 "$lss" import new.lss missing.jsonl; contains err.txt "cannot open \"mi
 expect 0 "$lss" demo --customers 300;        contains out.txt "Sales"; contains out.txt "Service"; contains out.txt "Relationship"
 contains out.txt "window  2025-01-01T00:00:00Z .. 2026-01-01T00:00:00Z"
 expect 0 "$lss" demo --customers 300 --format json
-contains out.txt '"window":{"from":"2025-01-01T00:00:00Z","to":"2026-01-01T00:00:00Z"}'
+contains out.txt '"window":{"from":"2025-01-01T00:00:00Z","to":"2026-01-01T00:00:00Z","as_of":"2026-01-01T00:00:00Z"}'
 lacks err.txt "generate:"                    # no progress when stderr is not a terminal
 
 # generate: deterministic by seed
@@ -79,6 +79,19 @@ expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-07-01 --team North --c
 contains out.txt '"filter":{"member":null,"team":"North","channel":"email","segment":null}'
 expect 0 "$lss" report co.lss --member s-01; contains out.txt "member=s-01"
 expect 1 "$lss" report co.lss --member nobody; contains err.txt 'filter member "nobody" does not exist'
+# --as-of: what the database knew then; the same report from a database of only the events before it
+head -1 a.jsonl > pre.jsonl
+tail -n +2 a.jsonl | awk -F'"at":"' '{ split($2, a, "\""); if (a[1] < "2025-07-01") print }' >> pre.jsonl
+expect 0 "$lss" import pre.lss pre.jsonl
+expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-10-01 --as-of 2025-07-01 --format json
+cp out.txt asof_full.json
+contains asof_full.json '"window":{"from":"2025-04-01T00:00:00Z","to":"2025-10-01T00:00:00Z","as_of":"2025-07-01T00:00:00Z"}'
+expect 0 "$lss" report pre.lss --from 2025-04-01 --to 2025-10-01 --as-of 2025-07-01 --format json
+cmp -s out.txt asof_full.json || fail "report --as-of differs from the report of the events before it"
+expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-10-01 --format json
+cmp -s out.txt asof_full.json && fail "report --as-of gave the report as of --to"
+expect 0 "$lss" report co.lss --as-of 2025-07-01;  contains out.txt "as of  2025-07-01T00:00:00Z"
+expect 2 "$lss" report co.lss --as-of someday;     contains err.txt "--as-of"
 
 # atomic import: a bad line imports nothing and names the line
 printf '%s\n' '{"type":"member.add","at":"2025-01-01","key":"m-x","name":"X","role":"sales"}' \

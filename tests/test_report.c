@@ -24,9 +24,11 @@ static char *render(lss_db *db, const lss_query *q, lss_report_format f)
     return out;
 }
 
-/* The spec's example, with the funnel written out and no quota rows. */
+/* The spec's example, with the funnel written out, no quota rows, and the
+ * version 2 additions of service levels (as_of, per-target compliance,
+ * SLA clocks, full resolution, backlog age). */
 static const char EMPTY_REPORT[] =
-    "{\"window\":{\"from\":null,\"to\":\"2026-01-01T00:00:00Z\"},\"currency\":\"EUR\","
+    "{\"window\":{\"from\":null,\"to\":\"2026-01-01T00:00:00Z\",\"as_of\":\"2026-01-01T00:00:00Z\"},\"currency\":\"EUR\","
     "\"filter\":{\"member\":null,\"team\":null,\"channel\":null,\"segment\":null},"
     "\"sales\":{\"deals_opened\":0,\"won\":0,\"lost\":0,\"revenue\":\"0.00\",\"win_rate\":null,"
     "\"avg_deal_size\":null,\"avg_sales_cycle_days\":null,\"lead_conversion_rate\":null,"
@@ -40,7 +42,12 @@ static const char EMPTY_REPORT[] =
     "\"aht_seconds\":null,\"csat_percent\":null,\"csat_mean\":null,"
     "\"first_response_seconds\":{\"mean\":null,\"median\":null,\"p90\":null},"
     "\"resolution_seconds\":{\"mean\":null,\"median\":null,\"p90\":null},"
-    "\"reopen_rate\":null,\"backlog\":0,\"sla_compliance\":null},"
+    "\"reopen_rate\":null,\"backlog\":0,\"sla_compliance\":null,"
+    "\"sla_first_response_compliance\":null,\"sla_resolution_compliance\":null,"
+    "\"first_response_business_seconds\":{\"mean\":null,\"median\":null,\"p90\":null},"
+    "\"resolution_business_seconds\":{\"mean\":null,\"median\":null,\"p90\":null},"
+    "\"full_resolution_seconds\":{\"mean\":null,\"median\":null,\"p90\":null},"
+    "\"backlog_age\":{\"lt_1d\":0,\"1d_3d\":0,\"3d_7d\":0,\"7d_30d\":0,\"ge_30d\":0},\"backlog_breached\":0},"
     "\"relationship\":{\"customers_added\":0,\"customers_converted\":0,\"active_customers\":0,"
     "\"retention_rate\":null,\"repeat_purchase_rate\":null,\"referrals\":0,\"avg_customer_value\":null}}";
 
@@ -121,7 +128,7 @@ static void test_json_parses_and_has_the_spec_shape(void **state)
     if (root == NULL)
         fail_msg("report JSON does not parse: %s at %d: %s", err.text, err.position, text);
     KEYS(root, "window", "currency", "filter", "sales", "service", "relationship");
-    KEYS(json_object_get(root, "window"), "from", "to");
+    KEYS(json_object_get(root, "window"), "from", "to", "as_of");
     assert_string_equal(json_string_value(json_object_get(json_object_get(root, "window"), "from")),
                         "2025-01-01T00:00:00Z");
     KEYS(json_object_get(root, "filter"), "member", "team", "channel", "segment");
@@ -161,7 +168,17 @@ static void test_json_parses_and_has_the_spec_shape(void **state)
 
     json_t *v = json_object_get(root, "service");
     KEYS(v, "tickets_opened", "resolved", "resolution_rate", "fcr_rate", "aht_seconds", "csat_percent", "csat_mean",
-         "first_response_seconds", "resolution_seconds", "reopen_rate", "backlog", "sla_compliance");
+         "first_response_seconds", "resolution_seconds", "reopen_rate", "backlog", "sla_compliance",
+         "sla_first_response_compliance", "sla_resolution_compliance", "first_response_business_seconds",
+         "resolution_business_seconds", "full_resolution_seconds", "backlog_age", "backlog_breached");
+    KEYS(json_object_get(v, "backlog_age"), "lt_1d", "1d_3d", "3d_7d", "7d_30d", "ge_30d");
+    /* t-90: high (4 h / 24 h) around the clock, replied after 35 min, resolved after 65 min: both met */
+    assert_true(json_real_value(json_object_get(v, "sla_first_response_compliance")) == 1.0);
+    assert_true(json_real_value(json_object_get(v, "sla_resolution_compliance")) == 1.0);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "first_response_business_seconds"),
+                                                        "median")), 2100);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "full_resolution_seconds"), "p90")),
+                     3900);
     KEYS(json_object_get(v, "first_response_seconds"), "mean", "median", "p90");
     KEYS(json_object_get(v, "resolution_seconds"), "mean", "median", "p90");
     assert_true(json_real_value(json_object_get(v, "csat_percent")) == 100.0);

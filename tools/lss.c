@@ -129,17 +129,20 @@ static int parse_format(const char *help, const char *text, lss_report_format *f
 }
 
 static const char REPORT_HELP[] =
-    "usage: lss report DB [--from TIME] [--to TIME] [--member KEY] [--team TEAM]\n"
-    "                     [--channel CHANNEL] [--segment SEGMENT] [--format text|json]\n"
-    "Print every metric of the metrics spec for the window [from, to) as of `to`\n"
-    "(default: the whole history, as of one second after the latest event).\n"
+    "usage: lss report DB [--from TIME] [--to TIME] [--as-of TIME] [--member KEY]\n"
+    "                     [--team TEAM] [--channel CHANNEL] [--segment SEGMENT]\n"
+    "                     [--format text|json]\n"
+    "Print every metric of the metrics spec for the window [from, to) as of --as-of\n"
+    "(default: `to`; only events before it exist for the report; default window:\n"
+    "the whole history, to one second after the latest event).\n"
     "TIME is RFC 3339 (2025-03-01T09:30:00Z) or a date (2025-03-01).\n"
     "CHANNEL is phone, email, chat, in_person, web or social.\n";
 
 static int cmd_report(int argc, char **argv)
 {
     static const struct option longs[] = { { "from", 1, 0, 'f' },    { "to", 1, 0, 't' },
-                                           { "member", 1, 0, 'm' },  { "team", 1, 0, 'T' },
+                                           { "as-of", 1, 0, 'a' },   { "member", 1, 0, 'm' },
+                                           { "team", 1, 0, 'T' },
                                            { "channel", 1, 0, 'c' }, { "segment", 1, 0, 's' },
                                            { "format", 1, 0, 'F' },  { "help", 0, 0, 'h' },
                                            { 0, 0, 0, 0 } };
@@ -150,6 +153,7 @@ static int cmd_report(int argc, char **argv)
         switch (c) {
         case 'f': if ((rc = parse_time(REPORT_HELP, "--from", optarg, &q.from))) return rc; break;
         case 't': if ((rc = parse_time(REPORT_HELP, "--to", optarg, &q.to))) return rc; break;
+        case 'a': if ((rc = parse_time(REPORT_HELP, "--as-of", optarg, &q.as_of))) return rc; break;
         case 'm': q.member = optarg; break;
         case 'T': q.team = optarg; break;
         case 's': q.segment = optarg; break;

@@ -59,8 +59,9 @@ LSS_API lss_status lss_ratio_format(char *buf, size_t size, lss_ratio r, int dec
 #define LSS_RATIO_BUFSIZE 48
 
 /** Version of #lss_query this header describes (version 1, without
- *  lss_query::threads, is still accepted). */
-#define LSS_QUERY_VERSION 2
+ *  lss_query::threads, and version 2, without lss_query::as_of, are still
+ *  accepted). */
+#define LSS_QUERY_VERSION 3
 
 /** No channel filter (the value of lss_query::channel). */
 #define LSS_CHANNEL_ANY (-1)
@@ -86,10 +87,16 @@ typedef struct lss_query {
                                  tickets or more); 1: the calling thread only (0 to 64; the
                                  passes use at most 2 today). The single metric functions always
                                  run in the calling thread. */
+    lss_time as_of;         /**< version 3: the moment of knowledge. Only events with at < as_of exist
+                                 for the query; everything the metrics read "as of `to`" is read as of
+                                 as_of, and the window still counts what falls in [from, to).
+                                 #LSS_TIME_NONE (default): `to`. So W = next quarter with as_of = today
+                                 is today's view of the next quarter. */
 } lss_query;
 
-/** Static initialiser: the whole history, no filter. */
-#define LSS_QUERY_INIT { LSS_QUERY_VERSION, LSS_TIME_NONE, LSS_TIME_NONE, NULL, NULL, LSS_CHANNEL_ANY, NULL, 0u }
+/** Static initialiser: the whole history, no filter, as of `to`. */
+#define LSS_QUERY_INIT { LSS_QUERY_VERSION, LSS_TIME_NONE, LSS_TIME_NONE, NULL, NULL, LSS_CHANNEL_ANY, NULL, 0u, \
+                         LSS_TIME_NONE }
 
 /** Set @p q to #LSS_QUERY_INIT. @return #LSS_OK, #LSS_INVALID, #LSS_VERSION. */
 LSS_API lss_status lss_query_init(lss_query *q, unsigned int version);
@@ -164,6 +171,33 @@ typedef struct lss_service_metrics {
  *         room for one value per ticket).
  */
 LSS_API lss_status lss_service_metrics_get(lss_service_metrics *out, lss_db *db, const lss_query *q);
+
+/** The buckets of lss_service_levels::backlog_age: [0, 1 d), [1 d, 3 d), [3 d, 7 d), [7 d, 30 d), [30 d, ...). */
+#define LSS_BACKLOG_AGE_BUCKETS 5
+
+/** The service levels of version 2 of the metrics (docs/metrics.md), of one window and filter
+ *  (narrowed as lss_service_metrics). "As of" is lss_query::as_of (default `to`). */
+typedef struct lss_service_levels {
+    lss_time from, to, as_of;                 /**< the window and the moment actually used */
+    lss_ratio sla_first_response_compliance;  /**< among tickets opened in W whose first-response target is
+                                                   decided as of as_of, the share met */
+    lss_ratio sla_resolution_compliance;      /**< the same for the resolution target */
+    lss_duration_stats first_response_business_seconds; /**< the SLA clock at the first response, over
+                                                              the tickets of first_response_seconds */
+    lss_duration_stats resolution_business_seconds;     /**< the SLA clock at the first resolution, over
+                                                              the tickets of resolution_seconds */
+    lss_duration_stats full_resolution_seconds; /**< latest resolution before as_of - open, over tickets
+                                                     opened in W resolved or closed as of as_of */
+    int64_t backlog_age[LSS_BACKLOG_AGE_BUCKETS]; /**< backlog tickets by age (as_of - open), in the
+                                                       buckets of #LSS_BACKLOG_AGE_BUCKETS */
+    int64_t backlog_breached;                 /**< backlog tickets whose SLA outcome as of as_of is missed */
+} lss_service_levels;
+
+/**
+ * Compute the service levels of @p q (NULL: whole history, no filter).
+ * @return as lss_service_metrics_get().
+ */
+LSS_API lss_status lss_service_levels_get(lss_service_levels *out, lss_db *db, const lss_query *q);
 
 /* ---- relationship ------------------------------------------------------ */
 
@@ -247,6 +281,15 @@ LSS_API lss_status lss_metric_resolution_seconds(lss_duration_stats *out, lss_db
 LSS_API lss_status lss_metric_reopen_rate(lss_ratio *out, lss_db *db, const lss_query *q);
 LSS_API lss_status lss_metric_backlog(int64_t *out, lss_db *db, const lss_query *q);
 LSS_API lss_status lss_metric_sla_compliance(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_sla_first_response_compliance(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_sla_resolution_compliance(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_first_response_business_seconds(lss_duration_stats *out, lss_db *db,
+                                                              const lss_query *q);
+LSS_API lss_status lss_metric_resolution_business_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_full_resolution_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q);
+/** backlog_age: the counts of the #LSS_BACKLOG_AGE_BUCKETS buckets. */
+LSS_API lss_status lss_metric_backlog_age(int64_t out[LSS_BACKLOG_AGE_BUCKETS], lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_backlog_breached(int64_t *out, lss_db *db, const lss_query *q);
 
 LSS_API lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q);
 LSS_API lss_status lss_metric_customers_converted(int64_t *out, lss_db *db, const lss_query *q);
@@ -274,6 +317,10 @@ LSS_API void lss_report_free(lss_report *r);
 LSS_API const lss_sales_metrics *lss_report_sales(const lss_report *r);
 /** @return the service part (borrowed from @p r). */
 LSS_API const lss_service_metrics *lss_report_service(const lss_report *r);
+/** @return the service levels (borrowed from @p r). */
+LSS_API const lss_service_levels *lss_report_service_levels(const lss_report *r);
+/** @return the moment the report is as of (lss_query::as_of, default `to`). */
+LSS_API lss_time lss_report_as_of(const lss_report *r);
 /** @return the relationship part (borrowed from @p r). */
 LSS_API const lss_relationship_metrics *lss_report_relationship(const lss_report *r);
 /** @return the number of quota rows: quotas whose period overlaps the window, by member key then period. */

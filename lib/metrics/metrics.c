@@ -11,13 +11,13 @@ lss_status lss_query_init(lss_query *q, unsigned int version)
 {
     if (q == NULL)
         return lss__fail(NULL, LSS_INVALID, "query: NULL argument");
-    if (version != 1 && version != LSS_QUERY_VERSION)
+    if (version < 1 || version > LSS_QUERY_VERSION)
         return lss__fail(NULL, LSS_VERSION, "query: version %u is not supported (expected 1 to %d)", version,
                          LSS_QUERY_VERSION);
     lss_query def = LSS_QUERY_INIT;
     def.version = version;
-    /* a version 1 struct ends before threads */
-    memcpy(q, &def, version == 1 ? offsetof(lss_query, threads) : sizeof def);
+    /* a version 1 struct ends before threads, a version 2 before as_of */
+    memcpy(q, &def, version == 1 ? offsetof(lss_query, threads) : version == 2 ? offsetof(lss_query, as_of) : sizeof def);
     return LSS_OK;
 }
 
@@ -126,7 +126,7 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
     lss_query def = LSS_QUERY_INIT;
     if (q == NULL)
         q = &def;
-    if (q->version != 1 && q->version != LSS_QUERY_VERSION)
+    if (q->version < 1 || q->version > LSS_QUERY_VERSION)
         return lss__fail(db, LSS_VERSION, "%s: query version %u is not supported (expected 1 to %d)", ctx,
                          q->version, LSS_QUERY_VERSION);
     memset(m, 0, sizeof *m);
@@ -144,6 +144,10 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
     if (m->from < 0 || m->to < 1 || m->to > LSS_TIME_MAX || m->from >= m->to)
         return lss__fail(db, LSS_INVALID, "%s: window [%lld, %lld) is empty or out of range (0 to %lld)", ctx,
                          (long long)m->from, (long long)m->to, (long long)LSS_TIME_MAX);
+    m->as_of = q->version >= 3 && q->as_of != LSS_TIME_NONE ? q->as_of : m->to; /* version 3 has it */
+    if (m->as_of < 1 || m->as_of > LSS_TIME_MAX)
+        return lss__fail(db, LSS_INVALID, "%s: as_of %lld is out of range (1 to %lld)", ctx, (long long)m->as_of,
+                         (long long)LSS_TIME_MAX);
     if (q->member && (m->member = lss__entity_get(db, LSS__REF_MEMBER, q->member)) == NULL)
         return lss__fail(db, LSS_INVALID, "%s: filter member \"%.128s\" does not exist", ctx, q->member);
     if (q->channel != LSS_CHANNEL_ANY && lss_channel_name(q->channel) == NULL)
@@ -157,9 +161,10 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
     return LSS_OK;
 }
 
+/* In W and known as of as_of. */
 static bool in_window(lss_time t, const lss__mq *m)
 {
-    return t != LSS_TIME_NONE && t >= m->from && t < m->to;
+    return t != LSS_TIME_NONE && t >= m->from && t < m->to && t < m->as_of;
 }
 
 /* Member and team filters: does the deal owner / ticket assignee / agent match? */
@@ -174,7 +179,7 @@ static bool person_match(const lss__mq *m, const lss_member *p)
 
 static bool segment_match(const lss__mq *m, const lss_customer *c)
 {
-    return m->segment == NULL || lss_customer_segment_at(c, m->to) == m->segment;
+    return m->segment == NULL || lss_customer_segment_at(c, m->as_of) == m->segment;
 }
 
 /* ---- sales --------------------------------------------------------------- */
@@ -258,7 +263,7 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
         lss_time won = LSS__DEAL_WON_AT(d);
-        if (won == LSS_TIME_NONE || won >= m->to)
+        if (won == LSS_TIME_NONE || won >= m->as_of)
             continue;
         cust_wins *w = &cw[d->customer->id];
         w->n++;
@@ -274,7 +279,7 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
     bool overflow = false;
     for (uint32_t i = 0; i < db->customers.count && !overflow; i++) {
         const lss_customer *c = lss__slab_get(&db->customers, i);
-        if (LSS__ADDED_AT(c) >= m->to || !segment_match(m, c))
+        if (LSS__ADDED_AT(c) >= m->as_of || !segment_match(m, c))
             continue;
         const cust_wins *w = &cw[i];
         overflow |= w->overflow || __builtin_add_overflow(value, w->value, &value);
@@ -284,10 +289,12 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
             lead_num += w->n > 0;
         }
         r.customers_converted += in_window(w->first, m);
-        bool active = lss__customer_state_given(c, m->to, w->last) == LSS_CUSTOMER_STATE_ACTIVE;
+        bool active = lss__customer_state_given(c, m->as_of, w->last) == LSS_CUSTOMER_STATE_ACTIVE;
         r.active_customers += active;
+        /* as of from, with what is known as of as_of (nothing after as_of happened) */
         if (m->from_given != LSS_TIME_NONE &&
-            lss__customer_state_given(c, m->from, w->last_before_from) == LSS_CUSTOMER_STATE_ACTIVE) {
+            lss__customer_state_given(c, m->from < m->as_of ? m->from : m->as_of, w->last_before_from) ==
+                LSS_CUSTOMER_STATE_ACTIVE) {
             ret_den++;
             ret_num += active;
         }
@@ -316,15 +323,15 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
     int64_t cycle = 0, weighted = 0;
     int pct[LSS_STAGE_NEGOTIATED + 1];
     for (int k = 0; k <= LSS_STAGE_NEGOTIATED; k++)
-        pct[k] = lss_stage_probability_at(db, (lss_stage)k, m->to);
+        pct[k] = lss_stage_probability_at(db, (lss_stage)k, m->as_of);
     bool overflow = false;
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
         lss_time opened = LSS__DEAL_OPENED_AT(d);
-        if (opened >= m->to)
+        if (opened >= m->as_of)
             continue;
         deal_asof a;
-        deal_at(d, m->to, &a);
+        deal_at(d, m->as_of, &a);
         if (!person_match(m, a.owner) || !segment_match(m, d->customer))
             continue;
         if (in_window(opened, m)) {
@@ -363,9 +370,10 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
 
 /* ---- service ------------------------------------------------------------- */
 
-/* A ticket as it was at `to`. */
+/* A ticket as it was as of as_of. */
 typedef struct ticket_asof {
     uint8_t state;
+    bool record;            /* nothing happened to it since as_of: the record says it */
     const lss_member *assignee;
     lss_time first_contact, first_resolve, rated_at;
     uint32_t contacts_before_resolve;
@@ -432,18 +440,18 @@ static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64
     set_ratio(&out->p90, v[p90], 1);
 }
 
-/* Fold t's history up to m->to; the handle time of the contacts in the
+/* Fold t's history up to m->as_of; the handle time of the contacts in the
  * window by the filtered people. */
 static void ticket_as_of(ticket_asof *a, const lss_ticket *t, const lss__mq *m)
 {
-    if (t->last_at < m->to && !(t->marks & LSS__TM_WALK)) { /* nothing happened to it since: the record says it */
-        *a = (ticket_asof){ t->state, t->assignee, lss__ticket_mark(t, t->contact_after),
+    if (t->last_at < m->as_of && !(t->marks & LSS__TM_WALK)) { /* nothing happened to it since: the record says it */
+        *a = (ticket_asof){ t->state, true, t->assignee, lss__ticket_mark(t, t->contact_after),
                             lss__ticket_mark(t, t->resolve_after), lss__ticket_mark(t, t->rated_after),
                             t->contacts_before_resolve, t->reopened, t->score, 0, 0 };
         if (t->contacts == 0)
             return;
-        if (m->member == NULL && m->team == NULL && t->opened_at >= m->from) { /* every contact counts */
-            a->aht_sum = t->handle_sum;
+        if (m->member == NULL && m->team == NULL && t->opened_at >= m->from && t->last_at < m->to) {
+            a->aht_sum = t->handle_sum; /* every contact counts */
             a->aht_n = t->contacts;
             return;
         }
@@ -457,11 +465,11 @@ static void ticket_as_of(ticket_asof *a, const lss_ticket *t, const lss__mq *m)
         }
         return;
     }
-    *a = (ticket_asof){ LSS_TICKET_NEW, NULL, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false, 0, 0, 0 };
+    *a = (ticket_asof){ LSS_TICKET_NEW, false, NULL, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false, 0, 0, 0 };
     for (uint32_t k = 0; k < t->hist.count; k++) {
         const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
         lss_time at = lss__w_at(x->w);
-        if (at >= m->to)
+        if (at >= m->as_of)
             break; /* a ticket's events are in time order */
         a->state = (uint8_t)LSS__TC_STATE(x);
         switch (LSS__TC_KIND(x)) {
@@ -495,46 +503,111 @@ static void ticket_as_of(ticket_asof *a, const lss_ticket *t, const lss__mq *m)
     }
 }
 
+/* What the service levels need of a ticket beyond ticket_asof: the SLA
+ * clock at its first contact and first resolve, its latest resolve, and the
+ * two outcomes, as of as_of. From the record when it says them (nothing
+ * happened since, and the marks fit), else from a fold of the history. */
+typedef struct ticket_levels {
+    int64_t clock_contact, clock_resolve;
+    lss_time last_resolve;
+    lss_sla_outcome response, resolution;
+} ticket_levels;
+
+static void ticket_levels_of(ticket_levels *l, const lss_ticket *t, const ticket_asof *a, const lss__mq *m)
+{
+    if (a->record && (a->first_contact == LSS_TIME_NONE || t->clock_contact != LSS__MARK_NONE) &&
+        (a->first_resolve == LSS_TIME_NONE || t->clock_resolve != LSS__MARK_NONE)) {
+        l->clock_contact = t->clock_contact;
+        l->clock_resolve = t->clock_resolve;
+        l->last_resolve = a->first_resolve;
+        if (a->reopened) /* the latest resolve is in the history */
+            for (uint32_t k = t->hist.count; k-- > 1;) {
+                const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
+                if (LSS__TC_KIND(x) == LSS_TICKET_EV_RESOLVE) {
+                    l->last_resolve = lss__w_at(x->w);
+                    break;
+                }
+            }
+        lss__ticket_sla_outcomes(t, m->as_of, &l->response, &l->resolution);
+        return;
+    }
+    lss__sla_fold f;
+    f.target = -1;
+    lss__ticket_sla_fold(t, m->as_of, &f);
+    l->clock_contact = f.clock_contact;
+    l->clock_resolve = f.clock_resolve;
+    l->last_resolve = f.last_resolve;
+    lss__sla_fold_outcomes(t, &f, &l->response, &l->resolution);
+}
+
 /* Room for the durations of the service pass: one per ticket of each kind. */
+enum { R_RESP, R_RESO, R_RESP_BIZ, R_RESO_BIZ, R_FULL, R_COUNT };
 typedef struct service_room {
-    int64_t *resp, *reso;
+    int64_t *v[R_COUNT];
 } service_room;
+
+static void service_room_free(service_room *r)
+{
+    for (int k = 0; k < R_COUNT; k++)
+        lss__free(r->v[k]);
+}
 
 static lss_status service_room_get(service_room *r, lss_db *db)
 {
-    r->resp = r->reso = NULL;
-    if (db->tickets.count == 0)
-        return LSS_OK;
-    r->resp = lss__malloc(sizeof *r->resp * db->tickets.count);
-    r->reso = lss__malloc(sizeof *r->reso * db->tickets.count);
-    if (r->resp == NULL || r->reso == NULL) {
-        lss__free(r->resp);
-        lss__free(r->reso);
+    bool fail = false;
+    for (int k = 0; k < R_COUNT; k++) {
+        r->v[k] = NULL;
+        if (db->tickets.count && (r->v[k] = lss__malloc(sizeof(int64_t) * db->tickets.count)) == NULL)
+            fail = true;
+    }
+    if (fail) {
+        service_room_free(r);
         return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for %u durations", db->tickets.count);
     }
     return LSS_OK;
 }
 
-static void service_room_free(service_room *r)
+/* A set of durations being gathered. */
+typedef struct durations {
+    int64_t *v, n, sum;
+} durations;
+
+static void durations_add(durations *d, int64_t x)
 {
-    lss__free(r->resp);
-    lss__free(r->reso);
+    d->v[d->n++] = x;
+    d->sum += x;
+}
+
+static int backlog_bucket(lss_time age)
+{
+    static const lss_time upper[LSS_BACKLOG_AGE_BUCKETS - 1] = { 86400, 3 * 86400, 7 * 86400, 30 * 86400 };
+    int k = 0;
+    while (k < LSS_BACKLOG_AGE_BUCKETS - 1 && age >= upper[k])
+        k++;
+    return k;
 }
 
 /* The ticket pass; it cannot fail (it may run in a second thread). */
-static void service_pass(lss_service_metrics *out, const lss_db *db, const lss__mq *m, const service_room *room)
+static void service_pass(lss_service_metrics *out, lss_service_levels *lv, const lss_db *db, const lss__mq *m,
+                         const service_room *room)
 {
     lss_service_metrics s;
+    lss_service_levels l;
     memset(&s, 0, sizeof s);
-    s.from = m->from_given;
-    s.to = m->to;
-    int64_t *resp = room->resp, *reso = room->reso, nresp = 0, nreso = 0, sum_resp = 0, sum_reso = 0;
+    memset(&l, 0, sizeof l);
+    s.from = l.from = m->from_given;
+    s.to = l.to = m->to;
+    l.as_of = m->as_of;
+    durations resp = { room->v[R_RESP], 0, 0 }, reso = { room->v[R_RESO], 0, 0 };
+    durations resp_biz = { room->v[R_RESP_BIZ], 0, 0 }, reso_biz = { room->v[R_RESO_BIZ], 0, 0 };
+    durations full = { room->v[R_FULL], 0, 0 };
     int64_t fcr = 0, aht_sum = 0, aht_n = 0, ratings = 0, good = 0, score_sum = 0;
     int64_t reopen_num = 0, reopen_den = 0, sla_num = 0, sla_den = 0;
+    int64_t fr_num = 0, fr_den = 0, res_num = 0, res_den = 0;
     for (uint32_t i = 0; i < db->tickets.count; i++) {
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
         lss_time opened = LSS__TICKET_OPENED_AT(t);
-        if (opened >= m->to)
+        if (opened >= m->as_of)
             continue;
         if (m->channel != LSS_CHANNEL_ANY && t->channel != m->channel)
             continue;
@@ -546,55 +619,76 @@ static void service_pass(lss_service_metrics *out, const lss_db *db, const lss__
         aht_n += a.aht_n;
         if (!person_match(m, a.assignee))
             continue;
-        if (a.state == LSS_TICKET_NEW || a.state == LSS_TICKET_OPEN || a.state == LSS_TICKET_PENDING)
-            s.backlog++;
+        bool backlog = a.state == LSS_TICKET_NEW || a.state == LSS_TICKET_OPEN || a.state == LSS_TICKET_PENDING;
         if (in_window(a.rated_at, m)) {
             ratings++;
             good += a.score >= 4;
             score_sum += a.score;
         }
-        if (!in_window(opened, m))
+        bool opened_in_w = in_window(opened, m);
+        if (!opened_in_w && !backlog)
+            continue;
+        ticket_levels tl;
+        ticket_levels_of(&tl, t, &a, m);
+        if (backlog) {
+            s.backlog++;
+            l.backlog_age[backlog_bucket(m->as_of - opened)]++;
+            l.backlog_breached += tl.response == LSS_SLA_MISSED || tl.resolution == LSS_SLA_MISSED;
+        }
+        if (!opened_in_w)
             continue;
         s.tickets_opened++;
         if (a.state == LSS_TICKET_RESOLVED || a.state == LSS_TICKET_CLOSED) {
             s.resolved++;
             fcr += a.contacts_before_resolve <= 1 && !a.reopened;
+            durations_add(&full, tl.last_resolve - opened);
         }
         if (a.first_contact != LSS_TIME_NONE) {
-            resp[nresp++] = a.first_contact - opened;
-            sum_resp += a.first_contact - opened;
+            durations_add(&resp, a.first_contact - opened);
+            durations_add(&resp_biz, tl.clock_contact);
         }
         if (a.first_resolve != LSS_TIME_NONE) {
-            reso[nreso++] = a.first_resolve - opened;
-            sum_reso += a.first_resolve - opened;
+            durations_add(&reso, a.first_resolve - opened);
+            durations_add(&reso_biz, tl.clock_resolve);
             reopen_den++;
             reopen_num += a.reopened;
         }
-        lss_sla_outcome o1, o2;
-        lss__ticket_sla_outcomes(t, m->to, &o1, &o2);
+        lss_sla_outcome o1 = tl.response, o2 = tl.resolution;
         if (o1 == LSS_SLA_MISSED || o2 == LSS_SLA_MISSED || (o1 != LSS_SLA_UNDECIDED && o2 != LSS_SLA_UNDECIDED)) {
             sla_den++;
             sla_num += o1 == LSS_SLA_MET && o2 == LSS_SLA_MET;
         }
+        fr_den += o1 != LSS_SLA_UNDECIDED;
+        fr_num += o1 == LSS_SLA_MET;
+        res_den += o2 != LSS_SLA_UNDECIDED;
+        res_num += o2 == LSS_SLA_MET;
     }
     set_ratio(&s.resolution_rate, s.resolved, s.tickets_opened);
     set_ratio(&s.fcr_rate, fcr, s.resolved);
     set_ratio(&s.aht_seconds, aht_sum, aht_n);
     set_ratio(&s.csat_percent, 100 * good, ratings);
     set_ratio(&s.csat_mean, score_sum, ratings);
-    duration_stats(&s.first_response_seconds, resp, nresp, sum_resp);
-    duration_stats(&s.resolution_seconds, reso, nreso, sum_reso);
+    duration_stats(&s.first_response_seconds, resp.v, resp.n, resp.sum);
+    duration_stats(&s.resolution_seconds, reso.v, reso.n, reso.sum);
     set_ratio(&s.reopen_rate, reopen_num, reopen_den);
     set_ratio(&s.sla_compliance, sla_num, sla_den);
-    *out = s;
+    set_ratio(&l.sla_first_response_compliance, fr_num, fr_den);
+    set_ratio(&l.sla_resolution_compliance, res_num, res_den);
+    duration_stats(&l.first_response_business_seconds, resp_biz.v, resp_biz.n, resp_biz.sum);
+    duration_stats(&l.resolution_business_seconds, reso_biz.v, reso_biz.n, reso_biz.sum);
+    duration_stats(&l.full_resolution_seconds, full.v, full.n, full.sum);
+    if (out)
+        *out = s;
+    if (lv)
+        *lv = l;
 }
 
-lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m)
+lss_status lss__service_compute(lss_service_metrics *out, lss_service_levels *lv, lss_db *db, const lss__mq *m)
 {
     service_room room;
     lss_status st = service_room_get(&room, db);
     if (st == LSS_OK)
-        service_pass(out, db, m, &room);
+        service_pass(out, lv, db, m, &room);
     service_room_free(&room);
     return st;
 }
@@ -606,6 +700,7 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss_
 
 typedef struct service_job {
     lss_service_metrics *out;
+    lss_service_levels *levels;
     const lss_db *db;
     const lss__mq *m;
     const service_room *room;
@@ -614,12 +709,13 @@ typedef struct service_job {
 static void *service_thread(void *arg)
 {
     const service_job *j = arg;
-    service_pass(j->out, j->db, j->m, j->room);
+    service_pass(j->out, j->levels, j->db, j->m, j->room);
     return NULL;
 }
 
-lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_relationship_metrics *rel,
-                               lss_quota_row **quota, uint32_t *nquota, lss_db *db, const lss__mq *m)
+lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_service_levels *levels,
+                               lss_relationship_metrics *rel, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
+                               const lss__mq *m)
 {
     *quota = NULL;
     *nquota = 0;
@@ -628,12 +724,12 @@ lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *se
     if (st != LSS_OK)
         return st;
     /* the ticket pass reads what the others read and writes only its own output and room */
-    service_job job = { service, db, m, &room };
+    service_job job = { service, levels, db, m, &room };
     pthread_t worker;
     bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
                     pthread_create(&worker, NULL, service_thread, &job) == 0;
     if (!threaded)
-        service_pass(service, db, m, &room);
+        service_pass(service, levels, db, m, &room);
     st = lss__sales_compute(sales, db, m, false);
     if (st == LSS_OK) /* one customer pass for both */
         st = lss__relationship_compute(rel, &sales->lead_conversion_rate, db, m);
@@ -688,7 +784,7 @@ static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *firs
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
         lss_time won = LSS__DEAL_WON_AT(d);
-        if (won == LSS_TIME_NONE || won >= m->to || first[d->owner->id] == LSS__NONE)
+        if (won == LSS_TIME_NONE || won >= m->as_of || first[d->owner->id] == LSS__NONE)
             continue; /* the owner cannot change after the win: d->owner is the owner at win time */
         if (!segment_match(m, d->customer))
             continue;
@@ -711,7 +807,7 @@ lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, 
             continue;
         for (uint32_t k = 0; k < p->quotas.count; k++) {
             const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss__quota, k).q;
-            n += q->from < m->to && q->to > m->from && quota_latest(p, k, m->to) >= 0;
+            n += q->from < m->to && q->to > m->from && quota_latest(p, k, m->as_of) >= 0;
         }
     }
     *out = NULL;
@@ -734,7 +830,7 @@ lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, 
         for (uint32_t k = 0; k < p->quotas.count; k++) {
             const lss_quota *q = &LSS__VEC_AT(&p->quotas, lss__quota, k).q;
             int64_t latest;
-            if (!(q->from < m->to && q->to > m->from) || (latest = quota_latest(p, k, m->to)) < 0)
+            if (!(q->from < m->to && q->to > m->from) || (latest = quota_latest(p, k, m->as_of)) < 0)
                 continue;
             lss_quota_row row = { p, q->from, q->to, LSS__VEC_AT(&p->quotas, lss__quota, latest).q.target, 0, { 0, 0 } };
             rows[r++] = row;
@@ -833,7 +929,14 @@ static lss_status part_get(void *out, lss_db *db, const lss_query *q, part_fn fn
 }
 
 static lss_status sales_fn(void *out, lss_db *db, const lss__mq *m) { return lss__sales_compute(out, db, m, true); }
-static lss_status service_fn(void *out, lss_db *db, const lss__mq *m) { return lss__service_compute(out, db, m); }
+static lss_status service_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__service_compute(out, NULL, db, m);
+}
+static lss_status levels_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__service_compute(NULL, out, db, m);
+}
 static lss_status rel_fn(void *out, lss_db *db, const lss__mq *m)
 {
     return lss__relationship_compute(out, NULL, db, m);
@@ -849,19 +952,25 @@ lss_status lss_service_metrics_get(lss_service_metrics *out, lss_db *db, const l
     return part_get(out, db, q, service_fn, "service metrics");
 }
 
+lss_status lss_service_levels_get(lss_service_levels *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, levels_fn, "service levels");
+}
+
 lss_status lss_relationship_metrics_get(lss_relationship_metrics *out, lss_db *db, const lss_query *q)
 {
     return part_get(out, db, q, rel_fn, "relationship metrics");
 }
 
 /* One function per metric: compute its part, hand out one field. */
-enum { PART_SALES, PART_SERVICE, PART_REL };
+enum { PART_SALES, PART_SERVICE, PART_REL, PART_LEVELS };
 
 /* The size, part, offset and name of a field of a part. */
 #define FIELD(part, type, f) sizeof(((type *)0)->f), part, offsetof(type, f), #f
 #define SALES(f) FIELD(PART_SALES, lss_sales_metrics, f)
 #define SERVICE(f) FIELD(PART_SERVICE, lss_service_metrics, f)
 #define REL(f) FIELD(PART_REL, lss_relationship_metrics, f)
+#define LEVELS(f) FIELD(PART_LEVELS, lss_service_levels, f)
 
 static lss_status metric(void *out, lss_db *db, const lss_query *q, size_t size, int part, size_t off,
                          const char *name)
@@ -872,9 +981,11 @@ static lss_status metric(void *out, lss_db *db, const lss_query *q, size_t size,
         lss_sales_metrics sales;
         lss_service_metrics service;
         lss_relationship_metrics rel;
+        lss_service_levels levels;
     } p;
     lss_status st = part == PART_SALES     ? lss_sales_metrics_get(&p.sales, db, q)
                     : part == PART_SERVICE ? lss_service_metrics_get(&p.service, db, q)
+                    : part == PART_LEVELS  ? lss_service_levels_get(&p.levels, db, q)
                                            : lss_relationship_metrics_get(&p.rel, db, q);
     if (st == LSS_OK)
         memcpy(out, (const char *)&p + off, size);
@@ -958,6 +1069,34 @@ lss_status lss_metric_backlog(int64_t *out, lss_db *db, const lss_query *q)
 lss_status lss_metric_sla_compliance(lss_ratio *out, lss_db *db, const lss_query *q)
 {
     return metric(out, db, q, SERVICE(sla_compliance));
+}
+lss_status lss_metric_sla_first_response_compliance(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, LEVELS(sla_first_response_compliance));
+}
+lss_status lss_metric_sla_resolution_compliance(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, LEVELS(sla_resolution_compliance));
+}
+lss_status lss_metric_first_response_business_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, LEVELS(first_response_business_seconds));
+}
+lss_status lss_metric_resolution_business_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, LEVELS(resolution_business_seconds));
+}
+lss_status lss_metric_full_resolution_seconds(lss_duration_stats *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, LEVELS(full_resolution_seconds));
+}
+lss_status lss_metric_backlog_age(int64_t out[LSS_BACKLOG_AGE_BUCKETS], lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, LEVELS(backlog_age));
+}
+lss_status lss_metric_backlog_breached(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, LEVELS(backlog_breached));
 }
 lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q)
 {

@@ -9,6 +9,7 @@
 typedef struct lss__mq {
     lss_time from_given;  /* as asked: LSS_TIME_NONE for the beginning of time */
     lss_time from, to;    /* the window actually used */
+    lss_time as_of;       /* the moment of knowledge: only events with at < as_of exist (default: to) */
     const lss_member *member;
     const char *team;     /* interned; "" matches nothing; NULL: no filter */
     const char *segment;  /* interned; "" matches nothing; NULL: no filter */
@@ -25,15 +26,17 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
 /* with_lead: also lead_conversion_rate, which takes a pass over the customers
  * (the report gets it from its relationship pass instead). */
 lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m, bool with_lead);
-lss_status lss__service_compute(lss_service_metrics *out, lss_db *db, const lss__mq *m);
+/* The ticket pass: the version 1 service metrics and the service levels (either may be NULL). */
+lss_status lss__service_compute(lss_service_metrics *out, lss_service_levels *lv, lss_db *db, const lss__mq *m);
 /* The customer pass: the relationship metrics (out may be NULL) and, if lead
  * is not NULL, the lead conversion rate (narrowed by segment only). */
 lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m);
 /* Every part of a report: sales with lead conversion, service, relationship,
  * quota rows; the ticket pass on a second thread unless m->threads is 1 or
  * the database is small. */
-lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_relationship_metrics *rel,
-                               lss_quota_row **quota, uint32_t *nquota, lss_db *db, const lss__mq *m);
+lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_service_levels *levels,
+                               lss_relationship_metrics *rel, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
+                               const lss__mq *m);
 /* Quota rows overlapping the window, sorted by member key and period;
  * *out is allocated with lss__malloc (NULL when *count is 0). */
 lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m);

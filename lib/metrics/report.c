@@ -8,6 +8,7 @@
 struct lss_report {
     lss_sales_metrics sales;
     lss_service_metrics service;
+    lss_service_levels levels;
     lss_relationship_metrics rel;
     lss_quota_row *quota;
     uint32_t nquota;
@@ -64,7 +65,7 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
             st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
     }
     if (st == LSS_OK)
-        st = lss__report_compute(&r->sales, &r->service, &r->rel, &r->quota, &r->nquota, db, &m);
+        st = lss__report_compute(&r->sales, &r->service, &r->levels, &r->rel, &r->quota, &r->nquota, db, &m);
     lss__unlock(db);
     if (st != LSS_OK) {
         lss_report_free(r);
@@ -77,6 +78,8 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
 const lss_sales_metrics *lss_report_sales(const lss_report *r) { return r ? &r->sales : NULL; }
 const lss_service_metrics *lss_report_service(const lss_report *r) { return r ? &r->service : NULL; }
 const lss_relationship_metrics *lss_report_relationship(const lss_report *r) { return r ? &r->rel : NULL; }
+const lss_service_levels *lss_report_service_levels(const lss_report *r) { return r ? &r->levels : NULL; }
+lss_time lss_report_as_of(const lss_report *r) { return r ? r->levels.as_of : LSS_TIME_NONE; }
 uint32_t lss_report_quota_count(const lss_report *r) { return r ? r->nquota : 0; }
 
 lss_status lss_report_quota_get(lss_quota_row *out, const lss_report *r, uint32_t i)
@@ -210,7 +213,8 @@ static void put_num(buf *b, lss_ratio r, bool json, int scale100)
 /* One table gives both renderings their fields, in the order of the metrics
  * spec's report (docs/metrics.md): the JSON key, the text label and how the
  * value is written. */
-enum { SALES, SERVICE, REL };
+/* The parts (structs) a field is read from; LEVELS is shown in the service section. */
+enum { SALES, SERVICE, REL, LEVELS };
 typedef enum {
     COUNT,     /* int64_t */
     MONEY,     /* lss_money */
@@ -220,6 +224,7 @@ typedef enum {
     PERCENT,   /* lss_ratio already x 100 */
     STATS,     /* lss_duration_stats: mean, median, p90 */
     FUNNEL,    /* the funnel stages */
+    AGE,       /* the backlog age buckets */
     QUOTA      /* the quota rows */
 } kind;
 
@@ -233,6 +238,7 @@ typedef struct field {
 #define S(kind_, name, label) F(SALES, lss_sales_metrics, kind_, name, label, NULL)
 #define V(kind_, name, label, unit) F(SERVICE, lss_service_metrics, kind_, name, label, unit)
 #define R(kind_, name, label) F(REL, lss_relationship_metrics, kind_, name, label, NULL)
+#define L(kind_, name, label, unit) F(LEVELS, lss_service_levels, kind_, name, label, unit)
 
 static const field fields[] = {
     S(COUNT, deals_opened, "deals opened"),
@@ -259,6 +265,13 @@ static const field fields[] = {
     V(RATE, reopen_rate, "reopen rate", NULL),
     V(COUNT, backlog, "backlog", NULL),
     V(RATE, sla_compliance, "SLA compliance", NULL),
+    L(RATE, sla_first_response_compliance, "SLA first response", NULL),
+    L(RATE, sla_resolution_compliance, "SLA resolution", NULL),
+    L(STATS, first_response_business_seconds, "SLA clock at response", " s"),
+    L(STATS, resolution_business_seconds, "SLA clock at resolve", " s"),
+    L(STATS, full_resolution_seconds, "full resolution", " s"),
+    L(AGE, backlog_age, "backlog age", NULL),
+    L(COUNT, backlog_breached, "backlog breached", NULL),
     R(COUNT, customers_added, "customers added"),
     R(COUNT, customers_converted, "customers converted"),
     R(COUNT, active_customers, "active customers"),
@@ -270,13 +283,18 @@ static const field fields[] = {
 
 static const char *const part_key[] = { "sales", "service", "relationship" };
 static const char *const part_label[] = { "Sales", "Service", "Relationship" };
+static int section_of(int part) { return part == LEVELS ? SERVICE : part; }
+static const char *const age_keys[LSS_BACKLOG_AGE_BUCKETS] = { "lt_1d", "1d_3d", "3d_7d", "7d_30d", "ge_30d" };
+static const char *const age_labels[LSS_BACKLOG_AGE_BUCKETS] = { "< 1 day", "1-3 days", "3-7 days", "7-30 days",
+                                                                 ">= 30 days" };
 static const char *const funnel_names[LSS_FUNNEL_STAGES] = { "prospect", "qualified", "presented", "negotiated",
                                                              "won" };
 
 static const void *value_of(const lss_report *r, const field *f)
 {
-    const char *part = f->part == SALES ? (const char *)&r->sales
+    const char *part = f->part == SALES     ? (const char *)&r->sales
                        : f->part == SERVICE ? (const char *)&r->service
+                       : f->part == LEVELS  ? (const char *)&r->levels
                                             : (const char *)&r->rel;
     return part + f->off;
 }
@@ -359,6 +377,8 @@ static void render_json(buf *b, const lss_report *r)
     put_time(b, r->sales.from, true);
     puts_(b, ",\"to\":");
     put_time(b, r->sales.to, true);
+    puts_(b, ",\"as_of\":");
+    put_time(b, r->levels.as_of, true);
     puts_(b, "},\"currency\":");
     put_jstr(b, r->currency);
     puts_(b, ",\"filter\":{\"member\":");
@@ -372,12 +392,16 @@ static void render_json(buf *b, const lss_report *r)
     int part = -1;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const field *f = &fields[i];
-        if (f->part != part)
-            putf(b, "},\"%s\":{\"%s\":", part_key[part = f->part], f->key); /* closes the previous object */
+        if (section_of(f->part) != part)
+            putf(b, "},\"%s\":{\"%s\":", part_key[part = section_of(f->part)], f->key); /* closes the previous one */
         else
             putf(b, ",\"%s\":", f->key);
         if (f->kind == STATS)
             json_stats(b, value_of(r, f));
+        else if (f->kind == AGE)
+            for (int k = 0; k < LSS_BACKLOG_AGE_BUCKETS; k++)
+                putf(b, "%s\"%s\":%lld%s", k ? "," : "{", age_keys[k], (long long)((const int64_t *)value_of(r, f))[k],
+                     k == LSS_BACKLOG_AGE_BUCKETS - 1 ? "}" : "");
         else if (f->kind == FUNNEL)
             json_funnel(b, &r->sales);
         else if (f->kind == QUOTA)
@@ -472,7 +496,9 @@ static void render_text(buf *b, const lss_report *r)
     put_time(b, r->sales.from, false);
     puts_(b, " .. ");
     put_time(b, r->sales.to, false);
-    putf(b, " (end exclusive)\n  currency  %s\n  filter  member=", r->currency);
+    puts_(b, " (end exclusive)\n  as of  ");
+    put_time(b, r->levels.as_of, false);
+    putf(b, "\n  currency  %s\n  filter  member=", r->currency);
     puts_(b, r->member ? r->member : "-");
     puts_(b, " team=");
     puts_(b, r->team ? r->team : "-");
@@ -484,10 +510,18 @@ static void render_text(buf *b, const lss_report *r)
     int part = -1;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const field *f = &fields[i];
-        if (f->part != part)
-            putf(b, "\n%s\n", part_label[part = f->part]);
+        if (section_of(f->part) != part)
+            putf(b, "\n%s\n", part_label[part = section_of(f->part)]);
         if (f->kind == STATS)
             text_stats(b, f, value_of(r, f));
+        else if (f->kind == AGE)
+            for (int k = 0; k < LSS_BACKLOG_AGE_BUCKETS; k++) {
+                char label[64];
+                snprintf(label, sizeof label, "%s %s", f->label, age_labels[k]);
+                field count = *f;
+                count.kind = COUNT;
+                text_row(b, &count, label, (const int64_t *)value_of(r, f) + k);
+            }
         else if (f->kind == QUOTA)
             text_funnel_quota(b, r);
         else if (f->kind != FUNNEL)
