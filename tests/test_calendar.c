@@ -645,6 +645,38 @@ static void test_ticket_sla(void **state)
                       "ticket \"t-6\": cannot change the priority in state resolved (the priority changes only in "
                       "new, open or pending)");
     assert_int_equal(dump_hash(db), h6);
+    /* the service levels of January as of February 1st: t-1 (high, office) replied at 3.5 business hours,
+     * resolved at 6.5 (4 + 0.5 + 2), 3 d 19 h 30 min after its opening; t-3 (normal, around the clock) still
+     * new: both of its targets missed, in the backlog for 21 d 7.5 h */
+    lss_query q = LSS_QUERY_INIT;
+    q.from = T("2025-01-01");
+    q.to = T("2025-02-01");
+    lss_service_levels lv;
+    assert_int_equal(lss_service_levels_get(&lv, db, &q), LSS_OK);
+    assert_int_equal(lv.as_of, T("2025-02-01"));
+    assert_int_equal(lv.sla_first_response_compliance.num, 1);
+    assert_int_equal(lv.sla_first_response_compliance.den, 2);
+    assert_int_equal(lv.sla_resolution_compliance.num, 1);
+    assert_int_equal(lv.sla_resolution_compliance.den, 2);
+    assert_int_equal(lv.first_response_business_seconds.count, 1);
+    assert_int_equal(lv.first_response_business_seconds.median.num, 3 * H + 1800);
+    assert_int_equal(lv.resolution_business_seconds.median.num, 6 * H + 1800);
+    assert_int_equal(lv.full_resolution_seconds.median.num, 3 * 86400 + 19 * H + 1800);
+    int64_t age[LSS_BACKLOG_AGE_BUCKETS] = { 0, 0, 0, 1, 0 };
+    assert_memory_equal(lv.backlog_age, age, sizeof age);
+    assert_int_equal(lv.backlog_breached, 1);
+    /* as of January 10th 18:00 nothing is decided: t-3's 8 h run until 00:30, t-1 has 1 business hour */
+    q.as_of = T("2025-01-10T18:00:00+01:00");
+    assert_int_equal(lss_service_levels_get(&lv, db, &q), LSS_OK);
+    assert_int_equal(lv.sla_first_response_compliance.den, 0);
+    assert_int_equal(lv.backlog_breached, 0);
+    int64_t young[LSS_BACKLOG_AGE_BUCKETS] = { 2, 0, 0, 0, 0 };
+    assert_memory_equal(lv.backlog_age, young, sizeof young);
+    int64_t n = -1;
+    assert_int_equal(lss_metric_backlog_breached(&n, db, &q), LSS_OK);
+    assert_int_equal(n, 0);
+    q.as_of = 0;
+    assert_status_msg(db, lss_service_levels_get(&lv, db, &q), LSS_INVALID, "as_of 0 is out of range");
     /* an unknown calendar changes nothing */
     uint64_t before = dump_hash(db);
     assert_status_msg(db, lss_sla_set_calendar(db, T("2025-05-01"), LSS_PRIORITY_LOW, H, 2 * H, "nowhere"),

@@ -190,6 +190,26 @@ class Tickets(unittest.TestCase):
             self.assertEqual((sla["elapsed"], sla["running"], sla["first_response"]), (1500, True, "undecided"))
             self.assertEqual(t.sla("2025-03-01")["resolution"], "met")
 
+    def test_priority_change_and_report_as_of(self):
+        with lss.Database() as db:
+            team(db)
+            t = db.open_ticket("2025-02-03T08:00:00Z", "t-91", "c-17", "incident", "email", "low")
+            t.set_priority("2025-02-03T09:00:00Z", "urgent")  # 1 h of low's 24 h counted; urgent's 1 h target
+            s = t.sla("2025-02-03T09:30:00Z")
+            self.assertEqual((s["priority"], s["elapsed"], s["first_response_target"]), ("urgent", 5400, 3600))
+            self.assertEqual(s["first_response"], "missed")
+            self.assertEqual(t.sla("2025-02-03T08:30:00Z")["priority"], "low")
+            self.assertEqual([(h["kind"], h["priority"]) for h in t.history], [("opened", "low"), ("priority", "urgent")])
+            with self.assertRaises(lss.InvalidError):
+                t.set_priority("2025-02-03T10:00:00Z", "extreme")
+            now = db.report(start="2025-02-01", end="2025-03-01")["service"]
+            self.assertEqual((now["backlog"], now["backlog_breached"]), (1, 1))
+            self.assertEqual(now["backlog_age"]["7d_30d"], 1)
+            then = db.report(start="2025-02-01", end="2025-03-01", as_of="2025-02-03T08:30:00Z")
+            self.assertEqual(then["window"]["as_of"], "2025-02-03T08:30:00Z")
+            self.assertEqual((then["service"]["backlog_breached"], then["service"]["backlog_age"]["lt_1d"]), (0, 1))
+            self.assertIsNone(then["service"]["sla_first_response_compliance"])
+
     def test_customer_side(self):
         with lss.Database() as db:
             team(db)
