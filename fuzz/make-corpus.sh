@@ -20,6 +20,22 @@ for seed in 1 2 3 4; do
 done
 # lenient pipeline, another currency
 sed '1s/"pipeline":"strict"/"pipeline":"lenient"/; 1s/"EUR"/"USD"/' "$tmp/gen1.jsonl" > "$out/import/lenient.jsonl"
+# business hours and priority changes: a calendar, an SLA policy on it, a ticket raised and lowered
+{
+    head -n 1 "$tmp/gen1.jsonl"
+    printf '%s\n' \
+        '{"type":"calendar.set","at":"2025-01-01","key":"office","timezone":"Europe/Berlin","hours":[{"day":"mon","from":"09:00","to":"17:00"},{"day":"fri","from":"09:00","to":"13:00"}],"holidays":["2025-01-06"]}' \
+        '{"type":"sla.set","at":"2025-01-01","priority":"high","first_response":14400,"resolution":57600,"calendar":"office"}' \
+        '{"type":"member.add","at":"2025-01-01","key":"m-ben","name":"Ben","role":"service"}' \
+        '{"type":"customer.add","at":"2025-01-02","key":"c-1","name":"Kraus"}' \
+        '{"type":"ticket.open","at":"2025-01-03T16:30:00Z","key":"t-1","customer":"c-1","kind":"incident","channel":"phone","priority":"normal"}' \
+        '{"type":"ticket.priority","at":"2025-01-03T17:00:00Z","ticket":"t-1","priority":"high"}' \
+        '{"type":"ticket.contact","at":"2025-01-07T10:00:00Z","ticket":"t-1","agent":"m-ben","duration":60}' \
+        '{"type":"ticket.wait","at":"2025-01-07T11:00:00Z","ticket":"t-1"}' \
+        '{"type":"ticket.priority","at":"2025-01-07T12:00:00Z","ticket":"t-1","priority":"low"}' \
+        '{"type":"ticket.resume","at":"2025-01-08T09:00:00Z","ticket":"t-1"}' \
+        '{"type":"ticket.resolve","at":"2025-01-08T10:00:00Z","ticket":"t-1"}'
+} > "$out/import/priority.jsonl"
 # the public data sets, converted (the first 150 events of each)
 if [ -n "$data" ] && [ -d "$data" ] && command -v python3 > /dev/null; then
     conv=$src/examples/datasets
