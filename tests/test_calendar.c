@@ -631,6 +631,21 @@ static void test_ticket_sla(void **state)
     assert_string_equal(lss_ticket_change_kind_name(ch.kind), "priority");
     assert_int_equal(lss_ticket_history_get(&ch, t6, 0), LSS_OK);
     assert_int_equal(ch.priority, LSS_PRIORITY_NORMAL);
+    /* both priorities on office hours: normal (office since May 1st) opened Tuesday 2025-05-06 16:00, one
+     * business hour that day, one more Wednesday 09:00-10:00: raised to high at 10:00 with 2 business hours
+     * counted, due at 12:00; as of 09:30 it was normal: 6.5 business hours left, due at 16:00 */
+    assert_int_equal(lss_sla_set_calendar(db, T("2025-05-01"), LSS_PRIORITY_NORMAL, 8 * H, 72 * H, "office"), LSS_OK);
+    open_ticket(db, "t-7", T("2025-05-06T16:00:00+02:00"), LSS_PRIORITY_NORMAL);
+    assert_int_equal(lss_ticket_set_priority(db, T("2025-05-07T10:00:00+02:00"), "t-7", LSS_PRIORITY_HIGH), LSS_OK);
+    st = sla_of(db, "t-7", T("2025-05-07T10:00:00+02:00"));
+    assert_int_equal(st.elapsed, 2 * H);
+    assert_int_equal(st.priority, LSS_PRIORITY_NORMAL); /* as of 10:00: the change at 10:00 is not before it */
+    st = sla_of(db, "t-7", T("2025-05-07T10:00:01+02:00"));
+    assert_int_equal(st.elapsed, 2 * H + 1);
+    assert_int_equal(st.priority, LSS_PRIORITY_HIGH);
+    assert_int_equal(st.first_response_due, T("2025-05-07T12:00:00+02:00"));
+    st = sla_of(db, "t-7", T("2025-05-07T09:30:00+02:00"));
+    assert_int_equal(st.first_response_due, T("2025-05-07T16:00:00+02:00"));
     /* the errors change nothing */
     uint64_t h6 = dump_hash(db);
     assert_status_msg(db, lss_ticket_set_priority(db, T("2025-04-09"), "t-6", (lss_priority)7), LSS_INVALID,
