@@ -61,6 +61,19 @@ static void check_deal(dbuf *b, const lss_deal *d)
     if (d->opened_at != lss__w_at(h[0].w) || d->last_at != lss__w_at(h[d->hist.count - 1].w) || d->amount != amount)
         put(b, "DEAL %s RECORD DISAGREES WITH ITS HISTORY: opened %lld last %lld amount %lld\n", d->key,
             (long long)d->opened_at, (long long)d->last_at, (long long)d->amount);
+    unsigned category = LSS_FORECAST_PIPELINE, flags = 0;
+    int percent = -1;
+    for (uint32_t k = 1; k < d->hist.count; k++) {
+        unsigned kind = LSS__DC_KIND(&h[k]);
+        if (kind == LSS_DEAL_CLOSE_DATE)
+            flags |= LSS__DF_CLOSE;
+        if (kind == LSS_DEAL_FORECAST)
+            category = LSS__DC_REASON(&h[k]), flags |= LSS__DF_FORECAST;
+        if (kind == LSS_DEAL_PROBABILITY)
+            percent = (int)h[k].v.percent, flags |= LSS__DF_FORECAST;
+    }
+    if (d->forecast != category || d->probability != percent || d->flags != flags)
+        put(b, "DEAL %s FORECAST FIELDS DISAGREE WITH ITS HISTORY\n", d->key);
 }
 
 static void check_ticket(dbuf *b, const lss_ticket *t)
@@ -110,7 +123,12 @@ char *lss__dump(const lss_db *db)
         (unsigned long long)db->events, (long long)db->last_time);
     for (uint32_t i = 0; i < db->prob.count; i++) {
         const lss__prob_change *p = &LSS__VEC_AT(&db->prob, lss__prob_change, i);
-        put(&b, "prob seq=%u at=%lld stage=%u pct=%u\n", p->seq, (long long)p->at, p->stage, p->percent);
+        put(&b, "prob seq=%u at=%lld stage=%u pct=%u pipeline=%u\n", p->seq, (long long)p->at, p->stage, p->percent,
+            p->pipeline);
+    }
+    for (uint32_t i = 0; i < db->pipelines.count; i++) {
+        const lss__pipeline *p = &LSS__VEC_AT(&db->pipelines, lss__pipeline, i);
+        put(&b, "pipeline seq=%u at=%lld key=%s name=%s\n", p->seq, (long long)p->at, p->key, p->name);
     }
     for (uint32_t i = 0; i < db->members.count; i++) {
         const lss_member *m = lss__slab_get(&db->members, i);
@@ -144,16 +162,19 @@ char *lss__dump(const lss_db *db)
         const lss_deal *d = lss__slab_get(&db->deals, i);
         check_deal(&b, d);
         put(&b, "deal %u key=%s title=%s customer=%s owner=%s opened=%lld close=%lld last=%lld amount=%lld stage=%u "
-                "lost_from=%u furthest=%u next=%s\n",
+                "lost_from=%u furthest=%u next=%s pipeline=%u forecast=%u probability=%d flags=%u\n",
             d->id, d->key, S(d->title), d->customer->key, d->owner->key, (long long)LSS__DEAL_OPENED_AT(d),
             (long long)d->expected_close, (long long)LSS__DEAL_LAST_AT(d), (long long)LSS__DEAL_AMOUNT(d), d->stage, d->lost_from,
-            d->furthest, LSS__NEXT(d, last_deal) ? LSS__NEXT(d, last_deal)->key : "-");
+            d->furthest, LSS__NEXT(d, last_deal) ? LSS__NEXT(d, last_deal)->key : "-", d->pipeline, d->forecast,
+            d->probability, d->flags);
         for (uint32_t k = 0; k < d->hist.count; k++) {
             lss_deal_change x;
             lss__deal_change_get(&x, d, k);
-            put(&b, "  hist seq=%u at=%lld kind=%u stage=%u from=%u amount=%lld owner=%s reason=%u note=%s\n",
+            put(&b, "  hist seq=%u at=%lld kind=%u stage=%u from=%u amount=%lld owner=%s reason=%u note=%s close=%lld "
+                    "forecast=%u probability=%d\n",
                 LSS__VEC_AT(&d->hist, lss__deal_change, k).seq, (long long)x.at, x.kind, x.stage, x.from_stage,
-                (long long)x.amount, x.owner->key, x.reason, S(x.note));
+                (long long)x.amount, x.owner->key, x.reason, S(x.note), (long long)x.expected_close, x.forecast,
+                x.probability);
         }
     }
     for (uint32_t i = 0; i < db->activities.count; i++) {

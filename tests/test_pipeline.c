@@ -10,29 +10,31 @@
 enum { P = LSS_STAGE_PROSPECT, Q = LSS_STAGE_QUALIFIED, PR = LSS_STAGE_PRESENTED, N = LSS_STAGE_NEGOTIATED,
        W = LSS_STAGE_WON, L = LSS_STAGE_LOST, X = -1 /* refused: LSS_TRANSITION */ };
 
-enum { E_ADV_Q, E_ADV_PR, E_ADV_N, E_AMOUNT, E_ASSIGN, E_WIN, E_LOSE, E_REOPEN, E_COUNT };
+enum { E_ADV_Q, E_ADV_PR, E_ADV_N, E_AMOUNT, E_ASSIGN, E_WIN, E_LOSE, E_REOPEN, E_CLOSE, E_FORECAST, E_PROB,
+       E_COUNT };
 static const char *const event_names[E_COUNT] = { "advance qualified", "advance presented", "advance negotiated",
-                                                  "amount", "assign", "win", "lose", "reopen" };
+                                                  "amount", "assign", "win", "lose", "reopen", "close date",
+                                                  "forecast", "probability" };
 /* starting states: the open stages, won, and lost (lost from qualified) */
 static const int starts[6] = { P, Q, PR, N, W, L };
 
 /* expected stage after [start][event]; X = refused */
 static const int strict_table[6][E_COUNT] = {
-    /*           adv Q  adv PR adv N  amount assign win  lose reopen */
-    /* P  */ { Q, X, X, P, P, X, L, X },
-    /* Q  */ { X, PR, X, Q, Q, X, L, X },
-    /* PR */ { X, X, N, PR, PR, X, L, X },
-    /* N  */ { X, X, X, N, N, W, L, X },
-    /* W  */ { X, X, X, X, X, X, X, X },
-    /* L  */ { X, X, X, X, X, X, X, Q },
+    /*           adv Q  adv PR adv N  amount assign win  lose reopen close forecast probability */
+    /* P  */ { Q, X, X, P, P, X, L, X, P, P, P },
+    /* Q  */ { X, PR, X, Q, Q, X, L, X, Q, Q, Q },
+    /* PR */ { X, X, N, PR, PR, X, L, X, PR, PR, PR },
+    /* N  */ { X, X, X, N, N, W, L, X, N, N, N },
+    /* W  */ { X, X, X, X, X, X, X, X, X, X, X },
+    /* L  */ { X, X, X, X, X, X, X, Q, X, X, X },
 };
 static const int lenient_table[6][E_COUNT] = {
-    /* P  */ { Q, PR, N, P, P, W, L, X },
-    /* Q  */ { X, PR, N, Q, Q, W, L, X },
-    /* PR */ { X, X, N, PR, PR, W, L, X },
-    /* N  */ { X, X, X, N, N, W, L, X },
-    /* W  */ { X, X, X, X, X, X, X, X },
-    /* L  */ { X, X, X, X, X, X, X, Q },
+    /* P  */ { Q, PR, N, P, P, W, L, X, P, P, P },
+    /* Q  */ { X, PR, N, Q, Q, W, L, X, Q, Q, Q },
+    /* PR */ { X, X, N, PR, PR, W, L, X, PR, PR, PR },
+    /* N  */ { X, X, X, N, N, W, L, X, N, N, N },
+    /* W  */ { X, X, X, X, X, X, X, X, X, X, X },
+    /* L  */ { X, X, X, X, X, X, X, Q, X, X, X },
 };
 
 static lss_db *setup(lss_pipeline_mode mode, int start)
@@ -42,7 +44,7 @@ static lss_db *setup(lss_pipeline_mode mode, int start)
     assert_int_equal(lss_member_add(NULL, db, 0, "m-2", "Two", LSS_ROLE_BOTH, "B"), LSS_OK);
     assert_int_equal(lss_member_add(NULL, db, 0, "m-svc", "Svc", LSS_ROLE_SERVICE, NULL), LSS_OK);
     assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
-    assert_int_equal(lss_deal_open(NULL, db, 10, "d", "c", "m-1", 1000, "t", LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_open(NULL, db, 10, "d", "c", "m-1", 1000, "t", 3000), LSS_OK);
     if (start == Q || start == PR || start == N || start == W || start == L)
         assert_int_equal(lss_deal_advance(db, 20, "d", LSS_STAGE_QUALIFIED), LSS_OK);
     if (start == PR || start == N || start == W)
@@ -67,13 +69,34 @@ static lss_status apply(lss_db *db, int ev, lss_time at)
     case E_WIN: return lss_deal_win(db, at, "d", 900);
     case E_LOSE: return lss_deal_lose(db, at, "d", LSS_LOSS_PRICE, "too dear");
     case E_REOPEN: return lss_deal_reopen(db, at, "d");
+    case E_CLOSE: return lss_deal_set_close_date(db, at, "d", 5000);
+    case E_FORECAST: return lss_deal_set_forecast(db, at, "d", LSS_FORECAST_COMMIT);
+    case E_PROB: return lss_deal_set_probability(db, at, "d", 42);
     }
     return LSS_INVALID;
 }
 
+/* After a forecast event at 100: as of 100 the deal is as before it, from 101 on as it says. */
+static void continue_checks(lss_db *db, const lss_deal *d, int e)
+{
+    lss_time close;
+    lss_forecast_category cat;
+    int pct;
+    assert_int_equal(lss_deal_forecast_at(&close, &cat, &pct, db, d, 100), LSS_OK);
+    assert_int_equal(close, 3000);
+    assert_int_equal(cat, LSS_FORECAST_PIPELINE);
+    assert_int_equal(pct, lss_stage_probability_at(db, lss_deal_stage(d), 100));
+    assert_int_equal(lss_deal_forecast_at(&close, &cat, &pct, db, d, 101), LSS_OK);
+    assert_int_equal(close, e == E_CLOSE ? 5000 : 3000);
+    assert_int_equal(cat, e == E_FORECAST ? LSS_FORECAST_COMMIT : LSS_FORECAST_PIPELINE);
+    assert_int_equal(pct, e == E_PROB ? 42 : lss_stage_probability_at(db, lss_deal_stage(d), 101));
+    assert_int_equal(lss_deal_forecast_at(NULL, NULL, NULL, db, d, 10), LSS_NOT_FOUND);
+}
+
 static const lss_deal_change_kind expected_kind[E_COUNT] = {
     LSS_DEAL_ADVANCED, LSS_DEAL_ADVANCED, LSS_DEAL_ADVANCED, LSS_DEAL_AMOUNT,
-    LSS_DEAL_ASSIGNED, LSS_DEAL_WON, LSS_DEAL_LOST, LSS_DEAL_REOPENED,
+    LSS_DEAL_ASSIGNED, LSS_DEAL_WON, LSS_DEAL_LOST, LSS_DEAL_REOPENED, LSS_DEAL_CLOSE_DATE,
+    LSS_DEAL_FORECAST, LSS_DEAL_PROBABILITY,
 };
 
 static void run_table(lss_pipeline_mode mode, const int table[6][E_COUNT])
@@ -122,8 +145,19 @@ static void run_table(lss_pipeline_mode mode, const int table[6][E_COUNT])
                     assert_string_equal(ch.note, "too dear");
                     assert_int_equal(lss_deal_lost_from(d), starts[s]);
                 }
+                /* the forecast fields change only where the event says so */
+                assert_int_equal(ch.expected_close, e == E_CLOSE ? 5000 : 3000);
+                assert_int_equal(lss_deal_expected_close(d), e == E_CLOSE ? 5000 : 3000);
+                assert_int_equal(ch.forecast, e == E_FORECAST ? LSS_FORECAST_COMMIT : LSS_FORECAST_PIPELINE);
+                assert_int_equal(ch.probability, e == E_PROB ? 42 : -1);
+                assert_int_equal(lss_deal_own_probability(d), e == E_PROB ? 42 : -1);
+                if (e == E_CLOSE || e == E_FORECAST || e == E_PROB) {
+                    assert_int_equal(ch.reason, LSS_LOSS_OTHER);
+                    assert_null(ch.note);
+                    continue_checks(db, d, e);
+                }
                 lss_time at;
-                if (want <= W && e != E_AMOUNT && e != E_ASSIGN) {
+                if (want <= W && e != E_AMOUNT && e != E_ASSIGN && e < E_CLOSE) {
                     assert_int_equal(lss_deal_stage_entered(&at, d, (lss_stage)want), LSS_OK);
                     assert_int_equal(at, 100);
                 }
@@ -335,6 +369,144 @@ static void test_stage_probability_as_of(void **state)
     lss_db_close(db);
 }
 
+static char *export_text(lss_db *db)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(lss_export_stream(db, f, NULL), LSS_OK);
+    fclose(f);
+    return buf;
+}
+
+/* Pipelines: the default always there, added ones with their own stage
+ * probabilities, deals in them; the forecast events; every refusal changes
+ * nothing; export -> import -> export byte for byte, the journal and a
+ * checkpoint give the same state. */
+static void test_pipelines_forecast_and_round_trip(void **state)
+{
+    (void)state;
+    const char *path = tmp_path("pipelines.lss");
+    remove(path);
+    lss_db *db = open_journal(path, LSS_SYNC_OFF);
+    assert_int_equal(lss_pipeline_count(db), 1);
+    assert_string_equal(lss_pipeline_key(db, 0), "default");
+    assert_string_equal(lss_pipeline_name(db, 0), "Default");
+    assert_null(lss_pipeline_key(db, 1));
+    assert_int_equal(lss_member_add(NULL, db, 0, "m-1", "One", LSS_ROLE_SALES, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    uint64_t h0 = dump_hash(db);
+    assert_status_msg(db, lss_pipeline_add(db, 5, "default", "Again"), LSS_EXISTS,
+                      "pipeline.add: pipeline \"default\" always exists and cannot be added");
+    assert_status_msg(db, lss_pipeline_add(db, 5, "", "Bad"), LSS_INVALID, "field \"key\": key of 0 bytes");
+    assert_status_msg(db, lss_pipeline_add(db, 5, "hw", NULL), LSS_INVALID, "field \"name\"");
+    assert_int_equal(dump_hash(db), h0);
+    assert_int_equal(lss_pipeline_add(db, 5, "hw", "Hardware"), LSS_OK);
+    assert_status_msg(db, lss_pipeline_add(db, 6, "hw", "Again"), LSS_EXISTS, "pipeline \"hw\" already exists");
+    assert_int_equal(lss_pipeline_count(db), 2);
+    assert_string_equal(lss_pipeline_name(db, 1), "Hardware");
+    assert_int_equal(lss_pipeline_added_at(db, 1), 5);
+    /* stage probabilities per pipeline */
+    assert_int_equal(lss_pipeline_stage_probability_set(db, 7, "hw", LSS_STAGE_QUALIFIED, 30), LSS_OK);
+    assert_int_equal(lss_pipeline_stage_probability_at(db, "hw", LSS_STAGE_QUALIFIED, 8), 30);
+    assert_int_equal(lss_pipeline_stage_probability_at(db, "hw", LSS_STAGE_QUALIFIED, 7), 25);
+    assert_int_equal(lss_pipeline_stage_probability_at(db, NULL, LSS_STAGE_QUALIFIED, 8), 25);
+    assert_int_equal(lss_pipeline_stage_probability_at(db, "nope", LSS_STAGE_QUALIFIED, 8), -1);
+    assert_status_msg(db, lss_pipeline_stage_probability_set(db, 7, "nope", LSS_STAGE_QUALIFIED, 30), LSS_NOT_FOUND,
+                      "stage.probability: field \"pipeline\": pipeline \"nope\" does not exist");
+    /* deals in pipelines */
+    assert_int_equal(lss_deal_open_in(NULL, db, 10, "d-hw", "c", "m-1", 50000, NULL, 1000, "hw"), LSS_OK);
+    assert_int_equal(lss_deal_open_in(NULL, db, 10, "d-def", "c", "m-1", 7000, NULL, LSS_TIME_NONE, NULL), LSS_OK);
+    assert_status_msg(db, lss_deal_open_in(NULL, db, 10, "d-x", "c", "m-1", 1, NULL, LSS_TIME_NONE, "nope"),
+                      LSS_NOT_FOUND, "deal.open: deal \"d-x\": pipeline \"nope\" does not exist");
+    const lss_deal *hw, *def;
+    assert_int_equal(lss_deal_find(&hw, db, "d-hw"), LSS_OK);
+    assert_int_equal(lss_deal_find(&def, db, "d-def"), LSS_OK);
+    assert_string_equal(lss_deal_pipeline(db, hw), "hw");
+    assert_string_equal(lss_deal_pipeline(db, def), "default");
+    assert_int_equal(lss_deal_advance(db, 20, "d-hw", LSS_STAGE_QUALIFIED), LSS_OK);
+    int pct = 0;
+    assert_int_equal(lss_deal_forecast_at(NULL, NULL, &pct, db, hw, 21), LSS_OK);
+    assert_int_equal(pct, 30); /* its pipeline's qualified */
+    /* the forecast events and their refusals */
+    h0 = dump_hash(db);
+    assert_status_msg(db, lss_deal_set_forecast(db, 30, "d-hw", (lss_forecast_category)4), LSS_INVALID,
+                      "deal.forecast: deal \"d-hw\": field \"category\": 4 is not a forecast category");
+    assert_status_msg(db, lss_deal_set_probability(db, 30, "d-hw", 101), LSS_INVALID,
+                      "deal.probability: deal \"d-hw\": field \"percent\": 101 is out of range (0 to 100)");
+    assert_status_msg(db, lss_deal_set_close_date(db, 30, "d-hw", LSS_TIME_MAX + 1), LSS_INVALID,
+                      "deal.close_date: field \"expected_close\"");
+    assert_status_msg(db, lss_deal_set_close_date(db, 15, "d-hw", 2000), LSS_OUT_OF_ORDER, "earlier than its last");
+    assert_status_msg(db, lss_deal_set_forecast(db, 30, "d-none", LSS_FORECAST_COMMIT), LSS_NOT_FOUND,
+                      "deal.forecast: deal \"d-none\" does not exist");
+    assert_int_equal(dump_hash(db), h0);
+    assert_int_equal(lss_deal_set_close_date(db, 30, "d-hw", 2000), LSS_OK);
+    assert_int_equal(lss_deal_set_forecast(db, 31, "d-hw", LSS_FORECAST_BEST_CASE), LSS_OK);
+    assert_int_equal(lss_deal_set_probability(db, 32, "d-hw", 60), LSS_OK);
+    assert_int_equal(lss_deal_set_close_date(db, 33, "d-hw", 2500), LSS_OK);
+    assert_int_equal(lss_deal_set_forecast(db, 34, "d-hw", LSS_FORECAST_COMMIT), LSS_OK);
+    assert_int_equal(lss_deal_set_probability(db, 35, "d-hw", -1), LSS_OK);
+    assert_int_equal(lss_deal_expected_close(hw), 2500);
+    assert_int_equal(lss_deal_forecast(hw), LSS_FORECAST_COMMIT);
+    assert_int_equal(lss_deal_own_probability(hw), -1);
+    lss_time close;
+    lss_forecast_category cat;
+    assert_int_equal(lss_deal_forecast_at(&close, &cat, &pct, db, hw, 33), LSS_OK);
+    assert_int_equal(close, 2000);
+    assert_int_equal(cat, LSS_FORECAST_BEST_CASE);
+    assert_int_equal(pct, 60);
+    assert_int_equal(lss_deal_forecast_at(&close, &cat, &pct, db, hw, 36), LSS_OK);
+    assert_int_equal(pct, 30); /* back to its stage's */
+    assert_int_equal(lss_deal_win(db, 40, "d-hw", -1), LSS_OK);
+    assert_int_equal(lss_deal_forecast_at(NULL, NULL, &pct, db, hw, 41), LSS_OK);
+    assert_int_equal(pct, 100);
+    /* export: the default pipeline is never written; the rest round-trips byte for byte */
+    char *a = export_text(db);
+    assert_non_null(strstr(a, "{\"type\":\"pipeline.add\",\"at\":\"1970-01-01T00:00:05Z\",\"key\":\"hw\","
+                              "\"name\":\"Hardware\"}\n"));
+    assert_non_null(strstr(a, "\"amount\":\"500.00\",\"expected_close\":\"1970-01-01T00:16:40Z\",\"pipeline\":\"hw\"}"));
+    assert_non_null(strstr(a, "{\"type\":\"deal.close_date\",\"at\":\"1970-01-01T00:00:30Z\",\"deal\":\"d-hw\","
+                              "\"expected_close\":\"1970-01-01T00:33:20Z\"}\n"));
+    assert_non_null(strstr(a, "{\"type\":\"deal.forecast\",\"at\":\"1970-01-01T00:00:31Z\",\"deal\":\"d-hw\","
+                              "\"category\":\"best_case\"}\n"));
+    assert_non_null(strstr(a, "{\"type\":\"deal.probability\",\"at\":\"1970-01-01T00:00:35Z\",\"deal\":\"d-hw\"}\n"));
+    assert_non_null(strstr(a, "{\"type\":\"stage.probability\",\"at\":\"1970-01-01T00:00:07Z\",\"stage\":\"qualified\","
+                              "\"percent\":30,\"pipeline\":\"hw\"}\n"));
+    assert_null(strstr(a, "\"pipeline\":\"default\""));
+    uint64_t h = dump_hash(db);
+    lss_db *b;
+    assert_int_equal(lss_db_open(&b, NULL, NULL), LSS_OK);
+    FILE *in = fmemopen(a, strlen(a), "r");
+    assert_int_equal(lss_import_stream(b, in, NULL, NULL), LSS_OK);
+    fclose(in);
+    assert_int_equal(dump_hash(b), h);
+    char *a2 = export_text(b);
+    assert_string_equal(a, a2);
+    free(a2);
+    lss_db_close(b);
+    free(a);
+    /* a rolled-back pipeline is gone */
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_pipeline_add(db, 50, "sw", "Software"), LSS_OK);
+    assert_int_equal(lss_deal_open_in(NULL, db, 50, "d-sw", "c", "m-1", 1, NULL, LSS_TIME_NONE, "sw"), LSS_OK);
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    assert_int_equal(lss_pipeline_count(db), 2);
+    assert_int_equal(dump_hash(db), h);
+    /* the journal, then a checkpoint */
+    lss_db_close(db);
+    db = open_journal(path, LSS_SYNC_OFF);
+    assert_int_equal(dump_hash(db), h);
+    assert_int_equal(lss_db_checkpoint(db), LSS_OK);
+    lss_db_close(db);
+    db = open_journal(path, LSS_SYNC_OFF);
+    lss_recovery rec;
+    assert_int_equal(lss_db_recovery(&rec, db), LSS_OK);
+    assert_true(rec.checkpoint_events > 0);
+    assert_int_equal(dump_hash(db), h);
+    assert_int_equal(lss_db_verify_state(db), LSS_OK);
+    lss_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_customer_deals_are_listed_in_order),
         cmocka_unit_test(test_deal_title_and_note_limits),
         cmocka_unit_test(test_stage_probability_as_of),
+        cmocka_unit_test(test_pipelines_forecast_and_round_trip),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

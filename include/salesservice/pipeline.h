@@ -114,6 +114,96 @@ LSS_API lss_status lss_stage_probability_set(lss_db *db, lss_time at, lss_stage 
 /** @return the probability (percent) of open stage @p stage as of @p t (events with at < t), or -1 for a stage that is not open. */
 LSS_API int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t);
 
+/* ---- several pipelines (events version 2) -------------------------------- */
+
+/** The key of the pipeline every database has (name "Default"); deals open in it unless told. */
+#define LSS_PIPELINE_DEFAULT "default"
+
+/**
+ * Add a named sales pipeline (event `pipeline.add`): a product line, a
+ * region. Every pipeline has the same stages and rules; each has its own
+ * stage probabilities. "default" always exists and cannot be added.
+ * @param key   unique pipeline key (the key rules of docs/api.md)
+ * @param name  display name, UTF-8, at most 512 bytes
+ * @return #LSS_OK; #LSS_INVALID; #LSS_EXISTS; #LSS_NOMEM.
+ */
+LSS_API lss_status lss_pipeline_add(lss_db *db, lss_time at, const char *key, const char *name);
+/** @return the number of pipelines (>= 1: the default is number 0, then the added ones in order). */
+LSS_API uint32_t lss_pipeline_count(const lss_db *db);
+/** @return the key of pipeline @p i (0 .. count-1), or NULL (borrowed). */
+LSS_API const char *lss_pipeline_key(const lss_db *db, uint32_t i);
+/** @return the name of pipeline @p i, or NULL (borrowed). */
+LSS_API const char *lss_pipeline_name(const lss_db *db, uint32_t i);
+/** @return when pipeline @p i was added (#LSS_TIME_NONE for the default), or #LSS_TIME_NONE. */
+LSS_API lss_time lss_pipeline_added_at(const lss_db *db, uint32_t i);
+
+/**
+ * lss_deal_open() in a pipeline (event `deal.open` with *pipeline*; NULL:
+ * the default). A deal stays in its pipeline.
+ * @return as lss_deal_open(); #LSS_NOT_FOUND (no such pipeline).
+ */
+LSS_API lss_status lss_deal_open_in(const lss_deal **out, lss_db *db, lss_time at, const char *key,
+                                    const char *customer, const char *owner, lss_money amount, const char *title,
+                                    lss_time expected_close, const char *pipeline);
+
+/**
+ * lss_stage_probability_set() for one pipeline (event `stage.probability`
+ * with *pipeline*; NULL: the default). A pipeline that never set a stage's
+ * probability uses 10, 25, 50, 75.
+ * @return as lss_stage_probability_set(); #LSS_NOT_FOUND (no such pipeline).
+ */
+LSS_API lss_status lss_pipeline_stage_probability_set(lss_db *db, lss_time at, const char *pipeline, lss_stage stage,
+                                                      int percent);
+/** @return the probability of open stage @p stage in @p pipeline (NULL: the default) as of @p t, or -1
+ *  (not an open stage, no such pipeline). */
+LSS_API int lss_pipeline_stage_probability_at(const lss_db *db, const char *pipeline, lss_stage stage, lss_time t);
+
+/* ---- forecasting (events version 2) -------------------------------------- */
+
+/** Forecast categories. Pinned values. A deal opens in pipeline. */
+typedef enum lss_forecast_category {
+    LSS_FORECAST_PIPELINE = 0,
+    LSS_FORECAST_BEST_CASE = 1,
+    LSS_FORECAST_COMMIT = 2,
+    LSS_FORECAST_OMITTED = 3
+} lss_forecast_category;
+
+/** @return "pipeline", "best_case", "commit", "omitted"; NULL otherwise. */
+LSS_API const char *lss_forecast_category_name(int category);
+/** Parse a forecast category. @return #LSS_OK or #LSS_INVALID. */
+LSS_API lss_status lss_forecast_category_parse(lss_forecast_category *out, const char *text);
+
+/**
+ * Change an open deal's expected close date (event `deal.close_date`). The
+ * expected close as of a moment is the latest one set before it (by
+ * deal.open or deal.close_date).
+ * @return #LSS_OK; #LSS_INVALID (time out of range); #LSS_NOT_FOUND;
+ *         #LSS_TRANSITION (won or lost); #LSS_OUT_OF_ORDER; #LSS_NOMEM.
+ */
+LSS_API lss_status lss_deal_set_close_date(lss_db *db, lss_time at, const char *deal, lss_time expected_close);
+/** Put an open deal in a forecast category (event `deal.forecast`). Errors as lss_deal_set_close_date(). */
+LSS_API lss_status lss_deal_set_forecast(lss_db *db, lss_time at, const char *deal, lss_forecast_category category);
+/**
+ * Set an open deal's own probability (event `deal.probability`), 0-100, or
+ * -1: back to its stage's. Errors as lss_deal_set_close_date().
+ */
+LSS_API lss_status lss_deal_set_probability(lss_db *db, lss_time at, const char *deal, int percent);
+
+/** @return the key of the pipeline @p d (a deal of @p db) is in (borrowed), or NULL. */
+LSS_API const char *lss_deal_pipeline(const lss_db *db, const lss_deal *d);
+/** @return @p d's current forecast category, or -1. */
+LSS_API lss_forecast_category lss_deal_forecast(const lss_deal *d);
+/** @return @p d's own probability (0-100), or -1 when it uses its stage's (or @p d is NULL). */
+LSS_API int lss_deal_own_probability(const lss_deal *d);
+/**
+ * @p d as of @p t (events with at < t): its expected close, forecast
+ * category and probability (its own, else its stage's in its pipeline; a
+ * won deal without its own: 100, a lost one: 0). Any output may be NULL.
+ * @return #LSS_OK; #LSS_NOT_FOUND (not opened before @p t); #LSS_INVALID.
+ */
+LSS_API lss_status lss_deal_forecast_at(lss_time *expected_close, lss_forecast_category *category, int *probability,
+                                        const lss_db *db, const lss_deal *d, lss_time t);
+
 /** Look a deal up by key. @return #LSS_OK or #LSS_NOT_FOUND (*out = NULL). */
 LSS_API lss_status lss_deal_find(const lss_deal **out, const lss_db *db, const char *key);
 /** Look a deal up by id (0 .. count-1). @return #LSS_OK or #LSS_NOT_FOUND. */
@@ -129,7 +219,7 @@ LSS_API const lss_member *lss_deal_owner(const lss_deal *d);          /**< the c
 LSS_API lss_stage lss_deal_stage(const lss_deal *d);                  /**< the current stage */
 LSS_API lss_money lss_deal_amount(const lss_deal *d);                 /**< current (or final) amount */
 LSS_API lss_time lss_deal_opened_at(const lss_deal *d);               /**< time of deal.open */
-LSS_API lss_time lss_deal_expected_close(const lss_deal *d);          /**< or #LSS_TIME_NONE */
+LSS_API lss_time lss_deal_expected_close(const lss_deal *d);          /**< the latest one set, or #LSS_TIME_NONE */
 LSS_API lss_time lss_deal_last_at(const lss_deal *d);                 /**< time of its latest event */
 /** @return the stage a lost deal was lost from (and returns to on reopen); for other deals its current stage. */
 LSS_API lss_stage lss_deal_lost_from(const lss_deal *d);
@@ -146,10 +236,14 @@ typedef enum lss_deal_change_kind {
     LSS_DEAL_ASSIGNED = 3,    /**< `deal.assign` */
     LSS_DEAL_WON = 4,         /**< `deal.win`: entered won */
     LSS_DEAL_LOST = 5,        /**< `deal.lose`: entered lost from `from_stage` */
-    LSS_DEAL_REOPENED = 6     /**< `deal.reopen`: entered `stage` again */
+    LSS_DEAL_REOPENED = 6,    /**< `deal.reopen`: entered `stage` again */
+    LSS_DEAL_CLOSE_DATE = 7,  /**< `deal.close_date`: `expected_close` changed */
+    LSS_DEAL_FORECAST = 8,    /**< `deal.forecast`: `forecast` changed */
+    LSS_DEAL_PROBABILITY = 9  /**< `deal.probability`: `probability` set (or back to the stage's) */
 } lss_deal_change_kind;
 
-/** @return "opened", "advanced", "amount", "assigned", "won", "lost", "reopened"; NULL otherwise. */
+/** @return "opened", "advanced", "amount", "assigned", "won", "lost", "reopened", "close_date", "forecast",
+ *  "probability"; NULL otherwise. */
 LSS_API const char *lss_deal_change_kind_name(int kind);
 
 /**
@@ -167,6 +261,9 @@ typedef struct lss_deal_change {
     const lss_member *owner;      /**< owner after the event */
     lss_loss_reason reason;       /**< for #LSS_DEAL_LOST; else #LSS_LOSS_OTHER */
     const char *note;             /**< for #LSS_DEAL_LOST: the note or NULL (borrowed) */
+    lss_time expected_close;      /**< expected close after the event, or #LSS_TIME_NONE */
+    lss_forecast_category forecast; /**< forecast category after the event */
+    int probability;              /**< the deal's own probability after the event, or -1 (its stage's) */
 } lss_deal_change;
 
 /** @return the number of history entries of @p d (>= 1: its opening). */

@@ -15,7 +15,9 @@ static const char *const activity_kinds[] = { "call",        "email",     "meeti
 static const char *const stages[] = { "prospect", "qualified", "presented", "negotiated", "won", "lost" };
 static const char *const loss_reasons[] = { "price", "competitor", "no_budget", "no_decision", "timing", "other" };
 static const char *const customer_states[] = { "prospect", "active", "churned" };
-static const char *const deal_changes[] = { "opened", "advanced", "amount", "assigned", "won", "lost", "reopened" };
+static const char *const deal_changes[] = { "opened", "advanced",   "amount",   "assigned",   "won",
+                                            "lost",   "reopened",   "close_date", "forecast", "probability" };
+static const char *const forecasts[] = { "pipeline", "best_case", "commit", "omitted" };
 static const char *const ticket_states[] = { "new", "open", "pending", "resolved", "closed" };
 static const char *const ticket_kinds[] = { "presales", "installation", "maintenance", "incident",
                                             "complaint", "training",     "question" };
@@ -44,6 +46,7 @@ const lss__enum lss__enums[LSS__E_COUNT] = {
     [LSS__E_TICKET_CHANGE] = TABLE("ticket change", ticket_changes),
     [LSS__E_SLA_OUTCOME] = TABLE("SLA outcome", sla_outcomes),
     [LSS__E_GENERATE_ORDER] = TABLE("generate order", generate_orders),
+    [LSS__E_FORECAST] = TABLE("forecast category", forecasts),
 };
 
 const char *lss__enum_spell(lss__enum_id e, int v)
@@ -113,6 +116,13 @@ const char *lss_priority_name(int v) { return lss__enum_spell(LSS__E_PRIORITY, v
 const char *lss_ticket_change_kind_name(int v) { return lss__enum_spell(LSS__E_TICKET_CHANGE, v); }
 const char *lss_sla_outcome_name(int v) { return lss__enum_spell(LSS__E_SLA_OUTCOME, v); }
 const char *lss_generate_order_name(int v) { return lss__enum_spell(LSS__E_GENERATE_ORDER, v); }
+const char *lss_forecast_category_name(int v) { return lss__enum_spell(LSS__E_FORECAST, v); }
+
+lss_status lss_forecast_category_parse(lss_forecast_category *out, const char *text)
+{
+    int v = parse(LSS__E_FORECAST, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_forecast_category)v, LSS_OK);
+}
 
 lss_status lss_pipeline_mode_parse(lss_pipeline_mode *out, const char *text)
 {

@@ -26,6 +26,7 @@ typedef enum lss__enum_id {
     LSS__E_TICKET_CHANGE,
     LSS__E_SLA_OUTCOME,
     LSS__E_GENERATE_ORDER,
+    LSS__E_FORECAST,
     LSS__E_COUNT
 } lss__enum_id;
 

@@ -64,6 +64,40 @@ lss_status lss_deal_open(const lss_deal **out, lss_db *db, lss_time at, const ch
                      (ints){ amount, expected_close });
 }
 
+lss_status lss_deal_open_in(const lss_deal **out, lss_db *db, lss_time at, const char *key, const char *customer,
+                            const char *owner, lss_money amount, const char *title, lss_time expected_close,
+                            const char *pipeline)
+{
+    return lss__call(db, (const void **)out, LSS__EV_DEAL_OPEN, at, (texts){ key, customer, owner, title, pipeline },
+                     (ints){ amount, expected_close });
+}
+
+lss_status lss_pipeline_add(lss_db *db, lss_time at, const char *key, const char *name)
+{
+    return lss__call(db, NULL, LSS__EV_PIPELINE_ADD, at, (texts){ key, name }, NULL);
+}
+
+lss_status lss_pipeline_stage_probability_set(lss_db *db, lss_time at, const char *pipeline, lss_stage stage,
+                                              int percent)
+{
+    return lss__call(db, NULL, LSS__EV_STAGE_PROBABILITY, at, (texts){ pipeline }, (ints){ stage, percent });
+}
+
+lss_status lss_deal_set_close_date(lss_db *db, lss_time at, const char *deal, lss_time expected_close)
+{
+    return lss__call(db, NULL, LSS__EV_DEAL_CLOSE_DATE, at, (texts){ deal }, (ints){ expected_close });
+}
+
+lss_status lss_deal_set_forecast(lss_db *db, lss_time at, const char *deal, lss_forecast_category category)
+{
+    return lss__call(db, NULL, LSS__EV_DEAL_FORECAST, at, (texts){ deal }, (ints){ category });
+}
+
+lss_status lss_deal_set_probability(lss_db *db, lss_time at, const char *deal, int percent)
+{
+    return lss__call(db, NULL, LSS__EV_DEAL_PROBABILITY, at, (texts){ deal }, (ints){ percent });
+}
+
 lss_status lss_deal_advance(lss_db *db, lss_time at, const char *deal, lss_stage to)
 {
     return lss__call(db, NULL, LSS__EV_DEAL_ADVANCE, at, (texts){ deal }, (ints){ to });

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #define CK_MAGIC "LSSK\r\n\x1a\n"
-#define CK_VERSION 2u
+#define CK_VERSION 3u
 #define CK_SEC_HEAD 24u
 
 enum {
@@ -49,6 +49,7 @@ enum {
     S_IX_TICKETS,
     S_CALS,
     S_POLICIES,
+    S_PIPELINES,
     S_COUNT
 };
 static const char *const sec_names[S_COUNT] = { "settings",  "texts",           "teams",     "segments",
@@ -56,7 +57,7 @@ static const char *const sec_names[S_COUNT] = { "settings",  "texts",           
                                                 "deals",     "deal histories",  "activities", "tickets",
                                                 "ticket histories", "stage probabilities", "SLA targets",
                                                 "member keys", "customer keys", "deal keys", "ticket keys",
-                                                "calendars", "SLA policies" };
+                                                "calendars", "SLA policies", "pipelines" };
 #define HEAD_SIZE (56u + S_COUNT * CK_SEC_HEAD + 4u)
 
 /* The settings section: the scalars of the state. */
@@ -99,7 +100,7 @@ static uint32_t layout(void)
         offsetof(lss_activity, deal), offsetof(lss_activity, next_of_customer), offsetof(lss_ticket, deal),
         offsetof(lss_ticket, assignee), offsetof(lss_ticket, hist), offsetof(lss__deal_change, v),
         offsetof(lss__ticket_change, v), offsetof(lss__customer_change, segment), sizeof(lss__policy),
-        offsetof(lss_ticket, policy), 0x01020304u
+        offsetof(lss_ticket, policy), offsetof(lss_deal, pipeline), sizeof(lss__pipeline), 0x01020305u
     };
     uint32_t crc = lss__crc32c(0, LSS_VERSION_STRING, sizeof LSS_VERSION_STRING);
     return lss__crc32c(crc, v, sizeof v);
@@ -299,7 +300,9 @@ static void fx_deal(ck *k, lss_deal *d)
     fx_ent(k, &d->next_of_customer, LSS__REF_DEAL);
     if (k->load)
         fx_range(k, d->key != NULL && d->customer != NULL && lss_stage_name(d->stage) &&
-                        lss_stage_name(d->lost_from) && lss_stage_name(d->furthest));
+                        lss_stage_name(d->lost_from) && lss_stage_name(d->furthest) &&
+                        lss_forecast_category_name(d->forecast) && d->probability >= -1 && d->probability <= 100 &&
+                        d->flags <= (LSS__DF_CLOSE | LSS__DF_FORECAST));
 }
 
 static void fx_activity(ck *k, lss_activity *a)
@@ -374,7 +377,7 @@ static void clean_deal_change(lss__deal_change *d, const lss__deal_change *x)
 static void clean_prob(lss__prob_change *d, const lss__prob_change *x)
 {
     memset(d, 0, sizeof *d);
-    d->at = x->at, d->seq = x->seq, d->stage = x->stage, d->percent = x->percent;
+    d->at = x->at, d->seq = x->seq, d->stage = x->stage, d->percent = x->percent, d->pipeline = x->pipeline;
 }
 static void clean_sla(lss__sla_change *d, const lss__sla_change *x)
 {
@@ -709,6 +712,22 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
         }
     }
     img->sec[S_CALS].count = db->cals.count;
+    /* pipelines as their events' fields: at, seq, key and name (length and bytes) */
+    for (uint32_t i = 0; i < db->pipelines.count; i++) {
+        const lss__pipeline *x = &LSS__VEC_AT(&db->pipelines, lss__pipeline, i);
+        unsigned char b[12];
+        lss__put_u64(b, (uint64_t)x->at);
+        lss__put_u32(b + 8, x->seq);
+        put_bytes(&k, S_PIPELINES, b, 12);
+        const char *t[2] = { x->key, x->name };
+        for (int j = 0; j < 2; j++) {
+            uint32_t n = (uint32_t)strlen(t[j]);
+            lss__put_u32(b, n);
+            put_bytes(&k, S_PIPELINES, b, 4);
+            put_bytes(&k, S_PIPELINES, t[j], n);
+        }
+    }
+    img->sec[S_PIPELINES].count = db->pipelines.count;
     /* the SLA policies, each calendar as 1 + the index of its definition */
     for (uint32_t i = 0; i < db->policies.count; i++) {
         lss__policy x;
@@ -1346,6 +1365,41 @@ static bool cals_in(loader *l, lss_db *db)
     return p == end || (l->why = "its calendars section is longer than its calendars", false);
 }
 
+/* The pipelines: each added again from its texts. */
+static bool pipelines_in(loader *l, lss_db *db)
+{
+    const unsigned char *p = (const unsigned char *)l->small[S_PIPELINES], *end = p + l->h.len[S_PIPELINES];
+    for (uint32_t i = 0; i < l->h.count[S_PIPELINES]; i++) {
+        if (end - p < 12)
+            return l->why = "its pipelines are cut short", false;
+        lss_time at = (lss_time)lss__get_u64(p);
+        uint32_t seq = lss__get_u32(p + 8);
+        p += 12;
+        char *t[2] = { NULL, NULL };
+        bool ok = true;
+        for (int j = 0; j < 2 && ok; j++) {
+            uint32_t n = end - p >= 4 ? lss__get_u32(p) : 0;
+            ok = end - p >= 4 && n < UINT32_MAX && (size_t)(end - p - 4) >= n;
+            p += 4;
+            if (ok && (t[j] = lss__malloc((size_t)n + 1)) == NULL)
+                return lss__free(t[0]), l->nomem = true, false;
+            if (ok) {
+                memcpy(t[j], p, n);
+                t[j][n] = 0;
+                p += n;
+            }
+        }
+        lss_status st = ok ? lss__pipeline_restore(db, at, seq, t[0], t[1]) : LSS_INVALID;
+        lss__free(t[0]);
+        lss__free(t[1]);
+        if (st == LSS_NOMEM)
+            return l->nomem = true, false;
+        if (st != LSS_OK)
+            return l->why = "a pipeline of it does not check out", false;
+    }
+    return p == end || (l->why = "its pipelines section is longer than its pipelines", false);
+}
+
 /* The members, deals and tickets (with their quotas and histories), and the
  * key indexes: the load's own part while the side decodes. */
 static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
@@ -1353,7 +1407,7 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
     if (!read_slab(l, S_MEMBERS, &db->members) || !read_small(l, S_QUOTAS) || !read_small(l, S_CHANGES) ||
         !read_slab(l, S_DEALS, &db->deals) || !read_small(l, S_DEAL_HIST) || !read_slab(l, S_TICKETS, &db->tickets) ||
         !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA) || !read_small(l, S_CALS) ||
-        !read_small(l, S_POLICIES))
+        !read_small(l, S_POLICIES) || !read_small(l, S_PIPELINES))
         return false;
     /* the policies first (the tickets point to them); their calendars once those are built */
     for (uint32_t i = 0; i < l->h.count[S_POLICIES]; i++) {
@@ -1420,8 +1474,14 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
         memcpy(db->sla.data, l->small[S_SLA], (size_t)l->h.len[S_SLA]);
     db->prob.count = l->h.count[S_PROB];
     db->sla.count = l->h.count[S_SLA];
-    if (!cals_in(l, db))
+    if (!cals_in(l, db) || !pipelines_in(l, db))
         return false;
+    for (uint32_t i = 0; i < db->prob.count; i++)
+        if (LSS__VEC_AT(&db->prob, lss__prob_change, i).pipeline > db->pipelines.count)
+            k->bad = true;
+    for (uint32_t i = 0; i < db->deals.count && !k->bad; i++)
+        if (((const lss_deal *)lss__slab_get(&db->deals, i))->pipeline > db->pipelines.count)
+            k->bad = true;
     for (uint32_t i = 0; i < db->sla.count; i++)
         if (LSS__VEC_AT(&db->sla, lss__sla_change, i).cal > db->cals.count)
             k->bad = true;

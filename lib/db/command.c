@@ -66,7 +66,7 @@ static lss_status reserve(lss_db *db, lss__cmd *c, const lss__ev_desc *d)
         return LSS_NOMEM;
     for (unsigned k = 0; k < d->ns; k++) {
         bool added;
-        if (c->ev.s[k] == NULL || d->sref[k])
+        if (c->ev.s[k] == NULL || d->sref[k] || d->sintern[k] == LSS__INTERN_PIPELINE)
             continue;
         if (d->sintern[k] ? lss__intern_put(d->sintern[k] == LSS__INTERN_TEAM ? &db->teams : &db->segments,
                                             &db->text, c->ev.s[k], &c->txt[k], &added)

@@ -46,6 +46,7 @@ static void state_init(lss_db *db)
     lss__slab_init(&db->activities, sizeof(lss_activity));
     lss__slab_init(&db->tickets, sizeof(lss_ticket));
     memset(&db->prob, 0, sizeof db->prob);
+    memset(&db->pipelines, 0, sizeof db->pipelines);
     memset(&db->sla, 0, sizeof db->sla);
     memset(&db->cals, 0, sizeof db->cals);
     lss__slab_init(&db->policies, sizeof(lss__policy));

@@ -82,11 +82,14 @@ lss_status lss__changes_reserve(lss_customer *c);
 /* History entries are 24 bytes: the packed word, the sequence number, and
  * one 8-byte value whose meaning depends on the kind. */
 
-/* A deal's history entry. w: at | kind << 38 | stage << 41 | from_stage << 44
- * | reason << 47. v by kind: opened, amount, won: the amount after it;
- * assigned: the owner before it (the owner after entry i is the first later
- * assigned entry's from_owner, or the deal's current owner); lost: the note
- * or NULL; advanced, reopened: nothing. */
+/* A deal's history entry. w: at | kind << 38 | stage << 42 | from_stage << 45
+ * | reason << 48 (lost: the loss reason; forecast: the category). v by
+ * kind: opened, amount, won: the amount after it; assigned: the owner
+ * before it (the owner after entry i is the first later assigned entry's
+ * from_owner, or the deal's current owner); close_date: the expected close
+ * before it (likewise: the close after entry i is the next close_date
+ * entry's, or the deal's current); probability: the percent it sets (-1:
+ * the stage's); lost: the note or NULL; advanced, reopened: nothing. */
 typedef struct lss__deal_change {
     uint64_t w;
     uint32_t seq;
@@ -94,17 +97,19 @@ typedef struct lss__deal_change {
         lss_money amount;
         const lss_member *from_owner;
         const char *note;
+        lss_time close_before;
+        int64_t percent;
     } v;
 } lss__deal_change;
 static inline uint64_t lss__dc_word(lss_time at, unsigned kind, unsigned stage, unsigned from, unsigned reason)
 {
-    return (uint64_t)at | (uint64_t)kind << 38 | (uint64_t)stage << 41 | (uint64_t)from << 44 |
-           (uint64_t)reason << 47;
+    return (uint64_t)at | (uint64_t)kind << 38 | (uint64_t)stage << 42 | (uint64_t)from << 45 |
+           (uint64_t)reason << 48;
 }
-#define LSS__DC_KIND(x) LSS__FIELD((x)->w, 38, 3)
-#define LSS__DC_STAGE(x) LSS__FIELD((x)->w, 41, 3)
-#define LSS__DC_FROM(x) LSS__FIELD((x)->w, 44, 3)
-#define LSS__DC_REASON(x) LSS__FIELD((x)->w, 47, 3)
+#define LSS__DC_KIND(x) LSS__FIELD((x)->w, 38, 4)
+#define LSS__DC_STAGE(x) LSS__FIELD((x)->w, 42, 3)
+#define LSS__DC_FROM(x) LSS__FIELD((x)->w, 45, 3)
+#define LSS__DC_REASON(x) LSS__FIELD((x)->w, 48, 3)
 static inline bool lss__dc_has_amount(unsigned kind)
 {
     return kind == LSS_DEAL_OPENED || kind == LSS_DEAL_AMOUNT || kind == LSS_DEAL_WON;
@@ -119,13 +124,30 @@ struct lss_deal {
     lss_customer *customer;
     const lss_member *owner;
     lss_deal *next_of_customer;
-    lss_time expected_close;
+    lss_time expected_close;     /* the latest set (deal.open, deal.close_date) */
     lss_time opened_at, last_at; /* the first and the latest history entries' times */
     lss_money amount;            /* set by the latest entry that has one (the opening does) */
     uint32_t id;
     uint8_t stage, lost_from, furthest;
+    uint8_t forecast;            /* lss_forecast_category */
+    int8_t probability;          /* its own (deal.probability), or -1: its stage's */
+    uint8_t flags;               /* LSS__DF_* */
+    uint16_t pipeline;           /* 0: the default; k: lss_db::pipelines entry k - 1 */
     lss__vec hist; /* lss__deal_change; the opening first, times in order */
 };
+enum {
+    LSS__DF_CLOSE = 1,       /* a close_date entry in its history */
+    LSS__DF_FORECAST = 2     /* a forecast or probability entry in its history */
+};
+
+/* A named pipeline (pipeline.add); the default is not one of them. */
+typedef struct lss__pipeline {
+    lss_time at;
+    uint32_t seq;
+    const char *key, *name;
+} lss__pipeline;
+/* At most this many pipelines are added (the deal keeps its pipeline in 16 bits). */
+#define LSS__PIPELINES_MAX 65535u
 
 struct lss_activity {
     lss_time at;
@@ -257,6 +279,7 @@ typedef struct lss__prob_change {
     lss_time at;
     uint32_t seq;
     uint8_t stage, percent;
+    uint16_t pipeline; /* as lss_deal::pipeline */
 } lss__prob_change;
 
 /* Undo: how to put memory back as it was at a savepoint (a transaction's
@@ -268,7 +291,7 @@ typedef struct lss__savepoint {
     uint64_t events;
     lss_time last_time;
     uint32_t entities[LSS__REF_ACTIVITY + 1]; /* how many of each kind (LSS__REF_*) */
-    uint32_t teams, segments, prob, sla, cals, policies;
+    uint32_t teams, segments, prob, sla, cals, policies, pipelines;
     lss__arena_mark text;
     uint32_t undo_count;
     size_t undo_bytes;
@@ -312,6 +335,7 @@ struct lss_db {
     lss__pool hist; /* the deals' and tickets' histories (24-byte entries both) */
     lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key;
     lss__vec prob; /* lss__prob_change */
+    lss__vec pipelines; /* lss__pipeline, in the order added */
     lss__vec sla;  /* lss__sla_change */
     lss__vec cals; /* lss__cal_def, in sequence order */
     lss__vec zones; /* lss__zone *: every zone a calendar uses, read once */
@@ -451,6 +475,16 @@ void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i);
 void lss__ticket_change_get(lss_ticket_change *out, const lss_ticket *t, uint32_t i);
 /* The owner of d after history entry i. */
 const lss_member *lss__deal_owner_after(const lss_deal *d, uint32_t i);
+/* The expected close, forecast category and own probability (-1: the
+ * stage's) of d after history entry i (any output may be NULL). */
+void lss__deal_forecast_after(const lss_deal *d, uint32_t i, lss_time *close, unsigned *category, int *percent);
+/* The pipeline `key` names (NULL: the default): 0 for the default, k for
+ * lss_db::pipelines entry k - 1; -1 for none. */
+int32_t lss__pipeline_find(const lss_db *db, const char *key);
+/* The probability of open stage `stage` in pipeline `p` as of t (no lock). */
+int lss__stage_probability(const lss_db *db, unsigned p, unsigned stage, lss_time t);
+/* A pipeline from a checkpoint: its event's at, sequence number and texts. */
+lss_status lss__pipeline_restore(lss_db *db, lss_time at, uint32_t seq, const char *key, const char *name);
 /* What a ticket's history says (one pass): first contact and resolve, the
  * latest rating, reopens and contacts. */
 typedef struct lss__ticket_marks {

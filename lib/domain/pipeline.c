@@ -28,6 +28,14 @@ static const struct deal_rule {
                         { "lose only from an open stage", "lose only from an open stage" } },
     [LSS_DEAL_REOPENED] = { "reopen", { BIT(LSS_STAGE_LOST), BIT(LSS_STAGE_LOST) },
                             { "reopen only from lost", "reopen only from lost" } },
+    [LSS_DEAL_CLOSE_DATE] = { "change the expected close", { OPEN_STAGES, OPEN_STAGES },
+                              { "the expected close changes only while open",
+                                "the expected close changes only while open" } },
+    [LSS_DEAL_FORECAST] = { "change the forecast category", { OPEN_STAGES, OPEN_STAGES },
+                            { "the forecast category changes only while open",
+                              "the forecast category changes only while open" } },
+    [LSS_DEAL_PROBABILITY] = { "change the probability", { OPEN_STAGES, OPEN_STAGES },
+                               { "the probability changes only while open", "the probability changes only while open" } },
 };
 
 /* A deal's owner must sell. */
@@ -58,6 +66,103 @@ static void note_stage(lss_deal *d, uint8_t stage)
         d->furthest = stage;
 }
 
+/* ---- pipelines ----------------------------------------------------------------- */
+
+int32_t lss__pipeline_find(const lss_db *db, const char *key)
+{
+    if (key == NULL || strcmp(key, LSS_PIPELINE_DEFAULT) == 0)
+        return 0;
+    for (uint32_t i = 0; i < db->pipelines.count; i++) /* a database holds few pipelines */
+        if (strcmp(LSS__VEC_AT(&db->pipelines, lss__pipeline, i).key, key) == 0)
+            return (int32_t)i + 1;
+    return -1;
+}
+
+/* The pipeline key slot k names, as its index (0: absent or the default). */
+static lss_status pipeline_of(lss_db *db, const lss__cmd *c, unsigned k, const char *what, int32_t *out)
+{
+    const char *ctx = lss__cmd_ctx(c), *key = c->ev.s[k];
+    lss_status st;
+    *out = 0;
+    if (key == NULL)
+        return LSS_OK;
+    if ((st = lss__check_key(db, ctx, "pipeline", key)))
+        return st;
+    if ((*out = lss__pipeline_find(db, key)) < 0)
+        return lss__fail(db, LSS_NOT_FOUND, "%s: %s: pipeline \"%s\" does not exist", ctx, what, key);
+    return LSS_OK;
+}
+
+lss_status lss__pipeline_add_check(lss_db *db, lss__cmd *c)
+{
+    const char *ctx = lss__cmd_ctx(c), *key = c->ev.s[0];
+    lss_status st;
+    if ((st = lss__check_key(db, ctx, "key", key)) ||
+        (st = lss__check_text(db, ctx, "name", c->ev.s[1], LSS__TITLE_MAX, true, true)))
+        return st;
+    if (lss__pipeline_find(db, key) >= 0)
+        return lss__fail(db, LSS_EXISTS, "%s: pipeline \"%s\" %s", ctx, key,
+                         strcmp(key, LSS_PIPELINE_DEFAULT) == 0 ? "always exists and cannot be added"
+                                                                : "already exists");
+    if (db->pipelines.count >= LSS__PIPELINES_MAX)
+        return lss__fail(db, LSS_INVALID, "%s: pipeline \"%s\": a database holds at most %u pipelines", ctx, key,
+                         LSS__PIPELINES_MAX);
+    return LSS_OK;
+}
+
+lss_status lss__pipeline_add_reserve(lss_db *db, lss__cmd *c)
+{
+    (void)c;
+    return lss__vec_reserve(&db->pipelines, sizeof(lss__pipeline), 1);
+}
+
+void lss__pipeline_add_apply(lss_db *db, lss__cmd *c)
+{
+    lss__pipeline p = { c->ev.at, lss__next_seq(db), c->txt[0], c->txt[1] };
+    LSS__VEC_AT(&db->pipelines, lss__pipeline, db->pipelines.count++) = p;
+}
+
+lss_status lss__pipeline_restore(lss_db *db, lss_time at, uint32_t seq, const char *key, const char *name)
+{
+    lss__cmd c;
+    lss__cmd_init(&c, LSS__EV_PIPELINE_ADD, at);
+    c.ev.s[0] = key;
+    c.ev.s[1] = name;
+    lss_status st = lss__pipeline_add_check(db, &c);
+    if (st == LSS_OK && (lss__arena_strdup(&db->text, key, &c.txt[0]) || lss__arena_strdup(&db->text, name, &c.txt[1]) ||
+                         lss__pipeline_add_reserve(db, &c)))
+        st = LSS_NOMEM;
+    if (st == LSS_OK) {
+        uint64_t events = db->events;
+        db->events = seq - 1u; /* the pipeline keeps its own sequence number */
+        lss__pipeline_add_apply(db, &c);
+        db->events = events;
+    }
+    return st;
+}
+
+uint32_t lss_pipeline_count(const lss_db *db) { return db ? db->pipelines.count + 1u : 0; }
+
+static const lss__pipeline *pipeline_at(const lss_db *db, uint32_t i)
+{
+    return db && i >= 1 && i <= db->pipelines.count ? &LSS__VEC_AT(&db->pipelines, lss__pipeline, i - 1) : NULL;
+}
+
+const char *lss_pipeline_key(const lss_db *db, uint32_t i)
+{
+    return db && i == 0 ? LSS_PIPELINE_DEFAULT : pipeline_at(db, i) ? pipeline_at(db, i)->key : NULL;
+}
+
+const char *lss_pipeline_name(const lss_db *db, uint32_t i)
+{
+    return db && i == 0 ? "Default" : pipeline_at(db, i) ? pipeline_at(db, i)->name : NULL;
+}
+
+lss_time lss_pipeline_added_at(const lss_db *db, uint32_t i)
+{
+    return pipeline_at(db, i) ? pipeline_at(db, i)->at : LSS_TIME_NONE;
+}
+
 /* ---- deal.open ------------------------------------------------------------- */
 
 lss_status lss__deal_open_check(lss_db *db, lss__cmd *c)
@@ -74,6 +179,11 @@ lss_status lss__deal_open_check(lss_db *db, lss__cmd *c)
     if (lss__cmd_get(db, c, 1) == NULL)
         return lss__fail(db, LSS_NOT_FOUND, "%s: deal \"%s\": customer \"%s\" does not exist", ctx, key, s[1]);
     if ((st = find_owner(db, c, 2, key, &m)))
+        return st;
+    char what[LSS__KEY_MAX + 16];
+    snprintf(what, sizeof what, "deal \"%s\"", key);
+    int32_t p;
+    if ((st = pipeline_of(db, c, 4, what, &p)))
         return st;
     if (lss__cmd_exists(db, c))
         return lss__fail(db, LSS_EXISTS, "%s: deal \"%s\" already exists", ctx, key);
@@ -97,6 +207,10 @@ void lss__deal_open_apply(lss_db *db, lss__cmd *c)
     d->amount = c->ev.i[0];
     d->id = db->deals.count - 1;
     d->stage = d->lost_from = d->furthest = LSS_STAGE_PROSPECT;
+    d->forecast = LSS_FORECAST_PIPELINE;
+    d->probability = -1;
+    d->flags = 0;
+    d->pipeline = (uint16_t)lss__pipeline_find(db, c->ev.s[4]); /* the check found it */
     d->hist = c->hist;
     c->hist = (lss__vec){ 0 };
     lss__deal_change *ch = &LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++);
@@ -109,7 +223,10 @@ void lss__deal_open_apply(lss_db *db, lss__cmd *c)
 
 /* ---- the events after deal.open ---------------------------------------------- */
 
-static lss_deal_change_kind change_kind(const lss__cmd *c) { return (lss_deal_change_kind)(c->ev.kind - LSS__EV_DEAL_OPEN); }
+static lss_deal_change_kind change_kind(const lss__cmd *c)
+{
+    return (lss_deal_change_kind)lss__deal_change_of(c->ev.kind);
+}
 
 /* A field of a deal event, in the order of the event's fields. */
 static lss_status check_field(lss_db *db, lss__cmd *c, const lss_deal *d)
@@ -138,6 +255,18 @@ static lss_status check_field(lss_db *db, lss__cmd *c, const lss_deal *d)
             return lss__fail(db, LSS_INVALID, "%s: deal \"%s\": field \"reason\": %d is not a loss reason", ctx, key,
                              (int)v);
         return lss__check_text(db, ctx, "note", c->ev.s[1], LSS__NOTE_MAX, false, false);
+    case LSS_DEAL_CLOSE_DATE:
+        return lss__check_time(db, ctx, "expected_close", v);
+    case LSS_DEAL_FORECAST:
+        if (lss_forecast_category_name((int)v) == NULL)
+            return lss__fail(db, LSS_INVALID, "%s: deal \"%s\": field \"category\": %d is not a forecast category",
+                             ctx, key, (int)v);
+        return LSS_OK;
+    case LSS_DEAL_PROBABILITY:
+        if (v < -1 || v > 100)
+            return lss__fail(db, LSS_INVALID, "%s: deal \"%s\": field \"percent\": %lld is out of range (0 to 100)",
+                             ctx, key, (long long)v);
+        return LSS_OK;
     default:
         return LSS_OK;
     }
@@ -221,11 +350,30 @@ void lss__deal_change_apply(lss_db *db, lss__cmd *c)
     case LSS_DEAL_REOPENED:
         stage = d->lost_from;
         break;
+    case LSS_DEAL_CLOSE_DATE:
+        ch.v.close_before = d->expected_close;
+        break;
+    case LSS_DEAL_FORECAST:
+        reason = (unsigned)c->ev.i[0];
+        break;
+    case LSS_DEAL_PROBABILITY:
+        ch.v.percent = c->ev.i[0];
+        break;
     default:
         break;
     }
     ch.w = lss__dc_word(c->ev.at, (unsigned)kind, stage, d->stage, reason);
     lss__undo_save(db, LSS__U_DEAL, d);
+    if (kind == LSS_DEAL_CLOSE_DATE) {
+        d->expected_close = c->ev.i[0];
+        d->flags |= LSS__DF_CLOSE;
+    } else if (kind == LSS_DEAL_FORECAST) {
+        d->forecast = (uint8_t)c->ev.i[0];
+        d->flags |= LSS__DF_FORECAST;
+    } else if (kind == LSS_DEAL_PROBABILITY) {
+        d->probability = (int8_t)c->ev.i[0];
+        d->flags |= LSS__DF_FORECAST;
+    }
     if (kind == LSS_DEAL_LOST)
         d->lost_from = d->stage;
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
@@ -247,6 +395,10 @@ lss_status lss__stage_probability_check(lss_db *db, lss__cmd *c)
 {
     const char *ctx = lss__cmd_ctx(c);
     int64_t stage = c->ev.i[0], percent = c->ev.i[1];
+    int32_t p;
+    lss_status st = pipeline_of(db, c, 0, "field \"pipeline\"", &p);
+    if (st)
+        return st;
     if (stage < 0 || stage > LSS_STAGE_NEGOTIATED)
         return lss__fail(db, LSS_INVALID,
                          "%s: field \"stage\": %d is not an open stage (expected prospect, qualified, presented or "
@@ -266,23 +418,36 @@ lss_status lss__stage_probability_reserve(lss_db *db, lss__cmd *c)
 
 void lss__stage_probability_apply(lss_db *db, lss__cmd *c)
 {
-    lss__prob_change p = { c->ev.at, lss__next_seq(db), (uint8_t)c->ev.i[0], (uint8_t)c->ev.i[1] };
+    lss__prob_change p = { c->ev.at, lss__next_seq(db), (uint8_t)c->ev.i[0], (uint8_t)c->ev.i[1],
+                           (uint16_t)lss__pipeline_find(db, c->ev.s[0]) };
     LSS__VEC_AT(&db->prob, lss__prob_change, db->prob.count++) = p;
 }
 
-int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t)
+int lss__stage_probability(const lss_db *db, unsigned pipeline, unsigned stage, lss_time t)
 {
-    if (db == NULL || (unsigned)stage > LSS_STAGE_NEGOTIATED)
-        return -1;
-    lss__lock(db);
     /* the latest setting before t; settings may arrive out of time order */
     int pct = default_probability[stage];
     lss_time best = LSS_TIME_NONE;
     for (uint32_t i = 0; i < db->prob.count; i++) {
         const lss__prob_change *p = &LSS__VEC_AT(&db->prob, lss__prob_change, i);
-        if (p->stage == stage && p->at < t && p->at >= best)
+        if (p->stage == stage && p->pipeline == pipeline && p->at < t && p->at >= best)
             pct = p->percent, best = p->at;
     }
+    return pct;
+}
+
+int lss_stage_probability_at(const lss_db *db, lss_stage stage, lss_time t)
+{
+    return lss_pipeline_stage_probability_at(db, NULL, stage, t);
+}
+
+int lss_pipeline_stage_probability_at(const lss_db *db, const char *pipeline, lss_stage stage, lss_time t)
+{
+    if (db == NULL || (unsigned)stage > LSS_STAGE_NEGOTIATED)
+        return -1;
+    lss__lock(db);
+    int32_t p = lss__pipeline_find(db, pipeline);
+    int pct = p < 0 ? -1 : lss__stage_probability(db, (unsigned)p, stage, t);
     lss__unlock(db);
     return pct;
 }
@@ -317,6 +482,71 @@ lss_stage lss_deal_lost_from(const lss_deal *d)
     return (lss_stage)(d->stage == LSS_STAGE_LOST ? d->lost_from : d->stage);
 }
 int lss_deal_is_open(const lss_deal *d) { return d ? d->stage <= LSS_STAGE_NEGOTIATED : 0; }
+lss_forecast_category lss_deal_forecast(const lss_deal *d)
+{
+    return d ? (lss_forecast_category)d->forecast : (lss_forecast_category)-1;
+}
+int lss_deal_own_probability(const lss_deal *d) { return d ? d->probability : -1; }
+const char *lss_deal_pipeline(const lss_db *db, const lss_deal *d)
+{
+    return db && d ? lss_pipeline_key(db, d->pipeline) : NULL;
+}
+
+void lss__deal_forecast_after(const lss_deal *d, uint32_t i, lss_time *close, unsigned *category, int *percent)
+{
+    const lss__deal_change *h = (const lss__deal_change *)d->hist.data;
+    if (close) {
+        *close = d->expected_close;
+        if (d->flags & LSS__DF_CLOSE)
+            for (uint32_t k = i + 1; k < d->hist.count; k++)
+                if (LSS__DC_KIND(&h[k]) == LSS_DEAL_CLOSE_DATE) {
+                    *close = h[k].v.close_before;
+                    break;
+                }
+    }
+    unsigned cat = LSS_FORECAST_PIPELINE;
+    int pct = -1;
+    if (d->flags & LSS__DF_FORECAST)
+        for (uint32_t k = 0; k <= i && k < d->hist.count; k++) {
+            unsigned kind = LSS__DC_KIND(&h[k]);
+            if (kind == LSS_DEAL_FORECAST)
+                cat = LSS__DC_REASON(&h[k]);
+            else if (kind == LSS_DEAL_PROBABILITY)
+                pct = (int)h[k].v.percent;
+        }
+    if (category)
+        *category = cat;
+    if (percent)
+        *percent = pct;
+}
+
+lss_status lss_deal_forecast_at(lss_time *expected_close, lss_forecast_category *category, int *probability,
+                                const lss_db *db, const lss_deal *d, lss_time t)
+{
+    if (db == NULL || d == NULL)
+        return lss__fail(NULL, LSS_INVALID, "deal forecast: NULL argument");
+    if (d->opened_at >= t)
+        return lss__fail(NULL, LSS_NOT_FOUND, "deal \"%s\": not open before the given time", d->key);
+    uint32_t i = 0;
+    while (i + 1 < d->hist.count && lss__w_at(LSS__VEC_AT(&d->hist, lss__deal_change, i + 1).w) < t)
+        i++;
+    lss_time close;
+    unsigned cat;
+    int pct;
+    lss__deal_forecast_after(d, i, &close, &cat, &pct);
+    if (expected_close)
+        *expected_close = close;
+    if (category)
+        *category = (lss_forecast_category)cat;
+    if (probability) {
+        unsigned stage = LSS__DC_STAGE(&LSS__VEC_AT(&d->hist, lss__deal_change, i));
+        lss__lock(db);
+        *probability = pct >= 0 ? pct : stage <= LSS_STAGE_NEGOTIATED ? lss__stage_probability(db, d->pipeline, stage, t)
+                                                                      : stage == LSS_STAGE_WON ? 100 : 0;
+        lss__unlock(db);
+    }
+    return LSS_OK;
+}
 const lss_deal *lss_deal_next_of_customer(const lss_deal *d) { return d ? LSS__NEXT(d, last_deal) : NULL; }
 uint32_t lss_deal_history_count(const lss_deal *d) { return d ? d->hist.count : 0; }
 lss_stage lss_deal_furthest_stage(const lss_deal *d) { return d ? (lss_stage)d->furthest : (lss_stage)-1; }
@@ -352,8 +582,12 @@ void lss__deal_change_get(lss_deal_change *out, const lss_deal *d, uint32_t i)
     out->from_stage = (lss_stage)LSS__DC_FROM(x);
     out->reason = (lss_loss_reason)LSS__DC_REASON(x);
     out->note = kind == LSS_DEAL_LOST ? x->v.note : NULL;
+    out->reason = kind == LSS_DEAL_LOST ? (lss_loss_reason)LSS__DC_REASON(x) : LSS_LOSS_OTHER;
     out->amount = lss__deal_amount_after(d, i);
     out->owner = lss__deal_owner_after(d, i);
+    unsigned cat;
+    lss__deal_forecast_after(d, i, &out->expected_close, &cat, &out->probability);
+    out->forecast = (lss_forecast_category)cat;
 }
 
 lss_status lss_deal_stage_entered(lss_time *at, const lss_deal *d, lss_stage stage)
@@ -384,4 +618,5 @@ void lss__pipeline_free(lss_db *db)
     }
     lss__slab_free(&db->deals);
     lss__vec_free(&db->prob);
+    lss__vec_free(&db->pipelines);
 }

@@ -15,6 +15,8 @@
 #define MONEY(name, slot, req) { name, LSS__F_MONEY, slot, req, 0, 0, 0, 0, 0, -1 }
 #define DUR(name, slot, req) { name, LSS__F_DURATION, slot, req, 0, 0, 0, 0, 0, -1 }
 #define INT(name, slot) { name, LSS__F_INT, slot, 1, 0, 0, 0, 0, 0, 0 }
+#define OINT(name, slot) { name, LSS__F_INT, slot, 0, 0, 0, 0, 0, 0, -1 }
+#define PIPELINE(name, slot) { name, LSS__F_KEY, slot, 0, LSS__REF_NONE, LSS__INTERN_PIPELINE, 0, 0, 0, 0 }
 #define HOURS(name, slot) { name, LSS__F_HOURS, slot, 1, 0, 0, 0, 0, 0, 0 }
 #define DATES(name, slot) { name, LSS__F_DATES, slot, 0, 0, 0, 0, 0, 0, 0 }
 /* An enum: every spelling is read (the call checks the value's meaning);
@@ -47,9 +49,10 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
     [LSS__EV_CUSTOMER_CHURN] = {  RULES(customer_change, lss__customer_change_reserve, NONE, 1), .name = "customer.churn", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
     [LSS__EV_CUSTOMER_ERASE] = {  RULES(customer_change, lss__customer_change_reserve, NONE, 1), .name = "customer.erase", .nf = 1, .f = { KEY("customer", 0, CUSTOMER) } },
     [LSS__EV_DEAL_OPEN] = {  RULES(deal_open, lss__deal_open_reserve, DEAL, 2), .name = "deal.open",
-                            .nf = 6,
+                            .nf = 7, .ns1 = 1 + 4,
                             .f = { NEWKEY("key"), KEY("customer", 1, CUSTOMER), KEY("owner", 2, MEMBER),
-                                   MONEY("amount", 0, 1), TEXT("title", 3, 0), TIME("expected_close", 1, 0) } },
+                                   MONEY("amount", 0, 1), TEXT("title", 3, 0), TIME("expected_close", 1, 0),
+                                   PIPELINE("pipeline", 4) } },
     [LSS__EV_DEAL_ADVANCE] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.advance",
                                .nf = 2,
                                .f = { KEY("deal", 0, DEAL),
@@ -97,9 +100,9 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
                           .f = { ENUM("priority", 0, 1, 0, PRIORITY, 0, -1), DUR("first_response", 1, 1),
                                  DUR("resolution", 2, 1), OKEY("calendar", 0, NONE) } },
     [LSS__EV_STAGE_PROBABILITY] = {  RULES(stage_probability, lss__stage_probability_reserve, NONE, 0), .name = "stage.probability",
-                                    .nf = 2,
+                                    .nf = 3, .ns1 = 1 + 0,
                                     .f = { ENUM("stage", 0, 1, 0, STAGE, LSS_STAGE_PROSPECT, LSS_STAGE_NEGOTIATED),
-                                           INT("percent", 1) } },
+                                           INT("percent", 1), PIPELINE("pipeline", 0) } },
     [LSS__EV_CALENDAR_SET] = {  RULES(calendar_set, lss__calendar_set_reserve, NONE, 0), .name = "calendar.set",
                                .nf = 4,
                                .f = { KEY("key", 0, NONE), TEXT("timezone", 1, 1), HOURS("hours", 2),
@@ -107,6 +110,14 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
     [LSS__EV_TICKET_PRIORITY] = {  RULES(ticket_change, lss__ticket_change_reserve, NONE, 1), .name = "ticket.priority",
                                   .nf = 2,
                                   .f = { KEY("ticket", 0, TICKET), ENUM("priority", 0, 1, 0, PRIORITY, 0, -1) } },
+    [LSS__EV_PIPELINE_ADD] = {  RULES(pipeline_add, lss__pipeline_add_reserve, NONE, 0), .name = "pipeline.add",
+                               .nf = 2, .f = { KEY("key", 0, NONE), TEXT("name", 1, 1) } },
+    [LSS__EV_DEAL_CLOSE_DATE] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.close_date",
+                                  .nf = 2, .f = { KEY("deal", 0, DEAL), TIME("expected_close", 0, 1) } },
+    [LSS__EV_DEAL_FORECAST] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.forecast",
+                                .nf = 2, .f = { KEY("deal", 0, DEAL), ENUM("category", 0, 1, 0, FORECAST, 0, -1) } },
+    [LSS__EV_DEAL_PROBABILITY] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.probability",
+                                   .nf = 2, .f = { KEY("deal", 0, DEAL), OINT("percent", 0) } },
 };
 #undef RULES
 #undef KEY
@@ -118,6 +129,8 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
 #undef MONEY
 #undef DUR
 #undef INT
+#undef OINT
+#undef PIPELINE
 #undef HOURS
 #undef DATES
 #undef ENUM
@@ -152,7 +165,7 @@ static const char *key_or_null(const char *const *key) { return key ? *key : NUL
 #define ID(p) ((p) ? (p)->id : LSS__NONE)
 
 /* A deal event: history entry r->idx of deal r->obj (and the owner after it). */
-static void deal_event_of(const lss__evref *r, lss__event *ev)
+static void deal_event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
 {
     const lss_deal *d = r->obj;
     const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, r->idx);
@@ -169,8 +182,18 @@ static void deal_event_of(const lss__evref *r, lss__event *ev)
         ev->ref[1] = d->customer->id;
         ev->ref[2] = owner->id;
         ev->s[3] = d->title;
+        ev->s[4] = d->pipeline ? LSS__VEC_AT(&db->pipelines, lss__pipeline, d->pipeline - 1u).key : NULL;
         ev->i[0] = x->v.amount;
-        ev->i[1] = d->expected_close;
+        lss__deal_forecast_after(d, 0, &ev->i[1], NULL, NULL);
+        break;
+    case LSS__EV_DEAL_CLOSE_DATE:
+        lss__deal_forecast_after(d, r->idx, &ev->i[0], NULL, NULL);
+        break;
+    case LSS__EV_DEAL_FORECAST:
+        ev->i[0] = LSS__DC_REASON(x);
+        break;
+    case LSS__EV_DEAL_PROBABILITY:
+        ev->i[0] = x->v.percent;
         break;
     case LSS__EV_DEAL_ADVANCE:
         ev->i[0] = LSS__DC_STAGE(x);
@@ -336,11 +359,19 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
         ev->at = x->at;
         ev->i[0] = x->stage;
         ev->i[1] = x->percent;
+        ev->s[0] = x->pipeline ? LSS__VEC_AT(&db->pipelines, lss__pipeline, x->pipeline - 1u).key : NULL;
+        break;
+    }
+    case LSS__EV_PIPELINE_ADD: {
+        const lss__pipeline *x = &LSS__VEC_AT(&db->pipelines, lss__pipeline, r->idx);
+        ev->at = x->at;
+        ev->s[0] = x->key;
+        ev->s[1] = x->name;
         break;
     }
     default:
-        if (r->kind >= LSS__EV_DEAL_OPEN && r->kind <= LSS__EV_DEAL_REOPEN)
-            deal_event_of(r, ev);
+        if (lss__deal_change_of(r->kind) != 0xFFu)
+            deal_event_of(db, r, ev);
         else if (lss__ticket_change_of(r->kind) != 0xFFu)
             ticket_event_of(r, ev);
         else
@@ -394,7 +425,7 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
         const lss_deal *d = lss__slab_get(&db->deals, i);
         for (uint32_t k = 0; k < d->hist.count; k++) {
             const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, k);
-            ok &= put_ref(refs, n, x->seq, d, k, (uint8_t)(LSS__EV_DEAL_OPEN + LSS__DC_KIND(x)));
+            ok &= put_ref(refs, n, x->seq, d, k, lss__deal_ev(LSS__DC_KIND(x)));
         }
     }
     for (uint32_t i = 0; i < db->activities.count; i++) {
@@ -412,6 +443,8 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
         ok &= put_ref(refs, n, LSS__VEC_AT(&db->sla, lss__sla_change, k).seq, NULL, k, LSS__EV_SLA_SET);
     for (uint32_t k = 0; k < db->cals.count; k++)
         ok &= put_ref(refs, n, LSS__VEC_AT(&db->cals, lss__cal_def, k).seq, NULL, k, LSS__EV_CALENDAR_SET);
+    for (uint32_t k = 0; k < db->pipelines.count; k++)
+        ok &= put_ref(refs, n, LSS__VEC_AT(&db->pipelines, lss__pipeline, k).seq, NULL, k, LSS__EV_PIPELINE_ADD);
     for (uint32_t k = 0; k < db->prob.count; k++)
         ok &= put_ref(refs, n, LSS__VEC_AT(&db->prob, lss__prob_change, k).seq, NULL, k, LSS__EV_STAGE_PROBABILITY);
     for (uint64_t k = 0; ok && k < n; k++)

@@ -37,7 +37,11 @@ typedef enum lss__ev_kind {
     LSS__EV_STAGE_PROBABILITY = 25,
     LSS__EV_CALENDAR_SET = 26,
     LSS__EV_TICKET_PRIORITY = 27, /* lss_ticket_change_kind 9 (lss__ticket_ev) */
-    LSS__EV_COUNT = 28
+    LSS__EV_PIPELINE_ADD = 28,
+    LSS__EV_DEAL_CLOSE_DATE = 29, /* lss_deal_change_kind 7 .. 9 (lss__deal_ev) */
+    LSS__EV_DEAL_FORECAST = 30,
+    LSS__EV_DEAL_PROBABILITY = 31,
+    LSS__EV_COUNT = 32
 } lss__ev_kind;
 
 /* The event kind of a ticket history entry's kind, and back (0xFF: not a
@@ -51,6 +55,21 @@ static inline unsigned lss__ticket_change_of(unsigned kind)
     return kind == LSS__EV_TICKET_PRIORITY                             ? (unsigned)LSS_TICKET_EV_PRIORITY
            : kind >= LSS__EV_TICKET_OPEN && kind <= LSS__EV_TICKET_RATE ? kind - LSS__EV_TICKET_OPEN
                                                                      : 0xFFu;
+}
+
+/* The same for deals: kinds 0 .. 6 are LSS__EV_DEAL_OPEN + kind, 7 .. 9
+ * LSS__EV_DEAL_CLOSE_DATE + kind - 7. */
+static inline uint8_t lss__deal_ev(unsigned change)
+{
+    return change >= LSS_DEAL_CLOSE_DATE ? (uint8_t)(LSS__EV_DEAL_CLOSE_DATE + change - LSS_DEAL_CLOSE_DATE)
+                                         : (uint8_t)(LSS__EV_DEAL_OPEN + change);
+}
+static inline unsigned lss__deal_change_of(unsigned kind)
+{
+    return kind >= LSS__EV_DEAL_OPEN && kind <= LSS__EV_DEAL_REOPEN                 ? kind - LSS__EV_DEAL_OPEN
+           : kind >= LSS__EV_DEAL_CLOSE_DATE && kind <= LSS__EV_DEAL_PROBABILITY ? kind - LSS__EV_DEAL_CLOSE_DATE +
+                                                                                        LSS_DEAL_CLOSE_DATE
+                                                                                  : 0xFFu;
 }
 
 #define LSS__EV_STRS 6
@@ -82,7 +101,8 @@ static inline void lss__event_clear(lss__event *e, uint8_t kind)
 }
 
 /* The interned texts (lss__field::intern): one copy per distinct team or segment. */
-enum { LSS__INTERN_NONE, LSS__INTERN_TEAM, LSS__INTERN_SEGMENT };
+enum { LSS__INTERN_NONE, LSS__INTERN_TEAM, LSS__INTERN_SEGMENT,
+       LSS__INTERN_PIPELINE /* a pipeline's key: the pipeline holds the text, the event is not copied */ };
 
 /* Field types: a key or a text (in s[]), or an integer (in i[]) that is a
  * time, money in minor units, a duration in seconds, a plain integer or an
@@ -125,6 +145,8 @@ struct lss__cmd;
 typedef struct lss__ev_desc {
     const char *name;                  /* the spec's type, e.g. "deal.open" */
     uint8_t nf;                        /* fields in f[] */
+    uint8_t ns1;                       /* 1 + the strings of its version 1 form: a record may end after them
+                                          when the later string slots are absent (0: no such form) */
     lss__field f[LSS__EV_FIELDS];
     lss_status (*check)(lss_db *db, struct lss__cmd *c);
     lss_status (*reserve)(lss_db *db, struct lss__cmd *c);

@@ -34,6 +34,7 @@ void lss__savepoint_take(const lss_db *db, lss__savepoint *sp)
     sp->teams = db->teams.entries.count;
     sp->segments = db->segments.entries.count;
     sp->prob = db->prob.count;
+    sp->pipelines = db->pipelines.count;
     sp->sla = db->sla.count;
     sp->cals = db->cals.count;
     sp->policies = db->policies.count;
@@ -200,6 +201,7 @@ void lss__rollback(lss_db *db, const lss__savepoint *sp)
             drop_last(db, ref);
     lss__texts_back(db, sp->teams, sp->segments, sp->text);
     db->prob.count = sp->prob;
+    db->pipelines.count = sp->pipelines;
     db->sla.count = sp->sla;
     while (db->policies.count > sp->policies)
         lss__slab_pop(&db->policies);

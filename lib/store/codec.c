@@ -5,11 +5,25 @@
 
 #define ABSENT UINT32_MAX
 
+/* The string slots a record of ev holds: all of its kind's, or, for a kind
+ * with a version 1 form (lss__ev_desc::ns1) whose later slots are all
+ * absent, that form's, so that such a record is the one version 1 wrote. */
+static unsigned strings_of(const lss__event *ev, const lss__ev_desc *d)
+{
+    if (d->ns1 == 0)
+        return d->ns;
+    for (unsigned k = d->ns1 - 1u; k < d->ns; k++)
+        if (ev->s[k] != NULL)
+            return d->ns;
+    return d->ns1 - 1u;
+}
+
 size_t lss__event_size(const lss__event *ev, bool keys)
 {
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
-    size_t n = 8 + 8u * d->ni + 4u * d->ns;
-    for (unsigned k = 0; k < d->ns; k++)
+    unsigned ns = strings_of(ev, d);
+    size_t n = 8 + 8u * d->ni + 4u * ns;
+    for (unsigned k = 0; k < ns; k++)
         if (ev->s[k] && (keys || !d->sref[k]))
             n += strlen(ev->s[k]);
     return n;
@@ -20,7 +34,7 @@ void lss__event_encode(const lss__event *ev, unsigned char *p, bool keys)
     const lss__ev_desc *d = &lss__ev_descs[ev->kind];
     lss__put_u64(p, (uint64_t)ev->at);
     p += 8;
-    for (unsigned k = 0; k < d->ns; k++) {
+    for (unsigned k = 0, ns = strings_of(ev, d); k < ns; k++) {
         if (ev->s[k] == NULL) {
             lss__put_u32(p, ABSENT);
             p += 4;
@@ -50,6 +64,8 @@ bool lss__event_decode(lss__event *ev, uint8_t kind, const unsigned char *p, siz
     ev->at = (lss_time)lss__get_u64(p);
     p += 8;
     for (unsigned k = 0; k < d->ns; k++) {
+        if (k + 1u == d->ns1 && (size_t)(end - p) == 8u * d->ni)
+            break; /* the version 1 form: the later string slots are absent */
         if (end - p < 4)
             return false;
         uint32_t n = lss__get_u32(p);

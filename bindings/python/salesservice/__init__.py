@@ -151,7 +151,8 @@ class _CustomerRow(ctypes.Structure):
 class _DealChange(ctypes.Structure):
     _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("stage", ctypes.c_int),
                 ("from_stage", ctypes.c_int), ("amount", ctypes.c_int64), ("owner", c_entity),
-                ("reason", ctypes.c_int), ("note", ctypes.c_char_p)]
+                ("reason", ctypes.c_int), ("note", ctypes.c_char_p), ("expected_close", ctypes.c_int64),
+                ("forecast", ctypes.c_int), ("probability", ctypes.c_int)]
 
 
 class _TicketChange(ctypes.Structure):
@@ -300,6 +301,13 @@ def _declare(lib):
     f("lss_deal_amount", i64, c_entity)
     f("lss_deal_title", s, c_entity)
     f("lss_deal_opened_at", i64, c_entity)
+    f("lss_deal_pipeline", s, c_db, c_entity)
+    f("lss_deal_forecast", i, c_entity)
+    f("lss_deal_own_probability", i, c_entity)
+    f("lss_deal_expected_close", i64, c_entity)
+    f("lss_pipeline_count", u32, c_db)
+    f("lss_pipeline_key", s, c_db, u32)
+    f("lss_pipeline_name", s, c_db, u32)
     f("lss_deal_history_count", u32, c_entity)
     f("lss_deal_history_get", i, ctypes.POINTER(_DealChange), c_entity, u32)
     f("lss_ticket_customer", c_entity, c_entity)
@@ -311,7 +319,7 @@ def _declare(lib):
     f("lss_ticket_history_count", u32, c_entity)
     f("lss_ticket_history_get", i, ctypes.POINTER(_TicketChange), c_entity, u32)
     for e in ("stage", "ticket_state", "channel", "role", "customer_state", "deal_change_kind",
-              "ticket_change_kind", "loss_reason", "priority", "ticket_kind", "source"):
+              "ticket_change_kind", "loss_reason", "priority", "ticket_kind", "source", "forecast_category"):
         f("lss_%s_name" % e, s, i)
     for e in ("stage", "ticket_state", "priority", "source", "customer_state"):
         f("lss_%s_parse" % e, i, ctypes.POINTER(ctypes.c_int), s)
@@ -540,7 +548,8 @@ class Deal(_Entity):
 
     @property
     def history(self):
-        """Every change, oldest first: dicts of at, kind, stage, from_stage, amount, owner, reason, note."""
+        """Every change, oldest first: dicts of at, kind, stage, from_stage, amount, owner, reason, note,
+        expected_close, forecast and probability (its own, None: its stage's) after the change."""
         lib, h, out = self._db._lib, self._handle(), []
         for k in range(lib.lss_deal_history_count(h)):
             c = _DealChange()
@@ -550,8 +559,36 @@ class Deal(_Entity):
                         "from_stage": _text(lib.lss_stage_name(c.from_stage)), "amount": _money_out(c.amount),
                         "owner": Member(self._db, c.owner).key,
                         "reason": _text(lib.lss_loss_reason_name(c.reason)) if c.kind == 5 else None,
-                        "note": _text(c.note)})
+                        "note": _text(c.note), "expected_close": _time_out(c.expected_close),
+                        "forecast": _text(lib.lss_forecast_category_name(c.forecast)),
+                        "probability": c.probability if c.probability >= 0 else None})
         return out
+
+    @property
+    def pipeline(self):
+        """The key of the pipeline the deal is in."""
+        return _text(self._db._lib.lss_deal_pipeline(self._db._live(), self._handle()))
+
+    forecast = _getter("lss_deal_forecast", name="lss_forecast_category_name")
+    expected_close = _getter("lss_deal_expected_close", _time_out)
+
+    @property
+    def own_probability(self):
+        """The deal's own probability (deal.probability), or None when it uses its stage's."""
+        p = self._db._lib.lss_deal_own_probability(self._handle())
+        return p if p >= 0 else None
+
+    def set_close_date(self, at, expected_close):
+        """Move the expected close date of an open deal (event deal.close_date)."""
+        self._db._event("deal.close_date", at, deal=self.key, expected_close=_when(expected_close))
+
+    def set_forecast(self, at, category):
+        """Put an open deal in a forecast category: pipeline, best_case, commit, omitted (event deal.forecast)."""
+        self._db._event("deal.forecast", at, deal=self.key, category=category)
+
+    def set_probability(self, at, percent=None):
+        """Set an open deal's own probability (0-100), or with None go back to its stage's (event deal.probability)."""
+        self._db._event("deal.probability", at, deal=self.key, percent=percent)
 
     def advance(self, at, to):
         self._db._event("deal.advance", at, deal=self.key, to=to)
@@ -823,10 +860,21 @@ class Database:
                     source=source, referred_by=referred_by)
         return self.customer(key)
 
-    def open_deal(self, at, key, customer, owner, amount, title=None, expected_close=None):
+    def open_deal(self, at, key, customer, owner, amount, title=None, expected_close=None, pipeline=None):
+        """Open a deal in prospect (event deal.open), in the default pipeline unless one is named."""
         self._event("deal.open", at, key=key, customer=customer, owner=owner, amount=_money(amount), title=title,
-                    expected_close=_when(expected_close))
+                    expected_close=_when(expected_close), pipeline=pipeline)
         return self.deal(key)
+
+    def add_pipeline(self, at, key, name):
+        """Add a named sales pipeline (event pipeline.add); "default" always exists."""
+        self._event("pipeline.add", at, key=key, name=name)
+
+    def pipelines(self):
+        """Every pipeline as (key, name), the default first."""
+        lib, db = self._lib, self._live()
+        return [(_text(lib.lss_pipeline_key(db, i)), _text(lib.lss_pipeline_name(db, i)))
+                for i in range(lib.lss_pipeline_count(db))]
 
     def log_activity(self, at, customer, member, kind, channel, duration=None, deal=None, note=None):
         self._event("activity.log", at, customer=customer, member=member, kind=kind, channel=channel,
@@ -849,8 +897,9 @@ class Database:
         days = None if holidays is None else [d if isinstance(d, str) else d.isoformat() for d in holidays]
         self._event("calendar.set", at, key=key, timezone=timezone, hours=hours, holidays=days)
 
-    def set_stage_probability(self, at, stage, percent):
-        self._event("stage.probability", at, stage=stage, percent=percent)
+    def set_stage_probability(self, at, stage, percent, pipeline=None):
+        """The probability of an open stage from at on (event stage.probability), in one pipeline (default)."""
+        self._event("stage.probability", at, stage=stage, percent=percent, pipeline=pipeline)
 
     # lookups
     def _find(self, noun, cls, key):
