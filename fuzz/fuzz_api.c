@@ -134,7 +134,7 @@ static void fuzz_list(lss_db *db, input *in, lss_time now)
 
 static lss_status call(lss_db *db, input *in, lss_time *t, int *tx, unsigned *which)
 {
-    unsigned op = next(in) % 32;
+    unsigned op = next(in) % 37;
     *which = op;
     unsigned dt = next(in);
     if (dt == 255)
@@ -201,6 +201,12 @@ static lss_status call(lss_db *db, input *in, lss_time *t, int *tx, unsigned *wh
         fuzz_list(db, in, *t);
         return LSS_OK;
     case 31: return lss_ticket_set_priority(db, at, PICK(in, tickets), (lss_priority)(next(in) % 5));
+    case 32: return lss_pipeline_add(db, at, next(in) % 2 ? "p1" : PICK(in, texts), PICK(in, texts));
+    case 33: return lss_deal_open_in(NULL, db, at, PICK(in, deals), PICK(in, customers), PICK(in, members), money(in),
+                                     NULL, next(in) % 2 ? at + 86400 : LSS_TIME_NONE, next(in) % 2 ? "p1" : NULL);
+    case 34: return lss_deal_set_close_date(db, at, PICK(in, deals), at + (lss_time)(next(in) % 8) * 86400 * 10);
+    case 35: return lss_deal_set_forecast(db, at, PICK(in, deals), (lss_forecast_category)(next(in) % 5));
+    case 36: return lss_deal_set_probability(db, at, PICK(in, deals), (int)(next(in) % 110) - 2);
     default: {
         const lss_customer *c;
         lss_status st = lss_customer_find(&c, db, PICK(in, customers));

@@ -36,8 +36,20 @@ lss_status rand_apply(lss_db *db, const ev *e)
     case E_OPEN:
         snprintf(k1, sizeof k1, "d%d", e->a);
         snprintf(k2, sizeof k2, "c%d", e->b);
-        return lss_deal_open(NULL, db, e->at, k1, k2, RAND_SALES[e->c % 3], e->amount, e->c % 2 ? "Title" : NULL,
-                             e->c % 3 ? LSS_TIME_NONE : e->at + 86400);
+        return lss_deal_open_in(NULL, db, e->at, k1, k2, RAND_SALES[e->c % 3], e->amount, e->c % 2 ? "Title" : NULL,
+                                e->c % 3 ? LSS_TIME_NONE : e->at + 86400,
+                                e->c % 4 == 1 ? "p1" : e->c % 4 == 2 ? "p2" : NULL); /* p2 may not exist yet */
+    case E_PIPE:
+        return lss_pipeline_add(db, e->at, e->c % 2 ? "p1" : "p2", e->c % 2 ? "One" : "Two");
+    case E_CLOSE_DATE:
+        snprintf(k1, sizeof k1, "d%d", e->a);
+        return lss_deal_set_close_date(db, e->at, k1, e->at + (e->c - 3) * 3000);
+    case E_FORECAST:
+        snprintf(k1, sizeof k1, "d%d", e->a);
+        return lss_deal_set_forecast(db, e->at, k1, (lss_forecast_category)(e->c % 4));
+    case E_DPROB:
+        snprintf(k1, sizeof k1, "d%d", e->a);
+        return lss_deal_set_probability(db, e->at, k1, e->c % 3 ? e->c * 8 : -1);
     case E_ADV:
         snprintf(k1, sizeof k1, "d%d", e->a);
         return lss_deal_advance(db, e->at, k1, (lss_stage)(1 + e->c % 3));
@@ -100,7 +112,8 @@ lss_status rand_apply(lss_db *db, const ev *e)
         snprintf(k1, sizeof k1, "c%d", e->a);
         return lss_customer_erase(db, e->at, k1);
     case E_PROB:
-        return lss_stage_probability_set(db, e->at, (lss_stage)(e->c % 4), e->a % 101);
+        return lss_pipeline_stage_probability_set(db, e->at, e->a % 3 == 1 ? "p1" : NULL, (lss_stage)(e->c % 4),
+                                                  e->a % 101);
     default:
         return LSS_MISUSE;
     }
