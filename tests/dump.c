@@ -153,9 +153,9 @@ char *lss__dump(const lss_db *db)
             c->last_ticket ? LSS__FIRST(c, last_ticket)->key : "-");
         for (uint32_t k = 0; k < lss__changes_count(c); k++) {
             const lss__customer_change *x = LSS__CHANGE(c, k);
-            put(&b, "  change seq=%u at=%lld kind=%u name=%s email=%s company=%s segment=%s\n", x->seq,
-                (long long)x->at, x->kind,
-                S(x->name), S(x->email), S(x->company), S(x->segment));
+            put(&b, "  change seq=%u at=%lld kind=%u name=%s email=%s company=%s segment=%s score=%u comment=%s\n",
+                x->seq, (long long)x->at, x->kind, S(x->name), S(x->email), S(x->company), S(x->segment), x->score,
+                S(x->comment));
         }
     }
     for (uint32_t i = 0; i < db->deals.count; i++) {

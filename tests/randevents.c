@@ -39,6 +39,9 @@ lss_status rand_apply(lss_db *db, const ev *e)
         return lss_deal_open_in(NULL, db, e->at, k1, k2, RAND_SALES[e->c % 3], e->amount, e->c % 2 ? "Title" : NULL,
                                 e->c % 3 ? LSS_TIME_NONE : e->at + 86400,
                                 e->c % 4 == 1 ? "p1" : e->c % 4 == 2 ? "p2" : NULL); /* p2 may not exist yet */
+    case E_NPS:
+        snprintf(k1, sizeof k1, "c%d", e->a % 7);
+        return lss_customer_nps(db, e->at, k1, e->c % 11, e->c % 2 ? "would recommend" : NULL);
     case E_PIPE:
         return lss_pipeline_add(db, e->at, e->c % 2 ? "p1" : "p2", e->c % 2 ? "One" : "Two");
     case E_CLOSE_DATE:

@@ -13,7 +13,7 @@ int rng_pick(rng *r, int n);  /* 0 .. n-1 */
 
 enum { E_CUST, E_SEG, E_CHURN, E_OPEN, E_ADV, E_AMT, E_ASSIGN, E_WIN, E_LOSE, E_REOPEN, E_TOPEN, E_TASSIGN,
        E_CONTACT, E_WAIT, E_RESUME, E_RESOLVE, E_TREOPEN, E_CLOSE, E_RATE, E_TPRIO, E_QUOTA, E_SLA, E_PROB, E_ACT,
-       E_ERASE, E_PIPE, E_CLOSE_DATE, E_FORECAST, E_DPROB, E_KINDS };
+       E_ERASE, E_PIPE, E_CLOSE_DATE, E_FORECAST, E_DPROB, E_NPS, E_KINDS };
 
 typedef struct ev {
     int kind;

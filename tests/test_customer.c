@@ -1,6 +1,7 @@
 /* Customers, their history, activities. */
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,6 +222,61 @@ static void test_activities_are_logged_and_listed_per_customer(void **state)
     lss_db_close(db);
 }
 
+/* customer.nps: scores 0-10, the latest before a moment, erasure removes the comment, round trip. */
+static void test_customer_nps(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_STRICT);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    const lss_customer *c;
+    assert_int_equal(lss_customer_find(&c, db, "c"), LSS_OK);
+    assert_int_equal(lss_customer_nps_at(c, 100, NULL), -1);
+    uint64_t h = dump_hash(db);
+    assert_status_msg(db, lss_customer_nps(db, 10, "c", 11, NULL), LSS_INVALID,
+                      "customer.nps: customer \"c\": field \"score\": 11 is out of range (0 to 10)");
+    assert_status_msg(db, lss_customer_nps(db, 10, "c", -1, NULL), LSS_INVALID, "-1 is out of range");
+    assert_status_msg(db, lss_customer_nps(db, 10, "nobody", 5, NULL), LSS_NOT_FOUND,
+                      "customer.nps: customer \"nobody\" does not exist");
+    assert_int_equal(dump_hash(db), h);
+    assert_int_equal(lss_customer_nps(db, 10, "c", 6, "slow delivery"), LSS_OK);
+    assert_int_equal(lss_customer_nps(db, 20, "c", 10, NULL), LSS_OK);
+    lss_time at;
+    assert_int_equal(lss_customer_nps_at(c, 10, &at), -1);
+    assert_int_equal(at, LSS_TIME_NONE);
+    assert_int_equal(lss_customer_nps_at(c, 11, &at), 6);
+    assert_int_equal(at, 10);
+    assert_int_equal(lss_customer_nps_at(c, 21, NULL), 10);
+    assert_string_equal(lss_customer_name(c), "C"); /* an answer changes no field */
+    lss_customer_change ch;
+    assert_int_equal(lss_customer_change_get(&ch, c, 0), LSS_OK);
+    assert_int_equal(ch.kind, LSS_CUSTOMER_NPS);
+    assert_int_equal(ch.score, 6);
+    assert_string_equal(ch.comment, "slow delivery");
+    assert_null(ch.name);
+    /* export and import give the same state */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(lss_export_stream(db, f, NULL), LSS_OK);
+    fclose(f);
+    assert_non_null(strstr(buf, "{\"type\":\"customer.nps\",\"at\":\"1970-01-01T00:00:10Z\",\"customer\":\"c\","
+                                "\"score\":6,\"comment\":\"slow delivery\"}\n"));
+    lss_db *b = open_db(LSS_PIPELINE_STRICT);
+    f = fmemopen(buf, len, "r");
+    assert_int_equal(lss_import_stream(b, f, NULL, NULL), LSS_OK);
+    fclose(f);
+    assert_int_equal(dump_hash(b), dump_hash(db));
+    lss_db_close(b);
+    free(buf);
+    /* erasure removes the comment, keeps the score */
+    assert_int_equal(lss_customer_erase(db, 30, "c"), LSS_OK);
+    assert_int_equal(lss_customer_change_get(&ch, c, 0), LSS_OK);
+    assert_null(ch.comment);
+    assert_int_equal(ch.score, 6);
+    assert_int_equal(lss_customer_nps_at(c, 31, NULL), 10);
+    lss_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_customer_update_keeps_history_and_segment_as_of),
         cmocka_unit_test(test_customer_churn),
         cmocka_unit_test(test_activities_are_logged_and_listed_per_customer),
+        cmocka_unit_test(test_customer_nps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

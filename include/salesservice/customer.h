@@ -137,7 +137,8 @@ LSS_API uint32_t lss_customer_change_count(const lss_customer *c);
 typedef enum lss_customer_change_kind {
     LSS_CUSTOMER_UPDATED = 0,   /**< `customer.update` */
     LSS_CUSTOMER_CHURNED = 1,   /**< `customer.churn` */
-    LSS_CUSTOMER_ERASED = 2     /**< `customer.erase` */
+    LSS_CUSTOMER_ERASED = 2,    /**< `customer.erase` */
+    LSS_CUSTOMER_NPS = 3        /**< `customer.nps`: `score` and `comment` */
 } lss_customer_change_kind;
 
 /** One entry of a customer's change history. Strings are borrowed. */
@@ -148,10 +149,22 @@ typedef struct lss_customer_change {
     const char *email;              /**< new email, or NULL when not changed */
     const char *company;            /**< new company, or NULL when not changed */
     const char *segment;            /**< new segment, or NULL when not changed */
+    int score;                      /**< #LSS_CUSTOMER_NPS: the score 0-10; else -1 */
+    const char *comment;            /**< #LSS_CUSTOMER_NPS: the comment, or NULL (erased, or none given) */
 } lss_customer_change;
 
 /** Copy change @p i (0-based, oldest first) of @p c. @return #LSS_OK or #LSS_NOT_FOUND. */
 LSS_API lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer *c, uint32_t i);
+
+/**
+ * Record how likely the customer is to recommend the company (event
+ * `customer.nps`), 0-10, with an optional comment (at most 4096 bytes). A
+ * later score replaces the earlier one; erasure removes the comment.
+ * @return #LSS_OK; #LSS_INVALID (score outside 0-10, bad text); #LSS_NOT_FOUND; #LSS_NOMEM.
+ */
+LSS_API lss_status lss_customer_nps(lss_db *db, lss_time at, const char *customer, int score, const char *comment);
+/** @return the latest NPS score of @p c given before @p t (0-10), or -1 when none; *@p at (if not NULL) when. */
+LSS_API int lss_customer_nps_at(const lss_customer *c, lss_time t, lss_time *at);
 
 /** @return the customer's segment as of time @p t (events with at < t), or NULL. */
 LSS_API const char *lss_customer_segment_at(const lss_customer *c, lss_time t);

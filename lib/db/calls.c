@@ -47,6 +47,11 @@ lss_status lss_customer_erase(lss_db *db, lss_time at, const char *customer)
     return lss__call(db, NULL, LSS__EV_CUSTOMER_ERASE, at, (texts){ customer }, NULL);
 }
 
+lss_status lss_customer_nps(lss_db *db, lss_time at, const char *customer, int score, const char *comment)
+{
+    return lss__call(db, NULL, LSS__EV_CUSTOMER_NPS, at, (texts){ customer, comment }, (ints){ score });
+}
+
 lss_status lss_activity_log(const lss_activity **out, lss_db *db, lss_time at, const char *customer,
                             const char *member, lss_activity_kind kind, lss_channel channel, int64_t duration,
                             const char *deal, const char *note)

@@ -262,6 +262,9 @@ static void fx_change(ck *k, lss__customer_change *x)
     fx_text(k, &x->email);
     fx_text(k, &x->company);
     fx_intern(k, &x->segment, &k->db->segments);
+    fx_text(k, &x->comment);
+    if (k->load)
+        fx_range(k, x->kind <= LSS_CUSTOMER_NPS && x->score <= 10);
 }
 
 static void fx_customer(ck *k, lss_customer *c)
@@ -366,7 +369,7 @@ static void clean_change(lss__customer_change *d, const lss__customer_change *x)
 {
     memset(d, 0, sizeof *d);
     d->at = x->at, d->name = x->name, d->email = x->email, d->company = x->company, d->segment = x->segment;
-    d->seq = x->seq, d->kind = x->kind;
+    d->comment = x->comment, d->seq = x->seq, d->kind = x->kind, d->score = x->score;
 }
 static void clean_deal_change(lss__deal_change *d, const lss__deal_change *x)
 {
@@ -586,6 +589,7 @@ static void texts_join(ck *k, copy_side *side)
     for (uint32_t i = 0; i < ch->count; i++) {
         lss__customer_change *x = (lss__customer_change *)(void *)(ch->data + (size_t)i * sizeof *x);
         shift_text(&x->name, by), shift_text(&x->email, by), shift_text(&x->company, by);
+        shift_text(&x->comment, by);
     }
     for (uint32_t i = 0; i < as->count; i++)
         shift_text(&((lss_activity *)(void *)(as->data + (size_t)i * sizeof(lss_activity)))->note, by);

@@ -74,7 +74,15 @@ lss_status lss__customer_change_check(lss_db *db, lss__cmd *c)
     const char *ctx = lss__cmd_ctx(c), *const *s = c->ev.s;
     lss_customer *cu;
     lss_status st;
-    if ((st = find_customer(db, c, &cu)) || c->ev.kind != LSS__EV_CUSTOMER_UPDATE)
+    if ((st = find_customer(db, c, &cu)))
+        return st;
+    if (c->ev.kind == LSS__EV_CUSTOMER_NPS) {
+        if (c->ev.i[0] < 0 || c->ev.i[0] > 10)
+            return lss__fail(db, LSS_INVALID, "%s: customer \"%s\": field \"score\": %lld is out of range (0 to 10)",
+                             ctx, s[0], (long long)c->ev.i[0]);
+        return lss__check_text(db, ctx, "comment", s[1], LSS__NOTE_MAX, false, false);
+    }
+    if (c->ev.kind != LSS__EV_CUSTOMER_UPDATE)
         return st;
     if ((st = check_fields(db, ctx, s, false)))
         return st;
@@ -90,7 +98,7 @@ static uint32_t erase_count(const lss_customer *c)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < lss__changes_count(c); i++)
-        n += 3;
+        n += 4;
     const lss_deal *d;
     LSS__EACH(d, c, last_deal)
         n += 1 + d->hist.count;
@@ -147,6 +155,7 @@ static void erase(lss_db *db, lss_customer *c)
         bool personal = x->name || x->email || x->company;
         clear_elem(db, LSS__U_CHANGE_PTR, c, i, &x->email, offsetof(lss__customer_change, email));
         clear_elem(db, LSS__U_CHANGE_PTR, c, i, &x->company, offsetof(lss__customer_change, company));
+        clear_elem(db, LSS__U_CHANGE_PTR, c, i, &x->comment, offsetof(lss__customer_change, comment));
         if (personal && x->name != erased_name) {
             lss__undo_save_elem(db, LSS__U_CHANGE_PTR, c, i, offsetof(lss__customer_change, name));
             x->name = erased_name;
@@ -180,10 +189,19 @@ void lss__customer_change_apply(lss_db *db, lss__cmd *cmd)
 {
     static const uint8_t change_kind[] = { [LSS__EV_CUSTOMER_UPDATE] = LSS_CUSTOMER_UPDATED,
                                            [LSS__EV_CUSTOMER_CHURN] = LSS_CUSTOMER_CHURNED,
-                                           [LSS__EV_CUSTOMER_ERASE] = LSS_CUSTOMER_ERASED };
+                                           [LSS__EV_CUSTOMER_ERASE] = LSS_CUSTOMER_ERASED,
+                                           [LSS__EV_CUSTOMER_NPS] = LSS_CUSTOMER_NPS };
     lss_customer *c = cmd->e[0];
-    lss__customer_change ch = { cmd->ev.at,      cmd->txt[1], cmd->txt[2], cmd->txt[3], cmd->txt[4],
-                                lss__next_seq(db), change_kind[cmd->ev.kind] };
+    bool nps = cmd->ev.kind == LSS__EV_CUSTOMER_NPS;
+    lss__customer_change ch = { cmd->ev.at,
+                                nps ? NULL : cmd->txt[1],
+                                cmd->txt[2],
+                                cmd->txt[3],
+                                cmd->txt[4],
+                                nps ? cmd->txt[1] : NULL,
+                                lss__next_seq(db),
+                                change_kind[cmd->ev.kind],
+                                nps ? (uint8_t)cmd->ev.i[0] : 0 };
     lss__undo_save(db, LSS__U_CUSTOMER, c);
     if (cmd->ev.kind == LSS__EV_CUSTOMER_ERASE)
         erase(db, c);
@@ -265,7 +283,25 @@ lss_status lss_customer_change_get(lss_customer_change *out, const lss_customer 
     out->email = x->email;
     out->company = x->company;
     out->segment = x->segment;
+    out->score = x->kind == LSS_CUSTOMER_NPS ? x->score : -1;
+    out->comment = x->comment;
     return LSS_OK;
+}
+
+int lss_customer_nps_at(const lss_customer *c, lss_time t, lss_time *at)
+{
+    int score = -1;
+    lss_time when = LSS_TIME_NONE;
+    for (uint32_t i = 0; c && i < lss__changes_count(c); i++) { /* the latest by time; a tie: the later one */
+        const lss__customer_change *x = LSS__CHANGE(c, i);
+        if (x->kind == LSS_CUSTOMER_NPS && x->at < t && (when == LSS_TIME_NONE || x->at >= when)) {
+            when = x->at;
+            score = x->score;
+        }
+    }
+    if (at)
+        *at = when;
+    return score;
 }
 
 const char *lss_customer_segment_at(const lss_customer *c, lss_time t)

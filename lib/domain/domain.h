@@ -42,8 +42,10 @@ typedef struct lss__customer_change {
     lss_time at;
     const char *name, *email, *company;
     const char *segment; /* interned; NULL = not changed */
+    const char *comment; /* nps: the comment or NULL; else NULL */
     uint32_t seq;
     uint8_t kind;     /* lss_customer_change_kind */
+    uint8_t score;    /* nps: 0-10; else 0 */
 } lss__customer_change;
 
 /* A customer. name, email, company and segment are the values given to

@@ -116,6 +116,8 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
                                   .nf = 2, .f = { KEY("deal", 0, DEAL), TIME("expected_close", 0, 1) } },
     [LSS__EV_DEAL_FORECAST] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.forecast",
                                 .nf = 2, .f = { KEY("deal", 0, DEAL), ENUM("category", 0, 1, 0, FORECAST, 0, -1) } },
+    [LSS__EV_CUSTOMER_NPS] = {  RULES(customer_change, lss__customer_change_reserve, NONE, 1), .name = "customer.nps",
+                               .nf = 3, .f = { KEY("customer", 0, CUSTOMER), INT("score", 0), TEXT("comment", 1, 0) } },
     [LSS__EV_DEAL_PROBABILITY] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.probability",
                                    .nf = 2, .f = { KEY("deal", 0, DEAL), OINT("percent", 0) } },
 };
@@ -292,6 +294,16 @@ static void customer_event_of(const lss__evref *r, lss__event *ev)
         ev->s[4] = x->segment;
         break;
     }
+    case LSS__EV_CUSTOMER_NPS: {
+        const lss_customer *c = r->obj;
+        const lss__customer_change *x = LSS__CHANGE(c, r->idx);
+        ev->at = x->at;
+        ev->s[0] = c->key;
+        ev->ref[0] = c->id;
+        ev->s[1] = x->comment;
+        ev->i[0] = x->score;
+        break;
+    }
     case LSS__EV_ACTIVITY_LOG: {
         const lss_activity *a = r->obj;
         ev->at = a->at;
@@ -417,6 +429,7 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
             const lss__customer_change *x = LSS__CHANGE(c, k);
             uint8_t kind = x->kind == LSS_CUSTOMER_UPDATED   ? LSS__EV_CUSTOMER_UPDATE
                            : x->kind == LSS_CUSTOMER_CHURNED ? LSS__EV_CUSTOMER_CHURN
+                           : x->kind == LSS_CUSTOMER_NPS     ? LSS__EV_CUSTOMER_NPS
                                                              : LSS__EV_CUSTOMER_ERASE;
             ok &= put_ref(refs, n, x->seq, c, k, kind);
         }

@@ -41,7 +41,8 @@ typedef enum lss__ev_kind {
     LSS__EV_DEAL_CLOSE_DATE = 29, /* lss_deal_change_kind 7 .. 9 (lss__deal_ev) */
     LSS__EV_DEAL_FORECAST = 30,
     LSS__EV_DEAL_PROBABILITY = 31,
-    LSS__EV_COUNT = 32
+    LSS__EV_CUSTOMER_NPS = 32,
+    LSS__EV_COUNT = 33
 } lss__ev_kind;
 
 /* The event kind of a ticket history entry's kind, and back (0xFF: not a

@@ -169,7 +169,8 @@ class _Quota(ctypes.Structure):
 
 class _CustomerChange(ctypes.Structure):
     _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("name", ctypes.c_char_p), ("email", ctypes.c_char_p),
-                ("company", ctypes.c_char_p), ("segment", ctypes.c_char_p)]
+                ("company", ctypes.c_char_p), ("segment", ctypes.c_char_p), ("score", ctypes.c_int),
+                ("comment", ctypes.c_char_p)]
 
 
 class _SlaState(ctypes.Structure):
@@ -493,15 +494,20 @@ class Customer(_Entity):
 
     @property
     def changes(self):
-        """Every update, churn and erasure, oldest first."""
+        """Every update, churn, erasure and NPS answer, oldest first (an NPS answer: score and comment)."""
         lib, h, out = self._db._lib, self._handle(), []
-        kinds = ("updated", "churned", "erased")
+        kinds = ("updated", "churned", "erased", "nps")
         for k in range(lib.lss_customer_change_count(h)):
             c = _CustomerChange()
             self._db._check(lib.lss_customer_change_get(ctypes.byref(c), h, k))
             out.append({"at": _time_out(c.at), "kind": kinds[c.kind], "name": _text(c.name), "email": _text(c.email),
-                        "company": _text(c.company), "segment": _text(c.segment)})
+                        "company": _text(c.company), "segment": _text(c.segment),
+                        "score": c.score if c.score >= 0 else None, "comment": _text(c.comment)})
         return out
+
+    def nps(self, at, score, comment=None):
+        """How likely the customer is to recommend the company, 0-10 (event customer.nps)."""
+        self._db._event("customer.nps", at, customer=self.key, score=score, comment=comment)
 
     @property
     def activities(self):
