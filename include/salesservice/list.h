@@ -141,9 +141,10 @@ typedef struct lss_deal_row {
     const char *pipeline;          /**< its pipeline's key ("default") */
     lss_stage stage;               /**< as of the moment */
     lss_money amount;              /**< as of the moment */
-    lss_time expected_close;       /**< or #LSS_TIME_NONE */
-    const char *forecast;          /**< forecast category: "pipeline", "best_case", "commit", "omitted" */
-    int probability;               /**< percent: its stage's in its pipeline (won 100, lost 0) */
+    lss_time expected_close;       /**< the latest set before the moment, or #LSS_TIME_NONE */
+    const char *forecast;          /**< forecast category as of the moment: "pipeline", "best_case", "commit", "omitted" */
+    int probability;               /**< percent as of the moment: its own (deal.probability), else its stage's in its
+                                        pipeline (won 100, lost 0) */
     lss_time opened;               /**< its deal.open */
     lss_time last_at;              /**< its latest event before the moment */
 } lss_deal_row;

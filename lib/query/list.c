@@ -76,15 +76,17 @@ static bool deal_row(lss_deal_row *r, const lss_db *db, const lss_deal *d, lss_t
         return false;
     r->deal = d;
     r->customer = d->customer;
-    r->pipeline = "default";
-    r->forecast = "pipeline";
-    r->expected_close = d->expected_close;
+    r->pipeline = lss_pipeline_key(db, d->pipeline);
     r->opened = d->opened_at;
+    int own;
     if (d->last_at < t) {
         r->stage = (lss_stage)d->stage;
         r->amount = d->amount;
         r->owner = d->owner;
         r->last_at = d->last_at;
+        r->expected_close = d->expected_close;
+        r->forecast = lss_forecast_category_name(d->forecast);
+        own = d->probability;
     } else {
         lss_deal_change ch;
         lss__deal_change_get(&ch, d, entry_before(&d->hist, d->last_at, t));
@@ -92,10 +94,14 @@ static bool deal_row(lss_deal_row *r, const lss_db *db, const lss_deal *d, lss_t
         r->amount = ch.amount;
         r->owner = ch.owner;
         r->last_at = ch.at;
+        r->expected_close = ch.expected_close;
+        r->forecast = lss_forecast_category_name(ch.forecast);
+        own = ch.probability;
     }
-    r->probability = r->stage == LSS_STAGE_WON    ? 100
+    r->probability = own >= 0                     ? own
+                     : r->stage == LSS_STAGE_WON  ? 100
                      : r->stage == LSS_STAGE_LOST ? 0
-                                                  : lss_stage_probability_at(db, r->stage, t);
+                                                  : lss__stage_probability(db, d->pipeline, r->stage, t);
     return true;
 }
 
@@ -219,6 +225,7 @@ typedef struct query {
     const char *team;              /* interned, or NULL */
     bool team_none;                /* a team no member has: nothing matches */
     unsigned stages, states, prios;
+    int32_t pipeline;              /* -1: any */
     lss_time from, to, breach;
     size_t needle_len;
     /* the matches */
@@ -268,7 +275,7 @@ static bool check(query *q, uint32_t id, row *r, match *mt)
         lss_deal_row *x = &r->d;
         if (!deal_row(x, q->db, d, t) || (q->customer && x->customer != q->customer) ||
             (q->owner && x->owner != q->owner) || (q->team && x->owner->team != q->team) || q->team_none ||
-            !(q->stages >> x->stage & 1u))
+            !(q->stages >> x->stage & 1u) || (q->pipeline >= 0 && d->pipeline != q->pipeline))
             return false;
         if ((q->from != LSS_TIME_NONE || q->to != LSS_TIME_NONE) &&
             (x->expected_close == LSS_TIME_NONE || (q->from != LSS_TIME_NONE && x->expected_close < q->from) ||
@@ -598,7 +605,8 @@ static lss_status prepare(query *q)
         (st = key_of(q, LSS__REF_MEMBER, "owner", f->owner, (const void **)&q->owner)) ||
         (st = key_of(q, LSS__REF_MEMBER, "assignee", f->assignee, (const void **)&q->assignee)))
         return st;
-    if (f->pipeline && strcmp(f->pipeline, "default") != 0)
+    q->pipeline = f->pipeline ? lss__pipeline_find(db, f->pipeline) : -1;
+    if (f->pipeline && q->pipeline < 0)
         return lss__fail(db, LSS_NOT_FOUND, "list deals: filter pipeline: pipeline \"%s\" not found", f->pipeline);
     if (f->team) {
         q->team = lss__intern_find(&db->teams, f->team);
