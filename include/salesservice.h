@@ -19,6 +19,7 @@
 #include "salesservice/customer.h"
 #include "salesservice/pipeline.h"
 #include "salesservice/ticket.h"
+#include "salesservice/task.h"
 #include "salesservice/calendar.h"
 #include "salesservice/metrics.h"
 #include "salesservice/list.h"

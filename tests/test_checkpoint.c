@@ -287,7 +287,7 @@ static void patch_header(const char *ck, long at, uint32_t v)
     long n;
     unsigned char *b = slurp(ck, &n);
     lss__put_u32(b + at, v);
-    long head = 56 + 22 * 24 + 4;
+    long head = 56 + 25 * 24 + 4;
     lss__put_u32(b + head - 4, lss__crc_mask(lss__crc32c(0, b, (size_t)head - 4)));
     spit(ck, b, n);
     free(b);
@@ -322,7 +322,7 @@ static void patch_record(const char *ck, int sec, size_t elem, uint32_t id, size
 {
     long n;
     unsigned char *b = slurp(ck, &n);
-    long head = 56 + 22 * 24 + 4, off = head;
+    long head = 56 + 25 * 24 + 4, off = head;
     for (int s = 0; s < sec; s++)
         off += (long)lss__get_u64(b + 56 + s * 24 + 8);
     long len = (long)lss__get_u64(b + 56 + sec * 24 + 8);

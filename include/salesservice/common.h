@@ -34,6 +34,8 @@ typedef struct lss_deal lss_deal;
 typedef struct lss_activity lss_activity;
 /** A service ticket. Borrowed from its database. */
 typedef struct lss_ticket lss_ticket;
+/** A follow-up task (task.h). */
+typedef struct lss_task lss_task;
 
 /**
  * A moment in time: whole seconds since 1970-01-01T00:00:00Z (UTC).

@@ -18,6 +18,8 @@ static const char *const customer_states[] = { "prospect", "active", "churned" }
 static const char *const deal_changes[] = { "opened", "advanced",   "amount",   "assigned",   "won",
                                             "lost",   "reopened",   "close_date", "forecast", "probability" };
 static const char *const forecasts[] = { "pipeline", "best_case", "commit", "omitted" };
+static const char *const task_states[] = { "open", "done", "cancelled" };
+static const char *const task_changes[] = { "added", "rescheduled", "assigned", "done", "cancelled" };
 static const char *const ticket_states[] = { "new", "open", "pending", "resolved", "closed" };
 static const char *const ticket_kinds[] = { "presales", "installation", "maintenance", "incident",
                                             "complaint", "training",     "question" };
@@ -47,6 +49,8 @@ const lss__enum lss__enums[LSS__E_COUNT] = {
     [LSS__E_SLA_OUTCOME] = TABLE("SLA outcome", sla_outcomes),
     [LSS__E_GENERATE_ORDER] = TABLE("generate order", generate_orders),
     [LSS__E_FORECAST] = TABLE("forecast category", forecasts),
+    [LSS__E_TASK_STATE] = TABLE("task state", task_states),
+    [LSS__E_TASK_CHANGE] = TABLE("task change", task_changes),
 };
 
 const char *lss__enum_spell(lss__enum_id e, int v)
@@ -117,6 +121,14 @@ const char *lss_ticket_change_kind_name(int v) { return lss__enum_spell(LSS__E_T
 const char *lss_sla_outcome_name(int v) { return lss__enum_spell(LSS__E_SLA_OUTCOME, v); }
 const char *lss_generate_order_name(int v) { return lss__enum_spell(LSS__E_GENERATE_ORDER, v); }
 const char *lss_forecast_category_name(int v) { return lss__enum_spell(LSS__E_FORECAST, v); }
+const char *lss_task_state_name(int v) { return lss__enum_spell(LSS__E_TASK_STATE, v); }
+const char *lss_task_change_kind_name(int v) { return lss__enum_spell(LSS__E_TASK_CHANGE, v); }
+
+lss_status lss_task_state_parse(lss_task_state *out, const char *text)
+{
+    int v = parse(LSS__E_TASK_STATE, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_task_state)v, LSS_OK);
+}
 
 lss_status lss_forecast_category_parse(lss_forecast_category *out, const char *text)
 {

@@ -27,6 +27,8 @@ typedef enum lss__enum_id {
     LSS__E_SLA_OUTCOME,
     LSS__E_GENERATE_ORDER,
     LSS__E_FORECAST,
+    LSS__E_TASK_STATE,
+    LSS__E_TASK_CHANGE,
     LSS__E_COUNT
 } lss__enum_id;
 

@@ -224,6 +224,34 @@ lss_status lss_ticket_close(lss_db *db, lss_time at, const char *ticket)
     return lss__call(db, NULL, LSS__EV_TICKET_CLOSE, at, (texts){ ticket }, NULL);
 }
 
+lss_status lss_task_add(const lss_task **out, lss_db *db, lss_time at, const char *key, const char *customer,
+                        const char *member, lss_activity_kind kind, lss_time due, const char *deal, const char *ticket,
+                        const char *note)
+{
+    return lss__call(db, (const void **)out, LSS__EV_TASK_ADD, at, (texts){ key, customer, member, deal, ticket, note },
+                     (ints){ kind, due });
+}
+
+lss_status lss_task_reschedule(lss_db *db, lss_time at, const char *task, lss_time due)
+{
+    return lss__call(db, NULL, LSS__EV_TASK_RESCHEDULE, at, (texts){ task }, (ints){ due });
+}
+
+lss_status lss_task_assign(lss_db *db, lss_time at, const char *task, const char *member)
+{
+    return lss__call(db, NULL, LSS__EV_TASK_ASSIGN, at, (texts){ task, member }, NULL);
+}
+
+lss_status lss_task_done(lss_db *db, lss_time at, const char *task, const char *note)
+{
+    return lss__call(db, NULL, LSS__EV_TASK_DONE, at, (texts){ task, note }, NULL);
+}
+
+lss_status lss_task_cancel(lss_db *db, lss_time at, const char *task)
+{
+    return lss__call(db, NULL, LSS__EV_TASK_CANCEL, at, (texts){ task }, NULL);
+}
+
 lss_status lss_ticket_set_priority(lss_db *db, lss_time at, const char *ticket, lss_priority priority)
 {
     return lss__call(db, NULL, LSS__EV_TICKET_PRIORITY, at, (texts){ ticket }, (ints){ priority });

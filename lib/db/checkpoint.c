@@ -41,12 +41,15 @@ enum {
     S_ACTIVITIES,
     S_TICKETS,
     S_TICKET_HIST,
+    S_TASKS,
+    S_TASK_HIST,
     S_PROB,
     S_SLA,
     S_IX_MEMBERS,
     S_IX_CUSTOMERS,
     S_IX_DEALS,
     S_IX_TICKETS,
+    S_IX_TASKS,
     S_CALS,
     S_POLICIES,
     S_PIPELINES,
@@ -55,8 +58,9 @@ enum {
 static const char *const sec_names[S_COUNT] = { "settings",  "texts",           "teams",     "segments",
                                                 "members",   "quotas",          "customers", "customer changes",
                                                 "deals",     "deal histories",  "activities", "tickets",
-                                                "ticket histories", "stage probabilities", "SLA targets",
-                                                "member keys", "customer keys", "deal keys", "ticket keys",
+                                                "ticket histories", "tasks", "task histories",
+                                                "stage probabilities", "SLA targets",
+                                                "member keys", "customer keys", "deal keys", "ticket keys", "task keys",
                                                 "calendars", "SLA policies", "pipelines" };
 #define HEAD_SIZE (56u + S_COUNT * CK_SEC_HEAD + 4u)
 
@@ -64,7 +68,7 @@ static const char *const sec_names[S_COUNT] = { "settings",  "texts",           
 typedef struct ck_meta {
     uint64_t events;
     int64_t last_time;
-    uint32_t ix_cap[4], ix_count[4];
+    uint32_t ix_cap[LSS__REF_KEYED_LAST], ix_count[LSS__REF_KEYED_LAST];
     char currency[4];
     uint32_t pipeline;
 } ck_meta;
@@ -100,7 +104,9 @@ static uint32_t layout(void)
         offsetof(lss_activity, deal), offsetof(lss_activity, next_of_customer), offsetof(lss_ticket, deal),
         offsetof(lss_ticket, assignee), offsetof(lss_ticket, hist), offsetof(lss__deal_change, v),
         offsetof(lss__ticket_change, v), offsetof(lss__customer_change, segment), sizeof(lss__policy),
-        offsetof(lss_ticket, policy), offsetof(lss_deal, pipeline), sizeof(lss__pipeline), 0x01020305u
+        offsetof(lss_ticket, policy), offsetof(lss_deal, pipeline), sizeof(lss__pipeline), sizeof(lss_task),
+        sizeof(lss__task_change), offsetof(lss_task, customer), offsetof(lss_task, hist),
+        offsetof(lss__task_change, v), 0x01020305u
     };
     uint32_t crc = lss__crc32c(0, LSS_VERSION_STRING, sizeof LSS_VERSION_STRING);
     return lss__crc32c(crc, v, sizeof v);
@@ -332,6 +338,30 @@ static void fx_ticket_change(ck *k, lss__ticket_change *x)
                         lss_channel_name((int)LSS__TC_CHANNEL(x)) && LSS__TC_SCORE(x) <= 5);
 }
 
+static void fx_task_change(ck *k, lss__task_change *x)
+{
+    unsigned kind = LSS__TK_KIND(x);
+    if (kind == LSS_TASK_ASSIGNED)
+        fx_ent(k, &x->v.member_before, LSS__REF_MEMBER);
+    else if (kind == LSS_TASK_DONE_EV)
+        fx_text(k, &x->v.note);
+    if (k->load)
+        fx_range(k, lss_task_change_kind_name((int)kind) && lss_task_state_name((int)LSS__TK_STATE(x)));
+}
+
+static void fx_task(ck *k, lss_task *t)
+{
+    fx_text(k, &t->key);
+    fx_text(k, &t->note);
+    fx_ent(k, &t->customer, LSS__REF_CUSTOMER);
+    fx_ent(k, &t->member, LSS__REF_MEMBER);
+    fx_ent(k, &t->deal, LSS__REF_DEAL);
+    fx_ent(k, &t->ticket, LSS__REF_TICKET);
+    if (k->load)
+        fx_range(k, t->key != NULL && t->customer != NULL && t->member != NULL && lss_task_state_name(t->state) &&
+                        lss_activity_kind_name(t->kind));
+}
+
 static void fx_ticket(ck *k, lss_ticket *t)
 {
     fx_text(k, &t->key);
@@ -438,6 +468,8 @@ static const ptr_field deal_ptrs[] = { PF(lss_deal, customer, lss_customer), PF(
                                        { 0, 0 } };
 static const ptr_field activity_ptrs[] = { PF(lss_activity, customer, lss_customer), PF(lss_activity, deal, lss_deal),
                                            PF(lss_activity, next_of_customer, lss_activity), { 0, 0 } };
+static const ptr_field task_ptrs[] = { PF(lss_task, customer, lss_customer), PF(lss_task, member, lss_member),
+                                       PF(lss_task, deal, lss_deal), PF(lss_task, ticket, lss_ticket), { 0, 0 } };
 static const ptr_field ticket_ptrs[] = { PF(lss_ticket, customer, lss_customer), PF(lss_ticket, deal, lss_deal),
                                          PF(lss_ticket, next_of_customer, lss_ticket), { 0, 0 } };
 #define AHEAD 8u
@@ -465,6 +497,7 @@ static void records_out(ck *k, unsigned ref, int s)
                             : ref == LSS__REF_DEAL   ? deal_ptrs
                             : ref == LSS__REF_ACTIVITY ? activity_ptrs
                             : ref == LSS__REF_TICKET ? ticket_ptrs
+                            : ref == LSS__REF_TASK   ? task_ptrs
                                                      : NULL;
     for (uint32_t i = 0; i < sl->count && !k->nomem && !k->overflow; i++) {
         void *r = base + (size_t)i * elem;
@@ -527,6 +560,25 @@ static void records_out(ck *k, unsigned ref, int s)
             k->img->sec[S_TICKET_HIST].len += (size_t)t->hist.count * sizeof *h;
             set_code(&t->hist.data, k->img->sec[S_TICKET_HIST].count);
             k->img->sec[S_TICKET_HIST].count += t->hist.count;
+            t->hist.cap = 0;
+            break;
+        }
+        case LSS__REF_TASK: {
+            lss_task *t = r;
+            fx_task(k, t);
+            lss__task_change *h = (lss__task_change *)sec_tail(k, S_TASK_HIST, (size_t)t->hist.count * sizeof *h);
+            if (h == NULL)
+                break;
+            for (uint32_t j = 0; j < t->hist.count; j++) {
+                const lss__task_change *x = &((const lss__task_change *)t->hist.data)[j];
+                memset(&h[j], 0, sizeof h[j]);
+                h[j].w = x->w, h[j].seq = x->seq;
+                memcpy(&h[j].v, &x->v, sizeof h[j].v);
+                fx_task_change(k, &h[j]);
+            }
+            k->img->sec[S_TASK_HIST].len += (size_t)t->hist.count * sizeof *h;
+            set_code(&t->hist.data, k->img->sec[S_TASK_HIST].count);
+            k->img->sec[S_TASK_HIST].count += t->hist.count;
             t->hist.cap = 0;
             break;
         }
@@ -623,6 +675,7 @@ static bool presize(ck *k, const lss_db *db, ck_section *side_text)
         [S_ACTIVITIES] = (size_t)db->activities.count * sizeof(lss_activity),
         [S_TICKETS] = (size_t)db->tickets.count * sizeof(lss_ticket),
         [S_TICKET_HIST] = ticket_hist * sizeof(lss__ticket_change),
+        [S_TASKS] = (size_t)db->tasks.count * sizeof(lss_task),
     };
     bool all = lss__bytes_reserve(&side_text->data, &side_text->cap, 0, text + 1, text + 1) == LSS_OK;
     for (int s = 0; s < S_COUNT; s++)
@@ -649,7 +702,7 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
     m.last_time = db->last_time;
     memcpy(m.currency, db->currency, 4);
     m.pipeline = (uint32_t)db->pipeline;
-    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++) {
+    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_KEYED_LAST; r++) {
         const lss__keyindex *ix = lss__index_of(db, r);
         m.ix_cap[r - 1] = ix->cap;
         m.ix_count[r - 1] = ix->count;
@@ -672,6 +725,7 @@ lss_status lss__ckpt_take(lss_db *db, lss__ckpt **out)
     records_out(&k, LSS__REF_MEMBER, S_MEMBERS);
     records_out(&k, LSS__REF_DEAL, S_DEALS);
     records_out(&k, LSS__REF_TICKET, S_TICKETS);
+    records_out(&k, LSS__REF_TASK, S_TASKS);
     if (threaded)
         pthread_join(side.thread, NULL);
     if (!threaded || side.k.overflow) { /* here, growing as needed */
@@ -1016,11 +1070,17 @@ static const char *head_why(const unsigned char *h, ck_head *o)
 /* The section sizes a header gives must be what their counts make. */
 static bool sizes_ok(const ck_head *o)
 {
-    static const size_t elem[S_COUNT] = { sizeof(ck_meta), 0, 0, 0, sizeof(lss_member), sizeof(lss__quota),
-                                          sizeof(lss_customer), sizeof(lss__customer_change), sizeof(lss_deal),
-                                          sizeof(lss__deal_change), sizeof(lss_activity), sizeof(lss_ticket),
-                                          sizeof(lss__ticket_change), sizeof(lss__prob_change),
-                                          sizeof(lss__sla_change), 8, 8, 8, 8, 0, sizeof(lss__policy) };
+    static const size_t elem[S_COUNT] = {
+        [S_META] = sizeof(ck_meta),          [S_MEMBERS] = sizeof(lss_member),
+        [S_QUOTAS] = sizeof(lss__quota),     [S_CUSTOMERS] = sizeof(lss_customer),
+        [S_CHANGES] = sizeof(lss__customer_change), [S_DEALS] = sizeof(lss_deal),
+        [S_DEAL_HIST] = sizeof(lss__deal_change),   [S_ACTIVITIES] = sizeof(lss_activity),
+        [S_TICKETS] = sizeof(lss_ticket),    [S_TICKET_HIST] = sizeof(lss__ticket_change),
+        [S_TASKS] = sizeof(lss_task),        [S_TASK_HIST] = sizeof(lss__task_change),
+        [S_PROB] = sizeof(lss__prob_change), [S_SLA] = sizeof(lss__sla_change),
+        [S_IX_MEMBERS] = 8, [S_IX_CUSTOMERS] = 8, [S_IX_DEALS] = 8, [S_IX_TICKETS] = 8, [S_IX_TASKS] = 8,
+        [S_POLICIES] = sizeof(lss__policy),
+    }; /* 0: a section of texts or of variable records */
     for (int s = 0; s < S_COUNT; s++)
         if (elem[s] && o->len[s] != (uint64_t)o->count[s] * elem[s])
             return false;
@@ -1234,6 +1294,8 @@ static void unload(const loader *l, lss_db *db)
         memset(&((lss_deal *)lss__slab_get(&db->deals, i))->hist, 0, sizeof(lss__vec));
     for (uint32_t i = l->fixed[LSS__REF_TICKET]; i < db->tickets.count; i++)
         memset(&((lss_ticket *)lss__slab_get(&db->tickets, i))->hist, 0, sizeof(lss__vec));
+    for (uint32_t i = l->fixed[LSS__REF_TASK]; i < db->tasks.count; i++)
+        memset(&((lss_task *)lss__slab_get(&db->tasks, i))->hist, 0, sizeof(lss__vec));
 }
 
 static void loader_free(loader *l)
@@ -1411,7 +1473,8 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
     if (!read_slab(l, S_MEMBERS, &db->members) || !read_small(l, S_QUOTAS) || !read_small(l, S_CHANGES) ||
         !read_slab(l, S_DEALS, &db->deals) || !read_small(l, S_DEAL_HIST) || !read_slab(l, S_TICKETS, &db->tickets) ||
         !read_small(l, S_TICKET_HIST) || !read_small(l, S_PROB) || !read_small(l, S_SLA) || !read_small(l, S_CALS) ||
-        !read_small(l, S_POLICIES) || !read_small(l, S_PIPELINES))
+        !read_small(l, S_POLICIES) || !read_small(l, S_PIPELINES) || !read_slab(l, S_TASKS, &db->tasks) ||
+        !read_small(l, S_TASK_HIST))
         return false;
     /* the policies first (the tickets point to them); their calendars once those are built */
     for (uint32_t i = 0; i < l->h.count[S_POLICIES]; i++) {
@@ -1426,7 +1489,7 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
                 x->resolution[p] > LSS__DURATION_MAX)
                 k->bad = true;
     }
-    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_TICKET; r++)
+    for (unsigned r = LSS__REF_MEMBER; r <= LSS__REF_KEYED_LAST; r++)
         if (!index_in(l, db, m, r))
             return false;
     for (uint32_t i = 0; i < db->members.count && !k->bad; i++) {
@@ -1468,6 +1531,17 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
             fx_ticket_change(k, &((lss__ticket_change *)x->hist.data)[j]);
+    }
+    for (uint32_t i = 0; i < db->tasks.count && !k->bad; i++) {
+        lss_task *x = lss__slab_get(&db->tasks, i);
+        fx_task(k, x);
+        if (x->id != i)
+            k->bad = true;
+        l->fixed[LSS__REF_TASK] = i + 1;
+        if (!hist_in(k, &x->hist, l->small[S_TASK_HIST], l->h.count[S_TASK_HIST], sizeof(lss__task_change)))
+            return l->nomem = true, false;
+        for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
+            fx_task_change(k, &((lss__task_change *)x->hist.data)[j]);
     }
     if (lss__vec_reserve(&db->prob, sizeof(lss__prob_change), l->h.count[S_PROB]) != LSS_OK ||
         lss__vec_reserve(&db->sla, sizeof(lss__sla_change), l->h.count[S_SLA]) != LSS_OK)
@@ -1551,7 +1625,7 @@ static bool load(loader *l, lss_db *db)
         return false;
     if (!slab_room(&db->members, l->h.count[S_MEMBERS]) || !slab_room(&db->customers, l->h.count[S_CUSTOMERS]) ||
         !slab_room(&db->deals, l->h.count[S_DEALS]) || !slab_room(&db->activities, l->h.count[S_ACTIVITIES]) ||
-        !slab_room(&db->tickets, l->h.count[S_TICKETS]))
+        !slab_room(&db->tickets, l->h.count[S_TICKETS]) || !slab_room(&db->tasks, l->h.count[S_TASKS]))
         return l->nomem = true, false;
     side sd;
     memset(&sd, 0, sizeof sd);
@@ -1696,7 +1770,7 @@ lss_status lss__ckpt_compare(const lss_db *db, const lss__ckpt *a, const lss__ck
 {
     for (int s = 0; s < S_COUNT; s++) {
         const ck_section *x = &a->sec[s], *y = &b->sec[s];
-        if (s >= S_IX_MEMBERS) {
+        if (s >= S_IX_MEMBERS && s <= S_IX_TASKS) {
             lss_status st = compare_index(db, s, x, y);
             if (st != LSS_OK)
                 return st;

@@ -45,6 +45,7 @@ static void state_init(lss_db *db)
     lss__pool_init(&db->hist, sizeof(lss__deal_change));
     lss__slab_init(&db->activities, sizeof(lss_activity));
     lss__slab_init(&db->tickets, sizeof(lss_ticket));
+    lss__slab_init(&db->tasks, sizeof(lss_task));
     memset(&db->prob, 0, sizeof db->prob);
     memset(&db->pipelines, 0, sizeof db->pipelines);
     memset(&db->sla, 0, sizeof db->sla);
@@ -58,6 +59,7 @@ static void state_free(lss_db *db)
     lss__lx_free(db);
     lss__calendars_free(db);
     lss__tickets_free(db);
+    lss__tasks_free(db);
     lss__pipeline_free(db);
     lss__pool_free(&db->hist);
     lss__customers_free(db);

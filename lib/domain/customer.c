@@ -93,10 +93,17 @@ lss_status lss__customer_change_check(lss_db *db, lss__cmd *c)
 }
 
 /* Pointers customer.erase clears outside the entity structs (history
- * entries, activities), each saved for undo. */
-static uint32_t erase_count(const lss_customer *c)
+ * entries, activities, tasks), each saved for undo. The customer's tasks
+ * are found by a pass over all of them: erasure is rare, and a task needs
+ * no list of its customer's. */
+static uint32_t erase_count(const lss_db *db, const lss_customer *c)
 {
     uint32_t n = 0;
+    for (uint32_t i = 0; i < db->tasks.count; i++) {
+        const lss_task *t = lss__slab_get(&db->tasks, i);
+        if (t->customer == c)
+            n += 1 + t->hist.count;
+    }
     for (uint32_t i = 0; i < lss__changes_count(c); i++)
         n += 4;
     const lss_deal *d;
@@ -117,7 +124,7 @@ lss_status lss__customer_change_reserve(lss_db *db, lss__cmd *cmd)
     if (lss__changes_reserve(c))
         return LSS_NOMEM;
     if (cmd->ev.kind == LSS__EV_CUSTOMER_ERASE && db->undo_on) {
-        uint32_t n = erase_count(c);
+        uint32_t n = erase_count(db, c);
         return lss__undo_reserve(db, n + 1, (size_t)n * (sizeof(lss_deal) + sizeof(lss_ticket)) + sizeof *c);
     }
     return LSS_OK;
@@ -181,6 +188,16 @@ static void erase(lss_db *db, lss_customer *c)
             if (lss__tc_has_text(LSS__TC_KIND(&LSS__VEC_AT(&t->hist, lss__ticket_change, i))))
                 clear_elem(db, LSS__U_TICKET_HIST_PTR, t, i, &LSS__VEC_AT(&t->hist, lss__ticket_change, i).v.text,
                            offsetof(lss__ticket_change, v.text));
+    }
+    for (uint32_t i = 0; i < db->tasks.count; i++) {
+        lss_task *k = lss__slab_get(&db->tasks, i);
+        if (k->customer != c)
+            continue;
+        clear(db, &k->note);
+        for (uint32_t j = 0; j < k->hist.count; j++)
+            if (LSS__TK_KIND(&LSS__VEC_AT(&k->hist, lss__task_change, j)) == LSS_TASK_DONE_EV)
+                clear_elem(db, LSS__U_TASK_HIST_PTR, k, j, &LSS__VEC_AT(&k->hist, lss__task_change, j).v.note,
+                           offsetof(lss__task_change, v.note));
     }
     c->added |= LSS__ERASED_BIT;
 }

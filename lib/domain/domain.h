@@ -10,7 +10,10 @@
 
 /* The entity kinds, as an event's key field names one (lss__field::ref; it
  * must exist) or adds one (lss__ev_desc::adds). */
-enum { LSS__REF_NONE, LSS__REF_MEMBER, LSS__REF_CUSTOMER, LSS__REF_DEAL, LSS__REF_TICKET, LSS__REF_ACTIVITY };
+enum { LSS__REF_NONE, LSS__REF_MEMBER, LSS__REF_CUSTOMER, LSS__REF_DEAL, LSS__REF_TICKET, LSS__REF_TASK,
+       LSS__REF_ACTIVITY };
+/* The kinds with a key: LSS__REF_MEMBER .. LSS__REF_KEYED_LAST (the activity has none). */
+#define LSS__REF_KEYED_LAST LSS__REF_TASK
 
 /* Entities with a key (member, customer, deal, ticket) have it first: the
  * key index and the replay read it there (static assertions in db.c). */
@@ -237,6 +240,41 @@ enum {
     LSS__TM_PRIORITY = 8           /* its priority changed (ticket.priority): t->priority is the latest */
 };
 
+/* A task's history entry. w: at | kind << 38 | state << 42. v by kind:
+ * rescheduled: the due moment before it (the due after entry i is the next
+ * rescheduled entry's, or the task's current); assigned: the member before
+ * it (likewise); done: the note or NULL; added, cancelled: nothing. */
+typedef struct lss__task_change {
+    uint64_t w;
+    uint32_t seq;
+    union {
+        lss_time due_before;
+        const lss_member *member_before;
+        const char *note;
+    } v;
+} lss__task_change;
+static inline uint64_t lss__tk_word(lss_time at, unsigned kind, unsigned state)
+{
+    return (uint64_t)at | (uint64_t)kind << 38 | (uint64_t)state << 42;
+}
+#define LSS__TK_KIND(x) LSS__FIELD((x)->w, 38, 3)
+#define LSS__TK_STATE(x) LSS__FIELD((x)->w, 42, 2)
+
+/* due, member, state and last_at are the task after its latest history entry. */
+struct lss_task {
+    const char *key;
+    const char *note;             /* task.add's note (NULL: none, or erased) */
+    lss_customer *customer;
+    const lss_member *member;
+    const lss_deal *deal;
+    const lss_ticket *ticket;
+    lss_time due;
+    lss_time added_at, last_at;
+    uint32_t id;
+    uint8_t state, kind;          /* lss_task_state, lss_activity_kind */
+    lss__vec hist;                /* lss__task_change; task.add first, times in order */
+};
+
 #define LSS__DEAL_OPENED_AT(d) ((d)->opened_at)
 #define LSS__DEAL_LAST_AT(d) ((d)->last_at)
 /* won is final: a won deal's last entry is its win */
@@ -309,10 +347,12 @@ enum {
     LSS__U_CUSTOMER,
     LSS__U_DEAL,
     LSS__U_TICKET,
+    LSS__U_TASK,
     LSS__U_PTR,
     LSS__U_CHANGE_PTR,     /* obj: the customer; index into its changes */
     LSS__U_DEAL_HIST_PTR,  /* obj: the deal; index into its history */
-    LSS__U_TICKET_HIST_PTR /* obj: the ticket; index into its history */
+    LSS__U_TICKET_HIST_PTR, /* obj: the ticket; index into its history */
+    LSS__U_TASK_HIST_PTR   /* obj: the task; index into its history */
 };
 
 typedef struct lss__undo_entry {
@@ -333,9 +373,9 @@ struct lss_db {
     lss_time last_time;
     lss__arena text;
     lss__intern teams, segments;
-    lss__slab members, customers, deals, activities, tickets;
+    lss__slab members, customers, deals, activities, tickets, tasks;
     lss__pool hist; /* the deals' and tickets' histories (24-byte entries both) */
-    lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key;
+    lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key, tasks_by_key;
     lss__vec prob; /* lss__prob_change */
     lss__vec pipelines; /* lss__pipeline, in the order added */
     lss__vec sla;  /* lss__sla_change */
@@ -534,6 +574,9 @@ void lss__lx_customers(const lss_db *db, const char *segment, int source, int st
 /* customers whose texts may contain needle (at least 3 bytes; may repeat a customer) */
 void lss__lx_customers_text(const lss_db *db, const char *needle, lss__lx_fn fn, void *ctx);
 void lss__tickets_free(lss_db *db);
+void lss__tasks_free(lss_db *db);
+/* The task's due and member after history entry i (either may be NULL). */
+void lss__task_after(const lss_task *t, uint32_t i, lss_time *due, const lss_member **member);
 void lss__pipeline_free(lss_db *db);
 void lss__customers_free(lss_db *db);
 void lss__team_free(lss_db *db);

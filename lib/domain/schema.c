@@ -116,6 +116,19 @@ lss__ev_desc lss__ev_descs[LSS__EV_COUNT] = {
                                   .nf = 2, .f = { KEY("deal", 0, DEAL), TIME("expected_close", 0, 1) } },
     [LSS__EV_DEAL_FORECAST] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.forecast",
                                 .nf = 2, .f = { KEY("deal", 0, DEAL), ENUM("category", 0, 1, 0, FORECAST, 0, -1) } },
+    [LSS__EV_TASK_ADD] = {  RULES(task_add, lss__task_add_reserve, TASK, 2), .name = "task.add",
+                           .nf = 8,
+                           .f = { NEWKEY("key"), KEY("customer", 1, CUSTOMER), KEY("member", 2, MEMBER),
+                                  ENUM("kind", 0, 1, 0, ACTIVITY_KIND, 0, -1), TIME("due", 1, 1), OKEY("deal", 3, DEAL),
+                                  OKEY("ticket", 4, TICKET), TEXT("note", 5, 0) } },
+    [LSS__EV_TASK_RESCHEDULE] = {  RULES(task_change, lss__task_change_reserve, NONE, 1), .name = "task.reschedule",
+                                  .nf = 2, .f = { KEY("task", 0, TASK), TIME("due", 0, 1) } },
+    [LSS__EV_TASK_ASSIGN] = {  RULES(task_change, lss__task_change_reserve, NONE, 1), .name = "task.assign",
+                              .nf = 2, .f = { KEY("task", 0, TASK), KEY("member", 1, MEMBER) } },
+    [LSS__EV_TASK_DONE] = {  RULES(task_change, lss__task_change_reserve, NONE, 1), .name = "task.done",
+                            .nf = 2, .f = { KEY("task", 0, TASK), TEXT("note", 1, 0) } },
+    [LSS__EV_TASK_CANCEL] = {  RULES(task_change, lss__task_change_reserve, NONE, 1), .name = "task.cancel",
+                              .nf = 1, .f = { KEY("task", 0, TASK) } },
     [LSS__EV_CUSTOMER_NPS] = {  RULES(customer_change, lss__customer_change_reserve, NONE, 1), .name = "customer.nps",
                                .nf = 3, .f = { KEY("customer", 0, CUSTOMER), INT("score", 0), TEXT("comment", 1, 0) } },
     [LSS__EV_DEAL_PROBABILITY] = {  RULES(deal_change, lss__deal_change_reserve, NONE, 1), .name = "deal.probability",
@@ -263,6 +276,46 @@ static void ticket_event_of(const lss__evref *r, lss__event *ev)
     }
 }
 
+/* A task event: history entry r->idx of task r->obj. */
+static void task_event_of(const lss__evref *r, lss__event *ev)
+{
+    const lss_task *t = r->obj;
+    const lss__task_change *x = &LSS__VEC_AT(&t->hist, lss__task_change, r->idx);
+    const lss_member *m;
+    ev->at = lss__w_at(x->w);
+    ev->s[0] = t->key;
+    if (r->kind != LSS__EV_TASK_ADD)
+        ev->ref[0] = t->id;
+    switch (r->kind) {
+    case LSS__EV_TASK_ADD:
+        lss__task_after(t, 0, &ev->i[1], &m);
+        ev->s[1] = t->customer->key;
+        ev->ref[1] = t->customer->id;
+        ev->s[2] = m->key;
+        ev->ref[2] = m->id;
+        ev->s[3] = KEY(t->deal);
+        ev->ref[3] = ID(t->deal);
+        ev->s[4] = KEY(t->ticket);
+        ev->ref[4] = ID(t->ticket);
+        ev->s[5] = t->note;
+        ev->i[0] = t->kind;
+        break;
+    case LSS__EV_TASK_RESCHEDULE:
+        lss__task_after(t, r->idx, &ev->i[0], NULL);
+        break;
+    case LSS__EV_TASK_ASSIGN:
+        lss__task_after(t, r->idx, NULL, &m);
+        ev->s[1] = m->key;
+        ev->ref[1] = m->id;
+        break;
+    case LSS__EV_TASK_DONE:
+        ev->s[1] = x->v.note;
+        break;
+    default:
+        break;
+    }
+}
+
 /* A customer's event: its customer.add, change r->idx, or activity r->obj. */
 static void customer_event_of(const lss__evref *r, lss__event *ev)
 {
@@ -386,6 +439,8 @@ void lss__event_of(const lss_db *db, const lss__evref *r, lss__event *ev)
             deal_event_of(db, r, ev);
         else if (lss__ticket_change_of(r->kind) != 0xFFu)
             ticket_event_of(r, ev);
+        else if (r->kind >= LSS__EV_TASK_ADD && r->kind <= LSS__EV_TASK_CANCEL)
+            task_event_of(r, ev);
         else
             customer_event_of(r, ev);
         break;
@@ -450,6 +505,13 @@ lss_status lss__event_refs(const lss_db *db, lss__evref **out, uint64_t *count)
         for (uint32_t k = 0; k < t->hist.count; k++) {
             const lss__ticket_change *x = &LSS__VEC_AT(&t->hist, lss__ticket_change, k);
             ok &= put_ref(refs, n, x->seq, t, k, lss__ticket_ev(LSS__TC_KIND(x)));
+        }
+    }
+    for (uint32_t i = 0; i < db->tasks.count; i++) {
+        const lss_task *t = lss__slab_get(&db->tasks, i);
+        for (uint32_t k = 0; k < t->hist.count; k++) {
+            const lss__task_change *x = &LSS__VEC_AT(&t->hist, lss__task_change, k);
+            ok &= put_ref(refs, n, x->seq, t, k, (uint8_t)(LSS__EV_TASK_ADD + LSS__TK_KIND(x)));
         }
     }
     for (uint32_t k = 0; k < db->sla.count; k++)

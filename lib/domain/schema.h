@@ -42,7 +42,12 @@ typedef enum lss__ev_kind {
     LSS__EV_DEAL_FORECAST = 30,
     LSS__EV_DEAL_PROBABILITY = 31,
     LSS__EV_CUSTOMER_NPS = 32,
-    LSS__EV_COUNT = 33
+    LSS__EV_TASK_ADD = 33, /* + lss_task_change_kind: 33 .. 37 */
+    LSS__EV_TASK_RESCHEDULE = 34,
+    LSS__EV_TASK_ASSIGN = 35,
+    LSS__EV_TASK_DONE = 36,
+    LSS__EV_TASK_CANCEL = 37,
+    LSS__EV_COUNT = 38
 } lss__ev_kind;
 
 /* The event kind of a ticket history entry's kind, and back (0xFF: not a

@@ -9,18 +9,19 @@
 static const size_t slab_off[] = {
     [LSS__REF_MEMBER] = offsetof(lss_db, members),   [LSS__REF_CUSTOMER] = offsetof(lss_db, customers),
     [LSS__REF_DEAL] = offsetof(lss_db, deals),       [LSS__REF_TICKET] = offsetof(lss_db, tickets),
-    [LSS__REF_ACTIVITY] = offsetof(lss_db, activities),
+    [LSS__REF_TASK] = offsetof(lss_db, tasks),       [LSS__REF_ACTIVITY] = offsetof(lss_db, activities),
 };
 static const size_t index_off[] = {
     [LSS__REF_MEMBER] = offsetof(lss_db, members_by_key), [LSS__REF_CUSTOMER] = offsetof(lss_db, customers_by_key),
     [LSS__REF_DEAL] = offsetof(lss_db, deals_by_key),     [LSS__REF_TICKET] = offsetof(lss_db, tickets_by_key),
+    [LSS__REF_TASK] = offsetof(lss_db, tasks_by_key),
 };
 static const size_t id_off[] = {
     [LSS__REF_MEMBER] = offsetof(lss_member, id), [LSS__REF_CUSTOMER] = offsetof(lss_customer, id),
     [LSS__REF_DEAL] = offsetof(lss_deal, id),     [LSS__REF_TICKET] = offsetof(lss_ticket, id),
-    [LSS__REF_ACTIVITY] = offsetof(lss_activity, id),
+    [LSS__REF_TASK] = offsetof(lss_task, id),     [LSS__REF_ACTIVITY] = offsetof(lss_activity, id),
 };
-static const char *const nouns[] = { NULL, "member", "customer", "deal", "ticket", "activity" };
+static const char *const nouns[] = { NULL, "member", "customer", "deal", "ticket", "task", "activity" };
 
 lss__slab *lss__slab_of(const lss_db *db, unsigned ref) { return (lss__slab *)((char *)db + slab_off[ref]); }
 lss__keyindex *lss__index_of(const lss_db *db, unsigned ref)
@@ -76,6 +77,7 @@ KEY_FIRST(struct lss_member);
 KEY_FIRST(struct lss_customer);
 KEY_FIRST(struct lss_deal);
 KEY_FIRST(struct lss_ticket);
+KEY_FIRST(struct lss_task);
 
 /* The index of one kind, into a table sized for it (no allocation): the
  * first key found twice stops it (its ids in dup and at). */
@@ -116,14 +118,14 @@ uint32_t lss__index_thread_min = 50000u;
  * here. */
 lss_status lss__index_build(lss_db *db)
 {
-    index_job jobs[LSS__REF_TICKET + 1];
+    index_job jobs[LSS__REF_KEYED_LAST + 1];
     uint64_t total = 0;
-    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_TICKET; ref++) {
+    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_KEYED_LAST; ref++) {
         jobs[ref] = (index_job){ db, ref, false, 0, 0 };
         uint32_t n = lss__slab_of(db, ref)->count;
         total += n;
         if (!lss__keyindex_presize(lss__index_of(db, ref), n)) {
-            for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_TICKET; k++)
+            for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_KEYED_LAST; k++)
                 lss__keyindex_clear(lss__index_of(db, k));
             return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
         }
@@ -131,17 +133,17 @@ lss_status lss__index_build(lss_db *db)
     pthread_t worker;
     bool threaded = total >= lss__index_thread_min &&
                     pthread_create(&worker, NULL, index_thread, &jobs[LSS__REF_CUSTOMER]) == 0;
-    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_TICKET; ref++)
+    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_KEYED_LAST; ref++)
         if (ref != LSS__REF_CUSTOMER || !threaded)
             index_kind(&jobs[ref]);
     if (threaded)
         pthread_join(worker, NULL);
-    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_TICKET; ref++) {
+    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_KEYED_LAST; ref++) {
         const index_job *j = &jobs[ref];
         if (!j->twice)
             continue;
         const char *key = *(const char *const *)lss__slab_get(lss__slab_of(db, ref), j->at);
-        for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_TICKET; k++)
+        for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_KEYED_LAST; k++)
             lss__keyindex_clear(lss__index_of(db, k));
         return lss__fail(db, LSS_CORRUPT, "%s \"%.128s\" is added twice (as the %s of ids %u and %u)", nouns[ref],
                          key, nouns[ref], j->dup, j->at);

@@ -5,7 +5,7 @@
 
 #define UNDO_ENTITY_MAX                                                                             \
     (sizeof(lss_customer) > sizeof(lss_deal) ? sizeof(lss_customer) : sizeof(lss_deal)) +           \
-        sizeof(lss_ticket) + sizeof(lss_member)
+        sizeof(lss_ticket) + sizeof(lss_member) + sizeof(lss_task)
 
 static size_t entity_size(int type)
 {
@@ -14,6 +14,7 @@ static size_t entity_size(int type)
     case LSS__U_CUSTOMER: return sizeof(lss_customer);
     case LSS__U_DEAL: return sizeof(lss_deal);
     case LSS__U_TICKET: return sizeof(lss_ticket);
+    case LSS__U_TASK: return sizeof(lss_task);
     default: return sizeof(void *);
     }
 }
@@ -49,16 +50,16 @@ lss_status lss__undo_reserve_saves(lss_db *db, uint32_t saves)
 }
 
 _Static_assert(LSS__REF_MEMBER + LSS__U_CUSTOMER == LSS__REF_CUSTOMER && LSS__REF_MEMBER + LSS__U_DEAL == LSS__REF_DEAL &&
-                   LSS__REF_MEMBER + LSS__U_TICKET == LSS__REF_TICKET,
+                   LSS__REF_MEMBER + LSS__U_TICKET == LSS__REF_TICKET && LSS__REF_MEMBER + LSS__U_TASK == LSS__REF_TASK,
                "the entity undo types in the order of the entity kinds");
 
 /* An entity created since the transaction began needs no copy: the
  * rollback removes it. */
 static bool created_since(const lss_db *db, int type, const void *obj)
 {
-    if (type > LSS__U_TICKET)
+    if (type > LSS__U_TASK)
         return false;
-    unsigned ref = LSS__REF_MEMBER + (unsigned)type; /* LSS__U_MEMBER .. _TICKET in the order of the refs */
+    unsigned ref = LSS__REF_MEMBER + (unsigned)type; /* LSS__U_MEMBER .. _TASK in the order of the refs */
     return lss__entity_id(ref, obj) >= db->tx_sp.entities[ref];
 }
 
@@ -84,6 +85,12 @@ static void *elem_ptr(const lss__undo_entry *e)
         lss_ticket *t = e->obj;
         if (e->index < t->hist.count)
             base = (unsigned char *)&LSS__VEC_AT(&t->hist, lss__ticket_change, e->index);
+        break;
+    }
+    case LSS__U_TASK_HIST_PTR: {
+        lss_task *t = e->obj;
+        if (e->index < t->hist.count)
+            base = (unsigned char *)&LSS__VEC_AT(&t->hist, lss__task_change, e->index);
         break;
     }
     default:
@@ -158,6 +165,9 @@ static void undo_one(lss_db *db, const lss__undo_entry *e, uint64_t events)
     case LSS__U_TICKET:
         restore_entity(e->obj, saved, sizeof(lss_ticket), &((lss_ticket *)e->obj)->hist);
         break;
+    case LSS__U_TASK:
+        restore_entity(e->obj, saved, sizeof(lss_task), &((lss_task *)e->obj)->hist);
+        break;
     case LSS__U_PTR:
         memcpy(e->obj, saved, sizeof(void *));
         break;
@@ -179,6 +189,8 @@ static void drop_last(lss_db *db, unsigned ref)
         lss__keyindex_remove(lss__index_of(db, ref), lss__key_hash(*(const char *const *)e), s->count - 1);
     if (ref == LSS__REF_TICKET)
         lss__pool_release(&db->hist, &((lss_ticket *)e)->hist);
+    else if (ref == LSS__REF_TASK)
+        lss__pool_release(&db->hist, &((lss_task *)e)->hist);
     else if (ref == LSS__REF_DEAL)
         lss__pool_release(&db->hist, &((lss_deal *)e)->hist);
     else if (ref == LSS__REF_MEMBER)
