@@ -134,7 +134,7 @@ static void fuzz_list(lss_db *db, input *in, lss_time now)
 
 static lss_status call(lss_db *db, input *in, lss_time *t, int *tx, unsigned *which)
 {
-    unsigned op = next(in) % 38;
+    unsigned op = next(in) % 43;
     *which = op;
     unsigned dt = next(in);
     if (dt == 255)
@@ -206,6 +206,14 @@ static lss_status call(lss_db *db, input *in, lss_time *t, int *tx, unsigned *wh
                                      NULL, next(in) % 2 ? at + 86400 : LSS_TIME_NONE, next(in) % 2 ? "p1" : NULL);
     case 34: return lss_deal_set_close_date(db, at, PICK(in, deals), at + (lss_time)(next(in) % 8) * 86400 * 10);
     case 35: return lss_deal_set_forecast(db, at, PICK(in, deals), (lss_forecast_category)(next(in) % 5));
+    case 38: return lss_task_add(NULL, db, at, PICK(in, deals), PICK(in, customers), PICK(in, members),
+                                 (lss_activity_kind)(next(in) % 10), at + (lss_time)(next(in) % 8) * 43200 - 86400,
+                                 next(in) % 4 ? NULL : PICK(in, deals), next(in) % 4 ? NULL : PICK(in, tickets),
+                                 PICK(in, texts));
+    case 39: return lss_task_reschedule(db, at, PICK(in, deals), at + (lss_time)(next(in) % 8) * 43200);
+    case 40: return lss_task_assign(db, at, PICK(in, deals), PICK(in, members));
+    case 41: return lss_task_done(db, at, PICK(in, deals), PICK(in, texts));
+    case 42: return lss_task_cancel(db, at, PICK(in, deals));
     case 37: return lss_customer_nps(db, at, PICK(in, customers), (int)(next(in) % 13) - 1, PICK(in, texts));
     case 36: return lss_deal_set_probability(db, at, PICK(in, deals), (int)(next(in) % 110) - 2);
     default: {

@@ -212,9 +212,27 @@ char *lss__dump(const lss_db *db)
                 x.agent ? x.agent->key : "-", x.channel, (long long)x.duration, x.score, S(x.text), (int)x.priority);
         }
     }
-    put(&b, "hash members=%u customers=%u deals=%u tickets=%u teams=%u segments=%u\n", db->members_by_key.count,
-        db->customers_by_key.count, db->deals_by_key.count, db->tickets_by_key.count, HASH_COUNT(db->teams.by_name),
-        HASH_COUNT(db->segments.by_name));
+    for (uint32_t i = 0; i < db->tasks.count; i++) {
+        const lss_task *t = lss__slab_get(&db->tasks, i);
+        const lss__task_change *h = t->hist.data;
+        if (t->added_at != lss__w_at(h[0].w) || t->last_at != lss__w_at(h[t->hist.count - 1].w) ||
+            t->state != LSS__TK_STATE(&h[t->hist.count - 1]))
+            put(&b, "TASK %s RECORD DISAGREES WITH ITS HISTORY\n", t->key);
+        put(&b, "task %u key=%s customer=%s member=%s deal=%s ticket=%s kind=%u due=%lld state=%u added=%lld last=%lld "
+                "note=%s\n",
+            t->id, t->key, t->customer->key, t->member->key, t->deal ? t->deal->key : "-",
+            t->ticket ? t->ticket->key : "-", t->kind, (long long)t->due, t->state, (long long)t->added_at,
+            (long long)t->last_at, S(t->note));
+        for (uint32_t k = 0; k < t->hist.count; k++) {
+            lss_task_change x;
+            lss_task_history_get(&x, t, k);
+            put(&b, "  hist seq=%u at=%lld kind=%u state=%u due=%lld member=%s note=%s\n", h[k].seq, (long long)x.at,
+                x.kind, x.state, (long long)x.due, x.member->key, S(x.note));
+        }
+    }
+    put(&b, "hash members=%u customers=%u deals=%u tickets=%u tasks=%u teams=%u segments=%u\n",
+        db->members_by_key.count, db->customers_by_key.count, db->deals_by_key.count, db->tickets_by_key.count,
+        db->tasks_by_key.count, HASH_COUNT(db->teams.by_name), HASH_COUNT(db->segments.by_name));
     lss__unlock(db);
     if (b.oom) {
         lss__free(b.p);

@@ -39,6 +39,21 @@ lss_status rand_apply(lss_db *db, const ev *e)
         return lss_deal_open_in(NULL, db, e->at, k1, k2, RAND_SALES[e->c % 3], e->amount, e->c % 2 ? "Title" : NULL,
                                 e->c % 3 ? LSS_TIME_NONE : e->at + 86400,
                                 e->c % 4 == 1 ? "p1" : e->c % 4 == 2 ? "p2" : NULL); /* p2 may not exist yet */
+    case E_TASK:
+        snprintf(k1, sizeof k1, "k%d", e->a);
+        snprintf(k2, sizeof k2, "c%d", e->b);
+        return lss_task_add(NULL, db, e->at, k1, k2, e->c % 2 ? RAND_SALES[e->c % 3] : RAND_AGENTS[e->c % 3],
+                            (lss_activity_kind)(e->c % 9), e->at + (e->c - 4) * 1500, NULL, NULL,
+                            e->c % 3 ? "follow up" : NULL);
+    case E_TRESCHEDULE:
+    case E_TASSIGN2:
+    case E_TDONE:
+    case E_TCANCEL:
+        snprintf(k1, sizeof k1, "k%d", e->a);
+        return e->kind == E_TRESCHEDULE ? lss_task_reschedule(db, e->at, k1, e->at + (e->c - 2) * 2000)
+               : e->kind == E_TASSIGN2  ? lss_task_assign(db, e->at, k1, RAND_SALES[e->c % 3])
+               : e->kind == E_TDONE     ? lss_task_done(db, e->at, k1, e->c % 2 ? "done note" : NULL)
+                                        : lss_task_cancel(db, e->at, k1);
     case E_NPS:
         snprintf(k1, sizeof k1, "c%d", e->a % 7);
         return lss_customer_nps(db, e->at, k1, e->c % 11, e->c % 2 ? "would recommend" : NULL);
@@ -147,7 +162,7 @@ lss_db *rand_base(void)
 
 void rand_events(ev *evs, int n, rng *r)
 {
-    int customers = 0, deals = 0, tickets = 0;
+    int customers = 0, deals = 0, tickets = 0, tasks = 0;
     lss_time at = 1000;
     for (int i = 0; i < n; i++) {
         ev e = { rng_pick(r, E_KINDS), at, 0, -1, rng_pick(r, 12), (int64_t)(rng_next(r) % 500000) };
@@ -177,6 +192,16 @@ void rand_events(ev *evs, int n, rng *r)
         case E_TOPEN:
             e.a = tickets++;
             e.b = rng_pick(r, customers);
+            break;
+        case E_TASK:
+            e.a = tasks++;
+            e.b = rng_pick(r, customers);
+            break;
+        case E_TRESCHEDULE:
+        case E_TASSIGN2:
+        case E_TDONE:
+        case E_TCANCEL:
+            e.a = rng_pick(r, tasks + 1);
             break;
         case E_QUOTA:
         case E_SLA:
