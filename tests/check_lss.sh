@@ -76,7 +76,7 @@ events=$(($(wc -l < a.jsonl) - 1))
 expect 0 "$lss" stats co.lss;                contains out.txt "events      $events"; contains out.txt "customers   400"
 expect 0 "$lss" check co.lss;                contains out.txt "ok"
 expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-07-01 --team North --channel email --format json
-contains out.txt '"filter":{"member":null,"team":"North","channel":"email","segment":null}'
+contains out.txt '"filter":{"member":null,"team":"North","channel":"email","segment":null,"pipeline":null}'
 expect 0 "$lss" report co.lss --member s-01; contains out.txt "member=s-01"
 expect 1 "$lss" report co.lss --member nobody; contains err.txt 'filter member "nobody" does not exist'
 # --as-of: what the database knew then; the same report from a database of only the events before it

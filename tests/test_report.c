@@ -29,7 +29,7 @@ static char *render(lss_db *db, const lss_query *q, lss_report_format f)
  * SLA clocks, full resolution, backlog age). */
 static const char EMPTY_REPORT[] =
     "{\"window\":{\"from\":null,\"to\":\"2026-01-01T00:00:00Z\",\"as_of\":\"2026-01-01T00:00:00Z\"},\"currency\":\"EUR\","
-    "\"filter\":{\"member\":null,\"team\":null,\"channel\":null,\"segment\":null},"
+    "\"filter\":{\"member\":null,\"team\":null,\"channel\":null,\"segment\":null,\"pipeline\":null},"
     "\"sales\":{\"deals_opened\":0,\"won\":0,\"lost\":0,\"revenue\":\"0.00\",\"win_rate\":null,"
     "\"avg_deal_size\":null,\"avg_sales_cycle_days\":null,\"lead_conversion_rate\":null,"
     "\"funnel\":[{\"stage\":\"prospect\",\"reached\":0,\"conversion\":null},"
@@ -37,7 +37,13 @@ static const char EMPTY_REPORT[] =
     "{\"stage\":\"presented\",\"reached\":0,\"conversion\":null},"
     "{\"stage\":\"negotiated\",\"reached\":0,\"conversion\":null},"
     "{\"stage\":\"won\",\"reached\":0,\"conversion\":null}],"
-    "\"open_pipeline\":\"0.00\",\"weighted_pipeline\":\"0.00\",\"quota\":[]},"
+    "\"open_pipeline\":\"0.00\",\"weighted_pipeline\":\"0.00\",\"quota\":[],"
+    "\"open_deals\":0,\"pipeline_velocity\":null,"
+    "\"forecast\":{\"closed\":\"0.00\",\"commit\":\"0.00\",\"best_case\":\"0.00\",\"pipeline\":\"0.00\",\"weighted\":\"0.00\"},"
+    "\"stage_durations\":[{\"stage\":\"prospect\",\"stays\":0,\"mean_days\":null,\"median_days\":null},"
+    "{\"stage\":\"qualified\",\"stays\":0,\"mean_days\":null,\"median_days\":null},"
+    "{\"stage\":\"presented\",\"stays\":0,\"mean_days\":null,\"median_days\":null},"
+    "{\"stage\":\"negotiated\",\"stays\":0,\"mean_days\":null,\"median_days\":null}]},"
     "\"service\":{\"tickets_opened\":0,\"resolved\":0,\"resolution_rate\":null,\"fcr_rate\":null,"
     "\"aht_seconds\":null,\"csat_percent\":null,\"csat_mean\":null,"
     "\"first_response_seconds\":{\"mean\":null,\"median\":null,\"p90\":null},"
@@ -49,7 +55,9 @@ static const char EMPTY_REPORT[] =
     "\"full_resolution_seconds\":{\"mean\":null,\"median\":null,\"p90\":null},"
     "\"backlog_age\":{\"lt_1d\":0,\"1d_3d\":0,\"3d_7d\":0,\"7d_30d\":0,\"ge_30d\":0},\"backlog_breached\":0},"
     "\"relationship\":{\"customers_added\":0,\"customers_converted\":0,\"active_customers\":0,"
-    "\"retention_rate\":null,\"repeat_purchase_rate\":null,\"referrals\":0,\"avg_customer_value\":null}}";
+    "\"retention_rate\":null,\"repeat_purchase_rate\":null,\"referrals\":0,\"avg_customer_value\":null,"
+    "\"nps\":null,\"nps_responses\":0},"
+    "\"follow_up\":{\"tasks_due\":0,\"tasks_on_time_rate\":null,\"tasks_overdue\":0}}";
 
 static void test_empty_database_gives_the_spec_example(void **state)
 {
@@ -127,17 +135,20 @@ static void test_json_parses_and_has_the_spec_shape(void **state)
     json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &err);
     if (root == NULL)
         fail_msg("report JSON does not parse: %s at %d: %s", err.text, err.position, text);
-    KEYS(root, "window", "currency", "filter", "sales", "service", "relationship");
+    KEYS(root, "window", "currency", "filter", "sales", "service", "relationship", "follow_up");
     KEYS(json_object_get(root, "window"), "from", "to", "as_of");
     assert_string_equal(json_string_value(json_object_get(json_object_get(root, "window"), "from")),
                         "2025-01-01T00:00:00Z");
-    KEYS(json_object_get(root, "filter"), "member", "team", "channel", "segment");
+    KEYS(json_object_get(root, "filter"), "member", "team", "channel", "segment", "pipeline");
     assert_string_equal(json_string_value(json_object_get(json_object_get(root, "filter"), "segment")), "s\"mb");
     assert_true(json_is_null(json_object_get(json_object_get(root, "filter"), "member")));
 
     json_t *s = json_object_get(root, "sales");
     KEYS(s, "deals_opened", "won", "lost", "revenue", "win_rate", "avg_deal_size", "avg_sales_cycle_days",
-         "lead_conversion_rate", "funnel", "open_pipeline", "weighted_pipeline", "quota");
+         "lead_conversion_rate", "funnel", "open_pipeline", "weighted_pipeline", "quota", "open_deals",
+         "pipeline_velocity", "forecast", "stage_durations");
+    KEYS(json_object_get(s, "forecast"), "closed", "commit", "best_case", "pipeline", "weighted");
+    assert_int_equal(json_array_size(json_object_get(s, "stage_durations")), 4);
     /* segment s"mb: c-1 only: d-1 won 11200.00 after 22 d 6 h 15 min = 22.260417 days */
     assert_int_equal(json_integer_value(json_object_get(s, "won")), 1);
     assert_money(json_object_get(s, "revenue"), "11200.00");
@@ -188,7 +199,8 @@ static void test_json_parses_and_has_the_spec_shape(void **state)
 
     json_t *c = json_object_get(root, "relationship");
     KEYS(c, "customers_added", "customers_converted", "active_customers", "retention_rate", "repeat_purchase_rate",
-         "referrals", "avg_customer_value");
+         "referrals", "avg_customer_value", "nps", "nps_responses");
+    KEYS(json_object_get(root, "follow_up"), "tasks_due", "tasks_on_time_rate", "tasks_overdue");
     assert_int_equal(json_integer_value(json_object_get(c, "customers_added")), 1);
     /* from is given, but nobody was active at from: no value */
     assert_true(json_is_null(json_object_get(c, "retention_rate")));
@@ -296,7 +308,7 @@ static void test_text_rendering(void **state)
     char *text = render(db, &q, LSS_REPORT_TEXT);
     static const char *const lines[] = {
         "  window  - .. 2025-04-01T00:00:00Z (end exclusive)\n",
-        "  filter  member=m-anna team=- channel=phone segment=-\n",
+        "  filter  member=m-anna team=- channel=phone segment=- pipeline=-\n",
         "  won                                        2\n",
         "  revenue                             11200.02\n",
         "  win rate                            100.00 %\n",

@@ -131,7 +131,7 @@ static int parse_format(const char *help, const char *text, lss_report_format *f
 static const char REPORT_HELP[] =
     "usage: lss report DB [--from TIME] [--to TIME] [--as-of TIME] [--member KEY]\n"
     "                     [--team TEAM] [--channel CHANNEL] [--segment SEGMENT]\n"
-    "                     [--format text|json]\n"
+    "                     [--pipeline PIPELINE] [--format text|json]\n"
     "Print every metric of the metrics spec for the window [from, to) as of --as-of\n"
     "(default: `to`; only events before it exist for the report; default window:\n"
     "the whole history, to one second after the latest event).\n"
@@ -142,7 +142,7 @@ static int cmd_report(int argc, char **argv)
 {
     static const struct option longs[] = { { "from", 1, 0, 'f' },    { "to", 1, 0, 't' },
                                            { "as-of", 1, 0, 'a' },   { "member", 1, 0, 'm' },
-                                           { "team", 1, 0, 'T' },
+                                           { "team", 1, 0, 'T' },    { "pipeline", 1, 0, 'p' },
                                            { "channel", 1, 0, 'c' }, { "segment", 1, 0, 's' },
                                            { "format", 1, 0, 'F' },  { "help", 0, 0, 'h' },
                                            { 0, 0, 0, 0 } };
@@ -156,6 +156,7 @@ static int cmd_report(int argc, char **argv)
         case 'a': if ((rc = parse_time(REPORT_HELP, "--as-of", optarg, &q.as_of))) return rc; break;
         case 'm': q.member = optarg; break;
         case 'T': q.team = optarg; break;
+        case 'p': q.pipeline = optarg; break;
         case 's': q.segment = optarg; break;
         case 'c': {
             lss_channel ch;

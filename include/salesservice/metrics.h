@@ -92,11 +92,13 @@ typedef struct lss_query {
                                  as_of, and the window still counts what falls in [from, to).
                                  #LSS_TIME_NONE (default): `to`. So W = next quarter with as_of = today
                                  is today's view of the next quarter. */
+    const char *pipeline;   /**< version 3: deals of that pipeline (sales metrics, forecast, stage durations;
+                                 quota rows are not narrowed); NULL: every pipeline. Must exist. */
 } lss_query;
 
 /** Static initialiser: the whole history, no filter, as of `to`. */
 #define LSS_QUERY_INIT { LSS_QUERY_VERSION, LSS_TIME_NONE, LSS_TIME_NONE, NULL, NULL, LSS_CHANNEL_ANY, NULL, 0u, \
-                         LSS_TIME_NONE }
+                         LSS_TIME_NONE, NULL }
 
 /** Set @p q to #LSS_QUERY_INIT. @return #LSS_OK, #LSS_INVALID, #LSS_VERSION. */
 LSS_API lss_status lss_query_init(lss_query *q, unsigned int version);
@@ -125,6 +127,37 @@ typedef struct lss_sales_metrics {
     lss_ratio weighted_pipeline;    /**< sum of amount x probability percent of their stage / 100,
                                          in minor units */
 } lss_sales_metrics;
+
+/** A forecast of the window (version 2 metrics): money in minor units. */
+typedef struct lss_forecast {
+    lss_money closed;     /**< `revenue`: the deals won in W */
+    lss_money commit;     /**< closed + amounts of the deals open as of as_of, expected to close in W, in commit */
+    lss_money best_case;  /**< commit + those in best_case */
+    lss_money pipeline;   /**< best_case + those in pipeline */
+    lss_ratio weighted;   /**< closed + sum of amount x probability / 100 over those of every category but
+                               omitted: minor units rounded half to even at the cent (den 1) */
+} lss_forecast;
+
+/** The stays in one open stage that ended in W. */
+typedef struct lss_stage_duration {
+    int64_t stays;        /**< how many */
+    lss_ratio mean_days;  /**< sum of their seconds / (stays x 86400) */
+    lss_ratio median_days; /**< nearest-rank median of their seconds, / 86400 */
+} lss_stage_duration;
+
+/** The sales figures of version 2 of the metrics (docs/metrics.md), narrowed as lss_sales_metrics. */
+typedef struct lss_pipeline_metrics {
+    lss_time from, to, as_of;            /**< the window and the moment actually used */
+    int64_t open_deals;                  /**< deals open as of as_of (any open time) */
+    lss_ratio pipeline_velocity;         /**< open_deals x win_rate x avg_deal_size / avg_sales_cycle_days: minor
+                                              units per day, rounded half to even at the cent (den 1); no value
+                                              when an input has none or the cycle is 0 */
+    lss_forecast forecast;               /**< the forecast of W as of as_of */
+    lss_stage_duration stage_durations[4]; /**< prospect, qualified, presented, negotiated */
+} lss_pipeline_metrics;
+
+/** Compute the version 2 sales figures of @p q. @return as lss_sales_metrics_get(); #LSS_NOMEM. */
+LSS_API lss_status lss_pipeline_metrics_get(lss_pipeline_metrics *out, lss_db *db, const lss_query *q);
 
 /**
  * Compute the sales metrics of @p q (NULL: whole history, no filter).
@@ -218,6 +251,30 @@ typedef struct lss_relationship_metrics {
 /** Compute the relationship metrics of @p q (NULL: everything). @return as lss_sales_metrics_get(). */
 LSS_API lss_status lss_relationship_metrics_get(lss_relationship_metrics *out, lss_db *db, const lss_query *q);
 
+/* ---- follow-up and recommendation (version 2) --------------------------- */
+
+/** Follow-up tasks of one window (narrowed by member and team: the task's member as of as_of; by segment: its
+ *  customer's; channel and pipeline do not narrow). */
+typedef struct lss_follow_up_metrics {
+    lss_time from, to, as_of;         /**< the window and the moment actually used */
+    int64_t tasks_due;                /**< tasks not cancelled as of as_of whose due (as of as_of) is in W */
+    lss_ratio tasks_on_time_rate;     /**< among tasks_due with due < as_of, the share done at or before their due */
+    int64_t tasks_overdue;            /**< tasks open as of as_of whose due is before as_of (any due) */
+} lss_follow_up_metrics;
+
+/** Compute the follow-up metrics of @p q. @return as lss_sales_metrics_get(). */
+LSS_API lss_status lss_follow_up_metrics_get(lss_follow_up_metrics *out, lss_db *db, const lss_query *q);
+
+/** Net promoter score over the customers whose latest customer.nps before as_of was given in W (narrowed by
+ *  segment only). */
+typedef struct lss_nps_metrics {
+    lss_ratio nps;                    /**< 100 x (scores 9-10 - scores 0-6) / responses */
+    int64_t nps_responses;            /**< those customers */
+} lss_nps_metrics;
+
+/** Compute the NPS of @p q. @return as lss_sales_metrics_get(). */
+LSS_API lss_status lss_nps_metrics_get(lss_nps_metrics *out, lss_db *db, const lss_query *q);
+
 /* ---- quotas ------------------------------------------------------------ */
 
 /** Attainment of one quota (a member's, or a team's sum). */
@@ -291,6 +348,17 @@ LSS_API lss_status lss_metric_full_resolution_seconds(lss_duration_stats *out, l
 LSS_API lss_status lss_metric_backlog_age(int64_t out[LSS_BACKLOG_AGE_BUCKETS], lss_db *db, const lss_query *q);
 LSS_API lss_status lss_metric_backlog_breached(int64_t *out, lss_db *db, const lss_query *q);
 
+LSS_API lss_status lss_metric_open_deals(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_pipeline_velocity(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_forecast(lss_forecast *out, lss_db *db, const lss_query *q);
+/** stage_durations: prospect, qualified, presented, negotiated. */
+LSS_API lss_status lss_metric_stage_durations(lss_stage_duration out[4], lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_tasks_due(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_tasks_on_time_rate(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_tasks_overdue(int64_t *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_nps(lss_ratio *out, lss_db *db, const lss_query *q);
+LSS_API lss_status lss_metric_nps_responses(int64_t *out, lss_db *db, const lss_query *q);
+
 LSS_API lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q);
 LSS_API lss_status lss_metric_customers_converted(int64_t *out, lss_db *db, const lss_query *q);
 LSS_API lss_status lss_metric_active_customers(int64_t *out, lss_db *db, const lss_query *q);
@@ -319,6 +387,12 @@ LSS_API const lss_sales_metrics *lss_report_sales(const lss_report *r);
 LSS_API const lss_service_metrics *lss_report_service(const lss_report *r);
 /** @return the service levels (borrowed from @p r). */
 LSS_API const lss_service_levels *lss_report_service_levels(const lss_report *r);
+/** @return the version 2 sales figures (borrowed from @p r). */
+LSS_API const lss_pipeline_metrics *lss_report_pipeline(const lss_report *r);
+/** @return the follow-up figures (borrowed from @p r). */
+LSS_API const lss_follow_up_metrics *lss_report_follow_up(const lss_report *r);
+/** @return the NPS figures (borrowed from @p r). */
+LSS_API const lss_nps_metrics *lss_report_nps(const lss_report *r);
 /** @return the moment the report is as of (lss_query::as_of, default `to`). */
 LSS_API lss_time lss_report_as_of(const lss_report *r);
 /** @return the relationship part (borrowed from @p r). */

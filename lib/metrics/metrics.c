@@ -153,6 +153,9 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
     if (q->channel != LSS_CHANNEL_ANY && lss_channel_name(q->channel) == NULL)
         return lss__fail(db, LSS_INVALID, "%s: filter channel %d is not a channel", ctx, q->channel);
     m->channel = q->channel;
+    m->pipeline = -1;
+    if (q->version >= 3 && q->pipeline && (m->pipeline = lss__pipeline_find(db, q->pipeline)) < 0)
+        return lss__fail(db, LSS_INVALID, "%s: filter pipeline \"%.128s\" does not exist", ctx, q->pipeline);
     /* interned: a team or segment nobody has matches nothing ("" is never interned) */
     if (q->team && (m->team = lss__intern_find(&db->teams, q->team)) == NULL)
         m->team = "";
@@ -191,6 +194,9 @@ typedef struct deal_asof {
     lss_money amount;
     const lss_member *owner;
     lss_time won_at, lost_at;
+    lss_time close;       /* expected close */
+    uint8_t forecast;     /* category */
+    int own;              /* its own probability, or -1 */
 } deal_asof;
 
 static void deal_at(const lss_deal *d, lss_time to, deal_asof *s)
@@ -203,6 +209,9 @@ static void deal_at(const lss_deal *d, lss_time to, deal_asof *s)
         s->owner = d->owner;
         s->won_at = d->stage == LSS_STAGE_WON ? d->last_at : LSS_TIME_NONE;
         s->lost_at = d->stage == LSS_STAGE_LOST ? d->last_at : LSS_TIME_NONE;
+        s->close = d->expected_close;
+        s->forecast = d->forecast;
+        s->own = d->probability;
         return;
     }
     memset(s, 0, sizeof *s);
@@ -227,8 +236,12 @@ static void deal_at(const lss_deal *d, lss_time to, deal_asof *s)
         if (kind == LSS_DEAL_LOST)
             s->lost_at = at;
     }
-    if (s->exists)
+    if (s->exists) {
+        unsigned cat;
         s->owner = lss__deal_owner_after(d, i - 1);
+        lss__deal_forecast_after(d, i - 1, &s->close, &cat, &s->own);
+        s->forecast = (uint8_t)cat;
+    }
 }
 
 static void set_ratio(lss_ratio *r, int64_t num, int64_t den)
@@ -249,8 +262,21 @@ typedef struct cust_wins {
 
 
 /* The customer pass: relationship metrics and lead conversion (segment only). */
-lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m)
+/* A customer's latest NPS answer before as_of: counted when it was given in W. */
+static void nps_add(lss_nps_metrics *n, const lss_customer *c, const lss__mq *m)
 {
+    lss_time at;
+    int score = c->changes ? lss_customer_nps_at(c, m->as_of, &at) : -1;
+    if (score < 0 || !in_window(at, m))
+        return;
+    n->nps_responses++;
+    n->nps.num += score >= 9 ? 100 : score <= 6 ? -100 : 0;
+}
+
+lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_nps_metrics *nps, lss_db *db,
+                                     const lss__mq *m)
+{
+    lss_nps_metrics n = { { 0, 0 }, 0 };
     lss_relationship_metrics r;
     memset(&r, 0, sizeof r);
     r.from = m->from_given;
@@ -300,6 +326,8 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
         }
         buyers += w->n > 0;
         repeat += w->n > 1;
+        if (nps)
+            nps_add(&n, c, m);
     }
     lss__free(cw);
     if (overflow)
@@ -311,24 +339,102 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
         set_ratio(lead, lead_num, r.customers_added);
     if (out)
         *out = r;
+    if (nps) {
+        n.nps.den = n.nps_responses;
+        *nps = n;
+    }
     return LSS_OK;
 }
 
-lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m, bool with_lead)
+/* The stays of one open stage that ended in W: their seconds. */
+typedef struct stays {
+    lss__vec v; /* int64_t */
+    int64_t sum;
+} stays;
+
+/* The stays of d that ended in W (before as_of) into st[stage]: a stay in s
+ * runs from the event that put the deal in s to the next event that changed
+ * its stage. False when there is no memory for them. */
+static bool deal_stays(stays st[4], const lss_deal *d, const lss__mq *m)
+{
+    unsigned cur = LSS_STAGE_PROSPECT;
+    lss_time since = d->opened_at;
+    for (uint32_t i = 1; i < d->hist.count; i++) {
+        const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
+        lss_time at = lss__w_at(x->w);
+        if (at >= m->as_of || at >= m->to)
+            break; /* a deal's events are in time order */
+        unsigned stage = LSS__DC_STAGE(x);
+        if (stage == cur)
+            continue;
+        if (cur <= LSS_STAGE_NEGOTIATED && at >= m->from) {
+            stays *y = &st[cur];
+            if (lss__vec_reserve(&y->v, sizeof(int64_t), 1) != LSS_OK)
+                return false;
+            LSS__VEC_AT(&y->v, int64_t, y->v.count++) = at - since;
+            y->sum += at - since;
+        }
+        cur = stage;
+        since = at;
+    }
+    return true;
+}
+
+/* open x win_rate x avg_deal_size / avg_sales_cycle_days = open x revenue x won x 86400 / ((won + lost) x
+ * cycle), in minor units per day, rounded half to even at the cent. */
+static lss_status velocity(lss_ratio *out, int64_t open, const lss_sales_metrics *s, int64_t cycle)
+{
+    set_ratio(out, 0, 0);
+    if (s->won == 0 || cycle == 0)
+        return LSS_OK;
+    i128 num = (i128)open * s->revenue * s->won * 86400, den = (i128)(s->won + s->lost) * cycle;
+    i128 q = div_half_even(num, den);
+    if (q > INT64_MAX || q < INT64_MIN)
+        return LSS_OVERFLOW;
+    set_ratio(out, (int64_t)q, 1);
+    return LSS_OK;
+}
+
+static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64_t sum);
+
+/* The stays' mean and nearest-rank median, in days. */
+static void stay_stats(lss_stage_duration *out, stays *y)
+{
+    lss_duration_stats d;
+    duration_stats(&d, y->v.data, (int64_t)y->v.count, y->sum);
+    out->stays = d.count;
+    set_ratio(&out->mean_days, d.mean.num, d.mean.den * 86400);
+    set_ratio(&out->median_days, d.median.num, d.median.den * 86400);
+}
+
+lss_status lss__sales_compute(lss_sales_metrics *out, lss_pipeline_metrics *pm, lss_db *db, const lss__mq *m,
+                              bool with_lead)
 {
     lss_sales_metrics s;
     memset(&s, 0, sizeof s);
     s.from = m->from_given;
     s.to = m->to;
-    int64_t cycle = 0, weighted = 0;
-    int pct[LSS_STAGE_NEGOTIATED + 1];
-    for (int k = 0; k <= LSS_STAGE_NEGOTIATED; k++)
-        pct[k] = lss_stage_probability_at(db, (lss_stage)k, m->as_of);
-    bool overflow = false;
-    for (uint32_t i = 0; i < db->deals.count; i++) {
+    lss_pipeline_metrics p;
+    memset(&p, 0, sizeof p);
+    p.from = m->from_given;
+    p.to = m->to;
+    p.as_of = m->as_of;
+    int64_t cycle = 0, weighted = 0, fc[4] = { 0, 0, 0, 0 }, fc_weighted = 0;
+    /* the probability of each open stage in each pipeline as of as_of */
+    uint32_t np = db->pipelines.count + 1u;
+    int *pct = lss__malloc(sizeof *pct * 4u * np);
+    stays st[4];
+    memset(st, 0, sizeof st);
+    if (pct == NULL)
+        return lss__fail(db, LSS_NOMEM, "sales metrics: out of memory");
+    for (uint32_t k = 0; k < np; k++)
+        for (unsigned g = 0; g <= LSS_STAGE_NEGOTIATED; g++)
+            pct[k * 4 + g] = lss__stage_probability(db, k, g, m->as_of);
+    bool overflow = false, nomem = false;
+    for (uint32_t i = 0; i < db->deals.count && !nomem; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
         lss_time opened = LSS__DEAL_OPENED_AT(d);
-        if (opened >= m->as_of)
+        if (opened >= m->as_of || (m->pipeline >= 0 && d->pipeline != m->pipeline))
             continue;
         deal_asof a;
         deal_at(d, m->as_of, &a);
@@ -348,24 +454,100 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq 
             s.lost++;
         if (a.stage <= LSS_STAGE_NEGOTIATED) {
             int64_t part;
+            int prob = a.own >= 0 ? a.own : pct[d->pipeline * 4u + a.stage];
+            p.open_deals++;
             overflow |= __builtin_add_overflow(s.open_pipeline, a.amount, &s.open_pipeline);
-            overflow |= __builtin_mul_overflow(a.amount, (int64_t)pct[a.stage], &part);
+            overflow |= __builtin_mul_overflow(a.amount, (int64_t)prob, &part);
             overflow |= __builtin_add_overflow(weighted, part, &weighted);
+            if (a.close != LSS_TIME_NONE && a.close >= m->from && a.close < m->to) { /* expected to close in W */
+                overflow |= __builtin_add_overflow(fc[a.forecast], a.amount, &fc[a.forecast]);
+                if (a.forecast != LSS_FORECAST_OMITTED)
+                    overflow |= __builtin_add_overflow(fc_weighted, part, &fc_weighted);
+            }
         }
+        if (pm && d->last_at >= m->from && d->hist.count > 1)
+            nomem = !deal_stays(st, d, m);
     }
-    if (overflow)
-        return lss__fail(db, LSS_OVERFLOW, "sales metrics: a sum exceeds the 64-bit range of minor units");
-    set_ratio(&s.win_rate, s.won, s.won + s.lost);
-    set_ratio(&s.avg_deal_size, s.revenue, s.won);
-    set_ratio(&s.avg_sales_cycle_days, cycle, s.won * 86400);
-    set_ratio(&s.weighted_pipeline, weighted, 100);
-    set_ratio(&s.funnel_conversion[0], 0, 0);
-    for (int k = 1; k < LSS_FUNNEL_STAGES; k++)
-        set_ratio(&s.funnel_conversion[k], s.funnel_reached[k], s.funnel_reached[k - 1]);
-    lss_status st = with_lead ? lss__relationship_compute(NULL, &s.lead_conversion_rate, db, m) : LSS_OK;
-    if (st == LSS_OK)
-        *out = s;
-    return st;
+    lss__free(pct);
+    lss_status status = LSS_OK;
+    if (nomem)
+        status = lss__fail(db, LSS_NOMEM, "sales metrics: out of memory for the stage durations");
+    else if (overflow)
+        status = lss__fail(db, LSS_OVERFLOW, "sales metrics: a sum exceeds the 64-bit range of minor units");
+    if (status == LSS_OK) {
+        set_ratio(&s.win_rate, s.won, s.won + s.lost);
+        set_ratio(&s.avg_deal_size, s.revenue, s.won);
+        set_ratio(&s.avg_sales_cycle_days, cycle, s.won * 86400);
+        set_ratio(&s.weighted_pipeline, weighted, 100);
+        set_ratio(&s.funnel_conversion[0], 0, 0);
+        for (int k = 1; k < LSS_FUNNEL_STAGES; k++)
+            set_ratio(&s.funnel_conversion[k], s.funnel_reached[k], s.funnel_reached[k - 1]);
+        lss_forecast *f = &p.forecast;
+        f->closed = s.revenue;
+        overflow |= __builtin_add_overflow(f->closed, fc[LSS_FORECAST_COMMIT], &f->commit);
+        overflow |= __builtin_add_overflow(f->commit, fc[LSS_FORECAST_BEST_CASE], &f->best_case);
+        overflow |= __builtin_add_overflow(f->best_case, fc[LSS_FORECAST_PIPELINE], &f->pipeline);
+        int64_t part; /* closed is whole minor units: round the weighted part alone */
+        overflow |= round_half_even(&part, fc_weighted, 100, 1) != LSS_OK;
+        overflow |= __builtin_add_overflow(f->closed, part, &f->weighted.num);
+        f->weighted.den = 1;
+        if (overflow || velocity(&p.pipeline_velocity, p.open_deals, &s, cycle) != LSS_OK)
+            status = lss__fail(db, LSS_OVERFLOW, "sales metrics: a sum exceeds the 64-bit range of minor units");
+        for (unsigned g = 0; g < 4 && pm; g++)
+            stay_stats(&p.stage_durations[g], &st[g]);
+    }
+    for (unsigned g = 0; g < 4; g++)
+        lss__vec_free(&st[g].v);
+    if (status == LSS_OK && with_lead)
+        status = lss__relationship_compute(NULL, &s.lead_conversion_rate, NULL, db, m);
+    if (status == LSS_OK) {
+        if (out)
+            *out = s;
+        if (pm)
+            *pm = p;
+    }
+    return status;
+}
+
+/* ---- follow-up ------------------------------------------------------------- */
+
+void lss__follow_up_compute(lss_follow_up_metrics *out, const lss_db *db, const lss__mq *m)
+{
+    lss_follow_up_metrics f;
+    memset(&f, 0, sizeof f);
+    f.from = m->from_given;
+    f.to = m->to;
+    f.as_of = m->as_of;
+    int64_t on_time = 0, past = 0;
+    for (uint32_t i = 0; i < db->tasks.count; i++) {
+        const lss_task *t = lss__slab_get(&db->tasks, i);
+        if (t->added_at >= m->as_of || !segment_match(m, t->customer))
+            continue;
+        unsigned state = t->state;
+        lss_time due = t->due, done_at = t->last_at; /* done is final: its last event */
+        const lss_member *member = t->member;
+        if (t->last_at >= m->as_of) { /* as of as_of, from its history */
+            uint32_t k = 0;
+            while (k + 1 < t->hist.count && lss__w_at(LSS__VEC_AT(&t->hist, lss__task_change, k + 1).w) < m->as_of)
+                k++;
+            const lss__task_change *x = &LSS__VEC_AT(&t->hist, lss__task_change, k);
+            state = LSS__TK_STATE(x);
+            done_at = lss__w_at(x->w);
+            lss__task_after(t, k, &due, &member);
+        }
+        if (!person_match(m, member) || state == LSS_TASK_CANCELLED)
+            continue;
+        if (due >= m->from && due < m->to) {
+            f.tasks_due++;
+            if (due < m->as_of) {
+                past++;
+                on_time += state == LSS_TASK_DONE && done_at <= due;
+            }
+        }
+        f.tasks_overdue += state == LSS_TASK_OPEN && due < m->as_of;
+    }
+    set_ratio(&f.tasks_on_time_rate, on_time, past);
+    *out = f;
 }
 
 /* ---- service ------------------------------------------------------------- */
@@ -713,8 +895,7 @@ static void *service_thread(void *arg)
     return NULL;
 }
 
-lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_service_levels *levels,
-                               lss_relationship_metrics *rel, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
+lss_status lss__report_compute(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
                                const lss__mq *m)
 {
     *quota = NULL;
@@ -724,15 +905,17 @@ lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *se
     if (st != LSS_OK)
         return st;
     /* the ticket pass reads what the others read and writes only its own output and room */
-    service_job job = { service, levels, db, m, &room };
+    service_job job = { &p->service, &p->levels, db, m, &room };
     pthread_t worker;
     bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
                     pthread_create(&worker, NULL, service_thread, &job) == 0;
     if (!threaded)
-        service_pass(service, levels, db, m, &room);
-    st = lss__sales_compute(sales, db, m, false);
-    if (st == LSS_OK) /* one customer pass for both */
-        st = lss__relationship_compute(rel, &sales->lead_conversion_rate, db, m);
+        service_pass(&p->service, &p->levels, db, m, &room);
+    st = lss__sales_compute(&p->sales, &p->pipeline, db, m, false);
+    if (st == LSS_OK) /* one customer pass for all three */
+        st = lss__relationship_compute(&p->rel, &p->sales.lead_conversion_rate, &p->nps, db, m);
+    if (st == LSS_OK)
+        lss__follow_up_compute(&p->follow_up, db, m);
     if (st == LSS_OK)
         st = lss__quota_compute(quota, nquota, db, m);
     if (threaded)
@@ -928,7 +1111,23 @@ static lss_status part_get(void *out, lss_db *db, const lss_query *q, part_fn fn
     return st;
 }
 
-static lss_status sales_fn(void *out, lss_db *db, const lss__mq *m) { return lss__sales_compute(out, db, m, true); }
+static lss_status sales_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__sales_compute(out, NULL, db, m, true);
+}
+static lss_status pipeline_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__sales_compute(NULL, out, db, m, false);
+}
+static lss_status follow_up_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    lss__follow_up_compute(out, db, m);
+    return LSS_OK;
+}
+static lss_status nps_fn(void *out, lss_db *db, const lss__mq *m)
+{
+    return lss__relationship_compute(NULL, NULL, out, db, m);
+}
 static lss_status service_fn(void *out, lss_db *db, const lss__mq *m)
 {
     return lss__service_compute(out, NULL, db, m);
@@ -939,7 +1138,7 @@ static lss_status levels_fn(void *out, lss_db *db, const lss__mq *m)
 }
 static lss_status rel_fn(void *out, lss_db *db, const lss__mq *m)
 {
-    return lss__relationship_compute(out, NULL, db, m);
+    return lss__relationship_compute(out, NULL, NULL, db, m);
 }
 
 lss_status lss_sales_metrics_get(lss_sales_metrics *out, lss_db *db, const lss_query *q)
@@ -950,6 +1149,21 @@ lss_status lss_sales_metrics_get(lss_sales_metrics *out, lss_db *db, const lss_q
 lss_status lss_service_metrics_get(lss_service_metrics *out, lss_db *db, const lss_query *q)
 {
     return part_get(out, db, q, service_fn, "service metrics");
+}
+
+lss_status lss_pipeline_metrics_get(lss_pipeline_metrics *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, pipeline_fn, "pipeline metrics");
+}
+
+lss_status lss_follow_up_metrics_get(lss_follow_up_metrics *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, follow_up_fn, "follow-up metrics");
+}
+
+lss_status lss_nps_metrics_get(lss_nps_metrics *out, lss_db *db, const lss_query *q)
+{
+    return part_get(out, db, q, nps_fn, "nps metrics");
 }
 
 lss_status lss_service_levels_get(lss_service_levels *out, lss_db *db, const lss_query *q)
@@ -963,7 +1177,7 @@ lss_status lss_relationship_metrics_get(lss_relationship_metrics *out, lss_db *d
 }
 
 /* One function per metric: compute its part, hand out one field. */
-enum { PART_SALES, PART_SERVICE, PART_REL, PART_LEVELS };
+enum { PART_SALES, PART_SERVICE, PART_REL, PART_LEVELS, PART_PIPELINE, PART_FOLLOW_UP, PART_NPS };
 
 /* The size, part, offset and name of a field of a part. */
 #define FIELD(part, type, f) sizeof(((type *)0)->f), part, offsetof(type, f), #f
@@ -971,6 +1185,9 @@ enum { PART_SALES, PART_SERVICE, PART_REL, PART_LEVELS };
 #define SERVICE(f) FIELD(PART_SERVICE, lss_service_metrics, f)
 #define REL(f) FIELD(PART_REL, lss_relationship_metrics, f)
 #define LEVELS(f) FIELD(PART_LEVELS, lss_service_levels, f)
+#define PIPE(f) FIELD(PART_PIPELINE, lss_pipeline_metrics, f)
+#define FOLLOW(f) FIELD(PART_FOLLOW_UP, lss_follow_up_metrics, f)
+#define NPS(f) FIELD(PART_NPS, lss_nps_metrics, f)
 
 static lss_status metric(void *out, lss_db *db, const lss_query *q, size_t size, int part, size_t off,
                          const char *name)
@@ -982,11 +1199,17 @@ static lss_status metric(void *out, lss_db *db, const lss_query *q, size_t size,
         lss_service_metrics service;
         lss_relationship_metrics rel;
         lss_service_levels levels;
+        lss_pipeline_metrics pipeline;
+        lss_follow_up_metrics follow_up;
+        lss_nps_metrics nps;
     } p;
-    lss_status st = part == PART_SALES     ? lss_sales_metrics_get(&p.sales, db, q)
-                    : part == PART_SERVICE ? lss_service_metrics_get(&p.service, db, q)
-                    : part == PART_LEVELS  ? lss_service_levels_get(&p.levels, db, q)
-                                           : lss_relationship_metrics_get(&p.rel, db, q);
+    lss_status st = part == PART_SALES       ? lss_sales_metrics_get(&p.sales, db, q)
+                    : part == PART_SERVICE   ? lss_service_metrics_get(&p.service, db, q)
+                    : part == PART_LEVELS    ? lss_service_levels_get(&p.levels, db, q)
+                    : part == PART_PIPELINE  ? lss_pipeline_metrics_get(&p.pipeline, db, q)
+                    : part == PART_FOLLOW_UP ? lss_follow_up_metrics_get(&p.follow_up, db, q)
+                    : part == PART_NPS       ? lss_nps_metrics_get(&p.nps, db, q)
+                                             : lss_relationship_metrics_get(&p.rel, db, q);
     if (st == LSS_OK)
         memcpy(out, (const char *)&p + off, size);
     return st;
@@ -1098,6 +1321,39 @@ lss_status lss_metric_backlog_breached(int64_t *out, lss_db *db, const lss_query
 {
     return metric(out, db, q, LEVELS(backlog_breached));
 }
+lss_status lss_metric_open_deals(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, PIPE(open_deals));
+}
+lss_status lss_metric_pipeline_velocity(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, PIPE(pipeline_velocity));
+}
+lss_status lss_metric_forecast(lss_forecast *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, PIPE(forecast));
+}
+lss_status lss_metric_stage_durations(lss_stage_duration out[4], lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, PIPE(stage_durations));
+}
+lss_status lss_metric_tasks_due(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, FOLLOW(tasks_due));
+}
+lss_status lss_metric_tasks_on_time_rate(lss_ratio *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, FOLLOW(tasks_on_time_rate));
+}
+lss_status lss_metric_tasks_overdue(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, FOLLOW(tasks_overdue));
+}
+lss_status lss_metric_nps(lss_ratio *out, lss_db *db, const lss_query *q) { return metric(out, db, q, NPS(nps)); }
+lss_status lss_metric_nps_responses(int64_t *out, lss_db *db, const lss_query *q)
+{
+    return metric(out, db, q, NPS(nps_responses));
+}
 lss_status lss_metric_customers_added(int64_t *out, lss_db *db, const lss_query *q)
 {
     return metric(out, db, q, REL(customers_added));
@@ -1129,7 +1385,7 @@ lss_status lss_metric_avg_customer_value(lss_ratio *out, lss_db *db, const lss_q
 
 static lss_status lead_fn(void *out, lss_db *db, const lss__mq *m)
 {
-    return lss__relationship_compute(NULL, out, db, m);
+    return lss__relationship_compute(NULL, out, NULL, db, m);
 }
 
 lss_status lss_metric_lead_conversion_rate(lss_ratio *out, lss_db *db, const lss_query *q)

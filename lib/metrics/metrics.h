@@ -14,6 +14,7 @@ typedef struct lss__mq {
     const char *team;     /* interned; "" matches nothing; NULL: no filter */
     const char *segment;  /* interned; "" matches nothing; NULL: no filter */
     int channel;
+    int32_t pipeline;     /* the pipeline filter's index; -1: none */
     unsigned threads;     /* lss_query::threads */
 } lss__mq;
 
@@ -25,17 +26,29 @@ bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals,
 lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const char *ctx);
 /* with_lead: also lead_conversion_rate, which takes a pass over the customers
  * (the report gets it from its relationship pass instead). */
-lss_status lss__sales_compute(lss_sales_metrics *out, lss_db *db, const lss__mq *m, bool with_lead);
+lss_status lss__sales_compute(lss_sales_metrics *out, lss_pipeline_metrics *pm, lss_db *db, const lss__mq *m,
+                              bool with_lead);
 /* The ticket pass: the version 1 service metrics and the service levels (either may be NULL). */
 lss_status lss__service_compute(lss_service_metrics *out, lss_service_levels *lv, lss_db *db, const lss__mq *m);
 /* The customer pass: the relationship metrics (out may be NULL) and, if lead
  * is not NULL, the lead conversion rate (narrowed by segment only). */
-lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_db *db, const lss__mq *m);
+lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_nps_metrics *nps, lss_db *db,
+                                     const lss__mq *m);
+/* The task pass: the follow-up metrics. */
+void lss__follow_up_compute(lss_follow_up_metrics *out, const lss_db *db, const lss__mq *m);
 /* Every part of a report: sales with lead conversion, service, relationship,
  * quota rows; the ticket pass on a second thread unless m->threads is 1 or
  * the database is small. */
-lss_status lss__report_compute(lss_sales_metrics *sales, lss_service_metrics *service, lss_service_levels *levels,
-                               lss_relationship_metrics *rel, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
+typedef struct lss__report_parts {
+    lss_sales_metrics sales;
+    lss_pipeline_metrics pipeline;
+    lss_service_metrics service;
+    lss_service_levels levels;
+    lss_relationship_metrics rel;
+    lss_nps_metrics nps;
+    lss_follow_up_metrics follow_up;
+} lss__report_parts;
+lss_status lss__report_compute(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
                                const lss__mq *m);
 /* Quota rows overlapping the window, sorted by member key and period;
  * *out is allocated with lss__malloc (NULL when *count is 0). */

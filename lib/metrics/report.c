@@ -6,15 +6,12 @@
 #include <stdlib.h>
 
 struct lss_report {
-    lss_sales_metrics sales;
-    lss_service_metrics service;
-    lss_service_levels levels;
-    lss_relationship_metrics rel;
+    lss__report_parts p;
     lss_quota_row *quota;
     uint32_t nquota;
     int channel;
     char currency[4];
-    char *member, *team, *segment; /* copies of the filter (NULL: none) */
+    char *member, *team, *segment, *pipeline; /* copies of the filter (NULL: none) */
 };
 
 static char *dup_or_null(const char *s, bool *fail)
@@ -38,6 +35,7 @@ void lss_report_free(lss_report *r)
     lss__free(r->member);
     lss__free(r->team);
     lss__free(r->segment);
+    lss__free(r->pipeline);
     lss__free(r);
 }
 
@@ -59,13 +57,14 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
         r->member = dup_or_null(q ? q->member : NULL, &fail);
         r->team = dup_or_null(q ? q->team : NULL, &fail);
         r->segment = dup_or_null(q ? q->segment : NULL, &fail);
+        r->pipeline = dup_or_null(q && q->version >= 3 ? q->pipeline : NULL, &fail);
         r->channel = m.channel;
         memcpy(r->currency, db->currency, sizeof r->currency);
         if (fail)
             st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
     }
     if (st == LSS_OK)
-        st = lss__report_compute(&r->sales, &r->service, &r->levels, &r->rel, &r->quota, &r->nquota, db, &m);
+        st = lss__report_compute(&r->p, &r->quota, &r->nquota, db, &m);
     lss__unlock(db);
     if (st != LSS_OK) {
         lss_report_free(r);
@@ -75,11 +74,14 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
     return LSS_OK;
 }
 
-const lss_sales_metrics *lss_report_sales(const lss_report *r) { return r ? &r->sales : NULL; }
-const lss_service_metrics *lss_report_service(const lss_report *r) { return r ? &r->service : NULL; }
-const lss_relationship_metrics *lss_report_relationship(const lss_report *r) { return r ? &r->rel : NULL; }
-const lss_service_levels *lss_report_service_levels(const lss_report *r) { return r ? &r->levels : NULL; }
-lss_time lss_report_as_of(const lss_report *r) { return r ? r->levels.as_of : LSS_TIME_NONE; }
+const lss_sales_metrics *lss_report_sales(const lss_report *r) { return r ? &r->p.sales : NULL; }
+const lss_service_metrics *lss_report_service(const lss_report *r) { return r ? &r->p.service : NULL; }
+const lss_relationship_metrics *lss_report_relationship(const lss_report *r) { return r ? &r->p.rel : NULL; }
+const lss_service_levels *lss_report_service_levels(const lss_report *r) { return r ? &r->p.levels : NULL; }
+const lss_pipeline_metrics *lss_report_pipeline(const lss_report *r) { return r ? &r->p.pipeline : NULL; }
+const lss_follow_up_metrics *lss_report_follow_up(const lss_report *r) { return r ? &r->p.follow_up : NULL; }
+const lss_nps_metrics *lss_report_nps(const lss_report *r) { return r ? &r->p.nps : NULL; }
+lss_time lss_report_as_of(const lss_report *r) { return r ? r->p.levels.as_of : LSS_TIME_NONE; }
 uint32_t lss_report_quota_count(const lss_report *r) { return r ? r->nquota : 0; }
 
 lss_status lss_report_quota_get(lss_quota_row *out, const lss_report *r, uint32_t i)
@@ -213,8 +215,8 @@ static void put_num(buf *b, lss_ratio r, bool json, int scale100)
 /* One table gives both renderings their fields, in the order of the metrics
  * spec's report (docs/metrics.md): the JSON key, the text label and how the
  * value is written. */
-/* The parts (structs) a field is read from; LEVELS is shown in the service section. */
-enum { SALES, SERVICE, REL, LEVELS };
+/* The parts (structs) a field is read from, and the section each is shown in. */
+enum { SALES, SERVICE, REL, FOLLOW_UP, LEVELS, PIPE, NPS };
 typedef enum {
     COUNT,     /* int64_t */
     MONEY,     /* lss_money */
@@ -225,6 +227,8 @@ typedef enum {
     STATS,     /* lss_duration_stats: mean, median, p90 */
     FUNNEL,    /* the funnel stages */
     AGE,       /* the backlog age buckets */
+    FORECAST,  /* lss_forecast */
+    STAYS,     /* the stage durations */
     QUOTA      /* the quota rows */
 } kind;
 
@@ -239,6 +243,9 @@ typedef struct field {
 #define V(kind_, name, label, unit) F(SERVICE, lss_service_metrics, kind_, name, label, unit)
 #define R(kind_, name, label) F(REL, lss_relationship_metrics, kind_, name, label, NULL)
 #define L(kind_, name, label, unit) F(LEVELS, lss_service_levels, kind_, name, label, unit)
+#define P(kind_, name, label, unit) F(PIPE, lss_pipeline_metrics, kind_, name, label, unit)
+#define U(kind_, name, label) F(FOLLOW_UP, lss_follow_up_metrics, kind_, name, label, NULL)
+#define N(kind_, name, label) F(NPS, lss_nps_metrics, kind_, name, label, NULL)
 
 static const field fields[] = {
     S(COUNT, deals_opened, "deals opened"),
@@ -253,6 +260,10 @@ static const field fields[] = {
     S(MONEY, open_pipeline, "open pipeline"),
     S(MONEY_AVG, weighted_pipeline, "weighted pipeline"),
     { SALES, QUOTA, "quota", "Quota", NULL, 0 },
+    P(COUNT, open_deals, "open deals", NULL),
+    P(MONEY_AVG, pipeline_velocity, "pipeline velocity / day", NULL),
+    P(FORECAST, forecast, "forecast", NULL),
+    P(STAYS, stage_durations, "days in", " days"),
     V(COUNT, tickets_opened, "tickets opened", NULL),
     V(COUNT, resolved, "resolved", NULL),
     V(RATE, resolution_rate, "resolution rate", NULL),
@@ -279,11 +290,17 @@ static const field fields[] = {
     R(RATE, repeat_purchase_rate, "repeat purchase rate"),
     R(COUNT, referrals, "referrals"),
     R(MONEY_AVG, avg_customer_value, "average customer value"),
+    N(NUM, nps, "NPS"),
+    N(COUNT, nps_responses, "NPS responses"),
+    U(COUNT, tasks_due, "tasks due"),
+    U(RATE, tasks_on_time_rate, "tasks done on time"),
+    U(COUNT, tasks_overdue, "tasks overdue"),
 };
 
-static const char *const part_key[] = { "sales", "service", "relationship" };
-static const char *const part_label[] = { "Sales", "Service", "Relationship" };
-static int section_of(int part) { return part == LEVELS ? SERVICE : part; }
+static const char *const part_key[] = { "sales", "service", "relationship", "follow_up" };
+static const char *const part_label[] = { "Sales", "Service", "Relationship", "Follow-up" };
+static int section_of(int part) { return part == LEVELS ? SERVICE : part == PIPE ? SALES : part == NPS ? REL : part; }
+static const char *const forecast_keys[] = { "closed", "commit", "best_case", "pipeline", "weighted" };
 static const char *const age_keys[LSS_BACKLOG_AGE_BUCKETS] = { "lt_1d", "1d_3d", "3d_7d", "7d_30d", "ge_30d" };
 static const char *const age_labels[LSS_BACKLOG_AGE_BUCKETS] = { "< 1 day", "1-3 days", "3-7 days", "7-30 days",
                                                                  ">= 30 days" };
@@ -292,10 +309,13 @@ static const char *const funnel_names[LSS_FUNNEL_STAGES] = { "prospect", "qualif
 
 static const void *value_of(const lss_report *r, const field *f)
 {
-    const char *part = f->part == SALES     ? (const char *)&r->sales
-                       : f->part == SERVICE ? (const char *)&r->service
-                       : f->part == LEVELS  ? (const char *)&r->levels
-                                            : (const char *)&r->rel;
+    const char *part = f->part == SALES       ? (const char *)&r->p.sales
+                       : f->part == SERVICE   ? (const char *)&r->p.service
+                       : f->part == LEVELS    ? (const char *)&r->p.levels
+                       : f->part == PIPE      ? (const char *)&r->p.pipeline
+                       : f->part == FOLLOW_UP ? (const char *)&r->p.follow_up
+                       : f->part == NPS       ? (const char *)&r->p.nps
+                                              : (const char *)&r->p.rel;
     return part + f->off;
 }
 
@@ -371,14 +391,39 @@ static void json_quota(buf *b, const lss_report *r)
     puts_(b, "]");
 }
 
+static void json_forecast(buf *b, const lss_forecast *f)
+{
+    const lss_money v[4] = { f->closed, f->commit, f->best_case, f->pipeline };
+    for (int k = 0; k < 4; k++) {
+        putf(b, "%s\"%s\":", k ? "," : "{", forecast_keys[k]);
+        put_money(b, v[k], true);
+    }
+    puts_(b, ",\"weighted\":");
+    put_money_ratio(b, f->weighted, true);
+    puts_(b, "}");
+}
+
+static void json_stays(buf *b, const lss_stage_duration *d)
+{
+    for (int k = 0; k < 4; k++) {
+        putf(b, "%s{\"stage\":\"%s\",\"stays\":%lld,\"mean_days\":", k ? "," : "[", funnel_names[k],
+             (long long)d[k].stays);
+        put_num(b, d[k].mean_days, true, 0);
+        puts_(b, ",\"median_days\":");
+        put_num(b, d[k].median_days, true, 0);
+        puts_(b, "}");
+    }
+    puts_(b, "]");
+}
+
 static void render_json(buf *b, const lss_report *r)
 {
     puts_(b, "{\"window\":{\"from\":");
-    put_time(b, r->sales.from, true);
+    put_time(b, r->p.sales.from, true);
     puts_(b, ",\"to\":");
-    put_time(b, r->sales.to, true);
+    put_time(b, r->p.sales.to, true);
     puts_(b, ",\"as_of\":");
-    put_time(b, r->levels.as_of, true);
+    put_time(b, r->p.levels.as_of, true);
     puts_(b, "},\"currency\":");
     put_jstr(b, r->currency);
     puts_(b, ",\"filter\":{\"member\":");
@@ -389,6 +434,8 @@ static void render_json(buf *b, const lss_report *r)
     put_jstr(b, r->channel == LSS_CHANNEL_ANY ? NULL : lss_channel_name(r->channel));
     puts_(b, ",\"segment\":");
     put_jstr(b, r->segment);
+    puts_(b, ",\"pipeline\":");
+    put_jstr(b, r->pipeline);
     int part = -1;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const field *f = &fields[i];
@@ -403,9 +450,13 @@ static void render_json(buf *b, const lss_report *r)
                 putf(b, "%s\"%s\":%lld%s", k ? "," : "{", age_keys[k], (long long)((const int64_t *)value_of(r, f))[k],
                      k == LSS_BACKLOG_AGE_BUCKETS - 1 ? "}" : "");
         else if (f->kind == FUNNEL)
-            json_funnel(b, &r->sales);
+            json_funnel(b, &r->p.sales);
         else if (f->kind == QUOTA)
             json_quota(b, r);
+        else if (f->kind == FORECAST)
+            json_forecast(b, value_of(r, f));
+        else if (f->kind == STAYS)
+            json_stays(b, value_of(r, f));
         else
             put_value(b, f, value_of(r, f), true);
     }
@@ -465,9 +516,9 @@ static void text_funnel_quota(buf *b, const lss_report *r)
 {
     putf(b, "  %-*s%*s%*s\n", LABEL_W, "funnel", VALUE_W, "reached", VALUE_W, "conversion");
     for (int k = 0; k < LSS_FUNNEL_STAGES; k++) {
-        putf(b, "    %-*s%*lld", LABEL_W - 2, funnel_names[k], VALUE_W, (long long)r->sales.funnel_reached[k]);
+        putf(b, "    %-*s%*lld", LABEL_W - 2, funnel_names[k], VALUE_W, (long long)r->p.sales.funnel_reached[k]);
         size_t at = b->len;
-        put_num(b, r->sales.funnel_conversion[k], false, 1);
+        put_num(b, r->p.sales.funnel_conversion[k], false, 1);
         row_end(b, at);
     }
     if (r->nquota == 0)
@@ -493,11 +544,11 @@ static void text_funnel_quota(buf *b, const lss_report *r)
 static void render_text(buf *b, const lss_report *r)
 {
     puts_(b, "Report\n  window  ");
-    put_time(b, r->sales.from, false);
+    put_time(b, r->p.sales.from, false);
     puts_(b, " .. ");
-    put_time(b, r->sales.to, false);
+    put_time(b, r->p.sales.to, false);
     puts_(b, " (end exclusive)\n  as of  ");
-    put_time(b, r->levels.as_of, false);
+    put_time(b, r->p.levels.as_of, false);
     putf(b, "\n  currency  %s\n  filter  member=", r->currency);
     puts_(b, r->member ? r->member : "-");
     puts_(b, " team=");
@@ -506,13 +557,39 @@ static void render_text(buf *b, const lss_report *r)
     puts_(b, r->channel == LSS_CHANNEL_ANY ? "-" : lss_channel_name(r->channel));
     puts_(b, " segment=");
     puts_(b, r->segment ? r->segment : "-");
+    puts_(b, " pipeline=");
+    puts_(b, r->pipeline ? r->pipeline : "-");
     puts_(b, "\n");
     int part = -1;
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         const field *f = &fields[i];
-        if (section_of(f->part) != part)
+        if (section_of(f->part) != part) {
+            if (part == SALES) /* the funnel and quota tables close the sales rows */
+                text_funnel_quota(b, r);
             putf(b, "\n%s\n", part_label[part = section_of(f->part)]);
-        if (f->kind == STATS)
+        }
+        if (f->kind == FORECAST) {
+            const lss_forecast *fc = value_of(r, f);
+            const lss_money v[4] = { fc->closed, fc->commit, fc->best_case, fc->pipeline };
+            field money = *f;
+            money.kind = MONEY;
+            for (int k = 0; k < 4; k++) {
+                char label[64];
+                snprintf(label, sizeof label, "forecast %s", forecast_keys[k]);
+                text_row(b, &money, label, &v[k]);
+            }
+            money.kind = MONEY_AVG;
+            text_row(b, &money, "forecast weighted", &fc->weighted);
+        } else if (f->kind == STAYS) {
+            const lss_stage_duration *d = value_of(r, f);
+            field num = *f;
+            num.kind = NUM;
+            for (int k = 0; k < 4; k++) {
+                char label[64];
+                snprintf(label, sizeof label, "days in %s (%lld)", funnel_names[k], (long long)d[k].stays);
+                text_row(b, &num, label, &d[k].mean_days);
+            }
+        } else if (f->kind == STATS)
             text_stats(b, f, value_of(r, f));
         else if (f->kind == AGE)
             for (int k = 0; k < LSS_BACKLOG_AGE_BUCKETS; k++) {
@@ -522,9 +599,7 @@ static void render_text(buf *b, const lss_report *r)
                 count.kind = COUNT;
                 text_row(b, &count, label, (const int64_t *)value_of(r, f) + k);
             }
-        else if (f->kind == QUOTA)
-            text_funnel_quota(b, r);
-        else if (f->kind != FUNNEL)
+        else if (f->kind != FUNNEL && f->kind != QUOTA)
             text_row(b, f, f->label, value_of(r, f));
     }
 }

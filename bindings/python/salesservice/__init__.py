@@ -113,7 +113,8 @@ class _OpenOptions(ctypes.Structure):
 class _Query(ctypes.Structure):
     _fields_ = [("version", ctypes.c_uint), ("from_", ctypes.c_int64), ("to", ctypes.c_int64),
                 ("member", ctypes.c_char_p), ("team", ctypes.c_char_p), ("channel", ctypes.c_int),
-                ("segment", ctypes.c_char_p), ("threads", ctypes.c_uint), ("as_of", ctypes.c_int64)]
+                ("segment", ctypes.c_char_p), ("threads", ctypes.c_uint), ("as_of", ctypes.c_int64),
+                ("pipeline", ctypes.c_char_p)]
 
 
 class _ListFilter(ctypes.Structure):
@@ -1168,18 +1169,19 @@ class Database:
     # metrics
 
     def report(self, start=None, end=None, member=None, team=None, channel=None, segment=None, text=False,
-               threads=0, as_of=None):
+               threads=0, as_of=None, pipeline=None):
         """Every metric for [start, end) as of as_of (default: end; default window: everything), narrowed
         by the filters. Only events before as_of exist for the report: as_of=a past day gives what the
         database knew then. A dict of the metrics spec's JSON: money and rates as Decimal, None for no
         value. With text=True, the aligned text rendering instead. threads: 0 lets the library decide
-        (a second thread for a large database), 1 keeps the work in the calling thread."""
+        (a second thread for a large database), 1 keeps the work in the calling thread. pipeline narrows the
+        sales figures to the deals of one pipeline."""
         channel = -1 if channel is None else self._enum("channel", channel)
         q = _Query(3, TIME_NONE if start is None else self._t(start), TIME_NONE if end is None else self._t(end),
                    _cstr(member, "member") if member else None, _cstr(team, "team") if team else None,
                    channel,
                    _cstr(segment, "segment") if segment else None, _cint(threads, "threads", (0, 64)),
-                   TIME_NONE if as_of is None else self._t(as_of))
+                   TIME_NONE if as_of is None else self._t(as_of), _cstr(pipeline, "pipeline") if pipeline else None)
         rep = ctypes.c_void_p()
         self._check(self._lib.lss_report_run(ctypes.byref(rep), self._live(), ctypes.byref(q)))
         try:
@@ -1201,6 +1203,8 @@ class Database:
             for k, v in r[part].items():
                 if isinstance(v, str):
                     r[part][k] = Decimal(v)  # money
+        r["sales"]["forecast"] = {k: Decimal(v) if v is not None else None
+                                  for k, v in r["sales"]["forecast"].items()}
         for row in r["sales"]["quota"]:
             row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
         return r

@@ -258,6 +258,7 @@ class Metrics(unittest.TestCase):
                         theirs[part][k] = Decimal(v)
             for row in theirs["sales"]["quota"]:
                 row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
+            theirs["sales"]["forecast"] = {k: Decimal(v) for k, v in theirs["sales"]["forecast"].items()}
             self.assertEqual(mine, theirs)
             self.assertGreater(mine["sales"]["deals_opened"], 10)
             with lss.Database() as big:  # large enough for the report's second thread
