@@ -2,6 +2,8 @@
  * comments, queried at several moments, windows and filters. */
 #include "testutil.h"
 
+#include <stdio.h>
+
 /* m1 (team A) and m2 (team B) sell; c1 (smb, becomes ent at 1950), c2 (ent).
  *   d1 c1 m1 1000.00: open 100, Q 200, PR 300, N 400, won 500 at 1200.00 (cycle 400 s)
  *   d2 c2 m2  500.00: open 150, Q 250, lost 350 (from Q), reopened 1900 (back to Q)
@@ -475,6 +477,148 @@ static void test_ratio_rounding_half_to_even(void **state)
     assert_string_equal(b, "untouched");
 }
 
+/* ---- version 2: forecast, velocity, stage durations, follow-up, NPS ------------ */
+
+#define DAY 86400
+
+/* A small company by hand (docs/metrics.md "Version 2" works this example):
+ * d1 default 1000.00 close day 30: qualified 2, presented 5, negotiated 9, won 10.
+ * d2 hw 500.00 close day 20: qualified 3, commit 4 (hw qualified: 40 %).
+ * d3 default 200.00 close day 50: own probability 90 at 6.
+ * d4 default 300.00 close day 25: best_case 3, lost 12.
+ * d5 default 400.00 close day 35: omitted 4.
+ * Tasks due 5 (done 4), 6 (done 7), 7 (cancelled 6), 10, 20 (member a), 50.
+ * NPS: c1 10 at 2; c2 3 at 3 and 9 at 20; c3 7 at 5. */
+static lss_db *v2_company(void)
+{
+    lss_db *db = open_db(LSS_PIPELINE_STRICT);
+    assert_int_equal(lss_member_add(NULL, db, 0, "s", "S", LSS_ROLE_SALES, "North"), LSS_OK);
+    assert_int_equal(lss_member_add(NULL, db, 0, "a", "A", LSS_ROLE_SERVICE, "Desk"), LSS_OK);
+    for (int i = 1; i <= 3; i++) {
+        char k[4];
+        snprintf(k, sizeof k, "c%d", i);
+        assert_int_equal(lss_customer_add(NULL, db, 0, k, k, NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    }
+    assert_int_equal(lss_pipeline_add(db, 0, "hw", "Hardware"), LSS_OK);
+    assert_int_equal(lss_pipeline_stage_probability_set(db, 0, "hw", LSS_STAGE_QUALIFIED, 40), LSS_OK);
+    assert_int_equal(lss_deal_open_in(NULL, db, 0, "d1", "c1", "s", 100000, NULL, 30 * DAY, NULL), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 2 * DAY, "d1", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 5 * DAY, "d1", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 9 * DAY, "d1", LSS_STAGE_NEGOTIATED), LSS_OK);
+    assert_int_equal(lss_deal_win(db, 10 * DAY, "d1", -1), LSS_OK);
+    assert_int_equal(lss_deal_open_in(NULL, db, 1 * DAY, "d2", "c2", "s", 50000, NULL, 20 * DAY, "hw"), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, 3 * DAY, "d2", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_deal_set_forecast(db, 4 * DAY, "d2", LSS_FORECAST_COMMIT), LSS_OK);
+    assert_int_equal(lss_deal_open_in(NULL, db, 1 * DAY, "d3", "c3", "s", 20000, NULL, 50 * DAY, NULL), LSS_OK);
+    assert_int_equal(lss_deal_set_probability(db, 6 * DAY, "d3", 90), LSS_OK);
+    assert_int_equal(lss_deal_open_in(NULL, db, 2 * DAY, "d4", "c1", "s", 30000, NULL, 25 * DAY, NULL), LSS_OK);
+    assert_int_equal(lss_deal_set_forecast(db, 3 * DAY, "d4", LSS_FORECAST_BEST_CASE), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, 12 * DAY, "d4", LSS_LOSS_PRICE, NULL), LSS_OK);
+    assert_int_equal(lss_deal_open_in(NULL, db, 3 * DAY, "d5", "c2", "s", 40000, NULL, 35 * DAY, NULL), LSS_OK);
+    assert_int_equal(lss_deal_set_forecast(db, 4 * DAY, "d5", LSS_FORECAST_OMITTED), LSS_OK);
+    static const struct { const char *key, *member; int due; } tasks[] = {
+        { "k1", "s", 5 }, { "k2", "s", 6 }, { "k3", "s", 7 }, { "k4", "s", 10 }, { "k5", "a", 20 }, { "k6", "s", 50 },
+    };
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(lss_task_add(NULL, db, DAY, tasks[i].key, "c1", tasks[i].member, LSS_ACTIVITY_CALL,
+                                      tasks[i].due * DAY, NULL, NULL, NULL), LSS_OK);
+    assert_int_equal(lss_task_done(db, 4 * DAY, "k1", NULL), LSS_OK);
+    assert_int_equal(lss_task_done(db, 7 * DAY, "k2", NULL), LSS_OK);
+    assert_int_equal(lss_task_cancel(db, 6 * DAY, "k3"), LSS_OK);
+    assert_int_equal(lss_customer_nps(db, 2 * DAY, "c1", 10, NULL), LSS_OK);
+    assert_int_equal(lss_customer_nps(db, 3 * DAY, "c2", 3, "late"), LSS_OK);
+    assert_int_equal(lss_customer_nps(db, 20 * DAY, "c2", 9, NULL), LSS_OK);
+    assert_int_equal(lss_customer_nps(db, 5 * DAY, "c3", 7, NULL), LSS_OK);
+    return db;
+}
+
+static void test_version2_sales_follow_up_nps(void **state)
+{
+    (void)state;
+    lss_db *db = v2_company();
+    lss_query q = LSS_QUERY_INIT;
+    q.from = 0;
+    q.to = 40 * DAY;
+    q.as_of = 15 * DAY;
+    lss_pipeline_metrics p;
+    lss_sales_metrics s;
+    assert_int_equal(lss_pipeline_metrics_get(&p, db, &q), LSS_OK);
+    assert_int_equal(lss_sales_metrics_get(&s, db, &q), LSS_OK);
+    assert_int_equal(p.as_of, 15 * DAY);
+    assert_int_equal(p.open_deals, 3);
+    assert_ratio(s.win_rate, 1, 2);
+    assert_ratio(s.weighted_pipeline, 50000 * 40 + 20000 * 90 + 40000 * 10, 100); /* 420.00 */
+    assert_ratio(p.pipeline_velocity, 15000, 1);                                   /* 3 x 1/2 x 1000.00 / 10 days */
+    assert_int_equal(p.forecast.closed, 100000);
+    assert_int_equal(p.forecast.commit, 150000);
+    assert_int_equal(p.forecast.best_case, 150000);
+    assert_int_equal(p.forecast.pipeline, 150000);
+    assert_ratio(p.forecast.weighted, 120000, 1);
+    assert_int_equal(p.stage_durations[0].stays, 3); /* prospect: 2, 2 and 10 days */
+    assert_ratio(p.stage_durations[0].mean_days, 14 * DAY, 3 * DAY);
+    assert_ratio(p.stage_durations[0].median_days, 2 * DAY, DAY);
+    assert_int_equal(p.stage_durations[1].stays, 1);
+    assert_ratio(p.stage_durations[1].mean_days, 3 * DAY, DAY);
+    assert_ratio(p.stage_durations[2].median_days, 4 * DAY, DAY);
+    assert_ratio(p.stage_durations[3].mean_days, 1 * DAY, DAY);
+    /* as of day 8: what the forecast said then */
+    q.as_of = 8 * DAY;
+    assert_int_equal(lss_pipeline_metrics_get(&p, db, &q), LSS_OK);
+    assert_int_equal(p.open_deals, 5);
+    assert_int_equal(p.forecast.closed, 0);
+    assert_int_equal(p.forecast.commit, 50000);
+    assert_int_equal(p.forecast.best_case, 80000);
+    assert_int_equal(p.forecast.pipeline, 180000);
+    assert_ratio(p.forecast.weighted, 73000, 1);
+    assert_int_equal(p.pipeline_velocity.den, 0); /* no win yet */
+    /* the pipeline filter: hw holds d2 alone */
+    q.as_of = 15 * DAY;
+    q.pipeline = "hw";
+    assert_int_equal(lss_pipeline_metrics_get(&p, db, &q), LSS_OK);
+    assert_int_equal(p.open_deals, 1);
+    assert_int_equal(p.forecast.commit, 50000);
+    q.pipeline = "nope";
+    assert_status_msg(db, lss_pipeline_metrics_get(&p, db, &q), LSS_INVALID,
+                      "pipeline metrics: filter pipeline \"nope\" does not exist");
+    q.pipeline = NULL;
+    /* follow-up */
+    lss_follow_up_metrics f;
+    assert_int_equal(lss_follow_up_metrics_get(&f, db, &q), LSS_OK);
+    assert_int_equal(f.tasks_due, 4);
+    assert_ratio(f.tasks_on_time_rate, 1, 3);
+    assert_int_equal(f.tasks_overdue, 1);
+    q.member = "a";
+    assert_int_equal(lss_follow_up_metrics_get(&f, db, &q), LSS_OK);
+    assert_int_equal(f.tasks_due, 1);
+    assert_int_equal(f.tasks_overdue, 0);
+    q.member = NULL;
+    q.as_of = 6 * DAY + 1; /* k2 due and not done yet: late and overdue; k3 cancelled at 6 */
+    assert_int_equal(lss_follow_up_metrics_get(&f, db, &q), LSS_OK);
+    assert_int_equal(f.tasks_due, 4);
+    assert_ratio(f.tasks_on_time_rate, 1, 2);
+    assert_int_equal(f.tasks_overdue, 1);
+    /* NPS */
+    lss_nps_metrics n;
+    q.as_of = 15 * DAY;
+    assert_int_equal(lss_nps_metrics_get(&n, db, &q), LSS_OK);
+    assert_int_equal(n.nps_responses, 3);
+    assert_ratio(n.nps, 0, 3);
+    q.as_of = 25 * DAY;
+    assert_int_equal(lss_nps_metrics_get(&n, db, &q), LSS_OK);
+    assert_ratio(n.nps, 200, 3);
+    /* one metric alone equals its part */
+    lss_forecast fc;
+    assert_int_equal(lss_metric_forecast(&fc, db, &q), LSS_OK);
+    assert_int_equal(lss_pipeline_metrics_get(&p, db, &q), LSS_OK);
+    assert_memory_equal(&fc, &p.forecast, sizeof fc);
+    int64_t v;
+    assert_int_equal(lss_metric_tasks_overdue(&v, db, &q), LSS_OK);
+    assert_int_equal(v, 2); /* k4 and k5 as of day 25 */
+    assert_int_equal(lss_metric_nps_responses(&v, db, &q), LSS_OK);
+    assert_int_equal(v, 3);
+    lss_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,6 +632,7 @@ int main(void)
         cmocka_unit_test(test_quota_rows),
         cmocka_unit_test(test_quota_attainment_alone_and_per_team),
         cmocka_unit_test(test_ratio_rounding_half_to_even),
+        cmocka_unit_test(test_version2_sales_follow_up_nps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
