@@ -204,9 +204,11 @@ static const char *row_key(const lss_list *l, uint32_t i)
     lss_deal_row d;
     lss_ticket_row t;
     lss_customer_row c;
+    lss_task_row k;
     switch (lss_list_kind_of(l)) {
     case LSS_LIST_DEALS: assert_int_equal(lss_list_deal(&d, l, i), LSS_OK); return lss_deal_key(d.deal);
     case LSS_LIST_TICKETS: assert_int_equal(lss_list_ticket(&t, l, i), LSS_OK); return lss_ticket_key(t.ticket);
+    case LSS_LIST_TASKS: assert_int_equal(lss_list_task(&k, l, i), LSS_OK); return lss_task_key(k.task);
     default: assert_int_equal(lss_list_customer(&c, l, i), LSS_OK); return lss_customer_key(c.customer);
     }
 }
@@ -318,8 +320,10 @@ static void test_errors(void **state)
     lss_list_kind k;
     assert_int_equal(lss_list_kind_parse(&k, "tickets"), LSS_OK);
     assert_int_equal(k, LSS_LIST_TICKETS);
-    assert_int_equal(lss_list_kind_parse(&k, "tasks"), LSS_INVALID);
-    assert_null(lss_list_kind_name(3));
+    assert_int_equal(lss_list_kind_parse(&k, "tasks"), LSS_OK);
+    assert_int_equal(k, LSS_LIST_TASKS);
+    assert_int_equal(lss_list_kind_parse(&k, "jobs"), LSS_INVALID);
+    assert_null(lss_list_kind_name(4));
     lss_db_close(db);
 }
 
@@ -420,6 +424,8 @@ static void random_filter(lss_list_filter *f, rng *r, lss_time now)
         if (rng_pick(r, 2))
             f->search = needles[rng_pick(r, 8)];
         break;
+    case LSS_LIST_TASKS: /* not drawn: tasks have no index (test_task_list) */
+        break;
     }
     if (rng_pick(r, 4) == 0)
         f->limit = 1 + rng_pick(r, 5);
@@ -481,6 +487,91 @@ static void test_indexes_equal_scan(void **state)
     assert_true(rows > 1000); /* the lists were not all empty */
 }
 
+/* Tasks: rows as of a moment, every filter, order by due, pages, the errors. */
+static void test_task_list(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_LENIENT);
+    assert_int_equal(lss_member_add(NULL, db, 0, "s", "S", LSS_ROLE_SALES, NULL), LSS_OK);
+    assert_int_equal(lss_member_add(NULL, db, 0, "a", "A", LSS_ROLE_SERVICE, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c1", "C1", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c2", "C2", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    assert_int_equal(lss_task_add(NULL, db, 10, "k1", "c1", "s", LSS_ACTIVITY_CALL, 500, NULL, NULL, NULL), LSS_OK);
+    assert_int_equal(lss_task_add(NULL, db, 10, "k2", "c2", "s", LSS_ACTIVITY_EMAIL, 300, NULL, NULL, NULL), LSS_OK);
+    assert_int_equal(lss_task_add(NULL, db, 10, "k3", "c1", "a", LSS_ACTIVITY_DEMO, 900, NULL, NULL, NULL), LSS_OK);
+    assert_int_equal(lss_task_done(db, 200, "k2", NULL), LSS_OK);
+    assert_int_equal(lss_task_reschedule(db, 600, "k1", 1000), LSS_OK);
+    assert_int_equal(lss_task_assign(db, 610, "k3", "s"), LSS_OK);
+    lss_list_filter f;
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.sort = "due";
+    lss_list *l = run(db, &f);
+    assert_int_equal(lss_list_count(l), 3);
+    assert_string_equal(row_key(l, 0), "k2"); /* 300, 900, 1000 */
+    assert_string_equal(row_key(l, 1), "k3");
+    assert_string_equal(row_key(l, 2), "k1");
+    lss_task_row r;
+    assert_int_equal(lss_list_task(&r, l, 1), LSS_OK);
+    assert_string_equal(lss_member_key(r.member), "s");
+    assert_int_equal(r.kind, LSS_ACTIVITY_DEMO);
+    lss_list_free(l);
+    /* overdue as of 550: k1 (due 500, rescheduled only at 600) */
+    f.as_of = 550;
+    f.overdue = 1;
+    l = run(db, &f);
+    assert_int_equal(lss_list_count(l), 1);
+    assert_string_equal(row_key(l, 0), "k1");
+    assert_int_equal(lss_list_task(&r, l, 0), LSS_OK);
+    assert_int_equal(r.due, 500);
+    lss_list_free(l);
+    /* member as of the moment, state, customer, due range */
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.member = "a";
+    f.as_of = 605;
+    l = run(db, &f);
+    assert_int_equal(lss_list_count(l), 1);
+    lss_list_free(l);
+    f.as_of = LSS_TIME_NONE;
+    l = run(db, &f);
+    assert_int_equal(lss_list_count(l), 0);
+    lss_list_free(l);
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.states = 1u << LSS_TASK_DONE;
+    l = run(db, &f);
+    assert_int_equal(lss_list_count(l), 1);
+    assert_string_equal(row_key(l, 0), "k2");
+    lss_list_free(l);
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.customer = "c1";
+    f.due_from = 900;
+    f.due_to = 1000;
+    l = run(db, &f);
+    assert_int_equal(lss_list_count(l), 1);
+    assert_string_equal(row_key(l, 0), "k3");
+    lss_list_free(l);
+    /* errors */
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.member = "nobody";
+    assert_status_msg(db, lss_list_run(&l, db, &f), LSS_NOT_FOUND, "list tasks: filter member: member \"nobody\" not found");
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.due_from = 10;
+    f.due_to = 5;
+    assert_status_msg(db, lss_list_run(&l, db, &f), LSS_INVALID, "list tasks: due_from (10) is after due_to (5)");
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.sort = "amount";
+    assert_status_msg(db, lss_list_run(&l, db, &f), LSS_INVALID, "unknown field \"amount\" (expected key, due)");
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.states = 8;
+    assert_status_msg(db, lss_list_run(&l, db, &f), LSS_INVALID, "is not a task state");
+    lss_list_filter_init(&f, LSS_LIST_DEALS);
+    f.overdue = 1;
+    assert_status_msg(db, lss_list_run(&l, db, &f), LSS_INVALID, "list deals: filter overdue does not apply to deals");
+    lss_list_filter_init(&f, LSS_LIST_TASKS);
+    f.version = 1;
+    assert_status_msg(db, lss_list_run(&l, db, &f), LSS_INVALID, "a version 1 filter has no task filters");
+    lss_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_text_order),
         cmocka_unit_test(test_indexes_equal_scan),
+        cmocka_unit_test(test_task_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -683,6 +683,8 @@ static const char LIST_HELP[] =
     "       lss list tickets   DB [--customer C] [--state S[,S...]] [--assignee M | --unassigned]\n"
     "                             [--priority P[,P...]] [--channel CH] [--open] [--breach-before T]\n"
     "       lss list customers DB [--segment S] [--source S] [--state S] [--search TEXT]\n"
+    "       lss list tasks     DB [--member M] [--customer C] [--state S[,S...]] [--due-from T] [--due-to T]\n"
+    "                             [--overdue]\n"
     "   common:                   [--as-of T] [--sort FIELD] [--desc] [--limit N] [--after KEY]\n"
     "                             [--format text|json|csv]\n"
     "Print a work queue: the rows that pass every filter as of --as-of (default:\n"
@@ -690,7 +692,7 @@ static const char LIST_HELP[] =
     "absent values last), --limit rows after the row whose key is --after.\n"
     "Sort fields: deals key, opened, expected_close, amount, last_at; tickets key,\n"
     "opened, priority (urgent first), first_response_due, resolution_due;\n"
-    "customers key, added, name. Works while another process writes DB.\n"
+    "customers key, added, name; tasks key, due. Works while another process writes DB.\n"
     "Exit status 0 (an empty list too), 1 on an error, 2 on a usage error.\n";
 
 /* One cell of a row: text (NULL: null), or a number written bare in JSON. */
@@ -723,12 +725,13 @@ static void cell_int(cell *c, long long v)
 }
 
 #define LIST_COLS 12
-static const char *const list_cols[3][LIST_COLS + 1] = {
+static const char *const list_cols[4][LIST_COLS + 1] = {
     { "key", "customer", "owner", "pipeline", "stage", "amount", "expected_close", "forecast", "probability", "opened",
       "last_at", NULL },
     { "key", "customer", "state", "priority", "kind", "channel", "assignee", "opened", "first_response",
       "first_response_due", "resolution_due", "sla", NULL },
     { "key", "name", "email", "company", "segment", "source", "state", "added", NULL },
+    { "key", "customer", "member", "kind", "due", "state", "deal", "ticket", NULL },
 };
 
 static const char *member_key(const lss_member *m) { return m ? lss_member_key(m) : NULL; }
@@ -780,6 +783,19 @@ static unsigned list_row(cell *c, const lss_list *l, uint32_t i)
         cell_text(&c[5], lss_source_name(r.source));
         cell_text(&c[6], lss_customer_state_name(r.state));
         cell_time(&c[7], r.added);
+        return 8;
+    }
+    case LSS_LIST_TASKS: {
+        lss_task_row r;
+        lss_list_task(&r, l, i);
+        cell_text(&c[0], lss_task_key(r.task));
+        cell_text(&c[1], lss_customer_key(r.customer));
+        cell_text(&c[2], member_key(r.member));
+        cell_text(&c[3], lss_activity_kind_name(r.kind));
+        cell_time(&c[4], r.due);
+        cell_text(&c[5], lss_task_state_name(r.state));
+        cell_text(&c[6], r.deal ? lss_deal_key(r.deal) : NULL);
+        cell_text(&c[7], r.ticket ? lss_ticket_key(r.ticket) : NULL);
         return 8;
     }
     }
@@ -925,6 +941,13 @@ static lss_status p_tstate(int *v, const char *t)
     *v = (int)s;
     return st;
 }
+static lss_status p_kstate(int *v, const char *t)
+{
+    lss_task_state s;
+    lss_status st = lss_task_state_parse(&s, t);
+    *v = (int)s;
+    return st;
+}
 static lss_status p_prio(int *v, const char *t)
 {
     lss_priority s;
@@ -937,7 +960,7 @@ static int cmd_list(int argc, char **argv)
 {
     enum { O_OWNER = 256, O_TEAM, O_CUSTOMER, O_PIPELINE, O_STAGE, O_OPEN, O_CFROM, O_CTO, O_STATE, O_ASSIGNEE,
            O_UNASSIGNED, O_PRIORITY, O_CHANNEL, O_BREACH, O_SEGMENT, O_SOURCE, O_SEARCH, O_ASOF, O_SORT, O_DESC,
-           O_LIMIT, O_AFTER, O_FORMAT, O_HELP };
+           O_LIMIT, O_AFTER, O_FORMAT, O_HELP, O_MEMBER, O_DFROM, O_DTO, O_OVERDUE };
     static const struct option longs[] = {
         { "owner", 1, 0, O_OWNER },           { "team", 1, 0, O_TEAM },          { "customer", 1, 0, O_CUSTOMER },
         { "pipeline", 1, 0, O_PIPELINE },     { "stage", 1, 0, O_STAGE },        { "open", 0, 0, O_OPEN },
@@ -947,19 +970,18 @@ static int cmd_list(int argc, char **argv)
         { "segment", 1, 0, O_SEGMENT },       { "source", 1, 0, O_SOURCE },      { "search", 1, 0, O_SEARCH },
         { "as-of", 1, 0, O_ASOF },            { "sort", 1, 0, O_SORT },          { "desc", 0, 0, O_DESC },
         { "limit", 1, 0, O_LIMIT },           { "after", 1, 0, O_AFTER },        { "format", 1, 0, O_FORMAT },
-        { "help", 0, 0, O_HELP },             { 0, 0, 0, 0 }
+        { "help", 0, 0, O_HELP },             { "member", 1, 0, O_MEMBER },      { "due-from", 1, 0, O_DFROM },
+        { "due-to", 1, 0, O_DTO },            { "overdue", 0, 0, O_OVERDUE },    { 0, 0, 0, 0 }
     };
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(LIST_HELP, stdout);
         return OK;
     }
     if (argc < 2)
-        return usage_error(LIST_HELP, "expected deals, tickets or customers");
+        return usage_error(LIST_HELP, "expected deals, tickets, customers or tasks");
     lss_list_kind kind;
-    if (strcmp(argv[1], "tasks") == 0)
-        return usage_error(LIST_HELP, "tasks: follow-up tasks are not in this version of the library");
     if (lss_list_kind_parse(&kind, argv[1]) != LSS_OK)
-        return usage_error(LIST_HELP, "\"%s\" is not deals, tickets or customers", argv[1]);
+        return usage_error(LIST_HELP, "\"%s\" is not deals, tickets, customers or tasks", argv[1]);
     argc--;
     argv++;
     lss_list_filter f;
@@ -991,9 +1013,22 @@ static int cmd_list(int argc, char **argv)
                 if (lss_customer_state_parse(&cs, optarg) != LSS_OK)
                     return usage_error(LIST_HELP, "--state: \"%s\" is not prospect, active or churned", optarg);
                 f.state = (int)cs;
+            } else if (kind == LSS_LIST_TASKS) {
+                if ((rc = parse_set("--state", optarg, &f.states, p_kstate, "a task state")))
+                    return rc;
             } else if ((rc = parse_set("--state", optarg, &f.states, p_tstate, "a ticket state"))) {
                 return rc;
             }
+            break;
+        case O_MEMBER: f.member = optarg; break;
+        case O_OVERDUE: f.overdue = 1; break;
+        case O_DFROM:
+            if ((rc = parse_time(LIST_HELP, "--due-from", optarg, &f.due_from)))
+                return rc;
+            break;
+        case O_DTO:
+            if ((rc = parse_time(LIST_HELP, "--due-to", optarg, &f.due_to)))
+                return rc;
             break;
         case O_ASSIGNEE: f.assignee = optarg; break;
         case O_UNASSIGNED: f.unassigned = 1; break;

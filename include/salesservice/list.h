@@ -41,6 +41,7 @@
 #include "errors.h"
 #include "customer.h"
 #include "pipeline.h"
+#include "task.h"
 #include "ticket.h"
 
 #ifdef __cplusplus
@@ -51,16 +52,18 @@ extern "C" {
 typedef enum lss_list_kind {
     LSS_LIST_DEALS = 0,
     LSS_LIST_TICKETS = 1,
-    LSS_LIST_CUSTOMERS = 2
+    LSS_LIST_CUSTOMERS = 2,
+    LSS_LIST_TASKS = 3
 } lss_list_kind;
 
-/** @return "deals", "tickets", "customers"; NULL otherwise. */
+/** @return "deals", "tickets", "customers", "tasks"; NULL otherwise. */
 LSS_API const char *lss_list_kind_name(int kind);
 /** Parse a list kind spelling. @return #LSS_OK or #LSS_INVALID. */
 LSS_API lss_status lss_list_kind_parse(lss_list_kind *out, const char *text);
 
-/** Version of #lss_list_filter this header describes. */
-#define LSS_LIST_FILTER_VERSION 1u
+/** Version of #lss_list_filter this header describes (version 1, without the task filters, is still
+ *  accepted). */
+#define LSS_LIST_FILTER_VERSION 2u
 /** `limit` of a list without a limit. */
 #define LSS_LIST_ALL INT64_MAX
 
@@ -78,7 +81,7 @@ typedef struct lss_list_filter {
     int desc;                  /**< 1: descending (absent values still last) */
     int64_t limit;             /**< rows of the page, >= 1, or #LSS_LIST_ALL */
     const char *after;         /**< the key of the row the page starts after, or NULL */
-    /* deals, tickets */
+    /* deals, tickets, tasks */
     const char *customer;      /**< customer key, or NULL */
     int open;                  /**< 1: only open deals / new, open or pending tickets */
     /* deals */
@@ -88,8 +91,8 @@ typedef struct lss_list_filter {
     unsigned stages;           /**< bit (1u << #lss_stage) per stage; 0: any */
     lss_time closing_from;     /**< expected close >= this, or #LSS_TIME_NONE */
     lss_time closing_to;       /**< expected close < this, or #LSS_TIME_NONE */
-    /* tickets */
-    unsigned states;           /**< bit (1u << #lss_ticket_state) per state; 0: any */
+    /* tickets, tasks */
+    unsigned states;           /**< bit (1u << #lss_ticket_state, or #lss_task_state) per state; 0: any */
     const char *assignee;      /**< assignee's member key, or NULL */
     int unassigned;            /**< 1: only tickets without an assignee */
     unsigned priorities;       /**< bit (1u << #lss_priority) per priority; 0: any */
@@ -100,12 +103,18 @@ typedef struct lss_list_filter {
     int source;                /**< #lss_source, or -1 for any */
     int state;                 /**< #lss_customer_state, or -1 for any */
     const char *search;        /**< case-insensitive (ASCII) substring of name, email or company, or NULL */
+    /* tasks (version 2) */
+    const char *member;        /**< the task's member key, or NULL */
+    lss_time due_from;         /**< due >= this, or #LSS_TIME_NONE */
+    lss_time due_to;           /**< due < this, or #LSS_TIME_NONE */
+    int overdue;               /**< 1: only open tasks due before the moment */
 } lss_list_filter;
 
 /** Every filter unset (set `kind`). */
 #define LSS_LIST_FILTER_INIT                                                                        \
     { LSS_LIST_FILTER_VERSION, LSS_LIST_DEALS, LSS_TIME_NONE, NULL, 0, LSS_LIST_ALL, NULL, NULL, 0, NULL, NULL, \
-      NULL, 0u, LSS_TIME_NONE, LSS_TIME_NONE, 0u, NULL, 0, 0u, -1, LSS_TIME_NONE, NULL, -1, -1, NULL }
+      NULL, 0u, LSS_TIME_NONE, LSS_TIME_NONE, 0u, NULL, 0, 0u, -1, LSS_TIME_NONE, NULL, -1, -1, NULL,      \
+      NULL, LSS_TIME_NONE, LSS_TIME_NONE, 0 }
 
 /** Set @p f to #LSS_LIST_FILTER_INIT with @p kind. */
 LSS_API void lss_list_filter_init(lss_list_filter *f, lss_list_kind kind);
@@ -180,8 +189,20 @@ typedef struct lss_customer_row {
     lss_time added;                /**< its customer.add */
 } lss_customer_row;
 
+/** A task's row as of the list's moment. */
+typedef struct lss_task_row {
+    const lss_task *task;          /**< the task (borrowed) */
+    const lss_customer *customer;  /**< its customer */
+    const lss_member *member;      /**< as of the moment */
+    lss_activity_kind kind;        /**< what to do */
+    lss_time due;                  /**< as of the moment */
+    lss_task_state state;          /**< as of the moment */
+    const lss_deal *deal;          /**< or NULL */
+    const lss_ticket *ticket;      /**< or NULL */
+} lss_task_row;
+
 /**
- * Read row @p i (0 .. count-1) of a list of deals, tickets or customers.
+ * Read row @p i (0 .. count-1) of a list of deals, tickets, customers or tasks.
  * Rows hold handles into the database: read them before a change to it
  * from another thread. @return #LSS_OK; #LSS_NOT_FOUND (i out of range);
  * #LSS_INVALID (NULL, or a list of another kind).
@@ -189,6 +210,7 @@ typedef struct lss_customer_row {
 LSS_API lss_status lss_list_deal(lss_deal_row *out, const lss_list *l, uint32_t i);
 LSS_API lss_status lss_list_ticket(lss_ticket_row *out, const lss_list *l, uint32_t i);   /**< as lss_list_deal() */
 LSS_API lss_status lss_list_customer(lss_customer_row *out, const lss_list *l, uint32_t i); /**< as lss_list_deal() */
+LSS_API lss_status lss_list_task(lss_task_row *out, const lss_list *l, uint32_t i);         /**< as lss_list_deal() */
 
 /**
  * @return the bytes the list indexes of @p db hold (0 before its first

@@ -23,19 +23,19 @@ struct lss_list {
 
 const char *lss_list_kind_name(int kind)
 {
-    static const char *const names[] = { "deals", "tickets", "customers" };
-    return kind >= 0 && kind <= LSS_LIST_CUSTOMERS ? names[kind] : NULL;
+    static const char *const names[] = { "deals", "tickets", "customers", "tasks" };
+    return kind >= 0 && kind <= LSS_LIST_TASKS ? names[kind] : NULL;
 }
 
 lss_status lss_list_kind_parse(lss_list_kind *out, const char *text)
 {
-    for (int k = 0; text && k <= LSS_LIST_CUSTOMERS; k++)
+    for (int k = 0; text && k <= LSS_LIST_TASKS; k++)
         if (strcmp(text, lss_list_kind_name(k)) == 0) {
             if (out)
                 *out = (lss_list_kind)k;
             return LSS_OK;
         }
-    return lss__fail(NULL, LSS_INVALID, "list: \"%s\" is not a list (expected deals, tickets or customers)",
+    return lss__fail(NULL, LSS_INVALID, "list: \"%s\" is not a list (expected deals, tickets, customers or tasks)",
                      text ? text : "(null)");
 }
 
@@ -181,7 +181,21 @@ typedef union row {
     lss_deal_row d;
     lss_ticket_row t;
     lss_customer_row c;
+    lss_task_row k;
 } row;
+
+static bool task_row(lss_task_row *r, const lss_task *t, lss_time as_of)
+{
+    if (t->added_at >= as_of)
+        return false;
+    r->task = t;
+    r->customer = t->customer;
+    r->kind = (lss_activity_kind)t->kind;
+    r->deal = t->deal;
+    r->ticket = t->ticket;
+    lss_task_at(&r->state, &r->due, &r->member, t, as_of);
+    return true;
+}
 
 typedef struct match {
     uint32_t id;
@@ -221,7 +235,8 @@ typedef struct query {
     bool now;                      /* as_of is after the latest event: the indexes apply */
     int sort;                      /* index into the kind's sort fields */
     const lss_customer *customer;
-    const lss_member *owner, *assignee;
+    const lss_member *owner, *assignee, *member;
+    lss_time due_from, due_to;
     const char *team;              /* interned, or NULL */
     bool team_none;                /* a team no member has: nothing matches */
     unsigned stages, states, prios;
@@ -235,10 +250,11 @@ typedef struct query {
     uint8_t *seen;                 /* candidates already checked (a plan that may repeat one) */
 } query;
 
-static const char *const sorts[3][6] = {
+static const char *const sorts[4][6] = {
     { "key", "opened", "expected_close", "amount", "last_at", NULL },
     { "key", "opened", "priority", "first_response_due", "resolution_due", NULL },
     { "key", "added", "name", NULL, NULL, NULL },
+    { "key", "due", NULL, NULL, NULL, NULL },
 };
 
 /* ASCII case-insensitive: does s contain the needle? */
@@ -317,6 +333,18 @@ static bool check(query *q, uint32_t id, row *r, match *mt)
         mt->key = c->key;
         break;
     }
+    case LSS_LIST_TASKS: {
+        const lss_task *k = lss__slab_get(&q->db->tasks, id);
+        lss_task_row *x = &r->k;
+        if (!task_row(x, k, t) || (q->customer && x->customer != q->customer) ||
+            (q->member && x->member != q->member) || !(q->states >> x->state & 1u) ||
+            (q->due_from != LSS_TIME_NONE && x->due < q->due_from) || (q->due_to != LSS_TIME_NONE && x->due >= q->due_to) ||
+            (f->overdue && !(x->state == LSS_TASK_OPEN && x->due < t)))
+            return false;
+        mt->v = q->sort == 1 ? x->due : 0;
+        mt->key = k->key;
+        break;
+    }
     }
     if (mt->s == NULL)
         mt->s = mt->key;
@@ -376,7 +404,10 @@ static int order_cmp(const void *a, const void *b) { return order(a, b, sorting)
 
 static uint32_t count_of(const lss_db *db, lss_list_kind k)
 {
-    return k == LSS_LIST_DEALS ? db->deals.count : k == LSS_LIST_TICKETS ? db->tickets.count : db->customers.count;
+    return k == LSS_LIST_DEALS     ? db->deals.count
+           : k == LSS_LIST_TICKETS ? db->tickets.count
+           : k == LSS_LIST_TASKS   ? db->tasks.count
+                                   : db->customers.count;
 }
 
 /* For a plan that may yield a candidate twice. */
@@ -395,7 +426,7 @@ static void gather(query *q)
 {
     const lss_list_filter *f = q->f;
     lss_db *db = q->db;
-    if (q->customer && f->kind != LSS_LIST_CUSTOMERS) {
+    if (q->customer && f->kind != LSS_LIST_CUSTOMERS && f->kind != LSS_LIST_TASKS) {
         if (f->kind == LSS_LIST_DEALS) {
             const lss_deal *d;
             LSS__EACH(d, q->customer, last_deal)
@@ -468,6 +499,8 @@ static void gather(query *q)
                 return;
             }
             break;
+        case LSS_LIST_TASKS: /* no index: every task is a candidate */
+            break;
         }
     }
     uint32_t n = count_of(db, f->kind);
@@ -511,9 +544,15 @@ static lss_status prepare(query *q)
     lss_db *db = q->db;
     const char *kind = lss_list_kind_name(f->kind);
     lss_status st;
-    if (f->version != LSS_LIST_FILTER_VERSION)
-        return lss__fail(db, LSS_INVALID, "list: filter version %u is not %u (use lss_list_filter_init)", f->version,
-                         LSS_LIST_FILTER_VERSION);
+    if (f->version != 1 && f->version != LSS_LIST_FILTER_VERSION)
+        return lss__fail(db, LSS_INVALID, "list: filter version %u is not 1 or %u (use lss_list_filter_init)",
+                         f->version, LSS_LIST_FILTER_VERSION);
+    bool v2 = f->version >= 2; /* version 1 ends before the task filters */
+    const char *member = v2 ? f->member : NULL;
+    lss_time due_from = v2 ? f->due_from : LSS_TIME_NONE, due_to = v2 ? f->due_to : LSS_TIME_NONE;
+    int overdue = v2 ? f->overdue : 0;
+    if (!v2 && f->kind == LSS_LIST_TASKS)
+        return lss__fail(db, LSS_INVALID, "list tasks: a version 1 filter has no task filters (use version 2)");
     if (kind == NULL)
         return lss__fail(db, LSS_INVALID, "list: kind %d is not a list", (int)f->kind);
     /* the filters of other kinds */
@@ -522,16 +561,18 @@ static lss_status prepare(query *q)
         bool set;
         unsigned kinds; /* bit per kind it applies to */
     } other[] = {
-        { "customer", f->customer != NULL, 3u },     { "open", f->open != 0, 3u },
+        { "customer", f->customer != NULL, 11u },    { "open", f->open != 0, 3u },
         { "owner", f->owner != NULL, 1u },           { "team", f->team != NULL, 1u },
         { "pipeline", f->pipeline != NULL, 1u },     { "stage", f->stages != 0, 1u },
         { "closing_from", f->closing_from != LSS_TIME_NONE, 1u },
         { "closing_to", f->closing_to != LSS_TIME_NONE, 1u },
-        { "state", f->states != 0, 2u },             { "assignee", f->assignee != NULL, 2u },
+        { "state", f->states != 0, 10u },            { "assignee", f->assignee != NULL, 2u },
         { "unassigned", f->unassigned != 0, 2u },    { "priority", f->priorities != 0, 2u },
         { "channel", f->channel != -1, 2u },         { "breach_before", f->breach_before != LSS_TIME_NONE, 2u },
         { "segment", f->segment != NULL, 4u },       { "source", f->source != -1, 4u },
         { "state", f->state != -1, 4u },             { "search", f->search != NULL, 4u },
+        { "member", member != NULL, 8u },            { "due_from", due_from != LSS_TIME_NONE, 8u },
+        { "due_to", due_to != LSS_TIME_NONE, 8u },   { "overdue", overdue != 0, 8u },
     };
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++)
         if (other[i].set && !(other[i].kinds >> f->kind & 1u))
@@ -552,12 +593,19 @@ static lss_status prepare(query *q)
         snprintf(v, sizeof v, "%lld", (long long)f->limit);
         return bad(db, f, "limit", "%s is not a number of rows (at least 1)", v);
     }
-    if ((f->desc != 0 && f->desc != 1) || (f->open != 0 && f->open != 1) || (f->unassigned != 0 && f->unassigned != 1))
-        return bad(db, f, "desc, open, unassigned", "%s", "each is 0 or 1");
+    if ((f->desc != 0 && f->desc != 1) || (f->open != 0 && f->open != 1) || (f->unassigned != 0 && f->unassigned != 1) ||
+        (overdue != 0 && overdue != 1))
+        return bad(db, f, "desc, open, unassigned, overdue", "%s", "each is 0 or 1");
     /* moments */
     if ((st = time_ok(q, "as_of", f->as_of)) || (st = time_ok(q, "closing_from", f->closing_from)) ||
-        (st = time_ok(q, "closing_to", f->closing_to)) || (st = time_ok(q, "breach_before", f->breach_before)))
+        (st = time_ok(q, "closing_to", f->closing_to)) || (st = time_ok(q, "breach_before", f->breach_before)) ||
+        (st = time_ok(q, "due_from", due_from)) || (st = time_ok(q, "due_to", due_to)))
         return st;
+    if (due_from != LSS_TIME_NONE && due_to != LSS_TIME_NONE && due_from > due_to)
+        return lss__fail(db, LSS_INVALID, "list tasks: due_from (%lld) is after due_to (%lld)", (long long)due_from,
+                         (long long)due_to);
+    q->due_from = due_from;
+    q->due_to = due_to;
     q->as_of = f->as_of == LSS_TIME_NONE ? db->last_time + 1 : f->as_of;
     q->now = q->as_of > db->last_time;
     if (f->closing_from != LSS_TIME_NONE && f->closing_to != LSS_TIME_NONE && f->closing_from > f->closing_to)
@@ -572,8 +620,9 @@ static lss_status prepare(query *q)
     if (f->stages & ~0x3fu)
         return bad(db, f, "stage", "mask %s names a value that is not a stage", v);
     snprintf(v, sizeof v, "0x%x", f->states);
-    if (f->states & ~0x1fu)
-        return bad(db, f, "state", "mask %s names a value that is not a ticket state", v);
+    if (f->kind == LSS_LIST_TASKS ? (f->states & ~0x7u) != 0 : (f->states & ~0x1fu) != 0)
+        return bad(db, f, "state", f->kind == LSS_LIST_TASKS ? "mask %s names a value that is not a task state"
+                                                             : "mask %s names a value that is not a ticket state", v);
     snprintf(v, sizeof v, "0x%x", f->priorities);
     if (f->priorities & ~0xfu)
         return bad(db, f, "priority", "mask %s names a value that is not a priority", v);
@@ -603,7 +652,8 @@ static lss_status prepare(query *q)
     /* keys */
     if ((st = key_of(q, LSS__REF_CUSTOMER, "customer", f->customer, (const void **)&q->customer)) ||
         (st = key_of(q, LSS__REF_MEMBER, "owner", f->owner, (const void **)&q->owner)) ||
-        (st = key_of(q, LSS__REF_MEMBER, "assignee", f->assignee, (const void **)&q->assignee)))
+        (st = key_of(q, LSS__REF_MEMBER, "assignee", f->assignee, (const void **)&q->assignee)) ||
+        (st = key_of(q, LSS__REF_MEMBER, "member", member, (const void **)&q->member)))
         return st;
     q->pipeline = f->pipeline ? lss__pipeline_find(db, f->pipeline) : -1;
     if (f->pipeline && q->pipeline < 0)
@@ -691,6 +741,7 @@ static lss_status row_get(row *r, const lss_list *l, uint32_t i, lss_list_kind k
     case LSS_LIST_DEALS: deal_row(&r->d, l->db, lss__slab_get(&l->db->deals, l->ids[i]), l->as_of); break;
     case LSS_LIST_TICKETS: ticket_row(&r->t, lss__slab_get(&l->db->tickets, l->ids[i]), l->as_of); break;
     case LSS_LIST_CUSTOMERS: customer_row(&r->c, lss__slab_get(&l->db->customers, l->ids[i]), l->as_of); break;
+    case LSS_LIST_TASKS: task_row(&r->k, lss__slab_get(&l->db->tasks, l->ids[i]), l->as_of); break;
     }
     lss__unlock(l->db);
     return LSS_OK;
@@ -720,6 +771,15 @@ lss_status lss_list_customer(lss_customer_row *out, const lss_list *l, uint32_t 
     lss_status st = row_get(&r, l, i, LSS_LIST_CUSTOMERS);
     if (st == LSS_OK)
         *out = r.c;
+    return st;
+}
+
+lss_status lss_list_task(lss_task_row *out, const lss_list *l, uint32_t i)
+{
+    row r;
+    lss_status st = row_get(&r, l, i, LSS_LIST_TASKS);
+    if (st == LSS_OK)
+        *out = r.k;
     return st;
 }
 
