@@ -248,7 +248,7 @@ expect 0 "$lss" list customers co.lss --search EXAMPLE --limit 3 --format json
 [ "$(wc -l < out.txt)" = 3 ] || fail "search EXAMPLE found $(wc -l < out.txt) customers"
 expect 0 "$lss" list deals co.lss --as-of 2024-01-01;  [ "$(wc -l < out.txt)" = 1 ] || fail "a list before the first event is not empty"
 expect 2 "$lss" list;                                   contains err.txt "expected deals, tickets, customers or tasks"
-expect 0 "$lss" list tasks co.lss --format csv;         head -1 out.txt | grep -q '^key,customer,member,kind,due,state,deal,ticket$' || fail "tasks csv header: $(head -1 out.txt)"
+expect 0 "$lss" list tasks co.lss --format csv;         head -1 out.txt | tr -d '\r' | grep -q '^key,customer,member,kind,due,state,deal,ticket$' || fail "tasks csv header: $(head -1 out.txt)"
 expect 2 "$lss" list tasks co.lss --state waiting;      contains err.txt '"waiting" is not a task state'
 expect 1 "$lss" list tasks co.lss --member nobody;      contains err.txt 'member "nobody" not found'
 expect 2 "$lss" list deals co.lss --sort title;        contains err.txt 'sort: unknown field "title"'
