@@ -114,7 +114,7 @@ typedef struct company {
     const lss_generate_options *o;
     story *s;
     lss_time end;
-    uint32_t deals, tickets;
+    uint32_t deals, tickets, tasks;
 } company;
 
 static const char *const FIRST[] = { "Nord", "Alpen", "Blue", "Sun", "Iron", "Silver", "Green", "Oak", "River",
@@ -249,6 +249,42 @@ static void ticket(company *c, const char *cust, const char *deal, lss_time at, 
         (void)add(s, LSS__EV_TICKET_CLOSE, t + 3 * DAY + expo(r, 2 * DAY), key);
 }
 
+/* A follow-up task for `member` about the deal, added at `at` and due a few
+ * days later: mostly done on time, some late, a few cancelled or left open. */
+static void follow_up(company *c, const char *cust, const char *deal, const char *member, lss_time at, int kind)
+{
+    story *s = c->s;
+    rng *r = &c->r;
+    const char *key = text(s, "k-%06u", ++c->tasks);
+    lss__event *e = add(s, LSS__EV_TASK_ADD, at, key);
+    if (e == NULL || key == NULL)
+        return;
+    lss_time due = at + (lss_time)(1 + below(r, 5)) * DAY;
+    e->s[1] = cust;
+    e->s[2] = member;
+    e->s[3] = deal;
+    e->s[5] = chance(r, 0.3) ? text(s, "%s", kind == LSS_ACTIVITY_FOLLOW_UP ? "send the revised quote" : "call back") : NULL;
+    e->i[0] = kind;
+    e->i[1] = due;
+    if (chance(r, 0.15)) { /* pushed back once */
+        if ((e = add(s, LSS__EV_TASK_RESCHEDULE, at + expo(r, DAY), key)) == NULL)
+            return;
+        due += (lss_time)(2 + below(r, 4)) * DAY;
+        e->i[0] = due;
+    }
+    static const double outcome[4] = { 65, 20, 10, 5 }; /* on time, late, cancelled, left open */
+    int o = pick(r, outcome, 4);
+    if (o == 3)
+        return;
+    lss_time last = e->at;
+    lss_time when = o == 0 ? at + (lss_time)(uni(r) * (double)(due - at)) : o == 1 ? due + expo(r, 2 * DAY)
+                                                                          : at + expo(r, DAY);
+    if (when < last)
+        when = last;
+    if ((e = add(s, o == 2 ? LSS__EV_TASK_CANCEL : LSS__EV_TASK_DONE, when, key)) != NULL && o == 1 && chance(r, 0.3))
+        e->s[1] = text(s, "%s", "done, later than promised");
+}
+
 /* A deal's whole life; returns its win time or LSS_TIME_NONE. */
 static lss_time deal(company *c, const char *cust, int segment, lss_time at, uint32_t rep)
 {
@@ -265,7 +301,9 @@ static lss_time deal(company *c, const char *cust, int segment, lss_time at, uin
     e->s[2] = owner;
     e->s[3] = text(s, "%u %s", 2 + below(r, 40), PRODUCT[below(r, 8)]);
     e->i[0] = amount;
-    e->i[1] = chance(r, 0.5) ? at + (lss_time)(30 + below(r, 60)) * DAY : LSS_TIME_NONE;
+    lss_time close = chance(r, 0.8) ? at + (lss_time)(30 + below(r, 60)) * DAY : LSS_TIME_NONE;
+    e->i[1] = close;
+    e->s[4] = chance(r, 0.3) ? "services" : NULL; /* the services pipeline; else the default */
     if (chance(r, 0.15)) { /* a pre-sales question */
         ticket(c, cust, key, at + expo(r, 2 * DAY), LSS_TICKET_PRESALES);
     }
@@ -318,6 +356,20 @@ static lss_time deal(company *c, const char *cust, int segment, lss_time at, uin
         if ((e = add(s, LSS__EV_DEAL_ADVANCE, t, key)) == NULL)
             return LSS_TIME_NONE;
         e->i[0] = stage + 1;
+        follow_up(c, cust, key, owner, t + HOUR, stage == 2 ? LSS_ACTIVITY_FOLLOW_UP : LSS_ACTIVITY_CALL);
+        /* the forecast: best case once presented, commit when negotiating, a few left out */
+        int category = stage == 1 && chance(r, 0.6) ? LSS_FORECAST_BEST_CASE
+                       : stage == 2 && chance(r, 0.7) ? LSS_FORECAST_COMMIT
+                       : stage == 0 && chance(r, 0.08) ? LSS_FORECAST_OMITTED
+                                                       : -1;
+        if (category >= 0 && (e = add(s, LSS__EV_DEAL_FORECAST, t, key)) != NULL)
+            e->i[0] = category;
+        if (stage == 2 && chance(r, 0.1) && (e = add(s, LSS__EV_DEAL_PROBABILITY, t, key)) != NULL)
+            e->i[0] = 85 + below(r, 11); /* the rep is sure */
+        /* the expected close slips when the next step will not make it */
+        if (close != LSS_TIME_NONE && t + (lss_time)(step_days[stage + 1] * DAY) > close && chance(r, 0.7) &&
+            (e = add(s, LSS__EV_DEAL_CLOSE_DATE, t, key)) != NULL)
+            e->i[0] = close = t + (lss_time)(14 + below(r, 30)) * DAY;
     }
     return LSS_TIME_NONE;
 }
@@ -369,6 +421,12 @@ static void customer(company *c, uint32_t i)
         }
         t = last_win;
     }
+    if (last_win != LSS_TIME_NONE && chance(r, 0.4) &&
+        (e = add(s, LSS__EV_CUSTOMER_NPS, last_win + 30 * DAY + expo(r, 30 * DAY), key)) != NULL) {
+        static const double npsw[11] = { 1, 1, 1, 2, 2, 3, 4, 8, 14, 22, 24 };
+        e->i[0] = pick(r, npsw, 11);
+        e->s[1] = e->i[0] <= 6 && chance(r, 0.5) ? text(s, "%s", "support was slow") : NULL;
+    }
     if (last_win != LSS_TIME_NONE && chance(r, 0.12))
         (void)add(s, LSS__EV_CUSTOMER_CHURN, t + 90 * DAY + expo(r, 120 * DAY), key);
     if (chance(r, 0.1) && (e = add(s, LSS__EV_CUSTOMER_UPDATE, at + expo(r, 60 * DAY), key))) {
@@ -416,6 +474,13 @@ static lss_status team(lss_db *db, const lss_generate_options *o)
                 return st;
         }
     }
+    /* a second pipeline, services, with its own stage probabilities */
+    static const int services_pct[4] = { 15, 30, 55, 80 };
+    if ((st = lss_pipeline_add(db, o->start, "services", "Services and support")))
+        return st;
+    for (int g = 0; g < 4; g++)
+        if ((st = lss_pipeline_stage_probability_set(db, o->start, "services", (lss_stage)g, services_pct[g])))
+            return st;
     for (uint32_t k = 1; k <= o->agents; k++) {
         snprintf(key, sizeof key, "a-%02u", k);
         snprintf(name, sizeof name, "%s %u", NAMES[(k + 4) % 10], k);
@@ -589,7 +654,7 @@ lss_status lss_generate(lss_db *db, const lss_generate_options *opts)
         lss__unlock(db);
         return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
     }
-    company c = { { opts->seed }, opts, s, opts->start + (lss_time)opts->days * DAY, 0, 0 };
+    company c = { { opts->seed }, opts, s, opts->start + (lss_time)opts->days * DAY, 0, 0, 0 };
     lss_status st = lss_tx_begin(db);
     if (st == LSS_OK && (st = team(db, opts)) == LSS_OK)
         st = lss_tx_commit(db);
