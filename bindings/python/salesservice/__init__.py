@@ -126,7 +126,8 @@ class _ListFilter(ctypes.Structure):
                 ("states", ctypes.c_uint), ("assignee", ctypes.c_char_p), ("unassigned", ctypes.c_int),
                 ("priorities", ctypes.c_uint), ("channel", ctypes.c_int), ("breach_before", ctypes.c_int64),
                 ("segment", ctypes.c_char_p), ("source", ctypes.c_int), ("state", ctypes.c_int),
-                ("search", ctypes.c_char_p)]
+                ("search", ctypes.c_char_p), ("member", ctypes.c_char_p), ("due_from", ctypes.c_int64),
+                ("due_to", ctypes.c_int64), ("overdue", ctypes.c_int)]
 
 
 class _DealRow(ctypes.Structure):
@@ -134,6 +135,17 @@ class _DealRow(ctypes.Structure):
                 ("pipeline", ctypes.c_char_p), ("stage", ctypes.c_int), ("amount", ctypes.c_int64),
                 ("expected_close", ctypes.c_int64), ("forecast", ctypes.c_char_p), ("probability", ctypes.c_int),
                 ("opened", ctypes.c_int64), ("last_at", ctypes.c_int64)]
+
+
+class _TaskRow(ctypes.Structure):
+    _fields_ = [("task", ctypes.c_void_p), ("customer", ctypes.c_void_p), ("member", ctypes.c_void_p),
+                ("kind", ctypes.c_int), ("due", ctypes.c_int64), ("state", ctypes.c_int), ("deal", ctypes.c_void_p),
+                ("ticket", ctypes.c_void_p)]
+
+
+class _TaskChange(ctypes.Structure):
+    _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("state", ctypes.c_int), ("due", ctypes.c_int64),
+                ("member", ctypes.c_void_p), ("note", ctypes.c_char_p)]
 
 
 class _TicketRow(ctypes.Structure):
@@ -331,6 +343,25 @@ def _declare(lib):
     f("lss_list_free", None, p)
     f("lss_list_deal", i, ctypes.POINTER(_DealRow), p, u32)
     f("lss_list_ticket", i, ctypes.POINTER(_TicketRow), p, u32)
+    f("lss_list_task", i, ctypes.POINTER(_TaskRow), p, u32)
+    f("lss_task_find", i, ctypes.POINTER(c_entity), c_db, s)
+    f("lss_task_key", s, c_entity)
+    f("lss_task_count", u32, c_db)
+    f("lss_task_customer", c_entity, c_entity)
+    f("lss_task_member", c_entity, c_entity)
+    f("lss_task_deal", c_entity, c_entity)
+    f("lss_task_ticket", c_entity, c_entity)
+    f("lss_task_kind", i, c_entity)
+    f("lss_task_due", i64, c_entity)
+    f("lss_task_state_of", i, c_entity)
+    f("lss_task_note", s, c_entity)
+    f("lss_task_done_at", i64, c_entity)
+    f("lss_task_history_count", u32, c_entity)
+    f("lss_task_history_get", i, ctypes.POINTER(_TaskChange), c_entity, u32)
+    f("lss_task_state_name", s, i)
+    f("lss_task_change_kind_name", s, i)
+    f("lss_task_state_parse", i, ctypes.POINTER(ctypes.c_int), s)
+    f("lss_customer_nps_at", i, c_entity, i64, ctypes.POINTER(i64))
     f("lss_list_customer", i, ctypes.POINTER(_CustomerRow), p, u32)
     f("lss_list_index_bytes", ctypes.c_size_t, c_db)
 
@@ -616,6 +647,66 @@ class Deal(_Entity):
         self._db._event("deal.reopen", at, deal=self.key)
 
 
+class Task(_Entity):
+    """A follow-up task. Changes are methods: reschedule, assign, done, cancel."""
+    key = _getter("lss_task_key")
+    state = _getter("lss_task_state_of", name="lss_task_state_name")
+    kind = _getter("lss_task_kind", name="lss_activity_kind_name")
+    due = _getter("lss_task_due", _time_out)
+    done_at = _getter("lss_task_done_at", _time_out)
+    note = _getter("lss_task_note")
+
+    @property
+    def customer(self):
+        """The customer the task is about."""
+        return Customer(self._db, self._db._lib.lss_task_customer(self._handle()))
+
+    @property
+    def member(self):
+        """Who is to do it now."""
+        return Member(self._db, self._db._lib.lss_task_member(self._handle()))
+
+    @property
+    def deal(self):
+        """Its deal, or None."""
+        h = self._db._lib.lss_task_deal(self._handle())
+        return Deal(self._db, h) if h else None
+
+    @property
+    def ticket(self):
+        """Its ticket, or None."""
+        h = self._db._lib.lss_task_ticket(self._handle())
+        return Ticket(self._db, h) if h else None
+
+    @property
+    def history(self):
+        """Every change, oldest first: dicts of at, kind, state, due, member (after the change) and note."""
+        lib, h, out = self._db._lib, self._handle(), []
+        for k in range(lib.lss_task_history_count(h)):
+            c = _TaskChange()
+            self._db._check(lib.lss_task_history_get(ctypes.byref(c), h, k))
+            out.append({"at": _time_out(c.at), "kind": _text(lib.lss_task_change_kind_name(c.kind)),
+                        "state": _text(lib.lss_task_state_name(c.state)), "due": _time_out(c.due),
+                        "member": Member(self._db, c.member).key, "note": _text(c.note)})
+        return out
+
+    def reschedule(self, at, due):
+        """Move the due moment of an open task (event task.reschedule)."""
+        self._db._event("task.reschedule", at, task=self.key, due=_when(due))
+
+    def assign(self, at, member):
+        """Give an open task to another member (event task.assign)."""
+        self._db._event("task.assign", at, task=self.key, member=member)
+
+    def done(self, at, note=None):
+        """Mark an open task done (event task.done)."""
+        self._db._event("task.done", at, task=self.key, note=note)
+
+    def cancel(self, at):
+        """Cancel an open task (event task.cancel)."""
+        self._db._event("task.cancel", at, task=self.key)
+
+
 class Ticket(_Entity):
     """A service ticket. Transitions: assign, contact, wait, resume, resolve, reopen, close, rate."""
     key = _getter("lss_ticket_key")
@@ -720,7 +811,7 @@ class Row:
 
 
 # the filters of each list: keyword -> (C field, how the value becomes C's)
-_LIST_KINDS = {"deals": 0, "tickets": 1, "customers": 2}
+_LIST_KINDS = {"deals": 0, "tickets": 1, "customers": 2, "tasks": 3}
 
 
 class _Rows:
@@ -926,6 +1017,16 @@ class Database:
     def ticket(self, key):
         return self._find("ticket", Ticket, key)
 
+    def task(self, key):
+        """The task with that key (NotFoundError otherwise)."""
+        return self._find("task", Task, key)
+
+    def add_task(self, at, key, customer, member, kind, due, deal=None, ticket=None, note=None):
+        """A follow-up task (event task.add): kind is an activity kind (call, email, meeting, demo, ...)."""
+        self._event("task.add", at, key=key, customer=customer, member=member, kind=kind, due=_when(due), deal=deal,
+                    ticket=ticket, note=note)
+        return self.task(key)
+
     def count(self, noun):
         """How many "member", "customer", "deal" or "ticket" entities there are."""
         return getattr(self._lib, "lss_%s_count" % noun)(self._live())
@@ -960,6 +1061,11 @@ class Database:
         channel, open, breach_before; as_of, sort, desc, limit, after."""
         return self._list("tickets", filters)
 
+    def tasks(self, **filters):
+        """The tasks' list as a generator of Rows: filters member, customer, state (a name or a list),
+        due_from, due_to, overdue; as_of, sort ("key", "due"), desc, limit, after."""
+        return self._list("tasks", filters)
+
     def list_index_bytes(self):
         """Bytes the list indexes hold (0 before the first list)."""
         return self._lib.lss_list_index_bytes(self._live())
@@ -981,17 +1087,19 @@ class Database:
 
     def _list(self, kind, filters):
         lib = self._lib
-        f = _ListFilter(1, _LIST_KINDS[kind], TIME_NONE, None, 0, 2 ** 63 - 1, None, None, 0, None, None, None,
-                        0, TIME_NONE, TIME_NONE, 0, None, 0, 0, -1, TIME_NONE, None, -1, -1, None)
+        f = _ListFilter(2, _LIST_KINDS[kind], TIME_NONE, None, 0, 2 ** 63 - 1, None, None, 0, None, None, None,
+                        0, TIME_NONE, TIME_NONE, 0, None, 0, 0, -1, TIME_NONE, None, -1, -1, None, None, TIME_NONE,
+                        TIME_NONE, 0)
         keep = []  # the encoded texts live as long as the call
         for k, v in filters.items():
             if v is None:
                 continue
-            if k in ("sort", "after", "customer", "owner", "team", "pipeline", "assignee", "segment", "search"):
+            if k in ("sort", "after", "customer", "owner", "team", "pipeline", "assignee", "segment", "search",
+                     "member"):
                 b = _cstr(v, k)
                 keep.append(b)
                 setattr(f, k, b)
-            elif k in ("desc", "open", "unassigned"):
+            elif k in ("desc", "open", "unassigned", "overdue"):
                 if not isinstance(v, bool):
                     raise TypeError("%s is True or False, not %r" % (k, v))
                 setattr(f, k, int(v))
@@ -1001,12 +1109,14 @@ class Database:
                 if v < 1:
                     raise InvalidError("limit: %r is not a number of rows (at least 1)" % (v,), "LSS_INVALID")
                 f.limit = min(v, 2 ** 63 - 1)
-            elif k in ("as_of", "closing_from", "closing_to", "breach_before"):
+            elif k in ("as_of", "closing_from", "closing_to", "breach_before", "due_from", "due_to"):
                 setattr(f, k, self._t(v))
             elif k == "stage" and kind == "deals":
                 f.stages = self._mask("stage", v, k)
             elif k == "state" and kind == "tickets":
                 f.states = self._mask("ticket_state", v, k)
+            elif k == "state" and kind == "tasks":
+                f.states = self._mask("task_state", v, k)
             elif k == "state" and kind == "customers":
                 f.state = self._lenum("customer_state", v, k)
             elif k == "priority" and kind == "tickets":
@@ -1051,6 +1161,15 @@ class Database:
                                   "first_response_due": _time_out(r.first_response_due),
                                   "resolution_due": _time_out(r.resolution_due),
                                   "sla": _text(lib.lss_sla_outcome_name(r.sla))})
+                elif kind == "tasks":
+                    r = _TaskRow()
+                    self._check(lib.lss_list_task(ctypes.byref(r), l, i))
+                    e = Task(self, r.task)
+                    yield Row(e, {"key": e.key, "customer": name("lss_customer_key", r.customer),
+                                  "member": name("lss_member_key", r.member),
+                                  "kind": _text(lib.lss_activity_kind_name(r.kind)), "due": _time_out(r.due),
+                                  "state": _text(lib.lss_task_state_name(r.state)),
+                                  "deal": name("lss_deal_key", r.deal), "ticket": name("lss_ticket_key", r.ticket)})
                 else:
                     r = _CustomerRow()
                     self._check(lib.lss_list_customer(ctypes.byref(r), l, i))

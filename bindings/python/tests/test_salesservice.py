@@ -190,6 +190,50 @@ class Tickets(unittest.TestCase):
             self.assertEqual((sla["elapsed"], sla["running"], sla["first_response"]), (1500, True, "undecided"))
             self.assertEqual(t.sla("2025-03-01")["resolution"], "met")
 
+    def test_pipelines_forecast_tasks_nps(self):
+        with lss.Database() as db:
+            team(db)
+            db.add_pipeline("2025-01-01", "hw", "Hardware")
+            self.assertEqual(db.pipelines(), [("default", "Default"), ("hw", "Hardware")])
+            db.set_stage_probability("2025-01-01", "qualified", 40, pipeline="hw")
+            d = db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", "500.00", expected_close="2025-02-01",
+                             pipeline="hw")
+            self.assertEqual((d.pipeline, d.forecast, d.own_probability), ("hw", "pipeline", None))
+            d.advance("2025-01-07", "qualified")
+            d.set_forecast("2025-01-08", "commit")
+            d.set_close_date("2025-01-09", "2025-02-15")
+            d.set_probability("2025-01-10", 60)
+            self.assertEqual((d.forecast, d.own_probability), ("commit", 60))
+            self.assertEqual(d.history[-2]["expected_close"].isoformat(), "2025-02-15T00:00:00+00:00")
+            with self.assertRaises(lss.InvalidError):
+                d.set_forecast("2025-01-11", "maybe")
+            r = db.report(start="2025-02-01", end="2025-03-01", as_of="2025-01-20")
+            self.assertEqual(r["sales"]["forecast"]["commit"], Decimal("500.00"))
+            self.assertEqual(r["sales"]["forecast"]["weighted"], Decimal("300.00"))
+            self.assertEqual(r["sales"]["open_deals"], 1)
+            self.assertIsNone(db.report(pipeline="hw")["filter"]["team"])
+            with self.assertRaises(lss.InvalidError):
+                db.report(pipeline="nope")
+            k = db.add_task("2025-01-06", "k-1", "c-17", "m-anna", "call", "2025-01-08", deal="d-1", note="call back")
+            self.assertEqual((k.state, k.kind, k.member.key, k.deal.key), ("open", "call", "m-anna", "d-1"))
+            k.reschedule("2025-01-07", "2025-01-09")
+            k.assign("2025-01-07", "m-ben")
+            k.done("2025-01-10", note="reached")
+            self.assertEqual([h["kind"] for h in k.history], ["added", "rescheduled", "assigned", "done"])
+            with self.assertRaises(lss.TransitionError):
+                k.cancel("2025-01-11")
+            rows = list(db.tasks(state="done"))
+            self.assertEqual([x.key for x in rows], ["k-1"])
+            self.assertEqual(rows[0].member, "m-ben")
+            self.assertEqual([x.key for x in db.tasks(overdue=True, as_of="2025-01-10")], ["k-1"])
+            fu = db.report(start="2025-01-01", end="2025-02-01")["follow_up"]
+            self.assertEqual((fu["tasks_due"], fu["tasks_on_time_rate"], fu["tasks_overdue"]), (1, Decimal("0.0"), 0))
+            c = db.customer("c-17")
+            c.nps("2025-01-12", 9, comment="great")
+            self.assertEqual(c.changes[-1]["score"], 9)
+            rel = db.report(start="2025-01-01", end="2025-02-01")["relationship"]
+            self.assertEqual((rel["nps"], rel["nps_responses"]), (Decimal("100.0"), 1))
+
     def test_priority_change_and_report_as_of(self):
         with lss.Database() as db:
             team(db)
