@@ -362,16 +362,6 @@ static void test_long_spans(void **state)
 
 /* ---- the calendars of a database ---------------------------------------------- */
 
-static char *export_text(lss_db *db)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(lss_export_stream(db, f, NULL), LSS_OK);
-    fclose(f);
-    return buf;
-}
-
 static void test_db_calendars(void **state)
 {
     (void)state;

@@ -8,19 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *export_text(lss_db *db)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    lss_status st = lss_export_stream(db, f, NULL);
-    fclose(f);
-    if (st != LSS_OK)
-        fail_msg("export: %s", lss_db_errmsg(db));
-    return buf;
-}
-
 static lss_status import_text(lss_db *db, const char *text, unsigned flags, lss_import_result *res)
 {
     FILE *f = fmemopen((void *)text, strlen(text), "r");

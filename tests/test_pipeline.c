@@ -369,16 +369,6 @@ static void test_stage_probability_as_of(void **state)
     lss_db_close(db);
 }
 
-static char *export_text(lss_db *db)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_int_equal(lss_export_stream(db, f, NULL), LSS_OK);
-    fclose(f);
-    return buf;
-}
-
 /* Pipelines: the default always there, added ones with their own stage
  * probabilities, deals in them; the forecast events; every refusal changes
  * nothing; export -> import -> export byte for byte, the journal and a
@@ -474,16 +464,7 @@ static void test_pipelines_forecast_and_round_trip(void **state)
                               "\"percent\":30,\"pipeline\":\"hw\"}\n"));
     assert_null(strstr(a, "\"pipeline\":\"default\""));
     uint64_t h = dump_hash(db);
-    lss_db *b;
-    assert_int_equal(lss_db_open(&b, NULL, NULL), LSS_OK);
-    FILE *in = fmemopen(a, strlen(a), "r");
-    assert_int_equal(lss_import_stream(b, in, NULL, NULL), LSS_OK);
-    fclose(in);
-    assert_int_equal(dump_hash(b), h);
-    char *a2 = export_text(b);
-    assert_string_equal(a, a2);
-    free(a2);
-    lss_db_close(b);
+    free(assert_round_trip(db));
     free(a);
     /* a rolled-back pipeline is gone */
     assert_int_equal(lss_tx_begin(db), LSS_OK);
@@ -493,17 +474,7 @@ static void test_pipelines_forecast_and_round_trip(void **state)
     assert_int_equal(lss_pipeline_count(db), 2);
     assert_int_equal(dump_hash(db), h);
     /* the journal, then a checkpoint */
-    lss_db_close(db);
-    db = open_journal(path, LSS_SYNC_OFF);
-    assert_int_equal(dump_hash(db), h);
-    assert_int_equal(lss_db_checkpoint(db), LSS_OK);
-    lss_db_close(db);
-    db = open_journal(path, LSS_SYNC_OFF);
-    lss_recovery rec;
-    assert_int_equal(lss_db_recovery(&rec, db), LSS_OK);
-    assert_true(rec.checkpoint_events > 0);
-    assert_int_equal(dump_hash(db), h);
-    assert_int_equal(lss_db_verify_state(db), LSS_OK);
+    assert_reopens(&db, path, h);
     lss_db_close(db);
 }
 

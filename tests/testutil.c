@@ -179,3 +179,48 @@ lss_db *open_journal(const char *path, lss_sync_mode sync)
         fail_msg("open %s: %s: %s", path, lss_status_name(st), lss_errmsg());
     return db;
 }
+
+char *export_text(lss_db *db)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    lss_status st = lss_export_stream(db, f, NULL);
+    fclose(f);
+    if (st != LSS_OK)
+        fail_msg("export: %s", lss_db_errmsg(db));
+    return buf;
+}
+
+char *assert_round_trip(lss_db *db)
+{
+    char *a = export_text(db);
+    lss_db *b;
+    assert_int_equal(lss_db_open(&b, NULL, NULL), LSS_OK);
+    FILE *in = fmemopen(a, strlen(a), "r");
+    assert_non_null(in);
+    assert_int_equal(lss_import_stream(b, in, NULL, NULL), LSS_OK);
+    fclose(in);
+    assert_int_equal(dump_hash(b), dump_hash(db));
+    char *a2 = export_text(b);
+    assert_string_equal(a, a2);
+    free(a2);
+    lss_db_close(b);
+    return a;
+}
+
+void assert_reopens(lss_db **db, const char *path, uint64_t want)
+{
+    lss_db_close(*db);
+    assert_int_equal(lss_db_open(db, path, NULL), LSS_OK);
+    assert_int_equal(dump_hash(*db), want);
+    assert_int_equal(lss_db_checkpoint(*db), LSS_OK);
+    lss_db_close(*db);
+    assert_int_equal(lss_db_open(db, path, NULL), LSS_OK);
+    lss_recovery rec;
+    assert_int_equal(lss_db_recovery(&rec, *db), LSS_OK);
+    assert_true(rec.checkpoint_events > 0);
+    assert_int_equal(dump_hash(*db), want);
+    assert_int_equal(lss_db_verify_state(*db), LSS_OK);
+}

@@ -51,6 +51,15 @@ int tmp_group_teardown(void **state);
 /* Open (create or replay) a lenient database journal with the given sync mode; fails the test on error. */
 lss_db *open_journal(const char *path, lss_sync_mode sync);
 
+/* The canonical export of db (lss_export_stream) as text; free with free(). */
+char *export_text(lss_db *db);
+/* Export db, import the text into a new in-memory database: the same state
+ * (dump_hash) and the same export byte for byte. Returns the export (free with free()). */
+char *assert_round_trip(lss_db *db);
+/* Close *db (a journal at path), open it again: the state is `want`; write a
+ * checkpoint, close, open from it: the state is `want` and checks out. */
+void assert_reopens(lss_db **db, const char *path, uint64_t want);
+
 /* Open an in-memory database in the given pipeline mode; fails the test on error. */
 lss_db *open_db(lss_pipeline_mode mode);
 
