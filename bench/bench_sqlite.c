@@ -117,7 +117,8 @@ static const char SCHEMA[] =
     "CREATE TABLE deals(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, customer_id INTEGER NOT NULL"
     " REFERENCES customers, owner_id INTEGER NOT NULL REFERENCES members, title TEXT, expected_close INTEGER,"
     " opened_at INTEGER NOT NULL, stage INTEGER NOT NULL, amount INTEGER NOT NULL, lost_from INTEGER,"
-    " last_at INTEGER NOT NULL, events INTEGER NOT NULL);"
+    " last_at INTEGER NOT NULL, events INTEGER NOT NULL, pipeline_id INTEGER NOT NULL DEFAULT 0,"
+    " own_prob INTEGER NOT NULL DEFAULT -1);"
     "CREATE INDEX deals_customer ON deals(customer_id);"
     "CREATE INDEX deals_opened ON deals(opened_at);"
     "CREATE TABLE deal_events(deal_id INTEGER NOT NULL REFERENCES deals, seq INTEGER NOT NULL, at INTEGER NOT NULL,"
@@ -142,12 +143,27 @@ static const char SCHEMA[] =
     "CREATE TABLE sla(priority INTEGER NOT NULL, at INTEGER NOT NULL, seq INTEGER NOT NULL, response INTEGER NOT NULL,"
     " resolution INTEGER NOT NULL);"
     "CREATE TABLE stage_prob(stage INTEGER NOT NULL, at INTEGER NOT NULL, seq INTEGER NOT NULL,"
-    " percent INTEGER NOT NULL);";
+    " percent INTEGER NOT NULL, pipeline_id INTEGER NOT NULL DEFAULT 0);";
+
+/* The tables of the version 2 events. */
+static const char SCHEMA_V2[] =
+    "CREATE TABLE pipelines(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+    " added_at INTEGER NOT NULL);"
+    "CREATE TABLE tasks(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, customer_id INTEGER NOT NULL"
+    " REFERENCES customers, member_id INTEGER NOT NULL REFERENCES members, deal_id INTEGER REFERENCES deals,"
+    " ticket_id INTEGER REFERENCES tickets, kind INTEGER NOT NULL, due INTEGER NOT NULL, state INTEGER NOT NULL,"
+    " note TEXT, added_at INTEGER NOT NULL, last_at INTEGER NOT NULL, events INTEGER NOT NULL);"
+    "CREATE TABLE task_events(task_id INTEGER NOT NULL REFERENCES tasks, seq INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " kind INTEGER NOT NULL, state INTEGER NOT NULL, due INTEGER NOT NULL, member_id INTEGER NOT NULL, note TEXT,"
+    " PRIMARY KEY(task_id, seq)) WITHOUT ROWID;"
+    "CREATE TABLE nps(customer_id INTEGER NOT NULL REFERENCES customers, at INTEGER NOT NULL, score INTEGER NOT NULL,"
+    " comment TEXT);";
 
 enum {
     S_MEMBER_ADD, S_MEMBER_ID, S_QUOTA, S_CUSTOMER_ADD, S_CUSTOMER_ID, S_CUSTOMER_EVENT, S_CUSTOMER_UPDATE,
     S_DEAL_ADD, S_DEAL_GET, S_DEAL_EVENT, S_DEAL_UPDATE, S_ACTIVITY, S_TICKET_ADD, S_TICKET_GET, S_TICKET_EVENT,
-    S_TICKET_UPDATE, S_SLA_GET, S_SLA_ADD, S_PROB_ADD, S_COUNT
+    S_TICKET_UPDATE, S_SLA_GET, S_SLA_ADD, S_PROB_ADD, S_PIPE_ADD, S_PIPE_ID, S_DEAL_CLOSE, S_DEAL_PROB, S_TASK_ADD,
+    S_TASK_GET, S_TASK_EVENT, S_TASK_UPDATE, S_TICKET_ID, S_NPS_ADD, S_COUNT
 };
 
 static const char *const SQL[S_COUNT] = {
@@ -162,7 +178,7 @@ static const char *const SQL[S_COUNT] = {
     [S_CUSTOMER_UPDATE] = "UPDATE customers SET name = coalesce(?2, name), email = coalesce(?3, email),"
                           " company = coalesce(?4, company), segment = coalesce(?5, segment) WHERE id = ?1",
     [S_DEAL_ADD] = "INSERT INTO deals(key, customer_id, owner_id, title, expected_close, opened_at, stage, amount,"
-                   " last_at, events) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?6, 1)",
+                   " last_at, events, pipeline_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?6, 1, ?8)",
     [S_DEAL_GET] = "SELECT id, stage, amount, owner_id, lost_from, events, last_at FROM deals WHERE key = ?1",
     [S_DEAL_EVENT] = "INSERT INTO deal_events(deal_id, seq, at, kind, stage, amount, owner_id, reason, note)"
                      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -180,7 +196,19 @@ static const char *const SQL[S_COUNT] = {
     [S_SLA_GET] = "SELECT response, resolution FROM sla WHERE priority = ?1 AND at <= ?2 ORDER BY at DESC, seq DESC"
                   " LIMIT 1",
     [S_SLA_ADD] = "INSERT INTO sla(priority, at, seq, response, resolution) VALUES(?1, ?2, ?3, ?4, ?5)",
-    [S_PROB_ADD] = "INSERT INTO stage_prob(stage, at, seq, percent) VALUES(?1, ?2, ?3, ?4)",
+    [S_PROB_ADD] = "INSERT INTO stage_prob(stage, at, seq, percent, pipeline_id) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [S_PIPE_ADD] = "INSERT INTO pipelines(key, name, added_at) VALUES(?1, ?2, ?3)",
+    [S_PIPE_ID] = "SELECT id FROM pipelines WHERE key = ?1",
+    [S_DEAL_CLOSE] = "UPDATE deals SET expected_close = ?2 WHERE id = ?1",
+    [S_DEAL_PROB] = "UPDATE deals SET own_prob = ?2 WHERE id = ?1",
+    [S_TASK_ADD] = "INSERT INTO tasks(key, customer_id, member_id, deal_id, ticket_id, kind, due, state, note, added_at,"
+                   " last_at, events) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, ?9, ?9, 1)",
+    [S_TASK_GET] = "SELECT id, state, due, member_id, events, last_at FROM tasks WHERE key = ?1",
+    [S_TASK_EVENT] = "INSERT INTO task_events(task_id, seq, at, kind, state, due, member_id, note)"
+                     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [S_TASK_UPDATE] = "UPDATE tasks SET state = ?2, due = ?3, member_id = ?4, events = ?5, last_at = ?6 WHERE id = ?1",
+    [S_TICKET_ID] = "SELECT id FROM tickets WHERE key = ?1",
+    [S_NPS_ADD] = "INSERT INTO nps(customer_id, at, score, comment) VALUES(?1, ?2, ?3, ?4)",
 };
 
 typedef struct sq {
@@ -205,8 +233,10 @@ static void sq_open(sq *s, const char *path, bool create)
         exec(s->db, "PRAGMA journal_mode=WAL");
         exec(s->db, "PRAGMA synchronous=NORMAL");
     }
-    if (create)
+    if (create) {
         exec(s->db, SCHEMA);
+        exec(s->db, SCHEMA_V2);
+    }
     for (int k = 0; k < S_COUNT; k++)
         if (sqlite3_prepare_v3(s->db, SQL[k], -1, SQLITE_PREPARE_PERSISTENT, &s->st[k], NULL) != SQLITE_OK)
             die(SQL[k], sqlite3_errmsg(s->db));
@@ -347,6 +377,7 @@ static void sq_apply(sq *s, const lss__event *e)
         bind_opt(st, 5, i[1], LSS_TIME_NONE);
         sqlite3_bind_int64(st, 6, e->at);
         sqlite3_bind_int64(st, 7, i[0]);
+        sqlite3_bind_int64(st, 8, x[4] ? id_of(s, S_PIPE_ID, x[4]) : 0);
         run(s, st);
         int64_t d = sqlite3_last_insert_rowid(s->db);
         st = use(s, S_DEAL_EVENT);
@@ -414,16 +445,109 @@ static void sq_apply(sq *s, const lss__event *e)
         sqlite3_bind_int64(st, 5, i[2]);
         run(s, st);
         break;
-    case LSS__EV_STAGE_PROBABILITY:
+    case LSS__EV_STAGE_PROBABILITY: {
+        int64_t p = x[0] ? id_of(s, S_PIPE_ID, x[0]) : 0;
         st = use(s, S_PROB_ADD);
         sqlite3_bind_int64(st, 1, i[0]);
         sqlite3_bind_int64(st, 2, e->at);
         sqlite3_bind_int64(st, 3, seq);
         sqlite3_bind_int64(st, 4, i[1]);
+        sqlite3_bind_int64(st, 5, p);
         run(s, st);
         break;
+    }
+    case LSS__EV_PIPELINE_ADD:
+        st = use(s, S_PIPE_ADD);
+        bind_text(st, 1, x[0]);
+        bind_text(st, 2, x[1]);
+        sqlite3_bind_int64(st, 3, e->at);
+        run(s, st);
+        break;
+    case LSS__EV_CUSTOMER_NPS:
+        st = use(s, S_NPS_ADD);
+        sqlite3_bind_int64(st, 1, id_of(s, S_CUSTOMER_ID, x[0]));
+        sqlite3_bind_int64(st, 2, e->at);
+        sqlite3_bind_int64(st, 3, i[0]);
+        bind_text(st, 4, x[1]);
+        run(s, st);
+        break;
+    case LSS__EV_TASK_ADD: {
+        int64_t c = id_of(s, S_CUSTOMER_ID, x[1]), m = id_of(s, S_MEMBER_ID, x[2]), d = 0, t = 0;
+        if (x[3]) {
+            st = use(s, S_DEAL_GET);
+            sqlite3_bind_text(st, 1, x[3], -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_ROW)
+                die("unknown deal", x[3]);
+            d = sqlite3_column_int64(st, 0);
+        }
+        if (x[4])
+            t = id_of(s, S_TICKET_ID, x[4]);
+        st = use(s, S_TASK_ADD);
+        bind_text(st, 1, x[0]);
+        sqlite3_bind_int64(st, 2, c);
+        sqlite3_bind_int64(st, 3, m);
+        if (x[3])
+            sqlite3_bind_int64(st, 4, d);
+        if (x[4])
+            sqlite3_bind_int64(st, 5, t);
+        sqlite3_bind_int64(st, 6, i[0]);
+        sqlite3_bind_int64(st, 7, i[1]);
+        bind_text(st, 8, x[5]);
+        sqlite3_bind_int64(st, 9, e->at);
+        run(s, st);
+        int64_t k = sqlite3_last_insert_rowid(s->db);
+        st = use(s, S_TASK_EVENT);
+        sqlite3_bind_int64(st, 1, k);
+        sqlite3_bind_int64(st, 2, 1);
+        sqlite3_bind_int64(st, 3, e->at);
+        sqlite3_bind_int64(st, 4, LSS_TASK_ADDED);
+        sqlite3_bind_int64(st, 5, LSS_TASK_OPEN);
+        sqlite3_bind_int64(st, 6, i[1]);
+        sqlite3_bind_int64(st, 7, m);
+        run(s, st);
+        break;
+    }
+    case LSS__EV_TASK_RESCHEDULE:
+    case LSS__EV_TASK_ASSIGN:
+    case LSS__EV_TASK_DONE:
+    case LSS__EV_TASK_CANCEL: {
+        st = use(s, S_TASK_GET);
+        sqlite3_bind_text(st, 1, x[0], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            die("unknown task", x[0]);
+        int64_t k = sqlite3_column_int64(st, 0), state = sqlite3_column_int64(st, 1), due = sqlite3_column_int64(st, 2),
+                m = sqlite3_column_int64(st, 3), events = sqlite3_column_int64(st, 4),
+                last_at = sqlite3_column_int64(st, 5);
+        if (e->at < last_at || state != LSS_TASK_OPEN)
+            die("task event out of order or after the end", x[0]);
+        if (e->kind == LSS__EV_TASK_RESCHEDULE)
+            due = i[0];
+        else if (e->kind == LSS__EV_TASK_ASSIGN)
+            m = id_of(s, S_MEMBER_ID, x[1]);
+        else
+            state = e->kind == LSS__EV_TASK_DONE ? LSS_TASK_DONE : LSS_TASK_CANCELLED;
+        st = use(s, S_TASK_EVENT);
+        sqlite3_bind_int64(st, 1, k);
+        sqlite3_bind_int64(st, 2, events + 1);
+        sqlite3_bind_int64(st, 3, e->at);
+        sqlite3_bind_int64(st, 4, e->kind - LSS__EV_TASK_ADD);
+        sqlite3_bind_int64(st, 5, state);
+        sqlite3_bind_int64(st, 6, due);
+        sqlite3_bind_int64(st, 7, m);
+        bind_text(st, 8, e->kind == LSS__EV_TASK_DONE ? x[1] : NULL);
+        run(s, st);
+        st = use(s, S_TASK_UPDATE);
+        sqlite3_bind_int64(st, 1, k);
+        sqlite3_bind_int64(st, 2, state);
+        sqlite3_bind_int64(st, 3, due);
+        sqlite3_bind_int64(st, 4, m);
+        sqlite3_bind_int64(st, 5, events + 1);
+        sqlite3_bind_int64(st, 6, e->at);
+        run(s, st);
+        break;
+    }
     default:
-        if (e->kind > LSS__EV_DEAL_OPEN && e->kind <= LSS__EV_DEAL_REOPEN) {
+        if (e->kind != LSS__EV_DEAL_OPEN && lss__deal_change_of(e->kind) != 0xFFu) {
             /* the current row, checked and moved on, and the history row */
             st = use(s, S_DEAL_GET);
             sqlite3_bind_text(st, 1, x[0], -1, SQLITE_STATIC);
@@ -435,14 +559,15 @@ static void sq_apply(sq *s, const lss__event *e)
                     last_at = sqlite3_column_int64(st, 6);
             if (e->at < last_at || stage == LSS_STAGE_WON)
                 die("deal event out of order or after the win", x[0]);
-            int kind = e->kind - LSS__EV_DEAL_OPEN;
+            int kind = (int)lss__deal_change_of(e->kind);
             switch (e->kind) {
             case LSS__EV_DEAL_ADVANCE: stage = i[0]; break;
             case LSS__EV_DEAL_AMOUNT: amount = i[0]; break;
             case LSS__EV_DEAL_ASSIGN: owner = id_of(s, S_MEMBER_ID, x[1]); break;
             case LSS__EV_DEAL_WIN: stage = LSS_STAGE_WON; amount = i[0] >= 0 ? i[0] : amount; break;
             case LSS__EV_DEAL_LOSE: lost_from = stage; stage = LSS_STAGE_LOST; break;
-            default: stage = lost_from; break; /* reopen */
+            case LSS__EV_DEAL_REOPEN: stage = lost_from; break;
+            default: break; /* close date, forecast, probability: the value in `reason` */
             }
             st = use(s, S_DEAL_EVENT);
             sqlite3_bind_int64(st, 1, d);
@@ -452,7 +577,7 @@ static void sq_apply(sq *s, const lss__event *e)
             sqlite3_bind_int64(st, 5, stage);
             sqlite3_bind_int64(st, 6, amount);
             sqlite3_bind_int64(st, 7, owner);
-            if (e->kind == LSS__EV_DEAL_LOSE)
+            if (e->kind == LSS__EV_DEAL_LOSE || kind >= LSS_DEAL_CLOSE_DATE)
                 sqlite3_bind_int64(st, 8, i[0]);
             bind_text(st, 9, e->kind == LSS__EV_DEAL_LOSE ? x[1] : NULL);
             run(s, st);
@@ -465,6 +590,12 @@ static void sq_apply(sq *s, const lss__event *e)
             sqlite3_bind_int64(st, 6, events + 1);
             sqlite3_bind_int64(st, 7, e->at);
             run(s, st);
+            if (e->kind == LSS__EV_DEAL_CLOSE_DATE || e->kind == LSS__EV_DEAL_PROBABILITY) {
+                st = use(s, e->kind == LSS__EV_DEAL_CLOSE_DATE ? S_DEAL_CLOSE : S_DEAL_PROB);
+                sqlite3_bind_int64(st, 1, d);
+                sqlite3_bind_int64(st, 2, i[0]);
+                run(s, st);
+            }
         } else if (e->kind > LSS__EV_TICKET_OPEN && e->kind <= LSS__EV_TICKET_RATE) {
             st = use(s, S_TICKET_GET);
             sqlite3_bind_text(st, 1, x[0], -1, SQLITE_STATIC);
@@ -562,13 +693,18 @@ static const char SALES_SQL[] =
     "         JOIN deals d ON d.id = a.deal_id WHERE a.stage = 4 AND w.at >= ?1),"
     " lost AS (SELECT a.deal_id FROM asof a JOIN (SELECT deal_id, MAX(at) t FROM ev WHERE kind = 5 GROUP BY deal_id) x"
     "          ON x.deal_id = a.deal_id WHERE a.stage = 5 AND x.t >= ?1),"
-    " prob AS (SELECT s.stage, coalesce((SELECT percent FROM stage_prob p WHERE p.stage = s.stage AND p.at < ?2"
-    "          ORDER BY p.at DESC, p.seq DESC LIMIT 1), s.def) pct FROM (SELECT 0 stage, 10 def UNION ALL SELECT 1, 25"
-    "          UNION ALL SELECT 2, 50 UNION ALL SELECT 3, 75) s)"
+    " prob AS (SELECT pl.id pipeline_id, s.stage, coalesce((SELECT percent FROM stage_prob p WHERE p.stage = s.stage"
+    "          AND p.pipeline_id = pl.id AND p.at < ?2 ORDER BY p.at DESC, p.seq DESC LIMIT 1), s.def) pct"
+    "          FROM (SELECT 0 stage, 10 def UNION ALL SELECT 1, 25 UNION ALL SELECT 2, 50 UNION ALL SELECT 3, 75) s,"
+    "          (SELECT 0 id UNION ALL SELECT id FROM pipelines) pl),"
+    " own AS (SELECT e.deal_id, e.reason pct FROM ev e JOIN (SELECT deal_id, MAX(seq) s FROM ev WHERE kind = 9"
+    "          GROUP BY deal_id) x ON x.deal_id = e.deal_id AND x.s = e.seq)"
     " SELECT (SELECT count(*) FROM won), (SELECT coalesce(sum(amount), 0) FROM won),"
     " (SELECT coalesce(sum(cycle), 0) FROM won), (SELECT count(*) FROM lost),"
     " (SELECT coalesce(sum(amount), 0) FROM asof WHERE stage <= 3),"
-    " (SELECT coalesce(sum(a.amount * p.pct), 0) FROM asof a JOIN prob p ON p.stage = a.stage WHERE a.stage <= 3)";
+    " (SELECT coalesce(sum(a.amount * CASE WHEN o.pct >= 0 THEN o.pct ELSE p.pct END), 0) FROM asof a"
+    "  JOIN deals d ON d.id = a.deal_id JOIN prob p ON p.pipeline_id = d.pipeline_id AND p.stage = a.stage"
+    "  LEFT JOIN own o ON o.deal_id = a.deal_id WHERE a.stage <= 3)";
 
 static const char FUNNEL_SQL[] =
     "WITH f AS (SELECT e.deal_id, max(e.stage) fs FROM deal_events e JOIN deals d ON d.id = e.deal_id"
@@ -902,14 +1038,16 @@ static void sq_build_current(sq *s)
  * of earlier moments are not on the current rows), which sq_report_current
  * checks. */
 static const char CUR_SALES_SQL[] =
-    "WITH prob AS (SELECT s.stage, coalesce((SELECT percent FROM stage_prob p WHERE p.stage = s.stage"
-    "          ORDER BY p.at DESC, p.seq DESC LIMIT 1), s.def) pct FROM (SELECT 0 stage, 10 def UNION ALL SELECT 1, 25"
-    "          UNION ALL SELECT 2, 50 UNION ALL SELECT 3, 75) s)"
+    "WITH prob AS (SELECT pl.id pipeline_id, s.stage, coalesce((SELECT percent FROM stage_prob p"
+    "          WHERE p.stage = s.stage AND p.pipeline_id = pl.id ORDER BY p.at DESC, p.seq DESC LIMIT 1), s.def) pct"
+    "          FROM (SELECT 0 stage, 10 def UNION ALL SELECT 1, 25 UNION ALL SELECT 2, 50 UNION ALL SELECT 3, 75) s,"
+    "          (SELECT 0 id UNION ALL SELECT id FROM pipelines) pl)"
     " SELECT coalesce(sum(stage = 4 AND last_at >= ?1), 0),"
     " coalesce(sum(CASE WHEN stage = 4 AND last_at >= ?1 THEN amount END), 0),"
     " coalesce(sum(CASE WHEN stage = 4 AND last_at >= ?1 THEN last_at - opened_at END), 0),"
     " coalesce(sum(stage = 5 AND last_at >= ?1), 0), coalesce(sum(CASE WHEN stage <= 3 THEN amount END), 0),"
-    " coalesce(sum(CASE WHEN stage <= 3 THEN amount * (SELECT pct FROM prob p WHERE p.stage = d.stage) END), 0),"
+    " coalesce(sum(CASE WHEN stage <= 3 THEN amount * (CASE WHEN own_prob >= 0 THEN own_prob ELSE (SELECT pct"
+    "          FROM prob p WHERE p.stage = d.stage AND p.pipeline_id = d.pipeline_id) END) END), 0),"
     " coalesce(sum(opened_at >= ?1), 0), coalesce(sum(opened_at >= ?1 AND furthest >= 1), 0),"
     " coalesce(sum(opened_at >= ?1 AND furthest >= 2), 0), coalesce(sum(opened_at >= ?1 AND furthest >= 3), 0),"
     " coalesce(sum(opened_at >= ?1 AND furthest >= 4), 0) FROM deals d";
