@@ -45,6 +45,10 @@ static lss_db *setup(void)
     assert_int_equal(lss_deal_open(NULL, db, 10, "dp", "c", "m", 100, NULL, LSS_TIME_NONE), LSS_OK);
     for (int i = 0; i < 7; i++)
         assert_int_equal(lss_deal_set_amount(db, 11 + i / 2, "dp", 200 + i), LSS_OK);
+    /* a pipeline, and a task whose history is full (the next event grows it) */
+    assert_int_equal(lss_pipeline_add(db, 0, "hw", "Hardware"), LSS_OK);
+    assert_int_equal(lss_task_add(NULL, db, 10, "k", "c", "m", LSS_ACTIVITY_CALL, 100, "d", NULL, "note"), LSS_OK);
+    assert_int_equal(lss_task_reschedule(db, 11, "k", 200), LSS_OK);
     /* tickets with 6 history entries each, in open, pending and resolved */
     assert_int_equal(lss_member_add(NULL, db, 0, "a", "A", LSS_ROLE_SERVICE, "Desk"), LSS_OK);
     static const char *const keys[3] = { "to", "tp", "tr" };
@@ -136,6 +140,24 @@ static lss_status op_ticket_close(lss_db *db) { return lss_ticket_close(db, 20, 
 static lss_status op_ticket_rate(lss_db *db) { return lss_ticket_rate(db, 20, "tr", 5, "thanks"); }
 static lss_status op_sla_set(lss_db *db) { return lss_sla_set(db, 20, LSS_PRIORITY_LOW, 60, 600); }
 static lss_status op_customer_erase(lss_db *db) { return lss_customer_erase(db, 20, "c"); }
+static lss_status op_pipeline_add(lss_db *db) { return lss_pipeline_add(db, 20, "sw", "Software"); }
+static lss_status op_deal_open_in(lss_db *db)
+{
+    return lss_deal_open_in(NULL, db, 20, "d-hw", "c", "m", 500, "A title", 1000, "hw");
+}
+static lss_status op_deal_close_date(lss_db *db) { return lss_deal_set_close_date(db, 20, "dp", 5000); }
+static lss_status op_deal_forecast(lss_db *db) { return lss_deal_set_forecast(db, 20, "dp", LSS_FORECAST_COMMIT); }
+static lss_status op_deal_probability(lss_db *db) { return lss_deal_set_probability(db, 20, "dp", 70); }
+static lss_status op_customer_nps(lss_db *db) { return lss_customer_nps(db, 20, "c", 9, "would recommend"); }
+static lss_status op_task_add(lss_db *db)
+{
+    return lss_task_add(NULL, db, 20, "k2", "c", "m2", LSS_ACTIVITY_DEMO, 300, "d", "to", "a note");
+}
+static lss_status op_task_reschedule(lss_db *db) { return lss_task_reschedule(db, 20, "k", 400); }
+static lss_status op_task_assign(lss_db *db) { return lss_task_assign(db, 20, "k", "m2"); }
+static lss_status op_task_done(lss_db *db) { return lss_task_done(db, 20, "k", "done"); }
+static lss_status op_task_cancel(lss_db *db) { return lss_task_cancel(db, 20, "k"); }
+static lss_status op_ticket_priority(lss_db *db) { return lss_ticket_set_priority(db, 20, "to", LSS_PRIORITY_URGENT); }
 /* a transaction of three changes, committed (the commit writes the journal) */
 static lss_status op_transaction(lss_db *db)
 {
@@ -179,6 +201,18 @@ static const struct { const char *name; op_fn fn; int setup; } ops[] = {
     { "ticket.rate", op_ticket_rate, SMALL },
     { "sla.set", op_sla_set, SMALL },
     { "customer.erase", op_customer_erase, SMALL },
+    { "pipeline.add (empty db)", op_pipeline_add, EMPTY },
+    { "deal.open (pipeline)", op_deal_open_in, SMALL },
+    { "deal.close_date", op_deal_close_date, SMALL },
+    { "deal.forecast", op_deal_forecast, SMALL },
+    { "deal.probability", op_deal_probability, SMALL },
+    { "customer.nps", op_customer_nps, SMALL },
+    { "task.add", op_task_add, SMALL },
+    { "task.reschedule", op_task_reschedule, SMALL },
+    { "task.assign", op_task_assign, SMALL },
+    { "task.done", op_task_done, SMALL },
+    { "task.cancel", op_task_cancel, SMALL },
+    { "ticket.priority", op_ticket_priority, SMALL },
     { "transaction", op_transaction, SMALL },
 };
 
