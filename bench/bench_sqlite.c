@@ -282,7 +282,9 @@ static int64_t id_of(sq *s, int stmt, const char *key)
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW)
         die("unknown key", key);
-    return sqlite3_column_int64(st, 0);
+    int64_t id = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st); /* a stepped SELECT holds a read transaction: the WAL could not be reset */
+    return id;
 }
 
 static void sq_apply(sq *s, const lss__event *e)
@@ -353,6 +355,7 @@ static void sq_apply(sq *s, const lss__event *e)
             if (sqlite3_step(st) != SQLITE_ROW)
                 die("unknown deal", x[2]);
             d = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
         }
         st = use(s, S_ACTIVITY);
         sqlite3_bind_int64(st, 1, c);
@@ -401,6 +404,7 @@ static void sq_apply(sq *s, const lss__event *e)
             if (sqlite3_step(st) != SQLITE_ROW)
                 die("unknown deal", x[3]);
             d = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
         }
         st = use(s, S_SLA_GET);
         sqlite3_bind_int64(st, 1, i[2]);
@@ -408,6 +412,7 @@ static void sq_apply(sq *s, const lss__event *e)
         if (sqlite3_step(st) == SQLITE_ROW) {
             resp = sqlite3_column_int64(st, 0);
             res = sqlite3_column_int64(st, 1);
+            sqlite3_reset(st);
         } else {
             resp = DEF_RESP[i[2]];
             res = DEF_RES[i[2]];
@@ -479,6 +484,7 @@ static void sq_apply(sq *s, const lss__event *e)
             if (sqlite3_step(st) != SQLITE_ROW)
                 die("unknown deal", x[3]);
             d = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
         }
         if (x[4])
             t = id_of(s, S_TICKET_ID, x[4]);
@@ -518,6 +524,7 @@ static void sq_apply(sq *s, const lss__event *e)
         int64_t k = sqlite3_column_int64(st, 0), state = sqlite3_column_int64(st, 1), due = sqlite3_column_int64(st, 2),
                 m = sqlite3_column_int64(st, 3), events = sqlite3_column_int64(st, 4),
                 last_at = sqlite3_column_int64(st, 5);
+        sqlite3_reset(st);
         if (e->at < last_at || state != LSS_TASK_OPEN)
             die("task event out of order or after the end", x[0]);
         if (e->kind == LSS__EV_TASK_RESCHEDULE)
@@ -557,6 +564,7 @@ static void sq_apply(sq *s, const lss__event *e)
                     amount = sqlite3_column_int64(st, 2), owner = sqlite3_column_int64(st, 3),
                     lost_from = sqlite3_column_int64(st, 4), events = sqlite3_column_int64(st, 5),
                     last_at = sqlite3_column_int64(st, 6);
+            sqlite3_reset(st);
             if (e->at < last_at || stage == LSS_STAGE_WON)
                 die("deal event out of order or after the win", x[0]);
             int kind = (int)lss__deal_change_of(e->kind);
@@ -605,6 +613,7 @@ static void sq_apply(sq *s, const lss__event *e)
                     channel = sqlite3_column_int64(st, 2), events = sqlite3_column_int64(st, 3),
                     last_at = sqlite3_column_int64(st, 4), assignee = sqlite3_column_int64(st, 5);
             bool has_assignee = sqlite3_column_type(st, 5) != SQLITE_NULL;
+            sqlite3_reset(st);
             if (e->at < last_at || state == LSS_TICKET_CLOSED)
                 die("ticket event out of order or after closing", x[0]);
             int64_t agent = 0;
