@@ -720,10 +720,17 @@ static uint32_t day_spans(const lss_calendar *c, int64_t d, int64_t *s, int64_t 
     int wd = (int)((d % 7 + 7 + 3) % 7); /* day 0 was a Thursday: weekday 3 */
     uint32_t n = 0;
     int64_t prev = INT64_MIN;
+    /* A local time in a gap converts with the offset before it: past a large
+     * gap its UTC may lie after the next day's midnight, over the next
+     * day's own spans. A day's spans end there, so that no instant is
+     * counted twice. */
+    int64_t next_day = to_utc(c->zone, (d + 1) * DAY);
     for (uint32_t k = c->day_first[wd]; k < c->day_first[wd + 1]; k++) {
         int64_t a = to_utc(c->zone, d * DAY + c->hours[k].from), b = to_utc(c->zone, d * DAY + c->hours[k].to);
         if (a < prev)
             a = prev;
+        if (b > next_day)
+            b = next_day;
         if (b > a) {
             s[n] = a;
             e[n++] = b;
@@ -742,6 +749,7 @@ typedef struct walk {
     int64_t rem;    /* add: what is left */
     int64_t total;  /* seconds */
     lss_time found; /* add */
+    bool touched;   /* a day that touches a change was walked */
 } walk;
 
 static bool run_piece(walk *w, int64_t A, int64_t B, int32_t o)
@@ -768,6 +776,7 @@ static bool day_piece(walk *w, int64_t d)
 {
     int64_t s[LSS__HOURS_MAX], e[LSS__HOURS_MAX];
     uint32_t n = day_spans(w->c, d, s, e);
+    w->touched = true;
     for (uint32_t k = 0; k < n; k++) {
         int64_t a = s[k] > w->a ? s[k] : w->a, b = e[k];
         if (w->b != LSS_TIME_NONE) {
@@ -804,7 +813,10 @@ static void walk_days(walk *w)
         int64_t d2 = has ? floor_div(lo + DAY - 1, DAY) - 1 : dend + 1; /* the first day that touches it */
         if (d2 > dend + 1)
             d2 = dend + 1;
-        int32_t o = has ? tr.before : offset_at(z, d * DAY);
+        /* no change ends after local day d: the offset is the last one, read
+         * where it is in force (the UTC instant d * DAY may precede the
+         * last change by up to a day's offset) */
+        int32_t o = has ? tr.before : offset_at(z, d * DAY + 2 * DAY);
         if (run_piece(w, d * DAY, d2 * DAY, o))
             return;
         d = d2;
@@ -815,18 +827,47 @@ int64_t lss__cal_seconds(const lss_calendar *c, lss_time a, lss_time b)
 {
     if (b <= a)
         return 0;
-    walk w = { c, a, b, 0, 0, LSS_TIME_NONE };
+    walk w = { c, a, b, 0, 0, LSS_TIME_NONE, false };
     walk_days(&w);
     return w.total;
+}
+
+/* The least x > a with `seconds` business seconds in [a, x), by bisection
+ * over the count (which grows by at most one a second); LSS_TIME_NONE
+ * when it lies beyond LSS_TIME_MAX. */
+static lss_time add_by_count(const lss_calendar *c, lss_time a, int64_t seconds)
+{
+    lss_time lo = a, hi = a + seconds; /* count(a, lo) < seconds <= count(a, hi) once hi is found */
+    while (lss__cal_seconds(c, a, hi) < seconds) {
+        if (hi >= LSS_TIME_MAX)
+            return LSS_TIME_NONE;
+        lo = hi;
+        hi = a + 2 * (hi - a) < LSS_TIME_MAX ? a + 2 * (hi - a) : LSS_TIME_MAX;
+    }
+    while (hi - lo > 1) {
+        lss_time mid = lo + (hi - lo) / 2;
+        if (lss__cal_seconds(c, a, mid) < seconds)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return hi;
 }
 
 lss_time lss__cal_add(const lss_calendar *c, lss_time a, int64_t seconds)
 {
     if (seconds <= 0)
         return a;
-    walk w = { c, a, LSS_TIME_NONE, seconds, 0, LSS_TIME_NONE };
+    walk w = { c, a, LSS_TIME_NONE, seconds, 0, LSS_TIME_NONE, false };
     walk_days(&w);
-    return w.found != LSS_TIME_NONE && w.found <= LSS_TIME_MAX ? w.found : LSS_TIME_NONE;
+    lss_time x = w.found != LSS_TIME_NONE && w.found <= LSS_TIME_MAX ? w.found : LSS_TIME_NONE;
+    /* across a clock change the spans of neighbouring local days need not
+     * come in time order: the walk's answer is checked against the count,
+     * and found by the count when it is not the least instant */
+    if (w.touched && (x == LSS_TIME_NONE || lss__cal_seconds(c, a, x) != seconds ||
+                      lss__cal_seconds(c, x - 1, x) != 1))
+        x = add_by_count(c, a, seconds);
+    return x;
 }
 
 /* ---- the texts of a calendar.set event ------------------------------------
