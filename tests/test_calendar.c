@@ -145,6 +145,18 @@ static void test_holidays_and_zones(void **state)
     assert_int_equal(secs(c, T("2025-03-07T16:30:00-05:00"), T("2025-03-10T12:30:00-04:00")), 4 * H);
     lss_calendar_free(c);
 
+    /* Samoa skipped Friday 2011-12-30: Thursday 23:59:59 -10:00 was followed
+     * by Saturday 00:00 +14:00. The skipped day's local times convert past
+     * the change, onto Saturday's instants; they are counted once. */
+    c = office("Pacific/Apia", NULL, 0);
+    assert_int_equal(secs(c, T("2011-12-29T00:00:00-10:00"), T("2012-01-03T00:00:00+14:00")), 16 * H);
+    assert_int_equal(add(c, T("2011-12-29T16:00:00-10:00"), 2 * H), T("2012-01-02T10:00:00+14:00"));
+    lss_calendar_free(c);
+    c = around_the_clock("Pacific/Apia");
+    assert_int_equal(secs(c, T("2011-12-29T00:00:00-10:00"), T("2012-01-01T00:00:00+14:00")), 48 * H);
+    assert_int_equal(add(c, T("2011-12-29T12:00:00-10:00"), 24 * H), T("2011-12-31T12:00:00+14:00"));
+    lss_calendar_free(c);
+
     /* a fixed offset needs no zone file */
     lss_hours h[] = { { LSS_MON, 9 * H, 13 * H }, { LSS_MON, 14 * H, 18 * H }, { LSS_SAT, 10 * H, 24 * H } };
     c = cal_new("+05:30", h, 3, NULL, 0);

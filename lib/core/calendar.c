@@ -52,6 +52,7 @@ struct lss__zone {
     int32_t std, dst;  /* the footer's offsets (east positive); without rule, std is the offset after */
     bool footer;       /* a footer was given (else the offset after the last transition holds) */
     rule_date start, end;
+    bool wide;         /* its offsets span a day or more: midnights' instants may go back */
 };
 
 typedef struct trans {
@@ -410,6 +411,17 @@ lss_status lss__zone_parse(lss__zone **out, const lss_db *db, const char *ctx, c
         lss__zone_free(z);
         BAD(why);
     }
+    int32_t lo = z->off0, hi = z->off0;
+    for (uint32_t k = 0; k < z->n; k++) {
+        lo = z->off[k] < lo ? z->off[k] : lo;
+        hi = z->off[k] > hi ? z->off[k] : hi;
+    }
+    for (int k = 0; k < (z->rule ? 2 : 1); k++) {
+        int32_t o = k ? z->dst : z->std;
+        lo = o < lo ? o : lo;
+        hi = o > hi ? o : hi;
+    }
+    z->wide = (int64_t)hi - lo >= DAY;
 #undef BAD
     *out = z;
     return LSS_OK;
@@ -709,7 +721,28 @@ static bool window_from(const lss__zone *z, int64_t x, trans *tr, int64_t *lo, i
     return false;
 }
 
-/* The UTC spans of local day d, in order, through U; at most nhours. */
+/* The instant at which local day d begins: the latest instant of the local
+ * midnights up to d's. In a zone whose offsets stay within a day that is
+ * the instant of d's midnight. Where they span more, a midnight's instant
+ * may precede the one before; offsets lie within (-25, +26) hours, so the
+ * midnights of more than three days back come earlier and need not be
+ * read. The instants are non-decreasing in d. */
+static int64_t day_start(const lss__zone *z, int64_t d)
+{
+    int64_t t = to_utc(z, d * DAY);
+    for (int64_t k = d - 3; z->wide && k < d; k++) {
+        int64_t u = to_utc(z, k * DAY);
+        if (u > t)
+            t = u;
+    }
+    return t;
+}
+
+/* The UTC spans of local day d, in order; at most nhours. A local time in
+ * a gap converts with the offset before it: past a large gap its instant
+ * may lie in the next day, over that day's own spans. So a day's spans are
+ * kept within [day_start(d), day_start(d + 1)): the days partition time
+ * and no instant is counted twice. */
 static uint32_t day_spans(const lss_calendar *c, int64_t d, int64_t *s, int64_t *e)
 {
     if (c->nholidays) {
@@ -719,12 +752,7 @@ static uint32_t day_spans(const lss_calendar *c, int64_t d, int64_t *s, int64_t 
     }
     int wd = (int)((d % 7 + 7 + 3) % 7); /* day 0 was a Thursday: weekday 3 */
     uint32_t n = 0;
-    int64_t prev = INT64_MIN;
-    /* A local time in a gap converts with the offset before it: past a large
-     * gap its UTC may lie after the next day's midnight, over the next
-     * day's own spans. A day's spans end there, so that no instant is
-     * counted twice. */
-    int64_t next_day = to_utc(c->zone, (d + 1) * DAY);
+    int64_t prev = day_start(c->zone, d), next_day = day_start(c->zone, d + 1);
     for (uint32_t k = c->day_first[wd]; k < c->day_first[wd + 1]; k++) {
         int64_t a = to_utc(c->zone, d * DAY + c->hours[k].from), b = to_utc(c->zone, d * DAY + c->hours[k].to);
         if (a < prev)
@@ -749,7 +777,6 @@ typedef struct walk {
     int64_t rem;    /* add: what is left */
     int64_t total;  /* seconds */
     lss_time found; /* add */
-    bool touched;   /* a day that touches a change was walked */
 } walk;
 
 static bool run_piece(walk *w, int64_t A, int64_t B, int32_t o)
@@ -776,7 +803,6 @@ static bool day_piece(walk *w, int64_t d)
 {
     int64_t s[LSS__HOURS_MAX], e[LSS__HOURS_MAX];
     uint32_t n = day_spans(w->c, d, s, e);
-    w->touched = true;
     for (uint32_t k = 0; k < n; k++) {
         int64_t a = s[k] > w->a ? s[k] : w->a, b = e[k];
         if (w->b != LSS_TIME_NONE) {
@@ -795,27 +821,31 @@ static bool day_piece(walk *w, int64_t d)
     return false;
 }
 
+/* A day is walked on its own when a change's local window touches it (in a
+ * wide zone, comes within two days of it): then the midnights that bound it
+ * (day_start) all convert with one offset on the days run as a whole. */
 static void walk_days(walk *w)
 {
     const lss__zone *z = w->c->zone;
-    int64_t d = floor_div(w->a + offset_at(z, w->a), DAY) - 1;
-    int64_t dend = w->b != LSS_TIME_NONE ? floor_div(w->b + offset_at(z, w->b), DAY) + 1 : DAY_MAX;
+    int64_t back = z->wide ? 3 : 0, ahead = z->wide ? 2 : 1, slack = z->wide ? 3 : 1;
+    int64_t d = floor_div(w->a + offset_at(z, w->a), DAY) - slack;
+    int64_t dend = w->b != LSS_TIME_NONE ? floor_div(w->b + offset_at(z, w->b), DAY) + slack : DAY_MAX;
     while (d <= dend) {
         trans tr;
         int64_t lo, hi;
-        bool has = window_from(z, d * DAY, &tr, &lo, &hi);
-        if (has && lo <= (d + 1) * DAY) { /* the day touches the change */
+        bool has = window_from(z, (d - back) * DAY, &tr, &lo, &hi);
+        if (has && lo <= (d + ahead) * DAY) { /* the day is near the change */
             if (day_piece(w, d))
                 return;
             d++;
             continue;
         }
-        int64_t d2 = has ? floor_div(lo + DAY - 1, DAY) - 1 : dend + 1; /* the first day that touches it */
+        int64_t d2 = has ? floor_div(lo + DAY - 1, DAY) - ahead : dend + 1; /* the first day near it */
         if (d2 > dend + 1)
             d2 = dend + 1;
-        /* no change ends after local day d: the offset is the last one, read
-         * where it is in force (the UTC instant d * DAY may precede the
-         * last change by up to a day's offset) */
+        /* no change ends after local day d - back: the offset is the last
+         * one, read where it is in force (the UTC instant d * DAY may precede
+         * the last change by up to a day's offset) */
         int32_t o = has ? tr.before : offset_at(z, d * DAY + 2 * DAY);
         if (run_piece(w, d * DAY, d2 * DAY, o))
             return;
@@ -827,47 +857,20 @@ int64_t lss__cal_seconds(const lss_calendar *c, lss_time a, lss_time b)
 {
     if (b <= a)
         return 0;
-    walk w = { c, a, b, 0, 0, LSS_TIME_NONE, false };
+    walk w = { c, a, b, 0, 0, LSS_TIME_NONE };
     walk_days(&w);
     return w.total;
-}
-
-/* The least x > a with `seconds` business seconds in [a, x), by bisection
- * over the count (which grows by at most one a second); LSS_TIME_NONE
- * when it lies beyond LSS_TIME_MAX. */
-static lss_time add_by_count(const lss_calendar *c, lss_time a, int64_t seconds)
-{
-    lss_time lo = a, hi = a + seconds; /* count(a, lo) < seconds <= count(a, hi) once hi is found */
-    while (lss__cal_seconds(c, a, hi) < seconds) {
-        if (hi >= LSS_TIME_MAX)
-            return LSS_TIME_NONE;
-        lo = hi;
-        hi = a + 2 * (hi - a) < LSS_TIME_MAX ? a + 2 * (hi - a) : LSS_TIME_MAX;
-    }
-    while (hi - lo > 1) {
-        lss_time mid = lo + (hi - lo) / 2;
-        if (lss__cal_seconds(c, a, mid) < seconds)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return hi;
 }
 
 lss_time lss__cal_add(const lss_calendar *c, lss_time a, int64_t seconds)
 {
     if (seconds <= 0)
         return a;
-    walk w = { c, a, LSS_TIME_NONE, seconds, 0, LSS_TIME_NONE, false };
+    walk w = { c, a, LSS_TIME_NONE, seconds, 0, LSS_TIME_NONE };
     walk_days(&w);
-    lss_time x = w.found != LSS_TIME_NONE && w.found <= LSS_TIME_MAX ? w.found : LSS_TIME_NONE;
-    /* across a clock change the spans of neighbouring local days need not
-     * come in time order: the walk's answer is checked against the count,
-     * and found by the count when it is not the least instant */
-    if (w.touched && (x == LSS_TIME_NONE || lss__cal_seconds(c, a, x) != seconds ||
-                      lss__cal_seconds(c, x - 1, x) != 1))
-        x = add_by_count(c, a, seconds);
-    return x;
+    /* the days' spans partition time and come in time order: the first
+     * instant the walk reaches is the least */
+    return w.found != LSS_TIME_NONE && w.found <= LSS_TIME_MAX ? w.found : LSS_TIME_NONE;
 }
 
 /* ---- the texts of a calendar.set event ------------------------------------
