@@ -1111,7 +1111,7 @@ static const char HELP[] =
     "  check      verify a database file's journal (and its checkpoint)\n"
     "  checkpoint write a database file's state beside it for fast opens\n"
     "  follow     print each event as another process commits it\n"
-    "  list       print a work queue: deals, tickets or customers, as of any moment\n"
+    "  list       print a work queue: deals, tickets, customers or tasks, as of any moment\n"
     "  stats      print what a database file holds\n"
     "\n"
     "`lss COMMAND --help` describes each. Exit status: 0 success, 1 failure,\n"
