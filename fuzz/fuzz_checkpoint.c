@@ -69,6 +69,13 @@ static char *report_json(lss_db *db)
     return out;
 }
 
+/* The files go with the process (libFuzzer ends a timed run by exit). */
+static void cleanup(void)
+{
+    unlink(path);
+    unlink(ckpath);
+}
+
 /* The journal every input is the checkpoint of, and its full replay. */
 static void setup(void)
 {
@@ -77,6 +84,7 @@ static void setup(void)
     snprintf(ckpath, sizeof ckpath, "%s.checkpoint", path);
     unlink(path);
     unlink(ckpath);
+    atexit(cleanup);
     lss_db *db = NULL;
     lss_open_options o = LSS_OPEN_OPTIONS_INIT;
     o.sync = LSS_SYNC_OFF;
