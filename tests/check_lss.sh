@@ -88,6 +88,11 @@ cp out.txt asof_full.json
 contains asof_full.json '"window":{"from":"2025-04-01T00:00:00Z","to":"2025-10-01T00:00:00Z","as_of":"2025-07-01T00:00:00Z"}'
 expect 0 "$lss" report pre.lss --from 2025-04-01 --to 2025-10-01 --as-of 2025-07-01 --format json
 cmp -s out.txt asof_full.json || fail "report --as-of differs from the report of the events before it"
+# a library message names its operation once
+expect 1 "$lss" report co.lss --pipeline nope
+[ "$(cat err.txt)" = 'lss report: filter pipeline "nope" does not exist' ] || fail "report --pipeline nope: $(cat err.txt)"
+expect 2 "$lss" list deals co.lss --member nope
+[ "$(head -1 err.txt)" = 'lss list deals: filter member does not apply to deals' ] || fail "list --member: $(head -1 err.txt)"
 expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-10-01 --format json
 cmp -s out.txt asof_full.json && fail "report --as-of gave the report as of --to"
 expect 0 "$lss" report co.lss --as-of 2025-07-01;  contains out.txt "as of  2025-07-01T00:00:00Z"

@@ -31,6 +31,22 @@ static int fail(const char *fmt, ...)
     return FAILURE;
 }
 
+/* A library message: it names the operation ("report: ...", "list deals:
+ * ..."); when that is this command's name it is not said twice. */
+static bool names_cmd(const char *msg)
+{
+    size_t n = strlen(cmd) > 4 ? strlen(cmd) - 4 : 0;
+    return n && strncmp(msg, cmd + 4, n) == 0 && (msg[n] == ':' || msg[n] == ' ');
+}
+
+static int fail_lib(const char *msg)
+{
+    if (!names_cmd(msg))
+        return fail("%s", msg);
+    fprintf(stderr, "lss %s\n", msg);
+    return FAILURE;
+}
+
 static int usage_error(const char *help, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int usage_error(const char *help, const char *fmt, ...)
 {
@@ -40,6 +56,14 @@ static int usage_error(const char *help, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "\n%s", help);
+    return USAGE;
+}
+
+static int usage_error_lib(const char *help, const char *msg)
+{
+    if (!names_cmd(msg))
+        return usage_error(help, "%s", msg);
+    fprintf(stderr, "lss %s\n%s", msg, help);
     return USAGE;
 }
 
@@ -92,7 +116,7 @@ static lss_db *open_db(const char *path, bool read_only, lss_sync_mode sync, int
     }
     lss_db *db = NULL;
     if (lss_db_open(&db, path, &o) != LSS_OK) {
-        *rc = fail("%s", lss_errmsg());
+        *rc = fail_lib(lss_errmsg());
         return NULL;
     }
     return db;
@@ -107,7 +131,7 @@ static int print_report(lss_db *db, const lss_query *q, lss_report_format fmt)
     size_t len = 0;
     if (lss_report_run(&r, db, q) != LSS_OK || lss_report_render(&out, &len, r, fmt) != LSS_OK) {
         lss_report_free(r);
-        return fail("%s", lss_db_errmsg(db));
+        return fail_lib(lss_db_errmsg(db));
     }
     fwrite(out, 1, len, stdout);
     if (fmt == LSS_REPORT_JSON)
@@ -256,9 +280,9 @@ static int cmd_generate(int argc, char **argv, bool demo)
         return rc < 0 ? OK : rc;
     lss_db *db = NULL;
     if (lss_db_open(&db, NULL, NULL) != LSS_OK)
-        return fail("%s", lss_errmsg());
+        return fail_lib(lss_errmsg());
     if (lss_generate(db, &g) != LSS_OK) {
-        rc = fail("%s", lss_db_errmsg(db));
+        rc = fail_lib(lss_db_errmsg(db));
     } else if (demo) {
         lss_query q = LSS_QUERY_INIT; /* the whole generated period */
         q.from = g.start;
@@ -269,7 +293,7 @@ static int cmd_generate(int argc, char **argv, bool demo)
         e.progress = progress_fn();
         e.progress_ctx = (void *)"export";
         if (lss_export_file(db, outfile, &e) != LSS_OK)
-            rc = fail("%s", lss_db_errmsg(db));
+            rc = fail_lib(lss_db_errmsg(db));
     }
     lss_db_close(db);
     return rc;
@@ -321,7 +345,7 @@ static int cmd_import(int argc, char **argv)
     lss_status st = lss_import_file(db, argv[optind + 1], &io, &res);
     rc = OK;
     if (st != LSS_OK)
-        rc = fail("%s", lss_db_errmsg(db));
+        rc = fail_lib(lss_db_errmsg(db));
     else if (res.rejected)
         rc = fail("%llu of %llu lines rejected (the first at line %llu); %llu events imported",
                   (unsigned long long)res.rejected, (unsigned long long)res.lines,
@@ -401,7 +425,7 @@ static int cmd_export(int argc, char **argv)
             rc = fail("cannot open \"%s\": %s", outfile, strerror(errno));
         } else {
             if (lss_events_since(db, seq, feed_line, &o) != LSS_OK)
-                rc = fail("%s", lss_db_errmsg(db));
+                rc = fail_lib(lss_db_errmsg(db));
             if ((fflush(o.f) != 0 || o.err || (o.f != stdout && fclose(o.f) != 0)) && rc == OK)
                 rc = fail("%s: write failed: %s", outfile, strerror(errno));
         }
@@ -409,7 +433,7 @@ static int cmd_export(int argc, char **argv)
         lss_export_options e = LSS_EXPORT_OPTIONS_INIT;
         e.progress = progress_fn();
         e.progress_ctx = (void *)"export";
-        rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : fail("%s", lss_db_errmsg(db));
+        rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : fail_lib(lss_db_errmsg(db));
     }
     lss_db_close(db);
     return rc;
@@ -469,7 +493,7 @@ static int cmd_follow(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error: the end */
     /* the events after o.last, each once: what the database holds now, then what each refresh adds */
     if (lss_events_since(db, o.last, feed_line, &o) != LSS_OK) {
-        rc = fail("%s", lss_db_errmsg(db));
+        rc = fail_lib(lss_db_errmsg(db));
         once = true;
     }
     fflush(stdout);
@@ -479,11 +503,11 @@ static int cmd_follow(int argc, char **argv)
         uint64_t n;
         int reopened;
         if (lss_db_refresh(db, &n, &reopened) != LSS_OK) {
-            rc = fail("%s", lss_db_errmsg(db));
+            rc = fail_lib(lss_db_errmsg(db));
             break;
         }
         if (n && lss_events_since(db, o.last, feed_line, &o) != LSS_OK) {
-            rc = fail("%s", lss_db_errmsg(db));
+            rc = fail_lib(lss_db_errmsg(db));
             break;
         }
         if (n && fflush(stdout) != 0)
@@ -548,7 +572,7 @@ static int check_checkpoint(const char *path)
     o.flags = LSS_OPEN_READ_ONLY;
     lss_db *db = NULL;
     if (lss_db_open(&db, path, &o) != LSS_OK)
-        return fail("%s", lss_errmsg());
+        return fail_lib(lss_errmsg());
     lss_recovery rec;
     lss_db_recovery(&rec, db);
     int rc = OK;
@@ -583,7 +607,7 @@ static int cmd_check(int argc, char **argv)
     if (stat(argv[1], &sb) != 0)
         return fail("%s: no such database", argv[1]);
     if (lss_db_open(&db, argv[1], &o) != LSS_OK)
-        return fail("%s", lss_errmsg());
+        return fail_lib(lss_errmsg());
     lss_recovery rec;
     lss_db_recovery(&rec, db);
     printf("%s: %llu events, %llu bytes\n", argv[1], (unsigned long long)rec.events,
@@ -592,7 +616,7 @@ static int cmd_check(int argc, char **argv)
     if (rec.damage_offset && drop) {
         o.flags = LSS_OPEN_DROP_DAMAGED_TAIL;
         if (lss_db_open(&db, argv[1], &o) != LSS_OK)
-            return fail("%s", lss_errmsg());
+            return fail_lib(lss_errmsg());
         lss_db_recovery(&rec, db);
         lss_db_close(db);
         printf("damaged last record at offset %llu cut off: %llu bytes dropped, %llu events kept\n",
@@ -629,7 +653,7 @@ static int cmd_checkpoint(int argc, char **argv)
     if (db == NULL)
         return rc;
     if (lss_db_checkpoint(db) != LSS_OK)
-        rc = fail("%s", lss_db_errmsg(db));
+        rc = fail_lib(lss_db_errmsg(db));
     else if (stat_checkpoint(argv[1], &sb) == 0)
         printf("%s.checkpoint: %llu events, %lld bytes\n", argv[1], (unsigned long long)lss_db_event_count(db),
                (long long)sb.st_size);
@@ -1086,7 +1110,7 @@ static int cmd_list(int argc, char **argv)
     lss_status st = lss_list_run(&l, db, &f);
     if (st != LSS_OK) {
         /* a filter the library refuses is a usage error; a key that is not there is not */
-        rc = st == LSS_INVALID ? usage_error(LIST_HELP, "%s", lss_db_errmsg(db)) : fail("%s", lss_db_errmsg(db));
+        rc = st == LSS_INVALID ? usage_error_lib(LIST_HELP, lss_db_errmsg(db)) : fail_lib(lss_db_errmsg(db));
         lss_db_close(db);
         return rc;
     }
