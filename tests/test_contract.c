@@ -187,7 +187,7 @@ static void test_every_metric_refuses_bad_queries(void **state)
     nobody.member = "nobody";
     const lss_query *qs[] = { &bad_version, &empty, &nobody };
     const lss_status want[] = { LSS_VERSION, LSS_INVALID, LSS_INVALID };
-    const char *frag[] = { "version 77", "window [50, 50) is empty", "filter member \"nobody\" does not exist" };
+    const char *frag[] = { "version 77", "window [1970-01-01T00:00:50Z, 1970-01-01T00:00:50Z) is empty", "filter member \"nobody\" does not exist" };
     int64_t i64 = 12345;
     lss_money money = 12345;
     lss_ratio ratio = { 7, 7 };

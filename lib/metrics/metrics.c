@@ -41,6 +41,14 @@ static i128 div_half_even(i128 n, i128 d)
     return 2 * r > d || (2 * r == d && (q & 1)) ? q + 1 : q;
 }
 
+/* A moment for a message: RFC 3339 when it is one, else its number. */
+static const char *time_text(char buf[32], lss_time t)
+{
+    if (lss_time_format(buf, 32, t) != LSS_OK)
+        snprintf(buf, 32, "%lld", (long long)t);
+    return buf;
+}
+
 static lss_status round_half_even(int64_t *out, int64_t num, int64_t den, int64_t scale)
 {
     i128 q = div_half_even((i128)num * scale, den);
@@ -141,9 +149,11 @@ lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const cha
         m->to = 1;
     else
         m->to = db->last_time < LSS_TIME_MAX ? db->last_time + 1 : LSS_TIME_MAX;
-    if (m->from < 0 || m->to < 1 || m->to > LSS_TIME_MAX || m->from >= m->to)
-        return lss__fail(db, LSS_INVALID, "%s: window [%lld, %lld) is empty or out of range (0 to %lld)", ctx,
-                         (long long)m->from, (long long)m->to, (long long)LSS_TIME_MAX);
+    if (m->from < 0 || m->to < 1 || m->to > LSS_TIME_MAX || m->from >= m->to) {
+        char a[32], b[32];
+        return lss__fail(db, LSS_INVALID, "%s: window [%s, %s) is empty or out of range (1970 to 9999)", ctx,
+                         time_text(a, m->from), time_text(b, m->to));
+    }
     m->as_of = q->version >= 3 && q->as_of != LSS_TIME_NONE ? q->as_of : m->to; /* version 3 has it */
     if (m->as_of < 1 || m->as_of > LSS_TIME_MAX)
         return lss__fail(db, LSS_INVALID, "%s: as_of %lld is out of range (1 to %lld)", ctx, (long long)m->as_of,
