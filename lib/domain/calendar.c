@@ -107,12 +107,8 @@ lss_status lss__calendar_restore(lss_db *db, lss_time at, uint32_t seq, const ch
             st = LSS_NOMEM;
     if (st == LSS_OK && lss__calendar_set_reserve(db, &c))
         st = LSS_NOMEM;
-    if (st == LSS_OK) {
-        uint64_t events = db->events;
-        db->events = seq - 1u; /* the definition keeps its own sequence number */
-        lss__calendar_set_apply(db, &c);
-        db->events = events;
-    }
+    if (st == LSS_OK)
+        lss__apply_as_seq(db, seq, lss__calendar_set_apply, &c);
     lss__calendar_free(c.made);
     return st;
 }

@@ -132,12 +132,8 @@ lss_status lss__pipeline_restore(lss_db *db, lss_time at, uint32_t seq, const ch
     if (st == LSS_OK && (lss__arena_strdup(&db->text, key, &c.txt[0]) || lss__arena_strdup(&db->text, name, &c.txt[1]) ||
                          lss__pipeline_add_reserve(db, &c)))
         st = LSS_NOMEM;
-    if (st == LSS_OK) {
-        uint64_t events = db->events;
-        db->events = seq - 1u; /* the pipeline keeps its own sequence number */
-        lss__pipeline_add_apply(db, &c);
-        db->events = events;
-    }
+    if (st == LSS_OK)
+        lss__apply_as_seq(db, seq, lss__pipeline_add_apply, &c);
     return st;
 }
 

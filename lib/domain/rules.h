@@ -115,6 +115,17 @@ lss_status lss__calendar_set_check(lss_db *db, lss__cmd *c);
 lss_status lss__calendar_set_reserve(lss_db *db, lss__cmd *c);
 void lss__calendar_set_apply(lss_db *db, lss__cmd *c);
 
+/* A checkpoint's restore of a definition that keeps its own sequence number
+ * (a pipeline, a calendar): apply c as the event numbered seq; the count of
+ * events is left as it was. */
+static inline void lss__apply_as_seq(lss_db *db, uint32_t seq, void (*apply)(lss_db *, lss__cmd *), lss__cmd *c)
+{
+    uint64_t events = db->events;
+    db->events = seq - 1u;
+    apply(db, c);
+    db->events = events;
+}
+
 /* After a command's change: keep the list indexes current (lists.c). */
 void lss__lx_note(lss_db *db, const lss__cmd *c);
 
