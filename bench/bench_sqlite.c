@@ -287,6 +287,22 @@ static int64_t id_of(sq *s, int stmt, const char *key)
     return id;
 }
 
+/* A row of a task's history: its seq-th event. */
+static void task_event(sq *s, int64_t task, int64_t seq, int64_t at, int64_t kind, int64_t state, int64_t due,
+                       int64_t member, const char *note)
+{
+    sqlite3_stmt *st = use(s, S_TASK_EVENT);
+    sqlite3_bind_int64(st, 1, task);
+    sqlite3_bind_int64(st, 2, seq);
+    sqlite3_bind_int64(st, 3, at);
+    sqlite3_bind_int64(st, 4, kind);
+    sqlite3_bind_int64(st, 5, state);
+    sqlite3_bind_int64(st, 6, due);
+    sqlite3_bind_int64(st, 7, member);
+    bind_text(st, 8, note);
+    run(s, st);
+}
+
 static void sq_apply(sq *s, const lss__event *e)
 {
     const char *const *x = e->s;
@@ -501,16 +517,7 @@ static void sq_apply(sq *s, const lss__event *e)
         bind_text(st, 8, x[5]);
         sqlite3_bind_int64(st, 9, e->at);
         run(s, st);
-        int64_t k = sqlite3_last_insert_rowid(s->db);
-        st = use(s, S_TASK_EVENT);
-        sqlite3_bind_int64(st, 1, k);
-        sqlite3_bind_int64(st, 2, 1);
-        sqlite3_bind_int64(st, 3, e->at);
-        sqlite3_bind_int64(st, 4, LSS_TASK_ADDED);
-        sqlite3_bind_int64(st, 5, LSS_TASK_OPEN);
-        sqlite3_bind_int64(st, 6, i[1]);
-        sqlite3_bind_int64(st, 7, m);
-        run(s, st);
+        task_event(s, sqlite3_last_insert_rowid(s->db), 1, e->at, LSS_TASK_ADDED, LSS_TASK_OPEN, i[1], m, NULL);
         break;
     }
     case LSS__EV_TASK_RESCHEDULE:
@@ -533,16 +540,8 @@ static void sq_apply(sq *s, const lss__event *e)
             m = id_of(s, S_MEMBER_ID, x[1]);
         else
             state = e->kind == LSS__EV_TASK_DONE ? LSS_TASK_DONE : LSS_TASK_CANCELLED;
-        st = use(s, S_TASK_EVENT);
-        sqlite3_bind_int64(st, 1, k);
-        sqlite3_bind_int64(st, 2, events + 1);
-        sqlite3_bind_int64(st, 3, e->at);
-        sqlite3_bind_int64(st, 4, e->kind - LSS__EV_TASK_ADD);
-        sqlite3_bind_int64(st, 5, state);
-        sqlite3_bind_int64(st, 6, due);
-        sqlite3_bind_int64(st, 7, m);
-        bind_text(st, 8, e->kind == LSS__EV_TASK_DONE ? x[1] : NULL);
-        run(s, st);
+        task_event(s, k, events + 1, e->at, e->kind - LSS__EV_TASK_ADD, state, due, m,
+                   e->kind == LSS__EV_TASK_DONE ? x[1] : NULL);
         st = use(s, S_TASK_UPDATE);
         sqlite3_bind_int64(st, 1, k);
         sqlite3_bind_int64(st, 2, state);
