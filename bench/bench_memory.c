@@ -42,7 +42,7 @@ static void measure(uint32_t customers)
     }
     bench_check(lss_generate(db, &g), "generate");
     double total = (double)(bench_live_bytes() - l0), n = customers;
-    double dh = 0, th = 0, dspare = 0, tspare = 0, ch = 0, text = 0;
+    double dh = 0, th = 0, kh = 0, dspare = 0, tspare = 0, ch = 0, text = 0;
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
         dh += d->hist.count * (double)sizeof(lss__deal_change);
@@ -53,6 +53,10 @@ static void measure(uint32_t customers)
         th += t->hist.count * (double)sizeof(lss__ticket_change);
         tspare += (t->hist.cap - t->hist.count) * (double)sizeof(lss__ticket_change);
     }
+    for (uint32_t i = 0; i < db->tasks.count; i++) {
+        const lss_task *k = lss__slab_get(&db->tasks, i);
+        kh += k->hist.cap * (double)sizeof(lss__task_change);
+    }
     for (uint32_t i = 0; i < db->customers.count; i++) {
         const lss_customer *c = lss__slab_get(&db->customers, i);
         if (c->changes)
@@ -61,12 +65,12 @@ static void measure(uint32_t customers)
     for (const lss__arena_chunk *a = db->text.head; a; a = a->next)
         text += (double)(sizeof *a + a->cap);
     const lss__keyindex *ix[] = { &db->members_by_key, &db->customers_by_key, &db->deals_by_key,
-                                  &db->tickets_by_key };
+                                  &db->tickets_by_key, &db->tasks_by_key };
     double index = 0;
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 5; k++)
         index += ix[k]->cap * 8.0;
     double parts = slab_bytes(&db->customers) + slab_bytes(&db->deals) + slab_bytes(&db->tickets) +
-                   slab_bytes(&db->activities) + dh + dspare + th + tspare + ch + text + index;
+                   slab_bytes(&db->activities) + slab_bytes(&db->tasks) + dh + dspare + th + tspare + kh + ch + text + index;
     printf("N = %u customers, events by %s: %llu events (%.2f per customer); %.2f deals, %.2f tickets, %.2f activities per "
            "customer\n",
            customers, lss_generate_order_name(g.order), (unsigned long long)db->events, db->events / n, db->deals.count / n, db->tickets.count / n,
@@ -87,6 +91,10 @@ static void measure(uint32_t customers)
     snprintf(what, sizeof what, "ticket histories (%zu B an entry), in use", sizeof(lss__ticket_change));
     row(what, th, n);
     row("ticket histories, spare room", tspare, n);
+    snprintf(what, sizeof what, "task records (%zu B)", sizeof(lss_task));
+    row(what, slab_bytes(&db->tasks), n);
+    snprintf(what, sizeof what, "task histories (%zu B an entry), with spare room", sizeof(lss__task_change));
+    row(what, kh, n);
     row("customer changes", ch, n);
     row("texts (arena blocks)", text, n);
     row("key index (8-byte slots)", index, n);
