@@ -32,4 +32,25 @@ cmake -S "$src" -B "$work/cm" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_RPATH=
 cmake --build "$work/cm" >/dev/null
 "$work/cm/consumer_cmake"
 "$work/cm/consumer_cmake_static"
+# 3. the installed tool runs without LD_LIBRARY_PATH (its install run path)
+out=$(env -u LD_LIBRARY_PATH "$prefix/bin/lss" --version)
+case $out in "lss "*) ;; *) echo "installed lss --version printed '$out'"; exit 1 ;; esac
+env -u LD_LIBRARY_PATH "$prefix/bin/lss" demo --customers 50 --format csv > "$work/demo.csv"
+[ "$(wc -l < "$work/demo.csv")" = 2 ] || { echo "installed lss demo --format csv: not two lines"; exit 1; }
+[ -f "$prefix/share/man/man1/lss.1" ] || { echo "the man page was not installed"; exit 1; }
+
+# 4. bash completion: installed, and completing from the tool's own help
+comp="$prefix/share/bash-completion/completions/lss"
+[ -f "$comp" ] || { echo "bash completion was not installed"; exit 1; }
+complete_words() { # complete_words WORD... : what completing the last word offers
+    PATH="$prefix/bin:$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _lss; echo "${COMPREPLY[*]}"' \
+        sh "$comp" "$@"
+}
+[ "$(complete_words lss rep)" = "report" ] || { echo "completing 'lss rep' gave '$(complete_words lss rep)'"; exit 1; }
+[ "$(complete_words lss report x.lss --for)" = "--format" ] ||
+    { echo "completing 'lss report x.lss --for' gave '$(complete_words lss report x.lss --for)'"; exit 1; }
+[ "$(complete_words lss report x.lss --format c)" = "csv" ] || { echo "completing --format c failed"; exit 1; }
+[ "$(complete_words lss list t)" = "tickets tasks" ] || { echo "completing 'lss list t' gave '$(complete_words lss list t)'"; exit 1; }
+case " $(complete_words lss list tickets x.lss --un) " in *" --unassigned "*) ;; *) echo "completing list --un failed"; exit 1 ;; esac
+
 echo "ok: installed to $prefix; pkg-config and find_package consumers built and ran"

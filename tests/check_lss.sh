@@ -26,11 +26,37 @@ for c in demo generate import export report check stats checkpoint follow list; 
     expect 0 "$lss" $c --help;   contains out.txt "usage: lss $c"
 done
 expect 2 "$lss" report;                      contains err.txt "expected one database path"
-expect 2 "$lss" report x.lss --format xml;   contains err.txt '"xml" is not text or json'
+expect 2 "$lss" report x.lss --format xml;   contains err.txt '"xml" is not text, json or csv'
 expect 2 "$lss" report x.lss --from yesterday; contains err.txt "--from"
 expect 2 "$lss" report x.lss --channel fax;  contains err.txt '"fax" is not a channel'
 expect 2 "$lss" generate --customers 0;      contains err.txt "from 1 to 10000000"
-expect 2 "$lss" generate --bogus;            contains err.txt "unknown option"
+expect 2 "$lss" generate --bogus;            contains err.txt "lss generate: unknown option --bogus"
+[ "$(grep -c "^lss\|^generate" err.txt)" = 1 ] || fail "generate --bogus: not one message: $(cat err.txt)"
+lacks err.txt "unrecognized"                 # getopt says nothing itself
+expect 2 "$lss" report x.lss --bogus=3;      contains err.txt "lss report: unknown option --bogus"
+expect 2 "$lss" generate -x;                 contains err.txt "lss generate: unknown option -x"
+expect 2 "$lss" report x.lss --from;         contains err.txt "lss report: option --from needs a value"
+lacks err.txt "unknown option"
+expect 2 "$lss" generate -o;                 contains err.txt "lss generate: option -o needs a value"
+expect 2 "$lss" list deals x.lss --limit;    contains err.txt "lss list: option --limit needs a value"
+# lss help COMMAND is that command's help; an unknown one is a usage error
+for c in demo generate import export report check stats checkpoint follow list; do
+    expect 0 "$lss" help $c;     contains out.txt "usage: lss $c"
+done
+expect 2 "$lss" help frobnicate;             contains err.txt 'help: "frobnicate" is not a command'
+# write errors: exit 1 with the reason; a reader that went away: exit 1, quietly
+if [ -w /dev/full ]; then
+    for c in "demo --customers 50" "demo --customers 50 --format json" "generate --customers 50" "help report" "--help"; do
+        "$lss" $c > /dev/full 2> err.txt; got=$?
+        [ "$got" = 1 ] || fail "lss $c > /dev/full exited $got"
+        contains err.txt "No space left on device"
+    done
+else
+    fail "/dev/full is not writable here: the write-error checks cannot run"
+fi
+( "$lss" generate --customers 3000; echo $? > gen.rc ) 2> err.txt | head -c 100 > /dev/null
+[ "$(cat gen.rc)" = 1 ] || fail "generate into a closed pipe exited $(cat gen.rc), expected 1"
+[ -s err.txt ] && fail "generate into a closed pipe said: $(cat err.txt)"
 expect 2 "$lss" import only-one-arg.lss;     contains err.txt "expected a database path and a file"
 expect 2 "$lss" import a.lss b.jsonl --sync sometimes; contains err.txt '"sometimes" is not full, normal or off'
 expect 2 "$lss" stats;                       contains err.txt "expected one database path"
@@ -52,6 +78,10 @@ contains out.txt "window  2025-01-01T00:00:00Z .. 2026-01-01T00:00:00Z"
 expect 0 "$lss" demo --customers 300 --format json
 contains out.txt '"window":{"from":"2025-01-01T00:00:00Z","to":"2026-01-01T00:00:00Z","as_of":"2026-01-01T00:00:00Z"}'
 lacks err.txt "generate:"                    # no progress when stderr is not a terminal
+expect 0 "$lss" demo --customers 300 --format csv
+contains out.txt "^window.from,window.to,window.as_of,currency,"
+[ "$(wc -l < out.txt)" = 2 ] || fail "demo --format csv: not a header and one line"
+contains out.txt "^2025-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,EUR,"
 
 # generate: deterministic by seed
 expect 0 "$lss" generate --customers 400 --seed 5 -o a.jsonl

@@ -297,6 +297,115 @@ static void test_filters_escaping_and_render_arguments(void **state)
     lss_db_close(db);
 }
 
+/* One RFC 4180 field from *p (quoted or not) into out; *p moves past it
+ * and its separator; returns the separator (',' or '\n'). */
+static char csv_field(const char **p, char *out, size_t size)
+{
+    size_t n = 0;
+    const char *c = *p;
+    if (*c == '"') {
+        for (c++;; c++) {
+            if (*c == '"' && c[1] == '"')
+                c++;
+            else if (*c == '"')
+                break;
+            assert_true(*c != '\0' && n + 1 < size);
+            out[n++] = *c;
+        }
+        c++;
+    } else {
+        while (*c != ',' && *c != '\n') {
+            assert_true(*c != '\0' && n + 1 < size);
+            out[n++] = *c++;
+        }
+    }
+    out[n] = '\0';
+    assert_true(*c == ',' || *c == '\n');
+    *p = c + 1;
+    return c[0];
+}
+
+/* The JSON value at a CSV column's name (keys joined by '.', array indexes). */
+static json_t *json_at(json_t *root, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s", name);
+    json_t *v = root;
+    for (char *save = NULL, *k = strtok_r(path, ".", &save); k && v; k = strtok_r(NULL, ".", &save))
+        v = json_is_array(v) ? json_array_get(v, strtoul(k, NULL, 10)) : json_object_get(v, k);
+    return v;
+}
+
+static size_t count_scalars(json_t *v)
+{
+    size_t n = 0, i;
+    const char *k;
+    json_t *e;
+    if (json_is_object(v)) {
+        json_object_foreach(v, k, e) n += count_scalars(e);
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, e) n += count_scalars(e);
+    } else {
+        n = 1;
+    }
+    return n;
+}
+
+/* CSV is the JSON object flattened: as many names as values, each column's
+ * value the JSON scalar at its name (strings unescaped, null empty), every
+ * scalar of the JSON in a column; a filter text with quotes, a comma and a
+ * line break survives the quoting. */
+static void test_csv_is_the_json_flattened(void **state)
+{
+    (void)state;
+    lss_db *db = company();
+    assert_int_equal(lss_customer_add(NULL, db, T("2025-02-01"), "c-q", "Q", NULL, NULL, "a \"b\",c\nd",
+                                      LSS_SOURCE_WEB, NULL),
+                     LSS_OK);
+    lss_query q = LSS_QUERY_INIT;
+    q.to = T("2025-04-01");
+    q.segment = "a \"b\",c\nd";
+    for (int with_filter = 0; with_filter < 2; with_filter++) {
+        const lss_query *qq = with_filter ? &q : NULL;
+        char *json = render(db, qq, LSS_REPORT_JSON), *csv = render(db, qq, LSS_REPORT_CSV);
+        json_error_t err;
+        json_t *root = json_loads(json, 0, &err);
+        assert_non_null(root);
+        const char *names = csv, *values = strchr(csv, '\n');
+        assert_non_null(values);
+        values++;
+        char name[256], value[256];
+        size_t columns = 0;
+        for (char a = ',', b = ','; a == ','; columns++) {
+            a = csv_field(&names, name, sizeof name);
+            b = csv_field(&values, value, sizeof value);
+            assert_int_equal(a, b);
+            json_t *v = json_at(root, name);
+            if (v == NULL)
+                fail_msg("column %s is not in the JSON", name);
+            if (json_is_null(v))
+                assert_string_equal(value, "");
+            else if (json_is_string(v))
+                assert_string_equal(value, json_string_value(v));
+            else if (json_is_integer(v))
+                assert_int_equal(strtoll(value, NULL, 10), json_integer_value(v));
+            else if (json_is_real(v))
+                assert_true(strtod(value, NULL) == json_real_value(v));
+            else
+                fail_msg("column %s is not a scalar", name);
+        }
+        assert_int_equal(*values, '\0'); /* two lines, nothing after */
+        size_t scalars = count_scalars(root); /* every scalar of the JSON has its column */
+        assert_int_equal(columns, scalars);
+        if (with_filter)
+            assert_non_null(strstr(csv, ",\"a \"\"b\"\",c\nd\","));
+        json_decref(root);
+        lss_free(json);
+        lss_free(csv);
+    }
+    lss_db_close(db);
+}
+
 static void test_text_rendering(void **state)
 {
     (void)state;
@@ -570,7 +679,7 @@ static void test_report_out_of_memory(void **state)
     assert_true(failures >= 4); /* report, filter copies none, durations x2, quota rows, index */
     lss_report *r = NULL;
     assert_int_equal(lss_report_run(&r, db, NULL), LSS_OK);
-    for (int f = LSS_REPORT_JSON; f <= LSS_REPORT_TEXT; f++) {
+    for (int f = LSS_REPORT_JSON; f <= LSS_REPORT_CSV; f++) {
         for (long n = 1;; n++) {
             char *out = (char *)"x";
             fail_alloc_arm(n);
@@ -598,6 +707,7 @@ int main(void)
         cmocka_unit_test(test_json_parses_and_has_the_spec_shape),
         cmocka_unit_test(test_text_percentages_of_large_money_are_exact),
         cmocka_unit_test(test_filters_escaping_and_render_arguments),
+        cmocka_unit_test(test_csv_is_the_json_flattened),
         cmocka_unit_test(test_text_rendering),
         cmocka_unit_test(test_report_errors_and_accessors),
         cmocka_unit_test(test_report_as_of_equals_report_of_the_prefix),

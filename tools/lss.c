@@ -67,6 +67,37 @@ static int usage_error_lib(const char *help, const char *msg)
     return USAGE;
 }
 
+/* A write to standard output failed with errno e: a failure (exit 1) with
+ * its reason, except a reader that went away (a closed pipe, as in
+ * `lss export DB | head`), which is quiet, as in git. */
+static int write_failed(int e)
+{
+    struct stat sb;
+    if (e == EPIPE || (fstat(STDOUT_FILENO, &sb) == 0 && (S_ISFIFO(sb.st_mode) || S_ISSOCK(sb.st_mode))))
+        return FAILURE;
+    const char *was = cmd;
+    cmd = "lss";
+    fail("write error: %s", strerror(e ? e : EIO));
+    cmd = was;
+    return FAILURE;
+}
+
+/* The usage error for what getopt_long returned instead of an option
+ * (optstrings begin with ':' and opterr is 0, so the tool alone speaks):
+ * one message naming the option and what is wrong with it. */
+static int bad_option(const char *help, int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    bool is_long = strncmp(arg, "--", 2) == 0;
+    int n = is_long ? (int)strcspn(arg, "=") : 0;
+    if (c == ':')
+        return is_long ? usage_error(help, "option %.*s needs a value", n, arg)
+                       : usage_error(help, "option -%c needs a value", optopt);
+    if (!is_long && optopt)
+        return usage_error(help, "unknown option -%c", optopt);
+    return is_long ? usage_error(help, "unknown option %.*s", n, arg) : usage_error(help, "unknown option %s", arg);
+}
+
 /* ---- progress on stderr, only on a terminal ---------------------------------- */
 
 static void progress(void *ctx, uint64_t done, uint64_t total)
@@ -133,12 +164,13 @@ static int print_report(lss_db *db, const lss_query *q, lss_report_format fmt)
         lss_report_free(r);
         return fail_lib(lss_db_errmsg(db));
     }
-    fwrite(out, 1, len, stdout);
-    if (fmt == LSS_REPORT_JSON)
-        fputc('\n', stdout);
+    errno = 0;
+    bool wrote = fwrite(out, 1, len, stdout) == len && (fmt != LSS_REPORT_JSON || fputc('\n', stdout) != EOF) &&
+                 fflush(stdout) == 0;
+    int e = errno;
     lss_free(out);
     lss_report_free(r);
-    return fflush(stdout) == 0 ? OK : fail("write failed");
+    return wrote ? OK : write_failed(e);
 }
 
 static int parse_format(const char *help, const char *text, lss_report_format *fmt)
@@ -147,15 +179,17 @@ static int parse_format(const char *help, const char *text, lss_report_format *f
         *fmt = LSS_REPORT_TEXT;
     else if (strcmp(text, "json") == 0)
         *fmt = LSS_REPORT_JSON;
+    else if (strcmp(text, "csv") == 0)
+        *fmt = LSS_REPORT_CSV;
     else
-        return usage_error(help, "--format: \"%s\" is not text or json", text);
+        return usage_error(help, "--format: \"%s\" is not text, json or csv", text);
     return OK;
 }
 
 static const char REPORT_HELP[] =
     "usage: lss report DB [--from TIME] [--to TIME] [--as-of TIME] [--member KEY]\n"
     "                     [--team TEAM] [--channel CHANNEL] [--segment SEGMENT]\n"
-    "                     [--pipeline PIPELINE] [--format text|json]\n"
+    "                     [--pipeline PIPELINE] [--format text|json|csv]\n"
     "Print every metric of the metrics spec for the window [from, to) as of --as-of\n"
     "(default: `to`; only events before it exist for the report; default window:\n"
     "the whole history, to one second after the latest event).\n"
@@ -173,7 +207,7 @@ static int cmd_report(int argc, char **argv)
     lss_query q = LSS_QUERY_INIT;
     lss_report_format fmt = LSS_REPORT_TEXT;
     int c, rc = OK;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         switch (c) {
         case 'f': if ((rc = parse_time(REPORT_HELP, "--from", optarg, &q.from))) return rc; break;
         case 't': if ((rc = parse_time(REPORT_HELP, "--to", optarg, &q.to))) return rc; break;
@@ -191,7 +225,7 @@ static int cmd_report(int argc, char **argv)
         }
         case 'F': if ((rc = parse_format(REPORT_HELP, optarg, &fmt))) return rc; break;
         case 'h': fputs(REPORT_HELP, stdout); return OK;
-        default: return usage_error(REPORT_HELP, "unknown option");
+        default: return bad_option(REPORT_HELP, c, argv);
         }
     }
     if (optind != argc - 1)
@@ -202,6 +236,14 @@ static int cmd_report(int argc, char **argv)
     rc = print_report(db, &q, fmt);
     lss_db_close(db);
     return rc;
+}
+
+/* lss_export_file failed: to standard output whose reader went away, quietly. */
+static int export_failed(lss_db *db, const char *outfile)
+{
+    if (strcmp(outfile, "-") == 0 && errno == EPIPE)
+        return FAILURE;
+    return fail_lib(lss_db_errmsg(db));
 }
 
 /* ---- generate and demo -------------------------------------------------------------- */
@@ -220,7 +262,7 @@ static const char GENERATE_HELP[] =
 
 static const char DEMO_HELP[] =
     "usage: lss demo [--customers N] [--seed S] [--days D] [--order customer|time]\n"
-    "                [--format text|json]\n"
+    "                [--format text|json|csv]\n"
     "Generate a company into an in-memory database (as lss generate) and print its\n"
     "report for the whole period.\n";
 
@@ -233,7 +275,7 @@ static int gen_options(int argc, char **argv, const char *help, bool demo, lss_g
                                            { "format", 1, 0, 'F' },    { "help", 0, 0, 'h' },
                                            { "order", 1, 0, 'O' },     { 0, 0, 0, 0 } };
     int c, rc = OK;
-    while ((c = getopt_long(argc, argv, demo ? "h" : "ho:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, demo ? ":h" : ":ho:", longs, NULL)) != -1) {
         uint32_t v;
         switch (c) {
         case 'n': if ((rc = parse_u32(help, "--customers", optarg, &g->customers, 1, 10000000))) return rc; break;
@@ -260,7 +302,7 @@ static int gen_options(int argc, char **argv, const char *help, bool demo, lss_g
                 return rc;
             break;
         case 'h': fputs(help, stdout); return -1;
-        default: return usage_error(help, "unknown option");
+        default: return bad_option(help, c, argv);
         }
     }
     if (optind != argc)
@@ -293,7 +335,7 @@ static int cmd_generate(int argc, char **argv, bool demo)
         e.progress = progress_fn();
         e.progress_ctx = (void *)"export";
         if (lss_export_file(db, outfile, &e) != LSS_OK)
-            rc = fail_lib(lss_db_errmsg(db));
+            rc = export_failed(db, outfile);
     }
     lss_db_close(db);
     return rc;
@@ -322,7 +364,7 @@ static int cmd_import(int argc, char **argv)
     lss_import_options io = LSS_IMPORT_OPTIONS_INIT;
     lss_sync_mode sync = LSS_SYNC_FULL;
     int c, rc = OK;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         switch (c) {
         case 'k': io.flags |= LSS_IMPORT_KEEP_GOING; break;
         case 's':
@@ -330,7 +372,7 @@ static int cmd_import(int argc, char **argv)
                 return usage_error(IMPORT_HELP, "--sync: \"%s\" is not full, normal or off", optarg);
             break;
         case 'h': fputs(IMPORT_HELP, stdout); return OK;
-        default: return usage_error(IMPORT_HELP, "unknown option");
+        default: return bad_option(IMPORT_HELP, c, argv);
         }
     }
     if (optind != argc - 2)
@@ -402,7 +444,7 @@ static int cmd_export(int argc, char **argv)
     int c, rc = OK;
     bool since = false;
     uint64_t seq = 0;
-    while ((c = getopt_long(argc, argv, "ho:", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", longs, NULL)) != -1) {
         switch (c) {
         case 'o': outfile = optarg; break;
         case 's':
@@ -411,7 +453,7 @@ static int cmd_export(int argc, char **argv)
             since = true;
             break;
         case 'h': fputs(EXPORT_HELP, stdout); return OK;
-        default: return usage_error(EXPORT_HELP, "unknown option");
+        default: return bad_option(EXPORT_HELP, c, argv);
         }
     }
     if (optind != argc - 1)
@@ -424,16 +466,16 @@ static int cmd_export(int argc, char **argv)
         if (o.f == NULL) {
             rc = fail("cannot open \"%s\": %s", outfile, strerror(errno));
         } else {
-            if (lss_events_since(db, seq, feed_line, &o) != LSS_OK)
+            if (lss_events_since(db, seq, feed_line, &o) != LSS_OK && !o.err)
                 rc = fail_lib(lss_db_errmsg(db));
             if ((fflush(o.f) != 0 || o.err || (o.f != stdout && fclose(o.f) != 0)) && rc == OK)
-                rc = fail("%s: write failed: %s", outfile, strerror(errno));
+                rc = o.f == stdout ? write_failed(errno) : fail("%s: write failed: %s", outfile, strerror(errno));
         }
     } else {
         lss_export_options e = LSS_EXPORT_OPTIONS_INIT;
         e.progress = progress_fn();
         e.progress_ctx = (void *)"export";
-        rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : fail_lib(lss_db_errmsg(db));
+        rc = lss_export_file(db, outfile, &e) == LSS_OK ? OK : export_failed(db, outfile);
     }
     lss_db_close(db);
     return rc;
@@ -466,7 +508,7 @@ static int cmd_follow(int argc, char **argv)
     bool since = false, once = false;
     uint64_t seq = 0;
     uint32_t interval = 100;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         switch (c) {
         case 's':
             if ((rc = parse_seq(FOLLOW_HELP, optarg, &seq)))
@@ -479,7 +521,7 @@ static int cmd_follow(int argc, char **argv)
                 return rc;
             break;
         case 'h': fputs(FOLLOW_HELP, stdout); return OK;
-        default: return usage_error(FOLLOW_HELP, "unknown option");
+        default: return bad_option(FOLLOW_HELP, c, argv);
         }
     }
     if (optind != argc - 1)
@@ -490,7 +532,6 @@ static int cmd_follow(int argc, char **argv)
     feed_out o = { stdout, since ? seq : lss_db_event_count(db), false };
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
-    signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error: the end */
     /* the events after o.last, each once: what the database holds now, then what each refresh adds */
     if (lss_events_since(db, o.last, feed_line, &o) != LSS_OK) {
         rc = fail_lib(lss_db_errmsg(db));
@@ -513,8 +554,8 @@ static int cmd_follow(int argc, char **argv)
         if (n && fflush(stdout) != 0)
             o.err = true;
     }
-    if ((o.err || fflush(stdout) != 0) && rc == OK && errno != EPIPE)
-        rc = fail("write failed: %s", strerror(errno));
+    if ((o.err || fflush(stdout) != 0) && rc == OK)
+        rc = errno == EPIPE ? FAILURE : fail("write failed: %s", strerror(errno)); /* a closed pipe: quietly */
     lss_db_close(db);
     return rc;
 }
@@ -1012,7 +1053,7 @@ static int cmd_list(int argc, char **argv)
     lss_list_filter_init(&f, kind);
     int format = 't', o, rc;
     char *end;
-    while ((o = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, ":", longs, NULL)) != -1) {
         switch (o) {
         case O_OWNER: f.owner = optarg; break;
         case O_TEAM: f.team = optarg; break;
@@ -1098,7 +1139,7 @@ static int cmd_list(int argc, char **argv)
             format = optarg[0];
             break;
         case O_HELP: fputs(LIST_HELP, stdout); return OK;
-        default: return usage_error(LIST_HELP, "unknown option");
+        default: return bad_option(LIST_HELP, o, argv);
         }
     }
     if (optind != argc - 1)
@@ -1117,7 +1158,8 @@ static int cmd_list(int argc, char **argv)
     print_list(l, format);
     lss_list_free(l);
     lss_db_close(db);
-    return fflush(stdout) == 0 ? OK : fail("write failed");
+    errno = 0;
+    return fflush(stdout) == 0 && !ferror(stdout) ? OK : write_failed(errno);
 }
 
 /* ---- main -------------------------------------------------------------------------------------- */
@@ -1141,45 +1183,66 @@ static const char HELP[] =
     "`lss COMMAND --help` describes each. Exit status: 0 success, 1 failure,\n"
     "2 usage error. See docs/lss.md or lss(1).\n";
 
+/* The end of every command: what it wrote must have reached standard
+ * output (a command that already failed has said why). */
+static int finish(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    int e = errno;
+    return rc == OK ? write_failed(e) : rc;
+}
+
+static int cmd_demo(int argc, char **argv) { return cmd_generate(argc, argv, true); }
+static int cmd_gen(int argc, char **argv) { return cmd_generate(argc, argv, false); }
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    { "demo", cmd_demo, DEMO_HELP },         { "generate", cmd_gen, GENERATE_HELP },
+    { "import", cmd_import, IMPORT_HELP },   { "export", cmd_export, EXPORT_HELP },
+    { "report", cmd_report, REPORT_HELP },   { "check", cmd_check, CHECK_HELP },
+    { "checkpoint", cmd_checkpoint, CHECKPOINT_HELP }, { "follow", cmd_follow, FOLLOW_HELP },
+    { "list", cmd_list, LIST_HELP },         { "stats", cmd_stats, STATS_HELP },
+};
+
+static const struct command *command_of(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error (finish) */
+    opterr = 0;               /* bad_option says what is wrong, once */
     if (argc < 2)
         return usage_error(HELP, "expected a command");
     const char *c = argv[1];
     if (strcmp(c, "--help") == 0 || strcmp(c, "-h") == 0 || strcmp(c, "help") == 0) {
-        fputs(HELP, stdout);
-        return OK;
+        if (argc > 3)
+            return usage_error(HELP, "help: expected at most one command");
+        const struct command *k = argc == 3 ? command_of(argv[2]) : NULL;
+        if (argc == 3 && k == NULL)
+            return usage_error(HELP, "help: \"%s\" is not a command", argv[2]);
+        fputs(k ? k->help : HELP, stdout);
+        return finish(OK);
     }
     if (strcmp(c, "--version") == 0) {
         printf("lss %s\n", lss_version());
-        return OK;
+        return finish(OK);
     }
+    const struct command *k = command_of(c);
+    if (k == NULL)
+        return usage_error(HELP, "\"%s\" is not a command", c);
     static char name[64];
     snprintf(name, sizeof name, "lss %s", c);
     cmd = name;
-    argc--;
-    argv++;
     optind = 1;
-    if (strcmp(c, "demo") == 0)
-        return cmd_generate(argc, argv, true);
-    if (strcmp(c, "generate") == 0)
-        return cmd_generate(argc, argv, false);
-    if (strcmp(c, "import") == 0)
-        return cmd_import(argc, argv);
-    if (strcmp(c, "export") == 0)
-        return cmd_export(argc, argv);
-    if (strcmp(c, "report") == 0)
-        return cmd_report(argc, argv);
-    if (strcmp(c, "check") == 0)
-        return cmd_check(argc, argv);
-    if (strcmp(c, "stats") == 0)
-        return cmd_stats(argc, argv);
-    if (strcmp(c, "checkpoint") == 0)
-        return cmd_checkpoint(argc, argv);
-    if (strcmp(c, "follow") == 0)
-        return cmd_follow(argc, argv);
-    if (strcmp(c, "list") == 0)
-        return cmd_list(argc, argv);
-    cmd = "lss";
-    return usage_error(HELP, "\"%s\" is not a command", c);
+    return finish(k->run(argc - 1, argv + 1));
 }

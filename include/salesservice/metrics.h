@@ -405,7 +405,11 @@ LSS_API lss_status lss_report_quota_get(lss_quota_row *out, const lss_report *r,
 /** Output formats of lss_report_render(). Pinned values. */
 typedef enum lss_report_format {
     LSS_REPORT_JSON = 0,   /**< one JSON object, the exact shape of the metrics spec, no newline */
-    LSS_REPORT_TEXT = 1    /**< aligned plain text for people, lines ending in "\n" */
+    LSS_REPORT_TEXT = 1,   /**< aligned plain text for people, lines ending in "\n" */
+    LSS_REPORT_CSV = 2     /**< two CSV lines (RFC 4180, "\n" ends each): the column names, then the
+                                values; a column is a value of the JSON object, named by the keys on its
+                                way joined with '.', an array element by its index from 0
+                                (`sales.funnel.1.reached`); null is an empty field */
 } lss_report_format;
 
 /**

@@ -604,17 +604,123 @@ static void render_text(buf *b, const lss_report *r)
     }
 }
 
+/* ---- CSV: the JSON object flattened ------------------------------------------ */
+
+/* A CSV field: quoted when it holds a comma, a quote or a line break. */
+static void put_csv(buf *b, const char *s, size_t n)
+{
+    if (strcspn(s, ",\"\r\n") >= n) {
+        put(b, s, n);
+        return;
+    }
+    puts_(b, "\"");
+    for (size_t i = 0; i < n; i++)
+        put(b, s[i] == '"' ? "\"\"" : s + i, 1 + (s[i] == '"'));
+    puts_(b, "\"");
+}
+
+/* The JSON string at p (put_jstr's escapes: \" \\ \u00XX) into t; past its closing quote. */
+static const char *json_unquote(const char *p, buf *t)
+{
+    t->len = 0;
+    put(t, "", 0);
+    for (p++; *p != '"'; p++) {
+        if (*p != '\\') {
+            put(t, p, 1);
+        } else if (p[1] == 'u') {
+            char c = (char)strtol((char[]){ p[4], p[5], 0 }, NULL, 16);
+            put(t, &c, 1);
+            p += 5;
+        } else {
+            put(t, ++p, 1);
+        }
+    }
+    return p + 1;
+}
+
+/* Flatten the value at p, named path: each number, string, true/false or
+ * null is one column, named by the keys on its way joined with '.', an
+ * array element by its index from 0 (sales.funnel.1.reached); null is an
+ * empty field. Names go to names (when not NULL), values to values. */
+static const char *flatten(const char *p, char *path, size_t plen, buf *names, buf *values, buf *t)
+{
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        size_t i = 0;
+        for (p++; *p != close; i++) {
+            size_t n = plen + (plen > 0);
+            if (plen)
+                path[plen] = '.';
+            if (close == '}') {
+                p = json_unquote(p, t) + 1; /* past the ':' */
+                n += (size_t)snprintf(path + n, 256 - n, "%s", t->p);
+            } else {
+                n += (size_t)snprintf(path + n, 256 - n, "%zu", i);
+            }
+            p = flatten(p, path, n < 256 ? n : 255, names, values, t);
+            if (*p == ',')
+                p++;
+        }
+        path[plen] = '\0';
+        return p + 1;
+    }
+    if (names) { /* each column begins with a comma; the line does not */
+        put(names, ",", 1);
+        put_csv(names, path, plen);
+    }
+    put(values, ",", 1);
+    if (*p == '"') {
+        p = json_unquote(p, t);
+        put_csv(values, t->p, t->len);
+        return p;
+    }
+    size_t n = strcspn(p, ",}]");
+    if (strncmp(p, "null", n) != 0)
+        put(values, p, n);
+    return p + n;
+}
+
+/* The report as CSV: with `header`, a line naming the columns; then a line
+ * of values. */
+static void render_csv(buf *b, const lss_report *r, bool header)
+{
+    buf json = { NULL, 0, 0, false }, names = { NULL, 0, 0, false }, values = { NULL, 0, 0, false },
+        t = { NULL, 0, 0, false };
+    char path[256] = "";
+    render_json(&json, r);
+    /* an unquoted string is never longer than the JSON: t never grows */
+    if (!json.oom && (t.p = lss__malloc(json.len + 1)) != NULL) {
+        t.cap = json.len + 1;
+        flatten(json.p, path, 0, header ? &names : NULL, &values, &t);
+        if (header && names.len) {
+            put(b, names.p + 1, names.len - 1);
+            puts_(b, "\n");
+        }
+        if (values.len)
+            put(b, values.p + 1, values.len - 1);
+        puts_(b, "\n");
+    }
+    b->oom |= json.oom || t.p == NULL || names.oom || values.oom;
+    lss__free(json.p);
+    lss__free(names.p);
+    lss__free(values.p);
+    lss__free(t.p);
+}
+
 lss_status lss_report_render(char **out, size_t *len, const lss_report *r, lss_report_format format)
 {
     if (out == NULL || r == NULL)
         return lss__fail(NULL, LSS_INVALID, "report render: NULL argument");
-    if (format != LSS_REPORT_JSON && format != LSS_REPORT_TEXT)
-        return lss__fail(NULL, LSS_INVALID, "report render: format %d is not a format (0 json, 1 text)", (int)format);
+    if (format != LSS_REPORT_JSON && format != LSS_REPORT_TEXT && format != LSS_REPORT_CSV)
+        return lss__fail(NULL, LSS_INVALID, "report render: format %d is not a format (0 json, 1 text, 2 csv)",
+                         (int)format);
     buf b = { NULL, 0, 0, false };
     if (format == LSS_REPORT_JSON)
         render_json(&b, r);
-    else
+    else if (format == LSS_REPORT_TEXT)
         render_text(&b, r);
+    else
+        render_csv(&b, r, true);
     if (b.oom) {
         lss__free(b.p);
         return lss__fail(NULL, LSS_NOMEM, "report render: out of memory");
