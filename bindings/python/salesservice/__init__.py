@@ -20,7 +20,9 @@ import json
 import os
 from decimal import Decimal
 
-__all__ = ["Database", "SalesServiceError", "load_library", "version"]
+from ._version import __version__
+
+__all__ = ["Database", "SalesServiceError", "load_library", "version", "__version__"]
 
 # ---- errors ------------------------------------------------------------------------
 
