@@ -3,7 +3,9 @@
  * customer's story after another) and by time (every event in time order, as
  * a live system writes them). Times the full report (every metric) on the
  * threads the library chooses and on the calling thread only, its JSON
- * rendering, and 12 monthly reports, and prints figures.
+ * rendering, 12 monthly reports, and the same 12 calendar months as one
+ * series (lss_series_run, one pass) against 12 separate reports of the
+ * same windows, and prints figures.
  * Not a test: it asserts nothing about time.
  * Usage: bench_report [N ...]   (default 10000 100000 1000000)
  *        environment BENCH_ORDER: customer, time or both (the default) */
@@ -71,10 +73,35 @@ static void run(long n, lss_generate_order order)
         double dt = bench_now() - t0;
         monthly = dt < monthly ? dt : monthly;
     }
+    /* the calendar months of the year: one series against a report per month, alternating */
+    lss_query y = LSS_QUERY_INIT;
+    y.from = g.start;
+    y.to = g.start + 365 * DAY;
+    double series = 1e9, separate = 1e9;
+    for (int k = 0; k < reps; k++) {
+        lss_series *s;
+        t0 = bench_now();
+        CHECK(lss_series_run(&s, db, &y, LSS_STEP_MONTH));
+        double dt = bench_now() - t0;
+        series = dt < series ? dt : series;
+        t0 = bench_now();
+        for (uint32_t m = 0; m < lss_series_count(s); m++) {
+            const lss_sales_metrics *sm = lss_report_sales(lss_series_report(s, m));
+            lss_query one = y;
+            one.from = sm->from;
+            one.to = sm->to;
+            CHECK(lss_report_run(&rep, db, &one));
+            lss_report_free(rep);
+        }
+        dt = bench_now() - t0;
+        separate = dt < separate ? dt : separate;
+        lss_series_free(s);
+    }
     double entities = (double)lss_customer_count(db) + lss_deal_count(db) + lss_ticket_count(db);
-    printf("%-8s %9ld %10llu %10.2f %10.2f %10.3f %10.1f %12.1f %10ld\n", lss_generate_order_name(order), n,
-           (unsigned long long)lss_db_event_count(db), report * 1e3, report1 * 1e3, render * 1e3,
-           report * 1e9 / entities, monthly * 1e3, bench_peak_rss_kib() / 1024);
+    printf("%-8s %9ld %10llu %10.2f %10.2f %10.3f %10.1f %12.1f %10.1f %10.1f %8.1fx %10ld\n",
+           lss_generate_order_name(order), n, (unsigned long long)lss_db_event_count(db), report * 1e3,
+           report1 * 1e3, render * 1e3, report * 1e9 / entities, monthly * 1e3, separate * 1e3, series * 1e3,
+           separate / series, bench_peak_rss_kib() / 1024);
     lss_db_close(db);
 }
 
@@ -92,8 +119,9 @@ int main(int argc, char **argv)
     }
     printf("libsalesservice %s: full report cost as the data grows (best of 5, of 3 at a million)\n",
            lss_version());
-    printf("%-8s %9s %10s %10s %10s %10s %10s %12s %10s\n", "order", "customers", "events", "report ms",
-           "1 thread", "render ms", "ns/entity", "12 months ms", "peak MiB");
+    printf("%-8s %9s %10s %10s %10s %10s %10s %12s %10s %10s %9s %10s\n", "order", "customers", "events",
+           "report ms", "1 thread", "render ms", "ns/entity", "12 months ms", "cal. 12 ms", "series ms", "speedup",
+           "peak MiB");
     long sizes[16] = { 10000, 100000, 1000000 };
     int nsizes = 3;
     if (argc > 1) {

@@ -422,6 +422,68 @@ typedef enum lss_report_format {
  */
 LSS_API lss_status lss_report_render(char **out, size_t *len, const lss_report *r, lss_report_format format);
 
+/* ---- time series: a report for each step of a range, in one pass ---------- */
+
+/** The steps of a series, in UTC: days from 00:00, ISO weeks from Monday
+ * 00:00, calendar months and quarters (January, April, July, October) from
+ * the 1st at 00:00. Pinned values. */
+typedef enum lss_step {
+    LSS_STEP_DAY = 0,
+    LSS_STEP_WEEK = 1,
+    LSS_STEP_MONTH = 2,
+    LSS_STEP_QUARTER = 3
+} lss_step;
+/** @return "day", "week", "month", "quarter"; NULL for a value that is not a step. */
+LSS_API const char *lss_step_name(int step);
+/** Parse a step name. @return #LSS_OK; #LSS_INVALID (message names the value). */
+LSS_API lss_status lss_step_parse(lss_step *out, const char *name);
+
+/** A series of reports (opaque; free with lss_series_free()). */
+typedef struct lss_series lss_series;
+
+/** The most steps one series may have. */
+#define LSS_SERIES_MAX_STEPS 100000u
+
+/**
+ * One report for each step of the range [@p q->from, @p q->to) (the filters
+ * of @p q apply to every step): step i covers [start_i, end_i), where the
+ * first starts at `from`, every later one at a step boundary, and the last
+ * ends at `to`, so a range that does not begin or end on a boundary has
+ * partial first and last steps. Each step's report is as of its end, or as
+ * of @p q->as_of when that is earlier: exactly the report lss_report_run()
+ * gives for that window and moment. Without `from`, the range starts at the
+ * step boundary at or before the first customer's arrival (or before `to`
+ * when there is none); `to` defaults as in lss_report_run().
+ *
+ * All steps are computed in one pass over the deals, tickets, customers and
+ * tasks, under one lock: far cheaper than a report per step (figures in
+ * docs/performance.md). Memory: one report per step, and the durations of
+ * the tickets opened in each step.
+ *
+ * @return #LSS_OK; #LSS_INVALID (NULL argument, a step that is not one, a
+ * window as lss_report_run() refuses it, more than #LSS_SERIES_MAX_STEPS
+ * steps); #LSS_VERSION; #LSS_NOMEM; #LSS_OVERFLOW. On failure *@p out is NULL.
+ */
+LSS_API lss_status lss_series_run(lss_series **out, lss_db *db, const lss_query *q, lss_step step);
+/** @return the number of steps (0 for NULL). */
+LSS_API uint32_t lss_series_count(const lss_series *s);
+/** @return step @p i's report (borrowed from @p s; NULL when @p i is out of range). */
+LSS_API const lss_report *lss_series_report(const lss_series *s, uint32_t i);
+/** @return the step of @p s (-1 for NULL). */
+LSS_API int lss_series_step(const lss_series *s);
+/**
+ * Render every step. JSON: `{"step":"month","reports":[R0,R1,...]}`, each
+ * Ri the report object of lss_report_render(). Text: each step's text report
+ * in order, separated by a blank line. CSV: the column names once, then one
+ * line per step (the columns of lss_report_render()'s CSV, which the
+ * steps share as long as their quota rows are alike; a step whose columns
+ * differ gets its own header line before it).
+ * @return #LSS_OK; #LSS_INVALID; #LSS_NOMEM.
+ */
+LSS_API lss_status lss_series_render(char **out, size_t *len, const lss_series *s, lss_report_format format);
+/** Free @p s and its reports. NULL is a no-op. */
+LSS_API void lss_series_free(lss_series *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -283,14 +283,89 @@ static void nps_add(lss_nps_metrics *n, const lss_customer *c, const lss__mq *m)
     n->nps.num += score >= 9 ? 100 : score <= 6 ? -100 : 0;
 }
 
+/* A win of `amount` at `won` (LSS_TIME_NONE: none) into its customer's
+ * wins as of m (won is final). */
+static void wins_add(cust_wins *w, lss_time won, lss_money amount, const lss__mq *m)
+{
+    if (won == LSS_TIME_NONE || won >= m->as_of)
+        return;
+    w->n++;
+    w->overflow |= __builtin_add_overflow(w->value, amount, &w->value);
+    if (w->first == LSS_TIME_NONE || won < w->first)
+        w->first = won;
+    if (w->last == LSS_TIME_NONE || won > w->last)
+        w->last = won;
+    if (won < m->from && (w->last_before_from == LSS_TIME_NONE || won > w->last_before_from))
+        w->last_before_from = won;
+}
+
+/* The relationship figures of one window being gathered, customer by customer. */
+typedef struct rel_acc {
+    lss_relationship_metrics r;
+    lss_nps_metrics n;
+    int64_t lead_num, ret_num, ret_den, buyers, repeat, value;
+    bool overflow;
+} rel_acc;
+
+static void rel_begin(rel_acc *a, const lss__mq *m)
+{
+    memset(a, 0, sizeof *a);
+    a->r.from = m->from_given;
+    a->r.to = m->to;
+}
+
+/* Customer c, whose wins as of m are w. */
+static void rel_customer(rel_acc *a, const lss_customer *c, const cust_wins *w, const lss__mq *m, bool nps)
+{
+    if (LSS__ADDED_AT(c) >= m->as_of || !segment_match(m, c) || a->overflow)
+        return;
+    lss_relationship_metrics *r = &a->r;
+    a->overflow |= w->overflow || __builtin_add_overflow(a->value, w->value, &a->value);
+    if (in_window(LSS__ADDED_AT(c), m)) {
+        r->customers_added++;
+        r->referrals += c->referred_by != NULL;
+        a->lead_num += w->n > 0;
+    }
+    r->customers_converted += in_window(w->first, m);
+    bool active = lss__customer_state_given(c, m->as_of, w->last) == LSS_CUSTOMER_STATE_ACTIVE;
+    r->active_customers += active;
+    /* as of from, with what is known as of as_of (nothing after as_of happened) */
+    if (m->from_given != LSS_TIME_NONE &&
+        lss__customer_state_given(c, m->from < m->as_of ? m->from : m->as_of, w->last_before_from) ==
+            LSS_CUSTOMER_STATE_ACTIVE) {
+        a->ret_den++;
+        a->ret_num += active;
+    }
+    a->buyers += w->n > 0;
+    a->repeat += w->n > 1;
+    if (nps)
+        nps_add(&a->n, c, m);
+}
+
+static lss_status rel_end(rel_acc *a, lss_relationship_metrics *out, lss_ratio *lead, lss_nps_metrics *nps,
+                          lss_db *db)
+{
+    if (a->overflow)
+        return lss__fail(db, LSS_OVERFLOW, "relationship metrics: a sum exceeds the 64-bit range of minor units");
+    set_ratio(&a->r.retention_rate, a->ret_num, a->ret_den);
+    set_ratio(&a->r.repeat_purchase_rate, a->repeat, a->buyers);
+    set_ratio(&a->r.avg_customer_value, a->value, a->buyers);
+    if (lead)
+        set_ratio(lead, a->lead_num, a->r.customers_added);
+    if (out)
+        *out = a->r;
+    if (nps) {
+        a->n.nps.den = a->n.nps_responses;
+        *nps = a->n;
+    }
+    return LSS_OK;
+}
+
+/* One window: a pass over the deals gathers each customer's wins in the
+ * order the deals sit in memory, so that the customer pass reads no deal. */
 lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_nps_metrics *nps, lss_db *db,
                                      const lss__mq *m)
 {
-    lss_nps_metrics n = { { 0, 0 }, 0 };
-    lss_relationship_metrics r;
-    memset(&r, 0, sizeof r);
-    r.from = m->from_given;
-    r.to = m->to;
     cust_wins *cw = NULL;
     if (db->customers.count && (cw = lss__malloc(sizeof *cw * db->customers.count)) == NULL)
         return lss__fail(db, LSS_NOMEM, "relationship metrics: out of memory for %u customers", db->customers.count);
@@ -298,62 +373,103 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
         cw[i] = (cust_wins){ 0, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false };
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
-        lss_time won = LSS__DEAL_WON_AT(d);
-        if (won == LSS_TIME_NONE || won >= m->as_of)
-            continue;
-        cust_wins *w = &cw[d->customer->id];
-        w->n++;
-        w->overflow |= __builtin_add_overflow(w->value, LSS__DEAL_AMOUNT(d), &w->value);
-        if (w->first == LSS_TIME_NONE || won < w->first)
-            w->first = won;
-        if (w->last == LSS_TIME_NONE || won > w->last)
-            w->last = won;
-        if (won < m->from && (w->last_before_from == LSS_TIME_NONE || won > w->last_before_from))
-            w->last_before_from = won;
+        wins_add(&cw[d->customer->id], LSS__DEAL_WON_AT(d), LSS__DEAL_AMOUNT(d), m);
     }
-    int64_t lead_num = 0, ret_num = 0, ret_den = 0, buyers = 0, repeat = 0, value = 0;
-    bool overflow = false;
-    for (uint32_t i = 0; i < db->customers.count && !overflow; i++) {
-        const lss_customer *c = lss__slab_get(&db->customers, i);
-        if (LSS__ADDED_AT(c) >= m->as_of || !segment_match(m, c))
-            continue;
-        const cust_wins *w = &cw[i];
-        overflow |= w->overflow || __builtin_add_overflow(value, w->value, &value);
-        if (in_window(LSS__ADDED_AT(c), m)) {
-            r.customers_added++;
-            r.referrals += c->referred_by != NULL;
-            lead_num += w->n > 0;
-        }
-        r.customers_converted += in_window(w->first, m);
-        bool active = lss__customer_state_given(c, m->as_of, w->last) == LSS_CUSTOMER_STATE_ACTIVE;
-        r.active_customers += active;
-        /* as of from, with what is known as of as_of (nothing after as_of happened) */
-        if (m->from_given != LSS_TIME_NONE &&
-            lss__customer_state_given(c, m->from < m->as_of ? m->from : m->as_of, w->last_before_from) ==
-                LSS_CUSTOMER_STATE_ACTIVE) {
-            ret_den++;
-            ret_num += active;
-        }
-        buyers += w->n > 0;
-        repeat += w->n > 1;
-        if (nps)
-            nps_add(&n, c, m);
-    }
+    rel_acc a;
+    rel_begin(&a, m);
+    for (uint32_t i = 0; i < db->customers.count; i++)
+        rel_customer(&a, lss__slab_get(&db->customers, i), &cw[i], m, nps != NULL);
     lss__free(cw);
-    if (overflow)
-        return lss__fail(db, LSS_OVERFLOW, "relationship metrics: a sum exceeds the 64-bit range of minor units");
-    set_ratio(&r.retention_rate, ret_num, ret_den);
-    set_ratio(&r.repeat_purchase_rate, repeat, buyers);
-    set_ratio(&r.avg_customer_value, value, buyers);
-    if (lead)
-        set_ratio(lead, lead_num, r.customers_added);
-    if (out)
-        *out = r;
-    if (nps) {
-        n.nps.den = n.nps_responses;
-        *nps = n;
+    return rel_end(&a, out, lead, nps, db);
+}
+
+/* The won deals of a series, grouped by customer (a counting sort of one
+ * pass over the deals): what the customer pass and the quota rows of every
+ * window need of a deal, read in order instead of from each deal. */
+typedef struct win {
+    lss_time at;
+    lss_money amount;
+    uint32_t owner, customer;
+} win;
+
+typedef struct wins {
+    win *v;
+    uint32_t *first; /* customer i's wins are v[first[i] .. first[i + 1]) */
+    uint32_t n;
+} wins;
+
+static void wins_free(wins *w)
+{
+    lss__free(w->v);
+    lss__free(w->first);
+    w->v = NULL;
+    w->first = NULL;
+}
+
+/* The wins before `before` (the latest as_of of the series). */
+static lss_status wins_get(wins *w, lss_db *db, lss_time before)
+{
+    uint32_t nc = db->customers.count;
+    w->n = 0;
+    w->v = NULL;
+    if ((w->first = lss__malloc(sizeof *w->first * ((size_t)nc + 1))) == NULL)
+        return lss__fail(db, LSS_NOMEM, "relationship metrics: out of memory for %u customers", nc);
+    memset(w->first, 0, sizeof *w->first * ((size_t)nc + 1));
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        lss_time won = LSS__DEAL_WON_AT(d);
+        if (won != LSS_TIME_NONE && won < before) {
+            w->first[d->customer->id + 1]++;
+            w->n++;
+        }
     }
+    if (w->n && (w->v = lss__malloc(sizeof *w->v * w->n)) == NULL) {
+        wins_free(w);
+        return lss__fail(db, LSS_NOMEM, "relationship metrics: out of memory for %u wins", w->n);
+    }
+    for (uint32_t i = 0; i < nc; i++)
+        w->first[i + 1] += w->first[i];
+    for (uint32_t i = 0; i < db->deals.count; i++) { /* first[c] runs to the end of c's wins, then back */
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        lss_time won = LSS__DEAL_WON_AT(d);
+        if (won != LSS_TIME_NONE && won < before)
+            w->v[w->first[d->customer->id]++] = (win){ won, LSS__DEAL_AMOUNT(d), d->owner->id, d->customer->id };
+    }
+    for (uint32_t i = nc; i > 0; i--)
+        w->first[i] = w->first[i - 1];
+    w->first[0] = 0;
     return LSS_OK;
+}
+
+/* n windows in one pass over the customers, each customer's wins read from
+ * the wins table for every window. */
+static lss_status relationship_compute_n(lss__report_parts *parts, lss_db *db, const lss__mq *m, uint32_t n,
+                                         const wins *wt)
+{
+    rel_acc *a = lss__malloc(sizeof *a * n);
+    cust_wins *w = lss__malloc(sizeof *w * n);
+    if (a == NULL || w == NULL) {
+        lss__free(a);
+        lss__free(w);
+        return lss__fail(db, LSS_NOMEM, "relationship metrics: out of memory");
+    }
+    for (uint32_t k = 0; k < n; k++)
+        rel_begin(&a[k], &m[k]);
+    for (uint32_t i = 0; i < db->customers.count; i++) {
+        const lss_customer *c = lss__slab_get(&db->customers, i);
+        for (uint32_t k = 0; k < n; k++) {
+            w[k] = (cust_wins){ 0, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false };
+            for (uint32_t x = wt->first[i]; x < wt->first[i + 1]; x++)
+                wins_add(&w[k], wt->v[x].at, wt->v[x].amount, &m[k]);
+            rel_customer(&a[k], c, &w[k], &m[k], true);
+        }
+    }
+    lss_status st = LSS_OK;
+    for (uint32_t k = 0; k < n && st == LSS_OK; k++)
+        st = rel_end(&a[k], &parts[k].rel, &parts[k].sales.lead_conversion_rate, &parts[k].nps, db);
+    lss__free(a);
+    lss__free(w);
+    return st;
 }
 
 /* The stays of one open stage that ended in W: their seconds. */
@@ -417,147 +533,225 @@ static void stay_stats(lss_stage_duration *out, stays *y)
     set_ratio(&out->median_days, d.median.num, d.median.den * 86400);
 }
 
-lss_status lss__sales_compute(lss_sales_metrics *out, lss_pipeline_metrics *pm, lss_db *db, const lss__mq *m,
-                              bool with_lead)
-{
+/* The sales figures of one window being gathered, deal by deal. */
+typedef struct sales_acc {
     lss_sales_metrics s;
-    memset(&s, 0, sizeof s);
-    s.from = m->from_given;
-    s.to = m->to;
     lss_pipeline_metrics p;
-    memset(&p, 0, sizeof p);
-    p.from = m->from_given;
-    p.to = m->to;
-    p.as_of = m->as_of;
-    int64_t cycle = 0, weighted = 0, fc[4] = { 0, 0, 0, 0 }, fc_weighted = 0;
-    /* the probability of each open stage in each pipeline as of as_of */
-    uint32_t np = db->pipelines.count + 1u;
-    int *pct = lss__malloc(sizeof *pct * 4u * np);
+    int64_t cycle, weighted, fc[4], fc_weighted;
     stays st[4];
-    memset(st, 0, sizeof st);
-    if (pct == NULL)
+    int *pct; /* the probability of each open stage in each pipeline as of as_of */
+    bool overflow, nomem;
+} sales_acc;
+
+static lss_status sales_begin(sales_acc *a, lss_db *db, const lss__mq *m)
+{
+    memset(a, 0, sizeof *a);
+    a->s.from = a->p.from = m->from_given;
+    a->s.to = a->p.to = m->to;
+    a->p.as_of = m->as_of;
+    uint32_t np = db->pipelines.count + 1u;
+    if ((a->pct = lss__malloc(sizeof *a->pct * 4u * np)) == NULL)
         return lss__fail(db, LSS_NOMEM, "sales metrics: out of memory");
     for (uint32_t k = 0; k < np; k++)
         for (unsigned g = 0; g <= LSS_STAGE_NEGOTIATED; g++)
-            pct[k * 4 + g] = lss__stage_probability(db, k, g, m->as_of);
-    bool overflow = false, nomem = false;
-    for (uint32_t i = 0; i < db->deals.count && !nomem; i++) {
-        const lss_deal *d = lss__slab_get(&db->deals, i);
-        lss_time opened = LSS__DEAL_OPENED_AT(d);
-        if (opened >= m->as_of || (m->pipeline >= 0 && d->pipeline != m->pipeline))
-            continue;
-        deal_asof a;
-        deal_at(d, m->as_of, &a);
-        if (!person_match(m, a.owner) || !segment_match(m, d->customer))
-            continue;
-        if (in_window(opened, m)) {
-            s.deals_opened++;
-            for (unsigned k = 0; k <= a.furthest && k < LSS_FUNNEL_STAGES; k++)
-                s.funnel_reached[k]++;
-        }
-        if (a.stage == LSS_STAGE_WON && in_window(a.won_at, m)) {
-            s.won++;
-            overflow |= __builtin_add_overflow(s.revenue, a.amount, &s.revenue);
-            overflow |= __builtin_add_overflow(cycle, a.won_at - opened, &cycle);
-        }
-        if (a.stage == LSS_STAGE_LOST && in_window(a.lost_at, m))
-            s.lost++;
-        if (a.stage <= LSS_STAGE_NEGOTIATED) {
-            int64_t part;
-            int prob = a.own >= 0 ? a.own : pct[d->pipeline * 4u + a.stage];
-            p.open_deals++;
-            overflow |= __builtin_add_overflow(s.open_pipeline, a.amount, &s.open_pipeline);
-            overflow |= __builtin_mul_overflow(a.amount, (int64_t)prob, &part);
-            overflow |= __builtin_add_overflow(weighted, part, &weighted);
-            if (a.close != LSS_TIME_NONE && a.close >= m->from && a.close < m->to) { /* expected to close in W */
-                overflow |= __builtin_add_overflow(fc[a.forecast], a.amount, &fc[a.forecast]);
-                if (a.forecast != LSS_FORECAST_OMITTED)
-                    overflow |= __builtin_add_overflow(fc_weighted, part, &fc_weighted);
-            }
-        }
-        if (pm && d->last_at >= m->from && d->hist.count > 1)
-            nomem = !deal_stays(st, d, m);
+            a->pct[k * 4 + g] = lss__stage_probability(db, k, g, m->as_of);
+    return LSS_OK;
+}
+
+/* Deal d's part of the window m (its stays only when `stays`). */
+static void sales_deal(sales_acc *a, const lss_deal *d, const lss__mq *m, bool with_stays)
+{
+    lss_time opened = LSS__DEAL_OPENED_AT(d);
+    if (opened >= m->as_of || (m->pipeline >= 0 && d->pipeline != m->pipeline) || a->nomem)
+        return;
+    deal_asof x;
+    deal_at(d, m->as_of, &x);
+    if (!person_match(m, x.owner) || !segment_match(m, d->customer))
+        return;
+    lss_sales_metrics *s = &a->s;
+    bool overflow = false;
+    if (in_window(opened, m)) {
+        s->deals_opened++;
+        for (unsigned k = 0; k <= x.furthest && k < LSS_FUNNEL_STAGES; k++)
+            s->funnel_reached[k]++;
     }
-    lss__free(pct);
+    if (x.stage == LSS_STAGE_WON && in_window(x.won_at, m)) {
+        s->won++;
+        overflow |= __builtin_add_overflow(s->revenue, x.amount, &s->revenue);
+        overflow |= __builtin_add_overflow(a->cycle, x.won_at - opened, &a->cycle);
+    }
+    if (x.stage == LSS_STAGE_LOST && in_window(x.lost_at, m))
+        s->lost++;
+    if (x.stage <= LSS_STAGE_NEGOTIATED) {
+        int64_t part;
+        int prob = x.own >= 0 ? x.own : a->pct[d->pipeline * 4u + x.stage];
+        a->p.open_deals++;
+        overflow |= __builtin_add_overflow(s->open_pipeline, x.amount, &s->open_pipeline);
+        overflow |= __builtin_mul_overflow(x.amount, (int64_t)prob, &part);
+        overflow |= __builtin_add_overflow(a->weighted, part, &a->weighted);
+        if (x.close != LSS_TIME_NONE && x.close >= m->from && x.close < m->to) { /* expected to close in W */
+            overflow |= __builtin_add_overflow(a->fc[x.forecast], x.amount, &a->fc[x.forecast]);
+            if (x.forecast != LSS_FORECAST_OMITTED)
+                overflow |= __builtin_add_overflow(a->fc_weighted, part, &a->fc_weighted);
+        }
+    }
+    a->overflow |= overflow;
+    if (with_stays && d->last_at >= m->from && d->hist.count > 1)
+        a->nomem = !deal_stays(a->st, d, m);
+}
+
+/* The figures of a; frees what a holds. */
+static lss_status sales_end(sales_acc *a, lss_sales_metrics *out, lss_pipeline_metrics *pm, lss_db *db)
+{
+    lss__free(a->pct);
+    lss_sales_metrics *s = &a->s;
+    lss_pipeline_metrics *p = &a->p;
+    bool overflow = a->overflow;
     lss_status status = LSS_OK;
-    if (nomem)
+    if (a->nomem)
         status = lss__fail(db, LSS_NOMEM, "sales metrics: out of memory for the stage durations");
     else if (overflow)
         status = lss__fail(db, LSS_OVERFLOW, "sales metrics: a sum exceeds the 64-bit range of minor units");
     if (status == LSS_OK) {
-        set_ratio(&s.win_rate, s.won, s.won + s.lost);
-        set_ratio(&s.avg_deal_size, s.revenue, s.won);
-        set_ratio(&s.avg_sales_cycle_days, cycle, s.won * 86400);
-        set_ratio(&s.weighted_pipeline, weighted, 100);
-        set_ratio(&s.funnel_conversion[0], 0, 0);
+        set_ratio(&s->win_rate, s->won, s->won + s->lost);
+        set_ratio(&s->avg_deal_size, s->revenue, s->won);
+        set_ratio(&s->avg_sales_cycle_days, a->cycle, s->won * 86400);
+        set_ratio(&s->weighted_pipeline, a->weighted, 100);
+        set_ratio(&s->funnel_conversion[0], 0, 0);
         for (int k = 1; k < LSS_FUNNEL_STAGES; k++)
-            set_ratio(&s.funnel_conversion[k], s.funnel_reached[k], s.funnel_reached[k - 1]);
-        lss_forecast *f = &p.forecast;
-        f->closed = s.revenue;
-        overflow |= __builtin_add_overflow(f->closed, fc[LSS_FORECAST_COMMIT], &f->commit);
-        overflow |= __builtin_add_overflow(f->commit, fc[LSS_FORECAST_BEST_CASE], &f->best_case);
-        overflow |= __builtin_add_overflow(f->best_case, fc[LSS_FORECAST_PIPELINE], &f->pipeline);
+            set_ratio(&s->funnel_conversion[k], s->funnel_reached[k], s->funnel_reached[k - 1]);
+        lss_forecast *f = &p->forecast;
+        f->closed = s->revenue;
+        overflow |= __builtin_add_overflow(f->closed, a->fc[LSS_FORECAST_COMMIT], &f->commit);
+        overflow |= __builtin_add_overflow(f->commit, a->fc[LSS_FORECAST_BEST_CASE], &f->best_case);
+        overflow |= __builtin_add_overflow(f->best_case, a->fc[LSS_FORECAST_PIPELINE], &f->pipeline);
         int64_t part; /* closed is whole minor units: round the weighted part alone */
-        overflow |= round_half_even(&part, fc_weighted, 100, 1) != LSS_OK;
+        overflow |= round_half_even(&part, a->fc_weighted, 100, 1) != LSS_OK;
         overflow |= __builtin_add_overflow(f->closed, part, &f->weighted.num);
         f->weighted.den = 1;
-        if (overflow || velocity(&p.pipeline_velocity, p.open_deals, &s, cycle) != LSS_OK)
+        if (overflow || velocity(&p->pipeline_velocity, p->open_deals, s, a->cycle) != LSS_OK)
             status = lss__fail(db, LSS_OVERFLOW, "sales metrics: a sum exceeds the 64-bit range of minor units");
         for (unsigned g = 0; g < 4 && pm; g++)
-            stay_stats(&p.stage_durations[g], &st[g]);
+            stay_stats(&p->stage_durations[g], &a->st[g]);
     }
     for (unsigned g = 0; g < 4; g++)
-        lss__vec_free(&st[g].v);
-    if (status == LSS_OK && with_lead)
-        status = lss__relationship_compute(NULL, &s.lead_conversion_rate, NULL, db, m);
+        lss__vec_free(&a->st[g].v);
     if (status == LSS_OK) {
         if (out)
-            *out = s;
+            *out = *s;
         if (pm)
-            *pm = p;
+            *pm = *p;
     }
+    return status;
+}
+
+/* The sales figures of n windows m[0..n-1] in one pass over the deals. */
+static lss_status sales_compute_n(lss__report_parts *parts, lss_db *db, const lss__mq *m, uint32_t n)
+{
+    sales_acc *a = lss__malloc(sizeof *a * n);
+    if (a == NULL)
+        return lss__fail(db, LSS_NOMEM, "sales metrics: out of memory");
+    lss_status st = LSS_OK;
+    uint32_t begun = 0;
+    for (; begun < n && st == LSS_OK; begun++)
+        st = sales_begin(&a[begun], db, &m[begun]);
+    if (st != LSS_OK)
+        begun--;
+    for (uint32_t i = 0; i < db->deals.count && st == LSS_OK; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        for (uint32_t k = 0; k < n; k++)
+            sales_deal(&a[k], d, &m[k], true);
+    }
+    for (uint32_t k = 0; k < begun; k++) {
+        lss_status e = sales_end(&a[k], &parts[k].sales, &parts[k].pipeline, db);
+        if (st == LSS_OK)
+            st = e;
+    }
+    lss__free(a);
+    return st;
+}
+
+lss_status lss__sales_compute(lss_sales_metrics *out, lss_pipeline_metrics *pm, lss_db *db, const lss__mq *m,
+                              bool with_lead)
+{
+    sales_acc a;
+    lss_status status = sales_begin(&a, db, m);
+    if (status != LSS_OK)
+        return status;
+    for (uint32_t i = 0; i < db->deals.count; i++)
+        sales_deal(&a, lss__slab_get(&db->deals, i), m, pm != NULL);
+    lss_sales_metrics s;
+    status = sales_end(&a, &s, pm, db);
+    if (status == LSS_OK && with_lead)
+        status = lss__relationship_compute(NULL, &s.lead_conversion_rate, NULL, db, m);
+    if (status == LSS_OK && out)
+        *out = s;
     return status;
 }
 
 /* ---- follow-up ------------------------------------------------------------- */
 
-void lss__follow_up_compute(lss_follow_up_metrics *out, const lss_db *db, const lss__mq *m)
-{
+/* The follow-up figures of one window being gathered, task by task. */
+typedef struct follow_acc {
     lss_follow_up_metrics f;
-    memset(&f, 0, sizeof f);
-    f.from = m->from_given;
-    f.to = m->to;
-    f.as_of = m->as_of;
-    int64_t on_time = 0, past = 0;
+    int64_t on_time, past;
+} follow_acc;
+
+static void follow_task(follow_acc *a, const lss_task *t, const lss__mq *m)
+{
+    if (t->added_at >= m->as_of || !segment_match(m, t->customer))
+        return;
+    unsigned state = t->state;
+    lss_time due = t->due, done_at = t->last_at; /* done is final: its last event */
+    const lss_member *member = t->member;
+    if (t->last_at >= m->as_of) { /* as of as_of, from its history */
+        uint32_t k = 0;
+        while (k + 1 < t->hist.count && lss__w_at(LSS__VEC_AT(&t->hist, lss__task_change, k + 1).w) < m->as_of)
+            k++;
+        const lss__task_change *x = &LSS__VEC_AT(&t->hist, lss__task_change, k);
+        state = LSS__TK_STATE(x);
+        done_at = lss__w_at(x->w);
+        lss__task_after(t, k, &due, &member);
+    }
+    if (!person_match(m, member) || state == LSS_TASK_CANCELLED)
+        return;
+    if (due >= m->from && due < m->to) {
+        a->f.tasks_due++;
+        if (due < m->as_of) {
+            a->past++;
+            a->on_time += state == LSS_TASK_DONE && done_at <= due;
+        }
+    }
+    a->f.tasks_overdue += state == LSS_TASK_OPEN && due < m->as_of;
+}
+
+/* The follow-up figures of n windows in one pass over the tasks. */
+static void follow_up_compute_n(lss__report_parts *parts, const lss_db *db, const lss__mq *m, uint32_t n,
+                                follow_acc *a)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        memset(&a[k], 0, sizeof a[k]);
+        a[k].f.from = m[k].from_given;
+        a[k].f.to = m[k].to;
+        a[k].f.as_of = m[k].as_of;
+    }
     for (uint32_t i = 0; i < db->tasks.count; i++) {
         const lss_task *t = lss__slab_get(&db->tasks, i);
-        if (t->added_at >= m->as_of || !segment_match(m, t->customer))
-            continue;
-        unsigned state = t->state;
-        lss_time due = t->due, done_at = t->last_at; /* done is final: its last event */
-        const lss_member *member = t->member;
-        if (t->last_at >= m->as_of) { /* as of as_of, from its history */
-            uint32_t k = 0;
-            while (k + 1 < t->hist.count && lss__w_at(LSS__VEC_AT(&t->hist, lss__task_change, k + 1).w) < m->as_of)
-                k++;
-            const lss__task_change *x = &LSS__VEC_AT(&t->hist, lss__task_change, k);
-            state = LSS__TK_STATE(x);
-            done_at = lss__w_at(x->w);
-            lss__task_after(t, k, &due, &member);
-        }
-        if (!person_match(m, member) || state == LSS_TASK_CANCELLED)
-            continue;
-        if (due >= m->from && due < m->to) {
-            f.tasks_due++;
-            if (due < m->as_of) {
-                past++;
-                on_time += state == LSS_TASK_DONE && done_at <= due;
-            }
-        }
-        f.tasks_overdue += state == LSS_TASK_OPEN && due < m->as_of;
+        for (uint32_t k = 0; k < n; k++)
+            follow_task(&a[k], t, &m[k]);
     }
-    set_ratio(&f.tasks_on_time_rate, on_time, past);
-    *out = f;
+    for (uint32_t k = 0; k < n; k++) {
+        set_ratio(&a[k].f.tasks_on_time_rate, a[k].on_time, a[k].past);
+        parts[k].follow_up = a[k].f;
+    }
+}
+
+void lss__follow_up_compute(lss_follow_up_metrics *out, const lss_db *db, const lss__mq *m)
+{
+    lss__report_parts part;
+    follow_acc a;
+    follow_up_compute_n(&part, db, m, 1, &a);
+    *out = part.follow_up;
 }
 
 /* ---- service ------------------------------------------------------------- */
@@ -732,42 +926,25 @@ static void ticket_levels_of(ticket_levels *l, const lss_ticket *t, const ticket
     lss__sla_fold_outcomes(t, &f, &l->response, &l->resolution);
 }
 
-/* Room for the durations of the service pass: one per ticket of each kind. */
-enum { R_RESP, R_RESO, R_RESP_BIZ, R_RESO_BIZ, R_FULL, R_COUNT };
-typedef struct service_room {
-    int64_t *v[R_COUNT];
-} service_room;
-
-static void service_room_free(service_room *r)
-{
-    for (int k = 0; k < R_COUNT; k++)
-        lss__free(r->v[k]);
-}
-
-static lss_status service_room_get(service_room *r, lss_db *db)
-{
-    bool fail = false;
-    for (int k = 0; k < R_COUNT; k++) {
-        r->v[k] = NULL;
-        if (db->tickets.count && (r->v[k] = lss__malloc(sizeof(int64_t) * db->tickets.count)) == NULL)
-            fail = true;
-    }
-    if (fail) {
-        service_room_free(r);
-        return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for %u durations", db->tickets.count);
-    }
-    return LSS_OK;
-}
-
-/* A set of durations being gathered. */
+/* A set of durations being gathered: room for cap (grown when full, unless
+ * it was sized for every ticket). */
 typedef struct durations {
-    int64_t *v, n, sum;
+    int64_t *v, n, cap, sum;
 } durations;
 
-static void durations_add(durations *d, int64_t x)
+static bool durations_add(durations *d, int64_t x)
 {
+    if (d->n == d->cap) {
+        int64_t cap = d->cap ? 2 * d->cap : 64;
+        int64_t *v = lss__realloc(d->v, sizeof *v * (size_t)cap);
+        if (v == NULL)
+            return false;
+        d->v = v;
+        d->cap = cap;
+    }
     d->v[d->n++] = x;
     d->sum += x;
+    return true;
 }
 
 static int backlog_bucket(lss_time age)
@@ -779,159 +956,253 @@ static int backlog_bucket(lss_time age)
     return k;
 }
 
-/* The ticket pass; it cannot fail (it may run in a second thread). */
-static void service_pass(lss_service_metrics *out, lss_service_levels *lv, const lss_db *db, const lss__mq *m,
-                         const service_room *room)
-{
+/* The service figures of one window being gathered, ticket by ticket. */
+enum { R_RESP, R_RESO, R_RESP_BIZ, R_RESO_BIZ, R_FULL, R_COUNT };
+typedef struct service_acc {
     lss_service_metrics s;
     lss_service_levels l;
-    memset(&s, 0, sizeof s);
-    memset(&l, 0, sizeof l);
-    s.from = l.from = m->from_given;
-    s.to = l.to = m->to;
-    l.as_of = m->as_of;
-    durations resp = { room->v[R_RESP], 0, 0 }, reso = { room->v[R_RESO], 0, 0 };
-    durations resp_biz = { room->v[R_RESP_BIZ], 0, 0 }, reso_biz = { room->v[R_RESO_BIZ], 0, 0 };
-    durations full = { room->v[R_FULL], 0, 0 };
-    int64_t fcr = 0, aht_sum = 0, aht_n = 0, ratings = 0, good = 0, score_sum = 0;
-    int64_t reopen_num = 0, reopen_den = 0, sla_num = 0, sla_den = 0;
-    int64_t fr_num = 0, fr_den = 0, res_num = 0, res_den = 0;
+    durations d[R_COUNT];
+    int64_t fcr, aht_sum, aht_n, ratings, good, score_sum;
+    int64_t reopen_num, reopen_den, sla_num, sla_den;
+    int64_t fr_num, fr_den, res_num, res_den;
+    bool nomem;
+} service_acc;
+
+static void service_acc_free(service_acc *a)
+{
+    for (int k = 0; k < R_COUNT; k++)
+        lss__free(a->d[k].v);
+}
+
+/* With `room` tickets' room for each kind of duration (the pass then cannot fail). */
+static lss_status service_begin(service_acc *a, lss_db *db, const lss__mq *m, uint32_t room)
+{
+    memset(a, 0, sizeof *a);
+    a->s.from = a->l.from = m->from_given;
+    a->s.to = a->l.to = m->to;
+    a->l.as_of = m->as_of;
+    bool fail = false;
+    for (int k = 0; k < R_COUNT && room; k++) {
+        a->d[k].cap = room;
+        if ((a->d[k].v = lss__malloc(sizeof(int64_t) * room)) == NULL)
+            fail = true;
+    }
+    if (fail) {
+        service_acc_free(a);
+        return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for %u durations", room);
+    }
+    return LSS_OK;
+}
+
+static void service_ticket(service_acc *a, const lss_ticket *t, const lss__mq *m)
+{
+    lss_time opened = LSS__TICKET_OPENED_AT(t);
+    if (opened >= m->as_of || (m->channel != LSS_CHANNEL_ANY && t->channel != m->channel) ||
+        !segment_match(m, t->customer))
+        return;
+    ticket_asof x;
+    ticket_as_of(&x, t, m);
+    a->aht_sum += x.aht_sum;
+    a->aht_n += x.aht_n;
+    if (!person_match(m, x.assignee))
+        return;
+    bool backlog = x.state == LSS_TICKET_NEW || x.state == LSS_TICKET_OPEN || x.state == LSS_TICKET_PENDING;
+    if (in_window(x.rated_at, m)) {
+        a->ratings++;
+        a->good += x.score >= 4;
+        a->score_sum += x.score;
+    }
+    bool opened_in_w = in_window(opened, m);
+    if (!opened_in_w && !backlog)
+        return;
+    ticket_levels tl;
+    ticket_levels_of(&tl, t, &x, m);
+    if (backlog) {
+        a->s.backlog++;
+        a->l.backlog_age[backlog_bucket(m->as_of - opened)]++;
+        a->l.backlog_breached += tl.response == LSS_SLA_MISSED || tl.resolution == LSS_SLA_MISSED;
+    }
+    if (!opened_in_w)
+        return;
+    bool ok = true;
+    a->s.tickets_opened++;
+    if (x.state == LSS_TICKET_RESOLVED || x.state == LSS_TICKET_CLOSED) {
+        a->s.resolved++;
+        a->fcr += x.contacts_before_resolve <= 1 && !x.reopened;
+        ok &= durations_add(&a->d[R_FULL], tl.last_resolve - opened);
+    }
+    if (x.first_contact != LSS_TIME_NONE) {
+        ok &= durations_add(&a->d[R_RESP], x.first_contact - opened);
+        ok &= durations_add(&a->d[R_RESP_BIZ], tl.clock_contact);
+    }
+    if (x.first_resolve != LSS_TIME_NONE) {
+        ok &= durations_add(&a->d[R_RESO], x.first_resolve - opened);
+        ok &= durations_add(&a->d[R_RESO_BIZ], tl.clock_resolve);
+        a->reopen_den++;
+        a->reopen_num += x.reopened;
+    }
+    a->nomem |= !ok;
+    lss_sla_outcome o1 = tl.response, o2 = tl.resolution;
+    if (o1 == LSS_SLA_MISSED || o2 == LSS_SLA_MISSED || (o1 != LSS_SLA_UNDECIDED && o2 != LSS_SLA_UNDECIDED)) {
+        a->sla_den++;
+        a->sla_num += o1 == LSS_SLA_MET && o2 == LSS_SLA_MET;
+    }
+    a->fr_den += o1 != LSS_SLA_UNDECIDED;
+    a->fr_num += o1 == LSS_SLA_MET;
+    a->res_den += o2 != LSS_SLA_UNDECIDED;
+    a->res_num += o2 == LSS_SLA_MET;
+}
+
+/* The figures of a (either output may be NULL); frees what a holds. */
+static lss_status service_end(service_acc *a, lss_service_metrics *out, lss_service_levels *lv, lss_db *db)
+{
+    if (a->nomem) {
+        service_acc_free(a);
+        return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
+    }
+    lss_service_metrics *s = &a->s;
+    lss_service_levels *l = &a->l;
+    durations *d = a->d;
+    set_ratio(&s->resolution_rate, s->resolved, s->tickets_opened);
+    set_ratio(&s->fcr_rate, a->fcr, s->resolved);
+    set_ratio(&s->aht_seconds, a->aht_sum, a->aht_n);
+    set_ratio(&s->csat_percent, 100 * a->good, a->ratings);
+    set_ratio(&s->csat_mean, a->score_sum, a->ratings);
+    duration_stats(&s->first_response_seconds, d[R_RESP].v, d[R_RESP].n, d[R_RESP].sum);
+    duration_stats(&s->resolution_seconds, d[R_RESO].v, d[R_RESO].n, d[R_RESO].sum);
+    set_ratio(&s->reopen_rate, a->reopen_num, a->reopen_den);
+    set_ratio(&s->sla_compliance, a->sla_num, a->sla_den);
+    set_ratio(&l->sla_first_response_compliance, a->fr_num, a->fr_den);
+    set_ratio(&l->sla_resolution_compliance, a->res_num, a->res_den);
+    duration_stats(&l->first_response_business_seconds, d[R_RESP_BIZ].v, d[R_RESP_BIZ].n, d[R_RESP_BIZ].sum);
+    duration_stats(&l->resolution_business_seconds, d[R_RESO_BIZ].v, d[R_RESO_BIZ].n, d[R_RESO_BIZ].sum);
+    duration_stats(&l->full_resolution_seconds, d[R_FULL].v, d[R_FULL].n, d[R_FULL].sum);
+    if (out)
+        *out = *s;
+    if (lv)
+        *lv = *l;
+    service_acc_free(a);
+    return LSS_OK;
+}
+
+/* The ticket pass over n windows (it may run in a second thread). */
+static void service_pass(service_acc *a, const lss_db *db, const lss__mq *m, uint32_t n)
+{
     for (uint32_t i = 0; i < db->tickets.count; i++) {
         const lss_ticket *t = lss__slab_get(&db->tickets, i);
-        lss_time opened = LSS__TICKET_OPENED_AT(t);
-        if (opened >= m->as_of)
-            continue;
-        if (m->channel != LSS_CHANNEL_ANY && t->channel != m->channel)
-            continue;
-        if (!segment_match(m, t->customer))
-            continue;
-        ticket_asof a;
-        ticket_as_of(&a, t, m);
-        aht_sum += a.aht_sum;
-        aht_n += a.aht_n;
-        if (!person_match(m, a.assignee))
-            continue;
-        bool backlog = a.state == LSS_TICKET_NEW || a.state == LSS_TICKET_OPEN || a.state == LSS_TICKET_PENDING;
-        if (in_window(a.rated_at, m)) {
-            ratings++;
-            good += a.score >= 4;
-            score_sum += a.score;
-        }
-        bool opened_in_w = in_window(opened, m);
-        if (!opened_in_w && !backlog)
-            continue;
-        ticket_levels tl;
-        ticket_levels_of(&tl, t, &a, m);
-        if (backlog) {
-            s.backlog++;
-            l.backlog_age[backlog_bucket(m->as_of - opened)]++;
-            l.backlog_breached += tl.response == LSS_SLA_MISSED || tl.resolution == LSS_SLA_MISSED;
-        }
-        if (!opened_in_w)
-            continue;
-        s.tickets_opened++;
-        if (a.state == LSS_TICKET_RESOLVED || a.state == LSS_TICKET_CLOSED) {
-            s.resolved++;
-            fcr += a.contacts_before_resolve <= 1 && !a.reopened;
-            durations_add(&full, tl.last_resolve - opened);
-        }
-        if (a.first_contact != LSS_TIME_NONE) {
-            durations_add(&resp, a.first_contact - opened);
-            durations_add(&resp_biz, tl.clock_contact);
-        }
-        if (a.first_resolve != LSS_TIME_NONE) {
-            durations_add(&reso, a.first_resolve - opened);
-            durations_add(&reso_biz, tl.clock_resolve);
-            reopen_den++;
-            reopen_num += a.reopened;
-        }
-        lss_sla_outcome o1 = tl.response, o2 = tl.resolution;
-        if (o1 == LSS_SLA_MISSED || o2 == LSS_SLA_MISSED || (o1 != LSS_SLA_UNDECIDED && o2 != LSS_SLA_UNDECIDED)) {
-            sla_den++;
-            sla_num += o1 == LSS_SLA_MET && o2 == LSS_SLA_MET;
-        }
-        fr_den += o1 != LSS_SLA_UNDECIDED;
-        fr_num += o1 == LSS_SLA_MET;
-        res_den += o2 != LSS_SLA_UNDECIDED;
-        res_num += o2 == LSS_SLA_MET;
+        for (uint32_t k = 0; k < n; k++)
+            service_ticket(&a[k], t, &m[k]);
     }
-    set_ratio(&s.resolution_rate, s.resolved, s.tickets_opened);
-    set_ratio(&s.fcr_rate, fcr, s.resolved);
-    set_ratio(&s.aht_seconds, aht_sum, aht_n);
-    set_ratio(&s.csat_percent, 100 * good, ratings);
-    set_ratio(&s.csat_mean, score_sum, ratings);
-    duration_stats(&s.first_response_seconds, resp.v, resp.n, resp.sum);
-    duration_stats(&s.resolution_seconds, reso.v, reso.n, reso.sum);
-    set_ratio(&s.reopen_rate, reopen_num, reopen_den);
-    set_ratio(&s.sla_compliance, sla_num, sla_den);
-    set_ratio(&l.sla_first_response_compliance, fr_num, fr_den);
-    set_ratio(&l.sla_resolution_compliance, res_num, res_den);
-    duration_stats(&l.first_response_business_seconds, resp_biz.v, resp_biz.n, resp_biz.sum);
-    duration_stats(&l.resolution_business_seconds, reso_biz.v, reso_biz.n, reso_biz.sum);
-    duration_stats(&l.full_resolution_seconds, full.v, full.n, full.sum);
-    if (out)
-        *out = s;
-    if (lv)
-        *lv = l;
 }
 
 lss_status lss__service_compute(lss_service_metrics *out, lss_service_levels *lv, lss_db *db, const lss__mq *m)
 {
-    service_room room;
-    lss_status st = service_room_get(&room, db);
-    if (st == LSS_OK)
-        service_pass(out, lv, db, m, &room);
-    service_room_free(&room);
-    return st;
+    service_acc a;
+    lss_status st = service_begin(&a, db, m, db->tickets.count);
+    if (st != LSS_OK)
+        return st;
+    service_pass(&a, db, m, 1);
+    return service_end(&a, out, lv, db);
 }
 
 /* ---- the report's passes, on up to two threads ----------------------------- */
+
+static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt);
 
 /* Below this many deals and tickets a second thread costs more than it saves. */
 #define THREAD_MIN_ENTITIES 20000u
 
 typedef struct service_job {
-    lss_service_metrics *out;
-    lss_service_levels *levels;
+    service_acc *a;
     const lss_db *db;
     const lss__mq *m;
-    const service_room *room;
+    uint32_t n;
 } service_job;
 
 static void *service_thread(void *arg)
 {
     const service_job *j = arg;
-    service_pass(j->out, j->levels, j->db, j->m, j->room);
+    service_pass(j->a, j->db, j->m, j->n);
     return NULL;
+}
+
+lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
+                                 const lss__mq *m, uint32_t n)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        quota[k] = NULL;
+        nquota[k] = 0;
+    }
+    service_acc *sa = lss__malloc(sizeof *sa * n);
+    follow_acc *fa = lss__malloc(sizeof *fa * n);
+    if (sa == NULL || fa == NULL) {
+        lss__free(sa);
+        lss__free(fa);
+        return lss__fail(db, LSS_NOMEM, "report: out of memory for %u windows", n);
+    }
+    /* one window gets room for every ticket (the pass cannot fail); several grow theirs */
+    lss_status st = LSS_OK;
+    uint32_t begun = 0;
+    for (; begun < n && st == LSS_OK; begun++)
+        st = service_begin(&sa[begun], db, &m[begun], n == 1 ? db->tickets.count : 0);
+    if (st != LSS_OK) {
+        for (uint32_t k = 0; k + 1 < begun; k++)
+            service_acc_free(&sa[k]);
+        lss__free(sa);
+        lss__free(fa);
+        return st;
+    }
+    /* the ticket pass reads what the others read and writes only its own accumulators */
+    service_job job = { sa, db, m, n };
+    pthread_t worker;
+    bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
+                    pthread_create(&worker, NULL, service_thread, &job) == 0;
+    if (!threaded)
+        service_pass(sa, db, m, n);
+    if (n == 1) {
+        st = lss__sales_compute(&p->sales, &p->pipeline, db, m, false);
+        if (st == LSS_OK) /* one customer pass for all three */
+            st = lss__relationship_compute(&p->rel, &p->sales.lead_conversion_rate, &p->nps, db, m);
+    }
+    wins wt = { NULL, NULL, 0 };
+    if (n > 1 && st == LSS_OK) {
+        lss_time before = 0;
+        for (uint32_t k = 0; k < n; k++)
+            before = m[k].as_of > before ? m[k].as_of : before;
+        st = sales_compute_n(p, db, m, n);
+        if (st == LSS_OK)
+            st = wins_get(&wt, db, before);
+        if (st == LSS_OK)
+            st = relationship_compute_n(p, db, m, n, &wt);
+    }
+    if (st == LSS_OK)
+        follow_up_compute_n(p, db, m, n, fa);
+    for (uint32_t k = 0; k < n && st == LSS_OK; k++)
+        st = quota_compute(&quota[k], &nquota[k], db, &m[k], n > 1 ? &wt : NULL);
+    if (n > 1)
+        wins_free(&wt);
+    if (threaded)
+        pthread_join(worker, NULL);
+    for (uint32_t k = 0; k < n; k++) {
+        if (st == LSS_OK)
+            st = service_end(&sa[k], &p[k].service, &p[k].levels, db);
+        else
+            service_acc_free(&sa[k]);
+    }
+    for (uint32_t k = 0; k < n && st != LSS_OK; k++) {
+        lss__free(quota[k]);
+        quota[k] = NULL;
+        nquota[k] = 0;
+    }
+    lss__free(sa);
+    lss__free(fa);
+    return st;
 }
 
 lss_status lss__report_compute(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
                                const lss__mq *m)
 {
-    *quota = NULL;
-    *nquota = 0;
-    service_room room;
-    lss_status st = service_room_get(&room, db);
-    if (st != LSS_OK)
-        return st;
-    /* the ticket pass reads what the others read and writes only its own output and room */
-    service_job job = { &p->service, &p->levels, db, m, &room };
-    pthread_t worker;
-    bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
-                    pthread_create(&worker, NULL, service_thread, &job) == 0;
-    if (!threaded)
-        service_pass(&p->service, &p->levels, db, m, &room);
-    st = lss__sales_compute(&p->sales, &p->pipeline, db, m, false);
-    if (st == LSS_OK) /* one customer pass for all three */
-        st = lss__relationship_compute(&p->rel, &p->sales.lead_conversion_rate, &p->nps, db, m);
-    if (st == LSS_OK)
-        lss__follow_up_compute(&p->follow_up, db, m);
-    if (st == LSS_OK)
-        st = lss__quota_compute(quota, nquota, db, m);
-    if (threaded)
-        pthread_join(worker, NULL);
-    service_room_free(&room);
-    return st;
+    return lss__report_compute_n(p, quota, nquota, db, m, 1);
 }
 
 /* ---- quotas -------------------------------------------------------------- */
@@ -971,27 +1242,41 @@ static int cmp_row(const void *pa, const void *pb)
 
 /* Achieved amounts of rows (sorted by member), from one pass over the deals.
  * first[member id] is the member's first row or LSS__NONE. */
-static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *first, lss_db *db, const lss__mq *m)
+static void quota_win(lss_quota_row *rows, uint32_t n, uint32_t r, const lss_member *owner, lss_time won,
+                      lss_money amount, bool *overflow)
+{
+    for (; r < n && rows[r].member == owner; r++)
+        if (won >= rows[r].from && won < rows[r].to)
+            *overflow |= __builtin_add_overflow(rows[r].achieved, amount, &rows[r].achieved);
+}
+
+static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *first, lss_db *db, const lss__mq *m,
+                           const wins *wt)
 {
     bool overflow = false;
-    for (uint32_t i = 0; i < db->deals.count; i++) {
+    for (uint32_t i = 0; wt && i < wt->n; i++) { /* a series: its wins table */
+        const win *x = &wt->v[i];
+        if (x->at >= m->as_of || first[x->owner] == LSS__NONE ||
+            (m->segment && !segment_match(m, lss__slab_get(&db->customers, x->customer))))
+            continue;
+        quota_win(rows, n, first[x->owner], lss__slab_get(&db->members, x->owner), x->at, x->amount, &overflow);
+    }
+    for (uint32_t i = 0; !wt && i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
         lss_time won = LSS__DEAL_WON_AT(d);
         if (won == LSS_TIME_NONE || won >= m->as_of || first[d->owner->id] == LSS__NONE)
             continue; /* the owner cannot change after the win: d->owner is the owner at win time */
         if (!segment_match(m, d->customer))
             continue;
-        lss_money amount = LSS__DEAL_AMOUNT(d);
-        for (uint32_t r = first[d->owner->id]; r < n && rows[r].member == d->owner; r++)
-            if (won >= rows[r].from && won < rows[r].to)
-                overflow |= __builtin_add_overflow(rows[r].achieved, amount, &rows[r].achieved);
+        quota_win(rows, n, first[d->owner->id], d->owner, won, LSS__DEAL_AMOUNT(d), &overflow);
     }
     for (uint32_t r = 0; r < n; r++)
         set_ratio(&rows[r].attainment, rows[r].achieved, rows[r].target);
     return overflow;
 }
 
-lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m)
+/* The quota rows of m; with a wins table (a series), the won deals from it. */
+static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < db->members.count; i++) {
@@ -1032,7 +1317,7 @@ lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, 
     qsort(rows, n, sizeof *rows, cmp_row);
     for (uint32_t i = n; i-- > 0;)
         first[rows[i].member->id] = i;
-    bool overflow = quota_achieved(rows, n, first, db, m);
+    bool overflow = quota_achieved(rows, n, first, db, m, wt);
     lss__free(first);
     if (overflow) {
         lss__free(rows);
@@ -1041,6 +1326,11 @@ lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, 
     *out = rows;
     *count = n;
     return LSS_OK;
+}
+
+lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m)
+{
+    return quota_compute(out, count, db, m, NULL);
 }
 
 /* One period's attainment for a member (team == NULL) or a team's members. */

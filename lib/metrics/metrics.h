@@ -50,6 +50,10 @@ typedef struct lss__report_parts {
 } lss__report_parts;
 lss_status lss__report_compute(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
                                const lss__mq *m);
+/* The parts of n windows m[0..n-1] in one pass over each kind of entity:
+ * p, quota and nquota have n elements. On failure every quota[k] is freed. */
+lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
+                                 const lss__mq *m, uint32_t n);
 /* Quota rows overlapping the window, sorted by member key and period;
  * *out is allocated with lss__malloc (NULL when *count is 0). */
 lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m);

@@ -664,7 +664,7 @@ static const char *flatten(const char *p, char *path, size_t plen, buf *names, b
         path[plen] = '\0';
         return p + 1;
     }
-    if (names) { /* each column begins with a comma; the line does not */
+    if (names) {
         put(names, ",", 1);
         put_csv(names, path, plen);
     }
@@ -680,31 +680,45 @@ static const char *flatten(const char *p, char *path, size_t plen, buf *names, b
     return p + n;
 }
 
-/* The report as CSV: with `header`, a line naming the columns; then a line
- * of values. */
-static void render_csv(buf *b, const lss_report *r, bool header)
+/* The CSV lines of r without their line ends: its column names into names
+ * (when not NULL) and its values into values; false without memory. */
+static bool csv_lines(const lss_report *r, buf *names, buf *values)
 {
-    buf json = { NULL, 0, 0, false }, names = { NULL, 0, 0, false }, values = { NULL, 0, 0, false },
+    buf json = { NULL, 0, 0, false }, n = { NULL, 0, 0, false }, v = { NULL, 0, 0, false },
         t = { NULL, 0, 0, false };
     char path[256] = "";
     render_json(&json, r);
     /* an unquoted string is never longer than the JSON: t never grows */
     if (!json.oom && (t.p = lss__malloc(json.len + 1)) != NULL) {
         t.cap = json.len + 1;
-        flatten(json.p, path, 0, header ? &names : NULL, &values, &t);
-        if (header && names.len) {
-            put(b, names.p + 1, names.len - 1);
-            puts_(b, "\n");
-        }
-        if (values.len)
-            put(b, values.p + 1, values.len - 1);
+        flatten(json.p, path, 0, names ? &n : NULL, &v, &t);
+    }
+    bool ok = !json.oom && t.p != NULL && !n.oom && !v.oom;
+    /* each column begins with a comma; the line does not */
+    if (ok && names)
+        put(names, n.p + 1, n.len - 1);
+    if (ok)
+        put(values, v.p + 1, v.len - 1);
+    lss__free(json.p);
+    lss__free(n.p);
+    lss__free(v.p);
+    lss__free(t.p);
+    return ok;
+}
+
+/* The report as CSV: a line naming the columns, then a line of values. */
+static void render_csv(buf *b, const lss_report *r)
+{
+    buf names = { NULL, 0, 0, false }, values = { NULL, 0, 0, false };
+    if (csv_lines(r, &names, &values)) {
+        put(b, names.p, names.len);
+        puts_(b, "\n");
+        put(b, values.p, values.len);
         puts_(b, "\n");
     }
-    b->oom |= json.oom || t.p == NULL || names.oom || values.oom;
-    lss__free(json.p);
+    b->oom |= names.oom || values.oom || names.p == NULL || values.p == NULL;
     lss__free(names.p);
     lss__free(values.p);
-    lss__free(t.p);
 }
 
 lss_status lss_report_render(char **out, size_t *len, const lss_report *r, lss_report_format format)
@@ -720,10 +734,249 @@ lss_status lss_report_render(char **out, size_t *len, const lss_report *r, lss_r
     else if (format == LSS_REPORT_TEXT)
         render_text(&b, r);
     else
-        render_csv(&b, r, true);
+        render_csv(&b, r);
     if (b.oom) {
         lss__free(b.p);
         return lss__fail(NULL, LSS_NOMEM, "report render: out of memory");
+    }
+    *out = b.p;
+    if (len)
+        *len = b.len;
+    return LSS_OK;
+}
+
+/* ---- series ---------------------------------------------------------------- */
+
+struct lss_series {
+    lss_step step;
+    uint32_t n;
+    lss_report **r;
+};
+
+static const char *const step_names[] = { "day", "week", "month", "quarter" };
+
+const char *lss_step_name(int step)
+{
+    return step >= LSS_STEP_DAY && step <= LSS_STEP_QUARTER ? step_names[step] : NULL;
+}
+
+lss_status lss_step_parse(lss_step *out, const char *name)
+{
+    if (out == NULL || name == NULL)
+        return lss__fail(NULL, LSS_INVALID, "step: NULL argument");
+    for (int k = LSS_STEP_DAY; k <= LSS_STEP_QUARTER; k++)
+        if (strcmp(name, step_names[k]) == 0) {
+            *out = (lss_step)k;
+            return LSS_OK;
+        }
+    return lss__fail(NULL, LSS_INVALID, "step: \"%.64s\" is not day, week, month or quarter", name);
+}
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+/* The step boundary at or before t. */
+static lss_time step_floor(lss_step step, lss_time t)
+{
+    int64_t day = floor_div(t, 86400), y;
+    unsigned m, d;
+    switch (step) {
+    case LSS_STEP_DAY: return day * 86400;
+    case LSS_STEP_WEEK: return (floor_div(day + 3, 7) * 7 - 3) * 86400; /* 1970-01-01 was a Thursday */
+    default:
+        lss__civil_from_days(day, &y, &m, &d);
+        if (step == LSS_STEP_QUARTER)
+            m = (m - 1) / 3 * 3 + 1;
+        return lss__days_from_civil(y, m, 1) * 86400;
+    }
+}
+
+/* The first step boundary after t. */
+static lss_time step_next(lss_step step, lss_time t)
+{
+    lss_time b = step_floor(step, t);
+    int64_t y;
+    unsigned m, d;
+    switch (step) {
+    case LSS_STEP_DAY: return b + 86400;
+    case LSS_STEP_WEEK: return b + 7 * 86400;
+    default:
+        lss__civil_from_days(floor_div(b, 86400), &y, &m, &d);
+        m += step == LSS_STEP_QUARTER ? 3 : 1;
+        if (m > 12)
+            m -= 12, y++;
+        return lss__days_from_civil(y, m, 1) * 86400;
+    }
+}
+
+void lss_series_free(lss_series *s)
+{
+    if (s == NULL)
+        return;
+    for (uint32_t k = 0; k < s->n; k++)
+        lss_report_free(s->r[k]);
+    lss__free(s->r);
+    lss__free(s);
+}
+
+uint32_t lss_series_count(const lss_series *s) { return s ? s->n : 0; }
+int lss_series_step(const lss_series *s) { return s ? (int)s->step : -1; }
+const lss_report *lss_series_report(const lss_series *s, uint32_t i) { return s && i < s->n ? s->r[i] : NULL; }
+
+/* The windows of the series: *n of them into *out (lss__malloc'd). */
+static lss_status series_windows(lss__mq **out, uint32_t *n, lss_db *db, const lss_query *q, lss_step step,
+                                 const lss__mq *base)
+{
+    static const char ctx[] = "series";
+    lss_time from = base->from_given, to = base->to;
+    if (from == LSS_TIME_NONE) { /* the boundary at or before the first customer's arrival */
+        from = to - 1;
+        for (uint32_t i = 0; i < db->customers.count; i++) {
+            lss_time added = LSS__ADDED_AT((const lss_customer *)lss__slab_get(&db->customers, i));
+            from = added < from ? added : from;
+        }
+        from = step_floor(step, from);
+        from = from < 0 ? 0 : from;
+    }
+    uint32_t count = 0;
+    for (lss_time t = from; t < to; t = step_next(step, t))
+        if (++count > LSS_SERIES_MAX_STEPS)
+            return lss__fail(db, LSS_INVALID, "%s: the range has more than %u steps of a %s", ctx,
+                             LSS_SERIES_MAX_STEPS, step_names[step]);
+    lss__mq *m = lss__malloc(sizeof *m * count);
+    if (m == NULL)
+        return lss__fail(db, LSS_NOMEM, "%s: out of memory for %u steps", ctx, count);
+    lss_time cap = q && q->version >= 3 && q->as_of != LSS_TIME_NONE ? base->as_of : LSS_TIME_MAX;
+    lss_time t = from;
+    for (uint32_t k = 0; k < count; k++) {
+        lss_time end = step_next(step, t);
+        m[k] = *base;
+        m[k].from = m[k].from_given = t;
+        m[k].to = end < to ? end : to;
+        m[k].as_of = m[k].to < cap ? m[k].to : cap;
+        t = end;
+    }
+    *out = m;
+    *n = count;
+    return LSS_OK;
+}
+
+lss_status lss_series_run(lss_series **out, lss_db *db, const lss_query *q, lss_step step)
+{
+    static const char ctx[] = "series";
+    if (out == NULL || db == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: NULL argument", ctx);
+    *out = NULL;
+    if (lss_step_name((int)step) == NULL)
+        return lss__fail(db, LSS_INVALID, "%s: step %d is not a step (0 day, 1 week, 2 month, 3 quarter)", ctx,
+                         (int)step);
+    lss_series *s = lss__malloc(sizeof *s);
+    if (s == NULL)
+        return lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
+    memset(s, 0, sizeof *s);
+    s->step = step;
+    lss__lock(db);
+    lss__mq base, *m = NULL;
+    lss__report_parts *parts = NULL;
+    lss_quota_row **quota = NULL;
+    uint32_t *nquota = NULL, n = 0;
+    lss_status st = lss__mq_resolve(&base, db, q, ctx);
+    if (st == LSS_OK)
+        st = series_windows(&m, &n, db, q, step, &base);
+    if (st == LSS_OK) {
+        parts = lss__malloc(sizeof *parts * n);
+        quota = lss__malloc(sizeof *quota * n);
+        nquota = lss__malloc(sizeof *nquota * n);
+        s->r = lss__malloc(sizeof *s->r * n);
+        if (parts == NULL || quota == NULL || nquota == NULL || s->r == NULL)
+            st = lss__fail(db, LSS_NOMEM, "%s: out of memory for %u steps", ctx, n);
+    }
+    /* each step's report, its filter copies first: nothing can fail after the pass */
+    bool fail = false;
+    for (; st == LSS_OK && s->n < n; s->n++) {
+        lss_report *r = s->r[s->n] = lss__malloc(sizeof *r);
+        if (r == NULL)
+            break;
+        memset(r, 0, sizeof *r);
+        r->member = dup_or_null(q ? q->member : NULL, &fail);
+        r->team = dup_or_null(q ? q->team : NULL, &fail);
+        r->segment = dup_or_null(q ? q->segment : NULL, &fail);
+        r->pipeline = dup_or_null(q && q->version >= 3 ? q->pipeline : NULL, &fail);
+        r->channel = base.channel;
+        memcpy(r->currency, db->currency, sizeof r->currency);
+        if (fail) {
+            s->n++;
+            break;
+        }
+    }
+    if (st == LSS_OK && (fail || s->n < n))
+        st = lss__fail(db, LSS_NOMEM, "%s: out of memory for %u steps", ctx, n);
+    if (st == LSS_OK)
+        st = lss__report_compute_n(parts, quota, nquota, db, m, n);
+    lss__unlock(db);
+    for (uint32_t k = 0; st == LSS_OK && k < n; k++) {
+        s->r[k]->p = parts[k];
+        s->r[k]->quota = quota[k];
+        s->r[k]->nquota = nquota[k];
+    }
+    lss__free(m);
+    lss__free(parts);
+    lss__free(quota);
+    lss__free(nquota);
+    if (st != LSS_OK) {
+        lss_series_free(s);
+        return st;
+    }
+    *out = s;
+    return LSS_OK;
+}
+
+lss_status lss_series_render(char **out, size_t *len, const lss_series *s, lss_report_format format)
+{
+    if (out == NULL || s == NULL)
+        return lss__fail(NULL, LSS_INVALID, "series render: NULL argument");
+    if (format != LSS_REPORT_JSON && format != LSS_REPORT_TEXT && format != LSS_REPORT_CSV)
+        return lss__fail(NULL, LSS_INVALID, "series render: format %d is not a format (0 json, 1 text, 2 csv)",
+                         (int)format);
+    buf b = { NULL, 0, 0, false }, names = { NULL, 0, 0, false }, last = { NULL, 0, 0, false };
+    if (format == LSS_REPORT_JSON)
+        putf(&b, "{\"step\":\"%s\",\"reports\":[", step_names[s->step]);
+    for (uint32_t k = 0; k < s->n && !b.oom; k++) {
+        if (format == LSS_REPORT_JSON) {
+            puts_(&b, k ? "," : "");
+            render_json(&b, s->r[k]);
+        } else if (format == LSS_REPORT_TEXT) {
+            puts_(&b, k ? "\n" : "");
+            render_text(&b, s->r[k]);
+        } else {
+            names.len = 0;
+            buf values = { NULL, 0, 0, false };
+            b.oom |= !csv_lines(s->r[k], &names, &values) || names.p == NULL || values.p == NULL;
+            if (!b.oom && (last.p == NULL || last.len != names.len || memcmp(last.p, names.p, names.len) != 0)) {
+                put(&b, names.p, names.len); /* the first step's columns, or a step whose columns differ */
+                puts_(&b, "\n");
+                last.len = 0;
+                put(&last, names.p, names.len);
+                b.oom |= last.oom;
+            }
+            if (!b.oom) {
+                put(&b, values.p, values.len);
+                puts_(&b, "\n");
+            }
+            lss__free(values.p);
+        }
+    }
+    if (format == LSS_REPORT_JSON)
+        puts_(&b, "]}");
+    lss__free(names.p);
+    lss__free(last.p);
+    if (b.oom) {
+        lss__free(b.p);
+        return lss__fail(NULL, LSS_NOMEM, "series render: out of memory");
+    }
+    if (b.p == NULL) /* no step */
+        put(&b, "", 0);
+    if (b.oom) {
+        return lss__fail(NULL, LSS_NOMEM, "series render: out of memory");
     }
     *out = b.p;
     if (len)
