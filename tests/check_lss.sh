@@ -108,6 +108,26 @@ expect 0 "$lss" check co.lss;                contains out.txt "ok"
 expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-07-01 --team North --channel email --format json
 contains out.txt '"filter":{"member":null,"team":"North","channel":"email","segment":null,"pipeline":null}'
 expect 0 "$lss" report co.lss --member s-01; contains out.txt "member=s-01"
+# --by: a report per step, each the report of its window alone
+expect 0 "$lss" report co.lss --from 2025-01-01 --to 2026-01-01 --by quarter --team North --format json
+cp out.txt series.json
+for q in 2025-01-01:2025-04-01 2025-04-01:2025-07-01 2025-07-01:2025-10-01 2025-10-01:2026-01-01; do
+    "$lss" report co.lss --from "${q%%:*}" --to "${q##*:}" --team North --format json >> alone.jsonl
+done
+python3 - series.json alone.jsonl <<'PY' || fail "report --by quarter differs from the reports of its quarters"
+import json, sys
+series = json.load(open(sys.argv[1]))
+alone = [json.loads(line) for line in open(sys.argv[2])]
+assert series["step"] == "quarter", series["step"]
+assert series["reports"] == alone, "differ"
+PY
+expect 0 "$lss" report co.lss --from 2025-01-01 --to 2026-01-01 --by month --format csv
+[ "$(grep -c '^2025-' out.txt)" = 12 ] || fail "report --by month --format csv: not 12 months: $(head -c 300 out.txt)"
+contains out.txt "^window.from,window.to,"
+expect 0 "$lss" report co.lss --from 2025-03-12 --to 2025-03-25 --by week
+[ "$(grep -c "^Report" out.txt)" = 3 ] || fail "report --by week from a Wednesday over 13 days: not 3 weeks"
+expect 2 "$lss" report co.lss --by fortnight; contains err.txt '"fortnight" is not day, week, month or quarter'
+expect 1 "$lss" report co.lss --from 1971-01-01 --to 2300-01-01 --by day; contains err.txt "more than 100000 steps"
 expect 1 "$lss" report co.lss --member nobody; contains err.txt 'filter member "nobody" does not exist'
 # --as-of: what the database knew then; the same report from a database of only the events before it
 head -1 a.jsonl > pre.jsonl

@@ -173,6 +173,24 @@ static int print_report(lss_db *db, const lss_query *q, lss_report_format fmt)
     return wrote ? OK : write_failed(e);
 }
 
+static int print_series(lss_db *db, const lss_query *q, lss_step step, lss_report_format fmt)
+{
+    lss_series *s = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    if (lss_series_run(&s, db, q, step) != LSS_OK || lss_series_render(&out, &len, s, fmt) != LSS_OK) {
+        lss_series_free(s);
+        return fail_lib(lss_db_errmsg(db));
+    }
+    errno = 0;
+    bool wrote = fwrite(out, 1, len, stdout) == len && (fmt != LSS_REPORT_JSON || fputc('\n', stdout) != EOF) &&
+                 fflush(stdout) == 0;
+    int e = errno;
+    lss_free(out);
+    lss_series_free(s);
+    return wrote ? OK : write_failed(e);
+}
+
 static int parse_format(const char *help, const char *text, lss_report_format *fmt)
 {
     if (strcmp(text, "text") == 0)
@@ -189,10 +207,15 @@ static int parse_format(const char *help, const char *text, lss_report_format *f
 static const char REPORT_HELP[] =
     "usage: lss report DB [--from TIME] [--to TIME] [--as-of TIME] [--member KEY]\n"
     "                     [--team TEAM] [--channel CHANNEL] [--segment SEGMENT]\n"
-    "                     [--pipeline PIPELINE] [--format text|json|csv]\n"
+    "                     [--pipeline PIPELINE] [--by day|week|month|quarter]\n"
+    "                     [--format text|json|csv]\n"
     "Print every metric of the metrics spec for the window [from, to) as of --as-of\n"
     "(default: `to`; only events before it exist for the report; default window:\n"
     "the whole history, to one second after the latest event).\n"
+    "--by STEP prints a report for each step of [from, to) instead (UTC days, ISO\n"
+    "weeks, calendar months or quarters; the first and last may be partial; each\n"
+    "as of its end), computed in one pass: JSON {\"step\":..,\"reports\":[..]}, CSV\n"
+    "one line per step, text one report after another.\n"
     "TIME is RFC 3339 (2025-03-01T09:30:00Z) or a date (2025-03-01).\n"
     "CHANNEL is phone, email, chat, in_person, web or social.\n";
 
@@ -203,9 +226,11 @@ static int cmd_report(int argc, char **argv)
                                            { "team", 1, 0, 'T' },    { "pipeline", 1, 0, 'p' },
                                            { "channel", 1, 0, 'c' }, { "segment", 1, 0, 's' },
                                            { "format", 1, 0, 'F' },  { "help", 0, 0, 'h' },
-                                           { 0, 0, 0, 0 } };
+                                           { "by", 1, 0, 'b' },      { 0, 0, 0, 0 } };
     lss_query q = LSS_QUERY_INIT;
     lss_report_format fmt = LSS_REPORT_TEXT;
+    lss_step step = LSS_STEP_MONTH;
+    bool by = false;
     int c, rc = OK;
     while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         switch (c) {
@@ -224,6 +249,11 @@ static int cmd_report(int argc, char **argv)
             break;
         }
         case 'F': if ((rc = parse_format(REPORT_HELP, optarg, &fmt))) return rc; break;
+        case 'b':
+            if (lss_step_parse(&step, optarg) != LSS_OK)
+                return usage_error(REPORT_HELP, "--by: \"%s\" is not day, week, month or quarter", optarg);
+            by = true;
+            break;
         case 'h': fputs(REPORT_HELP, stdout); return OK;
         default: return bad_option(REPORT_HELP, c, argv);
         }
@@ -233,7 +263,7 @@ static int cmd_report(int argc, char **argv)
     lss_db *db = open_db(argv[optind], true, LSS_SYNC_FULL, &rc);
     if (db == NULL)
         return rc;
-    rc = print_report(db, &q, fmt);
+    rc = by ? print_series(db, &q, step, fmt) : print_report(db, &q, fmt);
     lss_db_close(db);
     return rc;
 }
