@@ -9,7 +9,8 @@ import re
 import subprocess
 import sys
 
-COMMANDS = ["demo", "generate", "import", "export", "report", "check", "checkpoint", "follow", "list", "stats"]
+COMMANDS = ["demo", "generate", "import", "export", "report", "check", "checkpoint", "follow", "list", "stats",
+            "dashboard"]
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 
 

@@ -22,7 +22,7 @@ expect 0 "$lss" --help;          contains out.txt "usage: lss COMMAND"
 expect 0 "$lss" --version;       contains out.txt "lss 0."
 expect 2 "$lss";                 contains err.txt "expected a command"
 expect 2 "$lss" frobnicate;      contains err.txt '"frobnicate" is not a command'
-for c in demo generate import export report check stats checkpoint follow list; do
+for c in demo generate import export report check stats checkpoint follow list dashboard; do
     expect 0 "$lss" $c --help;   contains out.txt "usage: lss $c"
 done
 expect 2 "$lss" report;                      contains err.txt "expected one database path"
@@ -40,7 +40,7 @@ lacks err.txt "unknown option"
 expect 2 "$lss" generate -o;                 contains err.txt "lss generate: option -o needs a value"
 expect 2 "$lss" list deals x.lss --limit;    contains err.txt "lss list: option --limit needs a value"
 # lss help COMMAND is that command's help; an unknown one is a usage error
-for c in demo generate import export report check stats checkpoint follow list; do
+for c in demo generate import export report check stats checkpoint follow list dashboard; do
     expect 0 "$lss" help $c;     contains out.txt "usage: lss $c"
 done
 expect 2 "$lss" help frobnicate;             contains err.txt 'help: "frobnicate" is not a command'

@@ -4,7 +4,7 @@
 _lss()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="demo generate import export report check checkpoint follow list stats help"
+    local commands="demo generate import export report check checkpoint follow list stats dashboard help"
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
@@ -14,6 +14,7 @@ _lss()
     case $prev in
         --format) values="text json csv" ;;
         --order) values="customer time" ;;
+        --by) values="day week month quarter" ;;
         --sync) values="full normal off" ;;
         --channel) values="phone email chat in_person web social" ;;
         --priority) values="low normal high urgent" ;;

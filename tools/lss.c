@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <salesservice.h>
 
+#include "dashboard.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -274,6 +276,75 @@ static int export_failed(lss_db *db, const char *outfile)
     if (strcmp(outfile, "-") == 0 && errno == EPIPE)
         return FAILURE;
     return fail_lib(lss_db_errmsg(db));
+}
+
+/* ---- dashboard ----------------------------------------------------------------------- */
+
+static const char DASHBOARD_HELP[] =
+    "usage: lss dashboard DB [-o FILE] [--from TIME] [--to TIME] [--by day|week|month|quarter]\n"
+    "                        [--team TEAM] [--title TEXT]\n"
+    "Write one self-contained HTML page (inline SVG, no script, nothing fetched) of\n"
+    "the database's figures for the window [from, to) by step (default month): the\n"
+    "funnel, won revenue against quota, win rate, pipeline velocity, the forecast,\n"
+    "the backlog by age, SLA compliance per target, CSAT and NPS, and tables of the\n"
+    "most overdue tasks and the breaching tickets. To FILE (written whole, then\n"
+    "renamed into place) or standard output.\n";
+
+static int cmd_dashboard(int argc, char **argv)
+{
+    static const struct option longs[] = { { "from", 1, 0, 'f' }, { "to", 1, 0, 't' },   { "by", 1, 0, 'b' },
+                                           { "team", 1, 0, 'T' }, { "title", 1, 0, 'n' }, { "help", 0, 0, 'h' },
+                                           { 0, 0, 0, 0 } };
+    lss_query q = LSS_QUERY_INIT;
+    lss_step step = LSS_STEP_MONTH;
+    const char *outfile = "-", *title = "Sales and service";
+    int c, rc = OK;
+    while ((c = getopt_long(argc, argv, ":ho:", longs, NULL)) != -1) {
+        switch (c) {
+        case 'f': if ((rc = parse_time(DASHBOARD_HELP, "--from", optarg, &q.from))) return rc; break;
+        case 't': if ((rc = parse_time(DASHBOARD_HELP, "--to", optarg, &q.to))) return rc; break;
+        case 'b':
+            if (lss_step_parse(&step, optarg) != LSS_OK)
+                return usage_error(DASHBOARD_HELP, "--by: \"%s\" is not day, week, month or quarter", optarg);
+            break;
+        case 'T': q.team = optarg; break;
+        case 'n': title = optarg; break;
+        case 'o': outfile = optarg; break;
+        case 'h': fputs(DASHBOARD_HELP, stdout); return OK;
+        default: return bad_option(DASHBOARD_HELP, c, argv);
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error(DASHBOARD_HELP, "expected one database path");
+    lss_db *db = open_db(argv[optind], true, LSS_SYNC_FULL, &rc);
+    if (db == NULL)
+        return rc;
+    bool to_stdout = strcmp(outfile, "-") == 0;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", outfile);
+    FILE *f = to_stdout ? stdout : fopen(tmp, "w");
+    if (f == NULL) {
+        rc = fail("cannot write \"%s\": %s", tmp, strerror(errno));
+    } else if (lss_dashboard_write(f, db, &q, step, title) != LSS_OK) {
+        rc = fail_lib(lss_db_errmsg(db));
+    }
+    if (f && !to_stdout) {
+        errno = 0;
+        bool ok = fflush(f) == 0 && !ferror(f);
+        int e = errno ? errno : EIO;
+        if (fclose(f) != 0 && ok) {
+            ok = false;
+            e = errno;
+        }
+        if (rc == OK && !ok)
+            rc = fail("%s: write failed: %s", tmp, strerror(e));
+        if (rc == OK && rename(tmp, outfile) != 0)
+            rc = fail("cannot rename \"%s\" to \"%s\": %s", tmp, outfile, strerror(errno));
+        if (rc != OK)
+            remove(tmp);
+    }
+    lss_db_close(db);
+    return rc;
 }
 
 /* ---- generate and demo -------------------------------------------------------------- */
@@ -1203,11 +1274,12 @@ static const char HELP[] =
     "  generate   write a generated company as JSON Lines\n"
     "  import     import JSON Lines into a database file\n"
     "  export     write a database file as JSON Lines\n"
-    "  report     print the metrics of a database file (text or JSON)\n"
+    "  report     print the metrics of a database file (text, JSON or CSV), or a series of them\n"
     "  check      verify a database file's journal (and its checkpoint)\n"
     "  checkpoint write a database file's state beside it for fast opens\n"
     "  follow     print each event as another process commits it\n"
     "  list       print a work queue: deals, tickets, customers or tasks, as of any moment\n"
+    "  dashboard  write an HTML page of charts and tables of a database file\n"
     "  stats      print what a database file holds\n"
     "\n"
     "`lss COMMAND --help` describes each. Exit status: 0 success, 1 failure,\n"
@@ -1237,6 +1309,7 @@ static const struct command {
     { "report", cmd_report, REPORT_HELP },   { "check", cmd_check, CHECK_HELP },
     { "checkpoint", cmd_checkpoint, CHECKPOINT_HELP }, { "follow", cmd_follow, FOLLOW_HELP },
     { "list", cmd_list, LIST_HELP },         { "stats", cmd_stats, STATS_HELP },
+    { "dashboard", cmd_dashboard, DASHBOARD_HELP },
 };
 
 static const struct command *command_of(const char *name)
