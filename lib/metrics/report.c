@@ -110,7 +110,8 @@ static void put(buf *b, const char *s, size_t n)
         b->oom = true;
         return;
     }
-    memcpy(b->p + b->len, s, n);
+    if (n) /* s may be NULL when n is 0 */
+        memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
 }
@@ -699,6 +700,7 @@ static bool csv_lines(const lss_report *r, buf *names, buf *values)
         put(names, n.p + 1, n.len - 1);
     if (ok)
         put(values, v.p + 1, v.len - 1);
+    ok = ok && !values->oom && !(names && names->oom);
     lss__free(json.p);
     lss__free(n.p);
     lss__free(v.p);

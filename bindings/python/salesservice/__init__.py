@@ -13,16 +13,28 @@ Money is decimal.Decimal (never float), times are datetime (UTC), a value
 that does not exist is None. Errors are exceptions, one class per status of
 the C library, all subclasses of SalesServiceError. See docs/python.md.
 """
+from __future__ import annotations
+
 import ctypes
 import ctypes.util
 import datetime as _dt
+import enum as _enum
 import json
 import os
 from decimal import Decimal
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 from ._version import __version__
 
-__all__ = ["Database", "SalesServiceError", "load_library", "version", "__version__"]
+__all__ = ["Database", "SalesServiceError", "load_library", "version", "__version__", "Member", "Customer", "Deal",
+           "Ticket", "Task", "Activity", "Row", "to_pandas", "Time", "Money"]
+
+#: A moment as the binding takes it: a datetime (naive means UTC), a date, an
+#: RFC 3339 string or Unix seconds. Moments read back are aware datetimes in UTC.
+Time = Union[_dt.datetime, _dt.date, str, int]
+#: Money as the binding takes it: a Decimal, an int (whole units) or a decimal
+#: string, never a float. Money read back is a Decimal with two places.
+Money = Union[Decimal, int, str]
 
 # ---- errors ------------------------------------------------------------------------
 
@@ -227,6 +239,11 @@ class _GenerateOptions(ctypes.Structure):
                 ("order", ctypes.c_int)]
 
 
+class _TimelineItem(ctypes.Structure):
+    _fields_ = [("at", ctypes.c_int64), ("kind", ctypes.c_int), ("deal", ctypes.c_void_p),
+                ("ticket", ctypes.c_void_p), ("activity", ctypes.c_void_p)]
+
+
 _REJECT = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_int, ctypes.c_char_p)
 
 
@@ -366,11 +383,121 @@ def _declare(lib):
     f("lss_customer_nps_at", i, c_entity, i64, ctypes.POINTER(i64))
     f("lss_list_customer", i, ctypes.POINTER(_CustomerRow), p, u32)
     f("lss_list_index_bytes", ctypes.c_size_t, c_db)
+    f("lss_list_kind_parse", i, ctypes.POINTER(ctypes.c_int), s)
+    # the enums' spellings, from which the Enum classes are made (one table in C: lib/core/enums.c)
+    for e in _ENUM_NOUNS.values():
+        f("lss_%s_name" % e, s, i)
+    f("lss_deal_last_at", i64, c_entity)
+    f("lss_deal_lost_from", i, c_entity)
+    f("lss_deal_furthest_stage", i, c_entity)
+    f("lss_deal_next_of_customer", c_entity, c_entity)
+    f("lss_customer_first_deal", c_entity, c_entity)
+    f("lss_customer_first_ticket", c_entity, c_entity)
+    f("lss_ticket_next_of_customer", c_entity, c_entity)
+    f("lss_customer_source", i, c_entity)
+    f("lss_customer_referred_by", c_entity, c_entity)
+    f("lss_customer_churned_at", i64, c_entity)
+    f("lss_customer_timeline", i, ctypes.POINTER(p), c_db, s)
+    f("lss_timeline_count", u32, p)
+    f("lss_timeline_get", i, ctypes.POINTER(_TimelineItem), p, u32)
+    f("lss_timeline_free", None, p)
+    f("lss_ticket_deal", c_entity, c_entity)
+    f("lss_ticket_kind_of", i, c_entity)
+    f("lss_ticket_channel", i, c_entity)
+    f("lss_ticket_priority", i, c_entity)
+    f("lss_ticket_last_at", i64, c_entity)
+    f("lss_ticket_first_response_at", i64, c_entity)
+    f("lss_ticket_first_resolution_at", i64, c_entity)
+    f("lss_ticket_reopen_count", u32, c_entity)
+    f("lss_ticket_contact_count", u32, c_entity)
+    f("lss_ticket_rated_at", i64, c_entity)
+    f("lss_activity_count", u32, c_db)
+    f("lss_activity_by_id", i, ctypes.POINTER(c_entity), c_db, u32)
+    f("lss_activity_customer", c_entity, c_entity)
+    f("lss_activity_id", u32, c_entity)
+    f("lss_series_run", i, ctypes.POINTER(p), c_db, ctypes.POINTER(_Query), i)
+    f("lss_series_render", i, ctypes.POINTER(p), ctypes.POINTER(ctypes.c_size_t), p, i)
+    f("lss_series_free", None, p)
 
 
-def version():
-    """The C library's version string."""
+def version() -> str:
+    """The C library's version string (the loaded library's own; __version__ is the package's)."""
     return load_library().lss_version().decode()
+
+
+# ---- enums ---------------------------------------------------------------------------
+
+#: Each Enum class of the package and the C enum it is made from, through that
+#: enum's lss_<noun>_name function: the spellings are the library's own.
+_ENUM_NOUNS = {"Stage": "stage", "LossReason": "loss_reason", "ForecastCategory": "forecast_category",
+               "DealChangeKind": "deal_change_kind", "TicketState": "ticket_state", "TicketKind": "ticket_kind",
+               "TicketChangeKind": "ticket_change_kind", "Priority": "priority", "SlaOutcome": "sla_outcome",
+               "Channel": "channel", "Source": "source", "ActivityKind": "activity_kind",
+               "CustomerState": "customer_state", "Role": "role", "TaskState": "task_state",
+               "TaskChangeKind": "task_change_kind", "Step": "step", "PipelineMode": "pipeline_mode",
+               "SyncMode": "sync_mode", "GenerateOrder": "generate_order", "ListKind": "list_kind",
+               "Weekday": "weekday"}
+__all__ += ["LssEnum"] + list(_ENUM_NOUNS)
+
+
+class LssEnum(str, _enum.Enum):
+    """An enum of the C library. A member's value is the library's spelling
+    (Stage.WON.value == "won"), its .code the C value; members are strings, so
+    they compare equal to their spellings and print as them, and every call
+    that takes a spelling takes a member too. The classes (Stage, Priority,
+    Channel, ...) are made from the library's own name functions when first
+    used, so they always match the loaded library."""
+
+    def __str__(self) -> str:
+        return str.__str__(self)
+
+    def __format__(self, spec: str) -> str:
+        return str.__format__(self, spec)
+
+    @property
+    def code(self) -> int:
+        """The C value of the member."""
+        return type(self)._lss_codes[self.value]
+
+
+def _make_enum(cls_name: str) -> type:
+    noun = _ENUM_NOUNS[cls_name]
+    name_of = getattr(load_library(), "lss_%s_name" % noun)
+    pairs, codes = [], {}
+    for code in range(256):
+        b = name_of(code)
+        if b is None:
+            if pairs:
+                break  # the values are 0 .. n-1
+            continue
+        spelling = b.decode()
+        pairs.append((spelling.upper(), spelling))
+        codes[spelling] = code
+    cls = LssEnum(cls_name, pairs, module=__name__, qualname=cls_name)
+    cls.__doc__ = "The C enum lss_%s: %s." % (noun, ", ".join(p[1] for p in pairs))
+    cls._lss_codes = codes
+    return cls
+
+
+def __getattr__(name: str) -> Any:
+    """The Enum classes, made on first use from the loaded library."""
+    if name in _ENUM_NOUNS:
+        cls = globals()[name] = _make_enum(name)
+        return cls
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_ENUM_NOUNS))
+
+
+def _member(cls_name: str, code: int) -> Optional[LssEnum]:
+    """The member of an Enum class for a C value (None for -1 or a value that is not one)."""
+    cls = globals().get(cls_name) or __getattr__(cls_name)
+    for m in cls:
+        if m.code == code:
+            return m
+    return None
 
 
 # ---- values --------------------------------------------------------------------------
@@ -462,14 +589,17 @@ def _money_out(minor):
 
 # ---- entities ---------------------------------------------------------------------------
 
-def _getter(fn, conv=_text, name=None):
-    """A read-only property calling the C accessor `fn` on the entity (and
-    `name` on its result: an enum's lss_*_name)."""
+def _getter(fn: str, conv: Any = _text, enum: Optional[str] = None, doc: Optional[str] = None) -> property:
+    """A read-only property calling the C accessor `fn` on the entity; with
+    `enum`, its value as a member of that Enum class (None for -1)."""
     def get(self):
-        lib = self._db._lib
-        v = getattr(lib, fn)(self._handle())
-        return conv(getattr(lib, name)(v)) if name else conv(v)
-    return property(get, doc="%s()" % fn)
+        v = getattr(self._db._lib, fn)(self._handle())
+        return _member(enum, v) if enum else conv(v)
+    return property(get, doc=doc or "%s()" % fn)
+
+
+def _entity_or_none(cls: type, db: "Database", h: Optional[int]) -> Any:
+    return cls(db, h) if h else None
 
 
 class _Entity:
@@ -494,10 +624,10 @@ class _Entity:
 
 class Member(_Entity):
     """A team member."""
-    key = _getter("lss_member_key")
-    name = _getter("lss_member_name")
-    team = _getter("lss_member_team")
-    role = _getter("lss_member_role", name="lss_role_name")
+    key = _getter("lss_member_key", doc="str: the member's key.")
+    name = _getter("lss_member_name", doc="str: the member's name.")
+    team = _getter("lss_member_team", doc="str or None: the member's team.")
+    role = _getter("lss_member_role", enum="Role", doc="Role: sales, service or both.")
 
     @property
     def quotas(self):
@@ -513,13 +643,15 @@ class Member(_Entity):
 
 class Customer(_Entity):
     """A customer; its name, email, company and segment are the current ones."""
-    key = _getter("lss_customer_key")
-    name = _getter("lss_customer_name")
-    email = _getter("lss_customer_email")
-    company = _getter("lss_customer_company")
-    segment = _getter("lss_customer_segment")
-    added_at = _getter("lss_customer_added_at", _time_out)
-    erased = _getter("lss_customer_is_erased", bool)
+    key = _getter("lss_customer_key", doc="str: the customer's key.")
+    name = _getter("lss_customer_name", doc="str: the current name (\"[erased]\" once erased).")
+    email = _getter("lss_customer_email", doc="str or None: the current email.")
+    company = _getter("lss_customer_company", doc="str or None: the current company.")
+    segment = _getter("lss_customer_segment", doc="str or None: the current segment.")
+    added_at = _getter("lss_customer_added_at", _time_out, doc="datetime: when the customer was added.")
+    source = _getter("lss_customer_source", enum="Source", doc="Source: where the lead came from.")
+    churned_at = _getter("lss_customer_churned_at", _time_out, doc="datetime or None: the latest churn.")
+    erased = _getter("lss_customer_is_erased", bool, doc="bool: whether the customer's personal data was erased.")
 
     def state_at(self, t):
         """"prospect", "active" or "churned" as of t."""
@@ -572,11 +704,15 @@ class Customer(_Entity):
 
 class Deal(_Entity):
     """A deal. Transitions are methods: advance, set_amount, assign, win, lose, reopen."""
-    key = _getter("lss_deal_key")
-    title = _getter("lss_deal_title")
-    stage = _getter("lss_deal_stage", name="lss_stage_name")
-    amount = _getter("lss_deal_amount", _money_out)
-    opened_at = _getter("lss_deal_opened_at", _time_out)
+    key = _getter("lss_deal_key", doc="str: the deal's key.")
+    title = _getter("lss_deal_title", doc="str or None: the deal's title.")
+    stage = _getter("lss_deal_stage", enum="Stage", doc="Stage: the current stage.")
+    amount = _getter("lss_deal_amount", _money_out, doc="Decimal: the current amount.")
+    opened_at = _getter("lss_deal_opened_at", _time_out, doc="datetime: when the deal was opened.")
+    last_at = _getter("lss_deal_last_at", _time_out, doc="datetime: the time of its latest event.")
+    lost_from = _getter("lss_deal_lost_from", enum="Stage", doc="Stage or None: the stage a lost deal was lost from.")
+    furthest_stage = _getter("lss_deal_furthest_stage", enum="Stage",
+                             doc="Stage: the furthest stage it reached (won counts; lost does not).")
 
     @property
     def customer(self):
@@ -609,8 +745,8 @@ class Deal(_Entity):
         """The key of the pipeline the deal is in."""
         return _text(self._db._lib.lss_deal_pipeline(self._db._live(), self._handle()))
 
-    forecast = _getter("lss_deal_forecast", name="lss_forecast_category_name")
-    expected_close = _getter("lss_deal_expected_close", _time_out)
+    forecast = _getter("lss_deal_forecast", enum="ForecastCategory", doc="ForecastCategory: the current category.")
+    expected_close = _getter("lss_deal_expected_close", _time_out, doc="datetime or None: the latest expected close.")
 
     @property
     def own_probability(self):
@@ -651,12 +787,12 @@ class Deal(_Entity):
 
 class Task(_Entity):
     """A follow-up task. Changes are methods: reschedule, assign, done, cancel."""
-    key = _getter("lss_task_key")
-    state = _getter("lss_task_state_of", name="lss_task_state_name")
-    kind = _getter("lss_task_kind", name="lss_activity_kind_name")
-    due = _getter("lss_task_due", _time_out)
-    done_at = _getter("lss_task_done_at", _time_out)
-    note = _getter("lss_task_note")
+    key = _getter("lss_task_key", doc="str: the task's key.")
+    state = _getter("lss_task_state_of", enum="TaskState", doc="TaskState: open, done or cancelled.")
+    kind = _getter("lss_task_kind", enum="ActivityKind", doc="ActivityKind: what to do.")
+    due = _getter("lss_task_due", _time_out, doc="datetime: when it is due.")
+    done_at = _getter("lss_task_done_at", _time_out, doc="datetime or None: when it was done.")
+    note = _getter("lss_task_note", doc="str or None: its note.")
 
     @property
     def customer(self):
@@ -711,11 +847,22 @@ class Task(_Entity):
 
 class Ticket(_Entity):
     """A service ticket. Transitions: assign, contact, wait, resume, resolve, reopen, close, rate."""
-    key = _getter("lss_ticket_key")
-    subject = _getter("lss_ticket_subject")
-    state = _getter("lss_ticket_state_of", name="lss_ticket_state_name")
-    score = _getter("lss_ticket_score", lambda v: v or None)
-    opened_at = _getter("lss_ticket_opened_at", _time_out)
+    key = _getter("lss_ticket_key", doc="str: the ticket's key.")
+    subject = _getter("lss_ticket_subject", doc="str or None: the subject.")
+    state = _getter("lss_ticket_state_of", enum="TicketState", doc="TicketState: the current state.")
+    score = _getter("lss_ticket_score", lambda v: v or None, doc="int or None: the latest rating, 1-5.")
+    rated_at = _getter("lss_ticket_rated_at", _time_out, doc="datetime or None: when the latest rating was given.")
+    priority = _getter("lss_ticket_priority", enum="Priority", doc="Priority: the current priority.")
+    kind = _getter("lss_ticket_kind_of", enum="TicketKind", doc="TicketKind: presales, installation, ...")
+    channel = _getter("lss_ticket_channel", enum="Channel", doc="Channel: the channel it was opened on.")
+    last_at = _getter("lss_ticket_last_at", _time_out, doc="datetime: the time of its latest event.")
+    first_response_at = _getter("lss_ticket_first_response_at", _time_out,
+                                doc="datetime or None: its first contact.")
+    first_resolution_at = _getter("lss_ticket_first_resolution_at", _time_out,
+                                  doc="datetime or None: its first resolution.")
+    contact_count = _getter("lss_ticket_contact_count", int, doc="int: how many contacts it had.")
+    reopen_count = _getter("lss_ticket_reopen_count", int, doc="int: how many times it was reopened.")
+    opened_at = _getter("lss_ticket_opened_at", _time_out, doc="datetime: when the ticket was opened.")
 
     @property
     def customer(self):
@@ -845,6 +992,70 @@ class _Rows:
 
     def __del__(self):
         self.close()
+
+
+def _parse_time(text: Optional[str]) -> Optional[_dt.datetime]:
+    if text is None:
+        return None
+    return _dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=_dt.timezone.utc)
+
+
+def _report_values(r: Dict[str, Any]) -> Dict[str, Any]:
+    """The report's JSON with its money as Decimal and its times as aware datetimes."""
+    for part in ("sales", "relationship"):
+        for k, v in r[part].items():
+            if isinstance(v, str):
+                r[part][k] = Decimal(v)  # money
+    r["sales"]["forecast"] = {k: Decimal(v) if v is not None else None for k, v in r["sales"]["forecast"].items()}
+    for k in ("from", "to", "as_of"):
+        r["window"][k] = _parse_time(r["window"][k])
+    for row in r["sales"]["quota"]:
+        row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
+        row["from"], row["to"] = _parse_time(row["from"]), _parse_time(row["to"])
+    return r
+
+
+_PARTS = ("sales", "service", "relationship", "follow_up")
+
+
+def _metric_path(name: str) -> Tuple[str, ...]:
+    if not isinstance(name, str) or not name:
+        raise TypeError("a metric is named by a str, not %r" % (name,))
+    return tuple(name.split("."))
+
+
+def _at_path(rep: Dict[str, Any], path: Tuple[str, ...], name: str) -> Any:
+    """The value at a report path; a bare name is looked up in the parts."""
+    candidates = [path] if len(path) > 1 or path[0] in rep else [(part,) + path for part in _PARTS]
+    for c in candidates:
+        v: Any = rep
+        try:
+            for k in c:
+                v = v[int(k)] if isinstance(v, list) else v[k]
+            return v
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue
+    raise InvalidError("series: %r is not a metric of the report (see docs/metrics.md)" % (name,), "LSS_INVALID")
+
+
+def to_pandas(rows: Any) -> Any:
+    """A pandas DataFrame of rows: db.series(...) (a dict per step), a list of
+    Row objects (db.deals(...), db.tickets(...), ...) or of dicts. Money and
+    rates become float columns (Decimal would make them `object`), counts stay
+    integers, times are datetime64 in UTC. pandas is imported here, and only
+    here: the package does not need it otherwise."""
+    import pandas as pd
+    records = [r.as_dict() if isinstance(r, Row) else dict(r) for r in rows]
+    frame = pd.DataFrame.from_records(records)
+    for col in frame.columns:
+        values = [v for v in frame[col] if v is not None]
+        if values and all(isinstance(v, Decimal) for v in values):
+            frame[col] = pd.to_numeric(frame[col].map(lambda v: None if v is None else float(v)))
+        elif values and all(isinstance(v, _dt.datetime) for v in values):
+            frame[col] = pd.to_datetime(frame[col], utc=True)
+        elif values and all(isinstance(v, LssEnum) for v in values):
+            frame[col] = frame[col].map(lambda v: None if v is None else v.value)
+    return frame
 
 
 class Database:
@@ -1289,43 +1500,69 @@ class Database:
 
     # metrics
 
-    def report(self, start=None, end=None, member=None, team=None, channel=None, segment=None, text=False,
-               threads=0, as_of=None, pipeline=None):
+    def _query(self, start, end, member, team, channel, segment, threads, as_of, pipeline) -> _Query:
+        channel = -1 if channel is None else self._enum("channel", channel)
+        return _Query(3, TIME_NONE if start is None else self._t(start), TIME_NONE if end is None else self._t(end),
+                      _cstr(member, "member") if member else None, _cstr(team, "team") if team else None,
+                      channel, _cstr(segment, "segment") if segment else None, _cint(threads, "threads", (0, 64)),
+                      TIME_NONE if as_of is None else self._t(as_of),
+                      _cstr(pipeline, "pipeline") if pipeline else None)
+
+    def _rendered(self, render, handle, fmt: int) -> str:
+        out = ctypes.c_void_p()
+        n = ctypes.c_size_t()
+        st = render(ctypes.byref(out), ctypes.byref(n), handle, fmt)
+        if st:
+            self._raise(st, _text(self._lib.lss_errmsg()))
+        try:
+            return ctypes.string_at(out, n.value).decode()
+        finally:
+            self._lib.lss_free(out)
+
+    def report(self, start: Optional[Time] = None, end: Optional[Time] = None, member: Optional[str] = None,
+               team: Optional[str] = None, channel: Optional[str] = None, segment: Optional[str] = None,
+               text: bool = False, threads: int = 0, as_of: Optional[Time] = None,
+               pipeline: Optional[str] = None) -> Union[Dict[str, Any], str]:
         """Every metric for [start, end) as of as_of (default: end; default window: everything), narrowed
         by the filters. Only events before as_of exist for the report: as_of=a past day gives what the
-        database knew then. A dict of the metrics spec's JSON: money and rates as Decimal, None for no
-        value. With text=True, the aligned text rendering instead. threads: 0 lets the library decide
-        (a second thread for a large database), 1 keeps the work in the calling thread. pipeline narrows the
-        sales figures to the deals of one pipeline."""
-        channel = -1 if channel is None else self._enum("channel", channel)
-        q = _Query(3, TIME_NONE if start is None else self._t(start), TIME_NONE if end is None else self._t(end),
-                   _cstr(member, "member") if member else None, _cstr(team, "team") if team else None,
-                   channel,
-                   _cstr(segment, "segment") if segment else None, _cint(threads, "threads", (0, 64)),
-                   TIME_NONE if as_of is None else self._t(as_of), _cstr(pipeline, "pipeline") if pipeline else None)
+        database knew then. A dict of the metrics spec's JSON: money and rates as Decimal, times (the
+        window, quota periods) as aware datetimes, None for no value. With text=True, the aligned text
+        rendering instead. threads: 0 lets the library decide (a second thread for a large database), 1
+        keeps the work in the calling thread. pipeline narrows the sales figures to the deals of one
+        pipeline."""
+        q = self._query(start, end, member, team, channel, segment, threads, as_of, pipeline)
         rep = ctypes.c_void_p()
         self._check(self._lib.lss_report_run(ctypes.byref(rep), self._live(), ctypes.byref(q)))
         try:
-            out = ctypes.c_void_p()
-            n = ctypes.c_size_t()
-            st = self._lib.lss_report_render(ctypes.byref(out), ctypes.byref(n), rep, 1 if text else 0)
-            if st:
-                self._raise(st, _text(self._lib.lss_errmsg()))
-            try:
-                data = ctypes.string_at(out, n.value).decode()
-            finally:
-                self._lib.lss_free(out)
+            data = self._rendered(self._lib.lss_report_render, rep, 1 if text else 0)
         finally:
             self._lib.lss_report_free(rep)
-        if text:
-            return data
-        r = json.loads(data, parse_float=Decimal)
-        for part in ("sales", "relationship"):
-            for k, v in r[part].items():
-                if isinstance(v, str):
-                    r[part][k] = Decimal(v)  # money
-        r["sales"]["forecast"] = {k: Decimal(v) if v is not None else None
-                                  for k, v in r["sales"]["forecast"].items()}
-        for row in r["sales"]["quota"]:
-            row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
-        return r
+        return data if text else _report_values(json.loads(data, parse_float=Decimal))
+
+    def series(self, metrics: Sequence[str], start: Optional[Time] = None, end: Optional[Time] = None,
+               step: str = "month", member: Optional[str] = None, team: Optional[str] = None,
+               channel: Optional[str] = None, segment: Optional[str] = None, as_of: Optional[Time] = None,
+               pipeline: Optional[str] = None) -> List[Dict[str, Any]]:
+        """The metrics named in `metrics` for each step ("day", "week", "month" or "quarter", or a Step)
+        of [start, end), all computed in one pass (lss_series_run): a list of one dict per step with
+        "from", "to", "as_of" (aware datetimes) and each metric. A metric is named by its path in the
+        report ("sales.won", "service.first_response_seconds.median", "sales.funnel.1.reached") or by its
+        bare name when one part has it ("won", "csat_percent", "nps"). Each step's figures are exactly
+        those of report(start=step start, end=step end). For a table: to_pandas(db.series(...))."""
+        step_code = self._enum("step", step)
+        paths = [_metric_path(m) for m in metrics]
+        q = self._query(start, end, member, team, channel, segment, 0, as_of, pipeline)
+        ser = ctypes.c_void_p()
+        self._check(self._lib.lss_series_run(ctypes.byref(ser), self._live(), ctypes.byref(q), step_code))
+        try:
+            data = self._rendered(self._lib.lss_series_render, ser, 0)
+        finally:
+            self._lib.lss_series_free(ser)
+        rows = []
+        for rep in json.loads(data, parse_float=Decimal)["reports"]:
+            rep = _report_values(rep)
+            row = {"from": rep["window"]["from"], "to": rep["window"]["to"], "as_of": rep["window"]["as_of"]}
+            for name, path in zip(metrics, paths):
+                row[name] = _at_path(rep, path, name)
+            rows.append(row)
+        return rows

@@ -1,5 +1,6 @@
 """Tests of the Python binding (standard unittest; run by ctest with
 LSS_LIBRARY set to the built library and LSS_TOOL to the built lss tool)."""
+import datetime
 import json
 import os
 import resource
@@ -250,7 +251,8 @@ class Tickets(unittest.TestCase):
             self.assertEqual((now["backlog"], now["backlog_breached"]), (1, 1))
             self.assertEqual(now["backlog_age"]["7d_30d"], 1)
             then = db.report(start="2025-02-01", end="2025-03-01", as_of="2025-02-03T08:30:00Z")
-            self.assertEqual(then["window"]["as_of"], "2025-02-03T08:30:00Z")
+            self.assertEqual(then["window"]["as_of"],
+                             datetime.datetime(2025, 2, 3, 8, 30, tzinfo=datetime.timezone.utc))
             self.assertEqual((then["service"]["backlog_breached"], then["service"]["backlog_age"]["lt_1d"]), (0, 1))
             self.assertIsNone(then["service"]["sla_first_response_compliance"])
 
@@ -303,6 +305,18 @@ class Metrics(unittest.TestCase):
             for row in theirs["sales"]["quota"]:
                 row["target"], row["achieved"] = Decimal(row["target"]), Decimal(row["achieved"])
             theirs["sales"]["forecast"] = {k: Decimal(v) for k, v in theirs["sales"]["forecast"].items()}
+            # times come back as aware datetimes in UTC
+            utc = datetime.timezone.utc
+            self.assertEqual(mine["window"]["from"], datetime.datetime(2025, 3, 1, tzinfo=utc))
+            self.assertEqual(mine["window"]["as_of"], datetime.datetime(2025, 9, 1, tzinfo=utc))
+            for k in ("from", "to", "as_of"):
+                theirs["window"][k] = datetime.datetime.strptime(theirs["window"][k], "%Y-%m-%dT%H:%M:%SZ").replace(
+                    tzinfo=utc)
+            for row in theirs["sales"]["quota"]:
+                for k in ("from", "to"):
+                    row[k] = datetime.datetime.strptime(row[k], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=utc)
+            self.assertTrue(mine["sales"]["quota"])
+            self.assertIsInstance(mine["sales"]["quota"][0]["from"], datetime.datetime)
             self.assertEqual(mine, theirs)
             self.assertGreater(mine["sales"]["deals_opened"], 10)
             with lss.Database() as big:  # large enough for the report's second thread
