@@ -177,7 +177,7 @@ static void test_series_steps(void **state)
     assert_int_equal(lss_step_parse(&st, "quarter"), LSS_OK);
     assert_int_equal(st, LSS_STEP_QUARTER);
     assert_int_equal(lss_step_parse(&st, "fortnight"), LSS_INVALID);
-    assert_string_equal(lss_errmsg(), "step: \"fortnight\" is not day, week, month or quarter");
+    assert_string_equal(lss_errmsg(), "\"fortnight\" is not a step (expected day, week, month or quarter)");
     assert_string_equal(lss_step_name(LSS_STEP_WEEK), "week");
     assert_null(lss_step_name(4));
     lss_db_close(db);

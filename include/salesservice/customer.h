@@ -140,6 +140,8 @@ typedef enum lss_customer_change_kind {
     LSS_CUSTOMER_ERASED = 2,    /**< `customer.erase` */
     LSS_CUSTOMER_NPS = 3        /**< `customer.nps`: `score` and `comment` */
 } lss_customer_change_kind;
+/** @return "updated", "churned", "erased", "nps"; NULL for a value that is not one. */
+LSS_API const char *lss_customer_change_kind_name(int kind);
 
 /** One entry of a customer's change history. Strings are borrowed. */
 typedef struct lss_customer_change {

@@ -435,7 +435,7 @@ typedef enum lss_step {
 } lss_step;
 /** @return "day", "week", "month", "quarter"; NULL for a value that is not a step. */
 LSS_API const char *lss_step_name(int step);
-/** Parse a step name. @return #LSS_OK; #LSS_INVALID (message names the value). */
+/** Parse a step name. @return #LSS_OK; #LSS_INVALID (the message names the value and the steps). */
 LSS_API lss_status lss_step_parse(lss_step *out, const char *name);
 
 /** A series of reports (opaque; free with lss_series_free()). */

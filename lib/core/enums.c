@@ -29,6 +29,8 @@ static const char *const ticket_changes[] = { "opened",   "assigned", "contacted
                                               "priority" };
 static const char *const sla_outcomes[] = { "undecided", "met", "missed" };
 static const char *const generate_orders[] = { "customer", "time" };
+static const char *const customer_changes[] = { "updated", "churned", "erased", "nps" };
+static const char *const steps[] = { "day", "week", "month", "quarter" };
 
 #define TABLE(noun, names) { noun, names, (int)(sizeof(names) / sizeof *(names)) }
 const lss__enum lss__enums[LSS__E_COUNT] = {
@@ -51,6 +53,8 @@ const lss__enum lss__enums[LSS__E_COUNT] = {
     [LSS__E_FORECAST] = TABLE("forecast category", forecasts),
     [LSS__E_TASK_STATE] = TABLE("task state", task_states),
     [LSS__E_TASK_CHANGE] = TABLE("task change", task_changes),
+    [LSS__E_CUSTOMER_CHANGE] = TABLE("customer change", customer_changes),
+    [LSS__E_STEP] = TABLE("step", steps),
 };
 
 const char *lss__enum_spell(lss__enum_id e, int v)
@@ -123,6 +127,14 @@ const char *lss_generate_order_name(int v) { return lss__enum_spell(LSS__E_GENER
 const char *lss_forecast_category_name(int v) { return lss__enum_spell(LSS__E_FORECAST, v); }
 const char *lss_task_state_name(int v) { return lss__enum_spell(LSS__E_TASK_STATE, v); }
 const char *lss_task_change_kind_name(int v) { return lss__enum_spell(LSS__E_TASK_CHANGE, v); }
+const char *lss_customer_change_kind_name(int v) { return lss__enum_spell(LSS__E_CUSTOMER_CHANGE, v); }
+const char *lss_step_name(int v) { return lss__enum_spell(LSS__E_STEP, v); }
+
+lss_status lss_step_parse(lss_step *out, const char *text)
+{
+    int v = parse(LSS__E_STEP, out, text);
+    return v < 0 ? LSS_INVALID : (*out = (lss_step)v, LSS_OK);
+}
 
 lss_status lss_task_state_parse(lss_task_state *out, const char *text)
 {

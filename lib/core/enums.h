@@ -29,6 +29,8 @@ typedef enum lss__enum_id {
     LSS__E_FORECAST,
     LSS__E_TASK_STATE,
     LSS__E_TASK_CHANGE,
+    LSS__E_CUSTOMER_CHANGE,
+    LSS__E_STEP,
     LSS__E_COUNT
 } lss__enum_id;
 

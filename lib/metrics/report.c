@@ -755,25 +755,6 @@ struct lss_series {
     lss_report **r;
 };
 
-static const char *const step_names[] = { "day", "week", "month", "quarter" };
-
-const char *lss_step_name(int step)
-{
-    return step >= LSS_STEP_DAY && step <= LSS_STEP_QUARTER ? step_names[step] : NULL;
-}
-
-lss_status lss_step_parse(lss_step *out, const char *name)
-{
-    if (out == NULL || name == NULL)
-        return lss__fail(NULL, LSS_INVALID, "step: NULL argument");
-    for (int k = LSS_STEP_DAY; k <= LSS_STEP_QUARTER; k++)
-        if (strcmp(name, step_names[k]) == 0) {
-            *out = (lss_step)k;
-            return LSS_OK;
-        }
-    return lss__fail(NULL, LSS_INVALID, "step: \"%.64s\" is not day, week, month or quarter", name);
-}
-
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 /* The step boundary at or before t. */
@@ -843,7 +824,7 @@ static lss_status series_windows(lss__mq **out, uint32_t *n, lss_db *db, const l
     for (lss_time t = from; t < to; t = step_next(step, t))
         if (++count > LSS_SERIES_MAX_STEPS)
             return lss__fail(db, LSS_INVALID, "%s: the range has more than %u steps of a %s", ctx,
-                             LSS_SERIES_MAX_STEPS, step_names[step]);
+                             LSS_SERIES_MAX_STEPS, lss_step_name((int)step));
     lss__mq *m = lss__malloc(sizeof *m * count);
     if (m == NULL)
         return lss__fail(db, LSS_NOMEM, "%s: out of memory for %u steps", ctx, count);
@@ -941,7 +922,7 @@ lss_status lss_series_render(char **out, size_t *len, const lss_series *s, lss_r
                          (int)format);
     buf b = { NULL, 0, 0, false }, names = { NULL, 0, 0, false }, last = { NULL, 0, 0, false };
     if (format == LSS_REPORT_JSON)
-        putf(&b, "{\"step\":\"%s\",\"reports\":[", step_names[s->step]);
+        putf(&b, "{\"step\":\"%s\",\"reports\":[", lss_step_name((int)s->step));
     for (uint32_t k = 0; k < s->n && !b.oom; k++) {
         if (format == LSS_REPORT_JSON) {
             puts_(&b, k ? "," : "");

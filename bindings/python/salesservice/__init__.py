@@ -44,7 +44,7 @@ class SalesServiceError(Exception):
 
     status = "LSS_ERROR"
 
-    def __init__(self, message, status=None):
+    def __init__(self, message: str, status: Optional[str] = None) -> None:
         super().__init__(message)
         self.message = message
         if status:
@@ -81,7 +81,7 @@ __all__ += [c.__name__ for c in _ERRORS if c]
 _lib = None
 
 
-def load_library(path=None):
+def load_library(path: Optional[str] = None) -> ctypes.CDLL:
     """Load libsalesservice (once). With `path`, from there only; else, in
     order: $LSS_LIBRARY; next to this package; the system's library path.
     Raises OSError naming every place tried."""
@@ -265,7 +265,7 @@ def _declare(lib):
     i, s, u32, i64, p = ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32, ctypes.c_int64, ctypes.c_void_p
     f("lss_version", s)
     # the spellings of the enums a Database takes as text: the C library's own (one table, lib/core/enums.c)
-    for e in ("pipeline_mode", "sync_mode", "channel", "generate_order"):
+    for e in ("pipeline_mode", "sync_mode", "channel", "generate_order", "step"):
         f("lss_%s_parse" % e, i, ctypes.POINTER(ctypes.c_int), s)
     f("lss_status_name", s, i)
     f("lss_errmsg", s)
@@ -436,7 +436,7 @@ _ENUM_NOUNS = {"Stage": "stage", "LossReason": "loss_reason", "ForecastCategory"
                "CustomerState": "customer_state", "Role": "role", "TaskState": "task_state",
                "TaskChangeKind": "task_change_kind", "Step": "step", "PipelineMode": "pipeline_mode",
                "SyncMode": "sync_mode", "GenerateOrder": "generate_order", "ListKind": "list_kind",
-               "Weekday": "weekday"}
+               "Weekday": "weekday", "CustomerChangeKind": "customer_change_kind"}
 __all__ += ["LssEnum"] + list(_ENUM_NOUNS)
 
 
@@ -491,10 +491,13 @@ def __dir__() -> List[str]:
     return sorted(set(globals()) | set(_ENUM_NOUNS))
 
 
+def _enum_class(cls_name: str) -> Any:
+    return globals().get(cls_name) or __getattr__(cls_name)
+
+
 def _member(cls_name: str, code: int) -> Optional[LssEnum]:
     """The member of an Enum class for a C value (None for -1 or a value that is not one)."""
-    cls = globals().get(cls_name) or __getattr__(cls_name)
-    for m in cls:
+    for m in _enum_class(cls_name):
         if m.code == code:
             return m
     return None
@@ -605,7 +608,7 @@ def _entity_or_none(cls: type, db: "Database", h: Optional[int]) -> Any:
 class _Entity:
     __slots__ = ("_db", "_h")
 
-    def __init__(self, db, handle):
+    def __init__(self, db: "Database", handle: int) -> None:
         self._db, self._h = db, handle
 
     def _handle(self):
@@ -630,7 +633,7 @@ class Member(_Entity):
     role = _getter("lss_member_role", enum="Role", doc="Role: sales, service or both.")
 
     @property
-    def quotas(self):
+    def quotas(self) -> List[Dict[str, Any]]:
         """One dict per quota period: start, end, target (Decimal), set_at."""
         lib, h, out = self._db._lib, self._handle(), []
         for k in range(lib.lss_member_quota_count(h)):
@@ -653,30 +656,29 @@ class Customer(_Entity):
     churned_at = _getter("lss_customer_churned_at", _time_out, doc="datetime or None: the latest churn.")
     erased = _getter("lss_customer_is_erased", bool, doc="bool: whether the customer's personal data was erased.")
 
-    def state_at(self, t):
-        """"prospect", "active" or "churned" as of t."""
-        lib = self._db._lib
-        return _text(lib.lss_customer_state_name(lib.lss_customer_state_at(self._handle(), self._db._t(t))))
+    def state_at(self, t: Time) -> Optional[LssEnum]:
+        """CustomerState as of t: prospect, active or churned."""
+        return _member("CustomerState", self._db._lib.lss_customer_state_at(self._handle(), self._db._t(t)))
 
     @property
-    def changes(self):
+    def changes(self) -> List[Dict[str, Any]]:
         """Every update, churn, erasure and NPS answer, oldest first (an NPS answer: score and comment)."""
         lib, h, out = self._db._lib, self._handle(), []
-        kinds = ("updated", "churned", "erased", "nps")
         for k in range(lib.lss_customer_change_count(h)):
             c = _CustomerChange()
             self._db._check(lib.lss_customer_change_get(ctypes.byref(c), h, k))
-            out.append({"at": _time_out(c.at), "kind": kinds[c.kind], "name": _text(c.name), "email": _text(c.email),
+            out.append({"at": _time_out(c.at), "kind": _member("CustomerChangeKind", c.kind), "name": _text(c.name),
+                        "email": _text(c.email),
                         "company": _text(c.company), "segment": _text(c.segment),
                         "score": c.score if c.score >= 0 else None, "comment": _text(c.comment)})
         return out
 
-    def nps(self, at, score, comment=None):
+    def nps(self, at: Time, score: int, comment: Optional[str] = None) -> None:
         """How likely the customer is to recommend the company, 0-10 (event customer.nps)."""
         self._db._event("customer.nps", at, customer=self.key, score=score, comment=comment)
 
     @property
-    def activities(self):
+    def activities(self) -> List[Dict[str, Any]]:
         """Calls, meetings, demos ... logged with this customer, in order."""
         lib, out = self._db._lib, []
         a = lib.lss_customer_first_activity(self._handle())
@@ -691,15 +693,96 @@ class Customer(_Entity):
             a = lib.lss_activity_next_of_customer(a)
         return out
 
-    def update(self, at, name=None, email=None, company=None, segment=None):
+    @property
+    def referred_by(self) -> Optional["Customer"]:
+        """The customer who referred this one, or None."""
+        return _entity_or_none(Customer, self._db, self._db._lib.lss_customer_referred_by(self._handle()))
+
+    @property
+    def deals(self) -> List["Deal"]:
+        """The customer's deals, in the order they were opened."""
+        lib, out = self._db._lib, []
+        d = lib.lss_customer_first_deal(self._handle())
+        while d:
+            out.append(Deal(self._db, d))
+            d = lib.lss_deal_next_of_customer(d)
+        return out
+
+    @property
+    def tickets(self) -> List["Ticket"]:
+        """The customer's tickets, in the order they were opened."""
+        lib, out = self._db._lib, []
+        t = lib.lss_customer_first_ticket(self._handle())
+        while t:
+            out.append(Ticket(self._db, t))
+            t = lib.lss_ticket_next_of_customer(t)
+        return out
+
+    @property
+    def timeline(self) -> List[Tuple[_dt.datetime, Union["Deal", "Ticket", "Activity"]]]:
+        """The customer's deals (at their opening), tickets (at their opening) and activities in time
+        order (ties: deals, then tickets, then activities): (datetime, Deal | Ticket | Activity) pairs."""
+        lib, db = self._db._lib, self._db
+        tl = ctypes.c_void_p()
+        db._check(lib.lss_customer_timeline(ctypes.byref(tl), db._live(), _cstr(self.key, "customer")))
+        out = []
+        try:
+            for i in range(lib.lss_timeline_count(tl)):
+                it = _TimelineItem()
+                db._check(lib.lss_timeline_get(ctypes.byref(it), tl, i))
+                e = Deal(db, it.deal) if it.kind == 0 else Ticket(db, it.ticket) if it.kind == 1 else \
+                    Activity(db, it.activity)
+                out.append((_time_out(it.at), e))
+        finally:
+            lib.lss_timeline_free(tl)
+        return out
+
+    def update(self, at: Time, name: Optional[str] = None, email: Optional[str] = None,
+               company: Optional[str] = None, segment: Optional[str] = None) -> None:
+        """Change the customer's name, email, company or segment (event customer.update); the history keeps
+        the earlier values."""
         self._db._event("customer.update", at, customer=self.key, name=name, email=email, company=company,
                         segment=segment)
 
-    def churn(self, at):
+    def churn(self, at: Time) -> None:
+        """The customer stopped buying (event customer.churn); a later win makes it active again."""
         self._db._event("customer.churn", at, customer=self.key)
 
-    def erase(self, at):
+    def erase(self, at: Time) -> None:
+        """Erase the customer's personal data everywhere (event customer.erase); its figures stay."""
         self._db._event("customer.erase", at, customer=self.key)
+
+
+class Activity(_Entity):
+    """A logged activity: a call, email, meeting, demo ... with a customer."""
+
+    @property
+    def key(self) -> str:
+        """str: activities have no key: "#ID", their dense id."""
+        return "#%d" % self._db._lib.lss_activity_id(self._handle())
+
+    id = _getter("lss_activity_id", int, doc="int: the dense id, in the order activities were logged.")
+    at = _getter("lss_activity_at", _time_out, doc="datetime: when it happened.")
+    kind = _getter("lss_activity_kind_of", enum="ActivityKind", doc="ActivityKind: call, email, meeting, ...")
+    channel = _getter("lss_activity_channel", enum="Channel", doc="Channel: how.")
+    duration = _getter("lss_activity_duration", lambda v: v if v >= 0 else None,
+                       doc="int or None: seconds, when given.")
+    note = _getter("lss_activity_note", doc="str or None: its note.")
+
+    @property
+    def customer(self) -> "Customer":
+        """The customer it was with."""
+        return Customer(self._db, self._db._lib.lss_activity_customer(self._handle()))
+
+    @property
+    def member(self) -> "Member":
+        """The member who logged it."""
+        return Member(self._db, self._db._lib.lss_activity_member(self._handle()))
+
+    @property
+    def deal(self) -> Optional["Deal"]:
+        """The deal it was about, or None."""
+        return _entity_or_none(Deal, self._db, self._db._lib.lss_activity_deal(self._handle()))
 
 
 class Deal(_Entity):
@@ -710,20 +793,29 @@ class Deal(_Entity):
     amount = _getter("lss_deal_amount", _money_out, doc="Decimal: the current amount.")
     opened_at = _getter("lss_deal_opened_at", _time_out, doc="datetime: when the deal was opened.")
     last_at = _getter("lss_deal_last_at", _time_out, doc="datetime: the time of its latest event.")
-    lost_from = _getter("lss_deal_lost_from", enum="Stage", doc="Stage or None: the stage a lost deal was lost from.")
+
+    @property
+    def lost_from(self) -> Optional[LssEnum]:
+        """Stage or None: the stage a lost deal was lost from (and returns to if reopened); None unless lost."""
+        lib, h = self._db._lib, self._handle()
+        lost = lib.lss_deal_stage(h) == _enum_class("Stage").LOST.code
+        return _member("Stage", lib.lss_deal_lost_from(h)) if lost else None
+
     furthest_stage = _getter("lss_deal_furthest_stage", enum="Stage",
                              doc="Stage: the furthest stage it reached (won counts; lost does not).")
 
     @property
-    def customer(self):
+    def customer(self) -> Customer:
+        """The customer of the deal."""
         return Customer(self._db, self._db._lib.lss_deal_customer(self._handle()))
 
     @property
-    def owner(self):
+    def owner(self) -> Member:
+        """The deal's current owner."""
         return Member(self._db, self._db._lib.lss_deal_owner(self._handle()))
 
     @property
-    def history(self):
+    def history(self) -> List[Dict[str, Any]]:
         """Every change, oldest first: dicts of at, kind, stage, from_stage, amount, owner, reason, note,
         expected_close, forecast and probability (its own, None: its stage's) after the change."""
         lib, h, out = self._db._lib, self._handle(), []
@@ -741,7 +833,7 @@ class Deal(_Entity):
         return out
 
     @property
-    def pipeline(self):
+    def pipeline(self) -> str:
         """The key of the pipeline the deal is in."""
         return _text(self._db._lib.lss_deal_pipeline(self._db._live(), self._handle()))
 
@@ -749,39 +841,45 @@ class Deal(_Entity):
     expected_close = _getter("lss_deal_expected_close", _time_out, doc="datetime or None: the latest expected close.")
 
     @property
-    def own_probability(self):
+    def own_probability(self) -> Optional[int]:
         """The deal's own probability (deal.probability), or None when it uses its stage's."""
         p = self._db._lib.lss_deal_own_probability(self._handle())
         return p if p >= 0 else None
 
-    def set_close_date(self, at, expected_close):
+    def set_close_date(self, at: Time, expected_close: Time) -> None:
         """Move the expected close date of an open deal (event deal.close_date)."""
         self._db._event("deal.close_date", at, deal=self.key, expected_close=_when(expected_close))
 
-    def set_forecast(self, at, category):
+    def set_forecast(self, at: Time, category: str) -> None:
         """Put an open deal in a forecast category: pipeline, best_case, commit, omitted (event deal.forecast)."""
         self._db._event("deal.forecast", at, deal=self.key, category=category)
 
-    def set_probability(self, at, percent=None):
+    def set_probability(self, at: Time, percent: Optional[int] = None) -> None:
         """Set an open deal's own probability (0-100), or with None go back to its stage's (event deal.probability)."""
         self._db._event("deal.probability", at, deal=self.key, percent=percent)
 
-    def advance(self, at, to):
+    def advance(self, at: Time, to: str) -> None:
+        """Move the open deal to stage `to` (event deal.advance; strict pipelines move one stage at a time)."""
         self._db._event("deal.advance", at, deal=self.key, to=to)
 
-    def set_amount(self, at, amount):
+    def set_amount(self, at: Time, amount: Money) -> None:
+        """Change the open deal's amount (event deal.amount)."""
         self._db._event("deal.amount", at, deal=self.key, amount=_money(amount))
 
-    def assign(self, at, owner):
+    def assign(self, at: Time, owner: str) -> None:
+        """Give the open deal to another sales member (event deal.assign)."""
         self._db._event("deal.assign", at, deal=self.key, owner=owner)
 
-    def win(self, at, amount=None):
+    def win(self, at: Time, amount: Optional[Money] = None) -> None:
+        """Win the deal (event deal.win), at its amount or a final `amount`."""
         self._db._event("deal.win", at, deal=self.key, amount=_money(amount))
 
-    def lose(self, at, reason, note=None):
+    def lose(self, at: Time, reason: str, note: Optional[str] = None) -> None:
+        """Lose the deal (event deal.lose) for a LossReason (or its spelling)."""
         self._db._event("deal.lose", at, deal=self.key, reason=reason, note=note)
 
-    def reopen(self, at):
+    def reopen(self, at: Time) -> None:
+        """Reopen a lost deal at the stage it was lost from (event deal.reopen)."""
         self._db._event("deal.reopen", at, deal=self.key)
 
 
@@ -795,29 +893,29 @@ class Task(_Entity):
     note = _getter("lss_task_note", doc="str or None: its note.")
 
     @property
-    def customer(self):
+    def customer(self) -> "Customer":
         """The customer the task is about."""
         return Customer(self._db, self._db._lib.lss_task_customer(self._handle()))
 
     @property
-    def member(self):
+    def member(self) -> "Member":
         """Who is to do it now."""
         return Member(self._db, self._db._lib.lss_task_member(self._handle()))
 
     @property
-    def deal(self):
+    def deal(self) -> Optional["Deal"]:
         """Its deal, or None."""
         h = self._db._lib.lss_task_deal(self._handle())
         return Deal(self._db, h) if h else None
 
     @property
-    def ticket(self):
+    def ticket(self) -> Optional["Ticket"]:
         """Its ticket, or None."""
         h = self._db._lib.lss_task_ticket(self._handle())
         return Ticket(self._db, h) if h else None
 
     @property
-    def history(self):
+    def history(self) -> List[Dict[str, Any]]:
         """Every change, oldest first: dicts of at, kind, state, due, member (after the change) and note."""
         lib, h, out = self._db._lib, self._handle(), []
         for k in range(lib.lss_task_history_count(h)):
@@ -828,19 +926,19 @@ class Task(_Entity):
                         "member": Member(self._db, c.member).key, "note": _text(c.note)})
         return out
 
-    def reschedule(self, at, due):
+    def reschedule(self, at: Time, due: Time) -> None:
         """Move the due moment of an open task (event task.reschedule)."""
         self._db._event("task.reschedule", at, task=self.key, due=_when(due))
 
-    def assign(self, at, member):
+    def assign(self, at: Time, member: str) -> None:
         """Give an open task to another member (event task.assign)."""
         self._db._event("task.assign", at, task=self.key, member=member)
 
-    def done(self, at, note=None):
+    def done(self, at: Time, note: Optional[str] = None) -> None:
         """Mark an open task done (event task.done)."""
         self._db._event("task.done", at, task=self.key, note=note)
 
-    def cancel(self, at):
+    def cancel(self, at: Time) -> None:
         """Cancel an open task (event task.cancel)."""
         self._db._event("task.cancel", at, task=self.key)
 
@@ -865,16 +963,18 @@ class Ticket(_Entity):
     opened_at = _getter("lss_ticket_opened_at", _time_out, doc="datetime: when the ticket was opened.")
 
     @property
-    def customer(self):
+    def customer(self) -> Customer:
+        """The customer of the ticket."""
         return Customer(self._db, self._db._lib.lss_ticket_customer(self._handle()))
 
     @property
-    def assignee(self):
+    def assignee(self) -> Optional[Member]:
+        """The current assignee, or None."""
         h = self._db._lib.lss_ticket_assignee(self._handle())
         return Member(self._db, h) if h else None
 
     @property
-    def history(self):
+    def history(self) -> List[Dict[str, Any]]:
         """Every change, oldest first: dicts of at, kind, state, from_state, agent, channel, duration, score, text,
         priority (the ticket's after the change)."""
         lib, h, out = self._db._lib, self._handle(), []
@@ -890,7 +990,7 @@ class Ticket(_Entity):
                         "text": _text(c.text), "priority": _text(lib.lss_priority_name(c.priority))})
         return out
 
-    def sla(self, as_of):
+    def sla(self, as_of: Time) -> Dict[str, Any]:
         """The service level as of a moment: the SLA clock, targets and outcomes."""
         lib, st = self._db._lib, _SlaState()
         self._db._check(lib.lss_ticket_sla(ctypes.byref(st), self._handle(), self._db._t(as_of)))
@@ -903,33 +1003,47 @@ class Ticket(_Entity):
                 "calendar": _text(lib.lss_calendar_key(st.calendar)) if st.calendar else None,
                 "priority": _text(lib.lss_priority_name(st.priority))}
 
-    def assign(self, at, agent):
+    @property
+    def deal(self) -> Optional["Deal"]:
+        """The deal the ticket is about, or None."""
+        return _entity_or_none(Deal, self._db, self._db._lib.lss_ticket_deal(self._handle()))
+
+    def assign(self, at: Time, agent: str) -> None:
+        """Assign the ticket to a service member (event ticket.assign)."""
         self._db._event("ticket.assign", at, ticket=self.key, agent=agent)
 
-    def set_priority(self, at, priority):
+    def set_priority(self, at: Time, priority: str) -> None:
         """Change the priority (event ticket.priority) in new, open or pending: the SLA targets and calendar
         become the new priority's in the policy the ticket kept from its opening; the clock keeps its count."""
         self._db._event("ticket.priority", at, ticket=self.key, priority=priority)
 
-    def contact(self, at, agent, duration, channel=None):
+    def contact(self, at: Time, agent: str, duration: int, channel: Optional[str] = None) -> None:
+        """A contact with the customer about the ticket, `duration` seconds of handle time (event
+        ticket.contact); the first one is the first response."""
         self._db._event("ticket.contact", at, ticket=self.key, agent=agent, duration=duration, channel=channel)
 
-    def wait(self, at):
+    def wait(self, at: Time) -> None:
+        """Wait for the customer (event ticket.wait): the SLA clock stops."""
         self._db._event("ticket.wait", at, ticket=self.key)
 
-    def resume(self, at):
+    def resume(self, at: Time) -> None:
+        """Work on after waiting (event ticket.resume): the SLA clock runs again."""
         self._db._event("ticket.resume", at, ticket=self.key)
 
-    def resolve(self, at, note=None):
+    def resolve(self, at: Time, note: Optional[str] = None) -> None:
+        """Resolve the ticket (event ticket.resolve)."""
         self._db._event("ticket.resolve", at, ticket=self.key, note=note)
 
-    def reopen(self, at):
+    def reopen(self, at: Time) -> None:
+        """Reopen a resolved ticket (event ticket.reopen)."""
         self._db._event("ticket.reopen", at, ticket=self.key)
 
-    def close(self, at):
+    def close(self, at: Time) -> None:
+        """Close a resolved ticket (event ticket.close)."""
         self._db._event("ticket.close", at, ticket=self.key)
 
-    def rate(self, at, score, comment=None):
+    def rate(self, at: Time, score: int, comment: Optional[str] = None) -> None:
+        """The customer's rating of a resolved or closed ticket, 1-5 (event ticket.rate)."""
         self._db._event("ticket.rate", at, ticket=self.key, score=score, comment=comment)
 
 
@@ -941,7 +1055,7 @@ class Row:
     or Customer itself."""
     __slots__ = ("entity", "_fields")
 
-    def __init__(self, entity, fields):
+    def __init__(self, entity: Any, fields: Dict[str, Any]) -> None:
         self.entity = entity
         self._fields = fields
 
@@ -951,7 +1065,7 @@ class Row:
         except KeyError:
             raise AttributeError(name) from None
 
-    def as_dict(self):
+    def as_dict(self) -> Dict[str, Any]:
         """The row's names and values, in the order of the queries spec."""
         return dict(self._fields)
 
@@ -960,7 +1074,6 @@ class Row:
 
 
 # the filters of each list: keyword -> (C field, how the value becomes C's)
-_LIST_KINDS = {"deals": 0, "tickets": 1, "customers": 2, "tasks": 3}
 
 
 class _Rows:
@@ -1075,8 +1188,10 @@ class Database:
             self._raise(st, _text(self._lib.lss_errmsg()))
         return v.value
 
-    def __init__(self, path=None, currency="EUR", pipeline="strict", sync="full", read_only=False, library=None,
-                 checkpoint_bytes=64 << 20, use_checkpoint=True, busy_timeout_ms=0):
+    def __init__(self, path: Optional[Union[str, os.PathLike]] = None, currency: str = "EUR",
+                 pipeline: str = "strict", sync: str = "full", read_only: bool = False,
+                 library: Optional[str] = None, checkpoint_bytes: int = 64 << 20, use_checkpoint: bool = True,
+                 busy_timeout_ms: int = 0) -> None:
         self._lib = load_library(library)
         self._db = None
         o = _OpenOptions(2, _cstr(currency, "currency"), self._enum("pipeline_mode", pipeline),
@@ -1091,7 +1206,7 @@ class Database:
         self.path = path
 
     # lifetime
-    def close(self):
+    def close(self) -> None:
         """Close the database (syncing a journal). Entity objects of it stop working."""
         if self._db:
             self._lib.lss_db_close(self._db)
@@ -1139,7 +1254,7 @@ class Database:
         _check_fields(ev, type_)
         self._check(self._lib.lss_apply_json(self._db, json.dumps(ev).encode()))
 
-    def apply(self, event):
+    def apply(self, event: Dict[str, Any]) -> None:
         """Apply one event given as a dict of the event format (docs/events.md)."""
         self._check_open()
         event = dict(event)
@@ -1149,58 +1264,78 @@ class Database:
         self._check(self._lib.lss_apply_json(self._db, json.dumps(event).encode()))
 
     # settings
-    currency = property(lambda self: _text(self._lib.lss_db_currency(self._live())))
-    pipeline = property(lambda self: "lenient" if self._lib.lss_db_pipeline(self._live()) else "strict")
-    event_count = property(lambda self: self._lib.lss_db_event_count(self._live()))
+    currency = property(lambda self: _text(self._lib.lss_db_currency(self._live())),
+                        doc="str: the database's ISO 4217 currency (set at creation).")
+    pipeline = property(lambda self: _member("PipelineMode", self._lib.lss_db_pipeline(self._live())),
+                        doc="PipelineMode: strict or lenient (set at creation).")
+    event_count = property(lambda self: self._lib.lss_db_event_count(self._live()),
+                           doc="int: the events applied, the sequence number of the latest.")
 
     def _live(self):
         self._check_open()
         return self._db
 
     # team and customers
-    def add_member(self, at, key, name, role, team=None):
+    def add_member(self, at: Time, key: str, name: str, role: str, team: Optional[str] = None) -> Member:
+        """Add a team member (event member.add): role "sales", "service" or "both" (or a Role)."""
         self._event("member.add", at, key=key, name=name, role=role, team=team)
         return self.member(key)
 
-    def set_quota(self, at, member, start, end, amount):
+    def set_quota(self, at: Time, member: str, start: Time, end: Time, amount: Money) -> None:
+        """Set a member's quota target for the period [start, end) (event quota.set; a later set of the same
+        period replaces it from then on)."""
         self._event("quota.set", at, member=member, **{"from": _when(start), "to": _when(end)},
                     amount=_money(amount))
 
-    def add_customer(self, at, key, name, email=None, company=None, segment=None, source=None, referred_by=None):
+    def add_customer(self, at: Time, key: str, name: str, email: Optional[str] = None,
+                     company: Optional[str] = None, segment: Optional[str] = None, source: Optional[str] = None,
+                     referred_by: Optional[str] = None) -> Customer:
+        """Add a customer (event customer.add): a lead from `source` ("web", "referral", ... or a Source),
+        referred_by the key of the customer who referred it."""
         self._event("customer.add", at, key=key, name=name, email=email, company=company, segment=segment,
                     source=source, referred_by=referred_by)
         return self.customer(key)
 
-    def open_deal(self, at, key, customer, owner, amount, title=None, expected_close=None, pipeline=None):
+    def open_deal(self, at: Time, key: str, customer: str, owner: str, amount: Money, title: Optional[str] = None,
+                  expected_close: Optional[Time] = None, pipeline: Optional[str] = None) -> Deal:
         """Open a deal in prospect (event deal.open), in the default pipeline unless one is named."""
         self._event("deal.open", at, key=key, customer=customer, owner=owner, amount=_money(amount), title=title,
                     expected_close=_when(expected_close), pipeline=pipeline)
         return self.deal(key)
 
-    def add_pipeline(self, at, key, name):
+    def add_pipeline(self, at: Time, key: str, name: str) -> None:
         """Add a named sales pipeline (event pipeline.add); "default" always exists."""
         self._event("pipeline.add", at, key=key, name=name)
 
-    def pipelines(self):
+    def pipelines(self) -> List[Dict[str, str]]:
         """Every pipeline as (key, name), the default first."""
         lib, db = self._lib, self._live()
         return [(_text(lib.lss_pipeline_key(db, i)), _text(lib.lss_pipeline_name(db, i)))
                 for i in range(lib.lss_pipeline_count(db))]
 
-    def log_activity(self, at, customer, member, kind, channel, duration=None, deal=None, note=None):
+    def log_activity(self, at: Time, customer: str, member: str, kind: str, channel: str,
+                     duration: Optional[int] = None, deal: Optional[str] = None, note: Optional[str] = None) -> None:
+        """Log a call, email, meeting, demo ... with a customer (event activity.log); duration in seconds."""
         self._event("activity.log", at, customer=customer, member=member, kind=kind, channel=channel,
                     duration=duration, deal=deal, note=note)
 
-    def open_ticket(self, at, key, customer, kind, channel, priority, subject=None, deal=None):
+    def open_ticket(self, at: Time, key: str, customer: str, kind: str, channel: str, priority: str,
+                    subject: Optional[str] = None, deal: Optional[str] = None) -> Ticket:
+        """Open a service ticket (event ticket.open): kind a TicketKind, channel a Channel, priority a
+        Priority (or their spellings)."""
         self._event("ticket.open", at, key=key, customer=customer, kind=kind, channel=channel, priority=priority,
                     subject=subject, deal=deal)
         return self.ticket(key)
 
-    def set_sla(self, at, priority, first_response, resolution, calendar=None):
+    def set_sla(self, at: Time, priority: str, first_response: int, resolution: int,
+                calendar: Optional[str] = None) -> None:
+        """Set the service-level targets of a priority, in seconds (event sla.set); with a calendar (see
+        set_calendar) the targets count business seconds of that calendar."""
         self._event("sla.set", at, priority=priority, first_response=first_response, resolution=resolution,
                     calendar=calendar)
 
-    def set_calendar(self, at, key, timezone, hours, holidays=None):
+    def set_calendar(self, at: Time, key: str, timezone: str, hours: Dict[str, Any],
+                     holidays: Optional[Sequence[Time]] = None) -> None:
         """A business calendar (event calendar.set, docs/calendars.md): hours as
         [("mon", "09:00", "17:00"), ...] or the event's objects, holidays as
         "YYYY-MM-DD" strings or datetime.date."""
@@ -1208,7 +1343,7 @@ class Database:
         days = None if holidays is None else [d if isinstance(d, str) else d.isoformat() for d in holidays]
         self._event("calendar.set", at, key=key, timezone=timezone, hours=hours, holidays=days)
 
-    def set_stage_probability(self, at, stage, percent, pipeline=None):
+    def set_stage_probability(self, at: Time, stage: str, percent: int, pipeline: Optional[str] = None) -> None:
         """The probability of an open stage from at on (event stage.probability), in one pipeline (default)."""
         self._event("stage.probability", at, stage=stage, percent=percent, pipeline=pipeline)
 
@@ -1218,29 +1353,34 @@ class Database:
         self._check(getattr(self._lib, "lss_%s_find" % noun)(ctypes.byref(h), self._live(), _cstr(key, noun)))
         return cls(self, h.value)
 
-    def member(self, key):
+    def member(self, key: str) -> Member:
+        """The member with that key (NotFoundError otherwise)."""
         return self._find("member", Member, key)
 
-    def customer(self, key):
+    def customer(self, key: str) -> Customer:
+        """The customer with that key (NotFoundError otherwise)."""
         return self._find("customer", Customer, key)
 
-    def deal(self, key):
+    def deal(self, key: str) -> Deal:
+        """The deal with that key (NotFoundError otherwise)."""
         return self._find("deal", Deal, key)
 
-    def ticket(self, key):
+    def ticket(self, key: str) -> Ticket:
+        """The ticket with that key (NotFoundError otherwise)."""
         return self._find("ticket", Ticket, key)
 
-    def task(self, key):
+    def task(self, key: str) -> Task:
         """The task with that key (NotFoundError otherwise)."""
         return self._find("task", Task, key)
 
-    def add_task(self, at, key, customer, member, kind, due, deal=None, ticket=None, note=None):
+    def add_task(self, at: Time, key: str, customer: str, member: str, kind: str, due: Time,
+                 deal: Optional[str] = None, ticket: Optional[str] = None, note: Optional[str] = None) -> Task:
         """A follow-up task (event task.add): kind is an activity kind (call, email, meeting, demo, ...)."""
         self._event("task.add", at, key=key, customer=customer, member=member, kind=kind, due=_when(due), deal=deal,
                     ticket=ticket, note=note)
         return self.task(key)
 
-    def count(self, noun):
+    def count(self, noun: str) -> int:
         """How many "member", "customer", "deal" or "ticket" entities there are."""
         return getattr(self._lib, "lss_%s_count" % noun)(self._live())
 
@@ -1251,35 +1391,43 @@ class Database:
             self._check(by_id(ctypes.byref(h), self._live(), i))
             yield cls(self, h.value)
 
-    def members(self):
+    def activities(self) -> Iterator[Activity]:
+        """Every activity, in the order they were logged (Activity objects)."""
+        lib = self._lib
+        for i in range(lib.lss_activity_count(self._live())):
+            h = c_entity()
+            self._check(lib.lss_activity_by_id(ctypes.byref(h), self._live(), i))
+            yield Activity(self, h.value)
+
+    def members(self) -> Iterator[Member]:
         """Every member, in the order they were added."""
         return self._all("member", Member)
 
-    def customers(self, **filters):
+    def customers(self, **filters: Any) -> Iterator[Row]:
         """The customers' list (docs/lists.md) as a generator of Rows: filters
         segment, source, state, search; as_of, sort ("key", "added", "name"),
         desc, limit, after."""
         return self._list("customers", filters)
 
-    def deals(self, **filters):
+    def deals(self, **filters: Any) -> Iterator[Row]:
         """The deals' list as a generator of Rows, e.g.
         db.deals(owner="m-anna", open=True, sort="expected_close"): filters
         owner, team, customer, pipeline, stage (a name or a list), open,
         closing_from, closing_to; as_of, sort, desc, limit, after."""
         return self._list("deals", filters)
 
-    def tickets(self, **filters):
+    def tickets(self, **filters: Any) -> Iterator[Row]:
         """The tickets' list as a generator of Rows: filters customer, state
         (a name or a list), assignee, unassigned, priority (a name or a list),
         channel, open, breach_before; as_of, sort, desc, limit, after."""
         return self._list("tickets", filters)
 
-    def tasks(self, **filters):
+    def tasks(self, **filters: Any) -> Iterator[Row]:
         """The tasks' list as a generator of Rows: filters member, customer, state (a name or a list),
         due_from, due_to, overdue; as_of, sort ("key", "due"), desc, limit, after."""
         return self._list("tasks", filters)
 
-    def list_index_bytes(self):
+    def list_index_bytes(self) -> int:
         """Bytes the list indexes hold (0 before the first list)."""
         return self._lib.lss_list_index_bytes(self._live())
 
@@ -1300,8 +1448,8 @@ class Database:
 
     def _list(self, kind, filters):
         lib = self._lib
-        f = _ListFilter(2, _LIST_KINDS[kind], TIME_NONE, None, 0, 2 ** 63 - 1, None, None, 0, None, None, None,
-                        0, TIME_NONE, TIME_NONE, 0, None, 0, 0, -1, TIME_NONE, None, -1, -1, None, None, TIME_NONE,
+        f = _ListFilter(2, self._enum("list_kind", kind), TIME_NONE, None, 0, 2 ** 63 - 1, None, None, 0, None, None,
+                        None, 0, TIME_NONE, TIME_NONE, 0, None, 0, 0, -1, TIME_NONE, None, -1, -1, None, None, TIME_NONE,
                         TIME_NONE, 0)
         keep = []  # the encoded texts live as long as the call
         for k, v in filters.items():
@@ -1408,11 +1556,12 @@ class Database:
                 self.db._lib.lss_tx_rollback(self.db._db)
             return False
 
-    def transaction(self):
+    def transaction(self) -> Any:
         """`with db.transaction():` commits at the end, rolls back (exactly) on an exception."""
         return Database._Tx(self)
 
-    def quota_attainment(self, start, end, member=None, team=None, as_of=None):
+    def quota_attainment(self, start: Time, end: Time, member: Optional[str] = None, team: Optional[str] = None,
+                         as_of: Optional[Time] = None) -> Dict[str, Any]:
         """A member's (or a team's summed) quota for exactly [start, end), as of as_of (default: now):
         a dict of target, achieved (Decimal) and attainment (an exact Fraction, None without target)."""
         from fractions import Fraction
@@ -1427,7 +1576,7 @@ class Database:
                 "attainment": Fraction(row.attainment.num, row.attainment.den) if row.attainment.den else None}
 
     # durability
-    def recovery(self):
+    def recovery(self) -> Dict[str, Any]:
         """What opening the journal found (all zero in memory): events, bytes dropped, damage ..."""
         r = _Recovery()
         self._check(self._lib.lss_db_recovery(ctypes.byref(r), self._live()))
@@ -1435,18 +1584,18 @@ class Database:
         out["checkpoint_note"] = _text(r.checkpoint_note)
         return out
 
-    def checkpoint(self):
+    def checkpoint(self) -> None:
         """Write the state beside the journal (PATH.checkpoint), so that the next open replays only what follows."""
         self._check(self._lib.lss_db_checkpoint(self._live()))
 
-    def refresh(self):
+    def refresh(self) -> Tuple[int, bool]:
         """A read-only database: apply what the writer committed since; returns (events applied, reopened).
         After a reopen (the writer compacted the file) entity objects taken before must not be used."""
         n, r = ctypes.c_uint64(), ctypes.c_int()
         self._check(self._lib.lss_db_refresh(self._live(), ctypes.byref(n), ctypes.byref(r)))
         return n.value, bool(r.value)
 
-    def events_since(self, seq=0):
+    def events_since(self, seq: int = 0) -> List[Tuple[int, Dict[str, Any]]]:
         """Every event after sequence number seq, in order, as (seq, event dict) pairs (erased data absent)."""
         out = []
 
@@ -1457,18 +1606,21 @@ class Database:
         self._check(self._lib.lss_events_since(self._live(), seq, cb, None))
         return out
 
-    def verify_state(self):
+    def verify_state(self) -> None:
         """Replay the whole journal privately and compare it with this state; raises CorruptError if they differ."""
         self._check(self._lib.lss_db_verify_state(self._live()))
 
-    def sync(self):
+    def sync(self) -> None:
+        """Sync the journal to stable storage (what sync="full" does after every call)."""
         self._check(self._lib.lss_db_sync(self._live()))
 
-    def compact(self):
+    def compact(self) -> None:
+        """Rewrite the journal with only what the state needs (crash-safe)."""
         self._check(self._lib.lss_db_compact(self._live()))
 
     # interchange
-    def import_file(self, path, keep_going=False):
+    def import_file(self, path: Union[str, os.PathLike],
+                    keep_going: bool = False) -> Tuple[int, List[Tuple[int, str, str]]]:
         """Import JSON Lines (atomic unless keep_going). Returns (applied, rejected) where
         rejected is a list of (line, status name, message)."""
         rejected = []
@@ -1483,12 +1635,12 @@ class Database:
                                               ctypes.byref(r)))
         return r.applied, rejected
 
-    def export_file(self, path):
+    def export_file(self, path: Union[str, os.PathLike]) -> None:
         """Write every event as JSON Lines (the canonical form) to path."""
         self._check(self._lib.lss_export_file(self._live(), _cstr(os.fspath(path), "path"), None))
 
-    def generate(self, customers=3000, seed=1, start="2025-01-01", days=365, sales_reps=6, agents=5,
-                 order="customer"):
+    def generate(self, customers: int = 3000, seed: int = 1, start: Time = "2025-01-01", days: int = 365,
+                 sales_reps: int = 6, agents: int = 5, order: str = "customer") -> None:
         """Fill this empty database with a generated company (lss_generate).
 
         order "customer" writes one customer's story after another; "time" every

@@ -532,3 +532,163 @@ class Lifetime(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class PackageSurface(unittest.TestCase):
+    """The package as #21 asks for it: enums from the library, every accessor, docs and hints, series."""
+
+    def test_version_is_the_libraries(self):
+        self.assertEqual(lss.__version__, lss.version())
+
+    def test_enums_come_from_the_library(self):
+        lib = lss.load_library()
+        self.assertEqual([m.value for m in lss.Stage], [lib.lss_stage_name(i).decode() for i in range(6)])
+        self.assertIsNone(lib.lss_stage_name(6))
+        self.assertEqual(lss.Stage.WON, "won")
+        self.assertEqual(lss.Stage.WON.code, 4)
+        self.assertEqual(str(lss.Channel.IN_PERSON), "in_person")
+        self.assertEqual("%s/%s" % (lss.Priority.URGENT, lss.Step.MONTH), "urgent/month")
+        self.assertTrue(issubclass(lss.TicketState, lss.LssEnum))
+        self.assertIn("Weekday", dir(lss))
+        with self.assertRaises(AttributeError):
+            lss.NoSuchEnum  # noqa: B018
+        with lss.Database() as db:
+            team(db)
+            d = db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", 100)
+            d.advance("2025-01-07", lss.Stage.QUALIFIED)   # a member where a spelling goes
+            self.assertIs(d.stage, lss.Stage.QUALIFIED)
+            self.assertIs(db.member("m-anna").role, lss.Role.SALES)
+            self.assertIs(db.pipeline, lss.PipelineMode.STRICT)
+            self.assertIs(db.customer("c-17").state_at("2025-02-01"), lss.CustomerState.PROSPECT)
+
+    def test_every_accessor(self):
+        utc = datetime.timezone.utc
+        with lss.Database() as db:
+            team(db)
+            db.add_customer("2025-01-07", "c-18", "Lindqvist AB", source="referral", referred_by="c-17")
+            d = db.open_deal("2025-01-06", "d-1", "c-17", "m-anna", 100, expected_close="2025-03-01")
+            d.advance("2025-01-08", "qualified")
+            d.advance("2025-01-09", "presented")
+            d.lose("2025-01-10", "price")
+            self.assertEqual(d.expected_close, datetime.datetime(2025, 3, 1, tzinfo=utc))
+            self.assertEqual(d.last_at, datetime.datetime(2025, 1, 10, tzinfo=utc))
+            self.assertIs(d.lost_from, lss.Stage.PRESENTED)
+            self.assertIs(d.furthest_stage, lss.Stage.PRESENTED)
+            self.assertIsNone(db.open_deal("2025-01-11", "d-2", "c-17", "m-anna", 5).lost_from)
+            t = db.open_ticket("2025-02-03T08:00:00Z", "t-1", "c-17", "installation", "phone", "high", deal="d-2")
+            t.contact("2025-02-03T08:30:00Z", "m-ben", 60)
+            t.contact("2025-02-03T09:00:00Z", "m-ben", 60, channel="email")
+            t.resolve("2025-02-03T10:00:00Z")
+            t.reopen("2025-02-04")
+            t.resolve("2025-02-05")
+            t.rate("2025-02-06", 4)
+            self.assertIs(t.priority, lss.Priority.HIGH)
+            self.assertIs(t.kind, lss.TicketKind.INSTALLATION)
+            self.assertIs(t.channel, lss.Channel.PHONE)
+            self.assertEqual(t.deal, db.deal("d-2"))
+            self.assertEqual(t.first_response_at, datetime.datetime(2025, 2, 3, 8, 30, tzinfo=utc))
+            self.assertEqual(t.first_resolution_at, datetime.datetime(2025, 2, 3, 10, tzinfo=utc))
+            self.assertEqual((t.contact_count, t.reopen_count, t.score), (2, 1, 4))
+            self.assertEqual(t.rated_at, datetime.datetime(2025, 2, 6, tzinfo=utc))
+            self.assertEqual(t.last_at, datetime.datetime(2025, 2, 6, tzinfo=utc))
+            db.log_activity("2025-01-20", "c-17", "m-anna", "demo", "in_person", duration=3600, deal="d-2")
+            c, c2 = db.customer("c-17"), db.customer("c-18")
+            self.assertIs(c2.source, lss.Source.REFERRAL)
+            self.assertEqual(c2.referred_by, c)
+            self.assertIsNone(c.referred_by)
+            self.assertIsNone(c.churned_at)
+            c.churn("2025-03-01")
+            self.assertEqual(c.churned_at, datetime.datetime(2025, 3, 1, tzinfo=utc))
+            self.assertEqual(c.deals, [db.deal("d-1"), db.deal("d-2")])
+            self.assertEqual(c.tickets, [t])
+            self.assertEqual(c2.deals, [])
+            tl = c.timeline
+            self.assertEqual([type(e).__name__ for _, e in tl], ["Deal", "Deal", "Activity", "Ticket"])
+            self.assertEqual([at for at, _ in tl], sorted(at for at, _ in tl))
+            acts = list(db.activities())
+            self.assertEqual(len(acts), 1)
+            a = acts[0]
+            self.assertEqual((a.kind, a.channel, a.duration, a.customer, a.member, a.deal, a.id),
+                             (lss.ActivityKind.DEMO, lss.Channel.IN_PERSON, 3600, c, db.member("m-anna"),
+                              db.deal("d-2"), 0))
+            self.assertEqual(tl[2][1], a)
+            self.assertIs(c.changes[-1]["kind"], lss.CustomerChangeKind.CHURNED)
+
+    def test_every_public_name_is_documented_and_typed(self):
+        import inspect
+        missing_doc, missing_hint = [], []
+
+        def check(qual, fn):
+            sig = inspect.signature(fn)
+            for n, p in sig.parameters.items():
+                if n not in ("self", "cls") and p.annotation is inspect.Parameter.empty and \
+                        p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                    missing_hint.append("%s(%s)" % (qual, n))
+            if sig.return_annotation is inspect.Signature.empty:
+                missing_hint.append(qual + " ->")
+        for name in lss.__all__:
+            obj = getattr(lss, name)
+            if name in ("Time", "Money"):
+                continue  # type aliases, documented by #: comments and docs/python.md
+            if not (obj.__doc__ or "").strip():
+                missing_doc.append(name)
+            if inspect.isfunction(obj):
+                check(name, obj)
+            if inspect.isclass(obj) and not issubclass(obj, (BaseException, lss.LssEnum)):
+                for k, v in vars(obj).items():
+                    if k.startswith("_") and k != "__init__":
+                        continue
+                    if isinstance(v, property):
+                        if not (v.__doc__ or "").strip():
+                            missing_doc.append(name + "." + k)
+                    elif inspect.isfunction(v):
+                        if k != "__init__" and not (v.__doc__ or "").strip():
+                            missing_doc.append(name + "." + k)
+                        check(name + "." + k, v)
+        self.assertEqual(missing_doc, [])
+        self.assertEqual(missing_hint, [])
+        here = os.path.dirname(lss.__file__)
+        self.assertTrue(os.path.exists(os.path.join(here, "py.typed")))
+
+    def test_series_equals_a_report_per_step(self):
+        with lss.Database() as db:
+            db.generate(customers=400, seed=2)
+            names = ["won", "sales.revenue", "csat_percent", "service.first_response_seconds.median", "nps",
+                     "sales.funnel.1.reached", "tasks_due"]
+            rows = db.series(names, "2025-01-01", "2025-07-01", step=lss.Step.MONTH, team="North")
+            self.assertEqual(len(rows), 6)
+            for row in rows:
+                r = db.report(start=row["from"], end=row["to"], team="North")
+                self.assertEqual(row["from"], r["window"]["from"])
+                self.assertEqual(row["won"], r["sales"]["won"])
+                self.assertEqual(row["sales.revenue"], r["sales"]["revenue"])
+                self.assertEqual(row["csat_percent"], r["service"]["csat_percent"])
+                self.assertEqual(row["service.first_response_seconds.median"],
+                                 r["service"]["first_response_seconds"]["median"])
+                self.assertEqual(row["nps"], r["relationship"]["nps"])
+                self.assertEqual(row["sales.funnel.1.reached"], r["sales"]["funnel"][1]["reached"])
+                self.assertEqual(row["tasks_due"], r["follow_up"]["tasks_due"])
+            self.assertGreater(sum(row["won"] for row in rows), 0)
+            with self.assertRaises(lss.InvalidError) as e:
+                db.series(["no_such_metric"], "2025-01-01", "2025-02-01")
+            self.assertIn("'no_such_metric' is not a metric", str(e.exception))
+            with self.assertRaises(lss.InvalidError) as e:
+                db.series(["won"], "2025-01-01", "2025-02-01", step="fortnight")
+            self.assertIn('"fortnight" is not a step', str(e.exception))
+
+    def test_to_pandas(self):
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            self.skipTest("pandas is not installed for this interpreter (tests/check_python_package.sh "
+                          "runs this with Debian's python3-pandas)")
+        with lss.Database() as db:
+            db.generate(customers=200, seed=2)
+            frame = lss.to_pandas(db.series(["won", "sales.revenue", "win_rate"], "2025-01-01", "2025-04-01"))
+            self.assertEqual(list(frame.columns), ["from", "to", "as_of", "won", "sales.revenue", "win_rate"])
+            self.assertEqual(str(frame["sales.revenue"].dtype), "float64")
+            self.assertEqual(str(frame["won"].dtype), "int64")
+            self.assertTrue(str(frame["from"].dtype).startswith("datetime64"))
+            deals = lss.to_pandas(db.deals(limit=5))
+            self.assertEqual(str(deals["amount"].dtype), "float64")
+            self.assertEqual(set(deals["stage"]) <= {m.value for m in lss.Stage}, True)
