@@ -418,6 +418,22 @@ def _declare(lib):
     f("lss_series_run", i, ctypes.POINTER(p), c_db, ctypes.POINTER(_Query), i)
     f("lss_series_render", i, ctypes.POINTER(p), ctypes.POINTER(ctypes.c_size_t), p, i)
     f("lss_series_free", None, p)
+    for noun in ("member", "customer", "deal", "ticket", "task"):
+        f("lss_%s_id" % noun, u32, c_entity)
+    f("lss_member_added_at", i64, c_entity)
+    f("lss_customer_segment_at", s, c_entity, i64)
+    f("lss_deal_is_open", i, c_entity)
+    f("lss_deal_stage_entered", i, ctypes.POINTER(i64), c_entity, i)
+    f("lss_deal_forecast_at", i, ctypes.POINTER(i64), ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int),
+      c_db, c_entity, i64)
+    f("lss_ticket_priority_at", i, c_entity, i64)
+    f("lss_ticket_sla_clock", i64, c_entity, i64)
+    f("lss_task_added_at", i64, c_entity)
+    f("lss_task_last_at", i64, c_entity)
+    f("lss_task_at", i, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(i64), ctypes.POINTER(c_entity), c_entity, i64)
+    f("lss_sla_targets_at", i, ctypes.POINTER(i64), ctypes.POINTER(i64), c_db, i, i64)
+    f("lss_stage_probability_at", i, c_db, i, i64)
+    f("lss_pipeline_stage_probability_at", i, c_db, s, i, i64)
 
 
 def version() -> str:
@@ -631,6 +647,8 @@ class Member(_Entity):
     name = _getter("lss_member_name", doc="str: the member's name.")
     team = _getter("lss_member_team", doc="str or None: the member's team.")
     role = _getter("lss_member_role", enum="Role", doc="Role: sales, service or both.")
+    id = _getter("lss_member_id", int, doc="int: the dense id, in the order members were added.")
+    added_at = _getter("lss_member_added_at", _time_out, doc="datetime: when the member was added.")
 
     @property
     def quotas(self) -> List[Dict[str, Any]]:
@@ -653,6 +671,12 @@ class Customer(_Entity):
     segment = _getter("lss_customer_segment", doc="str or None: the current segment.")
     added_at = _getter("lss_customer_added_at", _time_out, doc="datetime: when the customer was added.")
     source = _getter("lss_customer_source", enum="Source", doc="Source: where the lead came from.")
+    id = _getter("lss_customer_id", int, doc="int: the dense id, in the order customers were added.")
+
+    def segment_at(self, t: Time) -> Optional[str]:
+        """The customer's segment as of t (None before it had one)."""
+        return _text(self._db._lib.lss_customer_segment_at(self._handle(), self._db._t(t)))
+
     churned_at = _getter("lss_customer_churned_at", _time_out, doc="datetime or None: the latest churn.")
     erased = _getter("lss_customer_is_erased", bool, doc="bool: whether the customer's personal data was erased.")
 
@@ -803,6 +827,28 @@ class Deal(_Entity):
 
     furthest_stage = _getter("lss_deal_furthest_stage", enum="Stage",
                              doc="Stage: the furthest stage it reached (won counts; lost does not).")
+    id = _getter("lss_deal_id", int, doc="int: the dense id, in the order deals were opened.")
+    is_open = _getter("lss_deal_is_open", bool, doc="bool: whether the deal is open (prospect .. negotiated).")
+
+    def stage_entered(self, stage: str) -> Optional[_dt.datetime]:
+        """When the deal last entered `stage` (a Stage or its spelling), or None if it never did."""
+        at = ctypes.c_int64()
+        st = self._db._lib.lss_deal_stage_entered(ctypes.byref(at), self._handle(), self._db._enum("stage", stage))
+        if st == 2:  # LSS_NOT_FOUND: never in that stage
+            return None
+        self._db._check(st)
+        return _time_out(at.value)
+
+    def forecast_at(self, t: Time) -> Dict[str, Any]:
+        """The deal's forecast as of t: expected_close (datetime or None), category (ForecastCategory) and
+        probability (its own, else its stage's in its pipeline, as of t)."""
+        close, cat, pct = ctypes.c_int64(), ctypes.c_int(), ctypes.c_int()
+        db = self._db
+        db._check(db._lib.lss_deal_forecast_at(ctypes.byref(close), ctypes.byref(cat), ctypes.byref(pct),
+                                               db._live(), self._handle(), db._t(t)))
+        return {"expected_close": _time_out(close.value), "category": _member("ForecastCategory", cat.value),
+                "probability": pct.value}
+
 
     @property
     def customer(self) -> Customer:
@@ -891,6 +937,19 @@ class Task(_Entity):
     due = _getter("lss_task_due", _time_out, doc="datetime: when it is due.")
     done_at = _getter("lss_task_done_at", _time_out, doc="datetime or None: when it was done.")
     note = _getter("lss_task_note", doc="str or None: its note.")
+    id = _getter("lss_task_id", int, doc="int: the dense id, in the order tasks were added.")
+    added_at = _getter("lss_task_added_at", _time_out, doc="datetime: when the task was added.")
+    last_at = _getter("lss_task_last_at", _time_out, doc="datetime: the time of its latest event.")
+
+    def at(self, t: Time) -> Dict[str, Any]:
+        """The task as of t: state (TaskState), due (datetime) and member (Member)."""
+        state, due, member = ctypes.c_int(), ctypes.c_int64(), c_entity()
+        db = self._db
+        db._check(db._lib.lss_task_at(ctypes.byref(state), ctypes.byref(due), ctypes.byref(member), self._handle(),
+                                      db._t(t)))
+        return {"state": _member("TaskState", state.value), "due": _time_out(due.value),
+                "member": _entity_or_none(Member, db, member.value)}
+
 
     @property
     def customer(self) -> "Customer":
@@ -960,6 +1019,17 @@ class Ticket(_Entity):
                                   doc="datetime or None: its first resolution.")
     contact_count = _getter("lss_ticket_contact_count", int, doc="int: how many contacts it had.")
     reopen_count = _getter("lss_ticket_reopen_count", int, doc="int: how many times it was reopened.")
+    id = _getter("lss_ticket_id", int, doc="int: the dense id, in the order tickets were opened.")
+
+    def priority_at(self, t: Time) -> Optional[LssEnum]:
+        """The ticket's Priority as of t (None before it was opened)."""
+        return _member("Priority", self._db._lib.lss_ticket_priority_at(self._handle(), self._db._t(t)))
+
+    def sla_clock(self, t: Time) -> int:
+        """The SLA clock as of t: seconds counted so far (business seconds with a calendar, paused while
+        pending)."""
+        return self._db._lib.lss_ticket_sla_clock(self._handle(), self._db._t(t))
+
     opened_at = _getter("lss_ticket_opened_at", _time_out, doc="datetime: when the ticket was opened.")
 
     @property
@@ -1270,6 +1340,25 @@ class Database:
                         doc="PipelineMode: strict or lenient (set at creation).")
     event_count = property(lambda self: self._lib.lss_db_event_count(self._live()),
                            doc="int: the events applied, the sequence number of the latest.")
+
+    def sla_targets_at(self, priority: str, t: Time) -> Tuple[int, int]:
+        """The (first response, resolution) targets in seconds of a priority as of t."""
+        fr, res = ctypes.c_int64(), ctypes.c_int64()
+        self._check(self._lib.lss_sla_targets_at(ctypes.byref(fr), ctypes.byref(res), self._live(),
+                                                 self._enum("priority", priority), self._t(t)))
+        return fr.value, res.value
+
+    def stage_probability_at(self, stage: str, t: Time, pipeline: Optional[str] = None) -> int:
+        """The probability percent of an open stage as of t, in the default pipeline or `pipeline`."""
+        g = self._enum("stage", stage)
+        if pipeline is None:
+            v = self._lib.lss_stage_probability_at(self._live(), g, self._t(t))
+        else:
+            v = self._lib.lss_pipeline_stage_probability_at(self._live(), _cstr(pipeline, "pipeline"), g, self._t(t))
+        if v < 0:
+            raise InvalidError("stage probability: %s has none (an open stage, a pipeline that exists)" % stage,
+                               "LSS_INVALID")
+        return v
 
     def _live(self):
         self._check_open()
