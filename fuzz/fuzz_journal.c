@@ -37,13 +37,15 @@ static long file_size(void)
 /* Give the bytes a valid header and valid record checksums. */
 static void repair(unsigned char *p, size_t n)
 {
-    if (n < 32)
+    /* format version 2 (48-byte header, with the database id) or, when byte 8 is odd, version 1 (32 bytes) */
+    size_t hs = n >= 9 && (p[8] & 1) ? 32 : 48;
+    if (n < hs)
         return;
     memcpy(p, "LSSJ\r\n\x1a\n", 8);
-    fuzz_put32(p + 8, 1);
-    fuzz_put32(p + 28, fuzz_mask(fuzz_crc32c(p, 28)));
+    fuzz_put32(p + 8, hs == 32 ? 1 : 2);
+    fuzz_put32(p + hs - 4, fuzz_mask(fuzz_crc32c(p, hs - 4)));
     uint32_t salt = fuzz_get32(p + 12);
-    size_t off = 32;
+    size_t off = hs;
     while (off + 24 <= n) {
         uint32_t len = fuzz_get32(p + off + 4);
         if (len > n - off - 24)

@@ -104,6 +104,10 @@ cmp -s a.jsonl back.jsonl || fail "export of an import differs from the file imp
 expect 0 "$lss" export co.lss;               cmp -s out.txt a.jsonl || fail "export to stdout differs"
 events=$(($(wc -l < a.jsonl) - 1))
 expect 0 "$lss" stats co.lss;                contains out.txt "events      $events"; contains out.txt "customers   400"
+contains out.txt "^database id [0-9a-f]\{32\}$"
+id=$(sed -n 's/^database id //p' out.txt)
+expect 0 "$lss" checkpoint co.lss
+expect 0 "$lss" stats co.lss;                contains out.txt "^database id $id$"   # kept by a writer
 expect 0 "$lss" check co.lss;                contains out.txt "ok"
 expect 0 "$lss" report co.lss --from 2025-04-01 --to 2025-07-01 --team North --channel email --format json
 contains out.txt '"filter":{"member":null,"team":"North","channel":"email","segment":null,"pipeline":null}'
@@ -196,7 +200,7 @@ def crc32c(b, crc=0):
         for _ in range(8):
             crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
     return crc ^ 0xFFFFFFFF
-off = 32
+off = 48 if struct.unpack_from("<I", data, 8)[0] == 2 else 32  # the header: version 2 has the database id
 while off < len(data):
     n = struct.unpack_from("<I", data, off + 4)[0]
     if off <= i < off + 24 + n:

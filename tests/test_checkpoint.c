@@ -427,7 +427,7 @@ static void test_a_journal_that_differs_before_the_position_is_noticed(void **st
        checkpoint's tail checksum can tell */
     long n;
     unsigned char *b = slurp(p, &n);
-    long off = 32, last = 32;
+    long off = LSS__J_HEADER, last = LSS__J_HEADER;
     while (off < n) {
         last = off;
         off += 24 + (long)lss__get_u32(b + off + 4);

@@ -433,7 +433,10 @@ static void fix_record_crc(unsigned char *rec)
     lss__put_u32(rec, lss__crc_mask(lss__crc32c(0, rec + 4, LSS__J_RECORD - 4 + lss__get_u32(rec + 4))));
 }
 
-static void fix_header_crc(unsigned char *h) { lss__put_u32(h + 28, lss__crc_mask(lss__crc32c(0, h, 28))); }
+static void fix_header_crc(unsigned char *h)
+{
+    lss__put_u32(h + LSS__J_HEADER - 4, lss__crc_mask(lss__crc32c(0, h, LSS__J_HEADER - 4)));
+}
 
 /* Write `bytes` with one change made by `edit` and check that a read-write
  * open refuses it with `want` and a message holding `why`. */
@@ -459,7 +462,7 @@ static void expect_refused(const char *p, const unsigned char *bytes, size_t n, 
 static void edit_version(unsigned char *b, size_t n, const size_t *e)
 {
     (void)n, (void)e;
-    lss__put_u32(b + 8, 2);
+    lss__put_u32(b + 8, LSS__J_VERSION + 1);
     fix_header_crc(b);
 }
 static void edit_currency(unsigned char *b, size_t n, const size_t *e)
@@ -548,7 +551,7 @@ static void test_every_framing_rule_is_checked(void **state)
     unsigned char *bytes = read_all(p, &n);
     size_t ends[8];
     assert_int_equal(record_ends(bytes, n, ends, 8), 5);
-    expect_refused(q, bytes, n, 0, edit_version, ends, LSS_VERSION, "journal format 2 is not supported");
+    expect_refused(q, bytes, n, 0, edit_version, ends, LSS_VERSION, "journal format 3 is not supported");
     expect_refused(q, bytes, n, 0, edit_currency, ends, LSS_CORRUPT, "invalid settings");
     /* each letter of the currency below A and above Z */
     for (int i = 0; i < 6; i++) {
@@ -1171,6 +1174,106 @@ static void test_the_check_ahead_finds_what_the_check_in_line_finds(void **state
     unlink(bad);
 }
 
+/* ---- the database id ---------------------------------------------------------------- */
+
+static bool is_id(const char *id)
+{
+    if (strlen(id) != 32)
+        return false;
+    for (const char *c = id; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+            return false;
+    return true;
+}
+
+/* A new journal has a random 128-bit id in its header, kept by reopening,
+ * compaction and readers; in-memory databases have their own. */
+static void test_database_id(void **state)
+{
+    (void)state;
+    const char *p = path_of("id.lss"), *q = path_of("id2.lss");
+    lss_db *a, *b, *m1, *m2;
+    assert_int_equal(lss_db_open(&a, p, NULL), LSS_OK);
+    assert_int_equal(lss_db_open(&b, q, NULL), LSS_OK);
+    char id[33];
+    snprintf(id, sizeof id, "%s", lss_db_id(a));
+    assert_true(is_id(id));
+    assert_true(is_id(lss_db_id(b)));
+    assert_string_not_equal(id, lss_db_id(b));
+    rand_team(a);
+    assert_int_equal(lss_db_compact(a), LSS_OK);
+    assert_string_equal(lss_db_id(a), id);
+    lss_db_close(a);
+    lss_db_close(b);
+    assert_int_equal(file_size(p) > (long)LSS__J_HEADER, 1);
+    lss_open_options ro = LSS_OPEN_OPTIONS_INIT;
+    ro.flags = LSS_OPEN_READ_ONLY;
+    assert_int_equal(lss_db_open(&a, p, &ro), LSS_OK);
+    assert_string_equal(lss_db_id(a), id);
+    lss_db_close(a);
+    assert_int_equal(lss_db_open(&m1, NULL, NULL), LSS_OK);
+    assert_int_equal(lss_db_open(&m2, NULL, NULL), LSS_OK);
+    assert_true(is_id(lss_db_id(m1)));
+    assert_string_not_equal(lss_db_id(m1), lss_db_id(m2));
+    lss_db_close(m1);
+    lss_db_close(m2);
+    assert_string_equal(lss_db_id(NULL), "");
+}
+
+/* A journal of format version 1 (32-byte header, no id): a reader opens it
+ * as it is (id ""); the first writer rewrites it as version 2 with an id,
+ * every event and its sequence number kept. */
+static void test_a_version_1_journal_gets_an_id_at_its_first_write(void **state)
+{
+    (void)state;
+    const char *v2 = path_of("new.lss"), *v1 = path_of("old.lss");
+    lss_db *db;
+    assert_int_equal(lss_db_open(&db, v2, NULL), LSS_OK);
+    rand_team(db);
+    assert_int_equal(lss_customer_add(NULL, db, 2000, "c-1", "One", NULL, NULL, "smb", LSS_SOURCE_WEB, NULL), LSS_OK);
+    uint64_t events = lss_db_event_count(db);
+    lss_db_close(db);
+    /* the same records behind a version 1 header: what the library wrote before the id existed */
+    size_t n;
+    unsigned char *b = read_all(v2, &n);
+    assert_int_equal(lss__get_u32(b + 8), 2);
+    unsigned char *old = malloc(n - 16);
+    assert_non_null(old);
+    memcpy(old, b, 28);
+    lss__put_u32(old + 8, 1);
+    lss__put_u32(old + 28, lss__crc_mask(lss__crc32c(0, old, 28)));
+    memcpy(old + 32, b + LSS__J_HEADER, n - LSS__J_HEADER);
+    write_all_file(v1, old, n - 16);
+    lss_open_options ro = LSS_OPEN_OPTIONS_INIT;
+    ro.flags = LSS_OPEN_READ_ONLY;
+    lss_db *r, *orig;
+    assert_int_equal(lss_db_open(&r, v1, &ro), LSS_OK);
+    assert_string_equal(lss_db_id(r), "");
+    assert_int_equal(lss_db_event_count(r), events);
+    assert_int_equal(lss_db_open(&orig, v2, &ro), LSS_OK);
+    assert_same(r, orig);
+    lss_db_close(r);
+    assert_int_equal(file_size(v1), (long)(n - 16)); /* a reader changed nothing */
+    assert_int_equal(lss_db_open(&db, v1, NULL), LSS_OK);
+    char id[33];
+    snprintf(id, sizeof id, "%s", lss_db_id(db));
+    assert_true(is_id(id));
+    assert_int_equal(lss_db_event_count(db), events);
+    assert_same(db, orig);
+    assert_int_equal(lss_customer_add(NULL, db, 3000, "c-2", "Two", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    lss_db_close(db);
+    unsigned char *now = read_all(v1, &n);
+    assert_int_equal(lss__get_u32(now + 8), 2);
+    assert_int_equal(lss_db_open(&r, v1, &ro), LSS_OK);
+    assert_string_equal(lss_db_id(r), id);
+    assert_int_equal(lss_db_event_count(r), events + 1);
+    lss_db_close(r);
+    lss_db_close(orig);
+    free(now);
+    free(old);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1190,6 +1293,8 @@ int main(void)
         cmocka_unit_test(test_transaction_in_memory_and_misuse),
         cmocka_unit_test(test_erase_then_compact_removes_the_texts_and_keeps_every_figure),
         cmocka_unit_test(test_the_check_ahead_finds_what_the_check_in_line_finds),
+        cmocka_unit_test(test_database_id),
+        cmocka_unit_test(test_a_version_1_journal_gets_an_id_at_its_first_write),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -178,6 +178,18 @@ LSS_API void lss_db_unlock(lss_db *db);
 
 /** @return the database's ISO 4217 currency code (static for its lifetime). */
 LSS_API const char *lss_db_currency(const lss_db *db);
+/**
+ * The database id: 32 lowercase hex digits of a random 128-bit id chosen
+ * when the database was created and kept in its journal header for good
+ * (compaction keeps it; a copy of the file has the same id). It names the
+ * database beyond this machine: `lss publish` gives each event the message
+ * id `<database id>:<seq>`. A journal of format version 1 (written before
+ * the id existed) gets one when it is first opened for writing (the open
+ * rewrites it, as lss_db_compact() does); until then, and for NULL, "".
+ * An in-memory database has a random id of its own.
+ * @return a string owned by @p db, valid until it is closed.
+ */
+LSS_API const char *lss_db_id(const lss_db *db);
 /** @return the database's pipeline mode. */
 LSS_API lss_pipeline_mode lss_db_pipeline(const lss_db *db);
 

@@ -166,6 +166,7 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
     lss__schema_init();
     if (path != NULL) {
         lss__jheader fresh;
+        memset(&fresh, 0, sizeof fresh);
         memcpy(fresh.currency, currency, 4);
         fresh.pipeline = opts->pipeline;
         db->opts = o;
@@ -180,6 +181,16 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
         db->ckpt_every = ro ? 0 : o.checkpoint_bytes;
         if (!ro && rec.checkpoint_note[0])
             (void)lss__ckpt_remove(db, path); /* a writer clears away a checkpoint it left aside */
+        /* a version 1 journal has no database id: its first writer rewrites it (a compaction) with one */
+        if (!ro && lss__journal_version(db->journal) == 1 && (st = lss_db_compact(db)) != LSS_OK) {
+            char msg[LSS__MSG_MAX];
+            snprintf(msg, sizeof msg, "%s", lss_db_errmsg(db));
+            lss_db_close(db);
+            return lss__fail(NULL, st, "open \"%.200s\": rewriting the version 1 journal with a database id: %s",
+                             path, msg);
+        }
+    } else {
+        lss__random_id(db->mem_id);
     }
     *out = db;
     return LSS_OK;
@@ -188,6 +199,24 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
 lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
 {
     return open_db(out, path, opts, 0);
+}
+
+const char *lss_db_id(const lss_db *db)
+{
+    if (db == NULL)
+        return "";
+    const lss__jheader *h = lss__journal_header(db->journal);
+    const unsigned char *id = h ? (h->has_id ? h->id : NULL) : db->mem_id;
+    if (id == NULL)
+        return "";
+    lss_db *d = (lss_db *)db; /* the text is a cache of the id, which never changes once it exists */
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned k = 0; k < LSS__J_ID; k++) {
+        d->id_text[2 * k] = hex[id[k] >> 4];
+        d->id_text[2 * k + 1] = hex[id[k] & 15];
+    }
+    d->id_text[2 * LSS__J_ID] = '\0';
+    return d->id_text;
 }
 
 lss_status lss_db_refresh(lss_db *db, uint64_t *applied, int *reopened)
@@ -223,6 +252,7 @@ lss_status lss_db_refresh(lss_db *db, uint64_t *applied, int *reopened)
                 state_free(db);
                 state_init(db);
                 lss__jheader fresh;
+                memset(&fresh, 0, sizeof fresh);
                 memcpy(fresh.currency, db->currency, 4);
                 fresh.pipeline = db->pipeline;
                 st = journal_open(db, path, &fresh);
@@ -293,6 +323,7 @@ lss_status lss__db_configure(lss_db *db, const char *currency, int pipeline, con
     if (st)
         return st;
     lss__jheader h;
+    memset(&h, 0, sizeof h);
     memcpy(h.currency, currency, 4);
     h.pipeline = (lss_pipeline_mode)pipeline;
     /* on failure the header on disk may be either: the journal is poisoned and memory stays as it was */

@@ -42,6 +42,8 @@ struct lss__journal {
     bool read_only;
     uint32_t salt;
     lss__jheader hdr;        /* the settings its header holds */
+    uint32_t hsize;          /* the header's size: where the records begin (version 1: 32, 2: 48) */
+    unsigned version;        /* the file's format version */
     lss_status poisoned;     /* LSS_OK, or the I/O error that stops every later write */
     uint64_t size;           /* bytes of valid journal: where the next record goes */
     unsigned char *buf;      /* records being written; in a transaction, all of them */
@@ -216,6 +218,8 @@ void lss__journal_recovery(const lss__journal *j, lss_recovery *out)
 static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const char *what);
 
 uint64_t lss__journal_size(const lss__journal *j) { return j ? j->size : 0; }
+unsigned lss__journal_version(const lss__journal *j) { return j ? j->version : 0; }
+const lss__jheader *lss__journal_header(const lss__journal *j) { return j ? &j->hdr : NULL; }
 
 lss_status lss__journal_anchor(lss__journal *j, uint64_t events, uint32_t *salt, lss__jresume *out)
 {
@@ -225,7 +229,7 @@ lss_status lss__journal_anchor(lss__journal *j, uint64_t events, uint32_t *salt,
     memset(out, 0, sizeof *out);
     out->offset = j->size;
     out->events = events;
-    out->tail_len = (uint32_t)(j->size - LSS__J_HEADER < LSS__J_TAIL ? j->size - LSS__J_HEADER : LSS__J_TAIL);
+    out->tail_len = (uint32_t)(j->size - j->hsize < LSS__J_TAIL ? j->size - j->hsize : LSS__J_TAIL);
     unsigned char tail[LSS__J_TAIL];
     if (!lss__pread_all(j->fd, tail, out->tail_len, j->size - out->tail_len)) {
         if (errno == 0)
@@ -241,14 +245,23 @@ lss_status lss__journal_rewrite_header(lss__journal *j, const lss__jheader *h)
 {
     if (j == NULL)
         return LSS_OK;
-    if (j->size != LSS__J_HEADER)
+    if (j->size != j->hsize)
         return lss__fail(j->db, LSS_MISUSE, "journal: the header can change only while the journal is empty");
     lss__jheader old = j->hdr;
-    j->hdr = *h;
+    j->hdr = *h; /* the settings; the database id stays the file's */
+    memcpy(j->hdr.id, old.id, LSS__J_ID);
+    j->hdr.has_id = old.has_id;
+    if (!j->hdr.has_id) {
+        lss__random_id(j->hdr.id);
+        j->hdr.has_id = true;
+    }
     lss_status st = write_header(j, j->fd, false, "cannot write the journal header");
     if (st != LSS_OK) {
         j->hdr = old;
         j->poisoned = LSS_IO;
+    } else {
+        j->size = j->hsize = LSS__J_HEADER;
+        j->version = LSS__J_VERSION;
     }
     return st;
 }
@@ -315,16 +328,34 @@ static uint32_t new_salt(void)
     return s ? s : 1;
 }
 
-static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const char *currency, int pipeline)
+void lss__random_id(unsigned char id[LSS__J_ID])
+{
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && read(fd, id, LSS__J_ID) == (ssize_t)LSS__J_ID;
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        uint64_t a = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec, b = (uint64_t)getpid() << 32 ^ a * 31;
+        lss__put_u64(id, a);
+        lss__put_u64(id + 8, b);
+    }
+}
+
+/* A version 2 header: magic, version, salt, settings, first sequence
+ * number, database id, checksum. */
+static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const lss__jheader *hdr)
 {
     memset(h, 0, LSS__J_HEADER);
     memcpy(h, LSS__J_MAGIC, 8);
     lss__put_u32(h + 8, LSS__J_VERSION);
     lss__put_u32(h + 12, salt);
-    memcpy(h + 16, currency, 3);
-    h[19] = (unsigned char)pipeline;
+    memcpy(h + 16, hdr->currency, 3);
+    h[19] = (unsigned char)hdr->pipeline;
     lss__put_u64(h + 20, 1);
-    lss__put_u32(h + 28, lss__crc_mask(lss__crc32c(0, h, 28)));
+    memcpy(h + 28, hdr->id, LSS__J_ID);
+    lss__put_u32(h + 44, lss__crc_mask(lss__crc32c(0, h, 44)));
 }
 
 /* Write a fresh header to fd (at offset 0, file emptied first) and sync it,
@@ -332,7 +363,7 @@ static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const cha
 static lss_status write_header(lss__journal *j, int fd, bool sync_dir, const char *what)
 {
     unsigned char h[LSS__J_HEADER];
-    make_header(h, j->salt, j->hdr.currency, (int)j->hdr.pipeline);
+    make_header(h, j->salt, &j->hdr);
     if (lss__io_ops.ftruncate(fd, 0) != 0 || lseek(fd, 0, SEEK_SET) != 0 || lss__write_all(fd, h, sizeof h) != 0 ||
         lss__io_ops.fdatasync(fd) != 0 || (sync_dir && lss__io_ops.fsync_dir(j->dir) != 0))
         return io_fail(j->db, what, j->path);
@@ -599,12 +630,13 @@ static void scan_next(scan_ahead *a, bool threaded, scanner *sc)
  * (NULL: they do): the position must be inside the file, the bytes before it
  * must be the ones the checkpoint saw, and the record at it, if any, must be
  * the next event. */
-static const char *resume_why(const unsigned char *data, size_t size, uint32_t salt, const lss__jresume *at)
+static const char *resume_why(const unsigned char *data, size_t size, uint32_t salt, uint32_t hsize,
+                              const lss__jresume *at)
 {
     if (at->offset > size)
         return "it covers more of the journal than the file holds";
-    if (at->offset < LSS__J_HEADER + (uint64_t)at->tail_len || at->tail_len > LSS__J_TAIL ||
-        (at->offset > LSS__J_HEADER && at->tail_len == 0) ||
+    if (at->offset < hsize + (uint64_t)at->tail_len || at->tail_len > LSS__J_TAIL ||
+        (at->offset > hsize && at->tail_len == 0) ||
         lss__crc32c(0, data + at->offset - at->tail_len, at->tail_len) != at->tail_crc)
         return "the journal before the position it covers is not the one it was taken from";
     if (at->offset < size) {
@@ -634,7 +666,7 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
 {
     lss_db *db = j->db;
     lss_recovery *rec = &j->rec;
-    size_t start = from->offset ? (size_t)from->offset : LSS__J_HEADER;
+    size_t start = from->offset ? (size_t)from->offset : j->hsize;
     scanner sc = { data, size, start, start, from->events, from->events, 0, j->salt, false, NULL, false };
     char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
     bool big = size >= lss__scan_ahead_min;
@@ -829,35 +861,56 @@ static lss_status open_locked(struct lss__journal *j, const char *path, bool ro,
     }
 }
 
-/* Can a file of `size` (< LSS__J_HEADER) bytes be a journal whose creation
- * was cut short? Only if it is empty or a prefix of a header (magic, then
- * the format version); anything else is somebody else's file. */
+/* Can a file of `size` bytes, shorter than its header, be a journal whose
+ * creation was cut short? Only if it is empty or a prefix of a header (the
+ * magic, then a format version this library reads); anything else is
+ * somebody else's file. */
 static bool header_prefix(const unsigned char *data, size_t size)
 {
     unsigned char h[12];
     memcpy(h, LSS__J_MAGIC, 8);
-    lss__put_u32(h + 8, LSS__J_VERSION);
-    return memcmp(data, h, size < sizeof h ? size : sizeof h) == 0;
+    for (uint32_t v = 1; v <= LSS__J_VERSION; v++) {
+        lss__put_u32(h + 8, v);
+        if (memcmp(data, h, size < sizeof h ? size : sizeof h) == 0)
+            return true;
+    }
+    return false;
 }
 
-/* The header of an existing journal (at least LSS__J_HEADER bytes): its
- * magic, checksum, format version and settings, into j. */
-static lss_status read_header(lss__journal *j, const unsigned char *data, const char *path)
+/* The size of the header the file's bytes begin (by its format version), or
+ * 0 when they do not say (too short, or not a journal of a known version). */
+static uint32_t header_size(const unsigned char *data, size_t size)
 {
-    if (memcmp(data, LSS__J_MAGIC, 8) != 0)
+    if (size < 12 || memcmp(data, LSS__J_MAGIC, 8) != 0)
+        return 0;
+    uint32_t v = lss__get_u32(data + 8);
+    return v == 1 ? LSS__J_HEADER_V1 : v == 2 ? LSS__J_HEADER : 0;
+}
+
+/* The header of an existing journal (at least as many bytes as its
+ * header): its magic, checksum, format version and settings, into j. */
+static lss_status read_header(lss__journal *j, const unsigned char *data, size_t size, const char *path)
+{
+    if (size < 12 || memcmp(data, LSS__J_MAGIC, 8) != 0)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": not a libsalesservice journal", path);
-    if (lss__get_u32(data + 28) != lss__crc_mask(lss__crc32c(0, data, 28)))
+    uint32_t v = lss__get_u32(data + 8), hs = header_size(data, size);
+    if (hs == 0 || v > LSS__J_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "open \"%.200s\": journal format %u is not supported (this reads 1 and %u)",
+                         path, v, LSS__J_VERSION);
+    if (size < hs || lss__get_u32(data + hs - 4) != lss__crc_mask(lss__crc32c(0, data, hs - 4)))
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header is damaged (checksum)", path);
-    if (lss__get_u32(data + 8) != LSS__J_VERSION)
-        return lss__fail(NULL, LSS_VERSION, "open \"%.200s\": journal format %u is not supported (this is %u)", path,
-                         lss__get_u32(data + 8), LSS__J_VERSION);
     char cur[4] = { (char)data[16], (char)data[17], (char)data[18], '\0' };
     if (!lss__currency_valid(cur) ||
         lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
     memcpy(j->hdr.currency, cur, 4);
     j->hdr.pipeline = (lss_pipeline_mode)data[19];
+    j->hdr.has_id = v >= 2;
+    if (v >= 2)
+        memcpy(j->hdr.id, data + 28, LSS__J_ID);
     j->salt = lss__get_u32(data + 12);
+    j->hsize = hs;
+    j->version = v;
     return LSS_OK;
 }
 
@@ -873,10 +926,13 @@ static lss_status create(lss__journal *j, const unsigned char *data, size_t size
     if (j->read_only)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": %zu bytes is too short for a journal", j->path, size);
     j->salt = new_salt();
+    lss__random_id(j->hdr.id);
+    j->hdr.has_id = true;
     lss_status st = write_header(j, j->fd, true, "cannot create the journal");
     if (st == LSS_OK) {
         j->rec.bytes_dropped = size;
-        j->size = LSS__J_HEADER;
+        j->size = j->hsize = LSS__J_HEADER;
+        j->version = LSS__J_VERSION;
     }
     return st;
 }
@@ -930,13 +986,13 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
     if ((st = read_file(j, &data, &size, &mapped)))
         goto fail;
     j->rec.file_size = size;
-    if (size < LSS__J_HEADER) {
+    if (size < LSS__J_HEADER_V1 || (header_size(data, size) > size)) { /* shorter than its header */
         if ((st = create(j, data, size)))
             goto fail;
     } else {
         lss__jresume at = { 0, 0, 0, 0 };
         size_t filled = size; /* a reader has read the bytes from here on (and the header) */
-        if ((st = read_header(j, data, path)) || (st = rd->header(rd->ctx, &j->hdr)))
+        if ((st = read_header(j, data, size, path)) || (st = rd->header(rd->ctx, &j->hdr)))
             goto fail;
         /* a recovery open (to the damage, or cutting it) reads the whole journal */
         if (rd->resume && !(opts->flags & (LSS_OPEN_TO_DAMAGE | LSS_OPEN_DROP_DAMAGED_TAIL | LSS_OPEN_NO_CHECKPOINT |
@@ -944,11 +1000,11 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             if ((st = rd->resume(rd->ctx, j->salt, size, &at, j->rec.checkpoint_note,
                                  sizeof j->rec.checkpoint_note)))
                 goto fail;
-            size_t from = at.offset ? (size_t)(at.offset - at.tail_len) : LSS__J_HEADER;
+            size_t from = at.offset ? (size_t)(at.offset - at.tail_len) : j->hsize;
             if (ro && (st = fill_from(j, data, &size, from, size)))
                 goto fail;
             filled = from;
-            const char *why = at.offset ? resume_why(data, size, j->salt, &at) : NULL;
+            const char *why = at.offset ? resume_why(data, size, j->salt, j->hsize, &at) : NULL;
             if (why) {
                 rd->discard(rd->ctx);
                 snprintf(j->rec.checkpoint_note, sizeof j->rec.checkpoint_note,
@@ -957,13 +1013,13 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             }
             j->rec.checkpoint_events = at.events;
         }
-        if (ro && at.offset == 0 && (st = fill_from(j, data, &size, LSS__J_HEADER, filled < size ? filled : size)))
+        if (ro && at.offset == 0 && (st = fill_from(j, data, &size, j->hsize, filled < size ? filled : size)))
             goto fail; /* no checkpoint, or one left aside: the records before where it left off too */
         populate(data, at.offset ? (size_t)at.offset : 0, size, mapped);
         if ((st = replay(j, rd, data, size, opts->flags, &at)))
             goto fail;
         j->seq = j->rec.last_seq;
-        j->tail_len = (uint32_t)(j->size - LSS__J_HEADER < LSS__J_TAIL ? j->size - LSS__J_HEADER : LSS__J_TAIL);
+        j->tail_len = (uint32_t)(j->size - j->hsize < LSS__J_TAIL ? j->size - j->hsize : LSS__J_TAIL);
         j->tail_crc = lss__crc32c(0, data + j->size - j->tail_len, j->tail_len);
         if (!ro && j->rec.bytes_dropped) {
             if (lss__io_ops.ftruncate(j->fd, (off_t)j->size) != 0 || lss__io_ops.fdatasync(j->fd) != 0) {
@@ -1162,6 +1218,10 @@ lss_status lss__journal_compact(lss__journal *j, const lss__journal_source *src)
     owned = true;
     nj.db = db;
     nj.hdr = j->hdr;
+    if (!nj.hdr.has_id) { /* a version 1 journal gets its database id now */
+        lss__random_id(nj.hdr.id);
+        nj.hdr.has_id = true;
+    }
     nj.salt = new_salt();
     nj.dir = j->dir;
     nj.path = tmp;
@@ -1184,6 +1244,9 @@ lss_status lss__journal_compact(lss__journal *j, const lss__journal_source *src)
     fd = -1;
     j->salt = nj.salt;
     j->size = size;
+    j->hdr = nj.hdr;
+    j->hsize = LSS__J_HEADER;
+    j->version = LSS__J_VERSION;
     j->dirty = false;
     if (lseek(j->fd, (off_t)size, SEEK_SET) < 0 || lss__io_ops.fsync_dir(j->dir) != 0) {
         j->poisoned = LSS_IO;

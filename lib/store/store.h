@@ -9,11 +9,14 @@
 
 #include <sys/types.h>
 
-/* File layout (docs/durability.md): a 32-byte header, then records of a
- * 24-byte header and a payload. */
+/* File layout (docs/durability.md): a 48-byte header (format version 2,
+ * with the database id; version 1, 32 bytes without it, is still read),
+ * then records of a 24-byte header and a payload. */
 #define LSS__J_MAGIC "LSSJ\r\n\x1a\n"
-#define LSS__J_VERSION 1u
-#define LSS__J_HEADER 32u
+#define LSS__J_VERSION 2u
+#define LSS__J_HEADER 48u
+#define LSS__J_HEADER_V1 32u
+#define LSS__J_ID 16u
 #define LSS__J_RECORD 24u
 #define LSS__J_PAYLOAD_MAX (1u << 20)
 enum { LSS__R_EVENT = 1, LSS__R_TX_EVENT = 2, LSS__R_TX_COMMIT = 3 };
@@ -72,6 +75,8 @@ typedef struct lss__journal lss__journal;
 typedef struct lss__jheader {
     char currency[4];
     lss_pipeline_mode pipeline;
+    unsigned char id[LSS__J_ID]; /* the database id: random, chosen at creation (version 2) */
+    bool has_id;                 /* false: a version 1 journal, which has none until it is rewritten */
 } lss__jheader;
 
 /* What opening an existing journal hands on: its header's settings, then
@@ -136,6 +141,12 @@ bool lss__journal_read_only(const lss__journal *j);
 /* LSS_OK, or the I/O error after which the journal refuses every write. */
 lss_status lss__journal_poisoned(const lss__journal *j);
 const char *lss__journal_path(const lss__journal *j);
+/* The format version of the file: 1 or 2 (0 for NULL). */
+unsigned lss__journal_version(const lss__journal *j);
+/* The header's settings and database id (NULL: none). */
+const lss__jheader *lss__journal_header(const lss__journal *j);
+/* 16 random bytes (from /dev/urandom; a clock and pid mix if it cannot be read). */
+void lss__random_id(unsigned char id[LSS__J_ID]);
 void lss__journal_recovery(const lss__journal *j, lss_recovery *out);
 /* The journal's position now, for a checkpoint of a state holding `events`
  * events (synced first: a checkpoint never covers what the journal might
