@@ -1274,6 +1274,54 @@ static void test_a_version_1_journal_gets_an_id_at_its_first_write(void **state)
     free(b);
 }
 
+/* A follower: created with its source's id, written only through
+ * LSS_OPEN_FOLLOWER with that id, read by anyone. */
+static void test_a_follower_is_written_only_as_one(void **state)
+{
+    (void)state;
+    const char *p = path_of("follower.lss");
+    const char *id = "00112233445566778899aabbccddeeff";
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_FOLLOWER;
+    o.follow = id;
+    lss_db *db;
+    assert_int_equal(lss_db_open(&db, p, &o), LSS_OK);
+    assert_string_equal(lss_db_id(db), id);
+    assert_int_equal(lss_db_is_follower(db), 1);
+    rand_team(db);
+    uint64_t events = lss_db_event_count(db);
+    lss_db_close(db);
+    assert_status_msg(NULL, lss_db_open(&db, p, NULL), LSS_UNSUPPORTED,
+                      "the database is a follower of 00112233445566778899aabbccddeeff, written only by its replication");
+    o.follow = "ffffffffffffffffffffffffffffffff";
+    assert_status_msg(NULL, lss_db_open(&db, p, &o), LSS_INVALID, "the database follows another database");
+    o.follow = "not an id";
+    assert_status_msg(NULL, lss_db_open(&db, p, &o), LSS_INVALID, "needs follow, a database id of 32 hex digits");
+    o.follow = id;
+    o.flags |= LSS_OPEN_READ_ONLY;
+    assert_status_msg(NULL, lss_db_open(&db, p, &o), LSS_INVALID, "LSS_OPEN_FOLLOWER is for writing a journal file");
+    lss_open_options ro = LSS_OPEN_OPTIONS_INIT;
+    ro.flags = LSS_OPEN_READ_ONLY;
+    assert_int_equal(lss_db_open(&db, p, &ro), LSS_OK);
+    assert_int_equal(lss_db_event_count(db), events);
+    assert_int_equal(lss_db_is_follower(db), 1);
+    lss_db_close(db);
+    o.flags = LSS_OPEN_FOLLOWER;
+    assert_int_equal(lss_db_open(&db, p, &o), LSS_OK); /* its replication goes on */
+    assert_int_equal(lss_db_compact(db), LSS_OK);      /* and compaction keeps what it is */
+    lss_db_close(db);
+    assert_int_equal(lss_db_open(&db, p, &ro), LSS_OK);
+    assert_int_equal(lss_db_is_follower(db), 1);
+    assert_string_equal(lss_db_id(db), id);
+    lss_db_close(db);
+    /* a database that is not a follower cannot be opened as one */
+    const char *plain = path_of("plain.lss");
+    assert_int_equal(lss_db_open(&db, plain, NULL), LSS_OK);
+    assert_int_equal(lss_db_is_follower(db), 0);
+    lss_db_close(db);
+    assert_status_msg(NULL, lss_db_open(&db, plain, &o), LSS_INVALID, "the database is not a follower");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1295,6 +1343,7 @@ int main(void)
         cmocka_unit_test(test_the_check_ahead_finds_what_the_check_in_line_finds),
         cmocka_unit_test(test_database_id),
         cmocka_unit_test(test_a_version_1_journal_gets_an_id_at_its_first_write),
+        cmocka_unit_test(test_a_follower_is_written_only_as_one),
     };
     return cmocka_run_group_tests(tests, tmp_group_setup, tmp_group_teardown);
 }

@@ -822,7 +822,8 @@ static int cmd_stats(int argc, char **argv)
     if (lss_db_last_time(db) != LSS_TIME_NONE)
         lss_time_format(last, sizeof last, lss_db_last_time(db));
     printf("database    %s\n", argv[1]);
-    printf("database id %s\n", lss_db_id(db)[0] ? lss_db_id(db) : "- (a version 1 journal: it gets one at its first write)");
+    printf("database id %s%s\n", lss_db_id(db)[0] ? lss_db_id(db) : "- (a version 1 journal: it gets one at its first write)",
+           lss_db_is_follower(db) ? " (a follower)" : "");
     printf("currency    %s\n", lss_db_currency(db));
     printf("pipeline    %s\n", lss_pipeline_mode_name(lss_db_pipeline(db)));
     printf("events      %llu\n", (unsigned long long)lss_db_event_count(db));

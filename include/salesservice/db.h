@@ -84,12 +84,20 @@ LSS_API lss_status lss_sync_mode_parse(lss_sync_mode *out, const char *text);
  *  stays as it is). */
 #define LSS_OPEN_NO_CHECKPOINT 8u
 
+/** lss_open_options::flags: open as the follower of the database whose id is lss_open_options::follow
+ *  (what `lss replicate` does): a missing or empty file becomes a new journal with that database id,
+ *  marked a follower in its header; an existing one must be a follower of that database. A follower is
+ *  written only through this flag: any other open for writing fails with #LSS_UNSUPPORTED, so that a
+ *  copy kept equal to its source by replication is never changed by anything else. Readers open it as
+ *  any journal. */
+#define LSS_OPEN_FOLLOWER 16u
+
 /** Default of lss_open_options::checkpoint_bytes: 64 MiB of journal (about a million events). */
 #define LSS_CHECKPOINT_BYTES_DEFAULT (UINT64_C(64) << 20)
 
 /** Version of #lss_open_options this header describes (1 is still accepted: it has no checkpoint_bytes,
  *  which then takes its default). */
-#define LSS_OPEN_OPTIONS_VERSION 3
+#define LSS_OPEN_OPTIONS_VERSION 4
 
 /** Options of lss_db_open(). Initialise with #LSS_OPEN_OPTIONS_INIT or lss_open_options_init(). */
 typedef struct lss_open_options {
@@ -108,11 +116,14 @@ typedef struct lss_open_options {
                                           at once). Readers never wait: they take no lock. */
     const char *zoneinfo_dir;        /**< version 3. Where calendars (calendar.h) read their TZif zone files;
                                           NULL (default): /usr/share/zoneinfo. Copied at open. */
+    const char *follow;              /**< version 4. With #LSS_OPEN_FOLLOWER: the id (lss_db_id(), 32 hex
+                                          digits) of the database this one follows; else NULL (default). */
 } lss_open_options;
 
 /** Static initialiser: version set, every option at its default. */
 #define LSS_OPEN_OPTIONS_INIT                                                                                   \
-    { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT, LSS_SYNC_FULL, 0u, LSS_CHECKPOINT_BYTES_DEFAULT, 0u, NULL }
+    { LSS_OPEN_OPTIONS_VERSION, "EUR", LSS_PIPELINE_STRICT, LSS_SYNC_FULL, 0u, LSS_CHECKPOINT_BYTES_DEFAULT, 0u, NULL, \
+      NULL }
 
 /**
  * Set @p opts to the defaults of @p version (the twin of #LSS_OPEN_OPTIONS_INIT).
@@ -190,6 +201,8 @@ LSS_API const char *lss_db_currency(const lss_db *db);
  * @return a string owned by @p db, valid until it is closed.
  */
 LSS_API const char *lss_db_id(const lss_db *db);
+/** @return 1 when @p db is a follower (its journal's header says so: see #LSS_OPEN_FOLLOWER), else 0. */
+LSS_API int lss_db_is_follower(const lss_db *db);
 /** @return the database's pipeline mode. */
 LSS_API lss_pipeline_mode lss_db_pipeline(const lss_db *db);
 

@@ -12,9 +12,13 @@ int lss_version_number(void) { return LSS_VERSION_NUMBER; }
 /* Bytes of lss_open_options as version 1 knew it. */
 #define OPTIONS_V1_SIZE offsetof(lss_open_options, checkpoint_bytes)
 #define OPTIONS_V2_SIZE offsetof(lss_open_options, zoneinfo_dir)
+#define OPTIONS_V3_SIZE offsetof(lss_open_options, follow)
 static size_t options_size(unsigned version)
 {
-    return version == 1 ? OPTIONS_V1_SIZE : version == 2 ? OPTIONS_V2_SIZE : sizeof(lss_open_options);
+    return version == 1   ? OPTIONS_V1_SIZE
+           : version == 2 ? OPTIONS_V2_SIZE
+           : version == 3 ? OPTIONS_V3_SIZE
+                          : sizeof(lss_open_options);
 }
 
 lss_status lss_open_options_init(lss_open_options *opts, unsigned int version)
@@ -110,6 +114,39 @@ static lss_status journal_open(lss_db *db, const char *path, const lss__jheader 
     return st;
 }
 
+/* A database id in text (32 hex digits) into its 16 bytes. */
+static bool parse_id(unsigned char id[16], const char *text)
+{
+    if (text == NULL || strlen(text) != 32)
+        return false;
+    for (unsigned k = 0; k < 32; k++) {
+        char c = text[k];
+        int v = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (v < 0)
+            return false;
+        id[k / 2] = (unsigned char)(k % 2 ? id[k / 2] | v : v << 4);
+    }
+    return true;
+}
+
+/* A follower is written only as one, and only of its own source. */
+static lss_status follower_check(lss_db *db, const char *path, bool follower, const unsigned char id[16])
+{
+    const lss__jheader *h = lss__journal_header(db->journal);
+    bool ro = lss__journal_read_only(db->journal);
+    if (!follower && !ro && h->follower)
+        return lss__fail(NULL, LSS_UNSUPPORTED,
+                         "open \"%.200s\": the database is a follower of %s, written only by its replication (open "
+                         "it read-only)", path, lss_db_id(db));
+    if (follower && (!h->follower || !h->has_id || memcmp(h->id, id, 16) != 0))
+        return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": %s", path,
+                         h->follower ? "the database follows another database" : "the database is not a follower");
+    return LSS_OK;
+}
+
 static lss_status open_db(lss_db **out, const char *path, const lss_open_options *given, unsigned internal)
 {
     lss_open_options def = LSS_OPEN_OPTIONS_INIT, o = def;
@@ -127,6 +164,17 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
     if ((o.flags & LSS__OPEN_UNLOCKED) && !internal)
         return lss__fail(NULL, LSS_INVALID, "open \"%.200s\": unknown flags 0x%x", path ? path : "",
                          LSS__OPEN_UNLOCKED);
+    unsigned char follow_id[16];
+    bool follower = (o.flags & LSS_OPEN_FOLLOWER) != 0;
+    if (follower) {
+        if (path == NULL || (o.flags & LSS_OPEN_READ_ONLY))
+            return lss__fail(NULL, LSS_INVALID, "open: LSS_OPEN_FOLLOWER is for writing a journal file");
+        if (o.version < 4 || !parse_id(follow_id, o.follow))
+            return lss__fail(NULL, LSS_INVALID,
+                             "open \"%.200s\": LSS_OPEN_FOLLOWER needs follow, a database id of 32 hex digits",
+                             path);
+    }
+    o.flags &= ~LSS_OPEN_FOLLOWER; /* the journal's part is the header (below) */
     o.flags |= internal;
     char currency[4];
     memcpy(currency, opts->currency, sizeof currency);
@@ -169,8 +217,14 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
         memset(&fresh, 0, sizeof fresh);
         memcpy(fresh.currency, currency, 4);
         fresh.pipeline = opts->pipeline;
+        if (follower) { /* a new follower takes its source's id */
+            fresh.follower = fresh.has_id = true;
+            memcpy(fresh.id, follow_id, sizeof fresh.id);
+        }
         db->opts = o;
         lss_status st = journal_open(db, path, &fresh);
+        if (st == LSS_OK)
+            st = follower_check(db, path, follower, follow_id);
         if (st != LSS_OK) {
             lss_db_close(db);
             return st;
@@ -199,6 +253,12 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
 lss_status lss_db_open(lss_db **out, const char *path, const lss_open_options *opts)
 {
     return open_db(out, path, opts, 0);
+}
+
+int lss_db_is_follower(const lss_db *db)
+{
+    const lss__jheader *h = db ? lss__journal_header(db->journal) : NULL;
+    return h && h->follower;
 }
 
 const char *lss_db_id(const lss_db *db)

@@ -251,6 +251,7 @@ lss_status lss__journal_rewrite_header(lss__journal *j, const lss__jheader *h)
     j->hdr = *h; /* the settings; the database id stays the file's */
     memcpy(j->hdr.id, old.id, LSS__J_ID);
     j->hdr.has_id = old.has_id;
+    j->hdr.follower = old.follower;
     if (!j->hdr.has_id) {
         lss__random_id(j->hdr.id);
         j->hdr.has_id = true;
@@ -352,7 +353,7 @@ static void make_header(unsigned char h[LSS__J_HEADER], uint32_t salt, const lss
     lss__put_u32(h + 8, LSS__J_VERSION);
     lss__put_u32(h + 12, salt);
     memcpy(h + 16, hdr->currency, 3);
-    h[19] = (unsigned char)hdr->pipeline;
+    h[19] = (unsigned char)(hdr->pipeline | (hdr->follower ? 0x80 : 0));
     lss__put_u64(h + 20, 1);
     memcpy(h + 28, hdr->id, LSS__J_ID);
     lss__put_u32(h + 44, lss__crc_mask(lss__crc32c(0, h, 44)));
@@ -900,11 +901,13 @@ static lss_status read_header(lss__journal *j, const unsigned char *data, size_t
     if (size < hs || lss__get_u32(data + hs - 4) != lss__crc_mask(lss__crc32c(0, data, hs - 4)))
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header is damaged (checksum)", path);
     char cur[4] = { (char)data[16], (char)data[17], (char)data[18], '\0' };
+    unsigned mode = v >= 2 ? data[19] & 0x7fu : data[19]; /* version 2: bit 7 marks a follower */
     if (!lss__currency_valid(cur) ||
-        lss_pipeline_mode_name(data[19]) == NULL || lss__get_u64(data + 20) != 1)
+        lss_pipeline_mode_name((int)mode) == NULL || lss__get_u64(data + 20) != 1)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": the journal header holds invalid settings", path);
     memcpy(j->hdr.currency, cur, 4);
-    j->hdr.pipeline = (lss_pipeline_mode)data[19];
+    j->hdr.pipeline = (lss_pipeline_mode)mode;
+    j->hdr.follower = v >= 2 && (data[19] & 0x80u);
     j->hdr.has_id = v >= 2;
     if (v >= 2)
         memcpy(j->hdr.id, data + 28, LSS__J_ID);
@@ -926,8 +929,10 @@ static lss_status create(lss__journal *j, const unsigned char *data, size_t size
     if (j->read_only)
         return lss__fail(NULL, LSS_CORRUPT, "open \"%.200s\": %zu bytes is too short for a journal", j->path, size);
     j->salt = new_salt();
-    lss__random_id(j->hdr.id);
-    j->hdr.has_id = true;
+    if (!j->hdr.has_id) { /* a follower has its source's */
+        lss__random_id(j->hdr.id);
+        j->hdr.has_id = true;
+    }
     lss_status st = write_header(j, j->fd, true, "cannot create the journal");
     if (st == LSS_OK) {
         j->rec.bytes_dropped = size;

@@ -77,6 +77,7 @@ typedef struct lss__jheader {
     lss_pipeline_mode pipeline;
     unsigned char id[LSS__J_ID]; /* the database id: random, chosen at creation (version 2) */
     bool has_id;                 /* false: a version 1 journal, which has none until it is rewritten */
+    bool follower;               /* written only by replication (LSS_OPEN_FOLLOWER) */
 } lss__jheader;
 
 /* What opening an existing journal hands on: its header's settings, then

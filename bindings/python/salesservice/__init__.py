@@ -432,6 +432,8 @@ def _declare(lib):
     f("lss_task_last_at", i64, c_entity)
     f("lss_task_at", i, ctypes.POINTER(ctypes.c_int), ctypes.POINTER(i64), ctypes.POINTER(c_entity), c_entity, i64)
     f("lss_sla_targets_at", i, ctypes.POINTER(i64), ctypes.POINTER(i64), c_db, i, i64)
+    f("lss_db_id", s, c_db)
+    f("lss_db_is_follower", i, c_db)
     f("lss_stage_probability_at", i, c_db, i, i64)
     f("lss_pipeline_stage_probability_at", i, c_db, s, i, i64)
 
@@ -1340,6 +1342,11 @@ class Database:
                         doc="PipelineMode: strict or lenient (set at creation).")
     event_count = property(lambda self: self._lib.lss_db_event_count(self._live()),
                            doc="int: the events applied, the sequence number of the latest.")
+    id = property(lambda self: _text(self._lib.lss_db_id(self._live())),
+                  doc="str: the database id, 32 hex digits chosen at creation (\"\" for a version 1 journal "
+                      "opened read-only).")
+    is_follower = property(lambda self: bool(self._lib.lss_db_is_follower(self._live())),
+                           doc="bool: whether the database is a follower, written only by lss replicate.")
 
     def sla_targets_at(self, priority: str, t: Time) -> Tuple[int, int]:
         """The (first response, resolution) targets in seconds of a priority as of t."""

@@ -540,6 +540,15 @@ class PackageSurface(unittest.TestCase):
     def test_version_is_the_libraries(self):
         self.assertEqual(lss.__version__, lss.version())
 
+    def test_database_id(self):
+        with tempfile.TemporaryDirectory() as d:
+            with lss.Database(os.path.join(d, "a.lss")) as a:
+                self.assertRegex(a.id, "^[0-9a-f]{32}$")
+                self.assertFalse(a.is_follower)
+                first = a.id
+            with lss.Database(os.path.join(d, "a.lss"), read_only=True) as a:
+                self.assertEqual(a.id, first)
+
     def test_enums_come_from_the_library(self):
         lib = lss.load_library()
         self.assertEqual([m.value for m in lss.Stage], [lib.lss_stage_name(i).decode() for i in range(6)])
