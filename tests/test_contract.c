@@ -647,9 +647,11 @@ static void test_open_options_and_allocator(void **state)
     o.pipeline = (lss_pipeline_mode)5;
     EXPECT(lss_db_open(&db, NULL, &o), LSS_INVALID, "pipeline mode 5");
     o = (lss_open_options)LSS_OPEN_OPTIONS_INIT;
-    o.version = 4;
-    EXPECT(lss_db_open(&db, NULL, &o), LSS_VERSION, "options version 4");
-    EXPECT(lss_open_options_init(&o, 4), LSS_VERSION, "version 4");
+    o.version = LSS_OPEN_OPTIONS_VERSION + 1;
+    EXPECT(lss_db_open(&db, NULL, &o), LSS_VERSION, "options version 5");
+    EXPECT(lss_open_options_init(&o, LSS_OPEN_OPTIONS_VERSION + 1), LSS_VERSION, "version 5");
+    assert_int_equal(lss_open_options_init(&o, 3), LSS_OK); /* version 3: no follow */
+    assert_int_equal(o.version, 3);
     EXPECT(lss_open_options_init(&o, 0), LSS_VERSION, "version 0");
     assert_int_equal(lss_open_options_init(&o, 2), LSS_OK); /* an older struct: its own fields only */
     assert_int_equal(o.version, 2);

@@ -35,8 +35,8 @@ static void test_open_options_are_validated(void **state)
     o.pipeline = (lss_pipeline_mode)7;
     assert_status_msg(NULL, lss_db_open(&db, NULL, &o), LSS_INVALID, "pipeline mode 7");
     o.pipeline = LSS_PIPELINE_LENIENT;
-    o.version = 4;
-    assert_status_msg(NULL, lss_db_open(&db, NULL, &o), LSS_VERSION, "version 4");
+    o.version = LSS_OPEN_OPTIONS_VERSION + 1;
+    assert_status_msg(NULL, lss_db_open(&db, NULL, &o), LSS_VERSION, "version 5");
     o.version = LSS_OPEN_OPTIONS_VERSION;
     o.sync = (lss_sync_mode)3;
     assert_status_msg(NULL, lss_db_open(&db, "test-db-options.lss", &o), LSS_INVALID, "sync mode 3");
