@@ -3,7 +3,7 @@
 # skipping what is already there. Run as root, or as a user with sudo.
 set -eu
 
-PACKAGES="cmake make gcc g++ pkg-config binutils libcmocka-dev uthash-dev libjansson-dev libsqlite3-dev python3 python3-venv python3-pip python3-setuptools python3-wheel python3-pandas clang libclang-rt-14-dev tzdata chromium"
+PACKAGES="cmake make gcc g++ pkg-config binutils libcmocka-dev uthash-dev libjansson-dev libsqlite3-dev python3 python3-venv python3-pip python3-setuptools python3-wheel python3-pandas clang libclang-rt-14-dev tzdata chromium nats-server libnats-dev"
 
 missing=""
 for p in $PACKAGES; do

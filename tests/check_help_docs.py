@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 COMMANDS = ["demo", "generate", "import", "export", "report", "check", "checkpoint", "follow", "list", "stats",
-            "dashboard"]
+            "dashboard", "publish", "replicate"]
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*")
 
 

@@ -46,7 +46,8 @@ complete_words() { # complete_words WORD... : what completing the last word offe
     PATH="$prefix/bin:$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _lss; echo "${COMPREPLY[*]}"' \
         sh "$comp" "$@"
 }
-[ "$(complete_words lss rep)" = "report" ] || { echo "completing 'lss rep' gave '$(complete_words lss rep)'"; exit 1; }
+[ "$(complete_words lss rep)" = "report replicate" ] || { echo "completing 'lss rep' gave '$(complete_words lss rep)'"; exit 1; }
+[ "$(complete_words lss das)" = "dashboard" ] || { echo "completing 'lss das' gave '$(complete_words lss das)'"; exit 1; }
 [ "$(complete_words lss report x.lss --for)" = "--format" ] ||
     { echo "completing 'lss report x.lss --for' gave '$(complete_words lss report x.lss --for)'"; exit 1; }
 [ "$(complete_words lss report x.lss --format c)" = "csv" ] || { echo "completing --format c failed"; exit 1; }

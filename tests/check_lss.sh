@@ -22,7 +22,7 @@ expect 0 "$lss" --help;          contains out.txt "usage: lss COMMAND"
 expect 0 "$lss" --version;       contains out.txt "lss 0."
 expect 2 "$lss";                 contains err.txt "expected a command"
 expect 2 "$lss" frobnicate;      contains err.txt '"frobnicate" is not a command'
-for c in demo generate import export report check stats checkpoint follow list dashboard; do
+for c in demo generate import export report check stats checkpoint follow list dashboard publish replicate; do
     expect 0 "$lss" $c --help;   contains out.txt "usage: lss $c"
 done
 expect 2 "$lss" report;                      contains err.txt "expected one database path"
@@ -40,9 +40,12 @@ lacks err.txt "unknown option"
 expect 2 "$lss" generate -o;                 contains err.txt "lss generate: option -o needs a value"
 expect 2 "$lss" list deals x.lss --limit;    contains err.txt "lss list: option --limit needs a value"
 # lss help COMMAND is that command's help; an unknown one is a usage error
-for c in demo generate import export report check stats checkpoint follow list dashboard; do
+for c in demo generate import export report check stats checkpoint follow list dashboard publish replicate; do
     expect 0 "$lss" help $c;     contains out.txt "usage: lss $c"
 done
+expect 2 "$lss" publish x.lss;              contains err.txt "--server and --stream are required"
+expect 2 "$lss" replicate y.lss --server nats://127.0.0.1:1 --stream S; contains err.txt "--database-id is required"
+expect 2 "$lss" publish x.lss --durable d --server s --stream S; contains err.txt "unknown option --durable"
 expect 2 "$lss" help frobnicate;             contains err.txt 'help: "frobnicate" is not a command'
 # write errors: exit 1 with the reason; a reader that went away: exit 1, quietly
 if [ -w /dev/full ]; then

@@ -4,7 +4,7 @@
 _lss()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="demo generate import export report check checkpoint follow list stats dashboard help"
+    local commands="demo generate import export report check checkpoint follow list stats dashboard publish replicate help"
     COMPREPLY=()
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))

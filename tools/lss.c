@@ -4,6 +4,7 @@
 #include <salesservice.h>
 
 #include "dashboard.h"
+#include "feed.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -346,6 +347,96 @@ static int cmd_dashboard(int argc, char **argv)
     lss_db_close(db);
     return rc;
 }
+
+/* ---- publish, replicate: beyond one machine through NATS JetStream ------------------------ */
+
+static const char PUBLISH_HELP[] =
+    "usage: lss publish DB --server URL[,URL...] --stream NAME [--subject S] [--replicas N]\n"
+    "                      [--once] [--interval MS]\n"
+    "Publish every committed event of DB, in order, to the NATS JetStream stream NAME\n"
+    "(created if missing, on --subject, default lss.<database id>, with N replicas,\n"
+    "default 1), each as a line of the change feed ({\"seq\":N,...}) with the message id\n"
+    "<database id>:<seq>, so that a restart republishes nothing twice. It resumes after\n"
+    "the last event the stream holds for the database, then follows DB as another\n"
+    "process commits (every --interval ms, default 100) until interrupted; --once\n"
+    "publishes what is committed and exits. See docs/replication.md.\n";
+
+static const char REPLICATE_HELP[] =
+    "usage: lss replicate OUT --server URL[,URL...] --stream NAME --database-id ID\n"
+    "                         [--subject S] [--durable NAME] [--once] [--interval MS]\n"
+    "Apply the events the stream NAME holds for database ID (subject S, default\n"
+    "lss.<ID>) to the follower database OUT (created if missing; written by nothing\n"
+    "else), through the durable consumer NAME (default lss-replicate-<ID>), a batch\n"
+    "per transaction, acknowledging each batch after the local commit; then wait for\n"
+    "more until interrupted. --once applies what the stream holds and exits.\n";
+
+#ifdef LSS_HAVE_NATS
+static void on_feed_signal(int sig)
+{
+    (void)sig;
+    feed_stop = 1;
+}
+#endif
+
+static int cmd_feed(int argc, char **argv, bool publish)
+{
+    static const struct option longs[] = { { "server", 1, 0, 's' },   { "stream", 1, 0, 'S' },
+                                           { "subject", 1, 0, 'j' },  { "replicas", 1, 0, 'r' },
+                                           { "durable", 1, 0, 'd' },  { "database-id", 1, 0, 'i' },
+                                           { "once", 0, 0, 'o' },     { "interval", 1, 0, 'I' },
+                                           { "help", 0, 0, 'h' },     { 0, 0, 0, 0 } };
+    const char *help = publish ? PUBLISH_HELP : REPLICATE_HELP;
+    feed_opts f = { NULL, NULL, NULL, NULL, NULL, NULL, false, 100, 1 };
+    uint32_t v;
+    int c, rc;
+    while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
+        switch (c) {
+        case 's': f.server = optarg; break;
+        case 'S': f.stream = optarg; break;
+        case 'j': f.subject = optarg; break;
+        case 'o': f.once = true; break;
+        case 'I': if ((rc = parse_u32(help, "--interval", optarg, &v, 1, 60000))) return rc; f.interval_ms = v; break;
+        case 'r':
+            if (!publish)
+                return usage_error(help, "unknown option --replicas");
+            if ((rc = parse_u32(help, "--replicas", optarg, &v, 1, 5)))
+                return rc;
+            f.replicas = (int)v;
+            break;
+        case 'd':
+            if (publish)
+                return usage_error(help, "unknown option --durable");
+            f.durable = optarg;
+            break;
+        case 'i':
+            if (publish)
+                return usage_error(help, "unknown option --database-id");
+            f.database_id = optarg;
+            break;
+        case 'h': fputs(help, stdout); return OK;
+        default: return bad_option(help, c, argv);
+        }
+    }
+    if (optind != argc - 1)
+        return usage_error(help, publish ? "expected one database path" : "expected one follower database path");
+    if (f.server == NULL || f.stream == NULL)
+        return usage_error(help, "--server and --stream are required");
+    if (!publish && f.database_id == NULL)
+        return usage_error(help, "--database-id is required (lss stats SOURCE prints it)");
+    f.db = argv[optind];
+#ifdef LSS_HAVE_NATS
+    char err[1024];
+    signal(SIGINT, on_feed_signal);
+    signal(SIGTERM, on_feed_signal);
+    rc = publish ? feed_publish(&f, err, sizeof err) : feed_replicate(&f, err, sizeof err);
+    return rc ? fail("%s", err) : OK;
+#else
+    return fail("this lss was built without libnats (install libnats-dev and build again): no NATS JetStream");
+#endif
+}
+
+static int cmd_publish(int argc, char **argv) { return cmd_feed(argc, argv, true); }
+static int cmd_replicate(int argc, char **argv) { return cmd_feed(argc, argv, false); }
 
 /* ---- generate and demo -------------------------------------------------------------- */
 
@@ -1282,6 +1373,8 @@ static const char HELP[] =
     "  follow     print each event as another process commits it\n"
     "  list       print a work queue: deals, tickets, customers or tasks, as of any moment\n"
     "  dashboard  write an HTML page of charts and tables of a database file\n"
+    "  publish    publish each committed event to a NATS JetStream stream\n"
+    "  replicate  keep a follower database equal to a stream's events\n"
     "  stats      print what a database file holds\n"
     "\n"
     "`lss COMMAND --help` describes each. Exit status: 0 success, 1 failure,\n"
@@ -1311,7 +1404,8 @@ static const struct command {
     { "report", cmd_report, REPORT_HELP },   { "check", cmd_check, CHECK_HELP },
     { "checkpoint", cmd_checkpoint, CHECKPOINT_HELP }, { "follow", cmd_follow, FOLLOW_HELP },
     { "list", cmd_list, LIST_HELP },         { "stats", cmd_stats, STATS_HELP },
-    { "dashboard", cmd_dashboard, DASHBOARD_HELP },
+    { "dashboard", cmd_dashboard, DASHBOARD_HELP }, { "publish", cmd_publish, PUBLISH_HELP },
+    { "replicate", cmd_replicate, REPLICATE_HELP },
 };
 
 static const struct command *command_of(const char *name)
