@@ -700,6 +700,93 @@ static void test_report_out_of_memory(void **state)
     fail_alloc_uninstall();
 }
 
+/* lss_report_merge at the C level: a database merged with an empty one is
+ * itself; arguments and options refused; every allocation may fail. (The
+ * union of real shards: tests/check_merge.py.) */
+static void test_report_merge(void **state)
+{
+    (void)state;
+    lss_db *db = company(), *empty, *usd;
+    assert_int_equal(lss_db_open(&empty, NULL, NULL), LSS_OK);
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    memcpy(o.currency, "USD", 4);
+    assert_int_equal(lss_db_open(&usd, NULL, &o), LSS_OK);
+    lss_query q = LSS_QUERY_INIT;
+    q.to = T("2025-04-01");
+    lss_db *both[2] = { db, empty }, *twice[2] = { db, db }, *mixed[2] = { db, usd };
+    lss_report *r = (lss_report *)db;
+    assert_int_equal(lss_report_merge(&r, both, 2, &q, NULL), LSS_OK);
+    char *merged = NULL, *alone = render(db, &q, LSS_REPORT_JSON);
+    assert_int_equal(lss_report_render(&merged, NULL, r, LSS_REPORT_JSON), LSS_OK);
+    assert_string_equal(merged, alone);
+    lss_free(merged);
+    lss_free(alone);
+    lss_report_free(r);
+    both[0] = empty; /* the order does not matter */
+    both[1] = db;
+    assert_int_equal(lss_report_merge(&r, both, 2, &q, NULL), LSS_OK);
+    assert_int_equal(lss_report_merge(&r, both, 2, &q, NULL), LSS_OK);
+    lss_report_free(r);
+    r = (lss_report *)db;
+    assert_int_equal(lss_report_merge(&r, twice, 2, &q, NULL), LSS_INVALID);
+    assert_null(r);
+    assert_non_null(strstr(lss_errmsg(), "are the same database"));
+    assert_int_equal(lss_report_merge(&r, mixed, 2, &q, NULL), LSS_INVALID);
+    assert_non_null(strstr(lss_errmsg(), "one report needs one currency"));
+    assert_int_equal(lss_report_merge(&r, both, 0, &q, NULL), LSS_INVALID);
+    assert_int_equal(lss_report_merge(NULL, both, 2, &q, NULL), LSS_INVALID);
+    assert_int_equal(lss_report_merge(&r, NULL, 2, &q, NULL), LSS_INVALID);
+    lss_merge_options mo = LSS_MERGE_OPTIONS_INIT;
+    mo.sketch_error = 0.7;
+    assert_int_equal(lss_report_merge(&r, both, 2, &q, &mo), LSS_INVALID);
+    mo.sketch_error = 0.01;
+    mo.version = 2;
+    assert_int_equal(lss_report_merge(&r, both, 2, &q, &mo), LSS_VERSION);
+    q.member = "nobody";
+    assert_int_equal(lss_report_merge(&r, both, 2, &q, NULL), LSS_INVALID);
+    assert_string_equal(lss_errmsg(), "merge: filter member \"nobody\" does not exist");
+    lss_db_close(usd);
+    lss_db_close(empty);
+    lss_db_close(db);
+}
+
+static void test_report_merge_out_of_memory(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    lss_db *a, *b;
+    assert_int_equal(lss_db_open(&a, NULL, NULL), LSS_OK);
+    assert_int_equal(lss_db_open(&b, NULL, NULL), LSS_OK);
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 60;
+    assert_int_equal(lss_generate(a, &g), LSS_OK);
+    lss_db *dbs[2] = { a, b };
+    lss_merge_options mo = LSS_MERGE_OPTIONS_INIT;
+    for (int sketch = 0; sketch < 2; sketch++) {
+        mo.sketch_error = sketch ? 0.02 : 0;
+        int failures = 0;
+        for (long n = 1;; n++) {
+            lss_report *r = (lss_report *)a;
+            fail_alloc_arm(n);
+            lss_status st = lss_report_merge(&r, dbs, 2, NULL, &mo);
+            fail_alloc_arm(0);
+            if (!fail_alloc_fired()) {
+                assert_int_equal(st, LSS_OK);
+                lss_report_free(r);
+                break;
+            }
+            assert_int_equal(st, LSS_NOMEM);
+            assert_null(r);
+            failures++;
+        }
+        assert_true(failures >= 8);
+    }
+    lss_db_close(a);
+    lss_db_close(b);
+    assert_int_equal(fail_alloc_live(), 0);
+    fail_alloc_uninstall();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -714,6 +801,8 @@ int main(void)
         cmocka_unit_test(test_report_threads_give_the_same_report),
         cmocka_unit_test(test_one_metric_alone_equals_the_part),
         cmocka_unit_test(test_report_out_of_memory),
+        cmocka_unit_test(test_report_merge),
+        cmocka_unit_test(test_report_merge_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

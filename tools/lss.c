@@ -194,6 +194,36 @@ static int print_series(lss_db *db, const lss_query *q, lss_step step, lss_repor
     return wrote ? OK : write_failed(e);
 }
 
+/* The report of several databases' union. */
+static int merge_report(int n, char **paths, const lss_query *q, const lss_merge_options *mo, lss_report_format fmt)
+{
+    lss_db **dbs = calloc((size_t)n, sizeof *dbs);
+    int rc = OK;
+    if (dbs == NULL)
+        return fail("out of memory");
+    for (int k = 0; k < n && rc == OK; k++)
+        dbs[k] = open_db(paths[k], true, LSS_SYNC_FULL, &rc);
+    lss_report *r = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    if (rc == OK && (lss_report_merge(&r, dbs, (size_t)n, q, mo) != LSS_OK ||
+                     lss_report_render(&out, &len, r, fmt) != LSS_OK))
+        rc = fail_lib(lss_errmsg());
+    if (rc == OK) {
+        errno = 0;
+        bool wrote = fwrite(out, 1, len, stdout) == len && (fmt != LSS_REPORT_JSON || fputc('\n', stdout) != EOF) &&
+                     fflush(stdout) == 0;
+        if (!wrote)
+            rc = write_failed(errno);
+    }
+    lss_free(out);
+    lss_report_free(r);
+    for (int k = 0; k < n; k++)
+        lss_db_close(dbs[k]);
+    free(dbs);
+    return rc;
+}
+
 static int parse_format(const char *help, const char *text, lss_report_format *fmt)
 {
     if (strcmp(text, "text") == 0)
@@ -212,6 +242,7 @@ static const char REPORT_HELP[] =
     "                     [--team TEAM] [--channel CHANNEL] [--segment SEGMENT]\n"
     "                     [--pipeline PIPELINE] [--by day|week|month|quarter]\n"
     "                     [--format text|json|csv]\n"
+    "       lss report --merge DB DB... [--sketch-error E] [the options above but --by]\n"
     "Print every metric of the metrics spec for the window [from, to) as of --as-of\n"
     "(default: `to`; only events before it exist for the report; default window:\n"
     "the whole history, to one second after the latest event).\n"
@@ -219,6 +250,10 @@ static const char REPORT_HELP[] =
     "weeks, calendar months or quarters; the first and last may be partial; each\n"
     "as of its end), computed in one pass: JSON {\"step\":..,\"reports\":[..]}, CSV\n"
     "one line per step, text one report after another.\n"
+    "--merge: the report of the union of the databases (shards of one company),\n"
+    "exactly as of one database holding all their events; member keys name one\n"
+    "member in all of them, other keys should be unique (docs/replication.md).\n"
+    "--sketch-error E (0 to 0.5): percentiles from a mergeable sketch within E.\n"
     "TIME is RFC 3339 (2025-03-01T09:30:00Z) or a date (2025-03-01).\n"
     "CHANNEL is phone, email, chat, in_person, web or social.\n";
 
@@ -229,11 +264,13 @@ static int cmd_report(int argc, char **argv)
                                            { "team", 1, 0, 'T' },    { "pipeline", 1, 0, 'p' },
                                            { "channel", 1, 0, 'c' }, { "segment", 1, 0, 's' },
                                            { "format", 1, 0, 'F' },  { "help", 0, 0, 'h' },
-                                           { "by", 1, 0, 'b' },      { 0, 0, 0, 0 } };
+                                           { "by", 1, 0, 'b' },      { "merge", 0, 0, 'M' },
+                                           { "sketch-error", 1, 0, 'E' }, { 0, 0, 0, 0 } };
     lss_query q = LSS_QUERY_INIT;
     lss_report_format fmt = LSS_REPORT_TEXT;
     lss_step step = LSS_STEP_MONTH;
-    bool by = false;
+    bool by = false, merge = false;
+    lss_merge_options mo = LSS_MERGE_OPTIONS_INIT;
     int c, rc = OK;
     while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         switch (c) {
@@ -257,10 +294,25 @@ static int cmd_report(int argc, char **argv)
                 return usage_error(REPORT_HELP, "--by: \"%s\" is not day, week, month or quarter", optarg);
             by = true;
             break;
+        case 'M': merge = true; break;
+        case 'E': {
+            char *end;
+            mo.sketch_error = strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || !(mo.sketch_error > 0 && mo.sketch_error <= 0.5))
+                return usage_error(REPORT_HELP, "--sketch-error: \"%s\" is not a number above 0 and at most 0.5",
+                                   optarg);
+            break;
+        }
         case 'h': fputs(REPORT_HELP, stdout); return OK;
         default: return bad_option(REPORT_HELP, c, argv);
         }
     }
+    if (merge)
+        return by ? usage_error(REPORT_HELP, "--merge and --by do not go together")
+                  : optind > argc - 2 ? usage_error(REPORT_HELP, "--merge: expected at least two database paths")
+                                      : merge_report(argc - optind, argv + optind, &q, &mo, fmt);
+    if (mo.sketch_error > 0)
+        return usage_error(REPORT_HELP, "--sketch-error goes with --merge");
     if (optind != argc - 1)
         return usage_error(REPORT_HELP, "expected one database path");
     lss_db *db = open_db(argv[optind], true, LSS_SYNC_FULL, &rc);

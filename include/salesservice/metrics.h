@@ -422,6 +422,48 @@ typedef enum lss_report_format {
  */
 LSS_API lss_status lss_report_render(char **out, size_t *len, const lss_report *r, lss_report_format format);
 
+/* ---- several databases: one report of their union ------------------------- */
+
+/** Options of lss_report_merge(). Initialise with #LSS_MERGE_OPTIONS_INIT. */
+#define LSS_MERGE_OPTIONS_VERSION 1
+typedef struct lss_merge_options {
+    unsigned int version;   /**< #LSS_MERGE_OPTIONS_VERSION */
+    double sketch_error;    /**< 0 (default): every percentile exact. Above 0 (at most 0.5): the duration
+                                 percentiles (medians, p90s) from a mergeable quantile sketch, each within
+                                 this relative error of the exact one (0.01: 1 %); counts and means stay
+                                 exact. Memory: about 16 KiB per duration at 0.01, whatever the data. */
+} lss_merge_options;
+#define LSS_MERGE_OPTIONS_INIT { LSS_MERGE_OPTIONS_VERSION, 0.0 }
+
+/**
+ * The report of the union of @p n databases (shards of one company, say,
+ * one per region or tenant): exactly the report lss_report_run() would give
+ * for one database holding all their events. Counts and sums add; every
+ * ratio is made from the added numerators and denominators; percentiles
+ * are exact, from all the durations together (memory: 8 bytes per ticket
+ * for each of the five duration figures of the ticket pass, and per stage
+ * stay, of all the databases at once), unless @p o asks for a sketch.
+ *
+ * Keys name the same thing in every database: a member key in several
+ * databases is one member (its quota rows for one period are one row:
+ * achieved adds, and the targets must agree, else #LSS_INVALID naming the
+ * member); customers, deals, tickets and tasks are counted per database,
+ * so a key used in two databases for two customers counts as two (keep
+ * them unique, or prefix them per database). A member or pipeline filter
+ * narrows each database that has it; a database without it counts for
+ * nothing, and when none has it the merge fails as lss_report_run() does.
+ * The window defaults as in lss_report_run(), over all the databases (to:
+ * one second after the latest event of any). Each database is read under
+ * its own lock, one after the other; the report borrows member handles from
+ * them: free it before closing them.
+ *
+ * @return #LSS_OK; #LSS_INVALID (NULL, n == 0, a database given twice,
+ * currencies that differ, a filter, a window); #LSS_VERSION; #LSS_NOMEM;
+ * #LSS_OVERFLOW. The message: lss_errmsg().
+ */
+LSS_API lss_status lss_report_merge(lss_report **out, lss_db *const *dbs, size_t n, const lss_query *q,
+                                    const lss_merge_options *o);
+
 /* ---- time series: a report for each step of a range, in one pass ---------- */
 
 /** The steps of a series, in UTC: days from 00:00, ISO weeks from Monday

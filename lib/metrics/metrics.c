@@ -361,10 +361,10 @@ static lss_status rel_end(rel_acc *a, lss_relationship_metrics *out, lss_ratio *
     return LSS_OK;
 }
 
-/* One window: a pass over the deals gathers each customer's wins in the
- * order the deals sit in memory, so that the customer pass reads no deal. */
-lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_nps_metrics *nps, lss_db *db,
-                                     const lss__mq *m)
+/* One window of one database into a: a pass over the deals gathers each
+ * customer's wins in the order the deals sit in memory, so that the
+ * customer pass reads no deal. */
+static lss_status rel_pass(rel_acc *a, lss_db *db, const lss__mq *m, bool nps)
 {
     cust_wins *cw = NULL;
     if (db->customers.count && (cw = lss__malloc(sizeof *cw * db->customers.count)) == NULL)
@@ -375,12 +375,19 @@ lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *l
         const lss_deal *d = lss__slab_get(&db->deals, i);
         wins_add(&cw[d->customer->id], LSS__DEAL_WON_AT(d), LSS__DEAL_AMOUNT(d), m);
     }
+    for (uint32_t i = 0; i < db->customers.count; i++)
+        rel_customer(a, lss__slab_get(&db->customers, i), &cw[i], m, nps);
+    lss__free(cw);
+    return LSS_OK;
+}
+
+lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_nps_metrics *nps, lss_db *db,
+                                     const lss__mq *m)
+{
     rel_acc a;
     rel_begin(&a, m);
-    for (uint32_t i = 0; i < db->customers.count; i++)
-        rel_customer(&a, lss__slab_get(&db->customers, i), &cw[i], m, nps != NULL);
-    lss__free(cw);
-    return rel_end(&a, out, lead, nps, db);
+    lss_status st = rel_pass(&a, db, m, nps != NULL);
+    return st != LSS_OK ? st : rel_end(&a, out, lead, nps, db);
 }
 
 /* The won deals of a series, grouped by customer (a counting sort of one
@@ -1704,5 +1711,256 @@ lss_status lss_metric_funnel(int64_t reached[LSS_FUNNEL_STAGES], lss_ratio conve
         memcpy(reached, p.funnel_reached, sizeof p.funnel_reached);
     if (conversion)
         memcpy(conversion, p.funnel_conversion, sizeof p.funnel_conversion);
+    return LSS_OK;
+}
+
+/* ---- reports merged across databases ---------------------------------------------------- */
+
+/* A mergeable quantile sketch of non-negative durations (as DDSketch):
+ * bucket i counts the values in (g^(i-1), g^i], g = (1 + a) / (1 - a), and
+ * the value it stands for, 2 g^i / (g + 1), is within relative error a of
+ * every value in it. Bucket bounds are a table made by multiplication (no
+ * libm). Merging adds counts; n and sum stay exact. */
+#define SKETCH_MAX 4096
+typedef struct sketch {
+    int64_t n, sum, zero;
+    int64_t *count; /* by bucket, nb of them */
+} sketch;
+
+typedef struct sketch_table {
+    double g;
+    uint32_t nb;
+    double upper[SKETCH_MAX]; /* bucket i holds (upper[i-1], upper[i]] */
+} sketch_table;
+
+static void sketch_table_init(sketch_table *t, double a)
+{
+    t->g = (1 + a) / (1 - a);
+    double u = 1;
+    t->nb = 0;
+    while (t->nb < SKETCH_MAX && u < 1e15) { /* durations are below 2^40 s */
+        t->upper[t->nb++] = u;
+        u *= t->g;
+    }
+}
+
+static void sketch_add(sketch *s, const sketch_table *t, int64_t x)
+{
+    s->n++;
+    s->sum += x;
+    if (x <= 0) {
+        s->zero++;
+        return;
+    }
+    uint32_t lo = 0, hi = t->nb - 1; /* the first bucket whose upper bound is >= x */
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (t->upper[mid] >= (double)x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    s->count[lo]++;
+}
+
+/* The value at nearest rank r (1-based) of what s holds. */
+static int64_t sketch_rank(const sketch *s, const sketch_table *t, int64_t r)
+{
+    int64_t seen = s->zero;
+    if (r <= seen)
+        return 0;
+    for (uint32_t i = 0; i < t->nb; i++) {
+        seen += s->count[i];
+        if (r <= seen)
+            return i == 0 ? 1 : (int64_t)(2 * t->upper[i] / (t->g + 1) + 0.5);
+    }
+    return (int64_t)t->upper[t->nb - 1];
+}
+
+static void sketch_stats(lss_duration_stats *out, const sketch *s, const sketch_table *t)
+{
+    memset(out, 0, sizeof *out);
+    out->count = s->n;
+    set_ratio(&out->mean, s->sum, s->n);
+    if (s->n == 0)
+        return;
+    set_ratio(&out->median, sketch_rank(s, t, (s->n + 1) / 2), 1);
+    set_ratio(&out->p90, sketch_rank(s, t, (9 * s->n + 9) / 10), 1);
+}
+
+/* The figures of several databases being merged: one set of accumulators
+ * for all, and the sketches when the percentiles are approximate. */
+typedef struct merge_acc {
+    sales_acc sales;
+    service_acc service;
+    rel_acc rel;
+    follow_acc follow;
+    lss_quota_row *rows;
+    uint32_t nrows;
+    sketch_table *table; /* NULL: exact */
+    sketch sk[R_COUNT + 4];
+} merge_acc;
+
+/* Fold the values gathered from one database into the sketches, and forget them. */
+static void merge_fold(merge_acc *a)
+{
+    for (int k = 0; k < R_COUNT; k++) {
+        durations *d = &a->service.d[k];
+        for (int64_t i = 0; i < d->n; i++)
+            sketch_add(&a->sk[k], a->table, d->v[i]);
+        d->n = d->sum = 0;
+    }
+    for (int g = 0; g < 4; g++) {
+        stays *y = &a->sales.st[g];
+        for (uint32_t i = 0; i < y->v.count; i++)
+            sketch_add(&a->sk[R_COUNT + g], a->table, LSS__VEC_AT(&y->v, int64_t, i));
+        y->v.count = 0;
+        y->sum = 0;
+    }
+}
+
+/* Add one database's quota rows: a member key and period already there is
+ * the same quota (keys name the same member in every database): achieved
+ * adds, and the targets must agree. */
+static lss_status merge_rows(merge_acc *a, lss_db *db, lss_quota_row *rows, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        lss_quota_row *r = &rows[i], *same = NULL;
+        for (uint32_t k = 0; k < a->nrows && same == NULL; k++)
+            if (a->rows[k].from == r->from && a->rows[k].to == r->to &&
+                strcmp(a->rows[k].member->key, r->member->key) == 0)
+                same = &a->rows[k];
+        if (same) {
+            if (same->target != r->target)
+                return lss__fail(db, LSS_INVALID,
+                                 "merge: member \"%.64s\" has a quota target of %lld in one database and %lld in "
+                                 "another for the same period",
+                                 r->member->key, (long long)same->target, (long long)r->target);
+            if (__builtin_add_overflow(same->achieved, r->achieved, &same->achieved))
+                return lss__fail(db, LSS_OVERFLOW, "merge: a sum exceeds the 64-bit range of minor units");
+            continue;
+        }
+        lss_quota_row *v = lss__realloc(a->rows, sizeof *v * (a->nrows + 1u));
+        if (v == NULL)
+            return lss__fail(db, LSS_NOMEM, "merge: out of memory for the quota rows");
+        a->rows = v;
+        a->rows[a->nrows++] = *r;
+    }
+    return LSS_OK;
+}
+
+/* One database's part of the merge, under its lock. */
+static lss_status merge_one(merge_acc *a, lss_db *db, const lss__mq *m)
+{
+    sales_acc one;
+    lss_status st = sales_begin(&one, db, m); /* its stage probabilities */
+    if (st != LSS_OK)
+        return st;
+    a->sales.pct = one.pct;
+    for (uint32_t i = 0; i < db->deals.count; i++)
+        sales_deal(&a->sales, lss__slab_get(&db->deals, i), m, true);
+    a->sales.pct = NULL;
+    lss__free(one.pct);
+    for (uint32_t i = 0; i < db->tickets.count; i++)
+        service_ticket(&a->service, lss__slab_get(&db->tickets, i), m);
+    for (uint32_t i = 0; i < db->tasks.count; i++)
+        follow_task(&a->follow, lss__slab_get(&db->tasks, i), m);
+    if ((st = rel_pass(&a->rel, db, m, true)) != LSS_OK)
+        return st;
+    lss_quota_row *rows = NULL;
+    uint32_t n = 0;
+    if ((st = quota_compute(&rows, &n, db, m, NULL)) == LSS_OK)
+        st = merge_rows(a, db, rows, n);
+    lss__free(rows);
+    if (st == LSS_OK && (a->sales.nomem || a->service.nomem))
+        st = lss__fail(db, LSS_NOMEM, "merge: out of memory for the durations");
+    if (st == LSS_OK && a->table)
+        merge_fold(a);
+    return st;
+}
+
+lss_status lss__report_merge(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *const *dbs,
+                             size_t n, const lss__mq *m, double sketch_error)
+{
+    static const char ctx[] = "merge";
+    merge_acc a;
+    memset(&a, 0, sizeof a);
+    *quota = NULL;
+    *nquota = 0;
+    lss_status st = LSS_OK;
+    if (sketch_error > 0) {
+        if ((a.table = lss__malloc(sizeof *a.table)) == NULL)
+            return lss__fail(NULL, LSS_NOMEM, "%s: out of memory", ctx);
+        sketch_table_init(a.table, sketch_error);
+        for (int k = 0; k < R_COUNT + 4 && st == LSS_OK; k++)
+            if ((a.sk[k].count = lss__malloc(sizeof(int64_t) * a.table->nb)) == NULL)
+                st = lss__fail(NULL, LSS_NOMEM, "%s: out of memory", ctx);
+            else
+                memset(a.sk[k].count, 0, sizeof(int64_t) * a.table->nb);
+    }
+    /* the accumulators of the first database's window: the window and filters are the same for all */
+    if (st == LSS_OK)
+        st = service_begin(&a.service, dbs[0], &m[0], 0);
+    sales_acc first;
+    if (st == LSS_OK && (st = sales_begin(&first, dbs[0], &m[0])) == LSS_OK) {
+        lss__free(first.pct);
+        first.pct = NULL;
+        a.sales = first;
+    }
+    rel_begin(&a.rel, &m[0]);
+    memset(&a.follow, 0, sizeof a.follow);
+    a.follow.f.from = m[0].from_given;
+    a.follow.f.to = m[0].to;
+    a.follow.f.as_of = m[0].as_of;
+    for (size_t k = 0; k < n && st == LSS_OK; k++) {
+        if (m[k].as_of == LSS_TIME_NONE) /* a database without the filter's member or pipeline: nothing of it counts */
+            continue;
+        lss__lock(dbs[k]);
+        st = merge_one(&a, dbs[k], &m[k]);
+        lss__unlock(dbs[k]);
+    }
+    if (st == LSS_OK) {
+        set_ratio(&a.follow.f.tasks_on_time_rate, a.follow.on_time, a.follow.past);
+        p->follow_up = a.follow.f;
+        st = rel_end(&a.rel, &p->rel, &p->sales.lead_conversion_rate, &p->nps, dbs[0]);
+    }
+    lss_ratio lead = p->sales.lead_conversion_rate;
+    if (st == LSS_OK)
+        st = sales_end(&a.sales, &p->sales, &p->pipeline, dbs[0]);
+    else
+        for (unsigned g = 0; g < 4; g++)
+            lss__vec_free(&a.sales.st[g].v);
+    p->sales.lead_conversion_rate = lead;
+    if (st == LSS_OK)
+        st = service_end(&a.service, &p->service, &p->levels, dbs[0]);
+    else
+        service_acc_free(&a.service);
+    if (st == LSS_OK && a.table) { /* the percentiles from the sketches */
+        sketch_stats(&p->service.first_response_seconds, &a.sk[R_RESP], a.table);
+        sketch_stats(&p->service.resolution_seconds, &a.sk[R_RESO], a.table);
+        sketch_stats(&p->levels.first_response_business_seconds, &a.sk[R_RESP_BIZ], a.table);
+        sketch_stats(&p->levels.resolution_business_seconds, &a.sk[R_RESO_BIZ], a.table);
+        sketch_stats(&p->levels.full_resolution_seconds, &a.sk[R_FULL], a.table);
+        for (unsigned g = 0; g < 4; g++) {
+            lss_duration_stats d;
+            sketch_stats(&d, &a.sk[R_COUNT + g], a.table);
+            p->pipeline.stage_durations[g].stays = d.count;
+            set_ratio(&p->pipeline.stage_durations[g].mean_days, d.mean.num, d.mean.den * 86400);
+            set_ratio(&p->pipeline.stage_durations[g].median_days, d.median.num, d.median.den * 86400);
+        }
+    }
+    for (int k = 0; k < R_COUNT + 4; k++)
+        lss__free(a.sk[k].count);
+    lss__free(a.table);
+    if (st != LSS_OK) {
+        lss__free(a.rows);
+        return st;
+    }
+    if (a.nrows > 1)
+        qsort(a.rows, a.nrows, sizeof *a.rows, cmp_row);
+    for (uint32_t r = 0; r < a.nrows; r++)
+        set_ratio(&a.rows[r].attainment, a.rows[r].achieved, a.rows[r].target);
+    *quota = a.rows;
+    *nquota = a.nrows;
     return LSS_OK;
 }

@@ -74,6 +74,120 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
     return LSS_OK;
 }
 
+/* The filter copies, channel and currency of a report of query q. */
+static lss_status report_header(lss_report *r, lss_db *db, const lss_query *q, int channel, const char *ctx)
+{
+    bool fail = false;
+    r->member = dup_or_null(q ? q->member : NULL, &fail);
+    r->team = dup_or_null(q ? q->team : NULL, &fail);
+    r->segment = dup_or_null(q ? q->segment : NULL, &fail);
+    r->pipeline = dup_or_null(q && q->version >= 3 ? q->pipeline : NULL, &fail);
+    r->channel = channel;
+    memcpy(r->currency, db->currency, sizeof r->currency);
+    return fail ? lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx) : LSS_OK;
+}
+
+lss_status lss_report_merge(lss_report **out, lss_db *const *dbs, size_t n, const lss_query *q,
+                            const lss_merge_options *o)
+{
+    static const char ctx[] = "merge";
+    if (out == NULL || dbs == NULL)
+        return lss__fail(NULL, LSS_INVALID, "%s: NULL argument", ctx);
+    *out = NULL;
+    if (n == 0 || n > 100000)
+        return lss__fail(NULL, LSS_INVALID, "%s: %zu databases (1 to 100000)", ctx, n);
+    if (o && o->version != LSS_MERGE_OPTIONS_VERSION)
+        return lss__fail(NULL, LSS_VERSION, "%s: options version %u is not supported (expected 1)", ctx, o->version);
+    double err = o ? o->sketch_error : 0;
+    if (!(err >= 0 && err <= 0.5))
+        return lss__fail(NULL, LSS_INVALID, "%s: sketch_error %g is not from 0 to 0.5", ctx, err);
+    lss_query qq = LSS_QUERY_INIT;
+    if (q) {
+        if (q->version < 1 || q->version > LSS_QUERY_VERSION)
+            return lss__fail(NULL, LSS_VERSION, "%s: query version %u is not supported (expected 1 to %d)", ctx,
+                             q->version, LSS_QUERY_VERSION);
+        memcpy(&qq, q, q->version == 1 ? offsetof(lss_query, threads)
+                       : q->version == 2 ? offsetof(lss_query, as_of) : sizeof qq);
+        qq.version = LSS_QUERY_VERSION;
+    }
+    lss_time to = LSS_TIME_NONE;
+    for (size_t k = 0; k < n; k++) {
+        if (dbs[k] == NULL)
+            return lss__fail(NULL, LSS_INVALID, "%s: database %zu is NULL", ctx, k);
+        for (size_t j = 0; j < k; j++)
+            if (dbs[j] == dbs[k] || (lss_db_id(dbs[k])[0] && strcmp(lss_db_id(dbs[j]), lss_db_id(dbs[k])) == 0))
+                return lss__fail(NULL, LSS_INVALID,
+                                 "%s: databases %zu and %zu are the same database (id %s, a copy or a follower): its "
+                                 "events would count twice", ctx, j, k, lss_db_id(dbs[k]));
+        if (strcmp(dbs[k]->currency, dbs[0]->currency) != 0)
+            return lss__fail(NULL, LSS_INVALID, "%s: database %zu is in %s, database 0 in %s: one report needs one "
+                             "currency", ctx, k, dbs[k]->currency, dbs[0]->currency);
+        lss_time last = lss_db_last_time(dbs[k]);
+        if (last != LSS_TIME_NONE && (to == LSS_TIME_NONE || last + 1 > to))
+            to = last < LSS_TIME_MAX ? last + 1 : LSS_TIME_MAX;
+    }
+    if (qq.to == LSS_TIME_NONE)
+        qq.to = to == LSS_TIME_NONE ? 1 : to;
+    lss__mq *m = lss__malloc(sizeof *m * n);
+    lss_report *r = lss__malloc(sizeof *r);
+    if (m == NULL || r == NULL) {
+        lss__free(m);
+        lss__free(r);
+        return lss__fail(NULL, LSS_NOMEM, "%s: out of memory", ctx);
+    }
+    memset(r, 0, sizeof *r);
+    lss_status st = LSS_OK;
+    size_t counted = 0;
+    char why[LSS__MSG_MAX] = "";
+    for (size_t k = 0; k < n && st == LSS_OK; k++) {
+        lss_db *db = dbs[k];
+        lss__lock(db);
+        bool absent = (qq.member && lss__entity_get(db, LSS__REF_MEMBER, qq.member) == NULL) ||
+                      (qq.pipeline && lss__pipeline_find(db, qq.pipeline) < 0);
+        st = lss__mq_resolve(&m[k], db, &qq, ctx);
+        if (st == LSS_INVALID && absent) { /* the filter names nothing here: this database counts for nothing */
+            snprintf(why, sizeof why, "%s", lss_errmsg());
+            memset(&m[k], 0, sizeof m[k]);
+            m[k].as_of = LSS_TIME_NONE;
+            st = LSS_OK;
+        } else if (st == LSS_OK) {
+            counted++;
+        }
+        lss__unlock(db);
+    }
+    if (st == LSS_OK && counted == 0)
+        st = lss__fail(NULL, LSS_INVALID, "%s", why);
+    size_t first = 0;
+    while (st == LSS_OK && m[first].as_of == LSS_TIME_NONE)
+        first++;
+    if (st == LSS_OK)
+        st = report_header(r, dbs[first], &qq, m[first].channel, ctx);
+    if (st == LSS_OK) {
+        /* the first database that counts leads: its window and filters are every one's */
+        lss_db **order = lss__malloc(sizeof *order * n);
+        lss__mq *mo = lss__malloc(sizeof *mo * n);
+        if (order == NULL || mo == NULL) {
+            st = lss__fail(NULL, LSS_NOMEM, "%s: out of memory", ctx);
+        } else {
+            for (size_t k = 0; k < n; k++) {
+                size_t src = k == 0 ? first : k <= first ? k - 1 : k;
+                order[k] = dbs[src];
+                mo[k] = m[src];
+            }
+            st = lss__report_merge(&r->p, &r->quota, &r->nquota, order, n, mo, err);
+        }
+        lss__free(order);
+        lss__free(mo);
+    }
+    lss__free(m);
+    if (st != LSS_OK) {
+        lss_report_free(r);
+        return st;
+    }
+    *out = r;
+    return LSS_OK;
+}
+
 const lss_sales_metrics *lss_report_sales(const lss_report *r) { return r ? &r->p.sales : NULL; }
 const lss_service_metrics *lss_report_service(const lss_report *r) { return r ? &r->p.service : NULL; }
 const lss_relationship_metrics *lss_report_relationship(const lss_report *r) { return r ? &r->p.rel : NULL; }
