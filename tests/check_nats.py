@@ -178,6 +178,10 @@ def scenario_kill_publisher_and_replicator():
     a, b = lss("export", "src.lss").stdout, lss("export", "follower.lss").stdout
     if a != b:
         fail("the follower's export differs from the source's")
+    for q in ([], ["--from", "2025-03-01", "--to", "2025-09-01", "--team", "North"]):
+        if lss("report", "src.lss", "--format", "json", *q).stdout != \
+                lss("report", "follower.lss", "--format", "json", *q).stdout:
+            fail("the follower's report %s differs from the source's" % q)
     msgs, first, last, deleted, last_seq = stream_account(port, "ONE", "lss." + ident)
     print("source %d events; stream: %d messages, %s..%s, %d deleted, last event %s" %
           (events, msgs, first, last, deleted, last_seq))
