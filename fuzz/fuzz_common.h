@@ -84,15 +84,61 @@ static inline void fuzz_report(lss_db *db)
         return;
     }
     FUZZ_ASSERT(st == LSS_OK, "report: %s: %s", lss_status_name(st), lss_db_errmsg(db));
-    for (int f = LSS_REPORT_JSON; f <= LSS_REPORT_TEXT; f++) {
+    char *json = NULL;
+    for (int f = LSS_REPORT_JSON; f <= LSS_REPORT_CSV; f++) {
         char *out = NULL;
         size_t n = 0;
         st = lss_report_render(&out, &n, r, (lss_report_format)f);
         FUZZ_ASSERT(st == LSS_OK, "render: %s", lss_status_name(st));
         FUZZ_ASSERT(strlen(out) == n, "render length");
-        lss_free(out);
+        if (f == LSS_REPORT_JSON)
+            json = out;
+        else
+            lss_free(out);
     }
     lss_report_free(r);
+    /* merged with an empty database, the report is the same */
+    lss_db *empty = NULL;
+    FUZZ_ASSERT(lss_db_open(&empty, NULL, NULL) == LSS_OK, "open");
+    lss_db *both[2] = { db, empty };
+    lss_report *m = NULL;
+    lss_status sm = lss_report_merge(&m, both, 2, NULL, NULL);
+    if (sm == LSS_OK) {
+        char *out = NULL;
+        FUZZ_ASSERT(lss_report_render(&out, NULL, m, LSS_REPORT_JSON) == LSS_OK, "merge render");
+        FUZZ_ASSERT(strcmp(out, json) == 0, "merge with an empty database differs:\n%s\n%s", out, json);
+        lss_free(out);
+        lss_report_free(m);
+    } else {
+        FUZZ_ASSERT(sm == LSS_INVALID || sm == LSS_OVERFLOW, "merge: %s: %s", lss_status_name(sm), lss_errmsg());
+    }
+    lss_db_close(empty);
+    lss_free(json);
+    /* by week: each of the first steps is the report of its window */
+    lss_series *s = NULL;
+    st = lss_series_run(&s, db, NULL, LSS_STEP_WEEK);
+    if (st != LSS_OK) {
+        FUZZ_ASSERT(st == LSS_INVALID || st == LSS_OVERFLOW, "series: %s: %s", lss_status_name(st),
+                    lss_db_errmsg(db));
+        return;
+    }
+    for (uint32_t i = 0; i < lss_series_count(s) && i < 3; i++) {
+        const lss_report *step = lss_series_report(s, i);
+        lss_query q = LSS_QUERY_INIT;
+        q.from = lss_report_sales(step)->from;
+        q.to = lss_report_sales(step)->to;
+        q.as_of = lss_report_as_of(step);
+        lss_report *alone = NULL;
+        FUZZ_ASSERT(lss_report_run(&alone, db, &q) == LSS_OK, "a step's report alone: %s", lss_db_errmsg(db));
+        char *a = NULL, *b = NULL;
+        FUZZ_ASSERT(lss_report_render(&a, NULL, step, LSS_REPORT_JSON) == LSS_OK, "step render");
+        FUZZ_ASSERT(lss_report_render(&b, NULL, alone, LSS_REPORT_JSON) == LSS_OK, "render");
+        FUZZ_ASSERT(strcmp(a, b) == 0, "series step %u differs from its report:\n%s\n%s", i, a, b);
+        lss_free(a);
+        lss_free(b);
+        lss_report_free(alone);
+    }
+    lss_series_free(s);
 }
 
 /* export -> import into a new database -> export is the same text. */

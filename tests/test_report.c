@@ -725,7 +725,11 @@ static void test_report_merge(void **state)
     both[0] = empty; /* the order does not matter */
     both[1] = db;
     assert_int_equal(lss_report_merge(&r, both, 2, &q, NULL), LSS_OK);
-    assert_int_equal(lss_report_merge(&r, both, 2, &q, NULL), LSS_OK);
+    alone = render(db, &q, LSS_REPORT_JSON);
+    assert_int_equal(lss_report_render(&merged, NULL, r, LSS_REPORT_JSON), LSS_OK);
+    assert_string_equal(merged, alone);
+    lss_free(merged);
+    lss_free(alone);
     lss_report_free(r);
     r = (lss_report *)db;
     assert_int_equal(lss_report_merge(&r, twice, 2, &q, NULL), LSS_INVALID);
