@@ -1061,12 +1061,13 @@ static void service_ticket(service_acc *a, const lss_ticket *t, const lss__mq *m
 }
 
 /* The figures of a (either output may be NULL); frees what a holds. */
-static lss_status service_end(service_acc *a, lss_service_metrics *out, lss_service_levels *lv, lss_db *db)
+/* The figures of a into out and lv (either may be NULL) and a freed; it
+ * cannot fail (it runs on the report's second thread): false when the pass
+ * ran out of memory, a left as it is. */
+static bool service_finish(service_acc *a, lss_service_metrics *out, lss_service_levels *lv)
 {
-    if (a->nomem) {
-        service_acc_free(a);
-        return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
-    }
+    if (a->nomem)
+        return false;
     lss_service_metrics *s = &a->s;
     lss_service_levels *l = &a->l;
     durations *d = a->d;
@@ -1089,7 +1090,16 @@ static lss_status service_end(service_acc *a, lss_service_metrics *out, lss_serv
     if (lv)
         *lv = *l;
     service_acc_free(a);
-    return LSS_OK;
+    return true;
+}
+
+/* The figures of a (either output may be NULL); frees what a holds. */
+static lss_status service_end(service_acc *a, lss_service_metrics *out, lss_service_levels *lv, lss_db *db)
+{
+    if (service_finish(a, out, lv))
+        return LSS_OK;
+    service_acc_free(a);
+    return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
 }
 
 /* The ticket pass over n windows (it may run in a second thread). */
@@ -1124,12 +1134,21 @@ typedef struct service_job {
     const lss_db *db;
     const lss__mq *m;
     uint32_t n;
+    lss__report_parts *p;
+    bool *done; /* done[k]: window k's service figures are in p[k] */
 } service_job;
+
+/* The ticket pass and its figures (the percentiles' selection with them). */
+static void service_run(const service_job *j)
+{
+    service_pass(j->a, j->db, j->m, j->n);
+    for (uint32_t k = 0; k < j->n; k++)
+        j->done[k] = service_finish(&j->a[k], &j->p[k].service, &j->p[k].levels);
+}
 
 static void *service_thread(void *arg)
 {
-    const service_job *j = arg;
-    service_pass(j->a, j->db, j->m, j->n);
+    service_run(arg);
     return NULL;
 }
 
@@ -1142,9 +1161,11 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
     }
     service_acc *sa = lss__malloc(sizeof *sa * n);
     follow_acc *fa = lss__malloc(sizeof *fa * n);
-    if (sa == NULL || fa == NULL) {
+    bool *done = lss__malloc(sizeof *done * n);
+    if (sa == NULL || fa == NULL || done == NULL) {
         lss__free(sa);
         lss__free(fa);
+        lss__free(done);
         return lss__fail(db, LSS_NOMEM, "report: out of memory for %u windows", n);
     }
     /* one window gets room for every ticket (the pass cannot fail); several grow theirs */
@@ -1157,15 +1178,16 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
             service_acc_free(&sa[k]);
         lss__free(sa);
         lss__free(fa);
+        lss__free(done);
         return st;
     }
-    /* the ticket pass reads what the others read and writes only its own accumulators */
-    service_job job = { sa, db, m, n };
+    /* the ticket pass reads what the others read and writes only its own accumulators and figures */
+    service_job job = { sa, db, m, n, p, done };
     pthread_t worker;
     bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
                     pthread_create(&worker, NULL, service_thread, &job) == 0;
     if (!threaded)
-        service_pass(sa, db, m, n);
+        service_run(&job);
     if (n == 1) {
         st = lss__sales_compute(&p->sales, &p->pipeline, db, m, false);
         if (st == LSS_OK) /* one customer pass for all three */
@@ -1191,10 +1213,11 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
     if (threaded)
         pthread_join(worker, NULL);
     for (uint32_t k = 0; k < n; k++) {
+        if (done[k])
+            continue;
+        service_acc_free(&sa[k]);
         if (st == LSS_OK)
-            st = service_end(&sa[k], &p[k].service, &p[k].levels, db);
-        else
-            service_acc_free(&sa[k]);
+            st = lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
     }
     for (uint32_t k = 0; k < n && st != LSS_OK; k++) {
         lss__free(quota[k]);
@@ -1203,6 +1226,7 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
     }
     lss__free(sa);
     lss__free(fa);
+    lss__free(done);
     return st;
 }
 
