@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,7 +109,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* read-write: the same events as read-only; refusal leaves the file */
     lss_status rw = lss_db_open(&db, path, NULL);
     if (rw == LSS_OK) {
-        FUZZ_ASSERT(ro == LSS_OK || n < 32, "read-write opened what read-only refused: %s", lss_status_name(ro));
+        /* only a file shorter than the header its version asks for (32 bytes for version 1, 48 for 2) is a
+           creation cut short, which a writer starts again and a reader refuses */
+        bool v2 = n >= 12 && memcmp(bytes, "LSSJ\r\n\x1a\n", 8) == 0 && fuzz_get32(bytes + 8) == 2;
+        FUZZ_ASSERT(ro == LSS_OK || n < (v2 ? 48u : 32u), "read-write opened what read-only refused: %s",
+                    lss_status_name(ro));
         if (ro == LSS_OK) {
             FUZZ_ASSERT(lss_db_event_count(db) == ro_events, "read-only %llu events, read-write %llu",
                         (unsigned long long)ro_events, (unsigned long long)lss_db_event_count(db));
