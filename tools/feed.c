@@ -189,18 +189,25 @@ typedef struct pub_ctx {
     natsStatus status;
 } pub_ctx;
 
+/* Room for need bytes in *buf (of *cap); false without memory (*buf kept). */
+static bool room(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return true;
+    char *b = realloc(*buf, need);
+    if (b == NULL)
+        return false;
+    *buf = b;
+    *cap = need;
+    return true;
+}
+
 static int publish_one(void *ctx, const lss_change *ch)
 {
     pub_ctx *p = ctx;
-    size_t need = ch->json_len + 32;
-    if (need > p->cap) {
-        char *b = realloc(p->buf, need);
-        if (b == NULL) {
-            p->status = NATS_NO_MEMORY;
-            return 1;
-        }
-        p->buf = b;
-        p->cap = need;
+    if (!room(&p->buf, &p->cap, ch->json_len + 32)) {
+        p->status = NATS_NO_MEMORY;
+        return 1;
     }
     int n = snprintf(p->buf, p->cap, "{\"seq\":%" PRIu64 ",%s", ch->seq, ch->json + 1);
     char msgid[64];
@@ -358,14 +365,9 @@ static int apply_held(feed *f, held *h, uint64_t *applied, uint64_t *skipped)
             break; /* the ones before it have not come yet */
         const char *data = natsMsg_GetData(x->m);
         size_t len = (size_t)(natsMsg_GetDataLength(x->m) - x->body);
-        if (len + 2 > cap) {
-            char *b = realloc(buf, len + 2);
-            if (b == NULL) {
-                rc = failf(f, "out of memory");
-                break;
-            }
-            buf = b;
-            cap = len + 2;
+        if (!room(&buf, &cap, len + 2)) {
+            rc = failf(f, "out of memory");
+            break;
         }
         buf[0] = '{';
         memcpy(buf + 1, data + x->body, len);

@@ -158,22 +158,27 @@ static lss_db *open_db(const char *path, bool read_only, lss_sync_mode sync, int
 
 /* ---- report (and demo) ------------------------------------------------------------- */
 
-static int print_report(lss_db *db, const lss_query *q, lss_report_format fmt)
+/* Write a rendering (JSON gets its newline) to standard output and free it. */
+static int write_rendered(char *out, size_t len, lss_report_format fmt)
 {
-    lss_report *r = NULL;
-    char *out = NULL;
-    size_t len = 0;
-    if (lss_report_run(&r, db, q) != LSS_OK || lss_report_render(&out, &len, r, fmt) != LSS_OK) {
-        lss_report_free(r);
-        return fail_lib(lss_db_errmsg(db));
-    }
     errno = 0;
     bool wrote = fwrite(out, 1, len, stdout) == len && (fmt != LSS_REPORT_JSON || fputc('\n', stdout) != EOF) &&
                  fflush(stdout) == 0;
     int e = errno;
     lss_free(out);
-    lss_report_free(r);
     return wrote ? OK : write_failed(e);
+}
+
+static int print_report(lss_db *db, const lss_query *q, lss_report_format fmt)
+{
+    lss_report *r = NULL;
+    char *out = NULL;
+    size_t len = 0;
+    int rc = lss_report_run(&r, db, q) != LSS_OK || lss_report_render(&out, &len, r, fmt) != LSS_OK
+                 ? fail_lib(lss_db_errmsg(db))
+                 : write_rendered(out, len, fmt);
+    lss_report_free(r);
+    return rc;
 }
 
 static int print_series(lss_db *db, const lss_query *q, lss_step step, lss_report_format fmt)
@@ -181,17 +186,11 @@ static int print_series(lss_db *db, const lss_query *q, lss_step step, lss_repor
     lss_series *s = NULL;
     char *out = NULL;
     size_t len = 0;
-    if (lss_series_run(&s, db, q, step) != LSS_OK || lss_series_render(&out, &len, s, fmt) != LSS_OK) {
-        lss_series_free(s);
-        return fail_lib(lss_db_errmsg(db));
-    }
-    errno = 0;
-    bool wrote = fwrite(out, 1, len, stdout) == len && (fmt != LSS_REPORT_JSON || fputc('\n', stdout) != EOF) &&
-                 fflush(stdout) == 0;
-    int e = errno;
-    lss_free(out);
+    int rc = lss_series_run(&s, db, q, step) != LSS_OK || lss_series_render(&out, &len, s, fmt) != LSS_OK
+                 ? fail_lib(lss_db_errmsg(db))
+                 : write_rendered(out, len, fmt);
     lss_series_free(s);
-    return wrote ? OK : write_failed(e);
+    return rc;
 }
 
 /* The report of several databases' union. */
@@ -206,17 +205,10 @@ static int merge_report(int n, char **paths, const lss_query *q, const lss_merge
     lss_report *r = NULL;
     char *out = NULL;
     size_t len = 0;
-    if (rc == OK && (lss_report_merge(&r, dbs, (size_t)n, q, mo) != LSS_OK ||
-                     lss_report_render(&out, &len, r, fmt) != LSS_OK))
-        rc = fail_lib(lss_errmsg());
-    if (rc == OK) {
-        errno = 0;
-        bool wrote = fwrite(out, 1, len, stdout) == len && (fmt != LSS_REPORT_JSON || fputc('\n', stdout) != EOF) &&
-                     fflush(stdout) == 0;
-        if (!wrote)
-            rc = write_failed(errno);
-    }
-    lss_free(out);
+    if (rc == OK)
+        rc = lss_report_merge(&r, dbs, (size_t)n, q, mo) != LSS_OK || lss_report_render(&out, &len, r, fmt) != LSS_OK
+                 ? fail_lib(lss_errmsg())
+                 : write_rendered(out, len, fmt);
     lss_report_free(r);
     for (int k = 0; k < n; k++)
         lss_db_close(dbs[k]);
