@@ -225,16 +225,29 @@ static int publish_one(void *ctx, const lss_change *ch)
     return 0;
 }
 
+/* f with its database open (flags, follow) and the subject (NULL: lss.<id>); 1 after a failure. */
+static int feed_open(feed *f, char *err, size_t errlen, const feed_opts *o, unsigned flags, const char *id)
+{
+    memset(f, 0, sizeof *f);
+    f->err = err;
+    f->errlen = errlen;
+    lss_open_options oo = LSS_OPEN_OPTIONS_INIT;
+    oo.flags = flags;
+    oo.follow = o->database_id;
+    if (lss_db_open(&f->db, o->db, &oo) != LSS_OK)
+        return failf(f, "%s", lss_errmsg());
+    if (o->subject)
+        snprintf(f->subject, sizeof f->subject, "%s", o->subject);
+    else
+        snprintf(f->subject, sizeof f->subject, "lss.%s", id ? id : lss_db_id(f->db));
+    return 0;
+}
+
 int feed_publish(const feed_opts *o, char *err, size_t errlen)
 {
     feed f;
-    memset(&f, 0, sizeof f);
-    f.err = err;
-    f.errlen = errlen;
-    lss_open_options oo = LSS_OPEN_OPTIONS_INIT;
-    oo.flags = LSS_OPEN_READ_ONLY;
-    if (lss_db_open(&f.db, o->db, &oo) != LSS_OK)
-        return failf(&f, "%s", lss_errmsg());
+    if (feed_open(&f, err, errlen, o, LSS_OPEN_READ_ONLY, NULL))
+        return 1;
     const char *id = lss_db_id(f.db);
     int rc = 0;
     pub_ctx p = { &f, id, 0, 0, NULL, 0, NATS_OK };
@@ -243,9 +256,6 @@ int feed_publish(const feed_opts *o, char *err, size_t errlen)
                        "%s) to give it one", o->db, o->db);
         goto done;
     }
-    snprintf(f.subject, sizeof f.subject, "%s", o->subject ? o->subject : "");
-    if (!o->subject)
-        snprintf(f.subject, sizeof f.subject, "lss.%s", id);
     if ((rc = connect_js(&f, o->server, true)) || (rc = ensure_stream(&f, o->stream, o->replicas)) ||
         (rc = last_stored(&f, o->stream, &p.last)))
         goto done;
@@ -397,17 +407,8 @@ static int apply_held(feed *f, held *h, uint64_t *applied, uint64_t *skipped)
 int feed_replicate(const feed_opts *o, char *err, size_t errlen)
 {
     feed f;
-    memset(&f, 0, sizeof f);
-    f.err = err;
-    f.errlen = errlen;
-    lss_open_options oo = LSS_OPEN_OPTIONS_INIT;
-    oo.flags = LSS_OPEN_FOLLOWER;
-    oo.follow = o->database_id;
-    if (lss_db_open(&f.db, o->db, &oo) != LSS_OK)
-        return failf(&f, "%s", lss_errmsg());
-    snprintf(f.subject, sizeof f.subject, "%s", o->subject ? o->subject : "");
-    if (!o->subject)
-        snprintf(f.subject, sizeof f.subject, "lss.%s", o->database_id);
+    if (feed_open(&f, err, errlen, o, LSS_OPEN_FOLLOWER, o->database_id))
+        return 1;
     char durable[128];
     snprintf(durable, sizeof durable, "%s", o->durable ? o->durable : "");
     if (!o->durable)

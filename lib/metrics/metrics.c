@@ -732,25 +732,33 @@ static void follow_task(follow_acc *a, const lss_task *t, const lss__mq *m)
     a->f.tasks_overdue += state == LSS_TASK_OPEN && due < m->as_of;
 }
 
+static void follow_begin(follow_acc *a, const lss__mq *m)
+{
+    memset(a, 0, sizeof *a);
+    a->f.from = m->from_given;
+    a->f.to = m->to;
+    a->f.as_of = m->as_of;
+}
+
+static lss_follow_up_metrics follow_end(follow_acc *a)
+{
+    set_ratio(&a->f.tasks_on_time_rate, a->on_time, a->past);
+    return a->f;
+}
+
 /* The follow-up figures of n windows in one pass over the tasks. */
 static void follow_up_compute_n(lss__report_parts *parts, const lss_db *db, const lss__mq *m, uint32_t n,
                                 follow_acc *a)
 {
-    for (uint32_t k = 0; k < n; k++) {
-        memset(&a[k], 0, sizeof a[k]);
-        a[k].f.from = m[k].from_given;
-        a[k].f.to = m[k].to;
-        a[k].f.as_of = m[k].as_of;
-    }
+    for (uint32_t k = 0; k < n; k++)
+        follow_begin(&a[k], &m[k]);
     for (uint32_t i = 0; i < db->tasks.count; i++) {
         const lss_task *t = lss__slab_get(&db->tasks, i);
         for (uint32_t k = 0; k < n; k++)
             follow_task(&a[k], t, &m[k]);
     }
-    for (uint32_t k = 0; k < n; k++) {
-        set_ratio(&a[k].f.tasks_on_time_rate, a[k].on_time, a[k].past);
-        parts[k].follow_up = a[k].f;
-    }
+    for (uint32_t k = 0; k < n; k++)
+        parts[k].follow_up = follow_end(&a[k]);
 }
 
 void lss__follow_up_compute(lss_follow_up_metrics *out, const lss_db *db, const lss__mq *m)
@@ -1904,7 +1912,7 @@ static lss_status merge_one(merge_acc *a, lss_db *db, const lss__mq *m)
 }
 
 lss_status lss__report_merge(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *const *dbs,
-                             size_t n, const lss__mq *m, double sketch_error)
+                             size_t n, const lss__mq *m, size_t lead, double sketch_error)
 {
     static const char ctx[] = "merge";
     merge_acc a;
@@ -1922,20 +1930,18 @@ lss_status lss__report_merge(lss__report_parts *p, lss_quota_row **quota, uint32
             else
                 memset(a.sk[k].count, 0, sizeof(int64_t) * a.table->nb);
     }
-    /* the accumulators of the first database's window: the window and filters are the same for all */
+    /* the accumulators of the lead's window: the window and filters are the same for all */
+    lss_db *db = dbs[lead];
     if (st == LSS_OK)
-        st = service_begin(&a.service, dbs[0], &m[0], 0);
+        st = service_begin(&a.service, db, &m[lead], 0);
     sales_acc first;
-    if (st == LSS_OK && (st = sales_begin(&first, dbs[0], &m[0])) == LSS_OK) {
+    if (st == LSS_OK && (st = sales_begin(&first, db, &m[lead])) == LSS_OK) {
         lss__free(first.pct);
         first.pct = NULL;
         a.sales = first;
     }
-    rel_begin(&a.rel, &m[0]);
-    memset(&a.follow, 0, sizeof a.follow);
-    a.follow.f.from = m[0].from_given;
-    a.follow.f.to = m[0].to;
-    a.follow.f.as_of = m[0].as_of;
+    rel_begin(&a.rel, &m[lead]);
+    follow_begin(&a.follow, &m[lead]);
     for (size_t k = 0; k < n && st == LSS_OK; k++) {
         if (m[k].as_of == LSS_TIME_NONE) /* a database without the filter's member or pipeline: nothing of it counts */
             continue;
@@ -1944,19 +1950,18 @@ lss_status lss__report_merge(lss__report_parts *p, lss_quota_row **quota, uint32
         lss__unlock(dbs[k]);
     }
     if (st == LSS_OK) {
-        set_ratio(&a.follow.f.tasks_on_time_rate, a.follow.on_time, a.follow.past);
-        p->follow_up = a.follow.f;
-        st = rel_end(&a.rel, &p->rel, &p->sales.lead_conversion_rate, &p->nps, dbs[0]);
+        p->follow_up = follow_end(&a.follow);
+        st = rel_end(&a.rel, &p->rel, &p->sales.lead_conversion_rate, &p->nps, db);
     }
-    lss_ratio lead = p->sales.lead_conversion_rate;
+    lss_ratio lead_rate = p->sales.lead_conversion_rate;
     if (st == LSS_OK)
-        st = sales_end(&a.sales, &p->sales, &p->pipeline, dbs[0]);
+        st = sales_end(&a.sales, &p->sales, &p->pipeline, db);
     else
         for (unsigned g = 0; g < 4; g++)
             lss__vec_free(&a.sales.st[g].v);
-    p->sales.lead_conversion_rate = lead;
+    p->sales.lead_conversion_rate = lead_rate;
     if (st == LSS_OK)
-        st = service_end(&a.service, &p->service, &p->levels, dbs[0]);
+        st = service_end(&a.service, &p->service, &p->levels, db);
     else
         service_acc_free(&a.service);
     if (st == LSS_OK && a.table) { /* the percentiles from the sketches */

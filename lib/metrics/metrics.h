@@ -58,10 +58,11 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
  * the passes of each under its own lock into one set of accumulators, the
  * figures finished once. m[k] is the window and filters resolved against
  * database k (as_of LSS_TIME_NONE: a database where the member or pipeline
- * filter names nothing, which then counts for nothing). sketch_error > 0:
- * the percentiles from a mergeable sketch within that relative error. */
+ * filter names nothing, which then counts for nothing); m[lead] counts, and
+ * its window heads the report. sketch_error > 0: the percentiles from a
+ * mergeable sketch within that relative error. */
 lss_status lss__report_merge(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *const *dbs,
-                             size_t n, const lss__mq *m, double sketch_error);
+                             size_t n, const lss__mq *m, size_t lead, double sketch_error);
 /* Quota rows overlapping the window, sorted by member key and period;
  * *out is allocated with lss__malloc (NULL when *count is 0). */
 lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m);

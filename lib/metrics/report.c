@@ -39,6 +39,19 @@ void lss_report_free(lss_report *r)
     lss__free(r);
 }
 
+/* The filter copies, channel and currency of a report of query q. */
+static lss_status report_header(lss_report *r, lss_db *db, const lss_query *q, int channel, const char *ctx)
+{
+    bool fail = false;
+    r->member = dup_or_null(q ? q->member : NULL, &fail);
+    r->team = dup_or_null(q ? q->team : NULL, &fail);
+    r->segment = dup_or_null(q ? q->segment : NULL, &fail);
+    r->pipeline = dup_or_null(q && q->version >= 3 ? q->pipeline : NULL, &fail);
+    r->channel = channel;
+    memcpy(r->currency, db->currency, sizeof r->currency);
+    return fail ? lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx) : LSS_OK;
+}
+
 lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
 {
     static const char ctx[] = "report";
@@ -52,17 +65,8 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
     lss__lock(db);
     lss__mq m;
     lss_status st = lss__mq_resolve(&m, db, q, ctx);
-    if (st == LSS_OK) {
-        bool fail = false;
-        r->member = dup_or_null(q ? q->member : NULL, &fail);
-        r->team = dup_or_null(q ? q->team : NULL, &fail);
-        r->segment = dup_or_null(q ? q->segment : NULL, &fail);
-        r->pipeline = dup_or_null(q && q->version >= 3 ? q->pipeline : NULL, &fail);
-        r->channel = m.channel;
-        memcpy(r->currency, db->currency, sizeof r->currency);
-        if (fail)
-            st = lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx);
-    }
+    if (st == LSS_OK)
+        st = report_header(r, db, q, m.channel, ctx);
     if (st == LSS_OK)
         st = lss__report_compute(&r->p, &r->quota, &r->nquota, db, &m);
     lss__unlock(db);
@@ -72,19 +76,6 @@ lss_status lss_report_run(lss_report **out, lss_db *db, const lss_query *q)
     }
     *out = r;
     return LSS_OK;
-}
-
-/* The filter copies, channel and currency of a report of query q. */
-static lss_status report_header(lss_report *r, lss_db *db, const lss_query *q, int channel, const char *ctx)
-{
-    bool fail = false;
-    r->member = dup_or_null(q ? q->member : NULL, &fail);
-    r->team = dup_or_null(q ? q->team : NULL, &fail);
-    r->segment = dup_or_null(q ? q->segment : NULL, &fail);
-    r->pipeline = dup_or_null(q && q->version >= 3 ? q->pipeline : NULL, &fail);
-    r->channel = channel;
-    memcpy(r->currency, db->currency, sizeof r->currency);
-    return fail ? lss__fail(db, LSS_NOMEM, "%s: out of memory", ctx) : LSS_OK;
 }
 
 lss_status lss_report_merge(lss_report **out, lss_db *const *dbs, size_t n, const lss_query *q,
@@ -157,28 +148,13 @@ lss_status lss_report_merge(lss_report **out, lss_db *const *dbs, size_t n, cons
     }
     if (st == LSS_OK && counted == 0)
         st = lss__fail(NULL, LSS_INVALID, "%s", why);
-    size_t first = 0;
-    while (st == LSS_OK && m[first].as_of == LSS_TIME_NONE)
-        first++;
+    size_t lead = 0; /* the first database that counts: its window and filters are every one's */
+    while (st == LSS_OK && m[lead].as_of == LSS_TIME_NONE)
+        lead++;
     if (st == LSS_OK)
-        st = report_header(r, dbs[first], &qq, m[first].channel, ctx);
-    if (st == LSS_OK) {
-        /* the first database that counts leads: its window and filters are every one's */
-        lss_db **order = lss__malloc(sizeof *order * n);
-        lss__mq *mo = lss__malloc(sizeof *mo * n);
-        if (order == NULL || mo == NULL) {
-            st = lss__fail(NULL, LSS_NOMEM, "%s: out of memory", ctx);
-        } else {
-            for (size_t k = 0; k < n; k++) {
-                size_t src = k == 0 ? first : k <= first ? k - 1 : k;
-                order[k] = dbs[src];
-                mo[k] = m[src];
-            }
-            st = lss__report_merge(&r->p, &r->quota, &r->nquota, order, n, mo, err);
-        }
-        lss__free(order);
-        lss__free(mo);
-    }
+        st = report_header(r, dbs[lead], &qq, m[lead].channel, ctx);
+    if (st == LSS_OK)
+        st = lss__report_merge(&r->p, &r->quota, &r->nquota, dbs, n, m, lead, err);
     lss__free(m);
     if (st != LSS_OK) {
         lss_report_free(r);
@@ -988,25 +964,15 @@ lss_status lss_series_run(lss_series **out, lss_db *db, const lss_query *q, lss_
             st = lss__fail(db, LSS_NOMEM, "%s: out of memory for %u steps", ctx, n);
     }
     /* each step's report, its filter copies first: nothing can fail after the pass */
-    bool fail = false;
-    for (; st == LSS_OK && s->n < n; s->n++) {
+    for (; st == LSS_OK && s->n < n; s->n++) { /* (a report made counts in s->n even when its copies fail) */
         lss_report *r = s->r[s->n] = lss__malloc(sizeof *r);
-        if (r == NULL)
-            break;
-        memset(r, 0, sizeof *r);
-        r->member = dup_or_null(q ? q->member : NULL, &fail);
-        r->team = dup_or_null(q ? q->team : NULL, &fail);
-        r->segment = dup_or_null(q ? q->segment : NULL, &fail);
-        r->pipeline = dup_or_null(q && q->version >= 3 ? q->pipeline : NULL, &fail);
-        r->channel = base.channel;
-        memcpy(r->currency, db->currency, sizeof r->currency);
-        if (fail) {
-            s->n++;
+        if (r == NULL) {
+            st = lss__fail(db, LSS_NOMEM, "%s: out of memory for %u steps", ctx, n);
             break;
         }
+        memset(r, 0, sizeof *r);
+        st = report_header(r, db, q, base.channel, ctx);
     }
-    if (st == LSS_OK && (fail || s->n < n))
-        st = lss__fail(db, LSS_NOMEM, "%s: out of memory for %u steps", ctx, n);
     if (st == LSS_OK)
         st = lss__report_compute_n(parts, quota, nquota, db, m, n);
     lss__unlock(db);

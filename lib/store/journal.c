@@ -312,35 +312,38 @@ lss_status lss__journal_sync(lss__journal *j)
 
 /* ---- open and replay -------------------------------------------------------------- */
 
+/* n random bytes from /dev/urandom; false (buf unspecified) if it cannot be read. */
+static bool urandom(void *buf, size_t n)
+{
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && read(fd, buf, n) == (ssize_t)n;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+/* Without /dev/urandom: the clock and the process. */
+static uint64_t clock_mix(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec ^ (uint64_t)getpid() << 40;
+}
+
 static uint32_t new_salt(void)
 {
     uint32_t s = 0;
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        if (read(fd, &s, sizeof s) != (ssize_t)sizeof s)
-            s = 0;
-        close(fd);
-    }
-    if (s == 0) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        s = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid() << 16;
-    }
+    if (!urandom(&s, sizeof s) || s == 0)
+        s = (uint32_t)clock_mix() ^ (uint32_t)(clock_mix() >> 32);
     return s ? s : 1;
 }
 
 void lss__random_id(unsigned char id[LSS__J_ID])
 {
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    bool ok = fd >= 0 && read(fd, id, LSS__J_ID) == (ssize_t)LSS__J_ID;
-    if (fd >= 0)
-        close(fd);
-    if (!ok) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        uint64_t a = (uint64_t)ts.tv_sec * 1000000007u ^ (uint64_t)ts.tv_nsec, b = (uint64_t)getpid() << 32 ^ a * 31;
+    if (!urandom(id, LSS__J_ID)) {
+        uint64_t a = clock_mix();
         lss__put_u64(id, a);
-        lss__put_u64(id + 8, b);
+        lss__put_u64(id + 8, a * 31 ^ (uint64_t)getpid());
     }
 }
 
