@@ -105,12 +105,27 @@ static void replay_discard(void *ctx)
 }
 static lss_status lss__index_build_cb(void *ctx) { return lss__index_build(ctx); }
 
+/* db->id_text from its journal's id (a version 1 journal: none, "") or its in-memory id. */
+static void id_text_set(lss_db *db)
+{
+    const lss__jheader *h = lss__journal_header(db->journal);
+    const unsigned char *id = h ? (h->has_id ? h->id : NULL) : db->mem_id;
+    static const char hex[] = "0123456789abcdef";
+    for (unsigned k = 0; id && k < LSS__J_ID; k++) {
+        db->id_text[2 * k] = hex[id[k] >> 4];
+        db->id_text[2 * k + 1] = hex[id[k] & 15];
+    }
+    db->id_text[id ? 2 * LSS__J_ID : 0] = '\0';
+}
+
 static lss_status journal_open(lss_db *db, const char *path, const lss__jheader *fresh)
 {
     lss__journal_reader rd = { replay_header, replay_resume, replay_discard, replay_event, lss__index_build_cb, db };
     db->ckpt_path = path;
     lss_status st = lss__journal_open(&db->journal, db, path, &db->opts, fresh, &rd);
     db->ckpt_path = NULL;
+    if (st == LSS_OK)
+        id_text_set(db);
     return st;
 }
 
@@ -243,8 +258,10 @@ static lss_status open_db(lss_db **out, const char *path, const lss_open_options
             return lss__fail(NULL, st, "open \"%.200s\": rewriting the version 1 journal with a database id: %s",
                              path, msg);
         }
+        id_text_set(db); /* the rewrite gave it an id */
     } else {
         lss__random_id(db->mem_id);
+        id_text_set(db);
     }
     *out = db;
     return LSS_OK;
@@ -261,23 +278,7 @@ int lss_db_is_follower(const lss_db *db)
     return h && h->follower;
 }
 
-const char *lss_db_id(const lss_db *db)
-{
-    if (db == NULL)
-        return "";
-    const lss__jheader *h = lss__journal_header(db->journal);
-    const unsigned char *id = h ? (h->has_id ? h->id : NULL) : db->mem_id;
-    if (id == NULL)
-        return "";
-    lss_db *d = (lss_db *)db; /* the text is a cache of the id, which never changes once it exists */
-    static const char hex[] = "0123456789abcdef";
-    for (unsigned k = 0; k < LSS__J_ID; k++) {
-        d->id_text[2 * k] = hex[id[k] >> 4];
-        d->id_text[2 * k + 1] = hex[id[k] & 15];
-    }
-    d->id_text[2 * LSS__J_ID] = '\0';
-    return d->id_text;
-}
+const char *lss_db_id(const lss_db *db) { return db ? db->id_text : ""; }
 
 lss_status lss_db_refresh(lss_db *db, uint64_t *applied, int *reopened)
 {

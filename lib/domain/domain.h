@@ -368,7 +368,7 @@ struct lss__journal;
 struct lss_db {
     lss__handle h; /* first: the lock and the message (core.h) */
     unsigned char mem_id[16]; /* an in-memory database's id (a file's is in its journal header) */
-    char id_text[33];         /* lss_db_id's text */
+    char id_text[33];         /* lss_db_id's text, set when the journal is opened or gets its id */
     char currency[4];
     lss_pipeline_mode pipeline;
     uint64_t events;
