@@ -1,9 +1,12 @@
 /* The allocator hook and the containers built on it: vectors, slabs of
  * stable entities, the string arena and interned strings. */
+#define _GNU_SOURCE 1 /* MADV_POPULATE_WRITE */
 #include "core/core.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static void *std_malloc(size_t n, void *ctx) { (void)ctx; return malloc(n); }
 static void *std_realloc(void *p, size_t n, void *ctx) { (void)ctx; return realloc(p, n); }
@@ -38,6 +41,27 @@ void *lss__malloc(size_t size) { return g_alloc.malloc_fn(size ? size : 1, g_all
 void *lss__realloc(void *ptr, size_t size) { return g_alloc.realloc_fn(ptr, size ? size : 1, g_alloc.ctx); }
 void lss__free(void *ptr) { if (ptr) g_alloc.free_fn(ptr, g_alloc.ctx); }
 void lss_free(void *ptr) { lss__free(ptr); }
+
+/* Memory for a chunk of a container (a slab's, a pool's, the arena's),
+ * which will be written whole: a chunk of several pages has them faulted
+ * in by one call instead of one fault each as they are first written,
+ * which at open halves the kernel's share of a replay that grows the state
+ * by hundreds of megabytes (docs/performance.md). It only maps the pages,
+ * so it is safe on memory from any allocator, and a kernel without it
+ * (before Linux 5.14) leaves them to fault as before. */
+static void *chunk_alloc(size_t size)
+{
+    void *p = lss__malloc(size);
+#if defined(MADV_POPULATE_WRITE)
+    long page = sysconf(_SC_PAGESIZE);
+    if (p && page > 0 && size >= 4u * (size_t)page) {
+        uintptr_t from = ((uintptr_t)p + (uintptr_t)page - 1u) & ~((uintptr_t)page - 1u);
+        uintptr_t to = ((uintptr_t)p + size) & ~((uintptr_t)page - 1u);
+        (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+    }
+#endif
+    return p;
+}
 
 /* ---- vec ---------------------------------------------------------------- */
 
@@ -118,7 +142,7 @@ static void *pool_take(lss__pool *p, uint32_t cap)
     size_t n = cap * p->elem; /* a multiple of 8: the elements are */
     if (p->left < n) {
         size_t size = lss__pool_chunk > n ? lss__pool_chunk : n;
-        struct lss__pool_chunk *c = lss__malloc(sizeof *c + size);
+        struct lss__pool_chunk *c = chunk_alloc(sizeof *c + size);
         if (c == NULL)
             return NULL;
         c->next = p->chunks;
@@ -221,7 +245,7 @@ lss_status lss__slab_reserve(lss__slab *s)
             return LSS_NOMEM;
         s->chunks = t;
     }
-    char *c = lss__malloc(s->elem * lss__slab_chunk_size(chunk));
+    char *c = chunk_alloc(s->elem * lss__slab_chunk_size(chunk));
     if (c == NULL)
         return LSS_NOMEM;
     s->chunks[chunk] = c;
@@ -287,7 +311,7 @@ lss_status lss__arena_strdup(lss__arena *a, const char *s, const char **out)
             cap = lss__arena_block;
         if (cap < n)
             cap = n;
-        lss__arena_chunk *c = lss__malloc(sizeof *c + cap);
+        lss__arena_chunk *c = chunk_alloc(sizeof *c + cap);
         if (c == NULL)
             return LSS_NOMEM;
         c->next = NULL;

@@ -195,6 +195,8 @@ typedef struct lss__keyindex {
 uint32_t lss__key_hash(const char *key);
 /* The id of the entity with `key` (its key pointer at key_off in the slab's
  * elements), or LSS__NONE. */
+/* A hint that key hash will be looked up or added soon (fetches its home slot). */
+void lss__keyindex_prefetch(const lss__keyindex *ix, uint32_t hash);
 uint32_t lss__keyindex_find(const lss__keyindex *ix, const lss__slab *s, size_t key_off, const char *key);
 /* Room for one more entry: false on OOM (nothing changed). */
 bool lss__keyindex_reserve(lss__keyindex *ix);

@@ -99,6 +99,12 @@ bool lss__keyindex_presize(lss__keyindex *ix, uint32_t n)
     return cap == ix->cap || regrow(ix, cap);
 }
 
+void lss__keyindex_prefetch(const lss__keyindex *ix, uint32_t hash)
+{
+    if (ix->cap)
+        LSS__PREFETCH(&ix->slots[home(hash, ix->cap)]);
+}
+
 void lss__keyindex_put(lss__keyindex *ix, uint32_t hash, uint32_t id)
 {
     put(ix->slots, ix->cap, slot_of(hash, id));

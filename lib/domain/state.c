@@ -88,23 +88,43 @@ typedef struct index_job {
     uint32_t dup, at;
 } index_job;
 
+/* Keys are hashed a batch ahead of their inserts, and each home slot is
+ * fetched while the others are hashed: the inserts land on random slots of
+ * a table far larger than the caches, and this overlaps their misses. */
+#define INDEX_BATCH 16u
+
 static void index_kind(index_job *j)
 {
     const lss__slab *s = lss__slab_of(j->db, j->ref);
     lss__keyindex *ix = lss__index_of(j->db, j->ref);
-    for (uint32_t i = ix->count; i < s->count; i++) { /* ids below count are indexed (a checkpoint's) */
-        const char *key = *(const char *const *)lss__slab_get(s, i);
-        if (lss__keyindex_add_unique(ix, s, 0, lss__key_hash(key), i, &j->dup) != 0) {
-            j->twice = true;
-            j->at = i;
-            return;
+    uint32_t hash[INDEX_BATCH];
+    for (uint32_t i = ix->count; i < s->count;) { /* ids below count are indexed (a checkpoint's) */
+        uint32_t n = s->count - i < INDEX_BATCH ? s->count - i : INDEX_BATCH;
+        for (uint32_t b = 0; b < n; b++) {
+            hash[b] = lss__key_hash(*(const char *const *)lss__slab_get(s, i + b));
+            lss__keyindex_prefetch(ix, hash[b]);
         }
+        for (uint32_t b = 0; b < n; b++, i++)
+            if (lss__keyindex_add_unique(ix, s, 0, hash[b], i, &j->dup) != 0) {
+                j->twice = true;
+                j->at = i;
+                return;
+            }
     }
 }
 
+/* The kinds one thread indexes, in order. */
+typedef struct index_share {
+    index_job *jobs[LSS__REF_KEYED_LAST + 1];
+    unsigned n;
+    uint64_t keys;
+} index_share;
+
 static void *index_thread(void *arg)
 {
-    index_kind(arg);
+    index_share *sh = arg;
+    for (unsigned k = 0; k < sh->n; k++)
+        index_kind(sh->jobs[k]);
     return NULL;
 }
 
@@ -113,31 +133,42 @@ uint32_t lss__index_thread_min = 50000u;
 /* Index every keyed kind (the key first in each entity). A key that two
  * entities share (a journal no writer of this library wrote: every add
  * checks that its key is new) is damage. The tables are sized first, so
- * the customers (a second thread, for a large database) and the other kinds
- * (this one) are indexed without allocating, and every failure is reported
- * here. */
+ * the kinds are indexed without allocating, and every failure is reported
+ * here. A large database's kinds are shared between this thread and a
+ * second one, each kind (largest first) going to the one with fewer keys. */
 lss_status lss__index_build(lss_db *db)
 {
     index_job jobs[LSS__REF_KEYED_LAST + 1];
+    index_share share[2] = { { { NULL }, 0, 0 }, { { NULL }, 0, 0 } };
     uint64_t total = 0;
     for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_KEYED_LAST; ref++) {
         jobs[ref] = (index_job){ db, ref, false, 0, 0 };
-        uint32_t n = lss__slab_of(db, ref)->count;
-        total += n;
-        if (!lss__keyindex_presize(lss__index_of(db, ref), n)) {
+        const lss__slab *s = lss__slab_of(db, ref);
+        total += s->count;
+        if (!lss__keyindex_presize(lss__index_of(db, ref), s->count)) {
             for (unsigned k = LSS__REF_MEMBER; k <= LSS__REF_KEYED_LAST; k++)
                 lss__keyindex_clear(lss__index_of(db, k));
             return lss__fail(db, LSS_NOMEM, "out of memory for the key index");
         }
     }
+    bool taken[LSS__REF_KEYED_LAST + 1] = { false };
+    for (unsigned round = LSS__REF_MEMBER; round <= LSS__REF_KEYED_LAST; round++) {
+        unsigned big = 0;
+        for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_KEYED_LAST; ref++)
+            if (!taken[ref] && (big == 0 || lss__slab_of(db, ref)->count > lss__slab_of(db, big)->count))
+                big = ref;
+        taken[big] = true;
+        index_share *to = &share[share[1].keys < share[0].keys];
+        to->jobs[to->n++] = &jobs[big];
+        to->keys += lss__slab_of(db, big)->count;
+    }
     pthread_t worker;
-    bool threaded = total >= lss__index_thread_min &&
-                    pthread_create(&worker, NULL, index_thread, &jobs[LSS__REF_CUSTOMER]) == 0;
-    for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_KEYED_LAST; ref++)
-        if (ref != LSS__REF_CUSTOMER || !threaded)
-            index_kind(&jobs[ref]);
+    bool threaded = total >= lss__index_thread_min && pthread_create(&worker, NULL, index_thread, &share[1]) == 0;
+    index_thread(&share[0]);
     if (threaded)
         pthread_join(worker, NULL);
+    else
+        index_thread(&share[1]);
     for (unsigned ref = LSS__REF_MEMBER; ref <= LSS__REF_KEYED_LAST; ref++) {
         const index_job *j = &jobs[ref];
         if (!j->twice)

@@ -626,7 +626,10 @@ static void scan_next(scan_ahead *a, bool threaded, scanner *sc)
         pthread_cond_wait(&a->cv, &a->mu);
     *sc = a->ring[a->taken % SCAN_RING];
     a->taken++;
-    pthread_cond_broadcast(&a->cv);
+    /* a scanner that found the ring full waits until it is half empty:
+       one wake-up per half ring instead of one per chunk */
+    if (a->made - a->taken == SCAN_RING / 2)
+        pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
 }
 
