@@ -1,6 +1,7 @@
 /* Service metrics: a hand-built service desk whose figures are worked out in
  * the comments, queried at several moments, windows and filters. */
 #include "testutil.h"
+#include "metrics/metrics.h"
 
 #include <stdio.h>
 
@@ -309,6 +310,57 @@ static void test_percentiles_match_a_sort(void **state)
     }
 }
 
+/* The selection itself, past the sizes where it counts by radix: on every
+ * pattern above, skewed ones (most values in one narrow bucket, a long
+ * tail), negative and extreme values, at every size from the threshold's
+ * neighbourhood to 200,000, the values a sort puts at pairs of ranks. */
+static void test_selection_by_radix_matches_a_sort(void **state)
+{
+    (void)state;
+    enum { MAX = 200000 };
+    int64_t *v = malloc(MAX * sizeof *v), *sorted = malloc(MAX * sizeof *sorted);
+    assert_non_null(v);
+    assert_non_null(sorted);
+    static const int sizes[] = { 2047, 2048, 2049, 4096, 5000, 65537, MAX };
+    uint64_t r = 11;
+    for (int pattern = 0; pattern < 9; pattern++) {
+        for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+            int n = sizes[z];
+            for (int i = 0; i < n; i++) {
+                r = r * 6364136223846793005u + 1442695040888963407u;
+                int64_t x = (int64_t)(r >> 11);
+                sorted[i] = pattern == 0   ? i + 1
+                            : pattern == 1 ? n - i
+                            : pattern == 2 ? 42
+                            : pattern == 3 ? 1 + x % 3
+                            : pattern == 4 ? 1 + (i < n / 2 ? i : n - i)
+                            : pattern == 5 ? x % 100000
+                            : pattern == 6 ? (x % 100 == 0 ? x : 3600 + x % 7) /* skewed, long tail */
+                            : pattern == 7 ? x % 2000001 - 1000000            /* negative too */
+                                           : (x % 3 == 0 ? INT64_MIN : x % 3 == 1 ? INT64_MAX : x % 5 - 2);
+            }
+            memcpy(v, sorted, (size_t)n * sizeof *v);
+            qsort(sorted, (size_t)n, sizeof *sorted, cmp_i64);
+            static const double at[][2] = { { 0.5, 0.9 }, { 0, 1 }, { 0.25, 0.25 }, { 0.99, 1 } };
+            for (size_t a = 0; a < sizeof at / sizeof *at; a++) {
+                size_t k1 = (size_t)(at[a][0] * (n - 1)), k2 = (size_t)(at[a][1] * (n - 1));
+                int64_t *w = malloc((size_t)n * sizeof *w);
+                assert_non_null(w);
+                memcpy(w, v, (size_t)n * sizeof *w);
+                int64_t x1 = 0, x2 = 0;
+                lss__select_two(w, (size_t)n, k1, k2, &x1, &x2);
+                if (x1 != sorted[k1] || x2 != sorted[k2])
+                    fail_msg("pattern %d, n %d, ranks %zu and %zu: %lld and %lld, a sort says %lld and %lld",
+                             pattern, n, k1, k2, (long long)x1, (long long)x2, (long long)sorted[k1],
+                             (long long)sorted[k2]);
+                free(w);
+            }
+        }
+    }
+    free(v);
+    free(sorted);
+}
+
 static void test_one_metric_alone_equals_the_part(void **state)
 {
     (void)state;
@@ -356,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_percentiles_nearest_rank),
         cmocka_unit_test(test_percentiles_match_a_sort),
+        cmocka_unit_test(test_selection_by_radix_matches_a_sort),
         cmocka_unit_test(test_one_metric_alone_equals_the_part),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

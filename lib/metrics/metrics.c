@@ -826,6 +826,74 @@ static void select_kth(int64_t *v, ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t k)
     }
 }
 
+/* Radix selection, for large inputs: a histogram of the values' top
+ * RADIX_BITS bits above their minimum finds the buckets that hold ranks k1
+ * and k2, and only the values of those buckets go on (to the front of v),
+ * to be selected among by the same means. Three passes a level that count
+ * and copy without a data-dependent branch, where quickselect's partitions
+ * mispredict about once a value; the range shrinks 2^RADIX_BITS-fold a
+ * level, so there are at most six. */
+#define RADIX_BITS 11u
+#define RADIX_MIN 2048u /* fewer values: quickselect */
+
+void lss__select_two(int64_t *v, size_t n, size_t k1, size_t k2, int64_t *x1, int64_t *x2)
+{
+    if (n < RADIX_MIN) {
+        select_kth(v, 0, (ptrdiff_t)n - 1, (ptrdiff_t)k1);
+        select_kth(v, (ptrdiff_t)k1, (ptrdiff_t)n - 1, (ptrdiff_t)k2); /* what follows v[k1] is not smaller */
+        *x1 = v[k1];
+        *x2 = v[k2];
+        return;
+    }
+    int64_t lo = v[0], hi = v[0];
+    for (size_t i = 1; i < n; i++) {
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
+    }
+    if (lo == hi) {
+        *x1 = *x2 = lo;
+        return;
+    }
+    uint64_t base = (uint64_t)lo, range = (uint64_t)hi - base;
+    unsigned bits = 64u - (unsigned)__builtin_clzll(range), shift = bits > RADIX_BITS ? bits - RADIX_BITS : 0;
+    uint32_t count[1u << RADIX_BITS];
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++)
+        count[((uint64_t)v[i] - base) >> shift]++;
+    size_t below = 0, below1 = 0, below2 = 0;
+    uint64_t b1 = 0, b2 = 0;
+    for (uint64_t b = 0;; b++) { /* k1 <= k2 < n: both are found */
+        if (k1 >= below && k1 < below + count[b])
+            b1 = b, below1 = below;
+        if (k2 < below + count[b]) {
+            b2 = b, below2 = below;
+            break;
+        }
+        below += count[b];
+    }
+    size_t w = 0; /* the values of buckets b1 and b2 to the front, in their order */
+    for (size_t i = 0; i < n; i++) {
+        uint64_t b = ((uint64_t)v[i] - base) >> shift;
+        v[w] = v[i];
+        w += (b == b1) | (b == b2);
+    }
+    if (b1 == b2) {
+        lss__select_two(v, w, k1 - below1, k2 - below1, x1, x2);
+        return;
+    }
+    /* b1 < b2: bucket b1's values before bucket b2's */
+    size_t c1 = 0;
+    for (size_t i = 0; i < w; i++)
+        if ((((uint64_t)v[i] - base) >> shift) == b1) {
+            int64_t t = v[c1];
+            v[c1++] = v[i];
+            v[i] = t;
+        }
+    int64_t ignored;
+    lss__select_two(v, c1, k1 - below1, k1 - below1, x1, &ignored);
+    lss__select_two(v + c1, w - c1, k2 - below2, k2 - below2, x2, &ignored);
+}
+
 /* Mean and nearest-rank percentiles (rank ceil(p/100 n), 1-based); reorders v. */
 static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64_t sum)
 {
@@ -834,11 +902,10 @@ static void duration_stats(lss_duration_stats *out, int64_t *v, int64_t n, int64
     set_ratio(&out->mean, sum, n);
     if (n == 0)
         return;
-    ptrdiff_t median = (ptrdiff_t)((n + 1) / 2 - 1), p90 = (ptrdiff_t)((9 * n + 9) / 10 - 1);
-    select_kth(v, 0, (ptrdiff_t)n - 1, median);
-    select_kth(v, median, (ptrdiff_t)n - 1, p90); /* p90 >= median: what follows v[median] is not smaller */
-    set_ratio(&out->median, v[median], 1);
-    set_ratio(&out->p90, v[p90], 1);
+    int64_t median, p90;
+    lss__select_two(v, (size_t)n, (size_t)((n + 1) / 2 - 1), (size_t)((9 * n + 9) / 10 - 1), &median, &p90);
+    set_ratio(&out->median, median, 1);
+    set_ratio(&out->p90, p90, 1);
 }
 
 /* Fold t's history up to m->as_of; the handle time of the contacts in the
