@@ -1200,25 +1200,38 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_service_levels *lv
 /* ---- the report's passes, on up to two threads ----------------------------- */
 
 static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt);
+static lss_status quota_rows(lss_quota_row **out, uint32_t *count, const lss_db *db, const lss__mq *m,
+                             const wins *wt);
+static lss_status quota_fail(const lss_db *db, lss_status st);
 
 /* Below this many deals and tickets a second thread costs more than it saves. */
 #define THREAD_MIN_ENTITIES 20000u
 
 typedef struct service_job {
     service_acc *a;
+    follow_acc *fa;
     const lss_db *db;
     const lss__mq *m;
     uint32_t n;
     lss__report_parts *p;
     bool *done; /* done[k]: window k's service figures are in p[k] */
+    bool with_quota; /* one window: its quota rows too (a series reads them from the wins table, made after) */
+    lss_quota_row **quota;
+    uint32_t *nquota;
+    lss_status qst;
 } service_job;
 
-/* The ticket pass and its figures (the percentiles' selection with them). */
-static void service_run(const service_job *j)
+/* The ticket pass and its figures (the percentiles' selection with them),
+ * the task pass, and for one window the quota rows: together about as long
+ * as the deal and customer passes on the other thread. */
+static void service_run(service_job *j)
 {
     service_pass(j->a, j->db, j->m, j->n);
     for (uint32_t k = 0; k < j->n; k++)
         j->done[k] = service_finish(&j->a[k], &j->p[k].service, &j->p[k].levels);
+    follow_up_compute_n(j->p, j->db, j->m, j->n, j->fa);
+    if (j->with_quota)
+        j->qst = quota_rows(j->quota, j->nquota, j->db, j->m, NULL);
 }
 
 static void *service_thread(void *arg)
@@ -1256,8 +1269,8 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         lss__free(done);
         return st;
     }
-    /* the ticket pass reads what the others read and writes only its own accumulators and figures */
-    service_job job = { sa, db, m, n, p, done };
+    /* the ticket and task passes read what the others read and write only their own accumulators and figures */
+    service_job job = { sa, fa, db, m, n, p, done, n == 1, quota, nquota, LSS_OK };
     pthread_t worker;
     bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
                     pthread_create(&worker, NULL, service_thread, &job) == 0;
@@ -1279,14 +1292,14 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         if (st == LSS_OK)
             st = relationship_compute_n(p, db, m, n, &wt);
     }
-    if (st == LSS_OK)
-        follow_up_compute_n(p, db, m, n, fa);
-    for (uint32_t k = 0; k < n && st == LSS_OK; k++)
-        st = quota_compute(&quota[k], &nquota[k], db, &m[k], n > 1 ? &wt : NULL);
+    for (uint32_t k = 0; n > 1 && k < n && st == LSS_OK; k++)
+        st = quota_compute(&quota[k], &nquota[k], db, &m[k], &wt);
     if (n > 1)
         wins_free(&wt);
     if (threaded)
         pthread_join(worker, NULL);
+    if (st == LSS_OK)
+        st = quota_fail(db, job.qst);
     for (uint32_t k = 0; k < n; k++) {
         if (done[k])
             continue;
@@ -1356,8 +1369,8 @@ static void quota_win(lss_quota_row *rows, uint32_t n, uint32_t r, const lss_mem
             *overflow |= __builtin_add_overflow(rows[r].achieved, amount, &rows[r].achieved);
 }
 
-static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *first, lss_db *db, const lss__mq *m,
-                           const wins *wt)
+static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *first, const lss_db *db,
+                           const lss__mq *m, const wins *wt)
 {
     bool overflow = false;
     for (uint32_t i = 0; wt && i < wt->n; i++) { /* a series: its wins table */
@@ -1381,8 +1394,11 @@ static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *firs
     return overflow;
 }
 
-/* The quota rows of m; with a wins table (a series), the won deals from it. */
-static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt)
+/* The quota rows of m; with a wins table (a series), the won deals from it.
+ * LSS_NOMEM or LSS_OVERFLOW without a message (it may run on the report's
+ * second thread): quota_fail says why. */
+static lss_status quota_rows(lss_quota_row **out, uint32_t *count, const lss_db *db, const lss__mq *m,
+                             const wins *wt)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < db->members.count; i++) {
@@ -1403,7 +1419,7 @@ static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db
     if (rows == NULL || first == NULL) {
         lss__free(rows);
         lss__free(first);
-        return lss__fail(db, LSS_NOMEM, "quota attainment: out of memory for %u rows", n);
+        return LSS_NOMEM;
     }
     uint32_t r = 0;
     for (uint32_t i = 0; i < db->members.count; i++) {
@@ -1427,11 +1443,23 @@ static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db
     lss__free(first);
     if (overflow) {
         lss__free(rows);
-        return lss__fail(db, LSS_OVERFLOW, "quota attainment: a sum exceeds the 64-bit range of minor units");
+        return LSS_OVERFLOW;
     }
     *out = rows;
     *count = n;
     return LSS_OK;
+}
+
+static lss_status quota_fail(const lss_db *db, lss_status st)
+{
+    if (st == LSS_NOMEM)
+        return lss__fail(db, st, "quota attainment: out of memory for its rows");
+    return st == LSS_OK ? st : lss__fail(db, st, "quota attainment: a sum exceeds the 64-bit range of minor units");
+}
+
+static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt)
+{
+    return quota_fail(db, quota_rows(out, count, db, m, wt));
 }
 
 lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m)
