@@ -1265,7 +1265,7 @@ static bool interned_in(loader *l, lss_db *db, int s, lss__intern *t)
 
 /* Histories into the pool: a block of exactly their entries each (as a
  * final history has), or their own allocation beyond the pool's largest. */
-static bool hist_in(ck *k, lss__vec *v, const unsigned char *sec, uint32_t total, size_t elem)
+static bool hist_in(ck *k, lss__pool *pool, lss__vec *v, const unsigned char *sec, uint32_t total, size_t elem)
 {
     uintptr_t first = code_of(&v->data);
     uint32_t n = v->count;
@@ -1275,7 +1275,7 @@ static bool hist_in(ck *k, lss__vec *v, const unsigned char *sec, uint32_t total
         k->bad = true;
         return true;
     }
-    if (lss__pool_reserve(&k->db->hist, v, n) != LSS_OK)
+    if (lss__pool_reserve(pool, v, n) != LSS_OK)
         return false;
     memcpy(v->data, sec + first * elem, (size_t)n * elem);
     v->count = n;
@@ -1515,7 +1515,8 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
         if (x->id != i)
             k->bad = true;
         l->fixed[LSS__REF_DEAL] = i + 1;
-        if (!hist_in(k, &x->hist, l->small[S_DEAL_HIST], l->h.count[S_DEAL_HIST], sizeof(lss__deal_change)))
+        if (!hist_in(k, &k->db->deal_hist, &x->hist, l->small[S_DEAL_HIST], l->h.count[S_DEAL_HIST],
+                     sizeof(lss__deal_change)))
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
             fx_deal_change(k, &((lss__deal_change *)x->hist.data)[j]);
@@ -1526,7 +1527,7 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
         if (x->id != i)
             k->bad = true;
         l->fixed[LSS__REF_TICKET] = i + 1;
-        if (!hist_in(k, &x->hist, l->small[S_TICKET_HIST], l->h.count[S_TICKET_HIST],
+        if (!hist_in(k, &k->db->ticket_hist, &x->hist, l->small[S_TICKET_HIST], l->h.count[S_TICKET_HIST],
                      sizeof(lss__ticket_change)))
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
@@ -1538,7 +1539,8 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
         if (x->id != i)
             k->bad = true;
         l->fixed[LSS__REF_TASK] = i + 1;
-        if (!hist_in(k, &x->hist, l->small[S_TASK_HIST], l->h.count[S_TASK_HIST], sizeof(lss__task_change)))
+        if (!hist_in(k, &k->db->task_hist, &x->hist, l->small[S_TASK_HIST], l->h.count[S_TASK_HIST],
+                     sizeof(lss__task_change)))
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
             fx_task_change(k, &((lss__task_change *)x->hist.data)[j]);

@@ -47,10 +47,11 @@ typedef struct held {
     uint32_t teams, segments;
 } held;
 
-static void give_back(lss_db *db, lss__cmd *c, const held *h)
+static void give_back(lss_db *db, lss__cmd *c, const held *h, const lss__ev_desc *d)
 {
     lss__texts_back(db, h->teams, h->segments, h->text);
-    lss__pool_release(&db->hist, &c->hist);
+    if (c->hist.cap) /* reserved for the history of the entity it adds */
+        lss__pool_release(lss__hist_pool(db, d->adds), &c->hist);
 }
 
 /* Memory for the change: the new entity's place (and its key's, outside
@@ -91,7 +92,7 @@ static lss_status run(lss_db *db, lss__cmd *c, const lss__ev_desc *d)
     held h = { lss__arena_mark_get(&db->text), db->teams.entries.count, db->segments.entries.count };
     lss_status st;
     if (reserve(db, c, d)) {
-        give_back(db, c, &h);
+        give_back(db, c, &h, d);
         const char *key = c->ev.s[0];
         unsigned what = d->f[0].type == LSS__F_KEY ? (d->sref[0] ? d->sref[0] : d->adds) : 0;
         if (what && key)
@@ -99,7 +100,7 @@ static lss_status run(lss_db *db, lss__cmd *c, const lss__ev_desc *d)
         return lss__fail(db, LSS_NOMEM, "%s: out of memory", d->name);
     }
     if (db->journal && !c->replay && (st = lss__journal_append(db->journal, &c->ev, db->events + 1, db->tx_active))) {
-        give_back(db, c, &h);
+        give_back(db, c, &h, d);
         db->undo_on = false;
         return st;
     }

@@ -46,7 +46,9 @@ static void state_init(lss_db *db)
     lss__slab_init(&db->members, sizeof(lss_member));
     lss__slab_init(&db->customers, sizeof(lss_customer));
     lss__slab_init(&db->deals, sizeof(lss_deal));
-    lss__pool_init(&db->hist, sizeof(lss__deal_change));
+    lss__pool_init(&db->deal_hist, sizeof(lss__deal_change));
+    lss__pool_init(&db->ticket_hist, sizeof(lss__ticket_change));
+    lss__pool_init(&db->task_hist, sizeof(lss__task_change));
     lss__slab_init(&db->activities, sizeof(lss_activity));
     lss__slab_init(&db->tickets, sizeof(lss_ticket));
     lss__slab_init(&db->tasks, sizeof(lss_task));
@@ -65,7 +67,9 @@ static void state_free(lss_db *db)
     lss__tickets_free(db);
     lss__tasks_free(db);
     lss__pipeline_free(db);
-    lss__pool_free(&db->hist);
+    lss__pool_free(&db->deal_hist);
+    lss__pool_free(&db->ticket_hist);
+    lss__pool_free(&db->task_hist);
     lss__customers_free(db);
     lss__team_free(db);
     lss__intern_free(&db->teams);

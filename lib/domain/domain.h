@@ -376,7 +376,9 @@ struct lss_db {
     lss__arena text;
     lss__intern teams, segments;
     lss__slab members, customers, deals, activities, tickets, tasks;
-    lss__pool hist; /* the deals' and tickets' histories (24-byte entries both) */
+    /* the histories of each kind in a pool of its own (24-byte entries all),
+       so that a pass over one kind reads only its own blocks */
+    lss__pool deal_hist, ticket_hist, task_hist;
     lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key, tasks_by_key;
     lss__vec prob; /* lss__prob_change */
     lss__vec pipelines; /* lss__pipeline, in the order added */
@@ -473,6 +475,8 @@ void *lss__entity_get(const lss_db *db, unsigned ref, const char *key);
 /* Where entity kind `ref` lives: its slab, its key index (keyed kinds);
  * the id of entity e of that kind; its noun for messages ("deal"). */
 lss__slab *lss__slab_of(const lss_db *db, unsigned ref);
+/* The pool of the histories of kind ref (deal, ticket or task). */
+lss__pool *lss__hist_pool(lss_db *db, unsigned ref);
 lss__keyindex *lss__index_of(const lss_db *db, unsigned ref);
 uint32_t lss__entity_id(unsigned ref, const void *e);
 const char *lss__ref_noun(unsigned ref);

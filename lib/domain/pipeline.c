@@ -188,7 +188,7 @@ lss_status lss__deal_open_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__deal_open_reserve(lss_db *db, lss__cmd *c)
 {
-    return lss__pool_reserve(&db->hist, &c->hist, 2);
+    return lss__pool_reserve(&db->deal_hist, &c->hist, 2);
 }
 
 void lss__deal_open_apply(lss_db *db, lss__cmd *c)
@@ -313,7 +313,7 @@ lss_status lss__deal_change_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__deal_change_reserve(lss_db *db, lss__cmd *c)
 {
-    return lss__pool_reserve(&db->hist, &((lss_deal *)c->e[0])->hist, 1);
+    return lss__pool_reserve(&db->deal_hist, &((lss_deal *)c->e[0])->hist, 1);
 }
 
 void lss__deal_change_apply(lss_db *db, lss__cmd *c)
@@ -380,7 +380,7 @@ void lss__deal_change_apply(lss_db *db, lss__cmd *c)
         d->amount = ch.v.amount;
     /* a won deal is final and a lost one mostly stays lost: no room for more history */
     if (kind == LSS_DEAL_WON || kind == LSS_DEAL_LOST)
-        lss__pool_shrink(&db->hist, &d->hist);
+        lss__pool_shrink(&db->deal_hist, &d->hist);
 }
 
 /* ---- forecast probabilities ------------------------------------------------ */

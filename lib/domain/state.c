@@ -24,6 +24,10 @@ static const size_t id_off[] = {
 static const char *const nouns[] = { NULL, "member", "customer", "deal", "ticket", "task", "activity" };
 
 lss__slab *lss__slab_of(const lss_db *db, unsigned ref) { return (lss__slab *)((char *)db + slab_off[ref]); }
+lss__pool *lss__hist_pool(lss_db *db, unsigned ref)
+{
+    return ref == LSS__REF_TICKET ? &db->ticket_hist : ref == LSS__REF_TASK ? &db->task_hist : &db->deal_hist;
+}
 lss__keyindex *lss__index_of(const lss_db *db, unsigned ref)
 {
     return (lss__keyindex *)((char *)db + index_off[ref]);

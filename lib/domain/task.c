@@ -71,7 +71,7 @@ lss_status lss__task_add_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__task_add_reserve(lss_db *db, lss__cmd *c)
 {
-    return lss__pool_reserve(&db->hist, &c->hist, 2);
+    return lss__pool_reserve(&db->task_hist, &c->hist, 2);
 }
 
 void lss__task_add_apply(lss_db *db, lss__cmd *c)
@@ -126,7 +126,7 @@ lss_status lss__task_change_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__task_change_reserve(lss_db *db, lss__cmd *c)
 {
-    return lss__pool_reserve(&db->hist, &((lss_task *)c->e[0])->hist, 1);
+    return lss__pool_reserve(&db->task_hist, &((lss_task *)c->e[0])->hist, 1);
 }
 
 void lss__task_change_apply(lss_db *db, lss__cmd *c)
@@ -155,7 +155,7 @@ void lss__task_change_apply(lss_db *db, lss__cmd *c)
     t->state = (uint8_t)state;
     t->last_at = c->ev.at;
     if (state != LSS_TASK_OPEN) /* done and cancelled are final */
-        lss__pool_shrink(&db->hist, &t->hist);
+        lss__pool_shrink(&db->task_hist, &t->hist);
 }
 
 /* ---- read side --------------------------------------------------------------- */

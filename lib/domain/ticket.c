@@ -192,7 +192,7 @@ lss_status lss__ticket_open_reserve(lss_db *db, lss__cmd *c)
 {
     if ((c->kept = lss__policy_at(db, c->ev.at)) == NULL)
         return LSS_NOMEM;
-    return lss__pool_reserve(&db->hist, &c->hist, 6);
+    return lss__pool_reserve(&db->ticket_hist, &c->hist, 6);
 }
 
 void lss__ticket_open_apply(lss_db *db, lss__cmd *c)
@@ -352,7 +352,7 @@ lss_status lss__ticket_change_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__ticket_change_reserve(lss_db *db, lss__cmd *c)
 {
-    return lss__pool_reserve(&db->hist, &((lss_ticket *)c->e[0])->hist, 1);
+    return lss__pool_reserve(&db->ticket_hist, &((lss_ticket *)c->e[0])->hist, 1);
 }
 
 void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
@@ -382,7 +382,7 @@ void lss__ticket_change_apply(lss_db *db, lss__cmd *c)
     LSS__VEC_AT(&t->hist, lss__ticket_change, t->hist.count++) = ch;
     t->state = (uint8_t)state;
     if (kind == LSS_TICKET_EV_CLOSE) /* closed is final */
-        lss__pool_shrink(&db->hist, &t->hist);
+        lss__pool_shrink(&db->ticket_hist, &t->hist);
 }
 
 /* ---- the SLA clock: a pure function of the state history ------------------------ */

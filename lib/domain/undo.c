@@ -188,11 +188,11 @@ static void drop_last(lss_db *db, unsigned ref)
     if (ref != LSS__REF_ACTIVITY) /* the keyed kinds have the key first */
         lss__keyindex_remove(lss__index_of(db, ref), lss__key_hash(*(const char *const *)e), s->count - 1);
     if (ref == LSS__REF_TICKET)
-        lss__pool_release(&db->hist, &((lss_ticket *)e)->hist);
+        lss__pool_release(&db->ticket_hist, &((lss_ticket *)e)->hist);
     else if (ref == LSS__REF_TASK)
-        lss__pool_release(&db->hist, &((lss_task *)e)->hist);
+        lss__pool_release(&db->task_hist, &((lss_task *)e)->hist);
     else if (ref == LSS__REF_DEAL)
-        lss__pool_release(&db->hist, &((lss_deal *)e)->hist);
+        lss__pool_release(&db->deal_hist, &((lss_deal *)e)->hist);
     else if (ref == LSS__REF_MEMBER)
         lss__vec_free(&((lss_member *)e)->quotas);
     else if (ref == LSS__REF_CUSTOMER) {

@@ -491,18 +491,18 @@ typedef struct stays {
 static bool deal_stays(stays st[4], const lss_deal *d, const lss__mq *m)
 {
     unsigned cur = LSS_STAGE_PROSPECT;
-    lss_time since = d->opened_at;
+    lss_time since = d->opened_at, end = m->as_of < m->to ? m->as_of : m->to;
     for (uint32_t i = 1; i < d->hist.count; i++) {
         const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
         lss_time at = lss__w_at(x->w);
-        if (at >= m->as_of || at >= m->to)
+        if (at >= end)
             break; /* a deal's events are in time order */
         unsigned stage = LSS__DC_STAGE(x);
         if (stage == cur)
             continue;
         if (cur <= LSS_STAGE_NEGOTIATED && at >= m->from) {
             stays *y = &st[cur];
-            if (lss__vec_reserve(&y->v, sizeof(int64_t), 1) != LSS_OK)
+            if (y->v.count == y->v.cap && lss__vec_reserve(&y->v, sizeof(int64_t), 1) != LSS_OK)
                 return false;
             LSS__VEC_AT(&y->v, int64_t, y->v.count++) = at - since;
             y->sum += at - since;
