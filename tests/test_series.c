@@ -7,6 +7,7 @@
 #include "randevents.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,55 @@ static void test_series_equals_a_report_per_step_generated(void **state)
     q.pipeline = NULL;
     assert_int_equal(check_series(db, &q, LSS_STEP_MONTH, "as of April"), 5);
     lss_db_close(db);
+}
+
+/* An allocator that is not thread-safe and says so: every call holds it a
+ * little while, and a call that finds another inside counts an overlap. */
+static atomic_int g_inside, g_overlaps, g_watch;
+static atomic_long g_calls;
+static void hold(void)
+{
+    if (!atomic_load(&g_watch))
+        return;
+    if (atomic_fetch_add(&g_inside, 1) != 0)
+        atomic_fetch_add(&g_overlaps, 1);
+    atomic_fetch_add(&g_calls, 1);
+    for (volatile int k = 0; k < 2000; k++) /* widen the window in which another call would overlap */
+        ;
+    atomic_fetch_sub(&g_inside, 1);
+}
+static void *u_malloc(size_t n, void *ctx) { (void)ctx; hold(); return malloc(n); }
+static void *u_realloc(void *p, size_t n, void *ctx) { (void)ctx; hold(); return realloc(p, n); }
+static void u_free(void *p, void *ctx) { (void)ctx; hold(); free(p); }
+
+/* A series of many windows on two threads grows the ticket pass's arrays
+ * on the second thread while the calling thread allocates for the deal and
+ * customer passes: the allocator, documented as needing no thread safety,
+ * must never be called twice at once. The steps still equal the reports. */
+static void test_a_series_on_two_threads_never_calls_the_allocator_twice_at_once(void **state)
+{
+    (void)state;
+    lss_allocator a = { LSS_ALLOCATOR_VERSION, u_malloc, u_realloc, u_free, NULL };
+    assert_int_equal(lss_set_allocator(&a), LSS_OK);
+    lss_db *db = generated(16000);
+    lss_query q = LSS_QUERY_INIT;
+    q.from = 1735689600; /* 2025-01-01 .. 2026-01-01 by week: 53 windows */
+    q.to = 1767225600;
+    atomic_store(&g_watch, 1);
+    for (int run = 0; run < 3; run++) {
+        lss_series *s = NULL;
+        assert_int_equal(lss_series_run(&s, db, &q, LSS_STEP_WEEK), LSS_OK);
+        lss_series_free(s);
+        lss_report *r = NULL;
+        assert_int_equal(lss_report_run(&r, db, &q), LSS_OK);
+        lss_report_free(r);
+    }
+    atomic_store(&g_watch, 0);
+    assert_true(atomic_load(&g_calls) > 1000); /* the passes did call it, often */
+    assert_int_equal(atomic_load(&g_overlaps), 0);
+    assert_int_equal(check_series(db, &q, LSS_STEP_WEEK, "year by week, own allocator"), 53);
+    lss_db_close(db);
+    assert_int_equal(lss_set_allocator(NULL), LSS_OK);
 }
 
 /* Boundaries in UTC: ISO weeks from Monday, quarters from Jan/Apr/Jul/Oct,
@@ -329,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_series_equals_a_report_per_step_random),
         cmocka_unit_test(test_series_equals_a_report_per_step_generated),
+        cmocka_unit_test(test_a_series_on_two_threads_never_calls_the_allocator_twice_at_once),
         cmocka_unit_test(test_series_steps),
         cmocka_unit_test(test_series_render),
         cmocka_unit_test(test_series_errors),

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE 1 /* MADV_POPULATE_WRITE */
 #include "core/core.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -37,9 +38,47 @@ lss_status lss_set_allocator(const lss_allocator *a)
     return LSS_OK;
 }
 
-void *lss__malloc(size_t size) { return g_alloc.malloc_fn(size ? size : 1, g_alloc.ctx); }
-void *lss__realloc(void *ptr, size_t size) { return g_alloc.realloc_fn(ptr, size ? size : 1, g_alloc.ctx); }
-void lss__free(void *ptr) { if (ptr) g_alloc.free_fn(ptr, g_alloc.ctx); }
+/* While a thread of the library's own runs beside the call that started it
+ * and may call the allocator (a report's second thread growing its arrays),
+ * every allocator call goes through one lock, so that the allocator is never
+ * called by two of the library's threads of one call at once. */
+static pthread_mutex_t g_alloc_mu = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int g_alloc_shared;
+
+void lss__alloc_shared(bool on) { atomic_fetch_add(&g_alloc_shared, on ? 1 : -1); }
+
+void *lss__malloc(size_t size)
+{
+    if (atomic_load(&g_alloc_shared) == 0)
+        return g_alloc.malloc_fn(size ? size : 1, g_alloc.ctx);
+    pthread_mutex_lock(&g_alloc_mu);
+    void *p = g_alloc.malloc_fn(size ? size : 1, g_alloc.ctx);
+    pthread_mutex_unlock(&g_alloc_mu);
+    return p;
+}
+
+void *lss__realloc(void *ptr, size_t size)
+{
+    if (atomic_load(&g_alloc_shared) == 0)
+        return g_alloc.realloc_fn(ptr, size ? size : 1, g_alloc.ctx);
+    pthread_mutex_lock(&g_alloc_mu);
+    void *p = g_alloc.realloc_fn(ptr, size ? size : 1, g_alloc.ctx);
+    pthread_mutex_unlock(&g_alloc_mu);
+    return p;
+}
+
+void lss__free(void *ptr)
+{
+    if (ptr == NULL)
+        return;
+    if (atomic_load(&g_alloc_shared) == 0) {
+        g_alloc.free_fn(ptr, g_alloc.ctx);
+        return;
+    }
+    pthread_mutex_lock(&g_alloc_mu);
+    g_alloc.free_fn(ptr, g_alloc.ctx);
+    pthread_mutex_unlock(&g_alloc_mu);
+}
 void lss_free(void *ptr) { lss__free(ptr); }
 
 /* Memory for a chunk of a container (a slab's, a pool's, the arena's),

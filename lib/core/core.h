@@ -19,6 +19,9 @@
 void *lss__malloc(size_t size);
 void *lss__realloc(void *ptr, size_t size);
 void lss__free(void *ptr);
+/* A thread of the library's own that may call the allocator starts (true)
+ * or has been joined (false): meanwhile the calls are serialized. */
+void lss__alloc_shared(bool on);
 void lss__db_opened(void);
 void lss__db_closed(void);
 

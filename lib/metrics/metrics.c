@@ -1136,9 +1136,9 @@ static void service_ticket(service_acc *a, const lss_ticket *t, const lss__mq *m
 }
 
 /* The figures of a (either output may be NULL); frees what a holds. */
-/* The figures of a into out and lv (either may be NULL) and a freed; it
- * cannot fail (it runs on the report's second thread): false when the pass
- * ran out of memory, a left as it is. */
+/* The figures of a into out and lv (either may be NULL); it cannot fail and
+ * frees nothing (it runs on the report's second thread): false when the
+ * pass ran out of memory. */
 static bool service_finish(service_acc *a, lss_service_metrics *out, lss_service_levels *lv)
 {
     if (a->nomem)
@@ -1164,17 +1164,15 @@ static bool service_finish(service_acc *a, lss_service_metrics *out, lss_service
         *out = *s;
     if (lv)
         *lv = *l;
-    service_acc_free(a);
     return true;
 }
 
 /* The figures of a (either output may be NULL); frees what a holds. */
 static lss_status service_end(service_acc *a, lss_service_metrics *out, lss_service_levels *lv, lss_db *db)
 {
-    if (service_finish(a, out, lv))
-        return LSS_OK;
+    bool ok = service_finish(a, out, lv);
     service_acc_free(a);
-    return lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
+    return ok ? LSS_OK : lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
 }
 
 /* The ticket pass over n windows (it may run in a second thread). */
@@ -1200,9 +1198,16 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_service_levels *lv
 /* ---- the report's passes, on up to two threads ----------------------------- */
 
 static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt);
-static lss_status quota_rows(lss_quota_row **out, uint32_t *count, const lss_db *db, const lss__mq *m,
-                             const wins *wt);
-static lss_status quota_fail(const lss_db *db, lss_status st);
+typedef struct quota_job {
+    lss_quota_row *rows;
+    uint32_t *first; /* each member's first row, LSS__NONE without one */
+    uint32_t n;
+    bool overflow;
+} quota_job;
+
+static lss_status quota_alloc(quota_job *qj, lss_db *db, const lss__mq *m);
+static void quota_fill(quota_job *qj, const lss_db *db, const lss__mq *m, const wins *wt);
+static lss_status quota_done(quota_job *qj, lss_quota_row **out, uint32_t *count, lss_db *db);
 
 /* Below this many deals and tickets a second thread costs more than it saves. */
 #define THREAD_MIN_ENTITIES 20000u
@@ -1215,10 +1220,7 @@ typedef struct service_job {
     uint32_t n;
     lss__report_parts *p;
     bool *done; /* done[k]: window k's service figures are in p[k] */
-    bool with_quota; /* one window: its quota rows too (a series reads them from the wins table, made after) */
-    lss_quota_row **quota;
-    uint32_t *nquota;
-    lss_status qst;
+    quota_job *qj; /* one window: its quota rows too (a series reads them from the wins table, made after) */
 } service_job;
 
 /* The ticket pass and its figures (the percentiles' selection with them),
@@ -1230,8 +1232,8 @@ static void service_run(service_job *j)
     for (uint32_t k = 0; k < j->n; k++)
         j->done[k] = service_finish(&j->a[k], &j->p[k].service, &j->p[k].levels);
     follow_up_compute_n(j->p, j->db, j->m, j->n, j->fa);
-    if (j->with_quota)
-        j->qst = quota_rows(j->quota, j->nquota, j->db, j->m, NULL);
+    if (j->qj)
+        quota_fill(j->qj, j->db, j->m, NULL);
 }
 
 static void *service_thread(void *arg)
@@ -1269,11 +1271,29 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         lss__free(done);
         return st;
     }
-    /* the ticket and task passes read what the others read and write only their own accumulators and figures */
-    service_job job = { sa, fa, db, m, n, p, done, n == 1, quota, nquota, LSS_OK };
+    quota_job qj = { NULL, NULL, 0, false };
+    if (n == 1 && (st = quota_alloc(&qj, db, m)) != LSS_OK) {
+        for (uint32_t k = 0; k < n; k++)
+            service_acc_free(&sa[k]);
+        lss__free(sa);
+        lss__free(fa);
+        lss__free(done);
+        return st;
+    }
+    /* the ticket and task passes (and one window's quota rows) read what the others read and write only their own
+       accumulators, rows and figures, into memory set aside here */
+    service_job job = { sa, fa, db, m, n, p, done, n == 1 ? &qj : NULL };
     pthread_t worker;
-    bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES &&
-                    pthread_create(&worker, NULL, service_thread, &job) == 0;
+    /* several windows grow their arrays of durations as the pass goes: meanwhile the allocator is called
+       under a lock (lss__alloc_shared) */
+    bool threaded = m->threads != 1 && db->deals.count + db->tickets.count >= THREAD_MIN_ENTITIES;
+    if (threaded && n > 1)
+        lss__alloc_shared(true);
+    if (threaded && pthread_create(&worker, NULL, service_thread, &job) != 0) {
+        threaded = false;
+        if (n > 1)
+            lss__alloc_shared(false);
+    }
     if (!threaded)
         service_run(&job);
     if (n == 1) {
@@ -1296,15 +1316,20 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         st = quota_compute(&quota[k], &nquota[k], db, &m[k], &wt);
     if (n > 1)
         wins_free(&wt);
-    if (threaded)
+    if (threaded) {
         pthread_join(worker, NULL);
-    if (st == LSS_OK)
-        st = quota_fail(db, job.qst);
+        if (n > 1)
+            lss__alloc_shared(false);
+    }
+    if (n == 1 && st == LSS_OK) {
+        st = quota_done(&qj, quota, nquota, db);
+    } else if (n == 1) {
+        lss__free(qj.first);
+        lss__free(qj.rows);
+    }
     for (uint32_t k = 0; k < n; k++) {
-        if (done[k])
-            continue;
         service_acc_free(&sa[k]);
-        if (st == LSS_OK)
+        if (!done[k] && st == LSS_OK)
             st = lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
     }
     for (uint32_t k = 0; k < n && st != LSS_OK; k++) {
@@ -1394,12 +1419,13 @@ static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *firs
     return overflow;
 }
 
-/* The quota rows of m; with a wins table (a series), the won deals from it.
- * LSS_NOMEM or LSS_OVERFLOW without a message (it may run on the report's
- * second thread): quota_fail says why. */
-static lss_status quota_rows(lss_quota_row **out, uint32_t *count, const lss_db *db, const lss__mq *m,
-                             const wins *wt)
+/* The quota rows of a window being made: counted and allocated on the
+ * calling thread (quota_alloc), filled where the report likes, without
+ * allocating (quota_fill, on the report's second thread for one window),
+ * handed over or failed on the calling thread (quota_done). */
+static lss_status quota_alloc(quota_job *qj, lss_db *db, const lss__mq *m)
 {
+    *qj = (quota_job){ NULL, NULL, 0, false };
     uint32_t n = 0;
     for (uint32_t i = 0; i < db->members.count; i++) {
         const lss_member *p = lss__slab_get(&db->members, i);
@@ -1410,21 +1436,30 @@ static lss_status quota_rows(lss_quota_row **out, uint32_t *count, const lss_db 
             n += q->from < m->to && q->to > m->from && quota_latest(p, k, m->as_of) >= 0;
         }
     }
-    *out = NULL;
-    *count = 0;
     if (n == 0)
         return LSS_OK;
-    lss_quota_row *rows = lss__malloc(sizeof *rows * n);
-    uint32_t *first = lss__malloc(sizeof *first * db->members.count);
-    if (rows == NULL || first == NULL) {
-        lss__free(rows);
-        lss__free(first);
-        return LSS_NOMEM;
+    qj->rows = lss__malloc(sizeof *qj->rows * n);
+    qj->first = lss__malloc(sizeof *qj->first * db->members.count);
+    if (qj->rows == NULL || qj->first == NULL) {
+        lss__free(qj->rows);
+        lss__free(qj->first);
+        *qj = (quota_job){ NULL, NULL, 0, false };
+        return lss__fail(db, LSS_NOMEM, "quota attainment: out of memory for %u rows", n);
     }
+    qj->n = n;
+    return LSS_OK;
+}
+
+/* The rows of m and what each member achieved; with a wins table (a
+ * series), the won deals from it. */
+static void quota_fill(quota_job *qj, const lss_db *db, const lss__mq *m, const wins *wt)
+{
+    if (qj->n == 0)
+        return;
     uint32_t r = 0;
     for (uint32_t i = 0; i < db->members.count; i++) {
         lss_member *p = lss__slab_get(&db->members, i);
-        first[i] = LSS__NONE;
+        qj->first[i] = LSS__NONE;
         if (!person_match(m, p))
             continue;
         for (uint32_t k = 0; k < p->quotas.count; k++) {
@@ -1433,33 +1468,40 @@ static lss_status quota_rows(lss_quota_row **out, uint32_t *count, const lss_db 
             if (!(q->from < m->to && q->to > m->from) || (latest = quota_latest(p, k, m->as_of)) < 0)
                 continue;
             lss_quota_row row = { p, q->from, q->to, LSS__VEC_AT(&p->quotas, lss__quota, latest).q.target, 0, { 0, 0 } };
-            rows[r++] = row;
+            qj->rows[r++] = row;
         }
     }
-    qsort(rows, n, sizeof *rows, cmp_row);
-    for (uint32_t i = n; i-- > 0;)
-        first[rows[i].member->id] = i;
-    bool overflow = quota_achieved(rows, n, first, db, m, wt);
-    lss__free(first);
-    if (overflow) {
-        lss__free(rows);
-        return LSS_OVERFLOW;
-    }
-    *out = rows;
-    *count = n;
-    return LSS_OK;
+    qsort(qj->rows, qj->n, sizeof *qj->rows, cmp_row);
+    for (uint32_t i = qj->n; i-- > 0;)
+        qj->first[qj->rows[i].member->id] = i;
+    qj->overflow = quota_achieved(qj->rows, qj->n, qj->first, db, m, wt);
 }
 
-static lss_status quota_fail(const lss_db *db, lss_status st)
+static lss_status quota_done(quota_job *qj, lss_quota_row **out, uint32_t *count, lss_db *db)
 {
-    if (st == LSS_NOMEM)
-        return lss__fail(db, st, "quota attainment: out of memory for its rows");
-    return st == LSS_OK ? st : lss__fail(db, st, "quota attainment: a sum exceeds the 64-bit range of minor units");
+    lss__free(qj->first);
+    *out = NULL;
+    *count = 0;
+    if (qj->overflow) {
+        lss__free(qj->rows);
+        return lss__fail(db, LSS_OVERFLOW, "quota attainment: a sum exceeds the 64-bit range of minor units");
+    }
+    *out = qj->rows;
+    *count = qj->n;
+    return LSS_OK;
 }
 
 static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt)
 {
-    return quota_fail(db, quota_rows(out, count, db, m, wt));
+    quota_job qj;
+    lss_status st = quota_alloc(&qj, db, m);
+    if (st != LSS_OK) {
+        *out = NULL;
+        *count = 0;
+        return st;
+    }
+    quota_fill(&qj, db, m, wt);
+    return quota_done(&qj, out, count, db);
 }
 
 lss_status lss__quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m)
