@@ -304,6 +304,9 @@ static void fx_deal(ck *k, lss_deal *d)
 {
     fx_text(k, &d->key);
     fx_text(k, &d->title);
+    /* customer_id is derived: not stored (the file's bytes there stay 0), set from the customer's code on load
+       (the customers may still be loading on another thread) */
+    d->customer_id = k->load ? (uint32_t)(code_of(&d->customer) - 1u) : 0;
     fx_ent(k, &d->customer, LSS__REF_CUSTOMER);
     fx_ent(k, &d->owner, LSS__REF_MEMBER);
     fx_ent(k, &d->next_of_customer, LSS__REF_DEAL);

@@ -138,6 +138,8 @@ struct lss_deal {
     int8_t probability;          /* its own (deal.probability), or -1: its stage's */
     uint8_t flags;               /* LSS__DF_* */
     uint16_t pipeline;           /* 0: the default; k: lss_db::pipelines entry k - 1 */
+    uint32_t customer_id;        /* customer->id, for the passes that group deals by customer without
+                                    reading every deal's customer (in a hole of the layout: no bytes more) */
     lss__vec hist; /* lss__deal_change; the opening first, times in order */
 };
 enum {

@@ -197,6 +197,7 @@ void lss__deal_open_apply(lss_db *db, lss__cmd *c)
     d->key = c->txt[0];
     d->title = c->txt[3];
     d->customer = c->e[1];
+    d->customer_id = d->customer->id;
     d->owner = c->e[2];
     d->expected_close = c->ev.i[1];
     d->opened_at = d->last_at = c->ev.at;

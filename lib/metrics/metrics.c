@@ -373,7 +373,7 @@ static lss_status rel_pass(rel_acc *a, lss_db *db, const lss__mq *m, bool nps)
         cw[i] = (cust_wins){ 0, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false };
     for (uint32_t i = 0; i < db->deals.count; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
-        wins_add(&cw[d->customer->id], LSS__DEAL_WON_AT(d), LSS__DEAL_AMOUNT(d), m);
+        wins_add(&cw[d->customer_id], LSS__DEAL_WON_AT(d), LSS__DEAL_AMOUNT(d), m);
     }
     for (uint32_t i = 0; i < db->customers.count; i++)
         rel_customer(a, lss__slab_get(&db->customers, i), &cw[i], m, nps);
@@ -426,7 +426,7 @@ static lss_status wins_get(wins *w, lss_db *db, lss_time before)
         const lss_deal *d = lss__slab_get(&db->deals, i);
         lss_time won = LSS__DEAL_WON_AT(d);
         if (won != LSS_TIME_NONE && won < before) {
-            w->first[d->customer->id + 1]++;
+            w->first[d->customer_id + 1]++;
             w->n++;
         }
     }
@@ -440,7 +440,7 @@ static lss_status wins_get(wins *w, lss_db *db, lss_time before)
         const lss_deal *d = lss__slab_get(&db->deals, i);
         lss_time won = LSS__DEAL_WON_AT(d);
         if (won != LSS_TIME_NONE && won < before)
-            w->v[w->first[d->customer->id]++] = (win){ won, LSS__DEAL_AMOUNT(d), d->owner->id, d->customer->id };
+            w->v[w->first[d->customer_id]++] = (win){ won, LSS__DEAL_AMOUNT(d), d->owner->id, d->customer_id };
     }
     for (uint32_t i = nc; i > 0; i--)
         w->first[i] = w->first[i - 1];
