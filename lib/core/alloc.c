@@ -81,16 +81,14 @@ void lss__free(void *ptr)
 }
 void lss_free(void *ptr) { lss__free(ptr); }
 
-/* Memory for a chunk of a container (a slab's, a pool's, the arena's),
- * which will be written whole: a chunk of several pages has them faulted
- * in by one call instead of one fault each as they are first written,
- * which at open halves the kernel's share of a replay that grows the state
- * by hundreds of megabytes (docs/performance.md). It only maps the pages,
- * so it is safe on memory from any allocator, and a kernel without it
- * (before Linux 5.14) leaves them to fault as before. */
-static void *chunk_alloc(size_t size)
+/* The pages of memory that will be written whole are faulted in by one
+ * call instead of one fault each as they are first written: a replay that
+ * grows the state by hundreds of megabytes spends a quarter less in the
+ * kernel (docs/performance.md). It only maps the pages, so it is safe on
+ * memory from any allocator, and a kernel without it (before Linux 5.14)
+ * leaves them to fault as before. */
+void lss__populate(void *p, size_t size)
 {
-    void *p = lss__malloc(size);
 #if defined(MADV_POPULATE_WRITE)
     long page = sysconf(_SC_PAGESIZE);
     if (p && page > 0 && size >= 4u * (size_t)page) {
@@ -98,7 +96,16 @@ static void *chunk_alloc(size_t size)
         uintptr_t to = ((uintptr_t)p + size) & ~((uintptr_t)page - 1u);
         (void)madvise((void *)from, to - from, MADV_POPULATE_WRITE);
     }
+#else
+    (void)p, (void)size;
 #endif
+}
+
+/* Memory for a chunk of a container (a slab's, a pool's, the arena's). */
+static void *chunk_alloc(size_t size)
+{
+    void *p = lss__malloc(size);
+    lss__populate(p, size);
     return p;
 }
 

@@ -22,6 +22,9 @@ void lss__free(void *ptr);
 /* A thread of the library's own that may call the allocator starts (true)
  * or has been joined (false): meanwhile the calls are serialized. */
 void lss__alloc_shared(bool on);
+/* Fault in the pages of [p, p + size), memory about to be written whole, in
+ * one call instead of a fault a page (a hint: nothing changes without it). */
+void lss__populate(void *p, size_t size);
 void lss__db_opened(void);
 void lss__db_closed(void);
 

@@ -435,6 +435,7 @@ static lss_status read_file(lss__journal *j, unsigned char **out, size_t *size, 
  * sized; if a writer cut the file meanwhile, what is left is the file. */
 static lss_status fill_from(lss__journal *j, unsigned char *data, size_t *size, size_t from, size_t to)
 {
+    lss__populate(data + from, to > from ? to - from : 0); /* the pages it reads into, in one call */
     if (from >= to || lss__pread_all(j->fd, data + from, to - from, from))
         return LSS_OK;
     struct stat now;
