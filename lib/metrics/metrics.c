@@ -1242,6 +1242,69 @@ static void *service_thread(void *arg)
     return NULL;
 }
 
+/* The calling thread's part of a report of n > 1 windows: the deal pass,
+ * the wins table, the customer pass and each window's quota rows. */
+static lss_status report_n_calling_thread(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
+                                          const lss__mq *m, uint32_t n)
+{
+    wins wt = { NULL, NULL, 0 };
+    lss_time before = 0;
+    for (uint32_t k = 0; k < n; k++)
+        before = m[k].as_of > before ? m[k].as_of : before;
+    lss_status st = sales_compute_n(p, db, m, n);
+    if (st == LSS_OK)
+        st = wins_get(&wt, db, before);
+    if (st == LSS_OK)
+        st = relationship_compute_n(p, db, m, n, &wt);
+    for (uint32_t k = 0; k < n && st == LSS_OK; k++)
+        st = quota_compute(&quota[k], &nquota[k], db, &m[k], &wt);
+    wins_free(&wt);
+    return st;
+}
+
+/* What the passes over n windows set aside before they start (so that the
+ * second thread allocates nothing for one window). */
+typedef struct report_mem {
+    service_acc *sa;
+    follow_acc *fa;
+    bool *done;
+    quota_job qj; /* one window's quota rows */
+} report_mem;
+
+static void report_mem_free(report_mem *r, uint32_t begun)
+{
+    for (uint32_t k = 0; k < begun; k++)
+        service_acc_free(&r->sa[k]);
+    lss__free(r->qj.first);
+    lss__free(r->qj.rows);
+    lss__free(r->sa);
+    lss__free(r->fa);
+    lss__free(r->done);
+}
+
+static lss_status report_mem_get(report_mem *r, lss_db *db, const lss__mq *m, uint32_t n)
+{
+    r->sa = lss__malloc(sizeof *r->sa * n);
+    r->fa = lss__malloc(sizeof *r->fa * n);
+    r->done = lss__malloc(sizeof *r->done * n);
+    r->qj = (quota_job){ NULL, NULL, 0, false };
+    if (r->sa == NULL || r->fa == NULL || r->done == NULL) {
+        report_mem_free(r, 0);
+        return lss__fail(db, LSS_NOMEM, "report: out of memory for %u windows", n);
+    }
+    /* one window gets room for every ticket (the pass cannot fail); several grow theirs */
+    lss_status st = LSS_OK;
+    uint32_t begun = 0; /* a service_begin that fails frees what it took */
+    for (; begun < n && st == LSS_OK; begun++)
+        if ((st = service_begin(&r->sa[begun], db, &m[begun], n == 1 ? db->tickets.count : 0)) != LSS_OK)
+            begun--;
+    if (st == LSS_OK && n == 1)
+        st = quota_alloc(&r->qj, db, m);
+    if (st != LSS_OK)
+        report_mem_free(r, begun);
+    return st;
+}
+
 lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, uint32_t *nquota, lss_db *db,
                                  const lss__mq *m, uint32_t n)
 {
@@ -1249,40 +1312,13 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         quota[k] = NULL;
         nquota[k] = 0;
     }
-    service_acc *sa = lss__malloc(sizeof *sa * n);
-    follow_acc *fa = lss__malloc(sizeof *fa * n);
-    bool *done = lss__malloc(sizeof *done * n);
-    if (sa == NULL || fa == NULL || done == NULL) {
-        lss__free(sa);
-        lss__free(fa);
-        lss__free(done);
-        return lss__fail(db, LSS_NOMEM, "report: out of memory for %u windows", n);
-    }
-    /* one window gets room for every ticket (the pass cannot fail); several grow theirs */
-    lss_status st = LSS_OK;
-    uint32_t begun = 0;
-    for (; begun < n && st == LSS_OK; begun++)
-        st = service_begin(&sa[begun], db, &m[begun], n == 1 ? db->tickets.count : 0);
-    if (st != LSS_OK) {
-        for (uint32_t k = 0; k + 1 < begun; k++)
-            service_acc_free(&sa[k]);
-        lss__free(sa);
-        lss__free(fa);
-        lss__free(done);
+    report_mem r;
+    lss_status st = report_mem_get(&r, db, m, n);
+    if (st != LSS_OK)
         return st;
-    }
-    quota_job qj = { NULL, NULL, 0, false };
-    if (n == 1 && (st = quota_alloc(&qj, db, m)) != LSS_OK) {
-        for (uint32_t k = 0; k < n; k++)
-            service_acc_free(&sa[k]);
-        lss__free(sa);
-        lss__free(fa);
-        lss__free(done);
-        return st;
-    }
     /* the ticket and task passes (and one window's quota rows) read what the others read and write only their own
        accumulators, rows and figures, into memory set aside here */
-    service_job job = { sa, fa, db, m, n, p, done, n == 1 ? &qj : NULL };
+    service_job job = { r.sa, r.fa, db, m, n, p, r.done, n == 1 ? &r.qj : NULL };
     pthread_t worker;
     /* several windows grow their arrays of durations as the pass goes: meanwhile the allocator is called
        under a lock (lss__alloc_shared) */
@@ -1300,46 +1336,27 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         st = lss__sales_compute(&p->sales, &p->pipeline, db, m, false);
         if (st == LSS_OK) /* one customer pass for all three */
             st = lss__relationship_compute(&p->rel, &p->sales.lead_conversion_rate, &p->nps, db, m);
+    } else {
+        st = report_n_calling_thread(p, quota, nquota, db, m, n);
     }
-    wins wt = { NULL, NULL, 0 };
-    if (n > 1 && st == LSS_OK) {
-        lss_time before = 0;
-        for (uint32_t k = 0; k < n; k++)
-            before = m[k].as_of > before ? m[k].as_of : before;
-        st = sales_compute_n(p, db, m, n);
-        if (st == LSS_OK)
-            st = wins_get(&wt, db, before);
-        if (st == LSS_OK)
-            st = relationship_compute_n(p, db, m, n, &wt);
-    }
-    for (uint32_t k = 0; n > 1 && k < n && st == LSS_OK; k++)
-        st = quota_compute(&quota[k], &nquota[k], db, &m[k], &wt);
-    if (n > 1)
-        wins_free(&wt);
     if (threaded) {
         pthread_join(worker, NULL);
         if (n > 1)
             lss__alloc_shared(false);
     }
     if (n == 1 && st == LSS_OK) {
-        st = quota_done(&qj, quota, nquota, db);
-    } else if (n == 1) {
-        lss__free(qj.first);
-        lss__free(qj.rows);
+        st = quota_done(&r.qj, quota, nquota, db);
+        r.qj = (quota_job){ NULL, NULL, 0, false }; /* handed over or freed */
     }
-    for (uint32_t k = 0; k < n; k++) {
-        service_acc_free(&sa[k]);
-        if (!done[k] && st == LSS_OK)
+    for (uint32_t k = 0; k < n && st == LSS_OK; k++)
+        if (!r.done[k])
             st = lss__fail(db, LSS_NOMEM, "service metrics: out of memory for the durations");
-    }
     for (uint32_t k = 0; k < n && st != LSS_OK; k++) {
         lss__free(quota[k]);
         quota[k] = NULL;
         nquota[k] = 0;
     }
-    lss__free(sa);
-    lss__free(fa);
-    lss__free(done);
+    report_mem_free(&r, n);
     return st;
 }
 
