@@ -284,6 +284,7 @@ static void fx_customer(ck *k, lss_customer *c)
     fx_ent(k, &c->last_deal, LSS__REF_DEAL);
     fx_ent(k, &c->last_activity, LSS__REF_ACTIVITY);
     fx_ent(k, &c->last_ticket, LSS__REF_TICKET);
+    c->added &= ~LSS__CHURNED_BIT; /* derived from the changes: not stored, set again by changes_in on load */
     if (k->load)
         fx_range(k, c->key != NULL && lss_source_name((int)LSS__SOURCE(c)) != NULL);
 }
@@ -1602,8 +1603,11 @@ static bool changes_in(loader *l, lss_db *db, ck *k)
         x->changes->count = x->changes->cap = n;
         memcpy(x->changes->e, l->small[S_CHANGES] + (size_t)first * sizeof x->changes->e[0],
                (size_t)n * sizeof x->changes->e[0]);
-        for (uint32_t j = 0; j < n; j++)
+        for (uint32_t j = 0; j < n; j++) {
             fx_change(k, &x->changes->e[j]);
+            if (x->changes->e[j].kind == LSS_CUSTOMER_CHURNED)
+                x->added |= LSS__CHURNED_BIT;
+        }
     }
     return true;
 }

@@ -222,6 +222,8 @@ void lss__customer_change_apply(lss_db *db, lss__cmd *cmd)
     lss__undo_save(db, LSS__U_CUSTOMER, c);
     if (cmd->ev.kind == LSS__EV_CUSTOMER_ERASE)
         erase(db, c);
+    if (cmd->ev.kind == LSS__EV_CUSTOMER_CHURN)
+        c->added |= LSS__CHURNED_BIT;
     c->changes->e[c->changes->count++] = ch;
 }
 
@@ -458,7 +460,7 @@ lss_customer_state lss__customer_state_given(const lss_customer *c, lss_time t, 
     lss_time last_churn = LSS_TIME_NONE;
     if (LSS__ADDED_AT(c) >= t)
         return LSS_CUSTOMER_STATE_PROSPECT;
-    for (uint32_t i = 0; i < lss__changes_count(c); i++) {
+    for (uint32_t i = 0; LSS__EVER_CHURNED(c) && i < lss__changes_count(c); i++) {
         const lss__customer_change *x = LSS__CHANGE(c, i);
         if (x->kind == LSS_CUSTOMER_CHURNED && x->at < t && x->at > last_churn)
             last_churn = x->at;

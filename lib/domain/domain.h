@@ -64,7 +64,9 @@ struct lss_customer {
     lss_deal *last_deal;
     lss_activity *last_activity;
     lss_ticket *last_ticket;
-    uint64_t added;       /* time of customer.add | source << 38 | erased << 41 (LSS__ADDED_AT etc.) */
+    uint64_t added;       /* time of customer.add | source << 38 | erased << 41 | churned << 42 (LSS__ADDED_AT
+                             etc.; churned: a customer.churn among its changes, so that the state as of a
+                             moment reads the changes only of a customer who ever churned) */
     uint32_t id;
     uint32_t seq;         /* sequence number of its customer.add */
     struct lss__changes *changes; /* NULL until the first change */
@@ -73,6 +75,8 @@ struct lss_customer {
 #define LSS__SOURCE(c) LSS__FIELD((c)->added, 38, 3)
 #define LSS__ERASED(c) LSS__FIELD((c)->added, 41, 1)
 #define LSS__ERASED_BIT (UINT64_C(1) << 41)
+#define LSS__EVER_CHURNED(c) LSS__FIELD((c)->added, 42, 1)
+#define LSS__CHURNED_BIT (UINT64_C(1) << 42)
 
 /* A customer's changes, oldest first: allocated on the first one. */
 typedef struct lss__changes {

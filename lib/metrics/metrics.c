@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 lss_status lss_query_init(lss_query *q, unsigned int version)
@@ -364,11 +365,10 @@ static lss_status rel_end(rel_acc *a, lss_relationship_metrics *out, lss_ratio *
 /* One window of one database into a: a pass over the deals gathers each
  * customer's wins in the order the deals sit in memory, so that the
  * customer pass reads no deal. */
-static lss_status rel_pass(rel_acc *a, lss_db *db, const lss__mq *m, bool nps)
+/* The customer pass into a, with room cw for every customer's wins (it
+ * allocates nothing: it may run on the report's second thread). */
+static void rel_fill(rel_acc *a, cust_wins *cw, const lss_db *db, const lss__mq *m, bool nps)
 {
-    cust_wins *cw = NULL;
-    if (db->customers.count && (cw = lss__malloc(sizeof *cw * db->customers.count)) == NULL)
-        return lss__fail(db, LSS_NOMEM, "relationship metrics: out of memory for %u customers", db->customers.count);
     for (uint32_t i = 0; i < db->customers.count; i++)
         cw[i] = (cust_wins){ 0, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false };
     for (uint32_t i = 0; i < db->deals.count; i++) {
@@ -377,8 +377,24 @@ static lss_status rel_pass(rel_acc *a, lss_db *db, const lss__mq *m, bool nps)
     }
     for (uint32_t i = 0; i < db->customers.count; i++)
         rel_customer(a, lss__slab_get(&db->customers, i), &cw[i], m, nps);
-    lss__free(cw);
+}
+
+static lss_status rel_room(cust_wins **cw, lss_db *db)
+{
+    *cw = NULL;
+    if (db->customers.count && (*cw = lss__malloc(sizeof **cw * db->customers.count)) == NULL)
+        return lss__fail(db, LSS_NOMEM, "relationship metrics: out of memory for %u customers", db->customers.count);
     return LSS_OK;
+}
+
+static lss_status rel_pass(rel_acc *a, lss_db *db, const lss__mq *m, bool nps)
+{
+    cust_wins *cw;
+    lss_status st = rel_room(&cw, db);
+    if (st == LSS_OK)
+        rel_fill(a, cw, db, m, nps);
+    lss__free(cw);
+    return st;
 }
 
 lss_status lss__relationship_compute(lss_relationship_metrics *out, lss_ratio *lead, lss_nps_metrics *nps, lss_db *db,
@@ -1221,11 +1237,23 @@ typedef struct service_job {
     lss__report_parts *p;
     bool *done; /* done[k]: window k's service figures are in p[k] */
     quota_job *qj; /* one window: its quota rows too (a series reads them from the wins table, made after) */
+    rel_acc *ra;   /* one window: the customer pass, into room cw, by the thread that is done first */
+    cust_wins *cw;
+    atomic_bool rel_taken;
 } service_job;
 
+/* The customer pass of one window, unless the other thread took it. */
+static void rel_claim(service_job *j)
+{
+    if (j->ra && !atomic_exchange(&j->rel_taken, true))
+        rel_fill(j->ra, j->cw, j->db, j->m, true);
+}
+
 /* The ticket pass and its figures (the percentiles' selection with them),
- * the task pass, and for one window the quota rows: together about as long
- * as the deal and customer passes on the other thread. */
+ * the task pass and, for one window, the quota rows; then the customer pass
+ * if the calling thread, done with the deals, has not taken it. Which of
+ * the two is longer depends on the window (a year: the deals; a month: the
+ * tickets). */
 static void service_run(service_job *j)
 {
     service_pass(j->a, j->db, j->m, j->n);
@@ -1234,6 +1262,7 @@ static void service_run(service_job *j)
     follow_up_compute_n(j->p, j->db, j->m, j->n, j->fa);
     if (j->qj)
         quota_fill(j->qj, j->db, j->m, NULL);
+    rel_claim(j);
 }
 
 static void *service_thread(void *arg)
@@ -1269,6 +1298,8 @@ typedef struct report_mem {
     follow_acc *fa;
     bool *done;
     quota_job qj; /* one window's quota rows */
+    rel_acc ra;   /* one window's customer pass, and its room */
+    cust_wins *cw;
 } report_mem;
 
 static void report_mem_free(report_mem *r, uint32_t begun)
@@ -1277,6 +1308,7 @@ static void report_mem_free(report_mem *r, uint32_t begun)
         service_acc_free(&r->sa[k]);
     lss__free(r->qj.first);
     lss__free(r->qj.rows);
+    lss__free(r->cw);
     lss__free(r->sa);
     lss__free(r->fa);
     lss__free(r->done);
@@ -1288,6 +1320,7 @@ static lss_status report_mem_get(report_mem *r, lss_db *db, const lss__mq *m, ui
     r->fa = lss__malloc(sizeof *r->fa * n);
     r->done = lss__malloc(sizeof *r->done * n);
     r->qj = (quota_job){ NULL, NULL, 0, false };
+    r->cw = NULL;
     if (r->sa == NULL || r->fa == NULL || r->done == NULL) {
         report_mem_free(r, 0);
         return lss__fail(db, LSS_NOMEM, "report: out of memory for %u windows", n);
@@ -1300,6 +1333,10 @@ static lss_status report_mem_get(report_mem *r, lss_db *db, const lss__mq *m, ui
             begun--;
     if (st == LSS_OK && n == 1)
         st = quota_alloc(&r->qj, db, m);
+    if (st == LSS_OK && n == 1) {
+        rel_begin(&r->ra, m);
+        st = rel_room(&r->cw, db);
+    }
     if (st != LSS_OK)
         report_mem_free(r, begun);
     return st;
@@ -1318,7 +1355,7 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         return st;
     /* the ticket and task passes (and one window's quota rows) read what the others read and write only their own
        accumulators, rows and figures, into memory set aside here */
-    service_job job = { r.sa, r.fa, db, m, n, p, r.done, n == 1 ? &r.qj : NULL };
+    service_job job = { r.sa, r.fa, db, m, n, p, r.done, n == 1 ? &r.qj : NULL, n == 1 ? &r.ra : NULL, r.cw, false };
     pthread_t worker;
     /* several windows grow their arrays of durations as the pass goes: meanwhile the allocator is called
        under a lock (lss__alloc_shared) */
@@ -1334,8 +1371,7 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         service_run(&job);
     if (n == 1) {
         st = lss__sales_compute(&p->sales, &p->pipeline, db, m, false);
-        if (st == LSS_OK) /* one customer pass for all three */
-            st = lss__relationship_compute(&p->rel, &p->sales.lead_conversion_rate, &p->nps, db, m);
+        rel_claim(&job);
     } else {
         st = report_n_calling_thread(p, quota, nquota, db, m, n);
     }
@@ -1344,6 +1380,8 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         if (n > 1)
             lss__alloc_shared(false);
     }
+    if (n == 1 && st == LSS_OK) /* one customer pass for the three */
+        st = rel_end(&r.ra, &p->rel, &p->sales.lead_conversion_rate, &p->nps, db);
     if (n == 1 && st == LSS_OK) {
         st = quota_done(&r.qj, quota, nquota, db);
         r.qj = (quota_job){ NULL, NULL, 0, false }; /* handed over or freed */
