@@ -656,26 +656,48 @@ static void test_one_metric_alone_equals_the_part(void **state)
 
 /* ---- allocation failure --------------------------------------------------- */
 
-static void test_report_out_of_memory(void **state)
+/* Run a report with the nth allocation failing, for n = 1, 2, ... until
+ * none fails: each failure must be LSS_NOMEM with no report made, and the
+ * last run must succeed. Returns how many failed. */
+typedef lss_status (*report_call)(lss_report **out, void *ctx);
+static int report_sweep(report_call call, void *ctx)
 {
-    (void)state;
-    fail_alloc_install();
-    lss_db *db = company();
     int failures = 0;
     for (long n = 1;; n++) {
-        lss_report *r = (lss_report *)db;
+        lss_report *r = (lss_report *)ctx; /* not NULL: a failure must set it */
         fail_alloc_arm(n);
-        lss_status st = lss_report_run(&r, db, NULL);
+        lss_status st = call(&r, ctx);
         fail_alloc_arm(0);
         if (!fail_alloc_fired()) {
             assert_int_equal(st, LSS_OK);
             lss_report_free(r);
-            break;
+            return failures;
         }
         assert_int_equal(st, LSS_NOMEM);
         assert_null(r);
         failures++;
     }
+}
+
+static lss_status run_plain(lss_report **out, void *db) { return lss_report_run(out, db, NULL); }
+
+typedef struct merge_args {
+    lss_db **dbs;
+    const lss_merge_options *mo;
+} merge_args;
+
+static lss_status run_merge(lss_report **out, void *ctx)
+{
+    const merge_args *m = ctx;
+    return lss_report_merge(out, m->dbs, 2, NULL, m->mo);
+}
+
+static void test_report_out_of_memory(void **state)
+{
+    (void)state;
+    fail_alloc_install();
+    lss_db *db = company();
+    int failures = report_sweep(run_plain, db);
     assert_true(failures >= 4); /* report, filter copies none, durations x2, quota rows, index */
     lss_report *r = NULL;
     assert_int_equal(lss_report_run(&r, db, NULL), LSS_OK);
@@ -768,22 +790,8 @@ static void test_report_merge_out_of_memory(void **state)
     lss_merge_options mo = LSS_MERGE_OPTIONS_INIT;
     for (int sketch = 0; sketch < 2; sketch++) {
         mo.sketch_error = sketch ? 0.02 : 0;
-        int failures = 0;
-        for (long n = 1;; n++) {
-            lss_report *r = (lss_report *)a;
-            fail_alloc_arm(n);
-            lss_status st = lss_report_merge(&r, dbs, 2, NULL, &mo);
-            fail_alloc_arm(0);
-            if (!fail_alloc_fired()) {
-                assert_int_equal(st, LSS_OK);
-                lss_report_free(r);
-                break;
-            }
-            assert_int_equal(st, LSS_NOMEM);
-            assert_null(r);
-            failures++;
-        }
-        assert_true(failures >= 8);
+        merge_args args = { dbs, &mo };
+        assert_true(report_sweep(run_merge, &args) >= 8);
     }
     lss_db_close(a);
     lss_db_close(b);
