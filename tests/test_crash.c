@@ -184,7 +184,7 @@ static void faults_on(void)
 {
     fail_write_at = write_calls = short_write = fail_sync_at = sync_calls = 0;
     fail_truncate = fail_rename = fail_dir = 0;
-    lss__io io = { bad_write, bad_sync, bad_truncate, bad_rename, bad_dir, lss__io_posix.flock };
+    lss__io io = { bad_write, bad_sync, bad_truncate, bad_rename, bad_dir, lss__io_posix.flock, lss__io_posix.pread };
     lss__io_ops = io;
 }
 

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "store/store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1098,6 +1099,118 @@ static opened open_with(const char *path, unsigned flags, size_t ahead_min)
     return o;
 }
 
+/* ---- a reader reads the journal as its check reaches it ----------------------------- */
+
+static int preads;              /* pread calls through the hook */
+static off_t pread_fail_from;   /* reads at or past this offset fail with EIO (-1: none) */
+static off_t pread_cut_from;    /* the first read at or past this offset first cuts the file (-1: none) */
+static off_t pread_cut_to;      /* ... to this many bytes */
+static const char *pread_path;
+
+static ssize_t hooked_pread(int fd, void *buf, size_t n, off_t off)
+{
+    preads++;
+    if (pread_fail_from >= 0 && off >= pread_fail_from) {
+        errno = EIO;
+        return -1;
+    }
+    if (pread_cut_from >= 0 && off >= pread_cut_from) { /* a writer cutting a torn tail meanwhile */
+        assert_int_equal(truncate(pread_path, pread_cut_to), 0);
+        pread_cut_from = -1;
+    }
+    return pread(fd, buf, n, off);
+}
+
+/* Open p read-only, replaying the whole journal through the hooked reads in
+ * pieces of 4 KiB, checked on a second thread or on this one. */
+static lss_status open_reading(lss_db **d, const char *p, bool threaded)
+{
+    size_t scan_min = lss__scan_ahead_min, piece = lss__scan_read;
+    uint32_t index_min = lss__index_thread_min;
+    lss__scan_ahead_min = threaded ? 0 : SIZE_MAX;
+    lss__index_thread_min = threaded ? 0 : UINT32_MAX;
+    lss__scan_read = 4096;
+    lss__io_ops.pread = hooked_pread;
+    pread_path = p;
+    preads = 0;
+    lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+    o.flags = LSS_OPEN_READ_ONLY | LSS_OPEN_NO_CHECKPOINT;
+    *d = NULL;
+    lss_status st = lss_db_open(d, p, &o);
+    lss__io_ops.pread = lss__io_posix.pread;
+    lss__scan_ahead_min = scan_min;
+    lss__index_thread_min = index_min;
+    lss__scan_read = piece;
+    return st;
+}
+
+/* A reader replaying a whole journal reads it piece by piece as the check
+ * reaches it, on the check's thread: it gets the state a writer gets; a
+ * read that fails halfway fails the open with the reason and gives no
+ * handle; a file cut meanwhile (a writer dropping a torn tail) is read as
+ * what is left of it, exactly as a reader opening the cut file reads it. */
+static void test_a_reader_reads_the_journal_as_its_check_reaches_it(void **state)
+{
+    (void)state;
+    const char *p = path_of("pieces.lss");
+    unlink(p);
+    lss_db *w = open_journal(p, LSS_SYNC_OFF);
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 1500;
+    g.order = LSS_GENERATE_BY_TIME;
+    assert_int_equal(lss_generate(w, &g), LSS_OK);
+    uint64_t events = lss_db_event_count(w);
+    lss_db_close(w);
+    size_t n;
+    unsigned char *bytes = read_all(p, &n);
+    static size_t ends[40000];
+    size_t nrec = record_ends(bytes, n, ends, 40000);
+    assert_true(nrec > events && nrec < 40000);
+    lss_open_options wo = LSS_OPEN_OPTIONS_INIT;
+    wo.checkpoint_bytes = 0;
+    assert_int_equal(lss_db_open(&w, p, &wo), LSS_OK);
+    pread_fail_from = pread_cut_from = -1;
+    for (int threaded = 0; threaded < 2; threaded++) {
+        lss_db *d;
+        assert_int_equal(open_reading(&d, p, threaded), LSS_OK);
+        assert_true((size_t)preads >= n / 4096); /* in pieces, not in one read */
+        assert_int_equal(lss_db_event_count(d), events);
+        assert_same(d, w);
+        lss_db_close(d);
+    }
+    lss_db_close(w);
+    for (int threaded = 0; threaded < 2; threaded++) {
+        lss_db *d;
+        pread_fail_from = (off_t)(n / 2);
+        assert_int_equal(open_reading(&d, p, threaded), LSS_IO);
+        pread_fail_from = -1;
+        assert_null(d);
+        assert_non_null(strstr(lss_errmsg(), "read failed"));
+        assert_non_null(strstr(lss_errmsg(), "Input/output error"));
+        assert_non_null(strstr(lss_errmsg(), p));
+    }
+    /* cut at a record boundary and inside a record, after the reader has read a quarter */
+    size_t cuts[2] = { ends[nrec / 2], ends[nrec / 2] + 10 };
+    for (int k = 0; k < 4; k++) {
+        bool threaded = k % 2;
+        lss_db *d, *after;
+        pread_cut_from = (off_t)(n / 4);
+        pread_cut_to = (off_t)cuts[k / 2];
+        assert_int_equal(open_reading(&d, p, threaded), LSS_OK);
+        assert_int_equal(pread_cut_from, -1); /* the cut happened during the open */
+        lss_open_options o = LSS_OPEN_OPTIONS_INIT;
+        o.flags = LSS_OPEN_READ_ONLY | LSS_OPEN_NO_CHECKPOINT;
+        assert_int_equal(lss_db_open(&after, p, &o), LSS_OK);
+        assert_true(lss_db_event_count(d) < events);
+        assert_int_equal(lss_db_event_count(d), lss_db_event_count(after));
+        assert_same(d, after);
+        lss_db_close(d);
+        lss_db_close(after);
+        write_all_file(p, bytes, n);
+    }
+    free(bytes);
+}
+
 /* A large journal (several chunks of the check, with transactions) is
  * checked on a second thread ahead of the replay: whole, cut short, or with
  * a flipped bit in its first records, in those across the first chunk
@@ -1340,6 +1453,7 @@ int main(void)
         cmocka_unit_test(test_a_transaction_cut_short_is_dropped_whole),
         cmocka_unit_test(test_transaction_in_memory_and_misuse),
         cmocka_unit_test(test_erase_then_compact_removes_the_texts_and_keeps_every_figure),
+        cmocka_unit_test(test_a_reader_reads_the_journal_as_its_check_reaches_it),
         cmocka_unit_test(test_the_check_ahead_finds_what_the_check_in_line_finds),
         cmocka_unit_test(test_database_id),
         cmocka_unit_test(test_a_version_1_journal_gets_an_id_at_its_first_write),

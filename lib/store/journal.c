@@ -30,8 +30,8 @@ static int posix_fsync_dir(const char *dir)
     return rc;
 }
 
-const lss__io lss__io_posix = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock };
-lss__io lss__io_ops = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock };
+const lss__io lss__io_posix = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock, pread };
+lss__io lss__io_ops = { write, fdatasync, ftruncate, rename, posix_fsync_dir, flock, pread };
 
 struct lss__journal {
     lss_db *db;              /* the handle it belongs to: its lock (the flusher) and its message */
@@ -71,7 +71,7 @@ bool lss__pread_all(int fd, void *buf, size_t n, uint64_t off)
     unsigned char *p = buf;
     size_t got = 0;
     while (got < n) {
-        ssize_t r = pread(fd, p + got, n - got, (off_t)(off + got));
+        ssize_t r = lss__io_ops.pread(fd, p + got, n - got, (off_t)(off + got));
         if (r < 0 && errno == EINTR)
             continue;
         if (r <= 0) {
@@ -454,6 +454,9 @@ static lss_status fill_from(lss__journal *j, unsigned char *data, size_t *size, 
 typedef struct scanner {
     const unsigned char *data;
     size_t size, off;     /* checked up to off */
+    unsigned char *fill;  /* a reader's buffer (data) while bytes of it are still to be read, else NULL */
+    size_t filled;        /* data[0, filled) holds the file's bytes */
+    int fd, err;          /* the file the bytes come from; errno of a read that failed */
     size_t good;          /* the good records end here (never inside a transaction) */
     uint64_t seq_last, good_events, tx_count;
     uint32_t salt;
@@ -462,12 +465,50 @@ typedef struct scanner {
     bool torn;            /* ... and that record is cut short by the end of the file */
 } scanner;
 
+/* A reader's bytes are read by the check, a read ahead of where it checks,
+ * so that the reading runs on the scanner's thread beside the replay. */
+size_t lss__scan_read = (size_t)2 << 20;
+
+/* Make data[0, end) hold the file's bytes (or as many as the file still
+ * has: a writer may have cut a torn tail off since the size was taken);
+ * false, with err set, if a read fails. */
+static bool scan_fill(scanner *sc, size_t end)
+{
+    size_t to = sc->filled + lss__scan_read > end ? sc->filled + lss__scan_read : end;
+    to = to < sc->size ? to : sc->size;
+    if (sc->filled >= to)
+        return true;
+    lss__populate(sc->fill + sc->filled, to - sc->filled);
+    for (;;) {
+        ssize_t r = lss__io_ops.pread(sc->fd, sc->fill + sc->filled, to - sc->filled, (off_t)sc->filled);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            sc->err = errno ? errno : EIO;
+            sc->why = "the journal could not be read";
+            return false;
+        }
+        if (r == 0) { /* the file is shorter now: what is left of it is the file */
+            sc->size = sc->filled;
+            break;
+        }
+        sc->filled += (size_t)r;
+        if (sc->filled >= to)
+            break;
+    }
+    if (sc->filled >= sc->size)
+        sc->fill = NULL;
+    return true;
+}
+
 /* Check records until `limit` bytes past the current good end are checked
  * and a good end is reached, or the file ends, or a record is bad. */
 static void scan(scanner *sc, size_t limit)
 {
     size_t target = sc->good + limit;
     while (sc->off < sc->size && (sc->off < target || sc->in_tx)) {
+        if (sc->fill && sc->off + LSS__J_RECORD > sc->filled && !scan_fill(sc, sc->off + LSS__J_RECORD))
+            return;
         const unsigned char *p = sc->data + sc->off;
         size_t avail = sc->size - sc->off;
         if (avail < LSS__J_RECORD) {
@@ -476,6 +517,11 @@ static void scan(scanner *sc, size_t limit)
             return;
         }
         uint32_t len = lss__get_u32(p + 4);
+        if (sc->fill && len <= LSS__J_PAYLOAD_MAX && sc->off + LSS__J_RECORD + len > sc->filled) {
+            if (!scan_fill(sc, sc->off + LSS__J_RECORD + len))
+                return;
+            avail = sc->size - sc->off;
+        }
         if (len <= LSS__J_PAYLOAD_MAX && avail - LSS__J_RECORD < len) {
             sc->why = "a record is cut short by the end of the file";
             sc->torn = true;
@@ -669,13 +715,18 @@ static void populate(const unsigned char *data, size_t from, size_t size, bool m
 #endif
 }
 
-static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const unsigned char *data, size_t size,
-                         unsigned flags, const lss__jresume *from)
+/* Replay the records of data[0, size) from where `from` leaves off. A
+ * reader passes its buffer with only data[0, filled) read: the check reads
+ * the rest as it goes (scan_fill). */
+static lss_status replay(lss__journal *j, const lss__journal_reader *rd, unsigned char *data, size_t size,
+                         size_t filled, unsigned flags, const lss__jresume *from)
 {
     lss_db *db = j->db;
     lss_recovery *rec = &j->rec;
     size_t start = from->offset ? (size_t)from->offset : j->hsize;
-    scanner sc = { data, size, start, start, from->events, from->events, 0, j->salt, false, NULL, false };
+    scanner sc = { .data = data, .size = size, .off = start, .fill = filled < size ? data : NULL, .filled = filled,
+                   .fd = j->fd, .good = start, .seq_last = from->events, .good_events = from->events,
+                   .salt = j->salt };
     char *scratch = lss__malloc(LSS__J_PAYLOAD_MAX + LSS__EV_STRS + 1);
     bool big = size >= lss__scan_ahead_min;
     scan_ahead *ahead = big && scratch ? lss__malloc(sizeof *ahead) : NULL;
@@ -689,6 +740,15 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, const u
     bool dropped_damage = false;
     for (;;) {
         scan_next(ahead, threaded, &sc);
+        size = sc.size; /* less if a writer cut a torn tail off while it was read */
+        if (sc.err) {
+            errno = sc.err;
+            st = io_fail(db, "read failed", j->path);
+            break;
+        }
+        /* the search for valid records after a bad one reads the rest of the file */
+        if (sc.why && sc.fill && (st = fill_from(j, data, &size, sc.filled, size)) != LSS_OK)
+            break;
         /* A record cut short by the end of the file is a torn write: it was
          * never acknowledged, and is cut off. A whole record that does not
          * check out (checksum, salt, sequence, transaction structure), or a
@@ -1003,7 +1063,6 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             goto fail;
     } else {
         lss__jresume at = { 0, 0, 0, 0 };
-        size_t filled = size; /* a reader has read the bytes from here on (and the header) */
         if ((st = read_header(j, data, size, path)) || (st = rd->header(rd->ctx, &j->hdr)))
             goto fail;
         /* a recovery open (to the damage, or cutting it) reads the whole journal */
@@ -1012,10 +1071,9 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             if ((st = rd->resume(rd->ctx, j->salt, size, &at, j->rec.checkpoint_note,
                                  sizeof j->rec.checkpoint_note)))
                 goto fail;
-            size_t from = at.offset ? (size_t)(at.offset - at.tail_len) : j->hsize;
-            if (ro && (st = fill_from(j, data, &size, from, size)))
+            /* a reader reads what the check of the checkpoint's position and the replay after it need */
+            if (ro && at.offset && (st = fill_from(j, data, &size, (size_t)(at.offset - at.tail_len), size)))
                 goto fail;
-            filled = from;
             const char *why = at.offset ? resume_why(data, size, j->salt, j->hsize, &at) : NULL;
             if (why) {
                 rd->discard(rd->ctx);
@@ -1025,10 +1083,10 @@ lss_status lss__journal_open(lss__journal **out, lss_db *db, const char *path, c
             }
             j->rec.checkpoint_events = at.events;
         }
-        if (ro && at.offset == 0 && (st = fill_from(j, data, &size, j->hsize, filled < size ? filled : size)))
-            goto fail; /* no checkpoint, or one left aside: the records before where it left off too */
+        /* a reader replaying the whole journal (no checkpoint, or one left aside) has read its header only:
+           the replay's check reads the records as it goes */
         populate(data, at.offset ? (size_t)at.offset : 0, size, mapped);
-        if ((st = replay(j, rd, data, size, opts->flags, &at)))
+        if ((st = replay(j, rd, data, size, ro && at.offset == 0 ? j->hsize : size, opts->flags, &at)))
             goto fail;
         j->seq = j->rec.last_seq;
         j->tail_len = (uint32_t)(j->size - j->hsize < LSS__J_TAIL ? j->size - j->hsize : LSS__J_TAIL);
@@ -1124,7 +1182,7 @@ lss_status lss__journal_refresh(lss__journal *j, const lss__journal_reader *rd, 
             *replaced = true;
     } else {
         /* the bytes from j->size on, checked as at the open: a record cut short is still being written */
-        scanner sc = { buf, n, 0, 0, j->seq, j->seq, 0, j->salt, false, NULL, false };
+        scanner sc = { .data = buf, .size = n, .filled = n, .seq_last = j->seq, .good_events = j->seq, .salt = j->salt };
         scan(&sc, n);
         if (sc.why && !sc.torn)
             st = lss__fail(db, LSS_CORRUPT,

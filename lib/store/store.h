@@ -29,6 +29,7 @@ typedef struct lss__io {
     int (*rename)(const char *from, const char *to);
     int (*fsync_dir)(const char *dir);
     int (*flock)(int fd, int op);
+    ssize_t (*pread)(int fd, void *buf, size_t n, off_t off);
 } lss__io;
 extern lss__io lss__io_ops;
 /* Write all of buf through lss__io_ops (short writes continued, EINTR
@@ -111,6 +112,9 @@ typedef struct lss__journal_reader {
 /* Journals of at least this many bytes are checked on a second thread, a
  * chunk ahead of the replay (tests set 0 or SIZE_MAX to compare the two). */
 extern size_t lss__scan_ahead_min;
+/* A reader replaying the whole journal reads it this many bytes at a time,
+ * as the check reaches them (tests make it small). */
+extern size_t lss__scan_read;
 
 /* Open the journal at path for the handle db (created with the settings
  * `fresh` if missing or empty; an existing one is read through rd). */
