@@ -362,19 +362,65 @@ static lss_status rel_end(rel_acc *a, lss_relationship_metrics *out, lss_ratio *
     return LSS_OK;
 }
 
-/* One window of one database into a: a pass over the deals gathers each
- * customer's wins in the order the deals sit in memory, so that the
- * customer pass reads no deal. */
+/* Adds b's counts to a's (the customer pass's parts, done by two threads). */
+static void rel_add(rel_acc *a, const rel_acc *b)
+{
+    a->r.customers_added += b->r.customers_added;
+    a->r.referrals += b->r.referrals;
+    a->r.customers_converted += b->r.customers_converted;
+    a->r.active_customers += b->r.active_customers;
+    a->n.nps_responses += b->n.nps_responses;
+    a->n.nps.num += b->n.nps.num;
+    a->lead_num += b->lead_num;
+    a->ret_num += b->ret_num;
+    a->ret_den += b->ret_den;
+    a->buyers += b->buyers;
+    a->repeat += b->repeat;
+    a->overflow |= b->overflow || __builtin_add_overflow(a->value, b->value, &a->value);
+}
+
+/* The quota rows of a window being made: counted and allocated on the
+ * calling thread (quota_alloc), filled where the report likes, without
+ * allocating (on the report's second thread for one window), handed over
+ * or failed on the calling thread (quota_done). */
+typedef struct quota_job {
+    lss_quota_row *rows;
+    uint32_t *first; /* each member's first row, LSS__NONE without one */
+    uint32_t n;
+    bool overflow;
+} quota_job;
+
+static void quota_rows(quota_job *qj, const lss_db *db, const lss__mq *m);
+static void quota_deal(quota_job *qj, const lss_deal *d, const lss__mq *m);
+static void quota_ratios(quota_job *qj);
+
+/* Every customer's wins into cw (room for each): one pass over the deals
+ * gathers them in the order the deals sit in memory, so that the customer
+ * pass reads no deal; with quota rows qj (NULL: none), what each member
+ * achieved in the same pass. */
+static void rel_wins(cust_wins *cw, const lss_db *db, const lss__mq *m, quota_job *qj)
+{
+    for (uint32_t i = 0; i < db->customers.count; i++)
+        cw[i] = (cust_wins){ 0, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false };
+    if (qj && qj->n == 0)
+        qj = NULL;
+    if (qj)
+        quota_rows(qj, db, m);
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        wins_add(&cw[d->customer_id], LSS__DEAL_WON_AT(d), LSS__DEAL_AMOUNT(d), m);
+        if (qj)
+            quota_deal(qj, d, m);
+    }
+    if (qj)
+        quota_ratios(qj);
+}
+
 /* The customer pass into a, with room cw for every customer's wins (it
  * allocates nothing: it may run on the report's second thread). */
 static void rel_fill(rel_acc *a, cust_wins *cw, const lss_db *db, const lss__mq *m, bool nps)
 {
-    for (uint32_t i = 0; i < db->customers.count; i++)
-        cw[i] = (cust_wins){ 0, LSS_TIME_NONE, LSS_TIME_NONE, LSS_TIME_NONE, 0, false };
-    for (uint32_t i = 0; i < db->deals.count; i++) {
-        const lss_deal *d = lss__slab_get(&db->deals, i);
-        wins_add(&cw[d->customer_id], LSS__DEAL_WON_AT(d), LSS__DEAL_AMOUNT(d), m);
-    }
+    rel_wins(cw, db, m, NULL);
     for (uint32_t i = 0; i < db->customers.count; i++)
         rel_customer(a, lss__slab_get(&db->customers, i), &cw[i], m, nps);
 }
@@ -1214,15 +1260,7 @@ lss_status lss__service_compute(lss_service_metrics *out, lss_service_levels *lv
 /* ---- the report's passes, on up to two threads ----------------------------- */
 
 static lss_status quota_compute(lss_quota_row **out, uint32_t *count, lss_db *db, const lss__mq *m, const wins *wt);
-typedef struct quota_job {
-    lss_quota_row *rows;
-    uint32_t *first; /* each member's first row, LSS__NONE without one */
-    uint32_t n;
-    bool overflow;
-} quota_job;
-
 static lss_status quota_alloc(quota_job *qj, lss_db *db, const lss__mq *m);
-static void quota_fill(quota_job *qj, const lss_db *db, const lss__mq *m, const wins *wt);
 static lss_status quota_done(quota_job *qj, lss_quota_row **out, uint32_t *count, lss_db *db);
 
 /* Below this many deals and tickets a second thread costs more than it saves. */
@@ -1236,23 +1274,62 @@ typedef struct service_job {
     uint32_t n;
     lss__report_parts *p;
     bool *done; /* done[k]: window k's service figures are in p[k] */
-    quota_job *qj; /* one window: its quota rows too (a series reads them from the wins table, made after) */
-    rel_acc *ra;   /* one window: the customer pass, into room cw, by the thread that is done first */
+    /* one window: its quota rows (qj) and the customer pass, into room cw; the thread done first gathers the
+       wins and the quotas' achieved amounts in one pass over the deals, then both take the customers by chunks,
+       each into its own ra[k] (a series reads its quotas from the wins table, made after) */
+    quota_job *qj;
+    rel_acc *ra;
     cust_wins *cw;
     atomic_bool rel_taken;
+    atomic_uint_fast64_t rel_next; /* the first customer of the next chunk */
+    bool wins_ready;               /* cw is filled (under mu; cv tells) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
 } service_job;
 
-/* The customer pass of one window, unless the other thread took it. */
-static void rel_claim(service_job *j)
+#define REL_CHUNK 4096u
+
+/* Customers by chunks (the next one not taken by the other thread) into a. */
+static void rel_customers(rel_acc *a, service_job *j)
 {
-    if (j->ra && !atomic_exchange(&j->rel_taken, true))
-        rel_fill(j->ra, j->cw, j->db, j->m, true);
+    uint32_t count = j->db->customers.count;
+    for (;;) {
+        uint64_t from = atomic_fetch_add(&j->rel_next, REL_CHUNK);
+        if (from >= count)
+            return;
+        uint32_t to = from + REL_CHUNK < count ? (uint32_t)from + REL_CHUNK : count;
+        for (uint32_t i = (uint32_t)from; i < to; i++)
+            rel_customer(a, lss__slab_get(&j->db->customers, i), &j->cw[i], j->m, true);
+    }
 }
 
-/* The ticket pass and its figures (the percentiles' selection with them),
- * the task pass and, for one window, the quota rows; then the customer pass
- * if the calling thread, done with the deals, has not taken it. Which of
- * the two is longer depends on the window (a year: the deals; a month: the
+/* The customer pass of one window: the first thread here gathers the wins
+ * and takes customers; the other waits for the wins and takes customers
+ * too, so that neither sits idle while the other has a long pass left. */
+static void rel_claim(service_job *j)
+{
+    if (j->ra == NULL)
+        return;
+    bool first = !atomic_exchange(&j->rel_taken, true);
+    if (first) {
+        rel_wins(j->cw, j->db, j->m, j->qj);
+        pthread_mutex_lock(&j->mu);
+        j->wins_ready = true;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    } else {
+        pthread_mutex_lock(&j->mu);
+        while (!j->wins_ready)
+            pthread_cond_wait(&j->cv, &j->mu);
+        pthread_mutex_unlock(&j->mu);
+    }
+    rel_customers(&j->ra[first ? 0 : 1], j);
+}
+
+/* The ticket pass and its figures (the percentiles' selection with them)
+ * and the task pass; then, for one window, the customer pass with the
+ * calling thread (rel_claim). Which of the two threads is done first
+ * depends on the window (a year: the deals are longer; a month: the
  * tickets). */
 static void service_run(service_job *j)
 {
@@ -1260,8 +1337,6 @@ static void service_run(service_job *j)
     for (uint32_t k = 0; k < j->n; k++)
         j->done[k] = service_finish(&j->a[k], &j->p[k].service, &j->p[k].levels);
     follow_up_compute_n(j->p, j->db, j->m, j->n, j->fa);
-    if (j->qj)
-        quota_fill(j->qj, j->db, j->m, NULL);
     rel_claim(j);
 }
 
@@ -1298,7 +1373,7 @@ typedef struct report_mem {
     follow_acc *fa;
     bool *done;
     quota_job qj; /* one window's quota rows */
-    rel_acc ra;   /* one window's customer pass, and its room */
+    rel_acc ra[2]; /* one window's customer pass (a part by each thread), and its room */
     cust_wins *cw;
 } report_mem;
 
@@ -1334,7 +1409,8 @@ static lss_status report_mem_get(report_mem *r, lss_db *db, const lss__mq *m, ui
     if (st == LSS_OK && n == 1)
         st = quota_alloc(&r->qj, db, m);
     if (st == LSS_OK && n == 1) {
-        rel_begin(&r->ra, m);
+        rel_begin(&r->ra[0], m);
+        rel_begin(&r->ra[1], m);
         st = rel_room(&r->cw, db);
     }
     if (st != LSS_OK)
@@ -1355,7 +1431,17 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         return st;
     /* the ticket and task passes (and one window's quota rows) read what the others read and write only their own
        accumulators, rows and figures, into memory set aside here */
-    service_job job = { r.sa, r.fa, db, m, n, p, r.done, n == 1 ? &r.qj : NULL, n == 1 ? &r.ra : NULL, r.cw, false };
+    service_job job = { .a = r.sa, .fa = r.fa, .db = db, .m = m, .n = n, .p = p, .done = r.done,
+                        .qj = n == 1 ? &r.qj : NULL, .ra = n == 1 ? r.ra : NULL, .cw = r.cw };
+    if (pthread_mutex_init(&job.mu, NULL) != 0) {
+        report_mem_free(&r, n);
+        return lss__fail(db, LSS_NOMEM, "report: the system gives no mutex");
+    }
+    if (pthread_cond_init(&job.cv, NULL) != 0) {
+        pthread_mutex_destroy(&job.mu);
+        report_mem_free(&r, n);
+        return lss__fail(db, LSS_NOMEM, "report: the system gives no condition variable");
+    }
     pthread_t worker;
     /* several windows grow their arrays of durations as the pass goes: meanwhile the allocator is called
        under a lock (lss__alloc_shared) */
@@ -1380,8 +1466,12 @@ lss_status lss__report_compute_n(lss__report_parts *p, lss_quota_row **quota, ui
         if (n > 1)
             lss__alloc_shared(false);
     }
-    if (n == 1 && st == LSS_OK) /* one customer pass for the three */
-        st = rel_end(&r.ra, &p->rel, &p->sales.lead_conversion_rate, &p->nps, db);
+    pthread_cond_destroy(&job.cv);
+    pthread_mutex_destroy(&job.mu);
+    if (n == 1 && st == LSS_OK) { /* one customer pass for the three */
+        rel_add(&r.ra[0], &r.ra[1]);
+        st = rel_end(&r.ra[0], &p->rel, &p->sales.lead_conversion_rate, &p->nps, db);
+    }
     if (n == 1 && st == LSS_OK) {
         st = quota_done(&r.qj, quota, nquota, db);
         r.qj = (quota_job){ NULL, NULL, 0, false }; /* handed over or freed */
@@ -1449,35 +1539,40 @@ static void quota_win(lss_quota_row *rows, uint32_t n, uint32_t r, const lss_mem
             *overflow |= __builtin_add_overflow(rows[r].achieved, amount, &rows[r].achieved);
 }
 
-static bool quota_achieved(lss_quota_row *rows, uint32_t n, const uint32_t *first, const lss_db *db,
-                           const lss__mq *m, const wins *wt)
+/* Won deal d's part of the quota rows qj (rows sorted by member; first[member id] is the member's first row or
+ * LSS__NONE). */
+static void quota_deal(quota_job *qj, const lss_deal *d, const lss__mq *m)
 {
-    bool overflow = false;
-    for (uint32_t i = 0; wt && i < wt->n; i++) { /* a series: its wins table */
-        const win *x = &wt->v[i];
-        if (x->at >= m->as_of || first[x->owner] == LSS__NONE ||
-            (m->segment && !segment_match(m, lss__slab_get(&db->customers, x->customer))))
-            continue;
-        quota_win(rows, n, first[x->owner], lss__slab_get(&db->members, x->owner), x->at, x->amount, &overflow);
-    }
-    for (uint32_t i = 0; !wt && i < db->deals.count; i++) {
-        const lss_deal *d = lss__slab_get(&db->deals, i);
-        lss_time won = LSS__DEAL_WON_AT(d);
-        if (won == LSS_TIME_NONE || won >= m->as_of || first[d->owner->id] == LSS__NONE)
-            continue; /* the owner cannot change after the win: d->owner is the owner at win time */
-        if (!segment_match(m, d->customer))
-            continue;
-        quota_win(rows, n, first[d->owner->id], d->owner, won, LSS__DEAL_AMOUNT(d), &overflow);
-    }
-    for (uint32_t r = 0; r < n; r++)
-        set_ratio(&rows[r].attainment, rows[r].achieved, rows[r].target);
-    return overflow;
+    lss_time won = LSS__DEAL_WON_AT(d);
+    if (won == LSS_TIME_NONE || won >= m->as_of || qj->first[d->owner->id] == LSS__NONE)
+        return; /* the owner cannot change after the win: d->owner is the owner at win time */
+    if (!segment_match(m, d->customer))
+        return;
+    quota_win(qj->rows, qj->n, qj->first[d->owner->id], d->owner, won, LSS__DEAL_AMOUNT(d), &qj->overflow);
 }
 
-/* The quota rows of a window being made: counted and allocated on the
- * calling thread (quota_alloc), filled where the report likes, without
- * allocating (quota_fill, on the report's second thread for one window),
- * handed over or failed on the calling thread (quota_done). */
+/* Achieved amounts of qj's rows from one pass over the deals, or with a
+ * wins table (a series) from it. */
+static void quota_achieved(quota_job *qj, const lss_db *db, const lss__mq *m, const wins *wt)
+{
+    for (uint32_t i = 0; wt && i < wt->n; i++) {
+        const win *x = &wt->v[i];
+        if (x->at >= m->as_of || qj->first[x->owner] == LSS__NONE ||
+            (m->segment && !segment_match(m, lss__slab_get(&db->customers, x->customer))))
+            continue;
+        quota_win(qj->rows, qj->n, qj->first[x->owner], lss__slab_get(&db->members, x->owner), x->at, x->amount,
+                  &qj->overflow);
+    }
+    for (uint32_t i = 0; !wt && i < db->deals.count; i++)
+        quota_deal(qj, lss__slab_get(&db->deals, i), m);
+}
+
+static void quota_ratios(quota_job *qj)
+{
+    for (uint32_t r = 0; r < qj->n; r++)
+        set_ratio(&qj->rows[r].attainment, qj->rows[r].achieved, qj->rows[r].target);
+}
+
 static lss_status quota_alloc(quota_job *qj, lss_db *db, const lss__mq *m)
 {
     *qj = (quota_job){ NULL, NULL, 0, false };
@@ -1505,9 +1600,8 @@ static lss_status quota_alloc(quota_job *qj, lss_db *db, const lss__mq *m)
     return LSS_OK;
 }
 
-/* The rows of m and what each member achieved; with a wins table (a
- * series), the won deals from it. */
-static void quota_fill(quota_job *qj, const lss_db *db, const lss__mq *m, const wins *wt)
+/* The rows of m, sorted, with nothing achieved yet. */
+static void quota_rows(quota_job *qj, const lss_db *db, const lss__mq *m)
 {
     if (qj->n == 0)
         return;
@@ -1529,7 +1623,17 @@ static void quota_fill(quota_job *qj, const lss_db *db, const lss__mq *m, const 
     qsort(qj->rows, qj->n, sizeof *qj->rows, cmp_row);
     for (uint32_t i = qj->n; i-- > 0;)
         qj->first[qj->rows[i].member->id] = i;
-    qj->overflow = quota_achieved(qj->rows, qj->n, qj->first, db, m, wt);
+}
+
+/* The rows of m and what each member achieved; with a wins table (a
+ * series), the won deals from it. */
+static void quota_fill(quota_job *qj, const lss_db *db, const lss__mq *m, const wins *wt)
+{
+    if (qj->n == 0)
+        return;
+    quota_rows(qj, db, m);
+    quota_achieved(qj, db, m, wt);
+    quota_ratios(qj);
 }
 
 static lss_status quota_done(quota_job *qj, lss_quota_row **out, uint32_t *count, lss_db *db)
