@@ -532,6 +532,70 @@ static lss_db *v2_company(void)
     return db;
 }
 
+/* The stage durations come from each deal's changes of stage, kept beside
+ * its record, up to four of them within 2^29 - 1 seconds of its opening;
+ * a deal with more, or with a later one, is read from its history; a
+ * change rolled back is gone from both. The figures are the same either
+ * way: A (four changes), B (six: lost and reopened), C (one, 2^29 seconds
+ * after its opening), D (a rolled back advance, then one committed). */
+static void test_stage_durations_from_the_changes_of_stage_and_from_histories(void **state)
+{
+    (void)state;
+    lss_db *db = open_db(LSS_PIPELINE_STRICT);
+    const lss_time T = 100 * DAY, big = (lss_time)1 << 29;
+    assert_int_equal(lss_member_add(NULL, db, 0, "s", "S", LSS_ROLE_SALES, NULL), LSS_OK);
+    assert_int_equal(lss_customer_add(NULL, db, 0, "c", "C", NULL, NULL, NULL, LSS_SOURCE_WEB, NULL), LSS_OK);
+    const char *keys[] = { "A", "B", "C", "D" };
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(lss_deal_open(NULL, db, T, keys[i], "c", "s", 1000, NULL, LSS_TIME_NONE), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + 1 * DAY, "A", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_deal_set_amount(db, T + 2 * DAY, "A", 1200), LSS_OK); /* not a change of stage */
+    assert_int_equal(lss_deal_advance(db, T + 3 * DAY, "A", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + 6 * DAY, "A", LSS_STAGE_NEGOTIATED), LSS_OK);
+    assert_int_equal(lss_deal_win(db, T + 10 * DAY, "A", 1200), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + 1 * DAY, "B", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_deal_lose(db, T + 2 * DAY, "B", LSS_LOSS_PRICE, NULL), LSS_OK);
+    assert_int_equal(lss_deal_reopen(db, T + 4 * DAY, "B"), LSS_OK); /* back to qualified */
+    assert_int_equal(lss_deal_advance(db, T + 5 * DAY, "B", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + 7 * DAY, "B", LSS_STAGE_NEGOTIATED), LSS_OK);
+    assert_int_equal(lss_deal_win(db, T + 8 * DAY, "B", 1000), LSS_OK);
+    assert_int_equal(lss_tx_begin(db), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + 1 * DAY, "D", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + 2 * DAY, "D", LSS_STAGE_PRESENTED), LSS_OK);
+    assert_int_equal(lss_tx_rollback(db), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + 9 * DAY, "D", LSS_STAGE_QUALIFIED), LSS_OK);
+    assert_int_equal(lss_deal_advance(db, T + big, "C", LSS_STAGE_QUALIFIED), LSS_OK);
+    lss_query q = LSS_QUERY_INIT;
+    lss_pipeline_metrics p;
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: everything; pass 1: what ended before T + 5 days (B's first stays, A's first two) */
+        q.to = pass ? T + 5 * DAY : T + big + 1;
+        assert_int_equal(lss_pipeline_metrics_get(&p, db, &q), LSS_OK);
+        if (pass == 0) {
+            /* prospect: A 1, B 1, D 9 days, C 2^29 s */
+            assert_int_equal(p.stage_durations[0].stays, 4);
+            assert_ratio(p.stage_durations[0].mean_days, 11 * DAY + big, 4 * DAY);
+            assert_ratio(p.stage_durations[0].median_days, 1 * DAY, DAY);
+            /* qualified: A 2, B 1 (until lost), B 1 (reopened to presented) */
+            assert_int_equal(p.stage_durations[1].stays, 3);
+            assert_ratio(p.stage_durations[1].mean_days, 4 * DAY, 3 * DAY);
+            /* presented: A 3, B 2; negotiated: A 4, B 1 */
+            assert_int_equal(p.stage_durations[2].stays, 2);
+            assert_ratio(p.stage_durations[2].mean_days, 5 * DAY, 2 * DAY);
+            assert_int_equal(p.stage_durations[3].stays, 2);
+            assert_ratio(p.stage_durations[3].mean_days, 5 * DAY, 2 * DAY);
+        } else {
+            /* prospect: A 1, B 1; qualified: A 2, B 1; presented: none ended */
+            assert_int_equal(p.stage_durations[0].stays, 2);
+            assert_ratio(p.stage_durations[0].mean_days, 2 * DAY, 2 * DAY);
+            assert_int_equal(p.stage_durations[1].stays, 2);
+            assert_ratio(p.stage_durations[1].mean_days, 3 * DAY, 2 * DAY);
+            assert_int_equal(p.stage_durations[2].stays, 0);
+        }
+    }
+    lss_db_close(db);
+}
+
 static void test_version2_sales_follow_up_nps(void **state)
 {
     (void)state;
@@ -632,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_quota_rows),
         cmocka_unit_test(test_quota_attainment_alone_and_per_team),
         cmocka_unit_test(test_ratio_rounding_half_to_even),
+        cmocka_unit_test(test_stage_durations_from_the_changes_of_stage_and_from_histories),
         cmocka_unit_test(test_version2_sales_follow_up_nps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1513,6 +1513,9 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
             x->quotas.count = n;
         }
     }
+    /* each deal's stays are derived from its history, not stored */
+    if (db->deals.count && lss__vec_reserve(&db->deal_stays, sizeof(lss__deal_stays), db->deals.count) != LSS_OK)
+        return l->nomem = true, false;
     for (uint32_t i = 0; i < db->deals.count && !k->bad; i++) {
         lss_deal *x = lss__slab_get(&db->deals, i);
         fx_deal(k, x);
@@ -1524,6 +1527,8 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
             fx_deal_change(k, &((lss__deal_change *)x->hist.data)[j]);
+        if (!k->bad)
+            lss__deal_stays_build(&LSS__VEC_AT(&db->deal_stays, lss__deal_stays, db->deal_stays.count++), x);
     }
     for (uint32_t i = 0; i < db->tickets.count && !k->bad; i++) {
         lss_ticket *x = lss__slab_get(&db->tickets, i);

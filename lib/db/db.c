@@ -47,6 +47,7 @@ static void state_init(lss_db *db)
     lss__slab_init(&db->customers, sizeof(lss_customer));
     lss__slab_init(&db->deals, sizeof(lss_deal));
     lss__pool_init(&db->deal_hist, sizeof(lss__deal_change));
+    memset(&db->deal_stays, 0, sizeof db->deal_stays);
     lss__pool_init(&db->ticket_hist, sizeof(lss__ticket_change));
     lss__pool_init(&db->task_hist, sizeof(lss__task_change));
     lss__slab_init(&db->activities, sizeof(lss_activity));
@@ -574,9 +575,13 @@ lss_status lss_db_verify_state(lss_db *db)
     lss_status st = LSS_OK;
     lss__ckpt *mine = NULL, *theirs = NULL;
     lss_db *other = NULL;
+    const lss_deal *wrong;
     if (db->journal == NULL || db->tx_active) {
         st = lss__fail(db, LSS_MISUSE, "verify: %s",
                        db->journal == NULL ? "an in-memory database has no journal" : "a transaction is open");
+    } else if ((wrong = lss__deal_stays_wrong(db)) != NULL) {
+        st = lss__fail(db, LSS_CORRUPT, "verify: deal \"%.200s\": the changes of stage the report reads are not "
+                                        "those of its history", wrong->key);
     } else if ((st = lss__ckpt_take(db, &mine)) == LSS_OK) {
         lss_open_options o = LSS_OPEN_OPTIONS_INIT;
         o.flags = LSS_OPEN_READ_ONLY;

@@ -151,6 +151,24 @@ enum {
     LSS__DF_FORECAST = 2     /* a forecast or probability entry in its history */
 };
 
+/* A deal's changes of stage (the history entries whose stage differs from
+ * the one before), up to four: each the seconds from its opening to the
+ * change << 3 | the stage it moved to, unused ones LSS__STAYS_NONE. A deal
+ * with more, or with one 2^29 - 1 seconds or more after its opening, has
+ * LSS__STAYS_WALK first: its history says. Prospect to won is four. */
+typedef struct lss__deal_stays {
+    uint32_t c[4];
+} lss__deal_stays;
+#define LSS__STAYS_NONE UINT32_MAX
+#define LSS__STAYS_WALK (UINT32_MAX - 1u)
+#define LSS__STAYS_AT_MAX ((1u << 29) - 1u)
+/* Add a change to `stage` at `at` to s (a deal opened at `opened`). */
+void lss__deal_stays_note(lss__deal_stays *s, lss_time opened, lss_time at, unsigned stage);
+/* s from deal d's history. */
+void lss__deal_stays_build(lss__deal_stays *s, const lss_deal *d);
+/* The first deal whose stays are not what its history says (NULL: none). */
+const lss_deal *lss__deal_stays_wrong(const lss_db *db);
+
 /* A named pipeline (pipeline.add); the default is not one of them. */
 typedef struct lss__pipeline {
     lss_time at;
@@ -385,6 +403,10 @@ struct lss_db {
     /* the histories of each kind in a pool of its own (24-byte entries all),
        so that a pass over one kind reads only its own blocks */
     lss__pool deal_hist, ticket_hist, task_hist;
+    /* lss__deal_stays, one per deal by id: what the report's stage durations need of each deal's history,
+       read in order beside the records (derived: kept by the deal events, rebuilt on rollback and on a
+       checkpoint's load, never stored) */
+    lss__vec deal_stays;
     lss__keyindex members_by_key, customers_by_key, deals_by_key, tickets_by_key, tasks_by_key;
     lss__vec prob; /* lss__prob_change */
     lss__vec pipelines; /* lss__pipeline, in the order added */

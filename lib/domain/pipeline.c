@@ -188,7 +188,51 @@ lss_status lss__deal_open_check(lss_db *db, lss__cmd *c)
 
 lss_status lss__deal_open_reserve(lss_db *db, lss__cmd *c)
 {
-    return lss__pool_reserve(&db->deal_hist, &c->hist, 2);
+    lss_status st = lss__vec_reserve(&db->deal_stays, sizeof(lss__deal_stays), 1);
+    return st != LSS_OK ? st : lss__pool_reserve(&db->deal_hist, &c->hist, 2);
+}
+
+void lss__deal_stays_note(lss__deal_stays *s, lss_time opened, lss_time at, unsigned stage)
+{
+    if (s->c[0] == LSS__STAYS_WALK)
+        return;
+    for (unsigned k = 0; k < 4; k++) {
+        if (s->c[k] != LSS__STAYS_NONE)
+            continue;
+        if (at < opened || at - opened >= LSS__STAYS_AT_MAX)
+            break;
+        s->c[k] = (uint32_t)(at - opened) << 3 | stage;
+        return;
+    }
+    s->c[0] = LSS__STAYS_WALK;
+}
+
+const lss_deal *lss__deal_stays_wrong(const lss_db *db)
+{
+    if (db->deal_stays.count != db->deals.count)
+        return db->deals.count ? lss__slab_get(&db->deals, 0) : NULL;
+    for (uint32_t i = 0; i < db->deals.count; i++) {
+        const lss_deal *d = lss__slab_get(&db->deals, i);
+        lss__deal_stays s;
+        lss__deal_stays_build(&s, d);
+        if (memcmp(&s, &LSS__VEC_AT(&db->deal_stays, lss__deal_stays, i), sizeof s) != 0)
+            return d;
+    }
+    return NULL;
+}
+
+void lss__deal_stays_build(lss__deal_stays *s, const lss_deal *d)
+{
+    for (unsigned k = 0; k < 4; k++)
+        s->c[k] = LSS__STAYS_NONE;
+    unsigned cur = LSS_STAGE_PROSPECT;
+    for (uint32_t i = 1; i < d->hist.count; i++) {
+        const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
+        unsigned stage = LSS__DC_STAGE(x);
+        if (stage != cur)
+            lss__deal_stays_note(s, d->opened_at, lss__w_at(x->w), stage);
+        cur = stage;
+    }
 }
 
 void lss__deal_open_apply(lss_db *db, lss__cmd *c)
@@ -214,6 +258,8 @@ void lss__deal_open_apply(lss_db *db, lss__cmd *c)
     ch->w = lss__dc_word(c->ev.at, LSS_DEAL_OPENED, LSS_STAGE_PROSPECT, LSS_STAGE_PROSPECT, LSS_LOSS_OTHER);
     ch->seq = lss__next_seq(db);
     ch->v.amount = c->ev.i[0];
+    LSS__VEC_AT(&db->deal_stays, lss__deal_stays, db->deal_stays.count++) =
+        (lss__deal_stays){ { LSS__STAYS_NONE, LSS__STAYS_NONE, LSS__STAYS_NONE, LSS__STAYS_NONE } };
     LSS__APPEND_TO_CUSTOMER(db, d->customer, last_deal, d);
     c->created = d;
 }
@@ -374,6 +420,8 @@ void lss__deal_change_apply(lss_db *db, lss__cmd *c)
     if (kind == LSS_DEAL_LOST)
         d->lost_from = d->stage;
     LSS__VEC_AT(&d->hist, lss__deal_change, d->hist.count++) = ch;
+    if (stage != d->stage)
+        lss__deal_stays_note(&LSS__VEC_AT(&db->deal_stays, lss__deal_stays, d->id), d->opened_at, c->ev.at, stage);
     note_stage(d, (uint8_t)stage);
     d->owner = owner;
     d->last_at = c->ev.at;
@@ -614,6 +662,7 @@ void lss__pipeline_free(lss_db *db)
             lss__vec_free(h);
     }
     lss__slab_free(&db->deals);
+    lss__vec_free(&db->deal_stays);
     lss__vec_free(&db->prob);
     lss__vec_free(&db->pipelines);
 }

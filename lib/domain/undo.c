@@ -159,9 +159,13 @@ static void undo_one(lss_db *db, const lss__undo_entry *e, uint64_t events)
     case LSS__U_CUSTOMER:
         restore_customer(e->obj, saved, events);
         break;
-    case LSS__U_DEAL:
-        restore_entity(e->obj, saved, sizeof(lss_deal), &((lss_deal *)e->obj)->hist);
+    case LSS__U_DEAL: {
+        lss_deal *d = e->obj;
+        restore_entity(d, saved, sizeof(lss_deal), &d->hist);
+        if (d->id < db->deal_stays.count) /* a deal added since the savepoint goes with its stays */
+            lss__deal_stays_build(&LSS__VEC_AT(&db->deal_stays, lss__deal_stays, d->id), d);
         break;
+    }
     case LSS__U_TICKET:
         restore_entity(e->obj, saved, sizeof(lss_ticket), &((lss_ticket *)e->obj)->hist);
         break;
@@ -191,8 +195,10 @@ static void drop_last(lss_db *db, unsigned ref)
         lss__pool_release(&db->ticket_hist, &((lss_ticket *)e)->hist);
     else if (ref == LSS__REF_TASK)
         lss__pool_release(&db->task_hist, &((lss_task *)e)->hist);
-    else if (ref == LSS__REF_DEAL)
+    else if (ref == LSS__REF_DEAL) {
         lss__pool_release(&db->deal_hist, &((lss_deal *)e)->hist);
+        db->deal_stays.count--;
+    }
     else if (ref == LSS__REF_MEMBER)
         lss__vec_free(&((lss_member *)e)->quotas);
     else if (ref == LSS__REF_CUSTOMER) {

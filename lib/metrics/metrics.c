@@ -547,13 +547,41 @@ typedef struct stays {
     int64_t sum;
 } stays;
 
+/* The stay in stage `cur` from `since` to a change at `at` into st[cur] if
+ * it is an open stage's and ended in W; false when there is no memory. */
+static bool stay_add(stays st[4], unsigned cur, lss_time since, lss_time at, const lss__mq *m)
+{
+    if (cur > LSS_STAGE_NEGOTIATED || at < m->from)
+        return true;
+    stays *y = &st[cur];
+    if (y->v.count == y->v.cap && lss__vec_reserve(&y->v, sizeof(int64_t), 1) != LSS_OK)
+        return false;
+    LSS__VEC_AT(&y->v, int64_t, y->v.count++) = at - since;
+    y->sum += at - since;
+    return true;
+}
+
 /* The stays of d that ended in W (before as_of) into st[stage]: a stay in s
  * runs from the event that put the deal in s to the next event that changed
- * its stage. False when there is no memory for them. */
-static bool deal_stays(stays st[4], const lss_deal *d, const lss__mq *m)
+ * its stage. They come from the deal's stays (its changes of stage, read in
+ * order beside the records), or from its history when they do not say.
+ * False when there is no memory for them. */
+static bool deal_stays(stays st[4], const lss_deal *d, const lss__deal_stays *s, const lss__mq *m)
 {
     unsigned cur = LSS_STAGE_PROSPECT;
     lss_time since = d->opened_at, end = m->as_of < m->to ? m->as_of : m->to;
+    if (s->c[0] != LSS__STAYS_WALK) {
+        for (unsigned k = 0; k < 4 && s->c[k] != LSS__STAYS_NONE; k++) {
+            lss_time at = d->opened_at + (lss_time)(s->c[k] >> 3);
+            if (at >= end)
+                break;
+            if (!stay_add(st, cur, since, at, m))
+                return false;
+            cur = s->c[k] & 7u;
+            since = at;
+        }
+        return true;
+    }
     for (uint32_t i = 1; i < d->hist.count; i++) {
         const lss__deal_change *x = &LSS__VEC_AT(&d->hist, lss__deal_change, i);
         lss_time at = lss__w_at(x->w);
@@ -562,13 +590,8 @@ static bool deal_stays(stays st[4], const lss_deal *d, const lss__mq *m)
         unsigned stage = LSS__DC_STAGE(x);
         if (stage == cur)
             continue;
-        if (cur <= LSS_STAGE_NEGOTIATED && at >= m->from) {
-            stays *y = &st[cur];
-            if (y->v.count == y->v.cap && lss__vec_reserve(&y->v, sizeof(int64_t), 1) != LSS_OK)
-                return false;
-            LSS__VEC_AT(&y->v, int64_t, y->v.count++) = at - since;
-            y->sum += at - since;
-        }
+        if (!stay_add(st, cur, since, at, m))
+            return false;
         cur = stage;
         since = at;
     }
@@ -627,8 +650,8 @@ static lss_status sales_begin(sales_acc *a, lss_db *db, const lss__mq *m)
     return LSS_OK;
 }
 
-/* Deal d's part of the window m (its stays only when `stays`). */
-static void sales_deal(sales_acc *a, const lss_deal *d, const lss__mq *m, bool with_stays)
+/* Deal d's part of the window m (its stays ds only when not NULL). */
+static void sales_deal(sales_acc *a, const lss_deal *d, const lss__deal_stays *ds, const lss__mq *m)
 {
     lss_time opened = LSS__DEAL_OPENED_AT(d);
     if (opened >= m->as_of || (m->pipeline >= 0 && d->pipeline != m->pipeline) || a->nomem)
@@ -665,8 +688,8 @@ static void sales_deal(sales_acc *a, const lss_deal *d, const lss__mq *m, bool w
         }
     }
     a->overflow |= overflow;
-    if (with_stays && d->last_at >= m->from && d->hist.count > 1)
-        a->nomem = !deal_stays(a->st, d, m);
+    if (ds && d->last_at >= m->from && d->hist.count > 1)
+        a->nomem = !deal_stays(a->st, d, ds, m);
 }
 
 /* The figures of a; frees what a holds. */
@@ -728,8 +751,9 @@ static lss_status sales_compute_n(lss__report_parts *parts, lss_db *db, const ls
         begun--;
     for (uint32_t i = 0; i < db->deals.count && st == LSS_OK; i++) {
         const lss_deal *d = lss__slab_get(&db->deals, i);
+        const lss__deal_stays *ds = &LSS__VEC_AT(&db->deal_stays, lss__deal_stays, i);
         for (uint32_t k = 0; k < n; k++)
-            sales_deal(&a[k], d, &m[k], true);
+            sales_deal(&a[k], d, ds, &m[k]);
     }
     for (uint32_t k = 0; k < begun; k++) {
         lss_status e = sales_end(&a[k], &parts[k].sales, &parts[k].pipeline, db);
@@ -748,7 +772,8 @@ lss_status lss__sales_compute(lss_sales_metrics *out, lss_pipeline_metrics *pm, 
     if (status != LSS_OK)
         return status;
     for (uint32_t i = 0; i < db->deals.count; i++)
-        sales_deal(&a, lss__slab_get(&db->deals, i), m, pm != NULL);
+        sales_deal(&a, lss__slab_get(&db->deals, i), pm ? &LSS__VEC_AT(&db->deal_stays, lss__deal_stays, i) : NULL,
+                   m);
     lss_sales_metrics s;
     status = sales_end(&a, &s, pm, db);
     if (status == LSS_OK && with_lead)
@@ -2186,7 +2211,7 @@ static lss_status merge_one(merge_acc *a, lss_db *db, const lss__mq *m)
         return st;
     a->sales.pct = one.pct;
     for (uint32_t i = 0; i < db->deals.count; i++)
-        sales_deal(&a->sales, lss__slab_get(&db->deals, i), m, true);
+        sales_deal(&a->sales, lss__slab_get(&db->deals, i), &LSS__VEC_AT(&db->deal_stays, lss__deal_stays, i), m);
     a->sales.pct = NULL;
     lss__free(one.pct);
     for (uint32_t i = 0; i < db->tickets.count; i++)
