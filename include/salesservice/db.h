@@ -331,7 +331,9 @@ LSS_API lss_status lss_db_checkpoint(lss_db *db);
  * Replay the whole journal of @p db into a second, private state and compare
  * it with @p db's, every entity, history entry, text and index: what
  * `lss check` does to prove that a checkpoint (and the journal replayed
- * after it) gave exactly the state of a full replay. The comparison reads
+ * after it) gave exactly the state of a full replay. First it checks that
+ * the changes of stage each deal keeps for the report (docs/metrics.md,
+ * "Cost") are those its history says. The comparison reads
  * the file as committed: changes @p db made since it was opened count too.
  * @return #LSS_OK (the same); #LSS_CORRUPT (they differ: the message names
  *         the first part that does); #LSS_MISUSE (in memory, or in a
