@@ -69,8 +69,10 @@ static void measure(uint32_t customers)
     double index = 0;
     for (int k = 0; k < 5; k++)
         index += ix[k]->cap * 8.0;
+    double stays = db->deal_stays.cap * (double)sizeof(lss__deal_stays);
     double parts = slab_bytes(&db->customers) + slab_bytes(&db->deals) + slab_bytes(&db->tickets) +
-                   slab_bytes(&db->activities) + slab_bytes(&db->tasks) + dh + dspare + th + tspare + kh + ch + text + index;
+                   slab_bytes(&db->activities) + slab_bytes(&db->tasks) + dh + dspare + th + tspare + kh + ch + text +
+                   index + stays;
     printf("N = %u customers, events by %s: %llu events (%.2f per customer); %.2f deals, %.2f tickets, %.2f activities per "
            "customer\n",
            customers, lss_generate_order_name(g.order), (unsigned long long)db->events, db->events / n, db->deals.count / n, db->tickets.count / n,
@@ -88,6 +90,9 @@ static void measure(uint32_t customers)
     snprintf(what, sizeof what, "deal histories (%zu B an entry), in use", sizeof(lss__deal_change));
     row(what, dh, n);
     row("deal histories, spare room", dspare, n);
+    snprintf(what, sizeof what, "deal changes of stage for the report (%zu B a deal, with spare room)",
+             sizeof(lss__deal_stays));
+    row(what, stays, n);
     snprintf(what, sizeof what, "ticket histories (%zu B an entry), in use", sizeof(lss__ticket_change));
     row(what, th, n);
     row("ticket histories, spare room", tspare, n);

@@ -431,7 +431,7 @@ static int cmd_feed(int argc, char **argv, bool publish)
                                            { "help", 0, 0, 'h' },     { 0, 0, 0, 0 } };
     const char *help = publish ? PUBLISH_HELP : REPLICATE_HELP;
     feed_opts f = { NULL, NULL, NULL, NULL, NULL, NULL, false, 100, 1 };
-    uint32_t v;
+    uint32_t v = 0; /* set by parse_u32 before each use; 0 quiets -O3's may-be-uninitialized */
     int c, rc;
     while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         switch (c) {
@@ -512,7 +512,7 @@ static int gen_options(int argc, char **argv, const char *help, bool demo, lss_g
                                            { "order", 1, 0, 'O' },     { 0, 0, 0, 0 } };
     int c, rc = OK;
     while ((c = getopt_long(argc, argv, demo ? ":h" : ":ho:", longs, NULL)) != -1) {
-        uint32_t v;
+        uint32_t v = 0;
         switch (c) {
         case 'n': if ((rc = parse_u32(help, "--customers", optarg, &g->customers, 1, 10000000))) return rc; break;
         case 'S': {
