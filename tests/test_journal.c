@@ -1103,6 +1103,26 @@ static opened open_with(const char *path, unsigned flags, size_t ahead_min)
     return o;
 }
 
+/* A journal of 1,500 customers by time at p (in transactions of 10,000
+ * events, several chunks of the check): its events, its bytes (n of them,
+ * to free) and the ends of its records (nrec of them, at most 40,000). */
+static unsigned char *large_journal(const char *p, uint64_t *events, size_t *n, size_t *ends, size_t *nrec)
+{
+    unlink(p);
+    lss_db *db = open_journal(p, LSS_SYNC_OFF);
+    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
+    g.customers = 1500;
+    g.order = LSS_GENERATE_BY_TIME;
+    assert_int_equal(lss_generate(db, &g), LSS_OK);
+    *events = lss_db_event_count(db);
+    lss_db_close(db);
+    unsigned char *bytes = read_all(p, n);
+    assert_true(*n > 8 * 64 * 1024);
+    *nrec = record_ends(bytes, *n, ends, 40000);
+    assert_true(*nrec > *events && *nrec < 40000); /* the events and the commit records */
+    return bytes;
+}
+
 /* ---- a reader reads the journal as its check reaches it ----------------------------- */
 
 static int preads;              /* pread calls through the hook */
@@ -1157,19 +1177,11 @@ static void test_a_reader_reads_the_journal_as_its_check_reaches_it(void **state
 {
     (void)state;
     const char *p = path_of("pieces.lss");
-    unlink(p);
-    lss_db *w = open_journal(p, LSS_SYNC_OFF);
-    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
-    g.customers = 1500;
-    g.order = LSS_GENERATE_BY_TIME;
-    assert_int_equal(lss_generate(w, &g), LSS_OK);
-    uint64_t events = lss_db_event_count(w);
-    lss_db_close(w);
-    size_t n;
-    unsigned char *bytes = read_all(p, &n);
     static size_t ends[40000];
-    size_t nrec = record_ends(bytes, n, ends, 40000);
-    assert_true(nrec > events && nrec < 40000);
+    size_t n, nrec;
+    uint64_t events;
+    unsigned char *bytes = large_journal(p, &events, &n, ends, &nrec);
+    lss_db *w;
     lss_open_options wo = LSS_OPEN_OPTIONS_INIT;
     wo.checkpoint_bytes = 0;
     assert_int_equal(lss_db_open(&w, p, &wo), LSS_OK);
@@ -1225,20 +1237,10 @@ static void test_the_check_ahead_finds_what_the_check_in_line_finds(void **state
 {
     (void)state;
     const char *full = path_of("ahead.lss");
-    unlink(full);
-    lss_db *db = open_journal(full, LSS_SYNC_OFF);
-    lss_generate_options g = LSS_GENERATE_OPTIONS_INIT;
-    g.customers = 1500;
-    g.order = LSS_GENERATE_BY_TIME; /* in transactions of 10,000 events */
-    assert_int_equal(lss_generate(db, &g), LSS_OK);
-    uint64_t events = lss_db_event_count(db);
-    lss_db_close(db);
-    size_t n;
-    unsigned char *bytes = read_all(full, &n);
-    assert_true(n > 8 * 64 * 1024);
     static size_t ends[40000];
-    size_t nrec = record_ends(bytes, n, ends, 40000);
-    assert_true(nrec > events && nrec < 40000); /* the events and the commit records */
+    size_t n, nrec;
+    uint64_t events;
+    unsigned char *bytes = large_journal(full, &events, &n, ends, &nrec);
     size_t picks[16];
     int np = 0;
     picks[np++] = 0;
