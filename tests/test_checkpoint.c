@@ -384,6 +384,42 @@ static void test_codes_that_lead_nowhere_are_refused(void **state)
     assert_true(rec.checkpoint_events > 0);
 }
 
+/* A checkpoint is checked for what would make the state unsafe, not for
+ * every value being the replay's: one whose deal opens at a time far from
+ * its history's (a regression input of fuzz_checkpoint) loads, the deal's
+ * changes of stage are derived from it in 64-bit unsigned arithmetic (the
+ * difference overflowed a signed one: UndefinedBehaviorSanitizer stopped
+ * the load), and lss_db_verify_state tells that the state is not the
+ * journal's. */
+static void test_a_deal_opened_far_from_its_changes_loads_without_overflow(void **state)
+{
+    (void)state;
+    const char *p = tmp_path("far.lss");
+    write_journal(p, 0, 600);
+    checkpoint(p);
+    char ck[400];
+    snprintf(ck, sizeof ck, "%s", ck_path(p));
+    lss_db *db = open_with(p, LSS_OPEN_READ_ONLY, 0);
+    uint32_t id = 0;
+    const lss_deal *d = NULL;
+    for (; id < lss_deal_count(db); id++) { /* a deal that changed stage */
+        assert_int_equal(lss_deal_by_id(&d, db, id), LSS_OK);
+        if (lss_deal_stage(d) != LSS_STAGE_PROSPECT)
+            break;
+    }
+    assert_true(id < lss_deal_count(db));
+    lss_db_close(db);
+    patch_record(ck, 8, sizeof(lss_deal), id, offsetof(lss_deal, opened_at), (uintptr_t)INT64_MIN + 1u);
+    db = open_with(p, LSS_OPEN_READ_ONLY, 0);
+    lss_recovery rec;
+    assert_int_equal(lss_db_recovery(&rec, db), LSS_OK);
+    assert_true(rec.checkpoint_events > 0); /* loaded, not left aside */
+    assert_int_equal(lss_deal_by_id(&d, db, id), LSS_OK);
+    assert_int_equal(lss_deal_opened_at(d), INT64_MIN + 1);
+    assert_int_equal(lss_db_verify_state(db), LSS_CORRUPT);
+    lss_db_close(db);
+}
+
 static void test_a_stale_checkpoint_is_left_aside_and_cleared_by_a_writer(void **state)
 {
     (void)state;
@@ -739,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_every_bit_flip_leaves_the_checkpoint_aside),
         cmocka_unit_test(test_another_format_or_build_is_left_aside),
         cmocka_unit_test(test_codes_that_lead_nowhere_are_refused),
+        cmocka_unit_test(test_a_deal_opened_far_from_its_changes_loads_without_overflow),
         cmocka_unit_test(test_a_stale_checkpoint_is_left_aside_and_cleared_by_a_writer),
         cmocka_unit_test(test_a_journal_that_differs_before_the_position_is_noticed),
         cmocka_unit_test(test_a_file_that_is_not_a_checkpoint_is_never_overwritten),

@@ -199,9 +199,11 @@ void lss__deal_stays_note(lss__deal_stays *s, lss_time opened, lss_time at, unsi
     for (unsigned k = 0; k < 4; k++) {
         if (s->c[k] != LSS__STAYS_NONE)
             continue;
-        if (at < opened || at - opened >= LSS__STAYS_AT_MAX)
+        /* in unsigned arithmetic: a checkpoint's times are only known to be 64-bit numbers here */
+        uint64_t after = (uint64_t)at - (uint64_t)opened;
+        if (at < opened || after >= LSS__STAYS_AT_MAX)
             break;
-        s->c[k] = (uint32_t)(at - opened) << 3 | stage;
+        s->c[k] = (uint32_t)after << 3 | stage;
         return;
     }
     s->c[0] = LSS__STAYS_WALK;
