@@ -715,6 +715,45 @@ static void populate(const unsigned char *data, size_t from, size_t size, bool m
 #endif
 }
 
+/* The check stopped at a bad record (sc->why): what the open does about it.
+ * A record cut short by the end of the file is a torn write: it was never
+ * acknowledged, and is cut off. A whole record that does not check out
+ * (checksum, salt, sequence, transaction structure), or a short one with
+ * valid records after it, is damage: a write that was acknowledged may be
+ * in it, so it is never dropped unasked. The search for valid records after
+ * it reads the rest of the file first (a reader reads as the check goes). */
+static lss_status bad_record(lss__journal *j, const scanner *sc, unsigned char *data, size_t *size, unsigned flags,
+                             bool *dropped_damage)
+{
+    lss_status st;
+    if (sc->fill && (st = fill_from(j, data, size, sc->filled, *size)) != LSS_OK)
+        return st;
+    bool after = valid_record_after(data, *size, sc->off + 1, j->salt);
+    if (!after && sc->torn)
+        return LSS_OK;
+    if (flags & LSS_OPEN_TO_DAMAGE) {
+        j->rec.damage_offset = sc->off;
+        return LSS_OK;
+    }
+    if ((flags & LSS_OPEN_DROP_DAMAGED_TAIL) && !after) {
+        j->rec.damage_offset = sc->off;
+        *dropped_damage = true;
+        return LSS_OK;
+    }
+    if (after)
+        return lss__fail(j->db, LSS_CORRUPT,
+                         "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s, and valid records "
+                         "follow, so this is not a torn write; open it with LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE "
+                         "to read what comes before",
+                         j->path, sc->off, (unsigned long long)sc->seq_last, sc->why);
+    return lss__fail(j->db, LSS_CORRUPT,
+                     "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s in the last record, which "
+                     "is whole, so this is not a torn write and may hold acknowledged changes; open it with "
+                     "LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE to read what comes before, or with "
+                     "LSS_OPEN_DROP_DAMAGED_TAIL to cut the damaged record off",
+                     j->path, sc->off, (unsigned long long)sc->seq_last, sc->why);
+}
+
 /* Replay the records of data[0, size) from where `from` leaves off. A
  * reader passes its buffer with only data[0, filled) read: the check reads
  * the rest as it goes (scan_fill). */
@@ -746,38 +785,8 @@ static lss_status replay(lss__journal *j, const lss__journal_reader *rd, unsigne
             st = io_fail(db, "read failed", j->path);
             break;
         }
-        /* the search for valid records after a bad one reads the rest of the file */
-        if (sc.why && sc.fill && (st = fill_from(j, data, &size, sc.filled, size)) != LSS_OK)
+        if (sc.why && (st = bad_record(j, &sc, data, &size, flags, &dropped_damage)) != LSS_OK)
             break;
-        /* A record cut short by the end of the file is a torn write: it was
-         * never acknowledged, and is cut off. A whole record that does not
-         * check out (checksum, salt, sequence, transaction structure), or a
-         * short one with valid records after it, is damage: a write that was
-         * acknowledged may be in it, so it is never dropped unasked. */
-        bool after = sc.why && valid_record_after(data, size, sc.off + 1, j->salt);
-        if (sc.why && (after || !sc.torn)) {
-            if (flags & LSS_OPEN_TO_DAMAGE) {
-                rec->damage_offset = sc.off;
-            } else if ((flags & LSS_OPEN_DROP_DAMAGED_TAIL) && !after) {
-                rec->damage_offset = sc.off;
-                dropped_damage = true;
-            } else if (after) {
-                st = lss__fail(db, LSS_CORRUPT,
-                               "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s, and valid "
-                               "records follow, so this is not a torn write; open it with LSS_OPEN_READ_ONLY | "
-                               "LSS_OPEN_TO_DAMAGE to read what comes before",
-                               j->path, sc.off, (unsigned long long)sc.seq_last, sc.why);
-                break;
-            } else {
-                st = lss__fail(db, LSS_CORRUPT,
-                               "journal \"%.200s\" is damaged at offset %zu (after event %llu): %s in the last "
-                               "record, which is whole, so this is not a torn write and may hold acknowledged "
-                               "changes; open it with LSS_OPEN_READ_ONLY | LSS_OPEN_TO_DAMAGE to read what comes "
-                               "before, or with LSS_OPEN_DROP_DAMAGED_TAIL to cut the damaged record off",
-                               j->path, sc.off, (unsigned long long)sc.seq_last, sc.why);
-                break;
-            }
-        }
         if ((st = apply_range(j, rd, data, applied, sc.good, scratch)) != LSS_OK)
             break;
         applied = sc.good;
