@@ -1289,7 +1289,7 @@ static lss_status quota_alloc(quota_job *qj, lss_db *db, const lss__mq *m);
 static lss_status quota_done(quota_job *qj, lss_quota_row **out, uint32_t *count, lss_db *db);
 
 /* Below this many deals and tickets a second thread costs more than it saves. */
-#define THREAD_MIN_ENTITIES 20000u
+#define THREAD_MIN_ENTITIES 5000u
 
 typedef struct service_job {
     service_acc *a;
