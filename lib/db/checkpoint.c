@@ -1470,6 +1470,20 @@ static bool pipelines_in(loader *l, lss_db *db)
     return p == end || (l->why = "its pipelines section is longer than its pipelines", false);
 }
 
+/* Whether a record's first and latest times (`first`, `last`) are its
+ * history h's first and latest entries' (entries of `elem` bytes, the
+ * packed word first): the report subtracts the ones from the others, so a
+ * file that says otherwise is not one this library wrote. */
+static bool times_of_history(lss_time first, lss_time last, const lss__vec *h, size_t elem)
+{
+    if (h->count == 0)
+        return false;
+    uint64_t w0, wn;
+    memcpy(&w0, h->data, sizeof w0);
+    memcpy(&wn, (const char *)h->data + (size_t)(h->count - 1) * elem, sizeof wn);
+    return first == lss__w_at(w0) && last == lss__w_at(wn);
+}
+
 /* The members, deals and tickets (with their quotas and histories), and the
  * key indexes: the load's own part while the side decodes. */
 static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
@@ -1527,6 +1541,7 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
             fx_deal_change(k, &((lss__deal_change *)x->hist.data)[j]);
+        fx_range(k, times_of_history(x->opened_at, x->last_at, &x->hist, sizeof(lss__deal_change)));
         if (!k->bad)
             lss__deal_stays_build(&LSS__VEC_AT(&db->deal_stays, lss__deal_stays, db->deal_stays.count++), x);
     }
@@ -1541,6 +1556,7 @@ static bool main_part(loader *l, lss_db *db, ck *k, const ck_meta *m)
             return l->nomem = true, false;
         for (uint32_t j = 0; j < x->hist.count && !k->bad; j++)
             fx_ticket_change(k, &((lss__ticket_change *)x->hist.data)[j]);
+        fx_range(k, times_of_history(x->opened_at, x->last_at, &x->hist, sizeof(lss__ticket_change)));
     }
     for (uint32_t i = 0; i < db->tasks.count && !k->bad; i++) {
         lss_task *x = lss__slab_get(&db->tasks, i);
