@@ -47,23 +47,34 @@ static atomic_int g_alloc_shared;
 
 void lss__alloc_shared(bool on) { atomic_fetch_add(&g_alloc_shared, on ? 1 : -1); }
 
-void *lss__malloc(size_t size)
+/* Take the lock if allocator calls are being serialized; whether it was taken. */
+static bool alloc_lock(void)
 {
     if (atomic_load(&g_alloc_shared) == 0)
-        return g_alloc.malloc_fn(size ? size : 1, g_alloc.ctx);
+        return false;
     pthread_mutex_lock(&g_alloc_mu);
+    return true;
+}
+
+static void alloc_unlock(bool held)
+{
+    if (held)
+        pthread_mutex_unlock(&g_alloc_mu);
+}
+
+void *lss__malloc(size_t size)
+{
+    bool held = alloc_lock();
     void *p = g_alloc.malloc_fn(size ? size : 1, g_alloc.ctx);
-    pthread_mutex_unlock(&g_alloc_mu);
+    alloc_unlock(held);
     return p;
 }
 
 void *lss__realloc(void *ptr, size_t size)
 {
-    if (atomic_load(&g_alloc_shared) == 0)
-        return g_alloc.realloc_fn(ptr, size ? size : 1, g_alloc.ctx);
-    pthread_mutex_lock(&g_alloc_mu);
+    bool held = alloc_lock();
     void *p = g_alloc.realloc_fn(ptr, size ? size : 1, g_alloc.ctx);
-    pthread_mutex_unlock(&g_alloc_mu);
+    alloc_unlock(held);
     return p;
 }
 
@@ -71,13 +82,9 @@ void lss__free(void *ptr)
 {
     if (ptr == NULL)
         return;
-    if (atomic_load(&g_alloc_shared) == 0) {
-        g_alloc.free_fn(ptr, g_alloc.ctx);
-        return;
-    }
-    pthread_mutex_lock(&g_alloc_mu);
+    bool held = alloc_lock();
     g_alloc.free_fn(ptr, g_alloc.ctx);
-    pthread_mutex_unlock(&g_alloc_mu);
+    alloc_unlock(held);
 }
 void lss_free(void *ptr) { lss__free(ptr); }
 

@@ -20,10 +20,10 @@ typedef struct lss__mq {
 
 /* r x mult as text with `decimals` (0 to 6) places, rounded half to even,
  * exact for any ratio (128-bit arithmetic). False if `size` is too small. */
+bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals, int64_t mult);
 /* The values a sort of v[0..n) would put at ranks k1 <= k2 < n (0-based),
  * in *x1 and *x2; reorders v. */
 void lss__select_two(int64_t *v, size_t n, size_t k1, size_t k2, int64_t *x1, int64_t *x2);
-bool lss__ratio_format_scaled(char *buf, size_t size, lss_ratio r, int decimals, int64_t mult);
 
 /* All of these run with the database locked and report through lss__fail. */
 lss_status lss__mq_resolve(lss__mq *m, lss_db *db, const lss_query *q, const char *ctx);

@@ -66,7 +66,9 @@ static lss_status io_fail(lss_db *db, const char *what, const char *path)
     return lss__fail(db, LSS_IO, "journal \"%.200s\": %s: %s", path, what, strerror(errno));
 }
 
-bool lss__pread_all(int fd, void *buf, size_t n, uint64_t off)
+/* Read up to n bytes at off, short reads continued, EINTR retried: how
+ * many (fewer than n only at the end of the file), or -1 with errno. */
+static ssize_t pread_upto(int fd, void *buf, size_t n, uint64_t off)
 {
     unsigned char *p = buf;
     size_t got = 0;
@@ -74,14 +76,21 @@ bool lss__pread_all(int fd, void *buf, size_t n, uint64_t off)
         ssize_t r = lss__io_ops.pread(fd, p + got, n - got, (off_t)(off + got));
         if (r < 0 && errno == EINTR)
             continue;
-        if (r <= 0) {
-            if (r == 0)
-                errno = 0;
-            return false;
-        }
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
         got += (size_t)r;
     }
-    return true;
+    return (ssize_t)got;
+}
+
+bool lss__pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+    ssize_t got = pread_upto(fd, buf, n, off);
+    if (got >= 0 && (size_t)got < n)
+        errno = 0;
+    return got >= 0 && (size_t)got == n;
 }
 
 int lss__write_all(int fd, const void *buf, size_t n)
@@ -479,23 +488,15 @@ static bool scan_fill(scanner *sc, size_t end)
     if (sc->filled >= to)
         return true;
     lss__populate(sc->fill + sc->filled, to - sc->filled);
-    for (;;) {
-        ssize_t r = lss__io_ops.pread(sc->fd, sc->fill + sc->filled, to - sc->filled, (off_t)sc->filled);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            sc->err = errno ? errno : EIO;
-            sc->why = "the journal could not be read";
-            return false;
-        }
-        if (r == 0) { /* the file is shorter now: what is left of it is the file */
-            sc->size = sc->filled;
-            break;
-        }
-        sc->filled += (size_t)r;
-        if (sc->filled >= to)
-            break;
+    ssize_t got = pread_upto(sc->fd, sc->fill + sc->filled, to - sc->filled, sc->filled);
+    if (got < 0) {
+        sc->err = errno ? errno : EIO;
+        sc->why = "the journal could not be read";
+        return false;
     }
+    sc->filled += (size_t)got;
+    if (sc->filled < to) /* the file is shorter now: what is left of it is the file */
+        sc->size = sc->filled;
     if (sc->filled >= sc->size)
         sc->fill = NULL;
     return true;
