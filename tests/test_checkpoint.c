@@ -124,6 +124,16 @@ static void spit(const char *path, const unsigned char *b, long n)
     fclose(f);
 }
 
+/* A journal of evs[0, events) at p with a checkpoint: the checkpoint's
+ * path into ck, its bytes (n of them, to free) returned. */
+static unsigned char *checkpointed(const char *p, int events, char ck[400], long *n)
+{
+    write_journal(p, 0, events);
+    checkpoint(p);
+    snprintf(ck, 400, "%s", ck_path(p));
+    return slurp(ck, n);
+}
+
 /* ---- the round trip -------------------------------------------------------- */
 
 static void test_open_from_a_checkpoint_is_the_full_replay(void **state)
@@ -245,12 +255,9 @@ static void test_every_bit_flip_leaves_the_checkpoint_aside(void **state)
 {
     (void)state;
     const char *p = tmp_path("flip.lss");
-    write_journal(p, 0, 300);
-    checkpoint(p);
     char ck[400];
-    snprintf(ck, sizeof ck, "%s", ck_path(p));
     long n;
-    unsigned char *good = slurp(ck, &n);
+    unsigned char *good = checkpointed(p, 300, ck, &n);
     char *want = replayed(p);
     int tried = 0;
     for (long i = 0; i < n; i += i < 600 ? 1 : 37) { /* every byte of the header, then a sample */
@@ -297,12 +304,9 @@ static void test_another_format_or_build_is_left_aside(void **state)
 {
     (void)state;
     const char *p = tmp_path("format.lss");
-    write_journal(p, 0, 300);
-    checkpoint(p);
     char ck[400];
-    snprintf(ck, sizeof ck, "%s", ck_path(p));
     long n;
-    unsigned char *good = slurp(ck, &n);
+    unsigned char *good = checkpointed(p, 300, ck, &n);
     patch_header(ck, 8, 0); /* an older format version */
     expect_left_aside(p, "another format version");
     spit(ck, good, n);
@@ -334,16 +338,23 @@ static void patch_record(const char *ck, int sec, size_t elem, uint32_t id, size
     free(b);
 }
 
+/* Patch the record as patch_record does, expect the checkpoint left aside
+ * for `why`, and put back the good file (`good`, n bytes). */
+static void patched_aside(const char *p, const char *ck, const unsigned char *good, long n, int sec, size_t elem,
+                          uint32_t id, size_t field, uintptr_t v, const char *why)
+{
+    patch_record(ck, sec, elem, id, field, v);
+    expect_left_aside(p, why);
+    spit(ck, good, n);
+}
+
 static void test_codes_that_lead_nowhere_are_refused(void **state)
 {
     (void)state;
     const char *p = tmp_path("codes.lss");
-    write_journal(p, 0, 600);
-    checkpoint(p);
     char ck[400];
-    snprintf(ck, sizeof ck, "%s", ck_path(p));
     long n;
-    unsigned char *good = slurp(ck, &n);
+    unsigned char *good = checkpointed(p, 600, ck, &n);
     lss_db *db = open_with(p, LSS_OPEN_READ_ONLY, 0);
     assert_true(lss_deal_count(db) > 3 && lss_ticket_count(db) > 1);
     const lss_deal *d0, *dj = NULL;
@@ -359,23 +370,18 @@ static void test_codes_that_lead_nowhere_are_refused(void **state)
     for (int threaded = 0; threaded < 2; threaded++) {
         lss__ckpt_check_thread_min = threaded ? 0 : SIZE_MAX;
         /* a deal whose next is another customer's deal; a customer with deals and no last one */
-        patch_record(ck, 8, sizeof(lss_deal), 0, offsetof(lss_deal, next_of_customer), (uintptr_t)j + 1);
-        expect_left_aside(p, "a customer's list of deals, tickets or activities is broken");
-        spit(ck, good, n);
-        patch_record(ck, 6, sizeof(lss_customer), c0, offsetof(lss_customer, last_deal), 0);
-        expect_left_aside(p, "a customer's list of deals, tickets or activities is broken");
-        spit(ck, good, n);
+        patched_aside(p, ck, good, n, 8, sizeof(lss_deal), 0, offsetof(lss_deal, next_of_customer), (uintptr_t)j + 1,
+                      "a customer's list of deals, tickets or activities is broken");
+        patched_aside(p, ck, good, n, 6, sizeof(lss_customer), c0, offsetof(lss_customer, last_deal), 0,
+                      "a customer's list of deals, tickets or activities is broken");
         /* a ticket of a customer that does not exist */
-        patch_record(ck, 11, sizeof(lss_ticket), 0, offsetof(lss_ticket, customer), 1u << 30);
-        expect_left_aside(p, "checkpoint ignored");
-        spit(ck, good, n);
+        patched_aside(p, ck, good, n, 11, sizeof(lss_ticket), 0, offsetof(lss_ticket, customer), 1u << 30,
+                      "checkpoint ignored");
         /* a deal's owner out of range; a text beyond the texts */
-        patch_record(ck, 8, sizeof(lss_deal), 0, offsetof(lss_deal, owner), 999);
-        expect_left_aside(p, "names something that is not there");
-        spit(ck, good, n);
-        patch_record(ck, 8, sizeof(lss_deal), 0, offsetof(lss_deal, title), (uintptr_t)1 << 40);
-        expect_left_aside(p, "names something that is not there");
-        spit(ck, good, n);
+        patched_aside(p, ck, good, n, 8, sizeof(lss_deal), 0, offsetof(lss_deal, owner), 999,
+                      "names something that is not there");
+        patched_aside(p, ck, good, n, 8, sizeof(lss_deal), 0, offsetof(lss_deal, title), (uintptr_t)1 << 40,
+                      "names something that is not there");
     }
     lss__ckpt_check_thread_min = (size_t)1 << 20;
     free(good);
@@ -393,12 +399,9 @@ static void test_a_record_whose_times_are_not_its_history_s_is_left_aside(void *
 {
     (void)state;
     const char *p = tmp_path("far.lss");
-    write_journal(p, 0, 600);
-    checkpoint(p);
     char ck[400];
-    snprintf(ck, sizeof ck, "%s", ck_path(p));
     long n;
-    unsigned char *good = slurp(ck, &n);
+    unsigned char *good = checkpointed(p, 600, ck, &n);
     lss_db *db = open_with(p, LSS_OPEN_READ_ONLY, 0);
     uint32_t id = 0;
     const lss_deal *d = NULL;
@@ -409,15 +412,12 @@ static void test_a_record_whose_times_are_not_its_history_s_is_left_aside(void *
     }
     assert_true(id < lss_deal_count(db));
     lss_db_close(db);
-    patch_record(ck, 8, sizeof(lss_deal), id, offsetof(lss_deal, opened_at), (uintptr_t)INT64_MIN + 1u);
-    expect_left_aside(p, "holds a value out of range");
-    spit(ck, good, n);
-    patch_record(ck, 8, sizeof(lss_deal), id, offsetof(lss_deal, last_at), (uintptr_t)1 << 40);
-    expect_left_aside(p, "holds a value out of range");
-    spit(ck, good, n);
-    patch_record(ck, 11, sizeof(lss_ticket), 0, offsetof(lss_ticket, opened_at), 0);
-    expect_left_aside(p, "holds a value out of range");
-    spit(ck, good, n);
+    patched_aside(p, ck, good, n, 8, sizeof(lss_deal), id, offsetof(lss_deal, opened_at), (uintptr_t)INT64_MIN + 1u,
+                  "holds a value out of range");
+    patched_aside(p, ck, good, n, 8, sizeof(lss_deal), id, offsetof(lss_deal, last_at), (uintptr_t)1 << 40,
+                  "holds a value out of range");
+    patched_aside(p, ck, good, n, 11, sizeof(lss_ticket), 0, offsetof(lss_ticket, opened_at), 0,
+                  "holds a value out of range");
     free(good);
     lss_recovery rec;
     open_equals_replay(p, &rec);
@@ -681,12 +681,9 @@ static void test_a_failed_write_keeps_the_previous_checkpoint(void **state)
 {
     (void)state;
     const char *p = tmp_path("iofail.lss");
-    write_journal(p, 0, 300);
-    checkpoint(p);
     char ck[400];
-    snprintf(ck, sizeof ck, "%s", ck_path(p));
     long n;
-    unsigned char *before = slurp(ck, &n);
+    unsigned char *before = checkpointed(p, 300, ck, &n);
     lss_db *db = open_with(p, 0, 0);
     for (int i = 300; i < 400; i++)
         rand_apply(db, &evs[i]);
